@@ -1,0 +1,8 @@
+//! ecsctl: declarative provisioning for AWS ECS Fargate.
+//!
+//! Data flows one way: spec → model → (live state) → diff → plan → render / apply.
+//! See ../shared/STYLE.md for the architecture.
+
+pub mod diagnostic;
+pub mod model;
+pub mod spec;

@@ -1,0 +1,401 @@
+//! The desired state of one environment: every resource ecsctl will own, with final names.
+//!
+//! These are ecsctl's own types, already validated (a `FargateSize` can only hold a valid pair)
+//! and fully resolved (templates expanded, defaults applied, secrets turned into ARNs), in the
+//! shape the AWS APIs take, so the diff compares like with like and `render` shows exactly what
+//! will be sent. Must not hold AWS SDK types, raw spec values or source locations.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::fargate::FargateSize;
+use super::policy::PolicyDocument;
+
+pub use crate::spec::raw_values::{
+    AppProtocol, Architecture, DependencyCondition, DnsRecordType, InsightsMode, Protocol, RoutingPolicy,
+};
+
+/// Tags as AWS stores them: a map, because AWS returns them in any order.
+pub type Tags = BTreeMap<String, String>;
+
+/// The ownership tag keys. Plan and destroy only ever touch resources that carry all three with
+/// this app's and environment's values.
+pub const TAG_MANAGED_BY: &str = "ecsctl:managed-by";
+pub const TAG_APP: &str = "ecsctl:app";
+pub const TAG_ENV: &str = "ecsctl:env";
+pub const MANAGED_BY_VALUE: &str = "ecsctl";
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Desired {
+    pub app: String,
+    pub env: String,
+    pub region: String,
+    /// The account named in the spec, if any; plan/apply check the caller against it.
+    pub account_id: Option<String>,
+    /// Deletions and replacements need `--allow-destroy`.
+    pub protected: bool,
+    pub cluster: Cluster,
+    pub roles: Vec<Role>,
+    pub log_groups: Vec<LogGroup>,
+    pub namespace: Option<Namespace>,
+    pub discovery_services: Vec<DiscoveryService>,
+    pub task_definitions: Vec<TaskDefinition>,
+    pub services: Vec<Service>,
+    pub scaling_targets: Vec<ScalingTarget>,
+    pub scheduled_tasks: Vec<ScheduledTask>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cluster {
+    pub name: String,
+    pub container_insights: InsightsMode,
+    /// Always `[FARGATE, FARGATE_SPOT]`: services pick per service.
+    pub capacity_providers: Vec<CapacityProvider>,
+    /// The environment's default capacity.
+    pub default_strategy: Vec<CapacityProviderItem>,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum CapacityProvider {
+    #[serde(rename = "FARGATE")]
+    Fargate,
+    #[serde(rename = "FARGATE_SPOT")]
+    FargateSpot,
+}
+
+impl CapacityProvider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapacityProvider::Fargate => "FARGATE",
+            CapacityProvider::FargateSpot => "FARGATE_SPOT",
+        }
+    }
+}
+
+/// One entry of a capacity provider strategy, as ECS takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CapacityProviderItem {
+    pub capacity_provider: CapacityProvider,
+    pub base: u32,
+    pub weight: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RolePurpose {
+    /// Used by the ECS agent to pull images, read secrets and write logs.
+    Execution,
+    /// Assumed by the application's code.
+    Task,
+    /// Assumed by EventBridge Scheduler to run scheduled tasks.
+    Scheduler,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Role {
+    pub name: String,
+    pub purpose: RolePurpose,
+    /// The service principal allowed to assume the role, e.g. `ecs-tasks.amazonaws.com`.
+    pub trusted_service: String,
+    pub managed_policy_arns: Vec<String>,
+    /// The one inline policy ecsctl writes (named `ecsctl`), if any.
+    pub inline_policy: Option<PolicyDocument>,
+    pub tags: Tags,
+}
+
+/// The name of the inline policy ecsctl puts on the roles it owns.
+pub const INLINE_POLICY_NAME: &str = "ecsctl";
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogGroup {
+    pub name: String,
+    /// None keeps events forever (CloudWatch's default).
+    pub retention_days: Option<u32>,
+    pub kms_key_id: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Namespace {
+    pub name: String,
+    pub vpc: String,
+    pub description: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscoveryService {
+    /// The DNS label within the namespace (`api` → `api.ohi-prod.local`).
+    pub name: String,
+    pub namespace: String,
+    /// The spec name of the ECS service that registers here.
+    pub service: String,
+    pub records: Vec<DnsRecord>,
+    pub routing: RoutingPolicy,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DnsRecord {
+    #[serde(rename = "type")]
+    pub kind: DnsRecordType,
+    pub ttl: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskDefinition {
+    pub family: String,
+    #[serde(flatten)]
+    pub size: FargateSize,
+    pub architecture: Architecture,
+    /// Role names are resolved to ARNs at plan time, when the account is known.
+    pub execution_role: RoleRef,
+    pub task_role: Option<RoleRef>,
+    pub containers: Vec<ContainerDefinition>,
+    pub volumes: Vec<Volume>,
+    /// GiB; None means Fargate's included 20 GiB.
+    pub ephemeral_storage_gib: Option<u32>,
+    pub tags: Tags,
+}
+
+/// A role the task definition refers to: one ecsctl owns (by name) or an existing one (by ARN).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RoleRef {
+    Owned(String),
+    External(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerDefinition {
+    pub name: String,
+    pub image: String,
+    pub essential: bool,
+    pub command: Option<Vec<String>>,
+    pub entry_point: Option<Vec<String>>,
+    pub working_directory: Option<String>,
+    pub user: Option<String>,
+    pub port_mappings: Vec<PortMapping>,
+    /// Compared as a map: ECS reorders environment entries.
+    pub environment: BTreeMap<String, String>,
+    /// Name → `valueFrom` ARN.
+    pub secrets: BTreeMap<String, String>,
+    pub health_check: Option<HealthCheck>,
+    pub stop_timeout: Option<u32>,
+    pub ulimits: Vec<Ulimit>,
+    pub docker_labels: BTreeMap<String, String>,
+    pub depends_on: Vec<ContainerDependency>,
+    pub mount_points: Vec<MountPoint>,
+    pub readonly_root_filesystem: Option<bool>,
+    pub cpu: Option<u32>,
+    pub memory: Option<u32>,
+    pub memory_reservation: Option<u32>,
+    pub log_configuration: LogConfiguration,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortMapping {
+    pub container_port: u32,
+    pub protocol: Protocol,
+    pub name: Option<String>,
+    pub app_protocol: Option<AppProtocol>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthCheck {
+    /// As ECS takes it: `["CMD-SHELL", "curl …"]` or `["CMD", "bin", "arg"]`.
+    pub command: Vec<String>,
+    pub interval: u32,
+    pub timeout: u32,
+    pub retries: u32,
+    pub start_period: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ulimit {
+    pub name: String,
+    pub soft_limit: i64,
+    pub hard_limit: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerDependency {
+    pub container_name: String,
+    pub condition: DependencyCondition,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MountPoint {
+    pub source_volume: String,
+    pub container_path: String,
+    pub read_only: bool,
+}
+
+/// Always the awslogs driver into the service's log group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogConfiguration {
+    pub group: String,
+    pub region: String,
+    pub stream_prefix: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Volume {
+    pub name: String,
+    /// None: scratch space on the task's ephemeral storage.
+    pub efs: Option<EfsVolume>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EfsVolume {
+    pub file_system_id: String,
+    pub root_directory: String,
+    pub transit_encryption: bool,
+    pub access_point_id: Option<String>,
+    pub iam: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Service {
+    /// The name in the spec (`api`); resources derived from it refer to it by this key.
+    pub key: String,
+    /// The ECS service name (`ohi-prod-api`).
+    pub name: String,
+    pub cluster: String,
+    pub family: String,
+    /// The count to create with; with autoscaling, apply keeps the live count within min..max.
+    pub desired_count: u32,
+    pub autoscaling: Option<CountRange>,
+    pub capacity: Vec<CapacityProviderItem>,
+    pub network: Network,
+    pub load_balancers: Vec<LoadBalancer>,
+    pub health_check_grace_period: Option<u32>,
+    pub deployment: Deployment,
+    /// The discovery service (by name) and port this service registers in.
+    pub discovery: Option<ServiceRegistry>,
+    pub platform_version: String,
+    pub enable_execute_command: bool,
+    pub tags: Tags,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountRange {
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Network {
+    pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
+    pub assign_public_ip: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadBalancer {
+    pub target_group_arn: String,
+    pub container_name: String,
+    pub container_port: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    pub maximum_percent: u32,
+    pub minimum_healthy_percent: u32,
+    pub circuit_breaker_enable: bool,
+    pub circuit_breaker_rollback: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceRegistry {
+    pub discovery_service: String,
+    /// Set when the discovery service has SRV records.
+    pub container_name: Option<String>,
+    pub container_port: Option<u32>,
+}
+
+/// An Application Auto Scaling target on a service's desired count, with its policies.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScalingTarget {
+    pub service: String,
+    /// `service/<cluster>/<service name>`.
+    pub resource_id: String,
+    pub min: u32,
+    pub max: u32,
+    pub policies: Vec<ScalingPolicy>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScalingPolicy {
+    /// `<service name>-cpu`, `-memory` or `-requests`.
+    pub name: String,
+    pub metric: ScalingMetric,
+    pub target_value: f64,
+    pub scale_in_cooldown: u32,
+    pub scale_out_cooldown: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum ScalingMetric {
+    #[serde(rename = "ECSServiceAverageCPUUtilization")]
+    Cpu,
+    #[serde(rename = "ECSServiceAverageMemoryUtilization")]
+    Memory,
+    /// Needs the ALB resource label `app/<lb>/<id>/targetgroup/<tg>/<id>`.
+    #[serde(rename = "ALBRequestCountPerTarget")]
+    AlbRequests { resource_label: String },
+}
+
+/// A task run on a schedule. Converged by the scheduled-tasks issue; modelled and rendered now.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduledTask {
+    pub key: String,
+    /// The EventBridge Scheduler schedule name.
+    pub name: String,
+    /// The schedule group (one per app and environment).
+    pub group: String,
+    pub expression: String,
+    pub timezone: String,
+    pub enabled: bool,
+    pub description: Option<String>,
+    pub cluster: String,
+    pub family: String,
+    pub count: u32,
+    pub capacity: Vec<CapacityProviderItem>,
+    pub network: Network,
+    pub platform_version: String,
+    pub maximum_retry_attempts: u32,
+    pub maximum_event_age_seconds: u32,
+    /// The role the scheduler assumes to run the task.
+    pub role: String,
+    pub tags: Tags,
+}

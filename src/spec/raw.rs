@@ -1,0 +1,417 @@
+//! The raw spec: a serde mirror of `ecsctl.yaml` and `environments/<env>.yaml`.
+//!
+//! Both files have this one shape (`RawProject`); an environment file overrides whatever it sets
+//! (see `merge`). Every value keeps its location (`Sp`) and unknown keys are rejected. Must not
+//! apply defaults, resolve templates or check values: the model does that, reporting all
+//! problems at once. Doc comments here become the JSON Schema's descriptions, so editors show
+//! them: write them for users.
+
+use super::raw_values::*;
+use super::span::Sp;
+use super::spmap::SpMap;
+use crate::raw_struct;
+
+/// A list written in YAML, with each element's location.
+pub type SpList<T> = Sp<Vec<Sp<T>>>;
+
+raw_struct! {
+    /// `ecsctl.yaml` (the application) or `environments/<env>.yaml` (what differs in one
+    /// environment). Names may use the templates `{app}`, `{env}`, `{service}`, `{region}` and
+    /// `{account_id}`; any string may read the process environment with `${VAR}` or
+    /// `${VAR:-default}`.
+    pub struct RawProject {
+        /// The application's name: lowercase letters, digits and hyphens, 1 to 32 characters.
+        pub app: Option<Sp<String>>,
+        /// The AWS region, for example `eu-west-1`.
+        pub region: Option<Sp<String>>,
+        /// The 12-digit AWS account this environment must run in. When set, `{account_id}`
+        /// resolves offline and plan/apply refuse to run with credentials of another account.
+        pub account: Option<Sp<Scalar>>,
+        /// Protect this environment: plan and apply refuse deletions and replacements unless
+        /// `--allow-destroy` is given.
+        pub protected: Option<Sp<bool>>,
+        /// Tags put on every resource, besides ecsctl's ownership tags.
+        pub tags: Option<SpMap<Sp<Scalar>>>,
+        /// Name templates for the resources ecsctl creates per service.
+        pub names: Option<RawNames>,
+        /// The ECS cluster.
+        pub cluster: Option<RawCluster>,
+        /// Default capacity for every service: `on-demand`, `spot`, or a mix.
+        pub capacity: Option<Sp<RawCapacity>>,
+        /// Default networking for every service and scheduled task.
+        pub network: Option<RawNetwork>,
+        /// Default CloudWatch Logs settings for every service and scheduled task.
+        pub logs: Option<RawLogs>,
+        /// The Cloud Map private DNS namespace for service discovery.
+        pub discovery: Option<RawNamespace>,
+        /// Settings every service inherits unless it sets them itself.
+        pub defaults: Option<RawService>,
+        /// The long-running services, by name.
+        pub services: Option<SpMap<RawService>>,
+        /// Tasks run on a schedule (cron or rate), by name.
+        pub scheduled_tasks: Option<SpMap<RawScheduledTask>>,
+    }
+}
+
+raw_struct! {
+    /// Name templates. Each must make names unique per service (use `{service}`).
+    pub struct RawNames {
+        /// ECS service name. Default `{app}-{env}-{service}`.
+        pub service: Option<Sp<String>>,
+        /// Task definition family. Default `{app}-{env}-{service}`.
+        pub family: Option<Sp<String>>,
+        /// Task execution role. Default `{app}-{env}-{service}-exec`.
+        pub execution_role: Option<Sp<String>>,
+        /// Task role (created only for services with task role statements). Default
+        /// `{app}-{env}-{service}-task`.
+        pub task_role: Option<Sp<String>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawCluster {
+        /// Cluster name template. Default `{app}-{env}`.
+        pub name: Option<Sp<String>>,
+        /// CloudWatch Container Insights: `true`, `false`, `enabled`, `disabled` or `enhanced`.
+        pub container_insights: Option<Sp<RawInsights>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawNetwork {
+        /// Subnet IDs (`subnet-…`) the tasks run in.
+        pub subnets: Option<SpList<String>>,
+        /// Security group IDs (`sg-…`) of the tasks.
+        pub security_groups: Option<SpList<String>>,
+        /// Give each task a public IP (needed in public subnets without a NAT gateway).
+        pub assign_public_ip: Option<Sp<bool>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawLogs {
+        /// Log group name template. Default `/ecs/{app}-{env}/{service}`.
+        pub group: Option<Sp<String>>,
+        /// Days to keep log events: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+        /// 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653. Omit to keep them forever.
+        pub retention_days: Option<Sp<u32>>,
+        /// KMS key ARN to encrypt the log group with.
+        pub kms_key_id: Option<Sp<String>>,
+        /// The awslogs stream prefix. Default `ecs`.
+        pub stream_prefix: Option<Sp<String>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawNamespace {
+        /// Set to false to create no namespace in this environment.
+        pub enabled: Option<Sp<bool>>,
+        /// Private DNS namespace name template, for example `{app}-{env}.local`.
+        pub namespace: Option<Sp<String>>,
+        /// The VPC (`vpc-…`) the namespace resolves in.
+        pub vpc: Option<Sp<String>>,
+        /// A description for the namespace.
+        pub description: Option<Sp<String>>,
+    }
+}
+
+raw_struct! {
+    /// Target tracking autoscaling of a service's desired count. While on, the live desired
+    /// count belongs to Application Auto Scaling: ecsctl only keeps it within `min..max`.
+    pub struct RawAutoscaling {
+        /// Set to false to turn autoscaling off in one environment.
+        pub enabled: Option<Sp<bool>>,
+        /// Fewest tasks.
+        pub min: Option<Sp<u32>>,
+        /// Most tasks.
+        pub max: Option<Sp<u32>>,
+        /// Target average CPU utilisation, in percent.
+        pub cpu: Option<Sp<f64>>,
+        /// Target average memory utilisation, in percent.
+        pub memory: Option<Sp<f64>>,
+        /// Target ALB requests per target (needs a load balancer).
+        pub requests_per_target: Option<Sp<f64>>,
+        /// Seconds to wait after a scale-in before another. Default 300.
+        pub scale_in_cooldown: Option<Sp<u32>>,
+        /// Seconds to wait after a scale-out before another. Default 60.
+        pub scale_out_cooldown: Option<Sp<u32>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawLoadBalancer {
+        /// The target group ARN (`arn:aws:elasticloadbalancing:…:targetgroup/…`).
+        pub target_group_arn: Option<Sp<String>>,
+        /// The container that receives traffic. Default: the service's main container.
+        pub container: Option<Sp<String>>,
+        /// The container port. Default: the container's first port.
+        pub port: Option<Sp<u32>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawCircuitBreaker {
+        /// Stop a deployment whose tasks keep failing to start.
+        pub enabled: Option<Sp<bool>>,
+        /// Roll back to the last completed deployment when the breaker trips.
+        pub rollback: Option<Sp<bool>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawDeployment {
+        /// Upper limit of running tasks during a deployment, percent of desired. Default 200.
+        pub max_percent: Option<Sp<u32>>,
+        /// Lower limit of healthy tasks during a deployment, percent of desired. Default 100.
+        pub min_healthy_percent: Option<Sp<u32>>,
+        /// The deployment circuit breaker.
+        pub circuit_breaker: Option<RawCircuitBreaker>,
+    }
+}
+
+raw_struct! {
+    /// Cloud Map registration of a service in the environment's namespace.
+    pub struct RawServiceDiscovery {
+        /// Set to false to register nothing.
+        pub enabled: Option<Sp<bool>>,
+        /// The DNS name within the namespace. Default `{service}`.
+        pub name: Option<Sp<String>>,
+        /// DNS record types: `A`, `SRV` or both. Default `[A]`.
+        pub records: Option<SpList<DnsRecordType>>,
+        /// Record TTL in seconds. Default 60.
+        pub ttl: Option<Sp<u32>>,
+        /// `MULTIVALUE` (default) or `WEIGHTED`.
+        pub routing: Option<Sp<RoutingPolicy>>,
+        /// Port for SRV records. Default: the main container's first port.
+        pub port: Option<Sp<u32>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawHealthCheck {
+        /// A shell command string (run with CMD-SHELL) or an exec-form list.
+        pub command: Option<Sp<RawCommand>>,
+        /// Seconds between checks, 5 to 300. Default 30.
+        pub interval: Option<Sp<u32>>,
+        /// Seconds before a check fails, 2 to 60. Default 5.
+        pub timeout: Option<Sp<u32>>,
+        /// Failures before unhealthy, 1 to 10. Default 3.
+        pub retries: Option<Sp<u32>>,
+        /// Grace period in seconds before failures count, 0 to 300.
+        pub start_period: Option<Sp<u32>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawMount {
+        /// The name of a volume defined under `volumes`.
+        pub volume: Option<Sp<String>>,
+        /// Where the volume appears in the container.
+        pub path: Option<Sp<String>>,
+        pub read_only: Option<Sp<bool>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawEfs {
+        /// The EFS file system ID (`fs-…`).
+        pub file_system_id: Option<Sp<String>>,
+        /// Directory within the file system to mount. Default `/`.
+        pub root_directory: Option<Sp<String>>,
+        /// Encrypt data in transit. Default true.
+        pub transit_encryption: Option<Sp<bool>>,
+        /// An EFS access point ID (`fsap-…`); needs transit encryption.
+        pub access_point_id: Option<Sp<String>>,
+        /// Mount with the task role's IAM identity; needs transit encryption.
+        pub iam: Option<Sp<bool>>,
+    }
+}
+
+raw_struct! {
+    /// A task volume: EFS, or (with no `efs`) scratch space on the task's ephemeral storage.
+    pub struct RawVolume {
+        pub efs: Option<RawEfs>,
+    }
+}
+
+raw_struct! {
+    /// An IAM policy statement for the task role.
+    pub struct RawStatement {
+        pub sid: Option<Sp<String>>,
+        /// `Allow` (default) or `Deny`.
+        pub effect: Option<Sp<Effect>>,
+        /// Actions such as `s3:GetObject`.
+        pub actions: Option<SpList<String>>,
+        /// Resource ARNs, or `*`.
+        pub resources: Option<SpList<String>>,
+        /// An IAM condition block, as in a policy document.
+        pub condition: Option<Sp<serde_json::Value>>,
+    }
+}
+
+raw_struct! {
+    /// The role the application's code runs as.
+    pub struct RawTaskRole {
+        /// Use this existing role instead of creating one.
+        pub arn: Option<Sp<String>>,
+        /// Statements of the inline policy of the role ecsctl creates.
+        pub statements: Option<Sp<Vec<RawStatement>>>,
+        /// Managed policy ARNs to attach to the role ecsctl creates.
+        pub managed_policies: Option<SpList<String>>,
+    }
+}
+
+/// Defines a block that describes one container, with the container fields listed once here so
+/// a service's main container and its sidecars accept exactly the same keys.
+macro_rules! container_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        raw_struct! {
+            $(#[$meta])*
+            pub struct $name {
+                $( $(#[$fmeta])* pub $field : $ty, )*
+                /// The image, for example `{account_id}.dkr.ecr.{region}.amazonaws.com/api:${IMAGE_TAG}`.
+                pub image: Option<Sp<String>>,
+                /// The command (overrides the image's CMD).
+                pub command: Option<SpList<String>>,
+                /// The entry point (overrides the image's ENTRYPOINT).
+                pub entry_point: Option<SpList<String>>,
+                pub working_directory: Option<Sp<String>>,
+                pub user: Option<Sp<String>>,
+                /// Container ports: `8080` or `{containerPort: 8080, protocol: tcp, name: http}`.
+                pub ports: Option<SpList<RawPort>>,
+                /// Environment variables.
+                pub env: Option<SpMap<Sp<Scalar>>>,
+                /// Secrets injected as environment variables.
+                pub secrets: Option<SpMap<Sp<RawSecret>>>,
+                /// The container health check.
+                pub health_check: Option<RawHealthCheck>,
+                /// Seconds between SIGTERM and SIGKILL, up to 120. Default 30.
+                pub stop_timeout: Option<Sp<u32>>,
+                /// Ulimits by name (`nofile: 65536`).
+                pub ulimits: Option<SpMap<Sp<RawUlimit>>>,
+                /// Docker labels.
+                pub labels: Option<SpMap<Sp<Scalar>>>,
+                /// Containers of this task that must reach a state first: `{otel: START}`.
+                pub depends_on: Option<SpMap<Sp<DependencyCondition>>>,
+                /// Volume mounts.
+                pub mounts: Option<Sp<Vec<RawMount>>>,
+                pub readonly_root_filesystem: Option<Sp<bool>>,
+                /// CPU units reserved for this container within the task.
+                pub container_cpu: Option<Sp<u32>>,
+                /// Hard memory limit of this container in MiB.
+                pub container_memory: Option<Sp<u32>>,
+                /// Soft memory reservation of this container in MiB.
+                pub container_memory_reservation: Option<Sp<u32>>,
+            }
+        }
+    };
+}
+
+container_struct! {
+    /// A container beside the main one in the same task.
+    pub struct RawSidecar {
+        /// Whether the task stops when this container stops. Default true.
+        pub essential: Option<Sp<bool>>,
+    }
+}
+
+container_struct! {
+    /// A long-running ECS service: its main container, its task and how it runs.
+    pub struct RawService {
+        /// Set to false to leave this service out of an environment.
+        pub enabled: Option<Sp<bool>>,
+        /// The main container's name. Default: the service's name.
+        pub container_name: Option<Sp<String>>,
+        /// Task CPU: units (`256`…`16384`) or `"0.25 vCPU"`…`"16 vCPU"`.
+        pub cpu: Option<Sp<Size>>,
+        /// Task memory: MiB (`512`) or `"0.5 GB"`…`"120 GB"`; must fit the CPU.
+        pub memory: Option<Sp<Size>>,
+        /// `x86_64` (default) or `arm64` (Graviton, also on Fargate Spot).
+        pub architecture: Option<Sp<Architecture>>,
+        /// Ephemeral storage in GiB, 21 to 200 (20 is included by default).
+        pub ephemeral_storage: Option<Sp<u32>>,
+        /// Task volumes by name.
+        pub volumes: Option<SpMap<RawVolume>>,
+        /// More containers in the same task, by name.
+        pub sidecars: Option<SpMap<RawSidecar>>,
+        /// The task role (what the application may call in AWS).
+        pub task_role: Option<RawTaskRole>,
+        /// Desired task count. With autoscaling on, the count used at creation.
+        pub count: Option<Sp<u32>>,
+        /// Target tracking autoscaling.
+        pub autoscaling: Option<RawAutoscaling>,
+        /// `on-demand`, `spot`, or a mix; overrides the environment's default.
+        pub capacity: Option<Sp<RawCapacity>>,
+        /// Networking; overrides the environment's default.
+        pub network: Option<RawNetwork>,
+        /// Load balancer target groups the service registers its tasks in.
+        pub load_balancers: Option<Sp<Vec<RawLoadBalancer>>>,
+        /// Seconds to ignore load balancer health checks after a task starts.
+        pub health_check_grace_period: Option<Sp<u32>>,
+        /// Rolling deployment settings.
+        pub deployment: Option<RawDeployment>,
+        /// Cloud Map service discovery.
+        pub discovery: Option<RawServiceDiscovery>,
+        /// Log settings; override the environment's.
+        pub logs: Option<RawLogs>,
+        /// Fargate platform version. Default `LATEST`.
+        pub platform_version: Option<Sp<String>>,
+        /// Allow `aws ecs execute-command` into tasks.
+        pub enable_execute_command: Option<Sp<bool>>,
+        /// Tags for this service's resources.
+        pub tags: Option<SpMap<Sp<Scalar>>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawRetryPolicy {
+        /// Retries when the target invocation fails, 0 to 185. Default 185.
+        pub maximum_retry_attempts: Option<Sp<u32>>,
+        /// Seconds an event may wait before it is dropped, 60 to 86400. Default 86400.
+        pub maximum_event_age_seconds: Option<Sp<u32>>,
+    }
+}
+
+container_struct! {
+    /// A task run on a schedule by EventBridge Scheduler.
+    pub struct RawScheduledTask {
+        /// Set to false to disable the schedule in one environment (it stays defined).
+        pub enabled: Option<Sp<bool>>,
+        /// `cron(minutes hours day-of-month month day-of-week year)` or `rate(N unit)`.
+        pub schedule: Option<Sp<String>>,
+        /// IANA time zone of a cron schedule, for example `Europe/Berlin`. Default `UTC`.
+        pub timezone: Option<Sp<String>>,
+        /// Reuse this service's task (containers, size, roles); the fields here override it.
+        pub service: Option<Sp<String>>,
+        pub description: Option<Sp<String>>,
+        pub container_name: Option<Sp<String>>,
+        pub cpu: Option<Sp<Size>>,
+        pub memory: Option<Sp<Size>>,
+        pub architecture: Option<Sp<Architecture>>,
+        pub ephemeral_storage: Option<Sp<u32>>,
+        pub volumes: Option<SpMap<RawVolume>>,
+        pub sidecars: Option<SpMap<RawSidecar>>,
+        pub task_role: Option<RawTaskRole>,
+        /// Tasks started per run, 1 to 10. Default 1.
+        pub count: Option<Sp<u32>>,
+        pub capacity: Option<Sp<RawCapacity>>,
+        pub network: Option<RawNetwork>,
+        pub retry_policy: Option<RawRetryPolicy>,
+        pub logs: Option<RawLogs>,
+        pub platform_version: Option<Sp<String>>,
+        pub tags: Option<SpMap<Sp<Scalar>>>,
+    }
+}
+
+/// The JSON Schema of both spec files, as `ecsctl schema` prints it.
+pub fn json_schema() -> serde_json::Value {
+    let settings = schemars::generate::SchemaSettings::draft07();
+    let generator = settings.into_generator();
+    let schema = generator.into_root_schema_for::<RawProject>();
+    serde_json::to_value(schema).expect("a JSON Schema is always representable as JSON")
+}
