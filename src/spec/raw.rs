@@ -146,6 +146,8 @@ raw_struct! {
         pub container: Option<Sp<String>>,
         /// The container port. Default: the container's first port.
         pub port: Option<Sp<u32>>,
+        /// The load balancer's ARN; needed for requestsPerTarget autoscaling.
+        pub load_balancer_arn: Option<Sp<String>>,
     }
 }
 
