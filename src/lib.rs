@@ -4,5 +4,6 @@
 //! See ../shared/STYLE.md for the architecture.
 
 pub mod diagnostic;
+pub mod live;
 pub mod model;
 pub mod spec;
