@@ -3,6 +3,7 @@
 //! Data flows one way: spec → model → (live state) → diff → plan → render / apply.
 //! See ../shared/STYLE.md for the architecture.
 
+pub mod cli;
 pub mod diagnostic;
 pub mod live;
 pub mod model;

@@ -1,3 +1,5 @@
-fn main() {
-    println!("ecsctl: under construction");
+//! The `ecsctl` binary: all behaviour lives in the library's `cli::run`.
+
+fn main() -> std::process::ExitCode {
+    ecsctl::cli::run::main()
 }

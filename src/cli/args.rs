@@ -1,0 +1,116 @@
+//! The command line as clap sees it: derive types, data only.
+//!
+//! Owns flag names, help text and examples. Must not hold logic or defaults that need the
+//! environment: `settings` resolves these once, and commands never see clap types.
+//!
+//! Adding a command (for example `plan`) is additive:
+//! 1. here: a variant in [`Command`] and its `FooArgs` struct (with `after_help` examples);
+//! 2. in `settings.rs`: a `FooSettings` struct, a variant in `CommandSettings`, and one arm in
+//!    `CommandSettings::resolve`;
+//! 3. in `commands/foo.rs`: `pub fn run(globals: &Globals, settings: &FooSettings, out: &mut
+//!    Output) -> Result<Outcome, CliError>`, declared in `commands/mod.rs`;
+//! 4. in `run.rs`: one arm in `dispatch`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ecsctl",
+    version,
+    about = "Declarative provisioning for AWS ECS Fargate: plan and apply whole environments from YAML, no state file.",
+    after_help = "Examples:\n  ecsctl validate\n  ecsctl render -e prod\n  ecsctl -C path/to/project validate -e staging\n\nExit codes: 0 success (no changes), 1 error, 2 changes present (plan --detailed-exitcode)."
+)]
+pub struct Cli {
+    /// The project directory (holding `ecsctl.yaml`). Default: the current directory.
+    #[arg(short = 'C', long = "directory", value_name = "DIR", global = true)]
+    pub directory: Option<PathBuf>,
+
+    /// When to colour output: `auto` colours only a terminal and respects NO_COLOR.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
+
+    /// Log what ecsctl does to stderr (-v debug, -vv trace); RUST_LOG overrides the filter.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the spec of every environment (or one) without touching AWS.
+    Validate(ValidateArgs),
+    /// Print the fully resolved desired state of one environment, without touching AWS.
+    Render(RenderArgs),
+    /// Print the JSON Schema of `ecsctl.yaml` and `environments/*.yaml`, for editors.
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without -e or --all, every environment in environments/ is validated.\n\n\
+Examples:\n  ecsctl validate\n  ecsctl validate -e prod\n  ecsctl -C infra/ validate --all\n\n\
+Reads only the spec files: no AWS credentials, config or network are used."
+)]
+pub struct ValidateArgs {
+    /// Validate only this environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV", conflicts_with = "all")]
+    pub env: Option<String>,
+
+    /// Validate every environment (the default).
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl render -e prod\n  ecsctl render -e staging --output json | jq '.resources.services[].name'\n  \
+IMAGE_TAG=1.4.2 ecsctl render -e prod > prod.yaml\n\n\
+Reads only the spec files: no AWS credentials, config or network are used. Without `account:` in\n\
+the spec, `{account_id}` stays as written; plan resolves it from your AWS credentials."
+)]
+pub struct RenderArgs {
+    /// The environment to render (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The output format.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = RenderFormat::Yaml)]
+    pub output: RenderFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  ecsctl schema > ecsctl.schema.json\n\n\
+Then point your editor's YAML language server at it, for example with this first line in\n\
+ecsctl.yaml:\n  # yaml-language-server: $schema=./ecsctl.schema.json")]
+pub struct SchemaArgs {}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl completions bash > ~/.local/share/bash-completion/completions/ecsctl\n  \
+ecsctl completions zsh > \"${fpath[1]}/_ecsctl\"\n  ecsctl completions fish > ~/.config/fish/completions/ecsctl.fish"
+)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}

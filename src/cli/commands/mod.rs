@@ -1,0 +1,9 @@
+//! One module per command, each a `run` function of resolved settings.
+//!
+//! Offline commands (validate, render, schema, completions) must never call into `crate::aws`:
+//! they need no credentials and no network (tests/cli/offline.rs proves it).
+
+pub mod completions;
+pub mod render;
+pub mod schema;
+pub mod validate;

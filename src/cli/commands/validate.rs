@@ -1,0 +1,13 @@
+//! `ecsctl validate`: waiting for `spec::load` and `model::build` to land.
+
+use crate::cli::error::{CliError, Outcome};
+use crate::cli::output::Output;
+use crate::cli::settings::{Globals, ValidateSettings};
+
+pub fn run(
+    _globals: &Globals,
+    _settings: &ValidateSettings,
+    _out: &mut Output,
+) -> Result<Outcome, CliError> {
+    Err(anyhow::anyhow!("`validate` is not wired to the spec loader yet").into())
+}

@@ -1,0 +1,68 @@
+//! Why a command failed, worded once.
+//!
+//! Owns `CliError` and its `Display`: lowercase, user values in backticks. Must not print:
+//! `run` prints the error and picks the exit code. Diagnostics with source snippets are printed
+//! by the command as they are found; the error here is only the summary line after them.
+
+use std::io;
+
+/// A failed command. Every variant exits with status 1.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The spec has problems; they have been printed already.
+    #[error("{} in {}; nothing was changed", problems(*count), files.join(", "))]
+    Invalid { count: usize, files: Vec<String> },
+
+    /// Writing the output failed (other than a closed pipe, which `run` treats as success).
+    #[error("cannot write output: {source}")]
+    Write {
+        #[from]
+        source: io::Error,
+    },
+
+    /// A failure with its own wording, from code outside the CLI.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+fn problems(n: usize) -> String {
+    if n == 1 {
+        "1 problem".to_string()
+    } else {
+        format!("{n} problems")
+    }
+}
+
+/// What a successful command found, mapped to exit status 0 or 2 by `run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done; nothing to change.
+    Success,
+    /// Changes are present (`plan --detailed-exitcode`): exit status 2.
+    Changes,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_summary_counts_and_names_files() {
+        let one = CliError::Invalid {
+            count: 1,
+            files: vec!["ecsctl.yaml".into()],
+        };
+        assert_eq!(
+            one.to_string(),
+            "1 problem in ecsctl.yaml; nothing was changed"
+        );
+        let many = CliError::Invalid {
+            count: 3,
+            files: vec!["environments/prod.yaml".into(), "ecsctl.yaml".into()],
+        };
+        assert_eq!(
+            many.to_string(),
+            "3 problems in environments/prod.yaml, ecsctl.yaml; nothing was changed"
+        );
+    }
+}

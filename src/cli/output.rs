@@ -1,0 +1,126 @@
+//! Where command output goes and whether it is coloured.
+//!
+//! Owns the colour decision (`--color`, NO_COLOR, terminal detection), made once per stream,
+//! and the two streams: stdout carries the product (rendered spec, schema, completions), stderr
+//! carries diagnostics, progress and results. Must not decide exit codes or word errors: that
+//! is `run`'s job.
+
+use std::io::{self, IsTerminal, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::args::ColorWhen;
+
+/// Whether to colour one stream. `NO_COLOR` (any non-empty value, see https://no-color.org)
+/// turns colour off under `auto` only: an explicit `--color always` is the user's last word.
+pub fn use_color(when: ColorWhen, is_terminal: bool, no_color: Option<&str>) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => is_terminal && no_color.is_none_or(str::is_empty),
+    }
+}
+
+/// The kinds of labelled lines ecsctl writes to stderr.
+#[derive(Clone, Copy, Debug)]
+pub enum Label {
+    Ok,
+    Failed,
+    Error,
+    Note,
+}
+
+impl Label {
+    fn text(self) -> &'static str {
+        match self {
+            Label::Ok => "ok",
+            Label::Failed => "failed",
+            Label::Error => "error",
+            Label::Note => "note",
+        }
+    }
+
+    fn style(self) -> Style {
+        match self {
+            Label::Ok => Style::new().fg_color(Some(AnsiColor::Green.into())).bold(),
+            Label::Failed | Label::Error => {
+                Style::new().fg_color(Some(AnsiColor::Red.into())).bold()
+            }
+            Label::Note => Style::new().fg_color(Some(AnsiColor::Cyan.into())).bold(),
+        }
+    }
+}
+
+/// The two output streams of a command, with their colour decisions.
+pub struct Output {
+    stdout: Box<dyn Write>,
+    stderr: Box<dyn Write>,
+    /// Whether stdout may carry ANSI colour (never for machine formats).
+    pub stdout_color: bool,
+    /// Whether stderr may carry ANSI colour; diagnostics are rendered with this.
+    pub stderr_color: bool,
+}
+
+impl Output {
+    /// The process's real stdout and stderr, coloured as `when` and the environment say.
+    pub fn from_process(when: ColorWhen) -> Self {
+        let no_color = std::env::var("NO_COLOR").ok();
+        Output {
+            stdout_color: use_color(when, io::stdout().is_terminal(), no_color.as_deref()),
+            stderr_color: use_color(when, io::stderr().is_terminal(), no_color.as_deref()),
+            stdout: Box::new(io::stdout().lock()),
+            stderr: Box::new(io::stderr().lock()),
+        }
+    }
+
+    /// Writes the product to stdout as is.
+    pub fn product(&mut self, text: &str) -> io::Result<()> {
+        self.stdout.write_all(text.as_bytes())?;
+        self.stdout.flush()
+    }
+
+    /// Writes already rendered text (diagnostics) to stderr as is.
+    pub fn report(&mut self, text: &str) -> io::Result<()> {
+        self.stderr.write_all(text.as_bytes())
+    }
+
+    /// Writes `label: message` and a newline to stderr.
+    pub fn line(&mut self, label: Label, message: &str) -> io::Result<()> {
+        if self.stderr_color {
+            let style = label.style();
+            writeln!(self.stderr, "{style}{}{style:#}: {message}", label.text())
+        } else {
+            writeln!(self.stderr, "{}: {message}", label.text())
+        }
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.stdout.flush()?;
+        self.stderr.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_flag_terminal_and_no_color() {
+        let cases = [
+            (ColorWhen::Auto, true, None, true),
+            (ColorWhen::Auto, false, None, false),
+            (ColorWhen::Auto, true, Some("1"), false),
+            // NO_COLOR set but empty does not count, per no-color.org.
+            (ColorWhen::Auto, true, Some(""), true),
+            (ColorWhen::Always, false, Some("1"), true),
+            (ColorWhen::Never, true, None, false),
+        ];
+        for (when, tty, no_color, want) in cases {
+            assert_eq!(
+                use_color(when, tty, no_color),
+                want,
+                "{when:?} tty={tty} NO_COLOR={no_color:?}"
+            );
+        }
+    }
+}
