@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Out-of-band AWS actions for ecsctl's emulator tests, through boto3 (not through ecsctl).
+
+Tests use it to set up fixtures, to cause drift behind ecsctl's back and to read state
+independently of ecsctl's own AWS code. Credentials, region and endpoint come from the usual
+environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...), as for the AWS CLI.
+
+  aws-oob.py assume-role ACCOUNT          -> {"AccessKeyId", "SecretAccessKey", "SessionToken", "Account"}
+  aws-oob.py network                      -> {"VpcId", "SubnetIds": [2], "SecurityGroupId"}
+  aws-oob.py call SERVICE OPERATION JSON  -> the operation's response as JSON
+      (OPERATION in boto3's snake_case or the API's PascalCase; datetimes as ISO 8601 strings;
+       ResponseMetadata dropped). An AWS error prints {"Error": {"Code", "Message"}} on stdout
+       and exits 3, so tests can assert on error codes.
+
+Run with the project venv: `.venv/bin/python scripts/aws-oob.py ...`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+# One attempt: an emulator gap (HTTP 500) should fail fast in tests, not after retries.
+CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+def client(service: str):  # noqa: ANN201
+    return boto3.session.Session().client(service, config=CONFIG)
+
+
+def to_json(value: object) -> str:
+    def default(o: object) -> object:
+        if isinstance(o, (datetime.datetime, datetime.date)):
+            return o.isoformat()
+        if isinstance(o, bytes):
+            return o.decode("utf-8", "replace")
+        raise TypeError(f"cannot serialise {type(o).__name__}")
+
+    return json.dumps(value, default=default, sort_keys=True)
+
+
+def assume_role(account: str) -> dict:
+    creds = client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/ecsctl-test", RoleSessionName="ecsctl-test"
+    )["Credentials"]
+    return {
+        "AccessKeyId": creds["AccessKeyId"],
+        "SecretAccessKey": creds["SecretAccessKey"],
+        "SessionToken": creds["SessionToken"],
+        "Account": account,
+    }
+
+
+def network() -> dict:
+    """A VPC with two subnets in two AZs and a security group: ECS validates these IDs."""
+    ec2 = client("ec2")
+    region = ec2.meta.region_name
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{region}{az}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, az in ((1, "a"), (2, "b"))
+    ]
+    sg = ec2.create_security_group(GroupName="ecsctl-test", Description="ecsctl test", VpcId=vpc)
+    return {"VpcId": vpc, "SubnetIds": subnets, "SecurityGroupId": sg["GroupId"]}
+
+
+def call(service: str, operation: str, params: str) -> dict:
+    c = client(service)
+    name = operation if operation in c.meta.method_to_api_mapping else None
+    if name is None:
+        by_api = {v: k for k, v in c.meta.method_to_api_mapping.items()}
+        name = by_api.get(operation)
+    if name is None:
+        raise SystemExit(f"aws-oob: unknown operation `{operation}` for `{service}`")
+    response = getattr(c, name)(**json.loads(params or "{}"))
+    response.pop("ResponseMetadata", None)
+    return response
+
+
+def main(argv: list[str]) -> int:
+    try:
+        if len(argv) == 2 and argv[0] == "assume-role":
+            out = assume_role(argv[1])
+        elif argv == ["network"]:
+            out = network()
+        elif len(argv) in (3, 4) and argv[0] == "call":
+            out = call(argv[1], argv[2], argv[3] if len(argv) == 4 else "{}")
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+    except ClientError as e:
+        err = e.response.get("Error", {})
+        print(to_json({"Error": {"Code": err.get("Code"), "Message": err.get("Message")}}))
+        return 3
+    print(to_json(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

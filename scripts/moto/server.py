@@ -1,0 +1,110 @@
+"""ecsctl's local AWS: moto's werkzeug app on 127.0.0.1, patched (patches.py) before it serves.
+
+Prints `http://127.0.0.1:PORT` as the first line of stdout once `/moto-api/data.json` answers,
+then serves until SIGTERM/SIGINT, or until its parent dies when `--watch-parent` is given (so a
+killed test binary never leaves an orphan server behind). Logs go to stderr.
+
+Run it through `scripts/emulator`, which uses the project venv; see docs/emulator.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.request
+
+# Settings moto reads from the environment; they must be set before moto is imported.
+# AmazonECSTaskExecutionRolePolicy (and every other AWS managed policy) must be attachable.
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+# Long ARNs (`service/<cluster>/<name>`) as AWS uses today; moto's default, pinned explicitly.
+os.environ.setdefault("MOTO_ECS_NEW_ARN", "true")
+# Service rollout is modelled by patches.patch_ecs_service_rollout, not by this knob.
+os.environ.pop("MOTO_ECS_SERVICE_RUNNING", None)
+# The server-wide account override would defeat per-test accounts.
+os.environ.pop("MOTO_ACCOUNT_ID", None)
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from moto.moto_server.werkzeug_app import (  # noqa: E402
+    DomainDispatcherApplication,
+    create_backend_app,
+)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import patches  # noqa: E402
+
+
+def log(message: str) -> None:
+    print(f"emulator: {message}", file=sys.stderr, flush=True)
+
+
+def wait_ready(endpoint: str, deadline_s: float = 30.0) -> None:
+    deadline = time.monotonic() + deadline_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"emulator: {endpoint}/moto-api/data.json did not answer in time")
+        time.sleep(0.02)
+
+
+def watch_parent(stop: threading.Event) -> None:
+    """Stop when the process that started us is gone (we get re-parented)."""
+    parent = os.getppid()
+    while not stop.wait(0.25):
+        if os.getppid() != parent:
+            log(f"parent {parent} exited; stopping")
+            stop.set()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="scripts/emulator")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: pick a free one)")
+    parser.add_argument("--no-patches", action="store_true", help="serve moto unpatched (to compare)")
+    parser.add_argument("--watch-parent", action="store_true", help="exit when the parent process exits")
+    parser.add_argument("--quiet", action="store_true", help="no per-request log on stderr")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    if args.no_patches:
+        log("patches disabled (--no-patches)")
+    else:
+        applied = patches.apply_all()
+        log(f"{len(applied)} patches applied: {', '.join(applied)}")
+
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", args.port, app, threaded=True)
+    if args.quiet:
+        import logging
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    endpoint = f"http://127.0.0.1:{server.server_port}"
+    serving = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
+    serving.start()
+    wait_ready(endpoint)
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
+    if args.watch_parent:
+        threading.Thread(target=watch_parent, args=(stop,), name="watchdog", daemon=True).start()
+
+    print(endpoint, flush=True)
+    log(f"serving {endpoint} (moto {patches.MOTO_VERSION}, ready in {time.monotonic() - started:.2f} s)")
+    while not stop.wait(1.0):
+        pass
+    server.shutdown()
+    serving.join(timeout=5)
+    log("stopped")
+
+
+if __name__ == "__main__":
+    main()
