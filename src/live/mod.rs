@@ -4,6 +4,8 @@
 //! environment owns or references with the fewest calls. Must not write to AWS, normalise values
 //! (the diff does) or import AWS SDK types (only `aws` does).
 
+pub mod fetch;
 pub mod types;
 
+pub use fetch::fetch;
 pub use types::*;

@@ -57,9 +57,22 @@ impl Live {
     pub fn service(&self, name: &str) -> Option<&LiveService> {
         self.services.iter().find(|s| s.name == name)
     }
-    /// A task definition by its full ARN (what DescribeServices returns in AWS).
+    /// A task definition by its full ARN (what DescribeServices returns in AWS), or by
+    /// `family:revision` (what moto returns after an UpdateService that sent that form).
     pub fn task_definition(&self, arn: &str) -> Option<&LiveTaskDefinition> {
-        self.task_definitions.iter().find(|t| t.arn == arn)
+        self.task_definitions
+            .iter()
+            .find(|t| t.arn == arn)
+            .or_else(|| {
+                if arn.contains(":task-definition/") {
+                    return None;
+                }
+                let (family, revision) = arn.rsplit_once(':')?;
+                let revision: i32 = revision.parse().ok()?;
+                self.task_definitions
+                    .iter()
+                    .find(|t| t.family == family && t.revision == revision)
+            })
     }
     /// The family's latest ACTIVE revision, if it has one.
     pub fn latest_task_definition(&self, family: &str) -> Option<&LiveTaskDefinition> {

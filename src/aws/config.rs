@@ -1,0 +1,195 @@
+//! Building the AWS SDK clients once, following the AWS CLI's configuration conventions.
+//!
+//! Owns `AwsClients` (one client per service ecsctl talks to, sharing one `SdkConfig`) and the
+//! call counter. Must not make calls itself, and is only ever reached by commands that need AWS
+//! (validate, render and schema never load AWS config).
+//!
+//! Resolution, the AWS CLI's order (https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html):
+//! - credentials: the default chain (env keys, `AWS_PROFILE` / shared files incl. SSO and
+//!   `credential_process`, web identity, ECS container and EC2 instance roles);
+//! - region: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, and then the spec's
+//!   region. The CLI would fail where we fall back to the spec; we never ask EC2 IMDS for a
+//!   region, because the spec already names one and the IMDS probe costs a second off EC2;
+//! - endpoints: `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` (e.g. `AWS_ENDPOINT_URL_ECS`),
+//!   and the profile's `endpoint_url` / `services` section; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
+//!   turns them off. aws-config 1.13 resolves these (`EnvServiceConfig`, `endpoint_url_provider`);
+//! - retries: `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS` (defaults: standard mode, 3 attempts, the
+//!   CLI v2 defaults). We deliberately do not call `.retry_config()`: aws-config ignores both
+//!   variables once a retry config is set in code;
+//! - timeouts: the CLI has flags but no variables for them, so they are fixed here.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::environment::region::EnvironmentVariableRegionProvider;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::profile::ProfileFileRegionProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_types::SdkConfig;
+use aws_types::region::Region;
+
+/// Connecting should be near-instant; a hung connection means a wrong endpoint.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// One attempt (one HTTP round trip).
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// One operation, retries included.
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Settings that code (not the environment) may impose. Empty for the CLI: everything then
+/// comes from the environment like the AWS CLI. Tests use it to point at their emulator account
+/// without touching the process environment, which parallel tests share.
+#[derive(Clone, Debug, Default)]
+pub struct AwsSettings {
+    /// Used only when neither the environment nor the profile names a region.
+    pub fallback_region: Option<String>,
+    /// Overrides `AWS_ENDPOINT_URL*` for every service.
+    pub endpoint_url: Option<String>,
+    /// Overrides the default credential chain.
+    pub credentials: Option<StaticCredentials>,
+    /// Overrides `AWS_MAX_ATTEMPTS` (standard retry mode).
+    pub max_attempts: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StaticCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+}
+
+/// One client per AWS service, built once from the same configuration. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AwsClients {
+    pub(crate) ecs: aws_sdk_ecs::Client,
+    pub(crate) iam: aws_sdk_iam::Client,
+    pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
+    pub(crate) discovery: aws_sdk_servicediscovery::Client,
+    pub(crate) autoscaling: aws_sdk_applicationautoscaling::Client,
+    pub(crate) sts: aws_sdk_sts::Client,
+    region: String,
+    calls: CallCounter,
+}
+
+impl AwsClients {
+    /// Loads the AWS configuration (see the module comment) and builds every client.
+    pub async fn load(settings: &AwsSettings) -> AwsClients {
+        let mut region = RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
+            .or_else(ProfileFileRegionProvider::new());
+        if let Some(fallback) = &settings.fallback_region {
+            region = region.or_else(Region::new(fallback.clone()));
+        }
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+            .operation_timeout(OPERATION_TIMEOUT)
+            .build();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(region)
+            .timeout_config(timeouts);
+        if let Some(url) = &settings.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some(c) = &settings.credentials {
+            loader = loader.credentials_provider(aws_sdk_sts::config::Credentials::new(
+                &c.access_key_id,
+                &c.secret_access_key,
+                c.session_token.clone(),
+                None,
+                "ecsctl-settings",
+            ));
+        }
+        if let Some(n) = settings.max_attempts {
+            loader = loader
+                .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(n));
+        }
+        AwsClients::from_sdk_config(&loader.load().await)
+    }
+
+    pub(crate) fn from_sdk_config(config: &SdkConfig) -> AwsClients {
+        let calls = CallCounter::default();
+        // Each service reads its own `AWS_ENDPOINT_URL_<SERVICE>` in `Builder::from(&SdkConfig)`.
+        macro_rules! client {
+            ($krate:ident, $prefix:literal) => {
+                $krate::Client::from_conf(
+                    $krate::config::Builder::from(config)
+                        .interceptor(calls.for_service($prefix))
+                        .build(),
+                )
+            };
+        }
+        AwsClients {
+            ecs: client!(aws_sdk_ecs, "ecs"),
+            iam: client!(aws_sdk_iam, "iam"),
+            logs: client!(aws_sdk_cloudwatchlogs, "logs"),
+            discovery: client!(aws_sdk_servicediscovery, "servicediscovery"),
+            autoscaling: client!(aws_sdk_applicationautoscaling, "application-autoscaling"),
+            sts: client!(aws_sdk_sts, "sts"),
+            region: config.region().map(|r| r.to_string()).unwrap_or_default(),
+            calls,
+        }
+    }
+
+    /// The region the clients talk to ("" if none could be resolved).
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// HTTP requests sent so far, per `service:Operation` (retries and pages each count).
+    pub fn calls(&self) -> BTreeMap<String, u32> {
+        self.calls.snapshot()
+    }
+}
+
+/// Counts every HTTP request by operation, so the plan benchmark can report calls per operation.
+#[derive(Clone, Debug, Default)]
+struct CallCounter(Arc<Mutex<BTreeMap<String, u32>>>);
+
+impl CallCounter {
+    fn snapshot(&self) -> BTreeMap<String, u32> {
+        self.0.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    fn for_service(&self, prefix: &'static str) -> ServiceCallCounter {
+        ServiceCallCounter {
+            prefix,
+            counts: self.clone(),
+        }
+    }
+}
+
+/// The counter as one client's interceptor. The IAM-style prefix (`logs`, not the SDK's
+/// "CloudWatch Logs") keeps keys the way permissions and CloudTrail spell them.
+#[derive(Clone, Debug)]
+struct ServiceCallCounter {
+    prefix: &'static str,
+    counts: CallCounter,
+}
+
+impl Intercept for ServiceCallCounter {
+    fn name(&self) -> &'static str {
+        "ecsctl-call-counter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(meta) = cfg.load::<Metadata>() {
+            let key = format!("{}:{}", self.prefix, meta.name());
+            if let Ok(mut m) = self.counts.0.lock() {
+                *m.entry(key).or_default() += 1;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,180 @@
+//! Cloud Map (servicediscovery): the environment's private DNS namespace and its services.
+//!
+//! Owns the Cloud Map calls and conversions. Every listing is re-filtered client-side by exact
+//! name and namespace id, because moto ignores `Filters` (AWS honours them). Must not write.
+
+use aws_sdk_servicediscovery::types::{
+    FilterCondition, NamespaceFilter, NamespaceFilterName, NamespaceSummary, ServiceFilter,
+    ServiceFilterName,
+};
+use futures::future::try_join_all;
+
+use super::{AwsClients, AwsError};
+use crate::live::{LiveDiscoveryService, LiveDnsRecord, LiveNamespace, LiveTags};
+
+/// The namespace with exactly this name, with tags. The ListNamespaces summary already carries
+/// description and properties, so no GetNamespace is needed. Namespace names are not unique
+/// across types: a private DNS namespace wins over a public or HTTP one of the same name.
+pub async fn read_namespace(
+    clients: &AwsClients,
+    name: &str,
+) -> Result<Option<LiveNamespace>, AwsError> {
+    let mut matches = Vec::new();
+    let mut token = None;
+    loop {
+        let filter = NamespaceFilter::builder()
+            .name(NamespaceFilterName::Name)
+            .values(name)
+            .condition(FilterCondition::Eq)
+            .build()
+            .expect("name and values are set");
+        let out = clients
+            .discovery
+            .list_namespaces()
+            .filters(filter)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("servicediscovery", "ListNamespaces", Some(name), e))?;
+        matches.extend(
+            out.namespaces()
+                .iter()
+                .filter(|n| n.name() == Some(name))
+                .cloned(),
+        );
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    matches.sort_by_key(|n| n.r#type().map(|t| t.as_str()) != Some("DNS_PRIVATE"));
+    let Some(summary) = matches.first() else {
+        return Ok(None);
+    };
+    let mut ns = namespace_from_sdk(summary);
+    ns.tags = tags(clients, &ns.arn).await?;
+    Ok(Some(ns))
+}
+
+/// The services with the given names inside the namespace, with tags. ListServices (filtered by
+/// namespace id in AWS, unfiltered in moto), then GetService per name match to check the
+/// namespace id (ServiceSummary has none), then ListTagsForResource per service kept.
+pub async fn read_services(
+    clients: &AwsClients,
+    namespace_id: &str,
+    names: &[String],
+) -> Result<Vec<LiveDiscoveryService>, AwsError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids = Vec::new();
+    let mut token = None;
+    loop {
+        let filter = ServiceFilter::builder()
+            .name(ServiceFilterName::NamespaceId)
+            .values(namespace_id)
+            .condition(FilterCondition::Eq)
+            .build()
+            .expect("name and values are set");
+        let out = clients
+            .discovery
+            .list_services()
+            .filters(filter)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("servicediscovery", "ListServices", Some(namespace_id), e)
+            })?;
+        ids.extend(
+            out.services()
+                .iter()
+                .filter(|s| s.name().is_some_and(|n| names.iter().any(|w| w == n)))
+                .filter_map(|s| s.id().map(str::to_string)),
+        );
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    let found = try_join_all(ids.iter().map(|id| async move {
+        let out = clients
+            .discovery
+            .get_service()
+            .id(id)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("servicediscovery", "GetService", Some(id), e))?;
+        let Some(service) = out.service() else {
+            return Ok(None);
+        };
+        if service.namespace_id() != Some(namespace_id) {
+            return Ok(None);
+        }
+        let mut live = service_from_sdk(service);
+        live.tags = tags(clients, &live.arn).await?;
+        Ok::<_, AwsError>(Some(live))
+    }))
+    .await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+async fn tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
+    let out = clients
+        .discovery
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("servicediscovery", "ListTagsForResource", Some(arn), e))?;
+    Ok(out
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect())
+}
+
+pub(crate) fn namespace_from_sdk(n: &NamespaceSummary) -> LiveNamespace {
+    LiveNamespace {
+        id: n.id().unwrap_or_default().to_string(),
+        arn: n.arn().unwrap_or_default().to_string(),
+        name: n.name().unwrap_or_default().to_string(),
+        kind: n.r#type().map(|t| t.as_str().to_string()),
+        description: n.description().map(str::to_string),
+        hosted_zone_id: n
+            .properties()
+            .and_then(|p| p.dns_properties())
+            .and_then(|d| d.hosted_zone_id())
+            .map(str::to_string),
+        tags: LiveTags::new(),
+    }
+}
+
+pub(crate) fn service_from_sdk(
+    s: &aws_sdk_servicediscovery::types::Service,
+) -> LiveDiscoveryService {
+    let dns = s.dns_config();
+    LiveDiscoveryService {
+        id: s.id().unwrap_or_default().to_string(),
+        arn: s.arn().unwrap_or_default().to_string(),
+        name: s.name().unwrap_or_default().to_string(),
+        namespace_id: s.namespace_id().map(str::to_string),
+        description: s.description().map(str::to_string),
+        dns_records: dns
+            .map(|d| {
+                d.dns_records()
+                    .iter()
+                    .map(|r| LiveDnsRecord {
+                        kind: r.r#type().as_str().to_string(),
+                        ttl: r.ttl(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        routing_policy: dns
+            .and_then(|d| d.routing_policy())
+            .map(|r| r.as_str().to_string()),
+        health_check_custom_config: s.health_check_custom_config().is_some(),
+        tags: LiveTags::new(),
+    }
+}

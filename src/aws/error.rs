@@ -1,0 +1,192 @@
+//! The one error type of the AWS layer: which call failed, on what, and AWS's own error code.
+//!
+//! Owns `AwsError`, its wording and its hints. Must not decide exit codes or print: commands do.
+
+use std::fmt;
+
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// A failed AWS call. `service` and `operation` use IAM's spelling (`ecs`, `DescribeServices`)
+/// so the hint for AccessDenied is the permission to grant.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct AwsError {
+    pub service: &'static str,
+    pub operation: &'static str,
+    /// The resource the call was about (a name or ARN), when there is one.
+    pub resource: Option<String>,
+    /// AWS's error code (`AccessDeniedException`, `NoSuchEntity`); None when the call never got
+    /// an AWS error back (no credentials, timeout, an HTML 500 from the emulator).
+    pub code: Option<String>,
+    pub message: String,
+    /// The HTTP status, when a response arrived.
+    pub status: Option<u16>,
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.service, self.operation)?;
+        if let Some(r) = &self.resource {
+            write!(f, " on `{r}`")?;
+        }
+        match &self.code {
+            Some(code) => write!(f, ": {code}: {}", self.message),
+            None => write!(f, ": {}", self.message),
+        }
+    }
+}
+
+impl AwsError {
+    pub fn new(
+        service: &'static str,
+        operation: &'static str,
+        resource: Option<&str>,
+        code: Option<&str>,
+        message: impl Into<String>,
+    ) -> AwsError {
+        AwsError {
+            service,
+            operation,
+            resource: resource.map(str::to_string),
+            code: code.map(str::to_string),
+            message: message.into(),
+            status: None,
+        }
+    }
+
+    /// Keeps AWS's code and message; without them, the whole error chain (which names the
+    /// missing credentials, the timeout or the connection failure).
+    pub fn from_sdk<E>(
+        service: &'static str,
+        operation: &'static str,
+        resource: Option<&str>,
+        err: SdkError<E, HttpResponse>,
+    ) -> AwsError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let status = err.raw_response().map(|r| r.status().as_u16());
+        let code = err.code().map(str::to_string);
+        let message = match (err.message(), &code) {
+            (Some(m), _) if !m.is_empty() => m.to_string(),
+            (_, Some(_)) => "(no message)".to_string(),
+            (_, None) => DisplayErrorContext(&err).to_string(),
+        };
+        AwsError {
+            service,
+            operation,
+            resource: resource.map(str::to_string),
+            code,
+            message,
+            status,
+        }
+    }
+
+    pub fn is_code(&self, code: &str) -> bool {
+        self.code.as_deref() == Some(code)
+    }
+
+    /// What the user can do about it, for the errors people actually hit.
+    pub fn hint(&self) -> Option<String> {
+        let code = self.code.as_deref().unwrap_or("");
+        let msg = self.message.to_lowercase();
+        let credentials = [
+            "ExpiredToken",
+            "ExpiredTokenException",
+            "InvalidClientTokenId",
+            "UnrecognizedClientException",
+            "InvalidSignatureException",
+            "SignatureDoesNotMatch",
+        ];
+        if credentials.contains(&code)
+            || (self.code.is_none() && (msg.contains("credential") || msg.contains("token")))
+        {
+            return Some(
+                "set AWS_PROFILE or run `aws sso login` (the AWS CLI's credential chain applies)"
+                    .to_string(),
+            );
+        }
+        if code.starts_with("AccessDenied") || code == "UnauthorizedOperation" {
+            return Some(format!(
+                "the caller needs `{}:{}` on this resource",
+                self.service, self.operation
+            ));
+        }
+        if code.contains("Throttl") || code == "TooManyRequestsException" {
+            return Some("AWS throttled the calls; retry, or raise AWS_MAX_ATTEMPTS".to_string());
+        }
+        if self.code.is_none() && self.status == Some(500) {
+            return Some(format!(
+                "an HTTP 500 without an AWS error code: against the local emulator this means it \
+                 does not implement `{}:{}`",
+                self.service, self.operation
+            ));
+        }
+        if self.code.is_none() && (msg.contains("timeout") || msg.contains("timed out")) {
+            return Some("check the network and AWS_ENDPOINT_URL*".to_string());
+        }
+        if self.code.is_none() && msg.contains("region") {
+            return Some("set AWS_REGION or the spec's `region:`".to_string());
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(code: Option<&str>, status: Option<u16>, message: &str) -> AwsError {
+        let mut e = AwsError::new(
+            "ecs",
+            "DescribeServices",
+            Some("ohi-prod-api"),
+            code,
+            message,
+        );
+        e.status = status;
+        e
+    }
+
+    #[test]
+    fn display_names_call_resource_and_code() {
+        let e = err(
+            Some("AccessDeniedException"),
+            Some(400),
+            "User: x is not authorized",
+        );
+        assert_eq!(
+            e.to_string(),
+            "ecs:DescribeServices on `ohi-prod-api`: AccessDeniedException: User: x is not authorized"
+        );
+        let e = AwsError::new("sts", "GetCallerIdentity", None, None, "dispatch failure");
+        assert_eq!(e.to_string(), "sts:GetCallerIdentity: dispatch failure");
+    }
+
+    #[test]
+    fn hints_for_common_failures() {
+        let denied = err(Some("AccessDeniedException"), Some(400), "no");
+        assert_eq!(
+            denied.hint().unwrap(),
+            "the caller needs `ecs:DescribeServices` on this resource"
+        );
+        let expired = err(Some("ExpiredTokenException"), Some(400), "expired");
+        assert!(expired.hint().unwrap().contains("aws sso login"));
+        let no_creds = err(
+            None,
+            None,
+            "failed to construct request: no credentials in the chain",
+        );
+        assert!(no_creds.hint().unwrap().contains("AWS_PROFILE"));
+        let emulator = err(None, Some(500), "malformed JSON error body");
+        assert!(
+            emulator
+                .hint()
+                .unwrap()
+                .contains("does not implement `ecs:DescribeServices`")
+        );
+        assert_eq!(err(Some("ClientException"), Some(400), "bad").hint(), None);
+    }
+}

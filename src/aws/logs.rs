@@ -1,0 +1,161 @@
+//! CloudWatch Logs: the environment's log groups, found with one paginated prefix listing.
+//!
+//! Owns the Logs calls and conversions. Must not write.
+
+use futures::future::try_join_all;
+
+use super::{AwsClients, AwsError};
+use crate::live::{LiveLogGroup, LiveTags};
+
+/// The named log groups that exist, with tags. One DescribeLogGroups listing (paginated) under
+/// the names' longest common prefix, filtered to exact names, then one ListTagsForResource per
+/// group found.
+pub async fn read_log_groups(
+    clients: &AwsClients,
+    names: &[String],
+) -> Result<Vec<LiveLogGroup>, AwsError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let prefix = common_prefix(names);
+    let mut found = Vec::new();
+    let mut token = None;
+    loop {
+        let mut req = clients
+            .logs
+            .describe_log_groups()
+            .set_next_token(token.take());
+        // An empty prefix is rejected by the API (min length 1): list everything instead.
+        if !prefix.is_empty() {
+            req = req.log_group_name_prefix(prefix);
+        }
+        let out = req
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("logs", "DescribeLogGroups", Some(prefix), e))?;
+        for g in out.log_groups() {
+            if g.log_group_name()
+                .is_some_and(|n| names.iter().any(|w| w == n))
+            {
+                found.push(log_group_from_sdk(g));
+            }
+        }
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    try_join_all(found.into_iter().map(|mut group| async move {
+        if let Some(arn) = &group.arn {
+            group.tags = tags(clients, arn).await?;
+        }
+        Ok(group)
+    }))
+    .await
+}
+
+async fn tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
+    let out = clients
+        .logs
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("logs", "ListTagsForResource", Some(arn), e))?;
+    Ok(out
+        .tags()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default())
+}
+
+/// The longest common prefix, cut at a char boundary.
+pub(crate) fn common_prefix(names: &[String]) -> &str {
+    let first = names[0].as_str();
+    let mut end = first.len();
+    for n in &names[1..] {
+        end = first
+            .bytes()
+            .zip(n.bytes())
+            .take(end)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    while !first.is_char_boundary(end) {
+        end -= 1;
+    }
+    &first[..end]
+}
+
+/// `logGroupArn` is the ARN without `:*`, the form the tagging APIs take (with `:*` moto
+/// silently returns no tags). Older responses carry only `arn`, so strip it from that.
+pub(crate) fn log_group_from_sdk(g: &aws_sdk_cloudwatchlogs::types::LogGroup) -> LiveLogGroup {
+    let arn = g.log_group_arn().map(str::to_string).or_else(|| {
+        g.arn()
+            .map(|a| a.strip_suffix(":*").unwrap_or(a).to_string())
+    });
+    LiveLogGroup {
+        name: g.log_group_name().unwrap_or_default().to_string(),
+        arn,
+        retention_days: g.retention_in_days(),
+        kms_key_id: g.kms_key_id().map(str::to_string),
+        log_group_class: g.log_group_class().map(|c| c.as_str().to_string()),
+        tags: LiveTags::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudwatchlogs::types::LogGroup;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn common_prefix_of_an_environments_groups() {
+        assert_eq!(
+            common_prefix(&names(&["/ecs/ohi-prod/api", "/ecs/ohi-prod/worker"])),
+            "/ecs/ohi-prod/"
+        );
+        assert_eq!(common_prefix(&names(&["/ecs/a"])), "/ecs/a");
+        assert_eq!(common_prefix(&names(&["/ecs/a", "/custom/b"])), "/");
+        assert_eq!(common_prefix(&names(&["é1", "é2"])), "é");
+        assert_eq!(common_prefix(&names(&["x", "y"])), "");
+    }
+
+    #[test]
+    fn log_group_as_describe_log_groups_returns_it() {
+        // Shaped like the DescribeLogGroups reference response: `arn` with `:*`, `logGroupArn`
+        // without, STANDARD class.
+        let g = LogGroup::builder()
+            .log_group_name("/ecs/ohi-prod/api")
+            .arn("arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/ohi-prod/api:*")
+            .log_group_arn("arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/ohi-prod/api")
+            .retention_in_days(30)
+            .log_group_class(aws_sdk_cloudwatchlogs::types::LogGroupClass::Standard)
+            .creation_time(1_700_000_000_000)
+            .stored_bytes(0)
+            .build();
+        let live = log_group_from_sdk(&g);
+        assert_eq!(
+            live.arn.as_deref(),
+            Some("arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/ohi-prod/api")
+        );
+        assert_eq!(live.retention_days, Some(30));
+        assert_eq!(live.log_group_class.as_deref(), Some("STANDARD"));
+        assert_eq!(live.kms_key_id, None);
+    }
+
+    #[test]
+    fn log_group_without_log_group_arn_strips_the_wildcard() {
+        let g = LogGroup::builder()
+            .log_group_name("/ecs/x")
+            .arn("arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/x:*")
+            .build();
+        assert_eq!(
+            log_group_from_sdk(&g).arn.as_deref(),
+            Some("arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/x")
+        );
+    }
+}

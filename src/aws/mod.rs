@@ -1,0 +1,18 @@
+//! The AWS layer: the only module that imports `aws_sdk_*`.
+//!
+//! Owns the clients (`config`), the error type (`error`), and one file per AWS service with its
+//! calls and the pure conversions from SDK types to ecsctl's own types. Must not let SDK types
+//! escape: every public function takes and returns ecsctl types. Reads live here now; the
+//! writes `apply` needs go into the same per-service files.
+
+pub mod autoscaling;
+pub mod config;
+pub mod discovery;
+pub mod ecs;
+pub mod error;
+pub mod iam;
+pub mod logs;
+pub mod sts;
+
+pub use config::{AwsClients, AwsSettings, StaticCredentials};
+pub use error::AwsError;
