@@ -141,3 +141,110 @@ fn policy_from_sdk(p: &ScalingPolicy) -> LiveScalingPolicy {
         disable_scale_in: tt.and_then(|c| c.disable_scale_in()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_applicationautoscaling::primitives::DateTime;
+    use aws_sdk_applicationautoscaling::types::{
+        MetricType, PolicyType, PredefinedMetricSpecification,
+        TargetTrackingScalingPolicyConfiguration,
+    };
+
+    fn target(id: &str) -> ScalableTarget {
+        ScalableTarget::builder()
+            .service_namespace(ServiceNamespace::Ecs)
+            .resource_id(id)
+            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+            .min_capacity(2)
+            .max_capacity(10)
+            .role_arn("arn:aws:iam::111122223333:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService")
+            .creation_time(DateTime::from_secs(1_700_000_000))
+            .build()
+            .unwrap()
+    }
+
+    fn policy(id: &str, name: &str, metric: MetricType, value: f64) -> ScalingPolicy {
+        ScalingPolicy::builder()
+            .policy_arn(format!("arn:aws:autoscaling:eu-west-1:111122223333:scalingPolicy:x:resource/ecs/{id}:policyName/{name}"))
+            .policy_name(name)
+            .service_namespace(ServiceNamespace::Ecs)
+            .resource_id(id)
+            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+            .policy_type(PolicyType::TargetTrackingScaling)
+            .target_tracking_scaling_policy_configuration(
+                TargetTrackingScalingPolicyConfiguration::builder()
+                    .target_value(value)
+                    .predefined_metric_specification(
+                        PredefinedMetricSpecification::builder()
+                            .predefined_metric_type(metric)
+                            .build()
+                            .unwrap(),
+                    )
+                    .scale_in_cooldown(300)
+                    .scale_out_cooldown(60)
+                    .build()
+                    .unwrap(),
+            )
+            .creation_time(DateTime::from_secs(1_700_000_000))
+            .build()
+            .unwrap()
+    }
+
+    /// Regression: moto's ResourceId filter is a substring test, so asking for `service/c/api2`
+    /// also returns `service/c/api`'s policies (and the reverse must not leak either).
+    #[test]
+    fn policies_attach_only_to_their_exact_resource_id() {
+        let targets = vec![target("service/c/api"), target("service/c/api2")];
+        let policies = vec![
+            policy(
+                "service/c/api",
+                "c-api-cpu",
+                MetricType::EcsServiceAverageCpuUtilization,
+                60.0,
+            ),
+            policy(
+                "service/c/api2",
+                "c-api2-mem",
+                MetricType::EcsServiceAverageMemoryUtilization,
+                70.0,
+            ),
+        ];
+        let live = assemble(targets, policies, &["service/c/api2".to_string()]);
+        assert_eq!(live.len(), 1);
+        assert_eq!(live[0].resource_id, "service/c/api2");
+        let names: Vec<_> = live[0].policies.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["c-api2-mem"]);
+        let p = &live[0].policies[0];
+        assert_eq!(
+            p.predefined_metric.as_deref(),
+            Some("ECSServiceAverageMemoryUtilization")
+        );
+        assert_eq!(
+            (p.target_value, p.scale_in_cooldown, p.scale_out_cooldown),
+            (Some(70.0), Some(300), Some(60))
+        );
+        assert_eq!(p.policy_type, "TargetTrackingScaling");
+    }
+
+    #[test]
+    fn empty_role_arn_from_client_error_correction_is_none() {
+        let mut t = target("service/c/api");
+        t.role_arn = String::new();
+        let live = assemble(vec![t], vec![], &["service/c/api".to_string()]);
+        assert_eq!((live[0].min, live[0].max), (2, 10));
+        assert_eq!(live[0].role_arn, None);
+        let live = assemble(
+            vec![target("service/c/api")],
+            vec![],
+            &["service/c/api".to_string()],
+        );
+        assert!(
+            live[0]
+                .role_arn
+                .as_deref()
+                .unwrap()
+                .contains("AWSServiceRoleForApplicationAutoScaling_ECSService")
+        );
+    }
+}

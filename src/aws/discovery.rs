@@ -178,3 +178,84 @@ pub(crate) fn service_from_sdk(
         tags: LiveTags::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_servicediscovery::types::{
+        DnsConfig, DnsProperties, DnsRecord, HealthCheckCustomConfig, NamespaceProperties,
+        NamespaceType, RecordType, RoutingPolicy, Service,
+    };
+
+    #[test]
+    fn namespace_summary_as_list_namespaces_returns_it() {
+        let n = NamespaceSummary::builder()
+            .id("ns-e4anhexample0004")
+            .arn("arn:aws:servicediscovery:eu-west-1:111122223333:namespace/ns-e4anhexample0004")
+            .name("ohi-prod.local")
+            .r#type(NamespaceType::DnsPrivate)
+            .description("ohi prod")
+            .properties(
+                NamespaceProperties::builder()
+                    .dns_properties(
+                        DnsProperties::builder()
+                            .hosted_zone_id("Z06752353VBUDEXAMPLE")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        let live = namespace_from_sdk(&n);
+        assert_eq!(live.kind.as_deref(), Some("DNS_PRIVATE"));
+        assert_eq!(live.hosted_zone_id.as_deref(), Some("Z06752353VBUDEXAMPLE"));
+        assert_eq!(live.description.as_deref(), Some("ohi prod"));
+    }
+
+    #[test]
+    fn service_as_get_service_returns_it() {
+        let s = Service::builder()
+            .id("srv-e4anhexample0004")
+            .arn("arn:aws:servicediscovery:eu-west-1:111122223333:service/srv-e4anhexample0004")
+            .name("api")
+            .namespace_id("ns-e4anhexample0004")
+            .dns_config(
+                DnsConfig::builder()
+                    .routing_policy(RoutingPolicy::Multivalue)
+                    .dns_records(
+                        DnsRecord::builder()
+                            .r#type(RecordType::A)
+                            .ttl(60)
+                            .build()
+                            .unwrap(),
+                    )
+                    .dns_records(
+                        DnsRecord::builder()
+                            .r#type(RecordType::Srv)
+                            .ttl(60)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .health_check_custom_config(HealthCheckCustomConfig::builder().build())
+            .build();
+        let live = service_from_sdk(&s);
+        assert_eq!(live.namespace_id.as_deref(), Some("ns-e4anhexample0004"));
+        assert_eq!(
+            live.dns_records,
+            vec![
+                LiveDnsRecord {
+                    kind: "A".into(),
+                    ttl: 60
+                },
+                LiveDnsRecord {
+                    kind: "SRV".into(),
+                    ttl: 60
+                }
+            ]
+        );
+        assert_eq!(live.routing_policy.as_deref(), Some("MULTIVALUE"));
+        assert!(live.health_check_custom_config);
+    }
+}

@@ -433,3 +433,7 @@ fn container_from_sdk(c: &ContainerDefinition) -> LiveContainerDefinition {
         }),
     }
 }
+
+#[cfg(test)]
+#[path = "ecs_tests.rs"]
+mod tests;
