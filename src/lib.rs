@@ -6,6 +6,8 @@
 pub mod cli;
 pub mod aws;
 pub mod diagnostic;
+pub mod diff;
 pub mod live;
 pub mod model;
+pub mod plan;
 pub mod spec;

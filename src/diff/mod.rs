@@ -1,0 +1,106 @@
+//! The diff: a pure function from (`Desired`, `Live`) to the changes that would converge them.
+//!
+//! Owns building a normalised view of each resource from both sides (one file per kind), the
+//! normalisation rules (`normalize`), the table of what each field change costs (`rules`) and
+//! the generic comparison (`compare`). Must stay pure: no async, no I/O, no clock. Live only
+//! holds what the desired state names, so nothing here deletes (pruning is a later issue; the
+//! plan types already carry `Action::Delete`).
+
+mod cluster;
+pub mod compare;
+mod discovery_service;
+mod iam_role;
+mod log_group;
+mod namespace;
+pub mod normalize;
+pub mod rules;
+mod scaling;
+mod service;
+mod task_definition;
+
+use crate::live::Live;
+use crate::model::Desired;
+use crate::plan::ResourceChange;
+
+/// What every kind's diff may read besides its own resource.
+pub(crate) struct Ctx<'a> {
+    pub desired: &'a Desired,
+    pub live: &'a Live,
+    /// The caller's account: owned role names become ARNs in it.
+    pub account_id: &'a str,
+}
+
+/// The changes, one per desired resource (no-ops included), in apply order.
+pub fn diff(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
+    let account_id = if live.account_id.is_empty() {
+        desired.account_id.as_deref().unwrap_or_default()
+    } else {
+        live.account_id.as_str()
+    };
+    let ctx = Ctx {
+        desired,
+        live,
+        account_id,
+    };
+    let mut changes = Vec::new();
+    changes.extend(desired.roles.iter().map(|r| iam_role::diff(&ctx, r)));
+    changes.extend(desired.log_groups.iter().map(|g| log_group::diff(&ctx, g)));
+    changes.push(cluster::diff(&ctx));
+    changes.extend(desired.namespace.iter().map(|n| namespace::diff(&ctx, n)));
+    changes.extend(
+        desired
+            .discovery_services
+            .iter()
+            .map(|d| discovery_service::diff(&ctx, d)),
+    );
+    let mut revisions = Vec::new();
+    for td in &desired.task_definitions {
+        let (change, choice) = task_definition::diff(&ctx, td);
+        changes.push(change);
+        revisions.push(choice);
+    }
+    for s in &desired.services {
+        changes.push(service::diff(&ctx, s, &revisions));
+    }
+    for t in &desired.scaling_targets {
+        changes.extend(scaling::diff(&ctx, t));
+    }
+    changes
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+#[cfg(test)]
+mod tests {
+    use super::diff;
+    use super::fixtures::{converged, desired};
+    use crate::plan::Action;
+
+    /// The acid test: AWS's answer after creating exactly the desired state diffs to nothing.
+    #[test]
+    fn converged_live_state_diffs_to_nothing() {
+        let changes = diff(&desired(), &converged());
+        let noisy: Vec<_> = changes
+            .iter()
+            .filter(|c| c.action != Action::NoOp)
+            .collect();
+        assert!(noisy.is_empty(), "spurious diff: {noisy:#?}");
+        assert_eq!(changes.len(), 9);
+    }
+
+    #[test]
+    fn empty_account_is_all_creates_in_apply_order() {
+        let live = crate::live::Live {
+            account_id: "123456789012".into(),
+            ..Default::default()
+        };
+        let changes = diff(&desired(), &live);
+        assert!(
+            changes.iter().all(|c| c.action == Action::Create),
+            "{changes:#?}"
+        );
+        let kinds: Vec<u8> = changes.iter().map(|c| c.address.kind.phase()).collect();
+        assert!(kinds.windows(2).all(|w| w[0] <= w[1]));
+    }
+}

@@ -1,0 +1,465 @@
+//! ECS services: everything UpdateService can change, the task definition it runs, and the
+//! desired count under autoscaling.
+//!
+//! With autoscaling, the count is Application Auto Scaling's to manage: a live count within
+//! the spec's min..max never shows a diff, one outside is clamped into the range. Without it,
+//! the spec's count wins. Must not compare what the spec does not set (propagateTags, ECS
+//! managed tags, deployments, running counts).
+
+use serde_json::{Value, json};
+
+use super::Ctx;
+use super::cluster::strategy_item;
+use super::compare::{View, compare};
+use super::normalize as n;
+use super::normalize::{put, put_always};
+use super::task_definition::Revision;
+use crate::live::LiveService;
+use crate::model::Service;
+use crate::plan::{Address, ResourceChange, ResourceKind};
+
+/// Stands in for the revision a new task definition gets; the field is marked unknown.
+const NEW_REVISION: &str = "(new revision)";
+
+pub fn diff(ctx: &Ctx, s: &Service, revisions: &[Revision]) -> ResourceChange {
+    let live = ctx.live.service(&s.name);
+    let want = desired_view(s, live, revisions);
+    let live_view = live.map(|l| live_view(ctx, s, l));
+    let mut change = compare(
+        Address::new(ResourceKind::Service, &s.key),
+        &want,
+        live_view.as_ref(),
+    );
+    for f in &mut change.fields {
+        if f.path == "taskDefinition"
+            && f.after
+                .as_ref()
+                .and_then(Value::as_str)
+                .is_some_and(|a| a.ends_with(NEW_REVISION))
+        {
+            f.after = None;
+            f.after_unknown = true;
+        }
+    }
+    change
+}
+
+fn desired_view(s: &Service, live: Option<&LiveService>, revisions: &[Revision]) -> View {
+    let mut v = View::new();
+    put(&mut v, "cluster", json!(s.cluster));
+    let td = match revisions
+        .iter()
+        .find(|r| r.family == s.family)
+        .and_then(|r| r.existing.clone())
+    {
+        Some(existing) => existing,
+        None => format!("{}:{NEW_REVISION}", s.family),
+    };
+    put(&mut v, "taskDefinition", json!(td));
+    put_always(&mut v, "desiredCount", json!(desired_count(s, live)));
+    if s.capacity.is_empty() {
+        put(&mut v, "launchType", json!("FARGATE"));
+    } else {
+        let items = s
+            .capacity
+            .iter()
+            .map(|i| strategy_item(i.capacity_provider.as_str(), i.base.into(), i.weight.into()));
+        put(
+            &mut v,
+            "capacityProviderStrategy",
+            n::sorted_list(items.collect()),
+        );
+    }
+    put(
+        &mut v,
+        "platformVersion",
+        n::platform_version(Some(&s.platform_version)),
+    );
+    put(
+        &mut v,
+        "networkConfiguration",
+        network(
+            s.network.subnets.iter().map(String::as_str),
+            s.network.security_groups.iter().map(String::as_str),
+            Some(if s.network.assign_public_ip {
+                "ENABLED"
+            } else {
+                "DISABLED"
+            }),
+        ),
+    );
+    let lbs = s.load_balancers.iter().map(|l| {
+        load_balancer(
+            Some(&l.target_group_arn),
+            Some(&l.container_name),
+            Some(l.container_port.into()),
+        )
+    });
+    put(&mut v, "loadBalancers", n::sorted_list(lbs.collect()));
+    if let Some(d) = &s.discovery {
+        let reg = registry(
+            &d.discovery_service,
+            d.container_name.as_deref(),
+            d.container_port.map(i64::from),
+        );
+        put(&mut v, "serviceRegistries", json!([reg]));
+    }
+    put(
+        &mut v,
+        "healthCheckGracePeriodSeconds",
+        json!(s.health_check_grace_period),
+    );
+    let d = &s.deployment;
+    put(
+        &mut v,
+        "deploymentConfiguration",
+        n::deployment_configuration(
+            Some(d.maximum_percent.into()),
+            Some(d.minimum_healthy_percent.into()),
+            Some((d.circuit_breaker_enable, d.circuit_breaker_rollback)),
+        ),
+    );
+    put(
+        &mut v,
+        "enableExecuteCommand",
+        json!(s.enable_execute_command),
+    );
+    put(&mut v, "tags", json!(s.tags));
+    v
+}
+
+/// Under autoscaling, the live count if it is within min..max, else clamped into it; on
+/// create, or without autoscaling, the spec's count.
+fn desired_count(s: &Service, live: Option<&LiveService>) -> i64 {
+    match (s.autoscaling, live) {
+        (Some(range), Some(l)) => {
+            i64::from(l.desired_count).clamp(range.min.into(), range.max.into())
+        }
+        _ => s.desired_count.into(),
+    }
+}
+
+fn live_view(ctx: &Ctx, s: &Service, l: &LiveService) -> View {
+    let mut v = View::new();
+    // Live reads services in the desired cluster, so a missing clusterArn means that one.
+    let cluster = l
+        .cluster_arn
+        .as_deref()
+        .map(n::arn_name)
+        .unwrap_or(&s.cluster);
+    put(&mut v, "cluster", json!(cluster));
+    put(
+        &mut v,
+        "taskDefinition",
+        json!(l.task_definition.as_deref().map(n::task_definition_ref)),
+    );
+    put_always(&mut v, "desiredCount", json!(l.desired_count));
+    if l.capacity_provider_strategy.is_empty() {
+        put(&mut v, "launchType", json!(l.launch_type));
+    } else {
+        // launchType is ignored next to a strategy: AWS omits it, moto says `EC2` anyway.
+        let items = l
+            .capacity_provider_strategy
+            .iter()
+            .map(|i| strategy_item(&i.capacity_provider, i.base.into(), i.weight.into()));
+        put(
+            &mut v,
+            "capacityProviderStrategy",
+            n::sorted_list(items.collect()),
+        );
+    }
+    put(
+        &mut v,
+        "platformVersion",
+        n::platform_version(l.platform_version.as_deref()),
+    );
+    if let Some(net) = &l.network {
+        put(
+            &mut v,
+            "networkConfiguration",
+            network(
+                net.subnets.iter().map(String::as_str),
+                net.security_groups.iter().map(String::as_str),
+                net.assign_public_ip.as_deref(),
+            ),
+        );
+    }
+    let lbs = l.load_balancers.iter().map(|b| {
+        load_balancer(
+            b.target_group_arn.as_deref(),
+            b.container_name.as_deref(),
+            b.container_port.map(i64::from),
+        )
+    });
+    put(&mut v, "loadBalancers", n::sorted_list(lbs.collect()));
+    let regs = l.service_registries.iter().map(|r| {
+        // The registry by discovery service name when live read it, otherwise the ARN verbatim.
+        let arn = r.registry_arn.as_deref().unwrap_or_default();
+        let name = ctx
+            .live
+            .discovery_services
+            .iter()
+            .find(|d| d.arn == arn)
+            .map_or(arn, |d| d.name.as_str());
+        registry(
+            name,
+            r.container_name.as_deref(),
+            r.container_port.map(i64::from),
+        )
+    });
+    put(&mut v, "serviceRegistries", n::sorted_list(regs.collect()));
+    put(
+        &mut v,
+        "healthCheckGracePeriodSeconds",
+        json!(l.health_check_grace_period_seconds),
+    );
+    let dc = l.deployment_configuration.as_ref();
+    put(
+        &mut v,
+        "deploymentConfiguration",
+        n::deployment_configuration(
+            dc.and_then(|d| d.maximum_percent).map(i64::from),
+            dc.and_then(|d| d.minimum_healthy_percent).map(i64::from),
+            dc.and_then(|d| d.circuit_breaker)
+                .map(|c| (c.enable, c.rollback)),
+        ),
+    );
+    put(
+        &mut v,
+        "enableExecuteCommand",
+        json!(l.enable_execute_command),
+    );
+    put(&mut v, "tags", json!(l.tags));
+    v
+}
+
+fn network<'a>(
+    subnets: impl Iterator<Item = &'a str>,
+    groups: impl Iterator<Item = &'a str>,
+    public: Option<&str>,
+) -> Value {
+    json!({
+        "subnets": n::string_set(subnets),
+        "securityGroups": n::string_set(groups),
+        "assignPublicIp": n::assign_public_ip(public),
+    })
+}
+
+fn load_balancer(target_group: Option<&str>, container: Option<&str>, port: Option<i64>) -> Value {
+    let mut m = View::new();
+    put(&mut m, "targetGroupArn", json!(target_group));
+    put(&mut m, "containerName", json!(container));
+    put(&mut m, "containerPort", json!(port));
+    Value::Object(m)
+}
+
+fn registry(discovery_service: &str, container: Option<&str>, port: Option<i64>) -> Value {
+    let mut m = View::new();
+    put(&mut m, "discoveryService", json!(discovery_service));
+    put(&mut m, "containerName", json!(container));
+    put(&mut m, "containerPort", json!(port));
+    Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diff::diff;
+    use crate::diff::fixtures::{converged, desired, find};
+    use crate::live::Live;
+    use crate::model::Desired;
+    use crate::plan::{Action, Effect};
+    use serde_json::json;
+
+    type Mutate = fn(&mut Desired, &mut Live);
+
+    #[test]
+    fn service_decisions() {
+        // (case, mutation, action, changed paths, forces a new deployment)
+        let cases: Vec<(&str, Mutate, Action, &[&str], bool)> = vec![
+            ("converged", |_, _| {}, Action::NoOp, &[], false),
+            (
+                "moto: `family:rev` instead of the ARN",
+                |_, l| l.services[0].task_definition = Some("ohi-prod-api:3".into()),
+                Action::NoOp,
+                &[],
+                false,
+            ),
+            (
+                "launchType next to a strategy is ignored",
+                |_, l| l.services[0].launch_type = Some("EC2".into()),
+                Action::NoOp,
+                &[],
+                false,
+            ),
+            (
+                "assignPublicIp omitted",
+                |_, l| l.services[0].network.as_mut().unwrap().assign_public_ip = None,
+                Action::NoOp,
+                &[],
+                false,
+            ),
+            (
+                "platformVersion omitted",
+                |_, l| l.services[0].platform_version = None,
+                Action::NoOp,
+                &[],
+                false,
+            ),
+            (
+                "subnets reordered",
+                |_, l| l.services[0].network.as_mut().unwrap().subnets.reverse(),
+                Action::NoOp,
+                &[],
+                false,
+            ),
+            (
+                "count within autoscaling range",
+                |_, l| l.services[0].desired_count = 6,
+                Action::NoOp,
+                &[],
+                false,
+            ),
+            (
+                "count above the range is clamped",
+                |_, l| l.services[0].desired_count = 9,
+                Action::Update,
+                &["desiredCount"],
+                false,
+            ),
+            (
+                "count below the range is clamped",
+                |_, l| l.services[0].desired_count = 1,
+                Action::Update,
+                &["desiredCount"],
+                false,
+            ),
+            (
+                "without autoscaling the spec wins",
+                |d, l| {
+                    d.services[0].autoscaling = None;
+                    l.services[0].desired_count = 4;
+                },
+                Action::Update,
+                &["desiredCount"],
+                false,
+            ),
+            (
+                "strategy change forces a deployment",
+                |_, l| l.services[0].capacity_provider_strategy[0].weight = 1,
+                Action::Update,
+                &["capacityProviderStrategy"],
+                true,
+            ),
+            (
+                "launchType to strategy migration",
+                |_, l| {
+                    l.services[0].capacity_provider_strategy.clear();
+                    l.services[0].launch_type = Some("FARGATE".into());
+                },
+                Action::Update,
+                &["capacityProviderStrategy", "launchType"],
+                true,
+            ),
+            (
+                "load balancer port updates in place",
+                |_, l| l.services[0].load_balancers[0].container_port = Some(80),
+                Action::Update,
+                &["loadBalancers"],
+                false,
+            ),
+            (
+                "registries removed out of band",
+                |_, l| l.services[0].service_registries.clear(),
+                Action::Update,
+                &["serviceRegistries"],
+                false,
+            ),
+            (
+                "circuit breaker off",
+                |_, l| {
+                    l.services[0]
+                        .deployment_configuration
+                        .as_mut()
+                        .unwrap()
+                        .circuit_breaker = None;
+                },
+                Action::Update,
+                &[
+                    "deploymentConfiguration.deploymentCircuitBreaker.enable",
+                    "deploymentConfiguration.deploymentCircuitBreaker.rollback",
+                ],
+                false,
+            ),
+            (
+                "grace period corrected to 0 vs spec 60",
+                |_, l| l.services[0].health_check_grace_period_seconds = Some(0),
+                Action::Update,
+                &["healthCheckGracePeriodSeconds"],
+                false,
+            ),
+            (
+                "exec command turned on out of band",
+                |_, l| l.services[0].enable_execute_command = true,
+                Action::Update,
+                &["enableExecuteCommand"],
+                true,
+            ),
+            (
+                "other cluster forces replacement",
+                |_, l| {
+                    l.services[0].cluster_arn = Some("arn:aws:ecs:eu-west-1:1:cluster/other".into())
+                },
+                Action::Replace,
+                &["cluster"],
+                false,
+            ),
+            (
+                "absent",
+                |_, l| l.services.clear(),
+                Action::Create,
+                &[],
+                false,
+            ),
+        ];
+        for (name, mutate, action, paths, force) in cases {
+            let (mut d, mut l) = (desired(), converged());
+            mutate(&mut d, &mut l);
+            let c = find(&diff(&d, &l), "service.api");
+            assert_eq!(c.action, action, "{name}: {:?}", c.fields);
+            if action != Action::Create {
+                let got: Vec<&str> = c.fields.iter().map(|f| f.path.as_str()).collect();
+                assert_eq!(got, paths, "{name}");
+            }
+            assert_eq!(c.force_new_deployment, force, "{name}");
+        }
+    }
+
+    #[test]
+    fn clamped_count_shows_before_and_after() {
+        let mut l = converged();
+        l.services[0].desired_count = 9;
+        let c = find(&diff(&desired(), &l), "service.api");
+        assert_eq!(
+            (c.fields[0].before.clone(), c.fields[0].after.clone()),
+            (Some(json!(9)), Some(json!(6)))
+        );
+        assert_eq!(c.fields[0].effect, Effect::InPlace);
+    }
+
+    #[test]
+    fn create_uses_the_spec_count_and_an_unknown_revision() {
+        let mut l = converged();
+        l.services.clear();
+        l.task_definitions.clear();
+        l.families.clear();
+        let c = find(&diff(&desired(), &l), "service.api");
+        let count = c.fields.iter().find(|f| f.path == "desiredCount").unwrap();
+        assert_eq!(count.after, Some(json!(2)));
+        let td = c
+            .fields
+            .iter()
+            .find(|f| f.path == "taskDefinition")
+            .unwrap();
+        assert!(td.after_unknown && td.after.is_none());
+    }
+}

@@ -1,0 +1,654 @@
+//! Task definitions, content-addressed: the desired definition is compared with the revision
+//! the service RUNS, and a changed one becomes a new revision of the family.
+//!
+//! An unchanged definition never produces a revision. If the family's latest ACTIVE revision
+//! already holds the desired content (an earlier apply registered it, then stopped), the plan
+//! reuses it. Tags are not content: they change in place on the revision used. Must not pick
+//! a revision by number alone: content decides.
+
+use serde_json::{Map, Value, json};
+
+use super::Ctx;
+use super::compare::{View, compare};
+use super::normalize as n;
+use super::normalize::put;
+use crate::live::{LiveContainerDefinition, LiveTaskDefinition};
+use crate::model::{ContainerDefinition, RoleRef, TaskDefinition};
+use crate::plan::fingerprint::digest_view;
+use crate::plan::{Address, ResourceChange, ResourceKind};
+
+/// Which revision the family's service should run after apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revision {
+    pub family: String,
+    /// `family:revision` of an existing revision with the desired content; None: apply
+    /// registers a new one.
+    pub existing: Option<String>,
+}
+
+pub fn diff(ctx: &Ctx, td: &TaskDefinition) -> (ResourceChange, Revision) {
+    let address = Address::new(ResourceKind::TaskDefinition, &td.family);
+    let want = desired_view(ctx, td);
+    let running = running_revision(ctx, &td.family);
+    let latest = ctx.live.latest_task_definition(&td.family);
+    let running_view = running.map(|r| live_view(ctx, r));
+    let latest_view = latest.map(|r| live_view(ctx, r));
+    let same = |v: &Option<View>| v.as_ref().is_some_and(|v| content(v) == content(&want));
+
+    let (mut change, existing) = if same(&running_view) {
+        let r = running.expect("a view implies a revision");
+        (compare(address, &want, running_view.as_ref()), Some(r))
+    } else if same(&latest_view) {
+        let r = latest.expect("a view implies a revision");
+        let mut c = compare(address, &want, latest_view.as_ref());
+        c.reason = Some(format!(
+            "reuses revision {} (already registered with this content)",
+            r.revision
+        ));
+        (c, Some(r))
+    } else if let Some((base, view)) = running
+        .zip(running_view.as_ref())
+        .or(latest.zip(latest_view.as_ref()))
+    {
+        let mut c = compare(address, &want, Some(view));
+        c.reason = Some(format!(
+            "new revision of `{}`, compared with revision {}",
+            td.family, base.revision
+        ));
+        (c, None)
+    } else {
+        (compare(address, &want, None), None)
+    };
+    // The plan depends on both revisions read: either moving invalidates it.
+    let both = json!([
+        running_view.map(Value::Object),
+        latest_view.map(Value::Object)
+    ]);
+    change.observed = digest_view(Some(&both));
+    let existing = existing.map(|r| n::task_definition_ref(&r.arn));
+    (
+        change,
+        Revision {
+            family: td.family.clone(),
+            existing,
+        },
+    )
+}
+
+/// The revision the family's service runs, if the service exists and runs this family.
+fn running_revision<'a>(ctx: &Ctx<'a>, family: &str) -> Option<&'a LiveTaskDefinition> {
+    let service = ctx.desired.services.iter().find(|s| s.family == family)?;
+    let reference = ctx
+        .live
+        .service(&service.name)?
+        .task_definition
+        .as_deref()?;
+    let wanted = n::task_definition_ref(reference);
+    ctx.live
+        .task_definitions
+        .iter()
+        .find(|t| {
+            n::task_definition_ref(&t.arn) == wanted
+                || format!("{}:{}", t.family, t.revision) == wanted
+        })
+        .filter(|t| t.family == family)
+}
+
+/// The view without tags: what a revision's identity is made of.
+fn content(v: &View) -> View {
+    let mut c = v.clone();
+    c.remove("tags");
+    c
+}
+
+fn desired_view(ctx: &Ctx, td: &TaskDefinition) -> View {
+    let mut v = View::new();
+    put(&mut v, "cpu", json!(td.size.cpu().to_string()));
+    put(&mut v, "memory", json!(td.size.memory().to_string()));
+    put(&mut v, "networkMode", json!("awsvpc"));
+    put(
+        &mut v,
+        "requiresCompatibilities",
+        n::string_set(["FARGATE"]),
+    );
+    let arch = serde_json::to_value(td.architecture).expect("enum serialises");
+    put(
+        &mut v,
+        "runtimePlatform",
+        n::runtime_platform(arch.as_str(), Some("LINUX")),
+    );
+    put(
+        &mut v,
+        "executionRoleArn",
+        json!(role(ctx, &td.execution_role)),
+    );
+    put(
+        &mut v,
+        "taskRoleArn",
+        json!(td.task_role.as_ref().map(|r| role(ctx, r))),
+    );
+    put(
+        &mut v,
+        "ephemeralStorage",
+        n::ephemeral_storage(td.ephemeral_storage_gib.map(i64::from)),
+    );
+    let mut volumes = Map::new();
+    for vol in &td.volumes {
+        let mut m = View::new();
+        if let Some(e) = &vol.efs {
+            let flag = |b: bool| n::enabled_flag(b.then_some("ENABLED"));
+            m.insert(
+                "efsVolumeConfiguration".into(),
+                efs(
+                    &e.file_system_id,
+                    n::efs_root_directory(Some(&e.root_directory)),
+                    flag(e.transit_encryption),
+                    e.access_point_id.as_deref(),
+                    flag(e.iam),
+                ),
+            );
+        }
+        volumes.insert(vol.name.clone(), Value::Object(m));
+    }
+    put(&mut v, "volumes", Value::Object(volumes));
+    let containers: Map<String, Value> = td
+        .containers
+        .iter()
+        .map(|c| (c.name.clone(), Value::Object(desired_container(c))))
+        .collect();
+    put(&mut v, "containerDefinitions", Value::Object(containers));
+    put(&mut v, "tags", json!(td.tags));
+    v
+}
+
+fn role(ctx: &Ctx, r: &RoleRef) -> String {
+    match r {
+        RoleRef::Owned(name) => n::role_arn(name, ctx.account_id),
+        RoleRef::External(arn) => n::role_arn(arn, ctx.account_id),
+    }
+}
+
+fn efs(fs: &str, root: Value, transit: Value, access_point: Option<&str>, iam: Value) -> Value {
+    let mut m = View::new();
+    put(&mut m, "fileSystemId", json!(fs));
+    put(&mut m, "rootDirectory", root);
+    put(&mut m, "transitEncryption", transit);
+    put(&mut m, "accessPointId", json!(access_point));
+    put(&mut m, "iam", iam);
+    Value::Object(m)
+}
+
+fn desired_container(c: &ContainerDefinition) -> View {
+    let mut v = View::new();
+    put(&mut v, "image", json!(c.image));
+    put(&mut v, "essential", n::essential(Some(c.essential)));
+    put(&mut v, "command", json!(c.command));
+    put(&mut v, "entryPoint", json!(c.entry_point));
+    put(&mut v, "workingDirectory", json!(c.working_directory));
+    put(&mut v, "user", json!(c.user));
+    let ports = c
+        .port_mappings
+        .iter()
+        .map(|p| {
+            let proto = serde_json::to_value(p.protocol).expect("enum");
+            let app = p
+                .app_protocol
+                .map(|a| serde_json::to_value(a).expect("enum"));
+            n::port_mapping(
+                Some(p.container_port.into()),
+                None,
+                proto.as_str(),
+                p.name.as_deref(),
+                app.as_ref().and_then(Value::as_str),
+            )
+        })
+        .collect();
+    put(&mut v, "portMappings", n::sorted_list(ports));
+    put(
+        &mut v,
+        "environment",
+        n::pairs_to_map(c.environment.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+    );
+    put(
+        &mut v,
+        "secrets",
+        n::pairs_to_map(c.secrets.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+    );
+    if let Some(h) = &c.health_check {
+        let hc = n::health_check(
+            &h.command,
+            Some(h.interval.into()),
+            Some(h.timeout.into()),
+            Some(h.retries.into()),
+            h.start_period.map(i64::from),
+        );
+        put(&mut v, "healthCheck", hc);
+    }
+    put(&mut v, "stopTimeout", json!(c.stop_timeout));
+    let ulimits = c
+        .ulimits
+        .iter()
+        .map(|u| ulimit(&u.name, u.soft_limit, u.hard_limit))
+        .collect();
+    put(&mut v, "ulimits", n::sorted_list(ulimits));
+    put(&mut v, "dockerLabels", json!(c.docker_labels));
+    let deps = c
+        .depends_on
+        .iter()
+        .map(|d| json!({"containerName": d.container_name, "condition": serde_json::to_value(d.condition).expect("enum")}))
+        .collect();
+    put(&mut v, "dependsOn", n::sorted_list(deps));
+    let mounts = c
+        .mount_points
+        .iter()
+        .map(|m| {
+            mount(
+                Some(&m.source_volume),
+                Some(&m.container_path),
+                Some(m.read_only),
+            )
+        })
+        .collect();
+    put(&mut v, "mountPoints", n::sorted_list(mounts));
+    put(
+        &mut v,
+        "readonlyRootFilesystem",
+        json!(c.readonly_root_filesystem),
+    );
+    put(&mut v, "cpu", json!(c.cpu));
+    put(&mut v, "memory", json!(c.memory));
+    put(&mut v, "memoryReservation", json!(c.memory_reservation));
+    let l = &c.log_configuration;
+    put(
+        &mut v,
+        "logConfiguration",
+        log_configuration(
+            "awslogs",
+            [
+                ("awslogs-group", l.group.as_str()),
+                ("awslogs-region", l.region.as_str()),
+                ("awslogs-stream-prefix", l.stream_prefix.as_str()),
+            ],
+        ),
+    );
+    v
+}
+
+fn ulimit(name: &str, soft: i64, hard: i64) -> Value {
+    json!({"name": name, "softLimit": soft, "hardLimit": hard})
+}
+
+fn mount(source: Option<&str>, path: Option<&str>, read_only: Option<bool>) -> Value {
+    let mut m = View::new();
+    put(&mut m, "sourceVolume", json!(source));
+    put(&mut m, "containerPath", json!(path));
+    put(&mut m, "readOnly", json!(read_only));
+    Value::Object(m)
+}
+
+fn log_configuration<'a>(
+    driver: &str,
+    options: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Value {
+    let mut m = View::new();
+    put(&mut m, "logDriver", json!(driver));
+    put(&mut m, "options", n::pairs_to_map(options));
+    Value::Object(m)
+}
+
+fn live_view(ctx: &Ctx, td: &LiveTaskDefinition) -> View {
+    let mut v = View::new();
+    put(&mut v, "cpu", json!(td.cpu));
+    put(&mut v, "memory", json!(td.memory));
+    put(&mut v, "networkMode", json!(td.network_mode));
+    put(
+        &mut v,
+        "requiresCompatibilities",
+        n::string_set(td.requires_compatibilities.iter().map(String::as_str)),
+    );
+    let rp = td.runtime_platform.as_ref();
+    put(
+        &mut v,
+        "runtimePlatform",
+        n::runtime_platform(
+            rp.and_then(|p| p.cpu_architecture.as_deref()),
+            rp.and_then(|p| p.operating_system_family.as_deref()),
+        ),
+    );
+    put(
+        &mut v,
+        "executionRoleArn",
+        json!(
+            td.execution_role_arn
+                .as_deref()
+                .map(|r| n::role_arn(r, ctx.account_id))
+        ),
+    );
+    put(
+        &mut v,
+        "taskRoleArn",
+        json!(
+            td.task_role_arn
+                .as_deref()
+                .map(|r| n::role_arn(r, ctx.account_id))
+        ),
+    );
+    put(
+        &mut v,
+        "ephemeralStorage",
+        n::ephemeral_storage(td.ephemeral_storage_gib.map(i64::from)),
+    );
+    let mut volumes = Map::new();
+    for (i, vol) in td.volumes.iter().enumerate() {
+        let mut m = View::new();
+        if let Some(e) = &vol.efs {
+            m.insert(
+                "efsVolumeConfiguration".into(),
+                efs(
+                    &e.file_system_id,
+                    n::efs_root_directory(e.root_directory.as_deref()),
+                    n::enabled_flag(e.transit_encryption.as_deref()),
+                    e.access_point_id.as_deref(),
+                    n::enabled_flag(e.iam.as_deref()),
+                ),
+            );
+        }
+        volumes.insert(
+            vol.name.clone().unwrap_or_else(|| format!("#{i}")),
+            Value::Object(m),
+        );
+    }
+    put(&mut v, "volumes", Value::Object(volumes));
+    let containers: Map<String, Value> = td
+        .containers
+        .iter()
+        .map(|c| (c.name.clone(), Value::Object(live_container(c))))
+        .collect();
+    put(&mut v, "containerDefinitions", Value::Object(containers));
+    put(&mut v, "tags", json!(td.tags));
+    v
+}
+
+fn live_container(c: &LiveContainerDefinition) -> View {
+    let mut v = View::new();
+    put(&mut v, "image", json!(c.image));
+    put(&mut v, "essential", n::essential(c.essential));
+    put(&mut v, "command", json!(c.command));
+    put(&mut v, "entryPoint", json!(c.entry_point));
+    put(&mut v, "workingDirectory", json!(c.working_directory));
+    put(&mut v, "user", json!(c.user));
+    let ports = c
+        .port_mappings
+        .iter()
+        .map(|p| {
+            n::port_mapping(
+                p.container_port.map(i64::from),
+                p.host_port.map(i64::from),
+                p.protocol.as_deref(),
+                p.name.as_deref(),
+                p.app_protocol.as_deref(),
+            )
+        })
+        .collect();
+    put(&mut v, "portMappings", n::sorted_list(ports));
+    let env = c.environment.iter().map(|e| {
+        (
+            e.name.as_deref().unwrap_or_default(),
+            e.value.as_deref().unwrap_or_default(),
+        )
+    });
+    put(&mut v, "environment", n::pairs_to_map(env));
+    put(
+        &mut v,
+        "secrets",
+        n::pairs_to_map(
+            c.secrets
+                .iter()
+                .map(|s| (s.name.as_str(), s.value_from.as_str())),
+        ),
+    );
+    if let Some(h) = &c.health_check {
+        let i = |x: Option<i32>| x.map(i64::from);
+        put(
+            &mut v,
+            "healthCheck",
+            n::health_check(
+                &h.command,
+                i(h.interval),
+                i(h.timeout),
+                i(h.retries),
+                i(h.start_period),
+            ),
+        );
+    }
+    put(&mut v, "stopTimeout", json!(c.stop_timeout));
+    put(
+        &mut v,
+        "ulimits",
+        n::sorted_list(
+            c.ulimits
+                .iter()
+                .map(|u| ulimit(&u.name, u.soft_limit, u.hard_limit))
+                .collect(),
+        ),
+    );
+    put(&mut v, "dockerLabels", json!(c.docker_labels));
+    let deps = c
+        .depends_on
+        .iter()
+        .map(|d| json!({"containerName": d.container_name, "condition": d.condition}))
+        .collect();
+    put(&mut v, "dependsOn", n::sorted_list(deps));
+    let mounts = c
+        .mount_points
+        .iter()
+        .map(|m| {
+            mount(
+                m.source_volume.as_deref(),
+                m.container_path.as_deref(),
+                m.read_only,
+            )
+        })
+        .collect();
+    put(&mut v, "mountPoints", n::sorted_list(mounts));
+    put(
+        &mut v,
+        "readonlyRootFilesystem",
+        json!(c.readonly_root_filesystem),
+    );
+    put(&mut v, "cpu", json!(c.cpu));
+    put(&mut v, "memory", json!(c.memory));
+    put(&mut v, "memoryReservation", json!(c.memory_reservation));
+    if let Some(l) = &c.log_configuration {
+        put(
+            &mut v,
+            "logConfiguration",
+            log_configuration(
+                &l.log_driver,
+                l.options.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ),
+        );
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diff::diff;
+    use crate::diff::fixtures::{TD_ARN, converged, desired, find, live_task_definition};
+    use crate::live::{Live, LiveFamily, LiveKeyValue};
+    use crate::model::Desired;
+    use crate::plan::{Action, Effect};
+    use serde_json::json;
+
+    type Mutate = fn(&mut Desired, &mut Live);
+
+    #[test]
+    fn task_definition_decisions() {
+        // (case, mutation, action, changed paths)
+        let cases: Vec<(&str, Mutate, Action, &[&str])> = vec![
+            ("converged", |_, _| {}, Action::NoOp, &[]),
+            (
+                "moto shape: no hostPort/protocol, defaults filled",
+                |_, l| {
+                    let c = &mut l.task_definitions[0].containers[0];
+                    c.port_mappings[0].host_port = None;
+                    c.port_mappings[0].protocol = None;
+                    c.essential = None;
+                    l.task_definitions[0].runtime_platform = None;
+                },
+                Action::NoOp,
+                &[],
+            ),
+            (
+                "env reordered",
+                |_, l| l.task_definitions[0].containers[0].environment.reverse(),
+                Action::NoOp,
+                &[],
+            ),
+            (
+                "health check defaults omitted",
+                |_, l| {
+                    let h = l.task_definitions[0].containers[0]
+                        .health_check
+                        .as_mut()
+                        .unwrap();
+                    (h.interval, h.timeout, h.retries) = (None, None, None);
+                },
+                Action::NoOp,
+                &[],
+            ),
+            (
+                "role as a name",
+                |_, l| l.task_definitions[0].execution_role_arn = Some("ohi-prod-api-exec".into()),
+                Action::NoOp,
+                &[],
+            ),
+            (
+                "image changed",
+                |d, _| d.task_definitions[0].containers[0].image = "repo/ohi-api:1.5.0".into(),
+                Action::Update,
+                &["containerDefinitions.api.image"],
+            ),
+            (
+                "env var changed",
+                |_, l| {
+                    l.task_definitions[0].containers[0].environment[0] = LiveKeyValue {
+                        name: Some("PORT".into()),
+                        value: Some("9000".into()),
+                    };
+                },
+                Action::Update,
+                &["containerDefinitions.api.environment.PORT"],
+            ),
+            (
+                "env var added out of band",
+                |_, l| {
+                    l.task_definitions[0].containers[0]
+                        .environment
+                        .push(LiveKeyValue {
+                            name: Some("DEBUG".into()),
+                            value: Some("1".into()),
+                        });
+                },
+                Action::Update,
+                &["containerDefinitions.api.environment.DEBUG"],
+            ),
+            (
+                "size changed",
+                |d, _| {
+                    d.task_definitions[0].size =
+                        crate::model::fargate::FargateSize::new(1024, 2048).unwrap()
+                },
+                Action::Update,
+                &["cpu", "memory"],
+            ),
+            (
+                "only tags changed",
+                |_, l| {
+                    l.task_definitions[0].tags.remove("team");
+                },
+                Action::Update,
+                &["tags.team"],
+            ),
+            (
+                "family never registered",
+                |_, l| {
+                    l.task_definitions.clear();
+                    l.families.clear();
+                    l.services.clear();
+                },
+                Action::Create,
+                &[],
+            ),
+        ];
+        for (name, mutate, action, paths) in cases {
+            let (mut d, mut l) = (desired(), converged());
+            mutate(&mut d, &mut l);
+            let c = find(&diff(&d, &l), "task_definition.ohi-prod-api");
+            assert_eq!(c.action, action, "{name}: {:?}", c.fields);
+            if action == Action::Update {
+                let got: Vec<&str> = c.fields.iter().map(|f| f.path.as_str()).collect();
+                assert_eq!(got, paths, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn changed_content_is_a_new_revision_and_the_service_points_at_it() {
+        let mut d = desired();
+        d.task_definitions[0].containers[0].image = "repo/ohi-api:1.5.0".into();
+        let changes = diff(&d, &converged());
+        let td = find(&changes, "task_definition.ohi-prod-api");
+        assert_eq!(td.effect(), Some(Effect::NewRevision));
+        assert!(td.reason.as_deref().unwrap().contains("revision 3"));
+        let svc = find(&changes, "service.api");
+        assert_eq!(svc.fields.len(), 1);
+        assert_eq!(svc.fields[0].path, "taskDefinition");
+        assert_eq!(svc.fields[0].before, Some(json!("ohi-prod-api:3")));
+        assert!(svc.fields[0].after_unknown);
+    }
+
+    #[test]
+    fn interrupted_apply_reuses_the_latest_revision() {
+        // The service runs revision 3 with an old image; revision 4 (latest) already holds the
+        // desired content because an earlier apply registered it and stopped.
+        let mut l = converged();
+        let mut old = live_task_definition();
+        old.containers[0].image = Some("repo/ohi-api:1.0.0".into());
+        let mut latest = live_task_definition();
+        latest.arn = TD_ARN.replace(":3", ":4");
+        latest.revision = 4;
+        l.task_definitions = vec![old, latest.clone()];
+        l.families = vec![LiveFamily {
+            family: "ohi-prod-api".into(),
+            latest_active_arn: Some(latest.arn.clone()),
+        }];
+        let changes = diff(&desired(), &l);
+        let td = find(&changes, "task_definition.ohi-prod-api");
+        assert_eq!(td.action, Action::NoOp);
+        assert!(td.reason.as_deref().unwrap().contains("reuses revision 4"));
+        let svc = find(&changes, "service.api");
+        assert_eq!(svc.fields[0].path, "taskDefinition");
+        assert_eq!(svc.fields[0].after, Some(json!("ohi-prod-api:4")));
+        assert!(!svc.fields[0].after_unknown);
+    }
+
+    #[test]
+    fn a_new_service_reuses_a_matching_family_revision() {
+        let mut l = converged();
+        l.services.clear();
+        let changes = diff(&desired(), &l);
+        assert_eq!(
+            find(&changes, "task_definition.ohi-prod-api").action,
+            Action::NoOp
+        );
+        let svc = find(&changes, "service.api");
+        let td = svc
+            .fields
+            .iter()
+            .find(|f| f.path == "taskDefinition")
+            .unwrap();
+        assert_eq!(td.after, Some(json!("ohi-prod-api:3")));
+    }
+}
