@@ -48,6 +48,8 @@ const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
 /// without touching the process environment, which parallel tests share.
 #[derive(Clone, Debug, Default)]
 pub struct AwsSettings {
+    /// Overrides the environment's region, like the AWS CLI's `--region`.
+    pub region: Option<String>,
     /// Used only when neither the environment nor the profile names a region.
     pub fallback_region: Option<String>,
     /// Overrides `AWS_ENDPOINT_URL*` for every service.
@@ -83,7 +85,9 @@ impl AwsClients {
     pub async fn load(settings: &AwsSettings) -> AwsClients {
         let mut region = RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
             .or_else(ProfileFileRegionProvider::new());
-        if let Some(fallback) = &settings.fallback_region {
+        if let Some(r) = &settings.region {
+            region = RegionProviderChain::first_try(Region::new(r.clone()));
+        } else if let Some(fallback) = &settings.fallback_region {
             region = region.or_else(Region::new(fallback.clone()));
         }
         let timeouts = TimeoutConfig::builder()

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
+use super::query::LiveQuery;
 use super::types::{Live, LiveFamily, LiveRole, LiveTaskDefinition};
 use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, iam, logs, sts};
 use crate::model::Desired;
@@ -21,27 +22,16 @@ const ECS_CONCURRENCY: usize = 16;
 /// The live state of the environment `desired` describes. Fails on the first AWS error that
 /// is not "does not exist" (absence is data, not an error).
 pub async fn fetch(clients: &AwsClients, desired: &Desired) -> Result<Live, AwsError> {
-    let service_names: Vec<String> = desired.services.iter().map(|s| s.name.clone()).collect();
-    let families: Vec<String> = desired
-        .task_definitions
-        .iter()
-        .map(|t| t.family.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let log_group_names: Vec<String> = desired.log_groups.iter().map(|g| g.name.clone()).collect();
-    let discovery_names: Vec<String> = desired
-        .discovery_services
-        .iter()
-        .map(|d| d.name.clone())
-        .collect();
-    let scaling_ids = scaling_resource_ids(desired);
+    fetch_query(clients, &LiveQuery::of(desired)).await
+}
 
+/// Reads exactly what `query` names.
+pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live, AwsError> {
     // The services and each family's latest revision, then every distinct revision they name.
     let ecs_part = async {
         let (services, latest) = futures::try_join!(
-            ecs::describe_services(clients, &desired.cluster.name, &service_names),
-            latest_revisions(clients, &families),
+            ecs::describe_services(clients, &query.cluster, &query.services),
+            latest_revisions(clients, &query.families),
         )?;
         let arns: BTreeSet<String> = services
             .services
@@ -53,33 +43,27 @@ pub async fn fetch(clients: &AwsClients, desired: &Desired) -> Result<Live, AwsE
         Ok::<_, AwsError>((services, latest, task_definitions))
     };
     let discovery_part = async {
-        let Some(ns) = &desired.namespace else {
+        let Some(name) = &query.namespace else {
             return Ok((None, Vec::new()));
         };
-        let Some(live_ns) = discovery::read_namespace(clients, &ns.name).await? else {
+        let Some(ns) = discovery::read_namespace(clients, name).await? else {
             return Ok((None, Vec::new()));
         };
-        let services = discovery::read_services(clients, &live_ns.id, &discovery_names).await?;
-        Ok::<_, AwsError>((Some(live_ns), services))
+        let services = discovery::read_services(clients, &ns.id, &query.discovery_services).await?;
+        Ok::<_, AwsError>((Some(ns), services))
     };
 
-    let (
-        account_id,
-        cluster,
-        (services, families, task_definitions),
-        roles,
-        log_groups,
-        (namespace, discovery_services),
-        scaling_targets,
-    ) = futures::try_join!(
+    let (account_id, cluster, ecs, roles, log_groups, discovery, scaling_targets) = futures::try_join!(
         sts::account_id(clients),
-        ecs::describe_cluster(clients, &desired.cluster.name),
+        ecs::describe_cluster(clients, &query.cluster),
         ecs_part,
-        read_roles(clients, desired),
-        logs::read_log_groups(clients, &log_group_names),
+        read_roles(clients, &query.roles),
+        logs::read_log_groups(clients, &query.log_groups),
         discovery_part,
-        autoscaling::read_targets(clients, &scaling_ids),
+        autoscaling::read_targets(clients, &query.scaling_resource_ids),
     )?;
+    let (services, families, task_definitions) = ecs;
+    let (namespace, discovery_services) = discovery;
 
     Ok(Live {
         account_id,
@@ -97,25 +81,7 @@ pub async fn fetch(clients: &AwsClients, desired: &Desired) -> Result<Live, AwsE
     })
 }
 
-/// Every desired service's `service/<cluster>/<name>`, not only the autoscaled ones: a target
-/// left on a service whose spec dropped autoscaling is drift the plan must show.
-fn scaling_resource_ids(desired: &Desired) -> Vec<String> {
-    let ids: BTreeSet<String> = desired
-        .scaling_targets
-        .iter()
-        .map(|t| t.resource_id.clone())
-        .chain(
-            desired
-                .services
-                .iter()
-                .map(|s| format!("service/{}/{}", s.cluster, s.name)),
-        )
-        .collect();
-    ids.into_iter().collect()
-}
-
-async fn read_roles(clients: &AwsClients, desired: &Desired) -> Result<Vec<LiveRole>, AwsError> {
-    let names: BTreeSet<&str> = desired.roles.iter().map(|r| r.name.as_str()).collect();
+async fn read_roles(clients: &AwsClients, names: &[String]) -> Result<Vec<LiveRole>, AwsError> {
     let roles: Vec<Option<LiveRole>> = stream::iter(names)
         .map(|name| iam::read_role(clients, name))
         .buffered(IAM_CONCURRENCY)

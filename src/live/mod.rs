@@ -5,7 +5,9 @@
 //! (the diff does) or import AWS SDK types (only `aws` does).
 
 pub mod fetch;
+pub mod query;
 pub mod types;
 
-pub use fetch::fetch;
+pub use fetch::{fetch, fetch_query};
+pub use query::LiveQuery;
 pub use types::*;

@@ -1,0 +1,61 @@
+//! `LiveQuery`: the names of everything one environment owns or references, i.e. what
+//! `fetch` must read.
+//!
+//! Owns the choice of what to read (and so what drift can be seen). Must not do I/O.
+
+use std::collections::BTreeSet;
+
+use crate::model::Desired;
+
+/// Names to read, de-duplicated and sorted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LiveQuery {
+    pub cluster: String,
+    /// ECS service names (all in `cluster`).
+    pub services: Vec<String>,
+    /// Task definition families; each family's latest ACTIVE revision is read.
+    pub families: Vec<String>,
+    /// IAM roles ecsctl owns (roles referenced by ARN are not read).
+    pub roles: Vec<String>,
+    pub log_groups: Vec<String>,
+    pub namespace: Option<String>,
+    /// Cloud Map service names inside `namespace`.
+    pub discovery_services: Vec<String>,
+    /// `service/<cluster>/<name>` of every service, not only the autoscaled ones: a target left
+    /// on a service whose spec dropped autoscaling is drift the plan must show.
+    pub scaling_resource_ids: Vec<String>,
+}
+
+fn sorted<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
+    names
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+impl LiveQuery {
+    pub fn of(desired: &Desired) -> LiveQuery {
+        let service_ids: Vec<String> = desired
+            .services
+            .iter()
+            .map(|s| format!("service/{}/{}", s.cluster, s.name))
+            .collect();
+        LiveQuery {
+            cluster: desired.cluster.name.clone(),
+            services: sorted(desired.services.iter().map(|s| &s.name)),
+            families: sorted(desired.task_definitions.iter().map(|t| &t.family)),
+            roles: sorted(desired.roles.iter().map(|r| &r.name)),
+            log_groups: sorted(desired.log_groups.iter().map(|g| &g.name)),
+            namespace: desired.namespace.as_ref().map(|n| n.name.clone()),
+            discovery_services: sorted(desired.discovery_services.iter().map(|d| &d.name)),
+            scaling_resource_ids: sorted(
+                desired
+                    .scaling_targets
+                    .iter()
+                    .map(|t| &t.resource_id)
+                    .chain(service_ids.iter()),
+            ),
+        }
+    }
+}
