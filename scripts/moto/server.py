@@ -10,11 +10,13 @@ Run it through `scripts/emulator`, which uses the project venv; see docs/emulato
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 # Settings moto reads from the environment; they must be set before moto is imported.
@@ -56,6 +58,65 @@ def wait_ready(endpoint: str, deadline_s: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+# Services whose state ecsctl reads or writes; the snapshot ignores the rest.
+SNAPSHOT_SERVICES = {
+    "applicationautoscaling", "ec2", "ecs", "events", "iam", "logs", "scheduler",
+    "servicediscovery",
+}
+# Models that hold moto's built-in catalogue (thousands of AMIs and AWS managed policies): not
+# account state, and serialising them is what makes /moto-api/data.json take seconds.
+SNAPSHOT_SKIP_MODELS = {
+    "Ami", "Snapshot", "Volume", "AWSManagedPolicy", "ManagedPrefixList", "EC2Backend", "WindowsBackend",
+}
+
+
+def snapshot(account: str) -> dict:
+    """Like /moto-api/data.json, restricted to records that mention `account` (ARNs, owner and
+    account ids), for the services above. /moto-api/data.json itself is global (every account)
+    and takes ~4 s with the managed policies loaded."""
+    from moto.core.model_instances import model_data
+
+    result: dict = {}
+    for service in sorted(SNAPSHOT_SERVICES & set(model_data)):
+        models = model_data[service]
+        for name in sorted(set(models) - SNAPSHOT_SKIP_MODELS):
+            records = []
+            for instance in models[name].instances_tracked:  # type: ignore[attr-defined]
+                record = {}
+                for attr in dir(instance):
+                    if attr.startswith("_"):
+                        continue
+                    try:
+                        value = getattr(instance, attr)
+                        json.dumps(value)
+                    except Exception:
+                        continue
+                    record[attr] = value
+                if account in json.dumps(record, default=str):
+                    records.append(record)
+            if records:
+                result.setdefault(service, {})[name] = records
+    return result
+
+
+def with_snapshot_route(app):  # noqa: ANN001, ANN201
+    """GET /ecsctl-emulator/snapshot?account=ID -> snapshot(ID) as JSON (read-only)."""
+
+    def wsgi(environ, start_response):  # noqa: ANN001, ANN202
+        if environ.get("PATH_INFO") == "/ecsctl-emulator/snapshot":
+            account = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("account", [""])[0]
+            if not (account.isdigit() and len(account) == 12):
+                start_response("400 Bad Request", [("Content-Type", "text/plain")])
+                return [b"account must be 12 digits"]
+            body = json.dumps(snapshot(account), sort_keys=True, default=str).encode()
+            start_response("200 OK", [("Content-Type", "application/json"),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
+        return app(environ, start_response)
+
+    return wsgi
+
+
 def watch_parent(stop: threading.Event) -> None:
     """Stop when the process that started us is gone (we get re-parented)."""
     parent = os.getppid()
@@ -80,7 +141,7 @@ def main() -> None:
         applied = patches.apply_all()
         log(f"{len(applied)} patches applied: {', '.join(applied)}")
 
-    app = DomainDispatcherApplication(create_backend_app)
+    app = with_snapshot_route(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True)
     if args.quiet:
         import logging

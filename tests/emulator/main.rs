@@ -1,0 +1,10 @@
+//! Emulator tests: the real `ecsctl` binary and out-of-band boto3 calls against one patched
+//! moto server per run of this binary (see support/mod.rs and docs/emulator.md). Each test works
+//! in its own fresh account (`support::account()`), so tests run in parallel without resets.
+//! Add your module below.
+
+mod support;
+
+mod emulator_harness;
+mod emulator_patches;
+mod live;
