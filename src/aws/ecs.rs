@@ -79,7 +79,13 @@ pub async fn describe_services(
         Ok::<_, AwsError>(out.services().to_vec())
     });
     let mut read = ServicesRead::default();
-    for service in try_join_all(calls).await?.into_iter().flatten() {
+    let described = match try_join_all(calls).await {
+        Ok(d) => d,
+        // No cluster, no services: AWS (and moto) answer ClusterNotFoundException, not MISSING.
+        Err(e) if e.is_code("ClusterNotFoundException") => return Ok(read),
+        Err(e) => return Err(e),
+    };
+    for service in described.into_iter().flatten() {
         // Exact names only: ECS also answers to ARNs, and never trust a filter blindly.
         let Some(name) = service.service_name() else {
             continue;

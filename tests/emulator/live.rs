@@ -1,0 +1,374 @@
+//! `live::fetch` against the emulator: it sees what was created out of band (boto3), sees the
+//! absence of what was not, ignores near-miss names and other accounts' same-named resources,
+//! and makes exactly the calls it should. The library is called directly (not the binary):
+//! these tests are about the read layer, and `plan`'s own tests drive the binary.
+
+use std::collections::BTreeMap;
+
+use ecsctl::aws::{AwsClients, AwsSettings, StaticCredentials};
+use ecsctl::live::{Live, LiveQuery, fetch_query};
+use serde_json::{Value, json};
+
+use crate::support::{self, Network, REGION, TestAccount};
+
+const CLUSTER: &str = "ohi-dev";
+const SERVICE: &str = "ohi-dev-api";
+const ROLE: &str = "ohi-dev-api-exec";
+const LOG_GROUP: &str = "/ecs/ohi-dev/api";
+const NAMESPACE: &str = "ohi-dev.local";
+const EXEC_POLICY: &str = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+
+/// What a two-service environment (`api` exists, `worker` does not) asks for.
+fn query() -> LiveQuery {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    LiveQuery {
+        cluster: CLUSTER.into(),
+        services: s(&[SERVICE, "ohi-dev-worker"]),
+        families: s(&[SERVICE, "ohi-dev-worker"]),
+        roles: s(&[ROLE, "ohi-dev-worker-exec"]),
+        log_groups: s(&[LOG_GROUP, "/ecs/ohi-dev/worker"]),
+        namespace: Some(NAMESPACE.into()),
+        discovery_services: s(&["api", "worker"]),
+        scaling_resource_ids: s(&[
+            "service/ohi-dev/ohi-dev-api",
+            "service/ohi-dev/ohi-dev-worker",
+        ]),
+    }
+}
+
+/// Runs `fetch_query` in `acct` with one attempt per call (an emulator gap fails fast).
+fn fetch(acct: &TestAccount, query: &LiveQuery) -> (Live, BTreeMap<String, u32>) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let clients = AwsClients::load(&AwsSettings {
+            region: Some(REGION.into()),
+            fallback_region: None,
+            endpoint_url: Some(support::emulator().endpoint.clone()),
+            credentials: Some(StaticCredentials {
+                access_key_id: acct.access_key_id.clone(),
+                secret_access_key: acct.secret_access_key.clone(),
+                session_token: Some(acct.session_token.clone()),
+            }),
+            max_attempts: Some(1),
+        })
+        .await;
+        let live = fetch_query(&clients, query)
+            .await
+            .unwrap_or_else(|e| panic!("fetch: {e}"));
+        (live, clients.calls())
+    })
+}
+
+fn ok_all(results: Vec<Result<Value, support::AwsError>>) -> Vec<Value> {
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| r.unwrap_or_else(|e| panic!("call {i}: {e:?}")))
+        .collect()
+}
+
+fn tags_ecs() -> Value {
+    json!([{"key": "ecsctl:managed-by", "value": "ecsctl"}, {"key": "ecsctl:env", "value": "dev"}])
+}
+
+fn container(image: &str) -> Value {
+    json!([{
+        "name": "api", "image": image, "essential": true,
+        "portMappings": [{"containerPort": 8080, "protocol": "tcp", "name": "http"}],
+        "environment": [{"name": "ZED", "value": "1"}, {"name": "ALPHA", "value": "2"}],
+        "logConfiguration": {"logDriver": "awslogs", "options": {
+            "awslogs-group": LOG_GROUP, "awslogs-region": REGION, "awslogs-stream-prefix": "ecs"}}
+    }])
+}
+
+fn register(family: &str, image: &str) -> (&'static str, &'static str, Value) {
+    (
+        "ecs",
+        "RegisterTaskDefinition",
+        json!({"family": family, "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+               "cpu": "256", "memory": "512", "containerDefinitions": container(image),
+               "tags": tags_ecs()}),
+    )
+}
+
+/// The `api` half of the environment, created out of band. The service runs revision 1 while
+/// revision 2 is the family's latest ACTIVE one and revision 3 is deregistered.
+fn create_env(acct: &TestAccount, net: &Network) {
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let inline = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": [format!("arn:aws:logs:{REGION}:{}:log-group:{LOG_GROUP}:*", acct.id)]}]});
+    let awsvpc = json!({"awsvpcConfiguration": {"subnets": net.subnet_ids,
+        "securityGroups": [net.security_group_id], "assignPublicIp": "DISABLED"}});
+    ok_all(acct.batch(&[
+        ("ecs", "CreateCluster", json!({"clusterName": CLUSTER,
+            "settings": [{"name": "containerInsights", "value": "enabled"}],
+            "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+            "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": 0}],
+            "tags": tags_ecs()})),
+        ("iam", "CreateRole", json!({"RoleName": ROLE, "AssumeRolePolicyDocument": trust.to_string(),
+            "Tags": [{"Key": "ecsctl:env", "Value": "dev"}]})),
+        ("iam", "PutRolePolicy", json!({"RoleName": ROLE, "PolicyName": "ecsctl",
+            "PolicyDocument": serde_json::to_string_pretty(&inline).unwrap()})),
+        ("iam", "AttachRolePolicy", json!({"RoleName": ROLE, "PolicyArn": EXEC_POLICY})),
+        ("logs", "CreateLogGroup", json!({"logGroupName": LOG_GROUP, "tags": {"ecsctl:env": "dev"}})),
+        ("logs", "PutRetentionPolicy", json!({"logGroupName": LOG_GROUP, "retentionInDays": 14})),
+        // Near misses: the prefix listing returns them, the exact filter must drop them.
+        ("logs", "CreateLogGroup", json!({"logGroupName": "/ecs/ohi-dev/api-old"})),
+        ("iam", "CreateRole", json!({"RoleName": "ohi-dev-api-exec-old", "AssumeRolePolicyDocument": trust.to_string()})),
+        register(SERVICE, "nginx:1"),
+        register(SERVICE, "nginx:2"),
+        register(SERVICE, "nginx:3"),
+        ("ecs", "DeregisterTaskDefinition", json!({"taskDefinition": format!("{SERVICE}:3")})),
+        register("ohi-dev-api-old", "nginx:9"),
+        ("ecs", "CreateService", json!({"cluster": CLUSTER, "serviceName": SERVICE,
+            "taskDefinition": format!("{SERVICE}:1"), "desiredCount": 1,
+            "capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}],
+            "networkConfiguration": awsvpc, "enableExecuteCommand": true,
+            "propagateTags": "SERVICE", "tags": tags_ecs()})),
+        ("servicediscovery", "CreatePrivateDnsNamespace", json!({"Name": NAMESPACE, "Vpc": net.vpc_id,
+            "Tags": [{"Key": "ecsctl:env", "Value": "dev"}]})),
+        ("application-autoscaling", "RegisterScalableTarget", json!({"ServiceNamespace": "ecs",
+            "ResourceId": format!("service/{CLUSTER}/{SERVICE}"),
+            "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 1, "MaxCapacity": 4})),
+        ("application-autoscaling", "PutScalingPolicy", json!({"ServiceNamespace": "ecs",
+            "ResourceId": format!("service/{CLUSTER}/{SERVICE}"), "PolicyName": "ohi-dev-api-cpu",
+            "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 60.0,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"},
+                "ScaleInCooldown": 300, "ScaleOutCooldown": 60}})),
+    ]));
+    let namespaces = acct
+        .call("servicediscovery", "ListNamespaces", json!({}))
+        .unwrap();
+    let ns_id = namespaces["Namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["Name"] == NAMESPACE)
+        .expect("namespace created")["Id"]
+        .clone();
+    ok_all(acct.batch(&[
+        (
+            "servicediscovery",
+            "CreateService",
+            json!({"Name": "api", "NamespaceId": ns_id,
+            "DnsConfig": {"RoutingPolicy": "MULTIVALUE", "DnsRecords": [{"Type": "A", "TTL": 60}]},
+            "HealthCheckCustomConfig": {}, "Tags": [{"Key": "ecsctl:env", "Value": "dev"}]}),
+        ),
+        // Same name family, other label: must not be picked up.
+        (
+            "servicediscovery",
+            "CreateService",
+            json!({"Name": "api-old", "NamespaceId": ns_id,
+            "DnsConfig": {"DnsRecords": [{"Type": "A", "TTL": 10}]}}),
+        ),
+    ]));
+}
+
+#[test]
+fn fetch_sees_what_exists_and_the_absence_of_the_rest() {
+    let acct = support::account();
+    let net = acct.network();
+    create_env(&acct, &net);
+    let (live, _) = fetch(&acct, &query());
+    let arn = |rev: u32| {
+        format!(
+            "arn:aws:ecs:{REGION}:{}:task-definition/{SERVICE}:{rev}",
+            acct.id
+        )
+    };
+
+    assert_eq!(live.account_id, acct.id);
+    assert_eq!(live.region, REGION);
+
+    let cluster = live.cluster.as_ref().expect("cluster");
+    assert_eq!(cluster.name, CLUSTER);
+    assert_eq!(cluster.capacity_providers, ["FARGATE", "FARGATE_SPOT"]);
+    assert!(
+        cluster
+            .settings
+            .iter()
+            .any(|s| s.name == "containerInsights" && s.value.as_deref() == Some("enabled"))
+    );
+    assert_eq!(cluster.tags["ecsctl:managed-by"], "ecsctl");
+
+    let role = live.role(ROLE).expect("role");
+    assert_eq!(
+        live.roles.len(),
+        1,
+        "near-miss and missing roles are absent"
+    );
+    assert_eq!(
+        role.trust_policy.as_ref().unwrap()["Statement"][0]["Principal"]["Service"],
+        "ecs-tasks.amazonaws.com"
+    );
+    let inline = &role.inline_policies["ecsctl"];
+    assert_eq!(
+        inline["Statement"][0]["Action"],
+        json!(["logs:CreateLogStream", "logs:PutLogEvents"])
+    );
+    assert_eq!(role.managed_policy_arns, [EXEC_POLICY]);
+    assert_eq!(role.tags["ecsctl:env"], "dev");
+
+    assert_eq!(live.log_groups.len(), 1, "{:?}", live.log_groups);
+    let group = live.log_group(LOG_GROUP).unwrap();
+    assert_eq!(group.retention_days, Some(14));
+    assert_eq!(
+        group.tags["ecsctl:env"], "dev",
+        "tags read with the ARN without `:*`"
+    );
+    assert!(!group.arn.as_deref().unwrap().ends_with(":*"));
+
+    let ns = live.namespace.as_ref().expect("namespace");
+    assert_eq!(ns.name, NAMESPACE);
+    assert_eq!(ns.tags["ecsctl:env"], "dev");
+    assert_eq!(
+        live.discovery_services.len(),
+        1,
+        "{:?}",
+        live.discovery_services
+    );
+    let api = live.discovery_service("api").unwrap();
+    assert_eq!(api.namespace_id.as_deref(), Some(ns.id.as_str()));
+    assert_eq!(api.dns_records[0].ttl, 60);
+    assert_eq!(api.routing_policy.as_deref(), Some("MULTIVALUE"));
+    assert_eq!(api.tags["ecsctl:env"], "dev");
+
+    assert_eq!(live.services.len(), 1);
+    assert!(live.inactive_services.is_empty());
+    let svc = live.service(SERVICE).unwrap();
+    assert_eq!(svc.status, "ACTIVE");
+    assert_eq!(svc.task_definition.as_deref(), Some(arn(1).as_str()));
+    assert_eq!(svc.desired_count, 1);
+    assert_eq!(
+        svc.capacity_provider_strategy[0].capacity_provider,
+        "FARGATE_SPOT"
+    );
+    assert!(svc.enable_execute_command);
+    assert_eq!(svc.network.as_ref().unwrap().subnets, net.subnet_ids);
+    assert_eq!(svc.tags["ecsctl:env"], "dev");
+
+    // The revision the service runs AND the family's latest ACTIVE one (2, not deregistered 3).
+    let families: Vec<_> = live
+        .families
+        .iter()
+        .map(|f| (f.family.as_str(), f.latest_active_arn.clone()))
+        .collect();
+    assert_eq!(
+        families,
+        [(SERVICE, Some(arn(2))), ("ohi-dev-worker", None)]
+    );
+    let running = live.task_definition(&arn(1)).expect("running revision");
+    assert_eq!(running.containers[0].image.as_deref(), Some("nginx:1"));
+    let latest = live
+        .latest_task_definition(SERVICE)
+        .expect("latest revision");
+    assert_eq!(
+        (latest.revision, latest.containers[0].image.as_deref()),
+        (2, Some("nginx:2"))
+    );
+    assert_eq!(latest.tags["ecsctl:env"], "dev");
+    let env: Vec<_> = latest.containers[0]
+        .environment
+        .iter()
+        .map(|kv| kv.name.clone().unwrap())
+        .collect();
+    assert_eq!(env, ["ZED", "ALPHA"]);
+    assert_eq!(live.task_definitions.len(), 2);
+
+    assert_eq!(live.scaling_targets.len(), 1);
+    let target = live.scaling_target("service/ohi-dev/ohi-dev-api").unwrap();
+    assert_eq!((target.min, target.max), (1, 4));
+    assert_eq!(target.policies.len(), 1);
+    assert_eq!(target.policies[0].target_value, Some(60.0));
+    assert_eq!(
+        target.policies[0].predefined_metric.as_deref(),
+        Some("ECSServiceAverageCPUUtilization")
+    );
+}
+
+#[test]
+fn fetch_ignores_same_named_resources_of_other_accounts() {
+    let other = support::account();
+    create_env(&other, &other.network());
+    let acct = support::account();
+    let (live, _) = fetch(&acct, &query());
+    assert_eq!(live.account_id, acct.id);
+    let empty = Live {
+        account_id: acct.id.clone(),
+        region: REGION.into(),
+        families: live.families.clone(),
+        ..Live::default()
+    };
+    assert_eq!(live, empty);
+    assert!(live.families.iter().all(|f| f.latest_active_arn.is_none()));
+}
+
+#[test]
+fn deleted_service_is_absent_but_noted_inactive() {
+    let acct = support::account();
+    let net = acct.network();
+    let awsvpc = json!({"awsvpcConfiguration": {"subnets": net.subnet_ids, "securityGroups": [net.security_group_id]}});
+    ok_all(acct.batch(&[
+        ("ecs", "CreateCluster", json!({"clusterName": CLUSTER})),
+        register(SERVICE, "nginx:1"),
+        (
+            "ecs",
+            "CreateService",
+            json!({"cluster": CLUSTER, "serviceName": SERVICE,
+            "taskDefinition": format!("{SERVICE}:1"), "desiredCount": 0, "launchType": "FARGATE",
+            "networkConfiguration": awsvpc}),
+        ),
+        (
+            "ecs",
+            "DeleteService",
+            json!({"cluster": CLUSTER, "service": SERVICE, "force": true}),
+        ),
+    ]));
+    let (live, _) = fetch(&acct, &query());
+    assert!(live.services.is_empty());
+    assert_eq!(live.inactive_services, [SERVICE]);
+    assert!(live.cluster.is_some());
+}
+
+/// The call budget of a one-service environment, so a regression in batching shows up here
+/// before it shows in the plan benchmark.
+#[test]
+fn fetch_makes_the_expected_calls() {
+    let acct = support::account();
+    let net = acct.network();
+    create_env(&acct, &net);
+    let (_, calls) = fetch(&acct, &query());
+    let expected: BTreeMap<String, u32> = [
+        ("application-autoscaling:DescribeScalableTargets", 1),
+        ("application-autoscaling:DescribeScalingPolicies", 1),
+        ("ecs:DescribeClusters", 1),
+        ("ecs:DescribeServices", 1),
+        // Running revision 1 and latest revision 2.
+        ("ecs:DescribeTaskDefinition", 2),
+        // One per family.
+        ("ecs:ListTaskDefinitions", 2),
+        // Per existing role: GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies;
+        // GetRole for the missing one. GetRole carries the tags, so no ListRoleTags.
+        ("iam:GetRole", 2),
+        ("iam:GetRolePolicy", 1),
+        ("iam:ListAttachedRolePolicies", 1),
+        ("iam:ListRolePolicies", 1),
+        ("logs:DescribeLogGroups", 1),
+        ("logs:ListTagsForResource", 1),
+        ("servicediscovery:GetService", 1),
+        ("servicediscovery:ListNamespaces", 1),
+        ("servicediscovery:ListServices", 1),
+        ("servicediscovery:ListTagsForResource", 2),
+        ("sts:GetCallerIdentity", 1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(calls, expected);
+}
