@@ -10,4 +10,5 @@ pub mod diff;
 pub mod live;
 pub mod model;
 pub mod plan;
+pub mod render;
 pub mod spec;

@@ -1,0 +1,265 @@
+//! The human view: Terraform-like text with `+ ~ -/+ -` per resource and per field, and the
+//! summary line. Colour only when the caller says so (it decides from `--color`, NO_COLOR and
+//! the terminal).
+//!
+//! Must not hide anything the JSON shows about an actionable change; no-ops are omitted, as
+//! Terraform does.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use super::{field_symbol, headline, value_text};
+use crate::plan::{Action, Effect, FieldChange, Plan, ResourceChange};
+
+pub fn render(plan: &Plan, color: bool) -> String {
+    let mut out = String::new();
+    let summary = plan.summary();
+    if summary.is_empty() {
+        out.push_str(&paint(color, Style::new().bold(), &summary.to_string()));
+        out.push('\n');
+        return out;
+    }
+    out.push_str("ecsctl will perform the following actions:\n");
+    for c in plan.actionable() {
+        out.push('\n');
+        resource(&mut out, c, color);
+    }
+    out.push('\n');
+    out.push_str(&paint(color, Style::new().bold(), &summary.to_string()));
+    out.push('\n');
+    out
+}
+
+fn resource(out: &mut String, c: &ResourceChange, color: bool) {
+    let _ = writeln!(out, "  # {} {}", c.address, headline(c));
+    if let Some(reason) = &c.reason {
+        let _ = writeln!(out, "  # ({reason})");
+    }
+    let symbol = format!("{:>3}", c.action.symbol());
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint(color, style(c.action.symbol()), &symbol),
+        c.address
+    );
+    if c.action == Action::Delete {
+        return;
+    }
+    for f in &c.fields {
+        field(out, f, color);
+    }
+}
+
+fn field(out: &mut String, f: &FieldChange, color: bool) {
+    let sym = field_symbol(f);
+    let after = if f.after_unknown {
+        "(known after apply)".to_string()
+    } else {
+        f.after.as_ref().map(value_text).unwrap_or_default()
+    };
+    let value = match (&f.before, sym) {
+        (Some(b), "~") => format!("{} -> {after}", value_text(b)),
+        (Some(b), _) => value_text(b),
+        (None, _) => after,
+    };
+    let note = match f.effect {
+        Effect::NewDeployment | Effect::Replace => {
+            format!("  # {}", f.effect.note().unwrap_or_default())
+        }
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "      {} {} = {value}{note}",
+        paint(color, style(sym), sym),
+        f.path
+    );
+}
+
+fn style(symbol: &str) -> Style {
+    let c = match symbol {
+        "+" => AnsiColor::Green,
+        "~" => AnsiColor::Yellow,
+        "-/+" => AnsiColor::Magenta,
+        _ => AnsiColor::Red,
+    };
+    Style::new().fg_color(Some(c.into())).bold()
+}
+
+fn paint(color: bool, style: Style, text: &str) -> String {
+    if color {
+        format!("{}{text}{}", style.render(), style.render_reset())
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::plan::{Address, ResourceKind as K, Target};
+    use serde_json::json;
+
+    fn f(
+        path: &str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+        effect: Effect,
+    ) -> FieldChange {
+        FieldChange {
+            path: path.into(),
+            before,
+            after,
+            after_unknown: false,
+            effect,
+        }
+    }
+
+    /// A small plan touching every action and field shape.
+    pub(crate) fn small_plan() -> Plan {
+        let c = |kind, name: &str, action, fields, reason: Option<&str>, force| ResourceChange {
+            address: Address::new(kind, name),
+            action,
+            fields,
+            reason: reason.map(str::to_string),
+            force_new_deployment: force,
+            observed: "absent".into(),
+        };
+        let changes = vec![
+            c(
+                K::LogGroup,
+                "/ecs/ohi-prod/api",
+                Action::Create,
+                vec![
+                    f("retentionInDays", None, Some(json!(30)), Effect::InPlace),
+                    f(
+                        r#"tags["ecsctl:env"]"#,
+                        None,
+                        Some(json!("prod")),
+                        Effect::InPlace,
+                    ),
+                ],
+                None,
+                false,
+            ),
+            c(K::Cluster, "ohi-prod", Action::NoOp, vec![], None, false),
+            c(
+                K::TaskDefinition,
+                "ohi-prod-api",
+                Action::Update,
+                vec![
+                    f(
+                        "containerDefinitions.api.image",
+                        Some(json!("ohi-api:1.4.2")),
+                        Some(json!("ohi-api:1.5.0")),
+                        Effect::NewRevision,
+                    ),
+                    f(
+                        "containerDefinitions.api.environment.DEBUG",
+                        Some(json!("1")),
+                        None,
+                        Effect::NewRevision,
+                    ),
+                ],
+                Some("new revision of `ohi-prod-api`, compared with revision 3"),
+                false,
+            ),
+            c(
+                K::Service,
+                "api",
+                Action::Update,
+                vec![
+                    FieldChange {
+                        path: "taskDefinition".into(),
+                        before: Some(json!("ohi-prod-api:3")),
+                        after: None,
+                        after_unknown: true,
+                        effect: Effect::InPlace,
+                    },
+                    f(
+                        "capacityProviderStrategy",
+                        Some(json!([{"capacityProvider": "FARGATE", "base": 0, "weight": 1}])),
+                        Some(json!([{"capacityProvider": "FARGATE_SPOT", "base": 0, "weight": 1}])),
+                        Effect::NewDeployment,
+                    ),
+                ],
+                None,
+                true,
+            ),
+            c(
+                K::DiscoveryService,
+                "worker",
+                Action::Replace,
+                vec![f(
+                    "routingPolicy",
+                    Some(json!("WEIGHTED")),
+                    Some(json!("MULTIVALUE")),
+                    Effect::Replace,
+                )],
+                None,
+                false,
+            ),
+        ];
+        let target = Target {
+            app: "ohi".into(),
+            env: "prod".into(),
+            region: "eu-west-1".into(),
+            account_id: Some("123456789012".into()),
+        };
+        Plan::new(target, changes)
+    }
+
+    #[test]
+    fn small_plan_renders_exactly() {
+        let want = r#"ecsctl will perform the following actions:
+
+  # log_group./ecs/ohi-prod/api will be created
+  + log_group./ecs/ohi-prod/api
+      + retentionInDays = 30
+      + tags["ecsctl:env"] = "prod"
+
+  # task_definition.ohi-prod-api will get a new revision
+  # (new revision of `ohi-prod-api`, compared with revision 3)
+  ~ task_definition.ohi-prod-api
+      ~ containerDefinitions.api.image = "ohi-api:1.4.2" -> "ohi-api:1.5.0"
+      - containerDefinitions.api.environment.DEBUG = "1"
+
+  # service.api will be updated in place, with a new deployment
+  ~ service.api
+      ~ taskDefinition = "ohi-prod-api:3" -> (known after apply)
+      ~ capacityProviderStrategy = [{"capacityProvider":"FARGATE","base":0,"weight":1}] -> [{"capacityProvider":"FARGATE_SPOT","base":0,"weight":1}]  # forces new deployment
+
+  # discovery_service.worker must be replaced
+-/+ discovery_service.worker
+      ~ routingPolicy = "WEIGHTED" -> "MULTIVALUE"  # forces replacement
+
+Plan: 2 to add, 2 to change, 1 to destroy.
+"#;
+        assert_eq!(render(&small_plan(), false), want);
+    }
+
+    #[test]
+    fn no_changes_is_one_line() {
+        let target = Target {
+            app: "a".into(),
+            env: "e".into(),
+            region: "r".into(),
+            account_id: None,
+        };
+        let plan = Plan::new(target, vec![]);
+        assert_eq!(
+            render(&plan, false),
+            "No changes. Your infrastructure matches the spec.\n"
+        );
+    }
+
+    #[test]
+    fn colour_only_when_told() {
+        let plain = render(&small_plan(), false);
+        let coloured = render(&small_plan(), true);
+        assert!(!plain.contains('\u{1b}'));
+        assert!(coloured.contains("\u{1b}["));
+        assert_ne!(plain, coloured);
+    }
+}

@@ -1,0 +1,340 @@
+//! The machine view: the public, versioned JSON plan (`formatVersion` "1.0"), also the format of
+//! a saved plan (`plan --out FILE`).
+//!
+//! Owns the `Json*` types, their conversion from and back to `Plan`, and the JSON Schema derived
+//! from them (published as docs/plan.schema.json, described in docs/plan-json.md). Versioning
+//! follows Terraform's: a minor bump only adds fields, a major bump breaks; consumers ignore
+//! fields they do not know. Must never serialise internal structs straight out.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::plan::{Action, Address, Effect, FieldChange, Plan, ResourceChange, Step, Target};
+
+pub const FORMAT_VERSION: &str = "1.0";
+
+/// A plan of one environment: what `ecsctl plan --output json` prints and `--out` saves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(
+    title = "ecsctl plan",
+    description = "The plan of one ecsctl environment (format 1.x)."
+)]
+pub struct JsonPlan {
+    /// `1.0`. Minor versions add fields; a new major version changes or removes them.
+    pub format_version: String,
+    pub app: String,
+    pub env: String,
+    pub region: String,
+    /// The AWS account the plan was computed against.
+    #[schemars(required, extend("type" = ["string", "null"]))]
+    pub account_id: Option<String>,
+    /// `sha256:<hex>` over the live state each change was computed from; apply refuses a saved
+    /// plan whose fingerprint no longer matches.
+    pub fingerprint: String,
+    pub summary: JsonSummary,
+    /// One entry per resource the spec names, no-ops included, in apply order.
+    pub resource_changes: Vec<JsonResourceChange>,
+    /// What apply runs, in order (no-ops omitted; deletions last, in reverse dependency order).
+    pub steps: Vec<JsonStep>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonSummary {
+    /// Creates plus replacements.
+    pub add: u32,
+    pub change: u32,
+    /// Deletions plus replacements.
+    pub destroy: u32,
+    /// False exactly when `plan --detailed-exitcode` exits 0.
+    pub has_changes: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JsonResourceType {
+    IamRole,
+    LogGroup,
+    Cluster,
+    Namespace,
+    DiscoveryService,
+    TaskDefinition,
+    Service,
+    ScalingTarget,
+    ScalingPolicy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum JsonAction {
+    NoOp,
+    Create,
+    Update,
+    Replace,
+    Delete,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum JsonEffect {
+    UpdateInPlace,
+    NewRevision,
+    NewDeployment,
+    Replace,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonResourceChange {
+    /// `type.name`, e.g. `service.api`, `log_group./ecs/ohi-prod/api`.
+    pub address: String,
+    #[serde(rename = "type")]
+    pub kind: JsonResourceType,
+    pub name: String,
+    pub action: JsonAction,
+    /// For display only; never branch on it.
+    #[schemars(required, extend("type" = ["string", "null"]))]
+    pub reason: Option<String>,
+    /// The service update must force a new deployment.
+    pub force_new_deployment: bool,
+    /// sha256 (hex) of the live view this change was computed from, or `absent`.
+    pub observed: String,
+    pub field_changes: Vec<JsonFieldChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonFieldChange {
+    /// Dotted path in the AWS-shaped view: `containerDefinitions.api.image`, `tags["ecsctl:env"]`.
+    pub path: String,
+    /// Null when the field is being added.
+    #[schemars(required)]
+    pub before: Option<Value>,
+    /// Null when the field is being removed or its value is only known after apply.
+    #[schemars(required)]
+    pub after: Option<Value>,
+    pub after_unknown: bool,
+    pub effect: JsonEffect,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonStep {
+    /// 1-based position in the apply order.
+    pub index: u32,
+    pub address: String,
+    /// Never `no-op`.
+    pub action: JsonAction,
+    pub fields: Vec<String>,
+    pub force_new_deployment: bool,
+}
+
+/// Why a JSON document is not a plan this version can use.
+#[derive(Debug, thiserror::Error)]
+pub enum JsonPlanError {
+    #[error(
+        "plan format `{found}` is not supported (this ecsctl reads {FORMAT_VERSION} and other 1.x)"
+    )]
+    Version { found: String },
+    #[error("`{address}` is not a resource address ecsctl knows")]
+    Address { address: String },
+    #[error("invalid plan JSON: {source}")]
+    Parse {
+        #[from]
+        source: serde_json::Error,
+    },
+}
+
+impl JsonPlan {
+    pub fn new(plan: &Plan) -> Self {
+        let summary = plan.summary();
+        let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        JsonPlan {
+            format_version: FORMAT_VERSION.to_string(),
+            app: plan.target.app.clone(),
+            env: plan.target.env.clone(),
+            region: plan.target.region.clone(),
+            account_id: plan.target.account_id.clone(),
+            fingerprint: plan.fingerprint.clone(),
+            summary: JsonSummary {
+                add: n(summary.add),
+                change: n(summary.change),
+                destroy: n(summary.destroy),
+                has_changes: !summary.is_empty(),
+            },
+            resource_changes: plan.changes.iter().map(change).collect(),
+            steps: plan
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| step(n(i + 1), s))
+                .collect(),
+        }
+    }
+
+    /// Reads a saved plan back (`apply FILE`); any 1.x version is accepted.
+    pub fn parse(text: &str) -> Result<Plan, JsonPlanError> {
+        let doc: JsonPlan = serde_json::from_str(text)?;
+        doc.to_plan()
+    }
+
+    pub fn to_plan(&self) -> Result<Plan, JsonPlanError> {
+        if self.format_version.split('.').next() != Some("1") {
+            return Err(JsonPlanError::Version {
+                found: self.format_version.clone(),
+            });
+        }
+        let address = |a: &str| {
+            Address::parse(a).ok_or_else(|| JsonPlanError::Address {
+                address: a.to_string(),
+            })
+        };
+        let changes = self
+            .resource_changes
+            .iter()
+            .map(|c| {
+                Ok(ResourceChange {
+                    address: address(&c.address)?,
+                    action: action_back(c.action),
+                    fields: c.field_changes.iter().map(field_back).collect(),
+                    reason: c.reason.clone(),
+                    force_new_deployment: c.force_new_deployment,
+                    observed: c.observed.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, JsonPlanError>>()?;
+        let steps = self
+            .steps
+            .iter()
+            .map(|s| {
+                Ok(Step {
+                    address: address(&s.address)?,
+                    action: action_back(s.action),
+                    fields: s.fields.clone(),
+                    force_new_deployment: s.force_new_deployment,
+                })
+            })
+            .collect::<Result<Vec<_>, JsonPlanError>>()?;
+        let target = Target {
+            app: self.app.clone(),
+            env: self.env.clone(),
+            region: self.region.clone(),
+            account_id: self.account_id.clone(),
+        };
+        Ok(Plan {
+            target,
+            changes,
+            steps,
+            fingerprint: self.fingerprint.clone(),
+        })
+    }
+}
+
+/// The document as pretty JSON text ending in a newline: exactly one JSON document.
+pub fn render(plan: &Plan) -> String {
+    let mut text =
+        serde_json::to_string_pretty(&JsonPlan::new(plan)).expect("plan JSON always serialises");
+    text.push('\n');
+    text
+}
+
+/// The JSON Schema of `JsonPlan`, as published in docs/plan.schema.json.
+pub fn schema() -> String {
+    let mut text =
+        serde_json::to_string_pretty(&schemars::schema_for!(JsonPlan)).expect("schema serialises");
+    text.push('\n');
+    text
+}
+
+fn change(c: &ResourceChange) -> JsonResourceChange {
+    JsonResourceChange {
+        address: c.address.to_string(),
+        kind: kind(c.address.kind),
+        name: c.address.name.clone(),
+        action: action(c.action),
+        reason: c.reason.clone(),
+        force_new_deployment: c.force_new_deployment,
+        observed: c.observed.clone(),
+        field_changes: c.fields.iter().map(field).collect(),
+    }
+}
+
+fn field(f: &FieldChange) -> JsonFieldChange {
+    JsonFieldChange {
+        path: f.path.clone(),
+        before: f.before.clone(),
+        after: f.after.clone(),
+        after_unknown: f.after_unknown,
+        effect: match f.effect {
+            Effect::InPlace => JsonEffect::UpdateInPlace,
+            Effect::NewRevision => JsonEffect::NewRevision,
+            Effect::NewDeployment => JsonEffect::NewDeployment,
+            Effect::Replace => JsonEffect::Replace,
+        },
+    }
+}
+
+fn field_back(f: &JsonFieldChange) -> FieldChange {
+    FieldChange {
+        path: f.path.clone(),
+        before: f.before.clone(),
+        after: f.after.clone(),
+        after_unknown: f.after_unknown,
+        effect: match f.effect {
+            JsonEffect::UpdateInPlace => Effect::InPlace,
+            JsonEffect::NewRevision => Effect::NewRevision,
+            JsonEffect::NewDeployment => Effect::NewDeployment,
+            JsonEffect::Replace => Effect::Replace,
+        },
+    }
+}
+
+fn step(index: u32, s: &Step) -> JsonStep {
+    JsonStep {
+        index,
+        address: s.address.to_string(),
+        action: action(s.action),
+        fields: s.fields.clone(),
+        force_new_deployment: s.force_new_deployment,
+    }
+}
+
+fn kind(k: crate::plan::ResourceKind) -> JsonResourceType {
+    use crate::plan::ResourceKind as K;
+    match k {
+        K::IamRole => JsonResourceType::IamRole,
+        K::LogGroup => JsonResourceType::LogGroup,
+        K::Cluster => JsonResourceType::Cluster,
+        K::Namespace => JsonResourceType::Namespace,
+        K::DiscoveryService => JsonResourceType::DiscoveryService,
+        K::TaskDefinition => JsonResourceType::TaskDefinition,
+        K::Service => JsonResourceType::Service,
+        K::ScalingTarget => JsonResourceType::ScalingTarget,
+        K::ScalingPolicy => JsonResourceType::ScalingPolicy,
+    }
+}
+
+fn action(a: Action) -> JsonAction {
+    match a {
+        Action::NoOp => JsonAction::NoOp,
+        Action::Create => JsonAction::Create,
+        Action::Update => JsonAction::Update,
+        Action::Replace => JsonAction::Replace,
+        Action::Delete => JsonAction::Delete,
+    }
+}
+
+fn action_back(a: JsonAction) -> Action {
+    match a {
+        JsonAction::NoOp => Action::NoOp,
+        JsonAction::Create => Action::Create,
+        JsonAction::Update => Action::Update,
+        JsonAction::Replace => Action::Replace,
+        JsonAction::Delete => Action::Delete,
+    }
+}
+
+#[cfg(test)]
+mod schema_check;

@@ -1,0 +1,209 @@
+//! Tests of the public JSON format: output validates against the published schema
+//! (docs/plan.schema.json) with a small validator for the JSON Schema subset schemars emits,
+//! the published file matches the `Json*` types, and a plan survives the round trip.
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::render::human::tests::small_plan;
+
+const PUBLISHED: &str = include_str!("../../../docs/plan.schema.json");
+
+/// Validates `v` against `schema` (resolving `#/$defs/…` in `root`); returns every violation
+/// with its JSON pointer. Supports: type, enum, const, properties, required, items, anyOf,
+/// oneOf, $ref, minimum and boolean schemas: exactly what schemars produces for `JsonPlan`.
+fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
+    let Value::Object(s) = schema else {
+        if schema == &Value::Bool(false) {
+            errors.push(format!("{at}: nothing is allowed here"));
+        }
+        return;
+    };
+    if let Some(Value::String(r)) = s.get("$ref") {
+        let name = r
+            .strip_prefix("#/$defs/")
+            .unwrap_or_else(|| panic!("unsupported $ref {r}"));
+        validate(root, &root["$defs"][name], v, at, errors);
+    }
+    for key in s.keys() {
+        let supported = [
+            "$ref",
+            "$schema",
+            "title",
+            "description",
+            "type",
+            "enum",
+            "const",
+            "properties",
+            "required",
+            "items",
+            "anyOf",
+            "oneOf",
+            "minimum",
+            "format",
+            "$defs",
+        ];
+        assert!(
+            supported.contains(&key.as_str()),
+            "validator does not support `{key}` (at {at})"
+        );
+    }
+    if let Some(t) = s.get("type") {
+        let types: Vec<&str> = match t {
+            Value::String(one) => vec![one.as_str()],
+            Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let ok = types.iter().any(|t| match *t {
+            "object" => v.is_object(),
+            "array" => v.is_array(),
+            "string" => v.is_string(),
+            "boolean" => v.is_boolean(),
+            "null" => v.is_null(),
+            "integer" => v.is_i64() || v.is_u64(),
+            "number" => v.is_number(),
+            other => panic!("unknown type {other}"),
+        });
+        if !ok {
+            errors.push(format!("{at}: expected {types:?}, found {v}"));
+            return;
+        }
+    }
+    if let Some(Value::Array(options)) = s.get("enum") {
+        if !options.contains(v) {
+            errors.push(format!("{at}: {v} is not one of {options:?}"));
+        }
+    }
+    if let Some(c) = s.get("const") {
+        if c != v {
+            errors.push(format!("{at}: expected {c}, found {v}"));
+        }
+    }
+    if let (Some(min), Some(n)) = (s.get("minimum").and_then(Value::as_f64), v.as_f64()) {
+        if n < min {
+            errors.push(format!("{at}: {n} is below {min}"));
+        }
+    }
+    if let (Some(Value::Array(req)), Value::Object(obj)) = (s.get("required"), v) {
+        for r in req.iter().filter_map(Value::as_str) {
+            if !obj.contains_key(r) {
+                errors.push(format!("{at}: missing `{r}`"));
+            }
+        }
+    }
+    if let (Some(Value::Object(props)), Value::Object(obj)) = (s.get("properties"), v) {
+        for (k, sub) in props {
+            if let Some(x) = obj.get(k) {
+                validate(root, sub, x, &format!("{at}/{k}"), errors);
+            }
+        }
+    }
+    if let (Some(items), Value::Array(arr)) = (s.get("items"), v) {
+        for (i, x) in arr.iter().enumerate() {
+            validate(root, items, x, &format!("{at}/{i}"), errors);
+        }
+    }
+    for (key, need_one) in [("anyOf", false), ("oneOf", true)] {
+        if let Some(Value::Array(branches)) = s.get(key) {
+            let passing = branches
+                .iter()
+                .filter(|b| {
+                    let mut e = Vec::new();
+                    validate(root, b, v, at, &mut e);
+                    e.is_empty()
+                })
+                .count();
+            if passing == 0 || (need_one && passing != 1) {
+                errors.push(format!("{at}: {v} matches {passing} branches of {key}"));
+            }
+        }
+    }
+}
+
+fn violations(doc: &Value) -> Vec<String> {
+    let schema: Value = serde_json::from_str(PUBLISHED).unwrap();
+    let mut errors = Vec::new();
+    validate(&schema, &schema, doc, "", &mut errors);
+    errors
+}
+
+#[test]
+fn published_schema_matches_the_json_types() {
+    // Regenerate with: cargo test --lib render::json -- --ignored write_published_schema
+    assert_eq!(PUBLISHED, schema(), "docs/plan.schema.json is stale");
+}
+
+#[test]
+#[ignore = "writes docs/plan.schema.json; run by hand after changing a Json* type"]
+fn write_published_schema() {
+    std::fs::write(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/docs/plan.schema.json"),
+        schema(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn real_output_validates_against_the_published_schema() {
+    let doc: Value = serde_json::from_str(&render(&small_plan())).unwrap();
+    assert_eq!(violations(&doc), Vec::<String>::new());
+    let d = crate::diff::fixtures::desired();
+    let live = crate::live::Live {
+        account_id: "123456789012".into(),
+        ..Default::default()
+    };
+    let target = Target {
+        app: d.app.clone(),
+        env: d.env.clone(),
+        region: d.region.clone(),
+        account_id: None,
+    };
+    let plan = Plan::new(target, crate::diff::diff(&d, &live));
+    let doc: Value = serde_json::from_str(&render(&plan)).unwrap();
+    assert_eq!(violations(&doc), Vec::<String>::new());
+}
+
+#[test]
+fn the_validator_rejects_what_the_schema_forbids() {
+    let good: Value = serde_json::from_str(&render(&small_plan())).unwrap();
+    let mut bad_action = good.clone();
+    bad_action["resourceChanges"][0]["action"] = json!("explode");
+    let mut missing = good.clone();
+    missing.as_object_mut().unwrap().remove("fingerprint");
+    let mut wrong_type = good.clone();
+    wrong_type["summary"]["add"] = json!("two");
+    let mut bad_effect = good;
+    bad_effect["resourceChanges"][0]["fieldChanges"][0]["effect"] = json!("maybe");
+    for (name, doc) in [
+        ("action", bad_action),
+        ("missing", missing),
+        ("type", wrong_type),
+        ("effect", bad_effect),
+    ] {
+        assert!(!violations(&doc).is_empty(), "{name} was accepted");
+    }
+}
+
+#[test]
+fn a_saved_plan_round_trips() {
+    let plan = small_plan();
+    let back = JsonPlan::parse(&render(&plan)).unwrap();
+    assert_eq!(back, plan);
+}
+
+#[test]
+fn another_major_version_is_refused() {
+    let mut doc: Value = serde_json::from_str(&render(&small_plan())).unwrap();
+    doc["formatVersion"] = json!("2.0");
+    let err = JsonPlan::parse(&doc.to_string()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "plan format `2.0` is not supported (this ecsctl reads 1.0 and other 1.x)"
+    );
+    doc["formatVersion"] = json!("1.3");
+    doc["someFutureField"] = json!(true);
+    assert!(
+        JsonPlan::parse(&doc.to_string()).is_ok(),
+        "minor versions only add fields"
+    );
+}

@@ -1,0 +1,63 @@
+//! The views of a plan: human (Terraform-like text), JSON (the public, versioned format) and
+//! markdown (a pull-request comment).
+//!
+//! Owns every byte of plan output, so commands never format a plan themselves. Must not decide
+//! anything about the plan: each view shows exactly what `Plan` holds, and the human and
+//! markdown views never show what the JSON lacks.
+
+pub mod human;
+pub mod json;
+pub mod markdown;
+
+use serde_json::Value;
+
+use crate::plan::{Action, Effect, ResourceChange};
+
+/// A value on one line: strings quoted, everything else as compact JSON.
+pub fn value_text(v: &Value) -> String {
+    v.to_string()
+}
+
+/// The sentence explaining what happens to one resource, without its address.
+pub fn headline(c: &ResourceChange) -> String {
+    let mut s = match c.action {
+        Action::NoOp => "is unchanged".to_string(),
+        Action::Create => "will be created".to_string(),
+        Action::Update if c.effect() == Some(Effect::NewRevision) => {
+            "will get a new revision".to_string()
+        }
+        Action::Update => "will be updated in place".to_string(),
+        Action::Replace => "must be replaced".to_string(),
+        Action::Delete => "will be destroyed".to_string(),
+    };
+    if c.force_new_deployment {
+        s.push_str(", with a new deployment");
+    }
+    s
+}
+
+/// The symbol of one field line: added, removed or changed.
+pub fn field_symbol(f: &crate::plan::FieldChange) -> &'static str {
+    match (&f.before, &f.after, f.after_unknown) {
+        (None, _, _) => "+",
+        (Some(_), None, false) => "-",
+        _ => "~",
+    }
+}
+
+/// The short label of what happens to one resource (markdown table, progress lines).
+pub fn action_label(c: &ResourceChange) -> String {
+    let mut s = match c.action {
+        Action::NoOp => "no change",
+        Action::Create => "create",
+        Action::Update if c.effect() == Some(Effect::NewRevision) => "new revision",
+        Action::Update => "update in place",
+        Action::Replace => "replace",
+        Action::Delete => "destroy",
+    }
+    .to_string();
+    if c.force_new_deployment {
+        s.push_str(", new deployment");
+    }
+    s
+}
