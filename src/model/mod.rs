@@ -9,3 +9,34 @@ pub mod policy;
 pub mod resources;
 
 pub use resources::*;
+
+pub mod arn;
+pub mod autoscaling;
+pub mod build;
+pub mod capacity;
+pub mod container;
+pub mod discovery;
+pub mod health;
+pub mod iam;
+pub mod logs;
+pub mod names;
+pub mod network;
+pub mod project;
+#[cfg(test)]
+mod rules_task_tests;
+pub mod schedule;
+pub mod scheduled;
+pub mod scope;
+pub mod secrets;
+pub mod service;
+pub mod size;
+pub mod tags;
+pub mod task_def;
+pub mod task_spec;
+pub mod template;
+#[cfg(test)]
+mod testkit;
+pub mod timezones;
+pub mod unique;
+pub mod validate;
+pub mod volumes;

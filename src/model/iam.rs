@@ -1,0 +1,300 @@
+//! The IAM roles ecsctl owns: each task's execution role (least privilege, derived from the
+//! spec), task roles on request, and the scheduler role.
+//!
+//! Owns the policy derivation rules of the brief: exactly the secrets, parameters, ECR
+//! repositories and log group a task uses. Must not call IAM; names arrive already templated.
+
+use super::arn;
+use super::policy::{PolicyDocument, Statement};
+use super::resources::{Role, RolePurpose, RoleRef, Tags};
+use super::scope::{Scope, for_check};
+use super::secrets::{Grant, SecretRef};
+use crate::spec::raw::{RawStatement, RawTaskRole};
+use crate::spec::raw_values::Effect;
+
+pub const EXECUTION_POLICY_ARN: &str =
+    "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+pub const ECS_TASKS: &str = "ecs-tasks.amazonaws.com";
+pub const SCHEDULER: &str = "scheduler.amazonaws.com";
+
+/// What a task's execution role must reach.
+pub struct ExecutionNeeds<'a> {
+    pub images: Vec<&'a str>,
+    pub secrets: &'a [SecretRef],
+    pub log_group: &'a str,
+}
+
+pub fn execution_role(cx: &Scope, name: String, needs: &ExecutionNeeds, tags: &Tags) -> Role {
+    let mut statements = Vec::new();
+    let repos: Vec<String> = needs
+        .images
+        .iter()
+        .filter_map(|i| ecr_repository(i))
+        .collect();
+    if !repos.is_empty() {
+        statements.push(sid(
+            "EcrAuth",
+            Statement::allow(&["ecr:GetAuthorizationToken"], vec!["*".into()]),
+        ));
+        let pull = [
+            "ecr:BatchCheckLayerAvailability",
+            "ecr:GetDownloadUrlForLayer",
+            "ecr:BatchGetImage",
+        ];
+        statements.push(sid("EcrPull", Statement::allow(&pull, repos)));
+    }
+    let log_arn = format!(
+        "arn:aws:logs:{}:{}:log-group:{}:*",
+        cx.region,
+        cx.account_text(),
+        needs.log_group
+    );
+    statements.push(sid(
+        "Logs",
+        Statement::allow(
+            &["logs:CreateLogStream", "logs:PutLogEvents"],
+            vec![log_arn],
+        ),
+    ));
+    let (secrets, params) = grants(needs.secrets);
+    if !secrets.is_empty() {
+        statements.push(sid(
+            "Secrets",
+            Statement::allow(&["secretsmanager:GetSecretValue"], secrets),
+        ));
+    }
+    if !params.is_empty() {
+        statements.push(sid(
+            "Parameters",
+            Statement::allow(&["ssm:GetParameters"], params),
+        ));
+    }
+    Role {
+        name,
+        purpose: RolePurpose::Execution,
+        trusted_service: ECS_TASKS.to_string(),
+        managed_policy_arns: vec![EXECUTION_POLICY_ARN.to_string()],
+        inline_policy: Some(PolicyDocument::new(statements)),
+        tags: tags.clone(),
+    }
+}
+
+fn sid(id: &str, mut s: Statement) -> Statement {
+    s.sid = Some(id.to_string());
+    s
+}
+
+fn grants(secrets: &[SecretRef]) -> (Vec<String>, Vec<String>) {
+    let (mut sm, mut ssm) = (Vec::new(), Vec::new());
+    for s in secrets {
+        match &s.grant {
+            Grant::Secret(a) => sm.push(a.clone()),
+            Grant::Parameter(a) => ssm.push(a.clone()),
+        }
+    }
+    (sm, ssm)
+}
+
+/// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG|@DIGEST]` → the repository ARN.
+pub fn ecr_repository(image: &str) -> Option<String> {
+    let (host, path) = image.split_once('/')?;
+    let mut labels = host.split('.');
+    let (account, dkr, ecr, region) = (
+        labels.next()?,
+        labels.next()?,
+        labels.next()?,
+        labels.next()?,
+    );
+    let domain: Vec<&str> = labels.collect();
+    let ecr_host = dkr == "dkr"
+        && ecr == "ecr"
+        && (domain == ["amazonaws", "com"] || domain == ["amazonaws", "com", "cn"]);
+    if !ecr_host || !arn::is_account(&for_check(account)) {
+        return None;
+    }
+    let path = path.split('@').next()?;
+    let repo = match path.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => path,
+    };
+    Some(format!("arn:aws:ecr:{region}:{account}:repository/{repo}"))
+}
+
+/// The task role: None without `taskRole`, an existing role by ARN, or one ecsctl creates.
+pub fn task_role(
+    cx: &Scope,
+    raw: Option<&RawTaskRole>,
+    name: String,
+    at: &str,
+    tags: &Tags,
+) -> (Option<RoleRef>, Option<Role>) {
+    let Some(raw) = raw else { return (None, None) };
+    let path = format!("{at}.taskRole");
+    let wants_owned = raw.statements.is_some() || raw.managed_policies.is_some();
+    if let Some(arn_sp) = &raw.arn {
+        if wants_owned {
+            let message = "`taskRole.arn` names an existing role; `statements` and `managedPolicies` cannot be added to it";
+            cx.error_hint(
+                arn_sp.loc,
+                format!("{path}.arn"),
+                message,
+                "remove `arn` to let ecsctl create the role, or the statements",
+            );
+        }
+        let text = cx
+            .name(arn_sp, &format!("{path}.arn"), None)
+            .unwrap_or_default();
+        if !arn::is_role(&for_check(&text)) {
+            cx.error_hint(
+                arn_sp.loc,
+                format!("{path}.arn"),
+                format!("task role `{text}` is not an IAM role ARN"),
+                "use `arn:aws:iam::ACCOUNT:role/NAME`",
+            );
+        }
+        return (Some(RoleRef::External(text)), None);
+    }
+    if !wants_owned {
+        return (None, None);
+    }
+    let managed = managed_policies(cx, raw, &path);
+    let statements: Vec<Statement> = raw
+        .statements
+        .iter()
+        .flat_map(|s| s.value.iter().enumerate())
+        .map(|(i, s)| statement(cx, s, &format!("{path}.statements[{i}]")))
+        .collect();
+    let inline_policy = (!statements.is_empty()).then(|| PolicyDocument::new(statements));
+    let role = Role {
+        name: name.clone(),
+        purpose: RolePurpose::Task,
+        trusted_service: ECS_TASKS.to_string(),
+        managed_policy_arns: managed,
+        inline_policy,
+        tags: tags.clone(),
+    };
+    (Some(RoleRef::Owned(name)), Some(role))
+}
+
+fn managed_policies(cx: &Scope, raw: &RawTaskRole, path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, p) in raw
+        .managed_policies
+        .iter()
+        .flat_map(|l| l.value.iter())
+        .enumerate()
+    {
+        let at = format!("{path}.managedPolicies[{i}]");
+        let Some(text) = cx.name(p, &at, None) else {
+            continue;
+        };
+        if !arn::is_managed_policy(&for_check(&text)) {
+            cx.error_hint(
+                p.loc,
+                at,
+                format!("managed policy `{text}` is not a policy ARN"),
+                "use `arn:aws:iam::aws:policy/NAME` or `arn:aws:iam::ACCOUNT:policy/NAME`",
+            );
+        }
+        out.push(text);
+    }
+    out
+}
+
+fn statement(cx: &Scope, s: &RawStatement, path: &str) -> Statement {
+    let list = |l: &Option<crate::spec::raw::SpList<String>>, field: &str| -> Vec<String> {
+        let Some(l) = l else {
+            cx.error(
+                s.sid
+                    .as_ref()
+                    .map_or(crate::spec::span::Loc::BUILTIN, |x| x.loc),
+                format!("{path}.{field}"),
+                format!("statement has no `{field}`"),
+            );
+            return Vec::new();
+        };
+        l.value
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| cx.name(v, &format!("{path}.{field}[{i}]"), None))
+            .collect()
+    };
+    Statement {
+        sid: s.sid.as_ref().map(|x| x.value.clone()),
+        effect: match s.effect.as_ref().map(|e| e.value) {
+            Some(Effect::Deny) => "Deny".to_string(),
+            _ => "Allow".to_string(),
+        },
+        action: list(&s.actions, "actions"),
+        resource: list(&s.resources, "resources"),
+        condition: s.condition.as_ref().map(|c| c.value.clone()),
+    }
+}
+
+/// The scheduler's role: run exactly these families, pass exactly these roles.
+pub fn scheduler_role(
+    cx: &Scope,
+    name: String,
+    families: &[String],
+    roles: &[RoleRef],
+    tags: &Tags,
+) -> Role {
+    let defs = families
+        .iter()
+        .map(|f| {
+            format!(
+                "arn:aws:ecs:{}:{}:task-definition/{f}:*",
+                cx.region,
+                cx.account_text()
+            )
+        })
+        .collect();
+    let passed = roles.iter().map(|r| role_arn(cx, r)).collect();
+    let statements = vec![
+        sid("RunTask", Statement::allow(&["ecs:RunTask"], defs)),
+        sid("PassRole", Statement::allow(&["iam:PassRole"], passed)),
+    ];
+    Role {
+        name,
+        purpose: RolePurpose::Scheduler,
+        trusted_service: SCHEDULER.to_string(),
+        managed_policy_arns: Vec::new(),
+        inline_policy: Some(PolicyDocument::new(statements)),
+        tags: tags.clone(),
+    }
+}
+
+pub fn role_arn(cx: &Scope, r: &RoleRef) -> String {
+    match r {
+        RoleRef::Owned(name) => format!("arn:aws:iam::{}:role/{name}", cx.account_text()),
+        RoleRef::External(arn) => arn.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ecr_repositories() {
+        let cases = [
+            (
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.2",
+                Some("arn:aws:ecr:eu-west-1:123456789012:repository/api"),
+            ),
+            (
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api@sha256:abc",
+                Some("arn:aws:ecr:eu-west-1:123456789012:repository/team/api"),
+            ),
+            (
+                "{account_id}.dkr.ecr.eu-west-1.amazonaws.com/api",
+                Some("arn:aws:ecr:eu-west-1:{account_id}:repository/api"),
+            ),
+            ("nginx:1.27", None),
+            ("ghcr.io/org/app:1", None),
+        ];
+        for (image, want) in cases {
+            assert_eq!(ecr_repository(image).as_deref(), want, "{image}");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! CloudWatch Logs: each task's log group and its containers' awslogs configuration.
+//!
+//! Owns the default group `/ecs/{app}-{env}/{service}`, the stream prefix `ecs`, and the
+//! retention values CloudWatch accepts
+//! (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+//! Must not decide which tasks get a group.
+
+use super::arn;
+use super::names::NameKind;
+use super::resources::{LogConfiguration, LogGroup, Tags};
+use super::scope::{Scope, for_check};
+use super::validate::check_name;
+use crate::spec::raw::RawLogs;
+use crate::spec::span::{Loc, Sp};
+
+pub const RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+pub const DEFAULT_GROUP: &str = "/ecs/{app}-{env}/{service}";
+
+pub struct TaskLogs {
+    pub group: LogGroup,
+    pub config: LogConfiguration,
+    /// Where the group's name was decided (its template, or the task's key).
+    pub name_loc: Loc,
+}
+
+pub fn task_logs(
+    cx: &Scope,
+    logs: Option<&RawLogs>,
+    key: &str,
+    at: &str,
+    key_loc: Loc,
+    tags: &Tags,
+) -> TaskLogs {
+    let path = |f: &str| format!("{at}.logs.{f}");
+    let template = logs.and_then(|l| l.group.clone());
+    let name_loc = template.as_ref().map_or(key_loc, |t| t.loc);
+    let name = match &template {
+        Some(t) => cx.name(t, &path("group"), Some(key)),
+        None => cx.default_name(DEFAULT_GROUP, key_loc, &path("group"), Some(key)),
+    }
+    .unwrap_or_default();
+    check_name(cx, NameKind::LogGroup, &name, name_loc, &path("group"));
+    let retention_days = logs
+        .and_then(|l| l.retention_days.as_ref())
+        .map(|r| retention(cx, r, &path("retentionDays")));
+    let kms_key_id = logs
+        .and_then(|l| l.kms_key_id.as_ref())
+        .and_then(|k| kms_key(cx, k, &path("kmsKeyId")));
+    let stream_prefix = match logs.and_then(|l| l.stream_prefix.as_ref()) {
+        Some(p) => cx.text(p, &path("streamPrefix")).unwrap_or_default(),
+        None => "ecs".to_string(),
+    };
+    let config = LogConfiguration {
+        group: name.clone(),
+        region: cx.region.clone(),
+        stream_prefix,
+    };
+    TaskLogs {
+        group: LogGroup {
+            name,
+            retention_days,
+            kms_key_id,
+            tags: tags.clone(),
+        },
+        config,
+        name_loc,
+    }
+}
+
+fn retention(cx: &Scope, days: &Sp<u32>, path: &str) -> u32 {
+    if !RETENTION_DAYS.contains(&days.value) {
+        let nearest = RETENTION_DAYS
+            .iter()
+            .min_by_key(|d| d.abs_diff(days.value))
+            .copied()
+            .unwrap_or(1);
+        let message = format!(
+            "log retention `{}` days is not a value CloudWatch accepts",
+            days.value
+        );
+        cx.error_hint(
+            days.loc,
+            path,
+            message,
+            format!("the nearest is `{nearest}`; omit `retentionDays` to keep logs forever"),
+        );
+    }
+    days.value
+}
+
+fn kms_key(cx: &Scope, key: &Sp<String>, path: &str) -> Option<String> {
+    let text = cx.name(key, path, None)?;
+    if !arn::is_kms_key(&for_check(&text)) {
+        cx.error_hint(
+            key.loc,
+            path,
+            format!("kms key `{text}` is not a KMS key ARN"),
+            "CloudWatch Logs needs the key's full ARN: `arn:aws:kms:REGION:ACCOUNT:key/ID`",
+        );
+    }
+    Some(text)
+}

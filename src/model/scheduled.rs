@@ -1,0 +1,226 @@
+//! Scheduled tasks (EventBridge Scheduler): the schedule, and its task definition when it has
+//! its own.
+//!
+//! Owns the schedule's defaults (group `{app}-{env}`, name `{app}-{env}-{task}`, timezone UTC,
+//! count 1, retries 185 over 86400 s) and reuse: `service: X` runs X's task definition unless
+//! the task changes container fields, in which case it gets its own family built from X's
+//! fields merged with its own. Must not create the scheduler role (build.rs, once all are known).
+
+use super::capacity::strategy;
+use super::names::NameKind;
+use super::network::network;
+use super::resources::*;
+use super::scope::Scope;
+use super::service::BuiltService;
+use super::task_def::{BuiltTask, TaskInput, build_task};
+use super::task_spec::{TaskSpec, resolve_scheduled};
+use super::validate::{check_name, in_range};
+use super::{schedule, tags, timezones};
+use crate::spec::raw::{RawProject, RawScheduledTask};
+use crate::spec::span::Sp;
+
+pub struct BuiltScheduled {
+    pub task: ScheduledTask,
+    /// The task definition, log group and roles, when the task does not reuse a service's.
+    pub own: Option<BuiltTask>,
+    /// The roles the scheduler passes to ECS when it runs this task.
+    pub passed_roles: Vec<RoleRef>,
+}
+
+pub fn build_scheduled(
+    cx: &Scope,
+    raw: &RawProject,
+    base_tags: &Tags,
+    cluster: &str,
+    key: &Sp<String>,
+    t: &RawScheduledTask,
+    services: &[BuiltService],
+) -> Option<BuiltScheduled> {
+    let at = format!("scheduledTasks.{}", key.value);
+    let reused = match &t.service {
+        Some(s) => Some(find_service(cx, raw, s, services, &at)?),
+        None => None,
+    };
+    let raw_service = reused.and_then(|b| raw.services.as_ref()?.get(&b.service.key));
+    let spec = resolve_scheduled(raw, t, raw_service);
+    let own_fields = TaskSpec::from_scheduled(t);
+    let task_tags = tags::with(cx, base_tags, spec.tags.as_ref(), &format!("{at}.tags"));
+    let (own, family, passed_roles, platform) = match reused {
+        Some(b) if !own_fields.changes_task_definition() => {
+            let platform = own_fields
+                .platform_version
+                .as_ref()
+                .map_or(b.service.platform_version.clone(), |p| p.value.clone());
+            (
+                None,
+                b.task.def.family.clone(),
+                roles_of(&b.task.def),
+                platform,
+            )
+        }
+        _ => {
+            let input = TaskInput {
+                key: &key.value,
+                at: at.clone(),
+                key_loc: key.loc,
+                spec: &spec,
+                tags: task_tags.clone(),
+            };
+            let built = build_task(cx, raw.names.as_ref(), &input);
+            let (family, roles, platform) = (
+                built.def.family.clone(),
+                roles_of(&built.def),
+                built.platform_version.clone(),
+            );
+            (Some(built), family, roles, platform)
+        }
+    };
+    let name = cx
+        .default_name(
+            "{app}-{env}-{service}",
+            key.loc,
+            &format!("{at}.name"),
+            Some(&key.value),
+        )
+        .unwrap_or_default();
+    check_name(cx, NameKind::Schedule, &name, key.loc, &at);
+    let retry = t.retry_policy.as_ref();
+    let task = ScheduledTask {
+        key: key.value.clone(),
+        name,
+        group: format!("{}-{}", cx.app, cx.env),
+        expression: expression(cx, t, key, &at),
+        timezone: timezone(cx, t.timezone.as_ref(), &format!("{at}.timezone")),
+        enabled: t.enabled.as_ref().is_none_or(|e| e.value),
+        description: t
+            .description
+            .as_ref()
+            .and_then(|d| cx.text(d, &format!("{at}.description"))),
+        cluster: cluster.to_string(),
+        family,
+        count: t.count.as_ref().map_or(1, |c| {
+            in_range(
+                cx,
+                c,
+                1..=10,
+                "scheduled task count",
+                &format!("{at}.count"),
+            )
+        }),
+        capacity: strategy(cx, spec.capacity.as_ref(), &format!("{at}.capacity")),
+        network: network(cx, spec.network.as_ref(), &at, key.loc, "scheduled task"),
+        platform_version: platform,
+        maximum_retry_attempts: retry
+            .and_then(|r| r.maximum_retry_attempts.as_ref())
+            .map_or(185, |r| {
+                in_range(
+                    cx,
+                    r,
+                    0..=185,
+                    "maximum retry attempts",
+                    &format!("{at}.retryPolicy.maximumRetryAttempts"),
+                )
+            }),
+        maximum_event_age_seconds: retry
+            .and_then(|r| r.maximum_event_age_seconds.as_ref())
+            .map_or(86400, |r| {
+                in_range(
+                    cx,
+                    r,
+                    60..=86400,
+                    "maximum event age",
+                    &format!("{at}.retryPolicy.maximumEventAgeSeconds"),
+                )
+            }),
+        role: format!("{}-{}-scheduler", cx.app, cx.env),
+        tags: task_tags,
+    };
+    Some(BuiltScheduled {
+        task,
+        own,
+        passed_roles,
+    })
+}
+
+fn find_service<'a>(
+    cx: &Scope,
+    raw: &RawProject,
+    name: &Sp<String>,
+    services: &'a [BuiltService],
+    at: &str,
+) -> Option<&'a BuiltService> {
+    if let Some(b) = services.iter().find(|b| b.service.key == name.value) {
+        return Some(b);
+    }
+    let path = format!("{at}.service");
+    if raw
+        .services
+        .as_ref()
+        .is_some_and(|s| s.get(&name.value).is_some())
+    {
+        cx.error_hint(
+            name.loc,
+            path,
+            format!("service `{}` is disabled in this environment", name.value),
+            "enable the service or give the task its own `image`",
+        );
+    } else {
+        let known: Vec<String> = services
+            .iter()
+            .map(|b| format!("`{}`", b.service.key))
+            .collect();
+        cx.error_hint(
+            name.loc,
+            path,
+            format!("scheduled task names undefined service `{}`", name.value),
+            format!("services: {}", known.join(", ")),
+        );
+    }
+    None
+}
+
+fn roles_of(def: &TaskDefinition) -> Vec<RoleRef> {
+    std::iter::once(def.execution_role.clone())
+        .chain(def.task_role.clone())
+        .collect()
+}
+
+fn expression(cx: &Scope, t: &RawScheduledTask, key: &Sp<String>, at: &str) -> String {
+    let path = format!("{at}.schedule");
+    let Some(s) = &t.schedule else {
+        cx.error_hint(
+            key.loc,
+            path,
+            "scheduled task has no `schedule`",
+            "for example `schedule: cron(0 3 * * ? *)` or `rate(1 hour)`",
+        );
+        return String::new();
+    };
+    let text = cx.text(s, &path).unwrap_or_default();
+    if let Err((message, hint)) = schedule::check(&text) {
+        match hint {
+            Some(h) => cx.error_hint(s.loc, path, message, h),
+            None => cx.error(s.loc, path, message),
+        }
+    }
+    text
+}
+
+/// Checked against the embedded IANA list (offline); the nearest name is the hint.
+fn timezone(cx: &Scope, tz: Option<&Sp<String>>, path: &str) -> String {
+    let Some(tz) = tz else {
+        return "UTC".to_string();
+    };
+    let text = cx.text(tz, path).unwrap_or_default();
+    if !timezones::is_known(&text) {
+        let nearest = timezones::ZONES.iter().max_by(|a, b| {
+            strsim::jaro_winkler(&text, a).total_cmp(&strsim::jaro_winkler(&text, b))
+        });
+        let hint = nearest.map_or(
+            "use an IANA name such as `Europe/Berlin`".to_string(),
+            |n| format!("did you mean `{n}`?"),
+        );
+        cx.error_hint(tz.loc, path, format!("unknown time zone `{text}`"), hint);
+    }
+    text
+}

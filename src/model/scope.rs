@@ -1,0 +1,148 @@
+//! The build scope: what every model rule needs (app, env, region, account, `${VAR}` lookup)
+//! and the one place diagnostics are collected.
+//!
+//! Owns turning a user string into its final text (`{app}` templates, then `${VAR}`
+//! interpolation), reporting each failure at the string's location. Must not know any resource:
+//! the per-concept files decide what a value means.
+
+use std::cell::RefCell;
+
+use super::template::{TemplateVars, expand};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::spec::span::{Loc, Sp};
+
+pub struct Scope<'a> {
+    pub app: String,
+    pub env: String,
+    pub region: String,
+    /// From the spec's `account:` or the caller's identity; None offline without `account:`.
+    pub account: Option<String>,
+    /// The spec's own `account:` (plan/apply check the caller against it).
+    pub spec_account: Option<String>,
+    pub vars: &'a dyn Fn(&str) -> Option<String>,
+    diags: RefCell<Diagnostics>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(
+        app: String,
+        env: String,
+        region: String,
+        account: Option<String>,
+        vars: &'a dyn Fn(&str) -> Option<String>,
+    ) -> Self {
+        Scope {
+            app,
+            env,
+            region,
+            account,
+            spec_account: None,
+            vars,
+            diags: RefCell::new(Diagnostics::default()),
+        }
+    }
+
+    /// The same scope (and its diagnostics so far) with the project's app, region and account,
+    /// once they are read and checked.
+    pub fn rebind(
+        self,
+        app: String,
+        region: String,
+        spec_account: Option<String>,
+        caller: Option<String>,
+    ) -> Self {
+        Scope {
+            app,
+            region,
+            account: spec_account.clone().or(caller),
+            spec_account,
+            ..self
+        }
+    }
+
+    pub fn push(&self, d: Diagnostic) {
+        self.diags.borrow_mut().push(d);
+    }
+
+    pub fn error(&self, loc: Loc, path: impl Into<String>, message: impl Into<String>) {
+        self.push(Diagnostic::error(loc, path, message));
+    }
+
+    pub fn error_hint(
+        &self,
+        loc: Loc,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.push(Diagnostic::error(loc, path, message).with_hint(hint));
+    }
+
+    pub fn warn(&self, loc: Loc, path: impl Into<String>, message: impl Into<String>) {
+        self.push(Diagnostic::warning(loc, path, message));
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diags.borrow().has_errors()
+    }
+
+    pub fn into_diagnostics(self) -> Diagnostics {
+        self.diags.into_inner().sorted()
+    }
+
+    /// The account for ARNs: the real one, or the literal `{account_id}` offline.
+    pub fn account_text(&self) -> &str {
+        self.account.as_deref().unwrap_or("{account_id}")
+    }
+
+    /// A string with `${VAR}` references resolved (env values, commands, labels…).
+    pub fn text(&self, value: &Sp<String>, path: &str) -> Option<String> {
+        self.interpolate(&value.value, value.loc, path)
+    }
+
+    /// A name or ARN: `{app}`-style placeholders, then `${VAR}`. `service` is what `{service}`
+    /// means here, None where the name is not per service.
+    pub fn name(&self, value: &Sp<String>, path: &str, service: Option<&str>) -> Option<String> {
+        let vars = TemplateVars {
+            app: &self.app,
+            env: &self.env,
+            region: &self.region,
+            account: self.account.as_deref(),
+            service,
+        };
+        match expand(&value.value, &vars) {
+            Ok(text) => self.interpolate(&text, value.loc, path),
+            Err(e) => {
+                self.error_hint(value.loc, path, e.to_string(), e.hint());
+                None
+            }
+        }
+    }
+
+    /// A built-in default template (no location); errors point at `at`.
+    pub fn default_name(
+        &self,
+        template: &str,
+        at: Loc,
+        path: &str,
+        service: Option<&str>,
+    ) -> Option<String> {
+        self.name(&Sp::new(template.to_string(), at), path, service)
+    }
+
+    fn interpolate(&self, text: &str, loc: Loc, path: &str) -> Option<String> {
+        match crate::spec::interpolate::interpolate(text, self.vars) {
+            Ok(out) => Some(out),
+            Err(e) => {
+                self.error_hint(loc, path, e.to_string(), e.hint());
+                None
+            }
+        }
+    }
+}
+
+/// A value as shape checks should see it: an unresolved `{account_id}` (offline) stands for a
+/// well-formed account so ARNs and names are still checked.
+pub fn for_check(text: &str) -> String {
+    text.replace("{account_id}", "000000000000")
+}

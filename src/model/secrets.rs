@@ -1,0 +1,125 @@
+//! Container secrets: full ARNs pass through (shape-checked), references by name become ARNs,
+//! and each records what the execution role must be granted to read it.
+//!
+//! Owns the ARN forms ECS accepts as `valueFrom`
+//! (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html)
+//! and the matching IAM resource. Must not build the policy itself (iam.rs does).
+
+use super::arn;
+use super::scope::{Scope, for_check};
+use crate::spec::raw_values::{RawSecret, RawSecretRef};
+use crate::spec::span::Sp;
+
+/// What reading one secret needs from IAM.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// secretsmanager:GetSecretValue on this secret ARN (or `NAME-??????` pattern).
+    Secret(String),
+    /// ssm:GetParameters on this parameter ARN.
+    Parameter(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretRef {
+    pub value_from: String,
+    pub grant: Grant,
+}
+
+const SHAPES: &str = "use `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`, `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`, `{secretsManager: NAME, key: KEY}` or `{ssm: /NAME}`";
+
+pub fn resolve(cx: &Scope, secret: &Sp<RawSecret>, path: &str) -> Option<SecretRef> {
+    match &secret.value {
+        RawSecret::Arn(text) => {
+            let value = cx.name(&Sp::new(text.clone(), secret.loc), path, None)?;
+            from_arn(&value).or_else(|| {
+                cx.error_hint(
+                    secret.loc,
+                    path,
+                    format!("secret `{value}` is not a Secrets Manager or SSM parameter ARN"),
+                    SHAPES,
+                );
+                None
+            })
+        }
+        RawSecret::Ref(r) => from_ref(cx, r, secret, path),
+    }
+}
+
+fn from_arn(value: &str) -> Option<SecretRef> {
+    let checked = for_check(value);
+    if arn::is_secret(&checked) {
+        let grant = Grant::Secret(arn::secret_base(value).to_string());
+        return Some(SecretRef {
+            value_from: value.to_string(),
+            grant,
+        });
+    }
+    arn::is_parameter(&checked).then(|| SecretRef {
+        value_from: value.to_string(),
+        grant: Grant::Parameter(value.to_string()),
+    })
+}
+
+fn from_ref(cx: &Scope, r: &RawSecretRef, at: &Sp<RawSecret>, path: &str) -> Option<SecretRef> {
+    let text = |s: &String| cx.name(&Sp::new(s.clone(), at.loc), path, None);
+    match (&r.secrets_manager, &r.ssm) {
+        (Some(name), None) => {
+            let name = text(name)?;
+            let (key, stage) = (
+                r.key.clone().unwrap_or_default(),
+                r.version_stage.clone().unwrap_or_default(),
+            );
+            Some(secrets_manager(cx, &name, &key, &stage))
+        }
+        (None, Some(param)) if r.key.is_none() && r.version_stage.is_none() => {
+            let param = text(param)?;
+            Some(parameter(cx, &param))
+        }
+        _ => {
+            let message = "a secret reference needs exactly one of `secretsManager` and `ssm` (`key` and `versionStage` go with `secretsManager`)";
+            cx.error_hint(at.loc, path, message, SHAPES);
+            None
+        }
+    }
+}
+
+fn secrets_manager(cx: &Scope, name: &str, key: &str, stage: &str) -> SecretRef {
+    // A name (not an ARN) matches the secret's full ARN only with AWS's random 6-character
+    // suffix, hence `NAME-??????` in the policy.
+    let (base, grant) = if name.starts_with("arn:") {
+        (name.to_string(), name.to_string())
+    } else {
+        let base = format!(
+            "arn:aws:secretsmanager:{}:{}:secret:{name}",
+            cx.region,
+            cx.account_text()
+        );
+        (base.clone(), format!("{base}-??????"))
+    };
+    let value_from = if key.is_empty() && stage.is_empty() {
+        base
+    } else {
+        format!("{base}:{key}:{stage}:")
+    };
+    SecretRef {
+        value_from,
+        grant: Grant::Secret(grant),
+    }
+}
+
+fn parameter(cx: &Scope, param: &str) -> SecretRef {
+    let arn = if param.starts_with("arn:") {
+        param.to_string()
+    } else {
+        format!(
+            "arn:aws:ssm:{}:{}:parameter/{}",
+            cx.region,
+            cx.account_text(),
+            param.trim_start_matches('/')
+        )
+    };
+    SecretRef {
+        value_from: arn.clone(),
+        grant: Grant::Parameter(arn),
+    }
+}

@@ -1,0 +1,261 @@
+//! A task definition with everything that exists for it: its log group and its roles.
+//!
+//! Owns assembling the containers (main first, then sidecars), the checks that span the task
+//! (unique container names and ports, `dependsOn` and mount targets) and the family and role
+//! names. Must not know services or schedules: callers pass the resolved `TaskSpec`.
+
+use std::collections::HashMap;
+
+use super::container::{ContainerInput, ContainerNeeds, container};
+use super::iam::{ExecutionNeeds, execution_role, task_role};
+use super::logs::{TaskLogs, task_logs};
+use super::names::NameKind;
+use super::resources::*;
+use super::scope::Scope;
+use super::size::{platform_version, task_size};
+use super::task_spec::TaskSpec;
+use super::validate::check_name;
+use super::volumes::{ephemeral_storage, volumes};
+use crate::container_input;
+use crate::spec::raw::RawNames;
+use crate::spec::span::{Loc, Sp};
+
+pub struct TaskInput<'a> {
+    /// The service or scheduled task key (what `{service}` means).
+    pub key: &'a str,
+    pub at: String,
+    pub key_loc: Loc,
+    pub spec: &'a TaskSpec,
+    pub tags: Tags,
+}
+
+pub struct BuiltTask {
+    pub def: TaskDefinition,
+    pub logs: TaskLogs,
+    pub roles: Vec<Role>,
+    pub main_container: String,
+    pub platform_version: String,
+    /// Where each final name was decided (template or key), for duplicate-name errors.
+    pub family_loc: Loc,
+    pub role_locs: Vec<Loc>,
+}
+
+/// A name from `names.<field>` or the built-in default, checked against `kind`'s rules.
+pub fn named(
+    cx: &Scope,
+    template: Option<&Sp<String>>,
+    default: &str,
+    field: &str,
+    input_key: (&str, Loc),
+    kind: NameKind,
+) -> (String, Loc) {
+    let (key, key_loc) = input_key;
+    let path = format!("names.{field}");
+    let (name, loc) = match template {
+        Some(t) => (cx.name(t, &path, Some(key)), t.loc),
+        None => (cx.default_name(default, key_loc, &path, Some(key)), key_loc),
+    };
+    let name = name.unwrap_or_default();
+    check_name(cx, kind, &name, loc, &path);
+    (name, loc)
+}
+
+pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltTask {
+    let key = (t.key, t.key_loc);
+    let (family, family_loc) = named(
+        cx,
+        names.and_then(|n| n.family.as_ref()),
+        "{app}-{env}-{service}",
+        "family",
+        key,
+        NameKind::Family,
+    );
+    let (exec_name, exec_loc) = named(
+        cx,
+        names.and_then(|n| n.execution_role.as_ref()),
+        "{app}-{env}-{service}-exec",
+        "executionRole",
+        key,
+        NameKind::Role,
+    );
+    let logs = task_logs(cx, t.spec.logs.as_ref(), t.key, &t.at, t.key_loc, &t.tags);
+    let main_name = match &t.spec.container_name {
+        Some(n) => cx
+            .text(n, &format!("{}.containerName", t.at))
+            .unwrap_or_default(),
+        None => t.key.to_string(),
+    };
+    let inputs = container_inputs(t, &main_name);
+    let mut needs = ContainerNeeds::default();
+    let containers: Vec<ContainerDefinition> = inputs
+        .iter()
+        .map(|c| container(cx, c, &logs.config, &mut needs))
+        .collect();
+    let vols = volumes(cx, t.spec.volumes.as_ref(), &t.at);
+    check_task(cx, &inputs, &vols);
+    let images = containers.iter().map(|c| c.image.as_str()).collect();
+    let exec = execution_role(
+        cx,
+        exec_name.clone(),
+        &ExecutionNeeds {
+            images,
+            secrets: &needs.secrets,
+            log_group: &logs.group.name,
+        },
+        &t.tags,
+    );
+    let mut roles = vec![exec];
+    let mut role_locs = vec![exec_loc];
+    let (task_role_name, task_loc) = if t.spec.task_role.is_some() {
+        named(
+            cx,
+            names.and_then(|n| n.task_role.as_ref()),
+            "{app}-{env}-{service}-task",
+            "taskRole",
+            key,
+            NameKind::Role,
+        )
+    } else {
+        (String::new(), t.key_loc)
+    };
+    let (task_ref, owned) = task_role(
+        cx,
+        t.spec.task_role.as_ref(),
+        task_role_name,
+        &t.at,
+        &t.tags,
+    );
+    if let Some(role) = owned {
+        roles.push(role);
+        role_locs.push(task_loc);
+    }
+    let size = task_size(cx, t.spec, &t.at, t.key_loc);
+    let platform = platform_version(cx, t.spec, &t.at, size);
+    let def = TaskDefinition {
+        family,
+        size: size.unwrap_or_else(|| {
+            super::fargate::FargateSize::new(256, 512).expect("256/512 is a Fargate size")
+        }),
+        architecture: t
+            .spec
+            .architecture
+            .as_ref()
+            .map_or(Architecture::X86_64, |a| a.value),
+        execution_role: RoleRef::Owned(exec_name),
+        task_role: task_ref,
+        containers,
+        volumes: vols,
+        ephemeral_storage_gib: ephemeral_storage(cx, t.spec.ephemeral_storage.as_ref(), &t.at),
+        tags: t.tags.clone(),
+    };
+    BuiltTask {
+        def,
+        logs,
+        roles,
+        main_container: main_name,
+        platform_version: platform,
+        family_loc,
+        role_locs,
+    }
+}
+
+fn container_inputs<'a>(t: &'a TaskInput, main_name: &str) -> Vec<ContainerInput<'a>> {
+    let mut out = vec![container_input!(
+        t.spec,
+        main_name.to_string(),
+        true,
+        t.at.clone(),
+        t.key_loc
+    )];
+    for (name, sidecar) in t.spec.sidecars.iter().flat_map(|s| s.iter()) {
+        let essential = sidecar.essential.as_ref().is_none_or(|e| e.value);
+        let at = format!("{}.sidecars.{}", t.at, name.value);
+        out.push(container_input!(
+            sidecar,
+            name.value.clone(),
+            essential,
+            at,
+            name.loc
+        ));
+    }
+    out
+}
+
+/// Rules that need the whole task: unique names and ports, existing targets.
+fn check_task(cx: &Scope, inputs: &[ContainerInput], vols: &[Volume]) {
+    let mut names: HashMap<&str, ()> = HashMap::new();
+    let mut ports: HashMap<(u32, bool), String> = HashMap::new();
+    for c in inputs {
+        if names.insert(c.name.as_str(), ()).is_some() {
+            cx.error(
+                c.key,
+                c.at.clone(),
+                format!("container name `{}` is used twice in this task", c.name),
+            );
+        }
+        for (i, p) in c.ports.iter().flat_map(|l| l.value.iter()).enumerate() {
+            let (number, udp) = port_key(&p.value);
+            if let Some(first) = ports.insert((number, udp), c.name.clone()) {
+                let message =
+                    format!("port `{number}` is already used by container `{first}` in this task");
+                cx.error_hint(
+                    p.loc,
+                    format!("{}.ports[{i}]", c.at),
+                    message,
+                    "tasks share one network namespace (awsvpc): each port can be used once",
+                );
+            }
+        }
+    }
+    for c in inputs {
+        check_targets(cx, c, inputs, vols);
+    }
+}
+
+fn port_key(p: &crate::spec::raw_values::RawPort) -> (u32, bool) {
+    use crate::spec::raw_values::{Protocol, RawPort};
+    match p {
+        RawPort::Number(n) => (*n, false),
+        RawPort::Mapping(m) => (m.container_port, m.protocol == Some(Protocol::Udp)),
+    }
+}
+
+fn check_targets(cx: &Scope, c: &ContainerInput, inputs: &[ContainerInput], vols: &[Volume]) {
+    for (name, _) in c.depends_on.iter().flat_map(|d| d.iter()) {
+        let path = format!("{}.dependsOn.{}", c.at, name.value);
+        if name.value == c.name {
+            cx.error(
+                name.loc,
+                path,
+                format!("container `{}` cannot depend on itself", c.name),
+            );
+        } else if !inputs.iter().any(|o| o.name == name.value) {
+            let known: Vec<String> = inputs.iter().map(|o| format!("`{}`", o.name)).collect();
+            cx.error_hint(
+                name.loc,
+                path,
+                format!("`dependsOn` names undefined container `{}`", name.value),
+                format!("containers in this task: {}", known.join(", ")),
+            );
+        }
+    }
+    for (i, m) in c.mounts.iter().flat_map(|l| l.value.iter()).enumerate() {
+        let path = format!("{}.mounts[{i}].volume", c.at);
+        match &m.volume {
+            Some(v) if !vols.iter().any(|x| x.name == v.value) => {
+                cx.error_hint(
+                    v.loc,
+                    path,
+                    format!("mount names undefined volume `{}`", v.value),
+                    "define it under `volumes`",
+                );
+            }
+            Some(_) => {}
+            None => cx.error(
+                c.mounts.map_or(c.key, |l| l.loc),
+                path,
+                "mount has no `volume`",
+            ),
+        }
+    }
+}
