@@ -4,8 +4,12 @@
 //! structural checks against the JSON Schema (unknown keys, wrong types), and the overlay merge.
 //! Must not apply defaults or check values: that is the model's job.
 
+pub mod interpolate;
 pub mod merge;
+pub mod node;
 pub mod raw;
 pub mod raw_values;
 pub mod span;
 pub mod spmap;
+pub mod suggest;
+pub mod structure;
