@@ -55,6 +55,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Print the JSON Schema of `ecsctl.yaml` and `environments/*.yaml`, for editors.
     Schema(SchemaArgs),
+    /// Show what apply would change in one environment, field by field; changes nothing.
+    Plan(PlanArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -113,4 +115,41 @@ pub struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum)]
     pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl plan -e staging\n  IMAGE_TAG=$GITHUB_SHA ecsctl plan -e prod --detailed-exitcode\n  \
+ecsctl plan -e prod --output markdown > plan.md\n  ecsctl plan -e prod --output json | jq '.summary'\n  \
+ecsctl plan -e prod --out prod.plan.json\n\n\
+Reads live AWS (ECS, IAM, Cloud Map, CloudWatch Logs, Application Auto Scaling) with the AWS CLI's\n\
+credentials, region and endpoint settings, and never writes. Exit codes: 0 no changes (or changes\n\
+without --detailed-exitcode), 1 error, 2 changes present with --detailed-exitcode."
+)]
+pub struct PlanArgs {
+    /// The environment to plan (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The output format on stdout.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = PlanFormat::Human)]
+    pub output: PlanFormat,
+
+    /// Exit 2 when there are changes, 0 when there are none (1 is always an error).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+
+    /// Also save the plan (versioned JSON with the live-state fingerprint) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// Terraform-like text.
+    Human,
+    /// The versioned plan document (docs/plan-json.md).
+    Json,
+    /// A pull-request comment.
+    Markdown,
 }

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use super::args::{Cli, ColorWhen, Command, RenderFormat};
+use super::args::{Cli, ColorWhen, Command, PlanFormat, RenderFormat};
 use clap_complete::Shell;
 
 /// Settings every command shares.
@@ -39,6 +39,14 @@ pub struct RenderSettings {
 }
 
 #[derive(Clone, Debug)]
+pub struct PlanSettings {
+    pub env: String,
+    pub format: PlanFormat,
+    pub detailed_exitcode: bool,
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug)]
 pub struct CompletionsSettings {
     pub shell: Shell,
 }
@@ -48,6 +56,7 @@ pub enum CommandSettings {
     Validate(ValidateSettings),
     Render(RenderSettings),
     Schema,
+    Plan(PlanSettings),
     Completions(CompletionsSettings),
 }
 
@@ -80,6 +89,12 @@ impl Settings {
                 format: a.output,
             }),
             Command::Schema(_) => CommandSettings::Schema,
+            Command::Plan(a) => CommandSettings::Plan(PlanSettings {
+                env: a.env,
+                format: a.output,
+                detailed_exitcode: a.detailed_exitcode,
+                out: a.out,
+            }),
             Command::Completions(a) => {
                 CommandSettings::Completions(CompletionsSettings { shell: a.shell })
             }

@@ -8,3 +8,4 @@ mod support;
 mod emulator_harness;
 mod emulator_patches;
 mod live;
+mod plan;

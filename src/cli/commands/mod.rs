@@ -4,6 +4,7 @@
 //! they need no credentials and no network (tests/cli/offline.rs proves it).
 
 pub mod completions;
+pub mod plan;
 pub mod render;
 pub mod schema;
 pub mod validate;

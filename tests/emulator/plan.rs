@@ -1,0 +1,277 @@
+//! `ecsctl plan` against the emulator, through the real binary: an empty account plans as all
+//! creates, drift made out of band shows up field by field, a pinned account must match, and a
+//! plan never writes (the account's stored state is identical before and after).
+//!
+//! Full apply → plan convergence needs apply (a later issue); "converged" resources here are
+//! created out of band from what `ecsctl render` says the spec wants.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::{Value, json};
+
+use crate::support::{self, TestAccount};
+
+/// A one-service project in a temp dir (no `account:` pinned, so any test account works).
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("environments")).unwrap();
+    std::fs::write(
+        dir.path().join("ecsctl.yaml"),
+        "app: drift\nregion: eu-west-1\ntags:\n  team: platform\nlogs:\n  retentionDays: 7\n\
+services:\n  web:\n    image: nginx:1.27\n    cpu: 256\n    memory: 512\n    ports: [8080]\n    env:\n      PORT: 8080\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("environments/dev.yaml"),
+        "network:\n  subnets: [subnet-0a1b2c3d4e5f60101]\n  securityGroups: [sg-0a1b2c3d4e5f60111]\ndiscovery:\n  enabled: false\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn run(acct: &TestAccount, dir: &Path, args: &[&str]) -> Output {
+    acct.ecsctl()
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("run ecsctl")
+}
+
+fn stdout_json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn change<'a>(plan: &'a Value, address: &str) -> &'a Value {
+    plan["resourceChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == address)
+        .unwrap_or_else(|| panic!("no {address} in {plan:#}"))
+}
+
+#[test]
+fn empty_account_plans_every_root_environment_as_all_creates() {
+    let acct = support::account();
+    let root: PathBuf = support::repo_root().to_path_buf();
+    for env in ["dev", "staging", "prod"] {
+        let out = run(
+            &acct,
+            &root,
+            &["plan", "-e", env, "--output", "json", "--detailed-exitcode"],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{env}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let plan = stdout_json(&out);
+        let changes = plan["resourceChanges"].as_array().unwrap();
+        assert!(!changes.is_empty(), "{env}");
+        for c in changes {
+            assert_eq!(c["action"], "create", "{env}: {c:#}");
+            assert_eq!(c["observed"], "absent", "{env}: {c:#}");
+        }
+        assert_eq!(plan["summary"]["add"], json!(changes.len()), "{env}");
+        assert_eq!(plan["summary"]["change"], 0);
+        assert_eq!(plan["summary"]["destroy"], 0);
+        assert_eq!(plan["accountId"], json!(acct.id));
+        assert_eq!(plan["steps"].as_array().unwrap().len(), changes.len());
+        assert_eq!(changes[0]["type"], "iam_role", "{env}: roles come first");
+        assert!(
+            plan["resourceChanges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["address"] == format!("cluster.ohi-{env}"))
+        );
+    }
+}
+
+/// Creates, out of band, the cluster exactly as the spec wants it and the log group with a
+/// drifted retention (14 days instead of the spec's 7).
+fn create_drifted(acct: &TestAccount, dir: &Path) -> Value {
+    let out = run(acct, dir, &["render", "-e", "dev", "--output", "json"]);
+    assert!(
+        out.status.success(),
+        "render: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let desired = stdout_json(&out)["resources"].clone();
+    let cluster = &desired["cluster"];
+    let ecs_tags: Vec<Value> = cluster["tags"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| json!({"key": k, "value": v}))
+        .collect();
+    let group = &desired["logGroups"][0];
+    let results = acct.batch(&[
+        (
+            "ecs",
+            "CreateCluster",
+            json!({
+                "clusterName": cluster["name"],
+                "settings": [{"name": "containerInsights", "value": cluster["containerInsights"]}],
+                "capacityProviders": cluster["capacityProviders"],
+                "defaultCapacityProviderStrategy": cluster["defaultStrategy"],
+                "tags": ecs_tags,
+            }),
+        ),
+        (
+            "logs",
+            "CreateLogGroup",
+            json!({"logGroupName": group["name"], "tags": group["tags"]}),
+        ),
+        (
+            "logs",
+            "PutRetentionPolicy",
+            json!({"logGroupName": group["name"], "retentionInDays": 14}),
+        ),
+    ]);
+    for r in results {
+        r.unwrap_or_else(|e| panic!("out-of-band setup: {e:?}"));
+    }
+    desired
+}
+
+#[test]
+fn out_of_band_drift_shows_up_field_by_field() {
+    let acct = support::account();
+    let dir = project();
+    let desired = create_drifted(&acct, dir.path());
+    let group = desired["logGroups"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let out = run(
+        &acct,
+        dir.path(),
+        &["plan", "-e", "dev", "--output", "json"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = stdout_json(&out);
+    let cluster = change(&plan, "cluster.drift-dev");
+    assert_eq!(
+        cluster["action"], "no-op",
+        "the cluster matches the spec: {cluster:#}"
+    );
+    let lg = change(&plan, &format!("log_group.{group}"));
+    assert_eq!(lg["action"], "update");
+    assert_eq!(
+        lg["fieldChanges"],
+        json!([{"path": "retentionInDays", "before": 14, "after": 7, "afterUnknown": false, "effect": "update-in-place"}])
+    );
+    assert_eq!(change(&plan, "service.web")["action"], "create");
+
+    let human = run(
+        &acct,
+        dir.path(),
+        &["plan", "-e", "dev", "--color", "never"],
+    );
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains(&format!(
+            "  ~ log_group.{group}\n      ~ retentionInDays = 14 -> 7\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains("cluster.drift-dev"),
+        "no-ops are not shown: {text}"
+    );
+    assert!(text.ends_with("to destroy.\n"), "{text}");
+}
+
+#[test]
+fn plan_is_read_only_and_its_fingerprint_is_stable() {
+    let acct = support::account();
+    let dir = project();
+    create_drifted(&acct, dir.path());
+    let before = acct.snapshot();
+    let saved = dir.path().join("dev.plan.json");
+    let out = run(
+        &acct,
+        dir.path(),
+        &[
+            "plan",
+            "-e",
+            "dev",
+            "--output",
+            "markdown",
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(acct.snapshot(), before, "plan changed the account's state");
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("| | Resource | Action | Fields |"), "{md}");
+
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert_eq!(file["formatVersion"], "1.0");
+    let again = stdout_json(&run(
+        &acct,
+        dir.path(),
+        &["plan", "-e", "dev", "--output", "json"],
+    ));
+    assert_eq!(
+        again["fingerprint"], file["fingerprint"],
+        "same live state, same fingerprint"
+    );
+
+    acct.call(
+        "logs",
+        "PutRetentionPolicy",
+        json!({"logGroupName": "/ecs/drift-dev/web", "retentionInDays": 30}),
+    )
+    .unwrap();
+    let moved = stdout_json(&run(
+        &acct,
+        dir.path(),
+        &["plan", "-e", "dev", "--output", "json"],
+    ));
+    assert_ne!(
+        moved["fingerprint"], file["fingerprint"],
+        "live moved, the fingerprint must too"
+    );
+}
+
+#[test]
+fn a_pinned_account_must_match_the_caller() {
+    let acct = support::account();
+    let small = support::repo_root().join("tests/fixtures/small");
+    let before = acct.snapshot();
+    let out = run(&acct, &small, &["plan", "-e", "dev", "--detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "the spec pins account `111122223333` but the credentials are for account `{}`",
+            acct.id
+        )),
+        "{stderr}"
+    );
+    assert_eq!(acct.snapshot(), before);
+}
