@@ -16,3 +16,13 @@ pub mod sts;
 
 pub use config::{AwsClients, AwsSettings, StaticCredentials};
 pub use error::AwsError;
+
+// Writes, for apply (one file per service).
+pub mod ecs_rollout;
+pub mod fail_at;
+pub(crate) mod write;
+pub mod write_autoscaling;
+pub mod write_discovery;
+pub mod write_ecs;
+pub mod write_iam;
+pub mod write_logs;

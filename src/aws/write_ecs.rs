@@ -1,0 +1,554 @@
+//! ECS writes: clusters and their capacity providers, task definition revisions, services.
+//!
+//! Owns building the ECS requests from ecsctl's model types (pure, so the shape is unit
+//! tested) and sending them. Must not decide what to change (apply does), never sends a
+//! `launchType` to a service (the capacity provider strategy decides), and must not let SDK
+//! types out of this file.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ecs::types::{
+    ApplicationProtocol, AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem,
+    ClusterSetting, ClusterSettingName, Compatibility, ContainerCondition, ContainerDefinition,
+    ContainerDependency, CpuArchitecture, DeploymentCircuitBreaker, DeploymentConfiguration,
+    EfsAuthorizationConfig, EfsAuthorizationConfigIam, EfsTransitEncryption,
+    EfsVolumeConfiguration, EphemeralStorage, HealthCheck, KeyValuePair, LoadBalancer,
+    LogConfiguration, LogDriver, MountPoint, NetworkConfiguration, NetworkMode, OsFamily,
+    PortMapping, PropagateTags, RuntimePlatform, Secret, ServiceRegistry, Tag, TransportProtocol,
+    Ulimit, UlimitName, Volume,
+};
+
+use super::write::send;
+use super::{AwsClients, AwsError};
+use crate::model::{
+    self, Architecture, CapacityProviderItem, Cluster, Network, Service, TaskDefinition,
+};
+
+/// A request could not be built from the model (a builder's required field was missing):
+/// a bug in ecsctl, reported like an AWS error so apply shows which call.
+fn invalid(operation: &'static str, resource: &str, e: impl std::fmt::Display) -> AwsError {
+    AwsError::new(
+        "ecs",
+        operation,
+        Some(resource),
+        None,
+        format!("invalid request: {e}"),
+    )
+}
+
+fn tags(map: &BTreeMap<String, String>) -> Vec<Tag> {
+    map.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+fn strategy(
+    items: &[CapacityProviderItem],
+    op: &'static str,
+    res: &str,
+) -> Result<Vec<CapacityProviderStrategyItem>, AwsError> {
+    items
+        .iter()
+        .map(|i| {
+            CapacityProviderStrategyItem::builder()
+                .capacity_provider(i.capacity_provider.as_str())
+                .base(i.base as i32)
+                .weight(i.weight as i32)
+                .build()
+                .map_err(|e| invalid(op, res, e))
+        })
+        .collect()
+}
+
+fn enum_text<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+// ---- clusters -------------------------------------------------------------------------------
+
+/// CreateCluster with settings, capacity providers, default strategy and tags; returns the ARN.
+/// ECS's CreateCluster is idempotent for an ACTIVE cluster of the same name.
+pub async fn create_cluster(clients: &AwsClients, c: &Cluster) -> Result<String, AwsError> {
+    let req = clients
+        .ecs
+        .create_cluster()
+        .cluster_name(&c.name)
+        .settings(insights(c))
+        .set_capacity_providers(Some(
+            c.capacity_providers
+                .iter()
+                .map(|p| p.as_str().to_string())
+                .collect(),
+        ))
+        .set_default_capacity_provider_strategy(Some(strategy(
+            &c.default_strategy,
+            "CreateCluster",
+            &c.name,
+        )?))
+        .set_tags(Some(tags(&c.tags)));
+    let out = send("ecs", "CreateCluster", &c.name, req.send()).await?;
+    Ok(out
+        .cluster()
+        .and_then(|c| c.cluster_arn())
+        .unwrap_or_default()
+        .to_string())
+}
+
+fn insights(c: &Cluster) -> ClusterSetting {
+    ClusterSetting::builder()
+        .name(ClusterSettingName::ContainerInsights)
+        .value(enum_text(&c.container_insights))
+        .build()
+}
+
+pub async fn update_cluster_settings(clients: &AwsClients, c: &Cluster) -> Result<(), AwsError> {
+    let req = clients
+        .ecs
+        .update_cluster()
+        .cluster(&c.name)
+        .settings(insights(c));
+    send("ecs", "UpdateCluster", &c.name, req.send()).await?;
+    Ok(())
+}
+
+pub async fn put_cluster_capacity_providers(
+    clients: &AwsClients,
+    c: &Cluster,
+) -> Result<(), AwsError> {
+    let req = clients
+        .ecs
+        .put_cluster_capacity_providers()
+        .cluster(&c.name)
+        .set_capacity_providers(Some(
+            c.capacity_providers
+                .iter()
+                .map(|p| p.as_str().to_string())
+                .collect(),
+        ))
+        .set_default_capacity_provider_strategy(Some(strategy(
+            &c.default_strategy,
+            "PutClusterCapacityProviders",
+            &c.name,
+        )?));
+    send("ecs", "PutClusterCapacityProviders", &c.name, req.send()).await?;
+    Ok(())
+}
+
+pub async fn tag_resource(
+    clients: &AwsClients,
+    arn: &str,
+    t: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
+    if t.is_empty() {
+        return Ok(());
+    }
+    let req = clients
+        .ecs
+        .tag_resource()
+        .resource_arn(arn)
+        .set_tags(Some(tags(t)));
+    send("ecs", "TagResource", arn, req.send()).await?;
+    Ok(())
+}
+
+pub async fn untag_resource(
+    clients: &AwsClients,
+    arn: &str,
+    keys: &[String],
+) -> Result<(), AwsError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let req = clients
+        .ecs
+        .untag_resource()
+        .resource_arn(arn)
+        .set_tag_keys(Some(keys.to_vec()));
+    send("ecs", "UntagResource", arn, req.send()).await?;
+    Ok(())
+}
+
+pub async fn delete_cluster(clients: &AwsClients, name: &str) -> Result<(), AwsError> {
+    let req = clients.ecs.delete_cluster().cluster(name);
+    match send("ecs", "DeleteCluster", name, req.send()).await {
+        Err(e) if e.is_code("ClusterNotFoundException") => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
+// ---- task definitions -----------------------------------------------------------------------
+
+/// RegisterTaskDefinition; returns the new revision's full ARN.
+pub async fn register_task_definition(
+    clients: &AwsClients,
+    td: &TaskDefinition,
+    execution_role_arn: &str,
+    task_role_arn: Option<&str>,
+) -> Result<String, AwsError> {
+    let op = "RegisterTaskDefinition";
+    let f = &td.family;
+    let containers = td
+        .containers
+        .iter()
+        .map(|c| container(c).map_err(|e| invalid(op, f, e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let volumes = td
+        .volumes
+        .iter()
+        .map(|v| volume(v).map_err(|e| invalid(op, f, e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let arch = match td.architecture {
+        Architecture::X86_64 => CpuArchitecture::X8664,
+        Architecture::Arm64 => CpuArchitecture::Arm64,
+    };
+    let ephemeral = match td.ephemeral_storage_gib {
+        Some(g) => Some(EphemeralStorage::builder().size_in_gib(g as i32).build()),
+        None => None,
+    };
+    let req = clients
+        .ecs
+        .register_task_definition()
+        .family(f)
+        .cpu(td.size.cpu().to_string())
+        .memory(td.size.memory().to_string())
+        .network_mode(NetworkMode::Awsvpc)
+        .requires_compatibilities(Compatibility::Fargate)
+        .runtime_platform(
+            RuntimePlatform::builder()
+                .cpu_architecture(arch)
+                .operating_system_family(OsFamily::Linux)
+                .build(),
+        )
+        .execution_role_arn(execution_role_arn)
+        .set_task_role_arn(task_role_arn.map(str::to_string))
+        .set_container_definitions(Some(containers))
+        .set_volumes(Some(volumes))
+        .set_ephemeral_storage(ephemeral)
+        .set_tags(if td.tags.is_empty() {
+            None
+        } else {
+            Some(tags(&td.tags))
+        });
+    let out = send("ecs", op, f, req.send()).await?;
+    out.task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .map(str::to_string)
+        .ok_or_else(|| invalid(op, f, "the response carries no task definition ARN"))
+}
+
+type BuildResult<T> = Result<T, aws_smithy_types::error::operation::BuildError>;
+
+fn container(c: &model::ContainerDefinition) -> BuildResult<ContainerDefinition> {
+    let mut b = ContainerDefinition::builder()
+        .name(&c.name)
+        .image(&c.image)
+        .essential(c.essential)
+        .set_command(c.command.clone())
+        .set_entry_point(c.entry_point.clone())
+        .set_working_directory(c.working_directory.clone())
+        .set_user(c.user.clone())
+        .set_stop_timeout(c.stop_timeout.map(|v| v as i32))
+        .set_readonly_root_filesystem(c.readonly_root_filesystem)
+        .set_cpu(c.cpu.map(|v| v as i32))
+        .set_memory(c.memory.map(|v| v as i32))
+        .set_memory_reservation(c.memory_reservation.map(|v| v as i32));
+    for p in &c.port_mappings {
+        b = b.port_mappings(
+            PortMapping::builder()
+                .container_port(p.container_port as i32)
+                .protocol(TransportProtocol::from(enum_text(&p.protocol).as_str()))
+                .set_name(p.name.clone())
+                .set_app_protocol(
+                    p.app_protocol
+                        .map(|a| ApplicationProtocol::from(enum_text(&a).as_str())),
+                )
+                .build(),
+        );
+    }
+    for (k, v) in &c.environment {
+        b = b.environment(KeyValuePair::builder().name(k).value(v).build());
+    }
+    for (k, v) in &c.secrets {
+        b = b.secrets(Secret::builder().name(k).value_from(v).build()?);
+    }
+    if let Some(h) = &c.health_check {
+        b = b.health_check(
+            HealthCheck::builder()
+                .set_command(Some(h.command.clone()))
+                .interval(h.interval as i32)
+                .timeout(h.timeout as i32)
+                .retries(h.retries as i32)
+                .set_start_period(h.start_period.map(|v| v as i32))
+                .build()?,
+        );
+    }
+    for u in &c.ulimits {
+        b = b.ulimits(
+            Ulimit::builder()
+                .name(UlimitName::from(u.name.as_str()))
+                .soft_limit(u.soft_limit as i32)
+                .hard_limit(u.hard_limit as i32)
+                .build()?,
+        );
+    }
+    if !c.docker_labels.is_empty() {
+        b = b.set_docker_labels(Some(c.docker_labels.clone().into_iter().collect()));
+    }
+    for d in &c.depends_on {
+        b = b.depends_on(
+            ContainerDependency::builder()
+                .container_name(&d.container_name)
+                .condition(ContainerCondition::from(enum_text(&d.condition).as_str()))
+                .build()?,
+        );
+    }
+    for m in &c.mount_points {
+        b = b.mount_points(
+            MountPoint::builder()
+                .source_volume(&m.source_volume)
+                .container_path(&m.container_path)
+                .read_only(m.read_only)
+                .build(),
+        );
+    }
+    let l = &c.log_configuration;
+    b = b.log_configuration(
+        LogConfiguration::builder()
+            .log_driver(LogDriver::Awslogs)
+            .options("awslogs-group", &l.group)
+            .options("awslogs-region", &l.region)
+            .options("awslogs-stream-prefix", &l.stream_prefix)
+            .build()?,
+    );
+    Ok(b.build())
+}
+
+fn volume(v: &model::Volume) -> BuildResult<Volume> {
+    let mut b = Volume::builder().name(&v.name);
+    if let Some(e) = &v.efs {
+        let flag = |on: bool| {
+            if on {
+                EfsTransitEncryption::Enabled
+            } else {
+                EfsTransitEncryption::Disabled
+            }
+        };
+        let mut efs = EfsVolumeConfiguration::builder()
+            .file_system_id(&e.file_system_id)
+            .root_directory(&e.root_directory)
+            .transit_encryption(flag(e.transit_encryption));
+        if e.access_point_id.is_some() || e.iam {
+            efs = efs.authorization_config(
+                EfsAuthorizationConfig::builder()
+                    .set_access_point_id(e.access_point_id.clone())
+                    .iam(if e.iam {
+                        EfsAuthorizationConfigIam::Enabled
+                    } else {
+                        EfsAuthorizationConfigIam::Disabled
+                    })
+                    .build(),
+            );
+        }
+        b = b.efs_volume_configuration(efs.build()?);
+    }
+    Ok(b.build())
+}
+
+// ---- services -------------------------------------------------------------------------------
+
+fn network(n: &Network, op: &'static str, res: &str) -> Result<NetworkConfiguration, AwsError> {
+    let vpc = AwsVpcConfiguration::builder()
+        .set_subnets(Some(n.subnets.clone()))
+        // Always sent, even empty: moto 5.2.1 crashes without it (moto-fidelity §2.3).
+        .set_security_groups(Some(n.security_groups.clone()))
+        .assign_public_ip(if n.assign_public_ip {
+            AssignPublicIp::Enabled
+        } else {
+            AssignPublicIp::Disabled
+        })
+        .build()
+        .map_err(|e| invalid(op, res, e))?;
+    Ok(NetworkConfiguration::builder()
+        .awsvpc_configuration(vpc)
+        .build())
+}
+
+fn deployment(s: &Service) -> Result<DeploymentConfiguration, AwsError> {
+    let d = &s.deployment;
+    let breaker = DeploymentCircuitBreaker::builder()
+        .enable(d.circuit_breaker_enable)
+        .rollback(d.circuit_breaker_rollback)
+        .build();
+    Ok(DeploymentConfiguration::builder()
+        .maximum_percent(d.maximum_percent as i32)
+        .minimum_healthy_percent(d.minimum_healthy_percent as i32)
+        .deployment_circuit_breaker(breaker)
+        .build())
+}
+
+fn load_balancers(s: &Service) -> Vec<LoadBalancer> {
+    s.load_balancers
+        .iter()
+        .map(|l| {
+            LoadBalancer::builder()
+                .target_group_arn(&l.target_group_arn)
+                .container_name(&l.container_name)
+                .container_port(l.container_port as i32)
+                .build()
+        })
+        .collect()
+}
+
+fn registries(s: &Service, registry_arn: Option<&str>) -> Vec<ServiceRegistry> {
+    match (&s.discovery, registry_arn) {
+        (Some(d), Some(arn)) => vec![
+            ServiceRegistry::builder()
+                .registry_arn(arn)
+                .set_container_name(d.container_name.clone())
+                .set_container_port(d.container_port.map(|p| p as i32))
+                .build(),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// CreateService with the capacity provider strategy (never a launch type), the idempotency
+/// token, tags (propagated to tasks), and everything the spec sets. Returns the service ARN.
+pub async fn create_service(
+    clients: &AwsClients,
+    s: &Service,
+    task_definition_arn: &str,
+    registry_arn: Option<&str>,
+    client_token: &str,
+) -> Result<String, AwsError> {
+    let op = "CreateService";
+    let strategy = if s.capacity.is_empty() {
+        None // the cluster's default capacity provider strategy applies
+    } else {
+        Some(strategy(&s.capacity, op, &s.name)?)
+    };
+    let req = clients
+        .ecs
+        .create_service()
+        .cluster(&s.cluster)
+        .service_name(&s.name)
+        .task_definition(task_definition_arn)
+        .desired_count(s.desired_count as i32)
+        .set_capacity_provider_strategy(strategy)
+        .platform_version(&s.platform_version)
+        .network_configuration(network(&s.network, op, &s.name)?)
+        .set_load_balancers(Some(load_balancers(s)))
+        .set_service_registries(Some(registries(s, registry_arn)))
+        .set_health_check_grace_period_seconds(s.health_check_grace_period.map(|v| v as i32))
+        .deployment_configuration(deployment(s)?)
+        .enable_execute_command(s.enable_execute_command)
+        .enable_ecs_managed_tags(true)
+        .propagate_tags(PropagateTags::Service)
+        .client_token(client_token)
+        .set_tags(Some(tags(&s.tags)));
+    let out = send("ecs", op, &s.name, req.send()).await?;
+    Ok(out
+        .service()
+        .and_then(|s| s.service_arn())
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// What an UpdateService sends besides the service's identity. `None` / `false` leaves that
+/// part as it is: the count under autoscaling, an unchanged task definition.
+#[derive(Clone, Debug, Default)]
+pub struct ServiceUpdate {
+    pub task_definition: Option<String>,
+    pub desired_count: Option<u32>,
+    pub capacity: bool,
+    pub network: bool,
+    pub platform_version: bool,
+    pub load_balancers: bool,
+    /// Some: set the registries (with this Cloud Map service ARN, or none).
+    pub registries: Option<Option<String>>,
+    pub health_check_grace_period: bool,
+    pub deployment: bool,
+    pub enable_execute_command: bool,
+    pub force_new_deployment: bool,
+}
+
+impl ServiceUpdate {
+    /// Whether the update sends anything at all.
+    pub fn is_empty(&self) -> bool {
+        self.task_definition.is_none()
+            && self.desired_count.is_none()
+            && !self.capacity
+            && !self.network
+            && !self.platform_version
+            && !self.load_balancers
+            && self.registries.is_none()
+            && !self.health_check_grace_period
+            && !self.deployment
+            && !self.enable_execute_command
+            && !self.force_new_deployment
+    }
+}
+
+pub async fn update_service(
+    clients: &AwsClients,
+    s: &Service,
+    u: &ServiceUpdate,
+) -> Result<(), AwsError> {
+    let op = "UpdateService";
+    let mut req = clients
+        .ecs
+        .update_service()
+        .cluster(&s.cluster)
+        .service(&s.name)
+        .set_task_definition(u.task_definition.clone())
+        .set_desired_count(u.desired_count.map(|c| c as i32))
+        .force_new_deployment(u.force_new_deployment);
+    if u.capacity && !s.capacity.is_empty() {
+        req = req.set_capacity_provider_strategy(Some(strategy(&s.capacity, op, &s.name)?));
+    }
+    if u.network {
+        req = req.network_configuration(network(&s.network, op, &s.name)?);
+    }
+    if u.platform_version {
+        req = req.platform_version(&s.platform_version);
+    }
+    if u.load_balancers {
+        req = req.set_load_balancers(Some(load_balancers(s)));
+    }
+    if let Some(arn) = &u.registries {
+        req = req.set_service_registries(Some(registries(s, arn.as_deref())));
+    }
+    if u.health_check_grace_period {
+        req = req
+            .set_health_check_grace_period_seconds(s.health_check_grace_period.map(|v| v as i32));
+    }
+    if u.deployment {
+        req = req.deployment_configuration(deployment(s)?);
+    }
+    if u.enable_execute_command {
+        req = req.enable_execute_command(s.enable_execute_command);
+    }
+    send("ecs", op, &s.name, req.send()).await?;
+    Ok(())
+}
+
+/// Scales to zero and deletes (`force`), so a service with tasks can go in one call.
+pub async fn delete_service(
+    clients: &AwsClients,
+    cluster: &str,
+    name: &str,
+) -> Result<(), AwsError> {
+    let req = clients
+        .ecs
+        .delete_service()
+        .cluster(cluster)
+        .service(name)
+        .force(true);
+    match send("ecs", "DeleteService", name, req.send()).await {
+        Err(e) if e.is_code("ServiceNotFoundException") => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
