@@ -49,6 +49,11 @@ pub fn build(raw: &RawProject, ctx: &BuildContext) -> Result<(Desired, Diagnosti
         namespace: namespace.as_ref(),
         tags: &base_tags,
         protected,
+        discovery_off: raw
+            .discovery
+            .as_ref()
+            .and_then(|d| d.enabled.as_ref())
+            .is_some_and(|e| !e.value),
     };
     let services = services(&cx, &env);
     let scheduled: Vec<BuiltScheduled> = raw

@@ -41,9 +41,11 @@ pub fn task_logs(
     let name = match &template {
         Some(t) => cx.name(t, &path("group"), Some(key)),
         None => cx.default_name(DEFAULT_GROUP, key_loc, &path("group"), Some(key)),
+    };
+    if let Some(name) = &name {
+        check_name(cx, NameKind::LogGroup, name, name_loc, &path("group"));
     }
-    .unwrap_or_default();
-    check_name(cx, NameKind::LogGroup, &name, name_loc, &path("group"));
+    let name = name.unwrap_or_default();
     let retention_days = logs
         .and_then(|l| l.retention_days.as_ref())
         .map(|r| retention(cx, r, &path("retentionDays")));

@@ -23,6 +23,14 @@ pub mod names;
 pub mod network;
 pub mod project;
 #[cfg(test)]
+mod build_tests;
+#[cfg(test)]
+mod build_tests_more;
+#[cfg(test)]
+mod rules_env_tests;
+#[cfg(test)]
+mod rules_hint_tests;
+#[cfg(test)]
 mod rules_task_tests;
 pub mod schedule;
 pub mod scheduled;

@@ -93,8 +93,10 @@ pub fn cluster(cx: &Scope, raw: &RawProject, tags: &Tags) -> Cluster {
             Loc::BUILTIN,
         ),
     };
+    if let Some(name) = &name {
+        check_name(cx, NameKind::Cluster, name, loc, "cluster.name");
+    }
     let name = name.unwrap_or_default();
-    check_name(cx, NameKind::Cluster, &name, loc, "cluster.name");
     let insights = raw
         .cluster
         .as_ref()

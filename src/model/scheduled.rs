@@ -196,7 +196,9 @@ fn expression(cx: &Scope, t: &RawScheduledTask, key: &Sp<String>, at: &str) -> S
         );
         return String::new();
     };
-    let text = cx.text(s, &path).unwrap_or_default();
+    let Some(text) = cx.text(s, &path) else {
+        return String::new();
+    };
     if let Err((message, hint)) = schedule::check(&text) {
         match hint {
             Some(h) => cx.error_hint(s.loc, path, message, h),
@@ -211,7 +213,9 @@ fn timezone(cx: &Scope, tz: Option<&Sp<String>>, path: &str) -> String {
     let Some(tz) = tz else {
         return "UTC".to_string();
     };
-    let text = cx.text(tz, path).unwrap_or_default();
+    let Some(text) = cx.text(tz, path) else {
+        return String::new();
+    };
     if !timezones::is_known(&text) {
         let nearest = timezones::ZONES.iter().max_by(|a, b| {
             strsim::jaro_winkler(&text, a).total_cmp(&strsim::jaro_winkler(&text, b))

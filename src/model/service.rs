@@ -33,6 +33,8 @@ pub struct ServiceEnv<'a> {
     pub namespace: Option<&'a Namespace>,
     pub tags: &'a Tags,
     pub protected: bool,
+    /// The environment set `discovery.enabled: false`: services register nowhere.
+    pub discovery_off: bool,
 }
 
 pub fn build_service(
@@ -66,17 +68,21 @@ pub fn build_service(
         .and_then(|c| c.port_mappings.first())
         .map(|p| p.container_port);
     let lbs: &[RawLoadBalancer] = merged.load_balancers.as_ref().map_or(&[], |l| &l.value);
-    let discovery = merged.discovery.as_ref().and_then(|raw| {
-        let d = ServiceDiscoveryInput {
-            raw,
-            key: &key.value,
-            at: at.clone(),
-            key_loc: key.loc,
-            main_container: &task.main_container,
-            main_port,
-        };
-        discovery_service(cx, &d, env.namespace, &tags)
-    });
+    let discovery = merged
+        .discovery
+        .as_ref()
+        .filter(|_| !env.discovery_off)
+        .and_then(|raw| {
+            let d = ServiceDiscoveryInput {
+                raw,
+                key: &key.value,
+                at: at.clone(),
+                key_loc: key.loc,
+                main_container: &task.main_container,
+                main_port,
+            };
+            discovery_service(cx, &d, env.namespace, &tags)
+        });
     let scaling = merged.autoscaling.as_ref().and_then(|raw| {
         let a = AutoscalingInput {
             raw,

@@ -55,9 +55,11 @@ pub fn named(
         Some(t) => (cx.name(t, &path, Some(key)), t.loc),
         None => (cx.default_name(default, key_loc, &path, Some(key)), key_loc),
     };
-    let name = name.unwrap_or_default();
-    check_name(cx, kind, &name, loc, &path);
-    (name, loc)
+    // A template that failed to expand was reported already; its name is not checked again.
+    if let Some(name) = &name {
+        check_name(cx, kind, name, loc, &path);
+    }
+    (name.unwrap_or_default(), loc)
 }
 
 pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltTask {

@@ -102,3 +102,24 @@ pub fn assert_errors(cases: &[(&str, &str, Want)]) {
         assert_one(name, extra, Severity::Error, want);
     }
 }
+
+/// Like `assert_errors`, for whole specs (no `BASE`); lines are the spec's own.
+pub fn assert_errors_full(cases: &[(&str, &str, Want)]) {
+    for (name, yaml, want) in cases {
+        let found: Vec<Diagnostic> = match build_raw(&parse(yaml, 0)) {
+            Ok((_, d)) | Err(d) => d
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect(),
+        };
+        let got: Vec<(String, String, u32)> = found
+            .iter()
+            .map(|d| (d.path.clone(), d.message.clone(), d.loc.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(want.path.to_string(), want.message.to_string(), want.line)],
+            "case `{name}`:\n{yaml}"
+        );
+    }
+}

@@ -457,3 +457,23 @@ pub const ZONES: &[&str] = &[
 pub fn is_known(name: &str) -> bool {
     ZONES.binary_search(&name).is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_is_sorted_for_binary_search() {
+        assert!(ZONES.windows(2).all(|w| w[0] < w[1]));
+        for (name, known) in [
+            ("UTC", true),
+            ("Europe/Berlin", true),
+            ("America/Argentina/Buenos_Aires", true),
+            ("Etc/GMT+5", true),
+            ("Europe/Berln", false),
+            ("utc", false),
+        ] {
+            assert_eq!(is_known(name), known, "{name}");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! More resolution tests: autoscaling, discovery, scheduled tasks and shared log groups.
+
+use super::resources::*;
+use super::testkit::ok;
+
+#[test]
+fn autoscaling_target_and_policies() {
+    let (d, _) = ok(
+        "services:\n  api:\n    image: nginx\n    ports: [8080]\n    loadBalancers:\n      - targetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/73e2d6bc24d8a067\n        loadBalancerArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188\n    autoscaling:\n      min: 2\n      max: 6\n      cpu: 60\n      requestsPerTarget: 500\n",
+    );
+    let s = &d.services[0];
+    assert_eq!(
+        (s.desired_count, s.autoscaling),
+        (2, Some(CountRange { min: 2, max: 6 }))
+    );
+    assert_eq!(s.load_balancers[0].container_port, 8080);
+    let t = &d.scaling_targets[0];
+    assert_eq!(t.resource_id, "service/shop-prod/shop-prod-api");
+    let names: Vec<&str> = t.policies.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, vec!["shop-prod-api-cpu", "shop-prod-api-requests"]);
+    assert_eq!(
+        (
+            t.policies[0].scale_in_cooldown,
+            t.policies[0].scale_out_cooldown
+        ),
+        (300, 60)
+    );
+    let label = "app/web/50dc6c495c0c9188/targetgroup/api/73e2d6bc24d8a067".to_string();
+    assert_eq!(
+        t.policies[1].metric,
+        ScalingMetric::AlbRequests {
+            resource_label: label
+        }
+    );
+}
+
+#[test]
+fn discovery_namespace_and_service() {
+    let (d, _) = ok(
+        "discovery:\n  namespace: \"{app}-{env}.local\"\n  vpc: vpc-0a1b\nservices:\n  api:\n    image: nginx\n    ports: [8080]\n    discovery:\n      records: [A, SRV]\n",
+    );
+    assert_eq!(
+        d.namespace
+            .as_ref()
+            .map(|n| (n.name.as_str(), n.vpc.as_str())),
+        Some(("shop-prod.local", "vpc-0a1b"))
+    );
+    let ds = &d.discovery_services[0];
+    assert_eq!(
+        (ds.name.as_str(), ds.namespace.as_str(), ds.routing),
+        ("api", "shop-prod.local", RoutingPolicy::Multivalue)
+    );
+    assert_eq!(
+        ds.records,
+        vec![
+            DnsRecord {
+                kind: DnsRecordType::A,
+                ttl: 60
+            },
+            DnsRecord {
+                kind: DnsRecordType::Srv,
+                ttl: 60
+            }
+        ]
+    );
+    let registry = ServiceRegistry {
+        discovery_service: "api".into(),
+        container_name: Some("api".into()),
+        container_port: Some(8080),
+    };
+    assert_eq!(d.services[0].discovery, Some(registry));
+}
+
+#[test]
+fn scheduled_tasks_reuse_or_own_family() {
+    let (d, _) = ok(
+        "services:\n  api:\n    image: nginx\n    taskRole:\n      managedPolicies: [arn:aws:iam::aws:policy/ReadOnlyAccess]\nscheduledTasks:\n  reindex:\n    service: api\n    schedule: cron(0 3 * * ? *)\n    enabled: false\n  report:\n    service: api\n    schedule: rate(1 day)\n    command: [report]\n  cleanup:\n    image: busybox\n    schedule: rate(12 hours)\n    timezone: Europe/Berlin\n",
+    );
+    let families: Vec<&str> = d
+        .task_definitions
+        .iter()
+        .map(|t| t.family.as_str())
+        .collect();
+    assert_eq!(
+        families,
+        vec!["shop-prod-api", "shop-prod-report", "shop-prod-cleanup"]
+    );
+    let tasks: Vec<(&str, &str, bool, &str)> = d
+        .scheduled_tasks
+        .iter()
+        .map(|t| {
+            (
+                t.name.as_str(),
+                t.family.as_str(),
+                t.enabled,
+                t.timezone.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tasks,
+        vec![
+            ("shop-prod-reindex", "shop-prod-api", false, "UTC"),
+            ("shop-prod-report", "shop-prod-report", true, "UTC"),
+            (
+                "shop-prod-cleanup",
+                "shop-prod-cleanup",
+                true,
+                "Europe/Berlin"
+            ),
+        ]
+    );
+    let t = &d.scheduled_tasks[0];
+    assert_eq!(
+        (
+            t.group.as_str(),
+            t.role.as_str(),
+            t.count,
+            t.maximum_retry_attempts,
+            t.maximum_event_age_seconds
+        ),
+        ("shop-prod", "shop-prod-scheduler", 1, 185, 86400)
+    );
+    let report = &d.task_definitions[1];
+    assert_eq!(
+        (
+            report.containers[0].image.as_str(),
+            report.containers[0].command.clone()
+        ),
+        ("nginx", Some(vec!["report".to_string()]))
+    );
+    let scheduler = d
+        .roles
+        .iter()
+        .find(|r| r.purpose == RolePurpose::Scheduler)
+        .expect("scheduler role");
+    let policy = scheduler.inline_policy.as_ref().expect("policy");
+    assert_eq!(
+        policy.statement[0].resource,
+        ["shop-prod-api", "shop-prod-cleanup", "shop-prod-report"]
+            .map(|f| format!("arn:aws:ecs:eu-west-1:123456789012:task-definition/{f}:*"))
+            .to_vec()
+    );
+    let passed = [
+        "shop-prod-api-exec",
+        "shop-prod-api-task",
+        "shop-prod-cleanup-exec",
+        "shop-prod-report-exec",
+        "shop-prod-report-task",
+    ];
+    assert_eq!(
+        policy.statement[1].resource,
+        passed
+            .map(|r| format!("arn:aws:iam::123456789012:role/{r}"))
+            .to_vec()
+    );
+}
+
+#[test]
+fn shared_log_group_is_one_resource() {
+    let (d, _) = ok(
+        "logs:\n  group: \"/ecs/{app}-{env}\"\n  retentionDays: 30\nservices:\n  api:\n    image: nginx\n  web:\n    image: nginx\n",
+    );
+    assert_eq!(d.log_groups.len(), 1);
+    assert_eq!(
+        (
+            d.log_groups[0].name.as_str(),
+            d.log_groups[0].retention_days
+        ),
+        ("/ecs/shop-prod", Some(30))
+    );
+}
+
+#[test]
+fn no_scheduler_role_without_scheduled_tasks() {
+    let (d, _) = ok("services:\n  api:\n    image: nginx\n");
+    assert!(d.roles.iter().all(|r| r.purpose != RolePurpose::Scheduler));
+}
