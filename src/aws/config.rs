@@ -10,9 +10,12 @@
 //! - region: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, and then the spec's
 //!   region. The CLI would fail where we fall back to the spec; we never ask EC2 IMDS for a
 //!   region, because the spec already names one and the IMDS probe costs a second off EC2;
-//! - endpoints: `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` (e.g. `AWS_ENDPOINT_URL_ECS`),
-//!   and the profile's `endpoint_url` / `services` section; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
-//!   turns them off. aws-config 1.13 resolves these (`EnvServiceConfig`, `endpoint_url_provider`);
+//! - endpoints: `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` with the CLI's names
+//!   (https://docs.aws.amazon.com/sdkref/latest/guide/ss-endpoints-table.html): `_ECS`, `_IAM`,
+//!   `_STS`, `_SERVICEDISCOVERY`, `_CLOUDWATCH_LOGS`, `_APPLICATION_AUTO_SCALING`; also the
+//!   profile's `endpoint_url` / `services` section; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` turns
+//!   them off. aws-config 1.13 resolves these (`EnvServiceConfig`, `endpoint_url_provider`); each
+//!   client picks its own in `Builder::from(&SdkConfig)` (see the test below);
 //! - retries: `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS` (defaults: standard mode, 3 attempts, the
 //!   CLI v2 defaults). We deliberately do not call `.retry_config()`: aws-config ignores both
 //!   variables once a retry config is set in code;
@@ -195,5 +198,108 @@ impl Intercept for ServiceCallCounter {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
+    use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    /// Stands in for aws-config's `EnvServiceConfig`, with its lookup rule (`key.env()` suffixed
+    /// by the upper-cased service id, then `key.env()` alone), over a fixed set of variables.
+    #[derive(Debug)]
+    struct FakeEnv(Vec<(String, String)>);
+
+    impl FakeEnv {
+        fn get(&self, k: &str) -> Option<String> {
+            self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        }
+    }
+
+    impl LoadServiceConfig for FakeEnv {
+        fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+            let id = key.service_id().to_uppercase().replace(' ', "_");
+            self.get(&format!("{}_{id}", key.env()))
+                .or_else(|| self.get(key.env()))
+        }
+    }
+
+    fn clients(vars: Vec<(String, String)>) -> AwsClients {
+        let env = FakeEnv(vars);
+        let config = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("eu-west-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::for_tests()))
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
+            .service_config(env)
+            .build();
+        AwsClients::from_sdk_config(&config)
+    }
+
+    /// A listener that answers every request with a bare 500 and reports the SigV4 signing
+    /// service of each request it received (`.../eu-west-1/<service>/aws4_request`).
+    async fn listener() -> (String, tokio::task::JoinHandle<Vec<String>>) {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", l.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let mut seen = Vec::new();
+            while let Ok(Ok((mut sock, _))) =
+                tokio::time::timeout(Duration::from_millis(1500), l.accept()).await
+            {
+                let mut buf = vec![0u8; 16384];
+                let n = sock.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).to_lowercase();
+                if let Some(scope) = head.split("/eu-west-1/").nth(1) {
+                    seen.push(scope.split('/').next().unwrap_or_default().to_string());
+                }
+                let _ = sock.write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+            }
+            seen.sort();
+            seen
+        });
+        (url, task)
+    }
+
+    /// Each client sends one request; which listener got which service shows the endpoint
+    /// each one resolved, end to end through the SDK's endpoint resolution. Pins that the
+    /// crates look up the AWS CLI's variable names (`CLOUDWATCH_LOGS`, not `CLOUDWATCHLOGS`).
+    #[tokio::test]
+    async fn service_specific_endpoints_follow_the_cli_names() {
+        let (global, global_seen) = listener().await;
+        let (ecs, ecs_seen) = listener().await;
+        let (logs, logs_seen) = listener().await;
+        let (aas, aas_seen) = listener().await;
+        let c = clients(vec![
+            ("AWS_ENDPOINT_URL".into(), global),
+            ("AWS_ENDPOINT_URL_ECS".into(), ecs),
+            ("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS".into(), logs),
+            ("AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING".into(), aas),
+        ]);
+        let _ = c.ecs.list_clusters().send().await;
+        let _ = c.logs.describe_log_groups().send().await;
+        let _ = c
+            .autoscaling
+            .describe_scalable_targets()
+            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+            .send()
+            .await;
+        let _ = c.iam.list_roles().send().await;
+        let _ = c.sts.get_caller_identity().send().await;
+        let _ = c.discovery.list_namespaces().send().await;
+        assert_eq!(ecs_seen.await.unwrap(), ["ecs"]);
+        assert_eq!(logs_seen.await.unwrap(), ["logs"]);
+        assert_eq!(aas_seen.await.unwrap(), ["application-autoscaling"]);
+        assert_eq!(
+            global_seen.await.unwrap(),
+            ["iam", "servicediscovery", "sts"]
+        );
+        let calls = c.calls();
+        assert_eq!(calls.get("ecs:ListClusters"), Some(&1));
+        assert_eq!(calls.get("logs:DescribeLogGroups"), Some(&1));
+        assert_eq!(calls.len(), 6);
     }
 }

@@ -12,7 +12,7 @@ use futures::future::try_join_all;
 use super::{AwsClients, AwsError};
 use crate::live::{LiveDiscoveryService, LiveDnsRecord, LiveNamespace, LiveTags};
 
-/// The namespace with exactly this name, with tags. The ListNamespaces summary already carries
+/// The namespace with exactly this name, without tags (see `namespace_tags`). The ListNamespaces summary already carries
 /// description and properties, so no GetNamespace is needed. Namespace names are not unique
 /// across types: a private DNS namespace wins over a public or HTTP one of the same name.
 pub async fn read_namespace(
@@ -48,12 +48,13 @@ pub async fn read_namespace(
         }
     }
     matches.sort_by_key(|n| n.r#type().map(|t| t.as_str()) != Some("DNS_PRIVATE"));
-    let Some(summary) = matches.first() else {
-        return Ok(None);
-    };
-    let mut ns = namespace_from_sdk(summary);
-    ns.tags = tags(clients, &ns.arn).await?;
-    Ok(Some(ns))
+    Ok(matches.first().map(namespace_from_sdk))
+}
+
+/// A namespace's tags (ListTagsForResource), read apart from `read_namespace` so the caller
+/// can run it alongside `read_services`.
+pub async fn namespace_tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
+    tags(clients, arn).await
 }
 
 /// The services with the given names inside the namespace, with tags. ListServices (filtered by

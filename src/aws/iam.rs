@@ -10,27 +10,32 @@ use super::{AwsClients, AwsError};
 use crate::live::{LiveRole, LiveTags};
 
 /// Reads one role completely; None if it does not exist (NoSuchEntity).
-/// Calls: GetRole, ListRolePolicies + one GetRolePolicy each, ListAttachedRolePolicies, and
-/// ListRoleTags only if GetRole carried no tags (IAM includes them, moto too).
+/// Calls: GetRole, ListRolePolicies and ListAttachedRolePolicies at once (one round trip; for
+/// a missing role all three say NoSuchEntity), then one GetRolePolicy per inline policy, and
+/// ListRoleTags only if GetRole carried no tags (IAM includes them; so does moto).
 pub async fn read_role(clients: &AwsClients, name: &str) -> Result<Option<LiveRole>, AwsError> {
-    let role = match clients.iam.get_role().role_name(name).send().await {
-        Ok(out) => match out.role {
-            Some(role) => role,
-            None => return Ok(None),
-        },
-        Err(e) => {
-            let err = AwsError::from_sdk("iam", "GetRole", Some(name), e);
-            return if err.is_code("NoSuchEntity") {
-                Ok(None)
-            } else {
-                Err(err)
-            };
-        }
+    let get_role = async {
+        clients
+            .iam
+            .get_role()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("iam", "GetRole", Some(name), e))
     };
-    let (inline, attached) = futures::try_join!(
+    let read = futures::try_join!(
+        get_role,
         inline_policies(clients, name),
         attached_policy_arns(clients, name)
-    )?;
+    );
+    let (role, inline, attached) = match read {
+        Ok((out, inline, attached)) => match out.role {
+            Some(role) => (role, inline, attached),
+            None => return Ok(None),
+        },
+        Err(e) if e.is_code("NoSuchEntity") => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let tags = if role.tags().is_empty() {
         role_tags(clients, name).await?
     } else {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::query::LiveQuery;
-use super::types::{Live, LiveFamily, LiveRole, LiveTaskDefinition};
+use super::types::{Live, LiveFamily, LiveNamespace, LiveRole, LiveTaskDefinition};
 use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, iam, logs, sts};
 use crate::model::Desired;
 
@@ -49,8 +49,11 @@ pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live
         let Some(ns) = discovery::read_namespace(clients, name).await? else {
             return Ok((None, Vec::new()));
         };
-        let services = discovery::read_services(clients, &ns.id, &query.discovery_services).await?;
-        Ok::<_, AwsError>((Some(ns), services))
+        let (tags, services) = futures::try_join!(
+            discovery::namespace_tags(clients, &ns.arn),
+            discovery::read_services(clients, &ns.id, &query.discovery_services),
+        )?;
+        Ok::<_, AwsError>((Some(LiveNamespace { tags, ..ns }), services))
     };
 
     let (account_id, cluster, ecs, roles, log_groups, discovery, scaling_targets) = futures::try_join!(

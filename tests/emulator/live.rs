@@ -353,12 +353,13 @@ fn fetch_makes_the_expected_calls() {
         ("ecs:DescribeTaskDefinition", 2),
         // One per family.
         ("ecs:ListTaskDefinitions", 2),
-        // Per existing role: GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies;
-        // GetRole for the missing one. GetRole carries the tags, so no ListRoleTags.
+        // Per role, existing or not: GetRole, ListRolePolicies and ListAttachedRolePolicies
+        // at once; then GetRolePolicy per inline policy of the existing one. GetRole carries
+        // the tags, so no ListRoleTags.
         ("iam:GetRole", 2),
         ("iam:GetRolePolicy", 1),
-        ("iam:ListAttachedRolePolicies", 1),
-        ("iam:ListRolePolicies", 1),
+        ("iam:ListAttachedRolePolicies", 2),
+        ("iam:ListRolePolicies", 2),
         ("logs:DescribeLogGroups", 1),
         ("logs:ListTagsForResource", 1),
         ("servicediscovery:GetService", 1),
