@@ -373,3 +373,118 @@ fn fetch_makes_the_expected_calls() {
     .collect();
     assert_eq!(calls, expected);
 }
+
+/// A converged ten-service environment (each service with its own family, execution role,
+/// log group, Cloud Map service and scaling target), asked for twelve services: the call
+/// budget grows per service as documented, and DescribeServices goes in chunks of ten.
+#[test]
+fn fetch_call_budget_for_ten_services() {
+    let acct = support::account();
+    let net = acct.network();
+    let n = 10;
+    let names: Vec<String> = (0..n).map(|i| format!("ohi-dev-s{i:02}")).collect();
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    .to_string();
+    let awsvpc = json!({"awsvpcConfiguration": {"subnets": net.subnet_ids,
+        "securityGroups": [net.security_group_id]}});
+    let mut calls = vec![
+        ("ecs", "CreateCluster", json!({"clusterName": CLUSTER})),
+        (
+            "servicediscovery",
+            "CreatePrivateDnsNamespace",
+            json!({"Name": NAMESPACE, "Vpc": net.vpc_id}),
+        ),
+    ];
+    for name in &names {
+        let role = format!("{name}-exec");
+        calls.extend([
+            // Tagged like every role ecsctl owns: an untagged role costs a ListRoleTags more.
+            ("iam", "CreateRole", json!({"RoleName": role, "AssumeRolePolicyDocument": trust,
+                "Tags": [{"Key": "ecsctl:managed-by", "Value": "ecsctl"}]})),
+            ("iam", "PutRolePolicy", json!({"RoleName": role, "PolicyName": "ecsctl",
+                "PolicyDocument": json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Action": "logs:PutLogEvents", "Resource": "*"}]}).to_string()})),
+            ("iam", "AttachRolePolicy", json!({"RoleName": role, "PolicyArn": EXEC_POLICY})),
+            ("logs", "CreateLogGroup", json!({"logGroupName": format!("/ecs/ohi-dev/{name}")})),
+            ("ecs", "RegisterTaskDefinition", json!({"family": name,
+                "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256",
+                "memory": "512", "containerDefinitions": container("nginx:1")})),
+            ("ecs", "CreateService", json!({"cluster": CLUSTER, "serviceName": name,
+                "taskDefinition": format!("{name}:1"), "desiredCount": 1, "launchType": "FARGATE",
+                "networkConfiguration": awsvpc})),
+            ("application-autoscaling", "RegisterScalableTarget", json!({"ServiceNamespace": "ecs",
+                "ResourceId": format!("service/{CLUSTER}/{name}"),
+                "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 1, "MaxCapacity": 4})),
+        ]);
+    }
+    ok_all(acct.batch(&calls));
+    let ns = acct
+        .call("servicediscovery", "ListNamespaces", json!({}))
+        .unwrap();
+    let ns_id = ns["Namespaces"][0]["Id"].clone();
+    let discovery: Vec<_> = (0..n)
+        .map(|i| {
+            (
+                "servicediscovery",
+                "CreateService",
+                json!({"Name": format!("s{i:02}"), "NamespaceId": ns_id,
+                "DnsConfig": {"DnsRecords": [{"Type": "A", "TTL": 60}]}}),
+            )
+        })
+        .collect();
+    ok_all(acct.batch(&discovery));
+
+    let mut wanted = names.clone();
+    wanted.extend(["ohi-dev-s98".to_string(), "ohi-dev-s99".to_string()]);
+    let query = LiveQuery {
+        cluster: CLUSTER.into(),
+        services: wanted.clone(),
+        families: names.clone(),
+        roles: names.iter().map(|s| format!("{s}-exec")).collect(),
+        log_groups: names.iter().map(|s| format!("/ecs/ohi-dev/{s}")).collect(),
+        namespace: Some(NAMESPACE.into()),
+        discovery_services: (0..n).map(|i| format!("s{i:02}")).collect(),
+        scaling_resource_ids: wanted
+            .iter()
+            .map(|s| format!("service/{CLUSTER}/{s}"))
+            .collect(),
+    };
+    let (live, calls) = fetch(&acct, &query);
+    assert_eq!(live.services.len(), 10);
+    assert_eq!(live.roles.len(), 10);
+    assert_eq!(live.log_groups.len(), 10);
+    assert_eq!(live.discovery_services.len(), 10);
+    assert_eq!(live.scaling_targets.len(), 10);
+    // Converged: each service runs its family's latest revision, described once.
+    assert_eq!(live.task_definitions.len(), 10);
+    let per_service = |k: &str| calls.get(k).copied().unwrap_or(0);
+    let expected: BTreeMap<&str, u32> = [
+        ("application-autoscaling:DescribeScalableTargets", 1),
+        ("application-autoscaling:DescribeScalingPolicies", 1),
+        ("ecs:DescribeClusters", 1),
+        ("ecs:DescribeServices", 2),
+        ("ecs:DescribeTaskDefinition", 10),
+        ("ecs:ListTaskDefinitions", 10),
+        ("iam:GetRole", 10),
+        ("iam:GetRolePolicy", 10),
+        ("iam:ListAttachedRolePolicies", 10),
+        ("iam:ListRolePolicies", 10),
+        ("logs:DescribeLogGroups", 1),
+        ("logs:ListTagsForResource", 10),
+        ("servicediscovery:GetService", 10),
+        ("servicediscovery:ListNamespaces", 1),
+        ("servicediscovery:ListServices", 1),
+        ("servicediscovery:ListTagsForResource", 11),
+        ("sts:GetCallerIdentity", 1),
+    ]
+    .into_iter()
+    .collect();
+    let got: BTreeMap<&str, u32> = expected.keys().map(|k| (*k, per_service(k))).collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        calls.values().sum::<u32>(),
+        expected.values().sum::<u32>(),
+        "{calls:?}"
+    );
+}
