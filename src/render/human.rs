@@ -263,3 +263,44 @@ Plan: 2 to add, 2 to change, 1 to destroy.
         assert_ne!(plain, coloured);
     }
 }
+
+#[cfg(test)]
+mod from_diff {
+    use super::render;
+    use crate::diff::diff;
+    use crate::diff::fixtures::{converged, desired};
+    use crate::plan::{Plan, Target};
+
+    /// A new image and an out-of-band count outside the autoscaling range, end to end from the
+    /// diff: the text a CI log shows.
+    #[test]
+    fn new_image_and_clamped_count() {
+        let mut d = desired();
+        d.task_definitions[0].containers[0].image =
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ohi-api:1.5.0".into();
+        let mut l = converged();
+        l.services[0].desired_count = 12;
+        let target = Target {
+            app: "ohi".into(),
+            env: "prod".into(),
+            region: "eu-west-1".into(),
+            account_id: None,
+        };
+        let plan = Plan::new(target, diff(&d, &l));
+        let want = r#"ecsctl will perform the following actions:
+
+  # task_definition.ohi-prod-api will get a new revision
+  # (new revision of `ohi-prod-api`, compared with revision 3)
+  ~ task_definition.ohi-prod-api
+      ~ containerDefinitions.api.image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ohi-api:1.4.2" -> "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ohi-api:1.5.0"
+
+  # service.api will be updated in place
+  ~ service.api
+      ~ taskDefinition = "ohi-prod-api:3" -> (known after apply)
+      ~ desiredCount = 12 -> 6
+
+Plan: 0 to add, 2 to change, 0 to destroy.
+"#;
+        assert_eq!(render(&plan, false), want);
+    }
+}

@@ -69,20 +69,20 @@ fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<
             return;
         }
     }
-    if let Some(Value::Array(options)) = s.get("enum") {
-        if !options.contains(v) {
-            errors.push(format!("{at}: {v} is not one of {options:?}"));
-        }
+    if let Some(Value::Array(options)) = s.get("enum")
+        && !options.contains(v)
+    {
+        errors.push(format!("{at}: {v} is not one of {options:?}"));
     }
-    if let Some(c) = s.get("const") {
-        if c != v {
-            errors.push(format!("{at}: expected {c}, found {v}"));
-        }
+    if let Some(c) = s.get("const")
+        && c != v
+    {
+        errors.push(format!("{at}: expected {c}, found {v}"));
     }
-    if let (Some(min), Some(n)) = (s.get("minimum").and_then(Value::as_f64), v.as_f64()) {
-        if n < min {
-            errors.push(format!("{at}: {n} is below {min}"));
-        }
+    if let (Some(min), Some(n)) = (s.get("minimum").and_then(Value::as_f64), v.as_f64())
+        && n < min
+    {
+        errors.push(format!("{at}: {n} is below {min}"));
     }
     if let (Some(Value::Array(req)), Value::Object(obj)) = (s.get("required"), v) {
         for r in req.iter().filter_map(Value::as_str) {
