@@ -5,13 +5,21 @@
 //! by the command as they are found; the error here is only the summary line after them.
 
 use std::io;
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostics;
+use crate::spec::span::SourceMap;
 
 /// A failed command. Every variant exits with status 1.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// The spec has problems; they have been printed already.
-    #[error("{} in {}; nothing was changed", problems(*count), files.join(", "))]
+    #[error("{} in {}; nothing was changed", problems(*count), where_(files))]
     Invalid { count: usize, files: Vec<String> },
+
+    /// `validate` found nothing to validate.
+    #[error("no environments in `{}`\n  hint: create `{}/<env>.yaml`, e.g. `prod.yaml`", dir.display(), dir.display())]
+    NoEnvironments { dir: PathBuf },
 
     /// Writing the output failed (other than a closed pipe, which `run` treats as success).
     #[error("cannot write output: {source}")]
@@ -23,6 +31,34 @@ pub enum CliError {
     /// A failure with its own wording, from code outside the CLI.
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+impl CliError {
+    /// The summary after `diagnostics` were printed: how many errors, in which files.
+    pub fn invalid(diagnostics: &Diagnostics, sources: &SourceMap) -> CliError {
+        let mut files: Vec<String> = Vec::new();
+        for d in diagnostics.errors() {
+            // A built-in default's id names no file, so `path` skips it.
+            if let Some(path) = sources.path(d.loc.file) {
+                let name = path.display().to_string();
+                if !files.contains(&name) {
+                    files.push(name);
+                }
+            }
+        }
+        CliError::Invalid {
+            count: diagnostics.errors().count(),
+            files,
+        }
+    }
+}
+
+fn where_(files: &[String]) -> String {
+    if files.is_empty() {
+        "the spec".to_string()
+    } else {
+        files.join(", ")
+    }
 }
 
 fn problems(n: usize) -> String {

@@ -9,5 +9,6 @@ pub mod args;
 pub mod commands;
 pub mod error;
 pub mod output;
+pub mod project;
 pub mod run;
 pub mod settings;

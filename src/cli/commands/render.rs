@@ -1,13 +1,117 @@
-//! `ecsctl render`: waiting for `spec::load` and `model::build` to land.
+//! `ecsctl render -e ENV`: the fully resolved desired state of one environment, on stdout.
+//!
+//! Owns the rendered document: a small versioned wrapper (`JsonRenderDocument`) around the
+//! model's `Desired`, written as YAML or JSON. Must not resolve or validate anything itself
+//! (that is `spec::load` and `model::build`) and must not touch AWS: `{account_id}` stays as
+//! written unless the spec pins `account:`.
 
+use serde::Serialize;
+
+use crate::cli::args::RenderFormat;
 use crate::cli::error::{CliError, Outcome};
-use crate::cli::output::Output;
+use crate::cli::output::{Label, Output};
+use crate::cli::project::{Built, load_and_build};
 use crate::cli::settings::{Globals, RenderSettings};
+use crate::diagnostic;
+use crate::model::Desired;
+
+/// The version of the rendered document's shape; bump it when a field changes meaning or goes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What `render` prints: public and versioned, so scripts can rely on it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonRenderDocument<'a> {
+    pub format_version: u32,
+    pub app: &'a str,
+    pub env: &'a str,
+    pub region: &'a str,
+    /// The account the spec pins, or null when plan learns it from the credentials.
+    pub account: Option<&'a str>,
+    pub resources: &'a Desired,
+}
+
+impl<'a> JsonRenderDocument<'a> {
+    pub fn new(desired: &'a Desired) -> Self {
+        JsonRenderDocument {
+            format_version: FORMAT_VERSION,
+            app: &desired.app,
+            env: &desired.env,
+            region: &desired.region,
+            account: desired.account_id.as_deref(),
+            resources: desired,
+        }
+    }
+}
+
+/// The document as text, ending in a newline.
+pub fn render_document(desired: &Desired, format: RenderFormat) -> Result<String, anyhow::Error> {
+    // Through a JSON value first, so YAML and JSON show exactly the same fields in the same
+    // order (serde's flatten and enum encodings then reach the YAML writer as plain maps).
+    let value = serde_json::to_value(JsonRenderDocument::new(desired))?;
+    Ok(match format {
+        RenderFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&value)?;
+            text.push('\n');
+            text
+        }
+        RenderFormat::Yaml => {
+            let text = serde_saphyr::to_string(&value)?;
+            if text.ends_with('\n') {
+                text
+            } else {
+                text + "\n"
+            }
+        }
+    })
+}
 
 pub fn run(
-    _globals: &Globals,
-    _settings: &RenderSettings,
-    _out: &mut Output,
+    globals: &Globals,
+    settings: &RenderSettings,
+    out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    Err(anyhow::anyhow!("`render` is not wired to the spec loader yet").into())
+    let (desired, warnings, sources) = match load_and_build(&globals.dir, &settings.env, None) {
+        Built::Ok {
+            desired,
+            warnings,
+            sources,
+        } => (desired, warnings, sources),
+        Built::Invalid {
+            diagnostics,
+            sources,
+        } => {
+            out.report(&diagnostic::render(
+                &diagnostics,
+                &sources,
+                out.stderr_color,
+            ))?;
+            return Err(CliError::invalid(&diagnostics, &sources));
+        }
+    };
+    out.report(&diagnostic::render(&warnings, &sources, out.stderr_color))?;
+    let text = render_document(&desired, settings.format)?;
+    out.product(&text)?;
+    if desired.account_id.is_none() && text.contains("{account_id}") {
+        out.line(
+            Label::Note,
+            "`{account_id}` is resolved from your AWS credentials at plan time",
+        )?;
+    }
+    Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn yaml_writer_round_trips_awkward_strings() {
+        let value = serde_json::json!({
+            "image": "{account_id}.dkr.ecr.{region}.amazonaws.com/web:${IMAGE_TAG}",
+            "empty": {}, "none": [], "null": null, "yes": "yes", "num": "8080", "f": 60.0,
+            "multi": "a\nb", "colon": "a: b", "hash": "# x",
+        });
+        let text = serde_saphyr::to_string(&value).unwrap();
+        let back: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        assert_eq!(back, value, "YAML was:\n{text}");
+    }
 }

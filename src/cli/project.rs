@@ -1,0 +1,64 @@
+//! One environment of the project on disk, loaded and built, for any command.
+//!
+//! Owns the glue between `spec::load` and `model::build` that every command repeats: the
+//! `${VAR}` lookup from the process environment and carrying the source map along, so
+//! diagnostics can always quote their line. Must not print (commands decide what to show) and
+//! must not touch AWS: the caller passes the account when it knows one.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostics;
+use crate::model::Desired;
+use crate::model::build::{BuildContext, build};
+use crate::spec::load::load_env;
+use crate::spec::span::SourceMap;
+
+/// The outcome of loading and building one environment.
+pub enum Built {
+    /// The desired state, with any warnings.
+    Ok {
+        desired: Box<Desired>,
+        warnings: Diagnostics,
+        sources: SourceMap,
+    },
+    /// Every problem found (errors, and warnings found alongside), with the files to quote.
+    Invalid {
+        diagnostics: Diagnostics,
+        sources: SourceMap,
+    },
+}
+
+/// The process environment, read for `${VAR}` in spec values.
+pub fn process_var(name: &str) -> Option<String> {
+    std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+}
+
+/// Loads `environments/<env>.yaml` over `ecsctl.yaml` in `dir` and builds the desired state.
+/// `account_id` is the caller's account when a command has asked AWS; offline it is `None`.
+pub fn load_and_build(dir: &Path, env: &str, account_id: Option<&str>) -> Built {
+    let loaded = match load_env(dir, env) {
+        Ok(loaded) => loaded,
+        Err(failure) => {
+            return Built::Invalid {
+                diagnostics: failure.diagnostics,
+                sources: failure.sources,
+            };
+        }
+    };
+    let ctx = BuildContext {
+        env,
+        account_id,
+        vars: &process_var,
+    };
+    match build(&loaded.merged, &ctx) {
+        Ok((desired, warnings)) => Built::Ok {
+            desired: Box::new(desired),
+            warnings,
+            sources: loaded.sources,
+        },
+        Err(diagnostics) => Built::Invalid {
+            diagnostics,
+            sources: loaded.sources,
+        },
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests of the `ecsctl` command line: the real binary, exact output and status.
+
+mod support;
+
+mod completions;
+mod examples;
+mod offline;
+mod render;
+mod schema;
+mod usage;
+mod validate;

@@ -1,0 +1,80 @@
+//! Flags, help, version and usage errors: the parts of the interface clap words for us.
+
+use crate::support::ecsctl;
+
+#[test]
+fn version_prints_name_and_crate_version() {
+    ecsctl().args(["--version"]).run().assert(
+        0,
+        &format!("ecsctl {}\n", env!("CARGO_PKG_VERSION")),
+        "",
+    );
+}
+
+#[test]
+fn every_command_has_help_with_examples() {
+    for command in ["validate", "render", "schema", "completions"] {
+        let run = ecsctl().args([command, "--help"]).run();
+        assert_eq!(
+            (run.code, run.stderr.as_str()),
+            (Some(0), ""),
+            "{command} --help"
+        );
+        assert!(
+            run.stdout.contains("Examples:\n  ecsctl "),
+            "{command} --help has no examples:\n{}",
+            run.stdout
+        );
+    }
+    let top = ecsctl().args(["--help"]).run();
+    assert!(
+        top.stdout
+            .contains("Exit codes: 0 success (no changes), 1 error, 2 changes present")
+    );
+}
+
+#[test]
+fn validate_help_says_all_environments_is_the_default() {
+    let run = ecsctl().args(["validate", "--help"]).run();
+    assert!(
+        run.stdout
+            .contains("Without -e or --all, every environment in environments/ is validated.")
+    );
+}
+
+/// Exit status 2 means "changes present" to CI scripts, so a usage error must not use it
+/// (clap's default would).
+#[test]
+fn usage_errors_exit_1_not_2() {
+    ecsctl().args(["render"]).run().assert(
+        1,
+        "",
+        "error: the following required arguments were not provided:\n  --env <ENV>\n\nUsage: ecsctl render --env <ENV>\n\nFor more information, try '--help'.\n",
+    );
+    ecsctl().args(["validate", "-e", "prod", "--all"]).run().assert(
+        1,
+        "",
+        "error: the argument '--env <ENV>' cannot be used with '--all'\n\nUsage: ecsctl validate --env <ENV>\n\nFor more information, try '--help'.\n",
+    );
+    let no_command = ecsctl().run();
+    assert_eq!(no_command.code, Some(1));
+    assert!(
+        no_command
+            .stderr
+            .starts_with("Declarative provisioning for AWS ECS Fargate"),
+        "{}",
+        no_command.stderr
+    );
+}
+
+#[test]
+fn color_always_colours_clap_errors_and_never_does_not() {
+    let coloured = ecsctl().args(["--color", "always", "render"]).run();
+    assert!(
+        coloured.stderr.contains('\u{1b}'),
+        "no ANSI escape in: {:?}",
+        coloured.stderr
+    );
+    let plain = ecsctl().args(["--color=never", "render"]).run();
+    assert!(!plain.stderr.contains('\u{1b}'));
+}
