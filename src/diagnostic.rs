@@ -305,8 +305,12 @@ mod tests {
     #[test]
     fn renders_like_rustc() {
         let (sources, file) = sources();
-        let d = Diagnostic::error(at(file, 12, 13), "services.api.memory", "memory `4096` does not fit cpu `256` on Fargate")
-            .with_hint("256 CPU allows 512, 1024 or 2048 MiB");
+        let d = Diagnostic::error(
+            at(file, 12, 13),
+            "services.api.memory",
+            "memory `4096` does not fit cpu `256` on Fargate",
+        )
+        .with_hint("256 CPU allows 512, 1024 or 2048 MiB");
         let want = "\
 error: memory `4096` does not fit cpu `256` on Fargate
   --> environments/prod.yaml:12:13 (services.api.memory)
@@ -322,13 +326,13 @@ error: memory `4096` does not fit cpu `256` on Fargate
     fn caret_covers_the_token() {
         let (sources, file) = sources();
         let cases: &[(u32, u32, &str)] = &[
-            (12, 5, "    ^^^^^^"),                        // a key stops at its colon
-            (13, 12, "           ^^^^^^^^^^^^^^^^"),      // a quoted string with its quotes
-            (14, 12, "           ^^^^^^^^^^^"),           // a flow list to its bracket
-            (14, 13, "            ^^^^"),                 // an item inside it stops at the comma
-            (14, 19, "                  ^^^"),            // a quoted item
-            (15, 13, "            ^^^^^^^^"),             // a flow mapping
-            (11, 7, "      ^"),                           // nothing after `api:`: one caret
+            (12, 5, "    ^^^^^^"),                   // a key stops at its colon
+            (13, 12, "           ^^^^^^^^^^^^^^^^"), // a quoted string with its quotes
+            (14, 12, "           ^^^^^^^^^^^"),      // a flow list to its bracket
+            (14, 13, "            ^^^^"),            // an item inside it stops at the comma
+            (14, 19, "                  ^^^"),       // a quoted item
+            (15, 13, "            ^^^^^^^^"),        // a flow mapping
+            (11, 7, "      ^"),                      // nothing after `api:`: one caret
         ];
         for (line, col, want) in cases {
             let d = Diagnostic::error(at(file, *line, *col), "", "m");
@@ -348,14 +352,18 @@ error: memory `4096` does not fit cpu `256` on Fargate
             "warning: desired count `0` runs nothing\n  --> (built-in default) (services.api.count)\n   = hint: set `count` or remove the service\n"
         );
         let missing = Diagnostic::error(at(file, 0, 0), "", "unknown environment `prdo`");
-        assert_eq!(render_one(&missing, &sources, false), "error: unknown environment `prdo`\n  --> environments/prod.yaml\n");
+        assert_eq!(
+            render_one(&missing, &sources, false),
+            "error: unknown environment `prdo`\n  --> environments/prod.yaml\n"
+        );
     }
 
     #[test]
     fn single_digit_lines_use_a_narrow_gutter() {
         let mut sources = SourceMap::default();
         let file = sources.add(PathBuf::from("ecsctl.yaml"), "app: x\ncapacity: spto\n".into());
-        let d = Diagnostic::error(at(file, 2, 11), "capacity", "unknown value `spto`").with_hint("did you mean `spot`?");
+        let d =
+            Diagnostic::error(at(file, 2, 11), "capacity", "unknown value `spto`").with_hint("did you mean `spot`?");
         let want = "error: unknown value `spto`\n --> ecsctl.yaml:2:11 (capacity)\n  |\n2 | capacity: spto\n  |           ^^^^\n  = hint: did you mean `spot`?\n";
         assert_eq!(render_one(&d, &sources, false), want);
     }

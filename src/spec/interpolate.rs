@@ -37,6 +37,10 @@ impl InterpolateError {
                 format!("set `{name}`, or give a default: `${{{name}:-value}}`")
             }
             InterpolateError::Unclosed { .. } => "close it with `}`, or write `$${` for a literal `${`".to_string(),
+            // IAM policy variables look like ours; they are the common reason for this error.
+            InterpolateError::BadReference { text, .. } if text.contains(':') && !text.contains(":-") => {
+                format!("for an IAM policy variable, write `${text}` so ecsctl passes it through")
+            }
             InterpolateError::BadReference { .. } => {
                 "write `${NAME}` or `${NAME:-default}`: a name is letters, digits and `_`, not starting with a digit; \
                  write `$${` for a literal `${`"
@@ -177,7 +181,10 @@ mod tests {
             ("trailing $", "trailing $"),
             ("{app}-{env}-{service}", "{app}-{env}-{service}"),
             ("/ecs/{app}-${TAG}/{service}", "/ecs/{app}-v1.2/{service}"),
-            ("{account_id}.dkr.ecr.{region}.amazonaws.com/api:${TAG:-dev}", "{account_id}.dkr.ecr.{region}.amazonaws.com/api:v1.2"),
+            (
+                "{account_id}.dkr.ecr.{region}.amazonaws.com/api:${TAG:-dev}",
+                "{account_id}.dkr.ecr.{region}.amazonaws.com/api:v1.2",
+            ),
             ("ünï ${TAG}", "ünï v1.2"),
         ];
         for (input, want) in cases {
@@ -214,11 +221,15 @@ mod tests {
         assert_eq!(e.hint(), "set `IMAGE_TAG`, or give a default: `${IMAGE_TAG:-value}`");
         assert_eq!(interpolate("${X", &env).unwrap_err().to_string(), "`${` is never closed");
         assert_eq!(interpolate("${1}", &env).unwrap_err().to_string(), "`${1}` is not a valid variable reference");
+        let iam = interpolate("arn:aws:s3:::b/${aws:username}/*", &env).unwrap_err();
+        assert_eq!(iam.hint(), "for an IAM policy variable, write `$${aws:username}` so ecsctl passes it through");
+        assert_eq!(interpolate("arn:aws:s3:::b/$${aws:username}/*", &env).as_deref(), Ok("arn:aws:s3:::b/${aws:username}/*"));
     }
 
     #[test]
     fn tree_reports_every_problem_with_its_path() {
-        let root = parse("image: r:${TAG}\nenv:\n  A: ${NOPE}\n  B: ${ALSO_NOPE:-ok}\n${KEY}: 1\nlist: [x, '${BAD']\n").unwrap();
+        let root = parse("image: r:${TAG}\nenv:\n  A: ${NOPE}\n  B: ${ALSO_NOPE:-ok}\n${KEY}: 1\nlist: [x, '${BAD']\n")
+            .unwrap();
         let got: Vec<String> = check_tree(&root, &env)
             .iter()
             .map(|d| format!("{}:{} {} | {}", d.loc.line, d.loc.col, d.path, d.message))

@@ -5,6 +5,7 @@
 //! Must not apply defaults or check values: that is the model's job.
 
 pub mod interpolate;
+pub mod load;
 pub mod merge;
 pub mod node;
 pub mod raw;

@@ -240,7 +240,8 @@ mod tests {
         assert_eq!(root, want);
         // `Sp` equality ignores locations, so compare them explicitly too.
         let Node::Map(entries) = &root.value else { panic!() };
-        let locs: Vec<(u32, u32)> = entries.iter().flat_map(|(k, v)| [(k.loc.line, k.loc.col), (v.loc.line, v.loc.col)]).collect();
+        let locs: Vec<(u32, u32)> =
+            entries.iter().flat_map(|(k, v)| [(k.loc.line, k.loc.col), (v.loc.line, v.loc.col)]).collect();
         assert_eq!(locs, [(1, 1), (1, 4), (2, 1), (3, 3), (5, 1), (5, 4)]);
         let Node::Seq(items) = &entries[1].1.value else { panic!() };
         let Node::Seq(inner) = &items[1].value else { panic!() };
@@ -263,6 +264,17 @@ mod tests {
     }
 
     #[test]
+    fn merge_keys_are_applied() {
+        let root = parse("api: &svc {image: a, cpu: 256}\nweb:\n  <<: *svc\n  image: b\n").unwrap();
+        let web = &root.value.get("web").unwrap().value;
+        let Node::Map(entries) = web else { panic!("{web:?}") };
+        let mut keys: Vec<&str> = entries.iter().map(|(k, _)| k.value.as_str()).collect();
+        keys.sort();
+        assert_eq!(keys, ["cpu", "image"]);
+        assert_eq!(web.get("image").unwrap().value, Node::Str("b".into()));
+    }
+
+    #[test]
     fn aliases_are_expanded() {
         let root = parse("a: &x {b: 1}\nc: *x\n").unwrap();
         assert_eq!(root.value.get("c").unwrap().value, root.value.get("a").unwrap().value);
@@ -270,12 +282,8 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_a_location() {
-        let cases: &[(&str, (usize, usize))] = &[
-            ("a:\n\tb: 1\n", (2, 2)),
-            ("a: 'open\n", (1, 4)),
-            ("a: [1, 2\n", (1, 4)),
-            ("a: 1\na: 2\n", (2, 1)),
-        ];
+        let cases: &[(&str, (usize, usize))] =
+            &[("a:\n\tb: 1\n", (2, 2)), ("a: 'open\n", (1, 4)), ("a: [1, 2\n", (1, 4)), ("a: 1\na: 2\n", (2, 1))];
         for (text, (line, col)) in cases {
             let err = parse(text).expect_err(text);
             let loc = err.location().expect("a location");

@@ -83,18 +83,18 @@ impl<'s> Checker<'s> {
                 return;
             }
         }
-        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-            if !values.iter().any(|v| matches_value(v, &node.value)) {
-                out.push(value_error(node, path, values, &describe_values(values)));
-                return;
-            }
+        if let Some(values) = schema.get("enum").and_then(Value::as_array)
+            && !values.iter().any(|v| matches_value(v, &node.value))
+        {
+            out.push(value_error(node, path, values, &describe_values(values)));
+            return;
         }
-        if let Some(value) = schema.get("const") {
-            if !matches_value(value, &node.value) {
-                let values = std::slice::from_ref(value);
-                out.push(value_error(node, path, values, &describe_values(values)));
-                return;
-            }
+        if let Some(value) = schema.get("const")
+            && !matches_value(value, &node.value)
+        {
+            let values = std::slice::from_ref(value);
+            out.push(value_error(node, path, values, &describe_values(values)));
+            return;
         }
         match &node.value {
             Node::Map(entries) => self.check_map(node, entries, schema, path, lax, out),
@@ -143,11 +143,7 @@ impl<'s> Checker<'s> {
         let required = schema.get("required").and_then(Value::as_array).into_iter().flatten();
         for name in required.filter_map(Value::as_str) {
             if !entries.iter().any(|(k, _)| k.value == name) {
-                out.push(Diagnostic::error(
-                    node.loc,
-                    path,
-                    format!("missing key `{name}` in `{}`", show(path)),
-                ));
+                out.push(Diagnostic::error(node.loc, path, format!("missing key `{name}` in `{}`", show(path))));
             }
         }
     }
@@ -444,6 +440,29 @@ fn show(path: &str) -> &str {
     if path.is_empty() { "the top level" } else { path }
 }
 
+/// A spec using every form the schema allows, for tests that it passes the check *and*
+/// deserialises.
+#[cfg(test)]
+pub(crate) const VALID_SPEC: &str = "app: shop\nregion: eu-west-1\naccount: 123456789012\nprotected: true\n\
+                 tags: {team: web, cost: 42}\n\
+                 cluster: {containerInsights: enhanced}\n\
+                 capacity: spot\n\
+                 network: {subnets: [subnet-1], assignPublicIp: false}\n\
+                 logs: {retentionDays: 30}\n\
+                 defaults:\n  cpu: 256\n  memory: 0.5 GB\n\
+                 services:\n  api:\n    image: repo/api:${TAG}\n    user: 1000\n    platformVersion: 1.4\n\
+                 \x20   ports: [8080, {containerPort: 9090, protocol: udp, name: metrics}]\n\
+                 \x20   env: {PORT: 8080, DEBUG: yes, ON: true, ZIP: 01234, NAME: x}\n\
+                 \x20   secrets: {DB: arn:aws:secretsmanager:x, KEY: {ssm: /app/key}}\n\
+                 \x20   healthCheck: {command: curl -f localhost}\n\
+                 \x20   ulimits: {nofile: 1024, nproc: {soft: 1, hard: 2}}\n\
+                 \x20   dependsOn: {otel: START}\n\
+                 \x20   autoscaling: {min: 1, max: 4, cpu: 60, memory: 70.5}\n\
+                 \x20   capacity: {base: 1, onDemandWeight: 1, spotWeight: 3}\n\
+                 \x20   taskRole: {statements: [{effect: Allow, actions: [s3:GetObject], condition: {StringEquals: {a: b}}}]}\n\
+                 \x20 worker:\n    image: repo/worker\n    healthCheck: {command: [CMD-SHELL, exit 0]}\n    volumes: {scratch: {}}\n\
+                 scheduledTasks:\n  nightly: {schedule: rate(1 day), service: api}\n";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -464,35 +483,15 @@ mod tests {
     #[test]
     fn table_of_project_checks() {
         let cases: &[(&str, &str, &[&str])] = &[
-            (
-                "a full valid spec passes",
-                "app: shop\nregion: eu-west-1\naccount: 123456789012\nprotected: true\n\
-                 tags: {team: web, cost: 42}\n\
-                 cluster: {containerInsights: enhanced}\n\
-                 capacity: spot\n\
-                 network: {subnets: [subnet-1], assignPublicIp: false}\n\
-                 logs: {retentionDays: 30}\n\
-                 defaults:\n  cpu: 256\n  memory: 0.5 GB\n\
-                 services:\n  api:\n    image: repo/api:${TAG}\n    user: 1000\n    platformVersion: 1.4\n\
-                 \x20   ports: [8080, {containerPort: 9090, protocol: udp, name: metrics}]\n\
-                 \x20   env: {PORT: 8080, DEBUG: true, NAME: x}\n\
-                 \x20   secrets: {DB: arn:aws:secretsmanager:x, KEY: {ssm: /app/key}}\n\
-                 \x20   healthCheck: {command: curl -f localhost}\n\
-                 \x20   ulimits: {nofile: 1024, nproc: {soft: 1, hard: 2}}\n\
-                 \x20   dependsOn: {otel: START}\n\
-                 \x20   autoscaling: {min: 1, max: 4, cpu: 60, memory: 70.5}\n\
-                 \x20   capacity: {base: 1, onDemandWeight: 1, spotWeight: 3}\n\
-                 \x20   taskRole: {statements: [{effect: Allow, actions: [s3:GetObject], condition: {StringEquals: {a: b}}}]}\n\
-                 \x20 worker:\n    image: repo/worker\n    healthCheck: {command: [CMD-SHELL, exit 0]}\n    volumes: {scratch: {}}\n\
-                 scheduledTasks:\n  nightly: {schedule: rate(1 day), service: api}\n",
-                &[],
-            ),
+            ("a full valid spec passes", VALID_SPEC, &[]),
             ("an empty file passes", "", &[]),
             ("null blocks pass (Option)", "cluster:\nnetwork: ~\n", &[]),
             (
                 "unknown key nested deep",
                 "services:\n  api:\n    healthCheck:\n      intervall: 5\n",
-                &["4:7 services.api.healthCheck.intervall | unknown key `intervall` in `services.api.healthCheck` | did you mean `interval`?"],
+                &[
+                    "4:7 services.api.healthCheck.intervall | unknown key `intervall` in `services.api.healthCheck` | did you mean `interval`?",
+                ],
             ),
             (
                 "two unknown keys in one file are both reported",
@@ -506,12 +505,16 @@ mod tests {
             (
                 "snake_case key suggests the camelCase one",
                 "network:\n  security_groups: [sg-1]\n",
-                &["2:3 network.security_groups | unknown key `security_groups` in `network` | did you mean `securityGroups`?"],
+                &[
+                    "2:3 network.security_groups | unknown key `security_groups` in `network` | did you mean `securityGroups`?",
+                ],
             ),
             (
                 "short block lists every valid key",
                 "cluster:\n  nombre: x\n",
-                &["2:3 cluster.nombre | unknown key `nombre` in `cluster` | valid keys here: `name`, `containerInsights`"],
+                &[
+                    "2:3 cluster.nombre | unknown key `nombre` in `cluster` | valid keys here: `name`, `containerInsights`",
+                ],
             ),
             (
                 "wrong types",
@@ -526,7 +529,9 @@ mod tests {
             (
                 "quoted numbers get a hint",
                 "services:\n  api:\n    count: \"3\"\n",
-                &["3:12 services.api.count | expected an integer, found a string | remove the quotes: `\"3\"` is a string"],
+                &[
+                    "3:12 services.api.count | expected an integer, found a string | remove the quotes: `\"3\"` is a string",
+                ],
             ),
             (
                 "integers must fit",
@@ -540,7 +545,9 @@ mod tests {
             (
                 "an empty service is not a mapping",
                 "services:\n  api:\n",
-                &["2:3 services.api | expected a mapping, found nothing (null) | write `{}` for an empty mapping, or remove the key"],
+                &[
+                    "2:3 services.api | expected a mapping, found nothing (null) | write `{}` for an empty mapping, or remove the key",
+                ],
             ),
             (
                 "enum miss with suggestion",
@@ -553,7 +560,9 @@ mod tests {
             (
                 "untagged choice of words: did you mean",
                 "capacity: spto\n",
-                &["1:11 capacity | unknown value `spto` for `capacity`, expected `on-demand`, `spot` or a mapping | did you mean `spot`?"],
+                &[
+                    "1:11 capacity | unknown value `spto` for `capacity`, expected `on-demand`, `spot` or a mapping | did you mean `spot`?",
+                ],
             ),
             (
                 "untagged choice: a mapping is checked as the mapping form",
@@ -574,7 +583,9 @@ mod tests {
             (
                 "untagged choice: both forms of insights",
                 "cluster: {containerInsights: enabeld}\n",
-                &["1:30 cluster.containerInsights | unknown value `enabeld` for `cluster.containerInsights`, expected `true`, `false`, `enabled`, `disabled` or `enhanced` | did you mean `enabled`?"],
+                &[
+                    "1:30 cluster.containerInsights | unknown value `enabeld` for `cluster.containerInsights`, expected `true`, `false`, `enabled`, `disabled` or `enhanced` | did you mean `enabled`?",
+                ],
             ),
             (
                 "inside an untagged choice a plain number is not a string",
@@ -595,21 +606,19 @@ mod tests {
             (
                 "a nested ports path and enum",
                 "services:\n  api:\n    ports:\n      - 80\n      - containerPort: 81\n        protocol: tpc\n",
-                &["6:19 services.api.ports[1].protocol | unknown value `tpc` for `services.api.ports[1].protocol`, expected `tcp` or `udp` | did you mean `tcp`?"],
+                &[
+                    "6:19 services.api.ports[1].protocol | unknown value `tpc` for `services.api.ports[1].protocol`, expected `tcp` or `udp` | did you mean `tcp`?",
+                ],
             ),
             (
                 "env values must be scalars",
                 "services:\n  api:\n    env:\n      A:\n      B: [1]\n",
                 &[
-                    "4:7 services.api.env.A | expected a string, a number or `true` or `false`, found nothing (null) | give it a value, or remove the key",
-                    "5:10 services.api.env.B | expected a string, a number or `true` or `false`, found a list | write a single value, not a list",
+                    "4:7 services.api.env.A | expected a string, a number, `true` or `false`, found nothing (null) | give it a value, or remove the key",
+                    "5:10 services.api.env.B | expected a string, a number, `true` or `false`, found a list | write a single value, not a list",
                 ],
             ),
-            (
-                "the root must be a mapping",
-                "- a\n",
-                &["1:1  | expected a mapping, found a list | -"],
-            ),
+            ("the root must be a mapping", "- a\n", &["1:1  | expected a mapping, found a list | -"]),
         ];
         // Other people add service keys; the hint counts whatever the schema has.
         let service_keys = project_schema()["definitions"]["RawService"]["properties"].as_object().unwrap().len();

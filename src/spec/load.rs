@@ -1,0 +1,653 @@
+//! Loading a project: from a directory and an environment name to one merged `RawProject`.
+//!
+//! Owns finding `ecsctl.yaml` and `environments/<env>.yaml`, reading them into the `SourceMap`,
+//! YAML syntax errors (reworded to our style), the structural check and `${VAR}` check of both
+//! files (every problem of both is reported before giving up), deserialising each into
+//! `RawProject` with locations, and the overlay merge. Must not apply defaults, resolve
+//! templates or check values: the model does that with the `LoadedEnv` this returns.
+
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use thiserror::Error;
+
+use super::interpolate;
+use super::merge::Merge;
+use super::node::{self, Node};
+use super::raw::RawProject;
+use super::span::{FileId, Loc, SourceMap, Sp, with_current_file};
+use super::structure;
+use super::suggest::{did_you_mean, join_or, ticked};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// The file that describes the application, at the root of a project directory.
+pub const PROJECT_FILE: &str = "ecsctl.yaml";
+/// The directory of per-environment files, `environments/<env>.yaml`.
+pub const ENVIRONMENTS_DIR: &str = "environments";
+
+/// One environment, loaded and merged: `ecsctl.yaml` with `environments/<env>.yaml` over it.
+#[derive(Clone, Debug)]
+pub struct LoadedEnv {
+    pub sources: SourceMap,
+    pub env: String,
+    pub merged: RawProject,
+    pub base_file: FileId,
+    pub env_file: FileId,
+}
+
+/// Loading failed: every problem found, with the files read so far to quote them.
+#[derive(Clone, Debug)]
+pub struct LoadFailure {
+    pub sources: SourceMap,
+    pub diagnostics: Diagnostics,
+}
+
+impl fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.diagnostics.errors().count() {
+            1 => f.write_str("1 problem in the spec"),
+            n => write!(f, "{n} problems in the spec"),
+        }
+    }
+}
+
+impl std::error::Error for LoadFailure {}
+
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error("cannot read the directory `{path}`: {source}")]
+    ReadDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The environments of a project: the names of `environments/*.yaml` (and `*.yml`), sorted.
+/// A project without an `environments` directory has none.
+pub fn environments(dir: &Path) -> Result<Vec<String>, LoadError> {
+    let path = dir.join(ENVIRONMENTS_DIR);
+    let entries = match std::fs::read_dir(&path) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(LoadError::ReadDir { path: shown_path(&path), source }),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| LoadError::ReadDir { path: shown_path(&path), source })?;
+        let file = entry.path();
+        let is_yaml = matches!(file.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+        if !is_yaml || !file.is_file() {
+            continue;
+        }
+        if let Some(name) = file.file_stem().and_then(|s| s.to_str()) {
+            names.push(name.to_string());
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// Loads `env` of the project in `dir`, reading `${VAR}` values from the process environment.
+pub fn load_env(dir: &Path, env: &str) -> Result<LoadedEnv, LoadFailure> {
+    load_env_with(dir, env, &|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+}
+
+/// [`load_env`] with the environment variables given by `lookup`.
+///
+/// `${VAR}` references are *checked* here, so an unset variable is reported with every other
+/// problem of both files; the values stay as written in `merged` and the model substitutes them
+/// with [`interpolate::interpolate_sp`].
+pub fn load_env_with(dir: &Path, env: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<LoadedEnv, LoadFailure> {
+    let mut loader = Loader { sources: SourceMap::default(), diagnostics: Diagnostics::default() };
+    let base_path = dir.join(PROJECT_FILE);
+    let Some(base) = loader.read(&base_path, missing_project_hint(dir)) else {
+        return Err(loader.fail());
+    };
+    let env_file = loader.find_env(dir, env);
+    let base_tree = loader.parse(base.0, &base.1);
+    let env_tree = env_file.and_then(|(id, text)| loader.parse(id, &text).map(|tree| (id, tree, text)));
+    if let Some(tree) = &base_tree {
+        loader.check(tree, lookup);
+    }
+    if let Some((_, tree, _)) = &env_tree {
+        loader.check(tree, lookup);
+        forbid_app(tree, &mut loader.diagnostics);
+    }
+    let (Some(_), Some((env_id, _, env_text))) = (base_tree, env_tree) else {
+        return Err(loader.fail());
+    };
+    if loader.diagnostics.has_errors() {
+        return Err(loader.fail());
+    }
+    let base_raw = loader.deserialize(base.0, &base.1);
+    let env_raw = loader.deserialize(env_id, &env_text);
+    let (Some(mut merged), Some(over)) = (base_raw, env_raw) else {
+        return Err(loader.fail());
+    };
+    merged.merge(over);
+    Ok(LoadedEnv { sources: loader.sources, env: env.to_string(), merged, base_file: base.0, env_file: env_id })
+}
+
+struct Loader {
+    sources: SourceMap,
+    diagnostics: Diagnostics,
+}
+
+impl Loader {
+    fn fail(self) -> LoadFailure {
+        LoadFailure { sources: self.sources, diagnostics: self.diagnostics.sorted() }
+    }
+
+    /// Reads a file into the source map; a missing or unreadable file is a whole-file diagnostic.
+    fn read(&mut self, path: &Path, hint_if_missing: String) -> Option<(FileId, String)> {
+        let shown = shown_path(path);
+        match std::fs::read_to_string(path) {
+            Ok(text) => Some((self.sources.add(shown, text.clone()), text)),
+            Err(e) => {
+                let id = self.sources.add(shown.clone(), String::new());
+                let d = if e.kind() == std::io::ErrorKind::NotFound {
+                    Diagnostic::error(whole(id), "", format!("`{}` does not exist", shown.display()))
+                        .with_hint(hint_if_missing)
+                } else {
+                    Diagnostic::error(whole(id), "", format!("cannot read `{}`: {}", shown.display(), io_reason(&e)))
+                };
+                self.diagnostics.push(d);
+                None
+            }
+        }
+    }
+
+    /// Reads `environments/<env>.yaml` (or `.yml`), or reports the environment as unknown.
+    fn find_env(&mut self, dir: &Path, env: &str) -> Option<(FileId, String)> {
+        let known = match environments(dir) {
+            Ok(known) => known,
+            Err(e) => {
+                let path = dir.join(ENVIRONMENTS_DIR);
+                let id = self.sources.add(shown_path(&path), String::new());
+                self.diagnostics.push(Diagnostic::error(whole(id), "", e.to_string()));
+                return None;
+            }
+        };
+        let env_dir = dir.join(ENVIRONMENTS_DIR);
+        let yaml = env_dir.join(format!("{env}.yaml"));
+        if !known.iter().any(|k| k == env) {
+            let id = self.sources.add(shown_path(&yaml), String::new());
+            self.diagnostics.push(unknown_env(id, env, &known, &shown_path(&env_dir)));
+            return None;
+        }
+        let yml = env_dir.join(format!("{env}.yml"));
+        if yaml.is_file() && yml.is_file() {
+            let id = self.sources.add(shown_path(&yml), String::new());
+            let d = Diagnostic::error(whole(id), "", format!("environment `{env}` is defined twice")).with_hint(
+                format!("keep one of `{}` and `{}`", shown_path(&yaml).display(), shown_path(&yml).display()),
+            );
+            self.diagnostics.push(d);
+            return None;
+        }
+        let path = if yaml.is_file() { yaml } else { yml };
+        self.read(&path, String::new())
+    }
+
+    fn parse(&mut self, file: FileId, text: &str) -> Option<Sp<Node>> {
+        let parsed = with_current_file(file, || node::parse(text));
+        match parsed {
+            Ok(tree) => Some(tree),
+            Err(e) => {
+                self.diagnostics.push(syntax_diagnostic(&e, file, text));
+                None
+            }
+        }
+    }
+
+    fn check(&mut self, tree: &Sp<Node>, lookup: &dyn Fn(&str) -> Option<String>) {
+        self.diagnostics.extend(structure::check_project(tree));
+        self.diagnostics.extend(interpolate::check_tree(tree, lookup));
+    }
+
+    /// The typed mirror. After the structural check passed this should not fail; if serde still
+    /// disagrees, the problem is reported where serde found it rather than lost.
+    fn deserialize(&mut self, file: FileId, text: &str) -> Option<RawProject> {
+        let parsed = with_current_file(file, || {
+            serde_saphyr::from_str_with_options::<Option<RawProject>>(text, node::yaml_options())
+        });
+        match parsed {
+            Ok(raw) => Some(raw.unwrap_or_default()),
+            Err(e) => {
+                let (line, col) = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((0, 0));
+                let message = lowercase_first(&serde_saphyr_message(&e));
+                self.diagnostics.push(Diagnostic::error(
+                    Loc { file, line, col },
+                    "",
+                    format!("unexpected value: {message}"),
+                ));
+                None
+            }
+        }
+    }
+}
+
+fn serde_saphyr_message(e: &serde_saphyr::Error) -> String {
+    serde_saphyr::MessageFormatter::format_message(&serde_saphyr::DefaultMessageFormatter, e.without_snippet())
+        .to_string()
+}
+
+/// A diagnostic about a whole file rather than a place in it.
+fn whole(file: FileId) -> Loc {
+    Loc { file, line: 0, col: 0 }
+}
+
+fn missing_project_hint(dir: &Path) -> String {
+    let yml = dir.join("ecsctl.yml");
+    if yml.is_file() {
+        format!("rename `{}` to `{PROJECT_FILE}`", shown_path(&yml).display())
+    } else {
+        "run in a project directory or pass -C DIR".to_string()
+    }
+}
+
+fn unknown_env(file: FileId, env: &str, known: &[String], env_dir: &Path) -> Diagnostic {
+    let d = Diagnostic::error(whole(file), "", format!("unknown environment `{env}`"));
+    if known.is_empty() {
+        return d.with_hint(format!("this project has no environments yet: create `{}/{env}.yaml`", env_dir.display()));
+    }
+    let list = join_or(&ticked(known.iter().map(String::as_str)));
+    match did_you_mean(env, known.iter().map(String::as_str)) {
+        Some(close) => d.with_hint(format!("did you mean `{close}`? environments here: {list}")),
+        None => d.with_hint(format!("environments here: {list}")),
+    }
+}
+
+/// The application's name is the same everywhere: an environment may not rename it.
+fn forbid_app(tree: &Sp<Node>, diagnostics: &mut Diagnostics) {
+    let Node::Map(entries) = &tree.value else { return };
+    if let Some((key, _)) = entries.iter().find(|(k, _)| k.value == "app") {
+        diagnostics.push(
+            Diagnostic::error(key.loc, "app", "an environment file cannot set `app`")
+                .with_hint(format!("the application's name is set once, in `{PROJECT_FILE}`; remove this line")),
+        );
+    }
+}
+
+/// A serde-saphyr error as our diagnostic: its location, and the parser's wording replaced by
+/// ours where we know the case.
+fn syntax_diagnostic(e: &serde_saphyr::Error, file: FileId, text: &str) -> Diagnostic {
+    let (line, col) = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((0, 0));
+    let raw = serde_saphyr_message(e);
+    let source_line = text.lines().nth((line as usize).saturating_sub(1)).unwrap_or("");
+    let loc = Loc { file, line, col };
+    if raw.starts_with("tabs disallowed") {
+        // serde-saphyr points after the tab; the caret belongs under it.
+        let tab = source_line.chars().take_while(|c| c.is_whitespace()).position(|c| c == '\t');
+        let loc = Loc { col: tab.map_or(col, |at| at as u32 + 1), ..loc };
+        return Diagnostic::error(loc, "", "found a tab character where indentation was expected")
+            .with_hint("YAML indents with spaces only");
+    }
+    let d = |message: String| Diagnostic::error(loc, "", message);
+    if raw == "unclosed quote" {
+        return d("this quoted string is never closed".into()).with_hint("end it with the quote it starts with");
+    }
+    if let Some(rest) = raw.strip_prefix("unclosed bracket '") {
+        let open = rest.trim_end_matches('\'');
+        let close = if open == "[" { "]" } else { "}" };
+        return d(format!("`{open}` is never closed")).with_hint(format!("close it with `{close}`"));
+    }
+    if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        return d(format!("duplicate key `{key}`")).with_hint("a key may appear only once in a mapping");
+    }
+    if raw.starts_with("multiple YAML documents") {
+        return d("more than one YAML document in this file".into())
+            .with_hint("a spec file is one document: remove the `---` separator");
+    }
+    if let Some(rest) = raw.strip_prefix("unexpected character: `") {
+        let c = rest.trim_end_matches('\'');
+        return d(format!("unexpected character `{c}`")).with_hint(format!("quote a value that starts with `{c}`"));
+    }
+    if raw.contains("mapping values are not allowed") {
+        return d("unexpected `:` here".into())
+            .with_hint("check this line's indentation, or quote a value that contains `: `");
+    }
+    let message = lowercase_first(&raw);
+    // `name: {app}-{env}`: the `{` opened a flow mapping, and the text after its `}` breaks it.
+    let template_trap = source_line.contains(": {")
+        && source_line
+            .split('}')
+            .skip(1)
+            .any(|after| after.starts_with(|c: char| c.is_alphanumeric() || "-./:_".contains(c)));
+    if template_trap {
+        return d(format!("invalid YAML: {message}"))
+            .with_hint("a value starting with `{` is a YAML mapping: quote name templates, e.g. `\"{app}-{env}\"`");
+    }
+    d(format!("invalid YAML: {message}"))
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_string(),
+        _ => lowercase_first(&e.to_string()),
+    }
+}
+
+/// A path as the user should see it: relative to the current directory when it is inside it,
+/// without `./` noise.
+pub fn shown_path(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        let cwd = std::env::current_dir().ok();
+        return match cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()) {
+            Some(relative) if !relative.as_os_str().is_empty() => relative.to_path_buf(),
+            _ => path.to_path_buf(),
+        };
+    }
+    path.components().filter(|c| !matches!(c, Component::CurDir)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::raw_values::{CapacityMode, RawCapacity, Scalar};
+    use crate::spec::structure::VALID_SPEC;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn no_vars(_: &str) -> Option<String> {
+        None
+    }
+
+    fn load(dir: &tempfile::TempDir, env: &str) -> Result<LoadedEnv, LoadFailure> {
+        load_env_with(dir.path(), env, &|name| (name == "TAG").then(|| "v7".to_string()))
+    }
+
+    /// Each problem as `file:line:col path | message | hint`, file by its name only.
+    fn problems(failure: &LoadFailure) -> Vec<String> {
+        failure
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let path = failure.sources.path(d.loc.file).unwrap();
+                let name = path.strip_prefix(path.ancestors().nth(2).unwrap()).unwrap_or(path);
+                let hint = d.hint.as_deref().unwrap_or("-");
+                format!("{}:{}:{} {} | {} | {hint}", name.display(), d.loc.line, d.loc.col, d.path, d.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn environments_are_yaml_files_sorted() {
+        let dir = project(&[
+            ("ecsctl.yaml", "app: x\n"),
+            ("environments/staging.yaml", ""),
+            ("environments/dev.yml", ""),
+            ("environments/prod.yaml", ""),
+            ("environments/README.md", ""),
+            ("environments/old.yaml.bak", ""),
+        ]);
+        std::fs::create_dir(dir.path().join("environments/nested.yaml")).unwrap();
+        assert_eq!(environments(dir.path()).unwrap(), ["dev", "prod", "staging"]);
+        let empty = project(&[("ecsctl.yaml", "app: x\n")]);
+        assert!(environments(empty.path()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn missing_project_file_names_the_path() {
+        let dir = project(&[("environments/dev.yaml", "")]);
+        let failure = load(&dir, "dev").unwrap_err();
+        let shown = shown_path(&dir.path().join("ecsctl.yaml"));
+        assert_eq!(failure.diagnostics.len(), 1);
+        let d = failure.diagnostics.iter().next().unwrap();
+        assert_eq!(d.message, format!("`{}` does not exist", shown.display()));
+        assert_eq!(d.hint.as_deref(), Some("run in a project directory or pass -C DIR"));
+        assert_eq!(failure.sources.path(d.loc.file), Some(shown.as_path()));
+        assert_eq!(failure.to_string(), "1 problem in the spec");
+    }
+
+    #[test]
+    fn a_yml_project_file_gets_a_rename_hint() {
+        let dir = project(&[("ecsctl.yml", "app: x\n")]);
+        let failure = load(&dir, "dev").unwrap_err();
+        let hint = failure.diagnostics.iter().next().unwrap().hint.clone().unwrap();
+        assert!(hint.starts_with("rename `") && hint.ends_with("ecsctl.yml` to `ecsctl.yaml`"), "{hint}");
+    }
+
+    #[test]
+    fn unknown_environment_lists_the_known_ones() {
+        let dir =
+            project(&[("ecsctl.yaml", "app: x\n"), ("environments/prod.yaml", ""), ("environments/dev.yaml", "")]);
+        let failure = load(&dir, "prdo").unwrap_err();
+        assert_eq!(
+            problems(&failure),
+            [
+                "environments/prdo.yaml:0:0  | unknown environment `prdo` | did you mean `prod`? environments here: `dev` or `prod`"
+            ]
+        );
+        let failure = load(&dir, "qa").unwrap_err();
+        assert_eq!(
+            problems(&failure),
+            ["environments/qa.yaml:0:0  | unknown environment `qa` | environments here: `dev` or `prod`"]
+        );
+        let none = project(&[("ecsctl.yaml", "app: x\n")]);
+        let hint = load(&none, "dev").unwrap_err().diagnostics.iter().next().unwrap().hint.clone().unwrap();
+        assert!(
+            hint.starts_with("this project has no environments yet: create `")
+                && hint.ends_with("environments/dev.yaml`"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn unknown_environment_and_base_problems_are_reported_together() {
+        let dir = project(&[("ecsctl.yaml", "app: x\nregoin: eu-west-1\n"), ("environments/dev.yaml", "")]);
+        let failure = load(&dir, "prod").unwrap_err();
+        assert_eq!(
+            problems(&failure),
+            [
+                "x/ecsctl.yaml:2:1 regoin | unknown key `regoin` at the top level | did you mean `region`?",
+                "environments/prod.yaml:0:0  | unknown environment `prod` | environments here: `dev`",
+            ]
+            .map(|p| p.replace(
+                "x/ecsctl.yaml",
+                &format!("{}/ecsctl.yaml", dir.path().file_name().unwrap().to_string_lossy())
+            ))
+        );
+    }
+
+    #[test]
+    fn a_tab_is_a_syntax_error_at_the_tab() {
+        let dir = project(&[("ecsctl.yaml", "app: x\nservices:\n  api:\n\timage: x\n"), ("environments/dev.yaml", "")]);
+        let failure = load(&dir, "dev").unwrap_err();
+        let d = failure.diagnostics.iter().next().unwrap();
+        assert_eq!((d.loc.line, d.loc.col), (4, 1));
+        assert_eq!(d.message, "found a tab character where indentation was expected");
+        assert_eq!(d.hint.as_deref(), Some("YAML indents with spaces only"));
+    }
+
+    #[test]
+    fn table_of_syntax_errors() {
+        let cases: &[(&str, (u32, u32), &str, Option<&str>)] = &[
+            ("app: 'x\n", (1, 6), "this quoted string is never closed", Some("end it with the quote it starts with")),
+            ("tags: [a, b\n", (1, 7), "`[` is never closed", Some("close it with `]`")),
+            ("app: x\napp: y\n", (2, 1), "duplicate key `app`", Some("a key may appear only once in a mapping")),
+            (
+                "app: x\n  region: y\n",
+                (2, 9),
+                "unexpected `:` here",
+                Some("check this line's indentation, or quote a value that contains `: `"),
+            ),
+            (
+                "app: x\n---\napp: y\n",
+                (3, 1),
+                "more than one YAML document in this file",
+                Some("a spec file is one document: remove the `---` separator"),
+            ),
+            ("app: @x\n", (1, 6), "unexpected character `@`", Some("quote a value that starts with `@`")),
+            (
+                "cluster:\n  name: {app}-{env}\n",
+                (2, 14),
+                "invalid YAML: while parsing a block mapping, did not find expected key",
+                Some("a value starting with `{` is a YAML mapping: quote name templates, e.g. `\"{app}-{env}\"`"),
+            ),
+        ];
+        for (text, (line, col), message, hint) in cases {
+            let dir = project(&[("ecsctl.yaml", text), ("environments/dev.yaml", "")]);
+            let failure = load(&dir, "dev").unwrap_err();
+            assert_eq!(failure.diagnostics.len(), 1, "{text:?}: {:?}", failure.diagnostics);
+            let d = failure.diagnostics.iter().next().unwrap();
+            assert_eq!(
+                (d.loc.line, d.loc.col, d.message.as_str(), d.hint.as_deref()),
+                (*line, *col, *message, *hint),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn both_files_with_errors_report_everything() {
+        let dir = project(&[
+            ("ecsctl.yaml", "app: shop\nservices:\n  api:\n    imagee: x\n    count: many\n"),
+            ("environments/prod.yaml", "app: other\ncapacity: spto\nservices:\n  api:\n    image: repo:${NOPE}\n"),
+        ]);
+        let failure = load_env_with(dir.path(), "prod", &no_vars).unwrap_err();
+        let name = dir.path().file_name().unwrap().to_string_lossy().to_string();
+        let want = [
+            "x/ecsctl.yaml:4:5 services.api.imagee | unknown key `imagee` in `services.api` | did you mean `image`?",
+            "x/ecsctl.yaml:5:12 services.api.count | expected an integer, found a string | -",
+            "environments/prod.yaml:1:1 app | an environment file cannot set `app` | the application's name is set once, in `ecsctl.yaml`; remove this line",
+            "environments/prod.yaml:2:11 capacity | unknown value `spto` for `capacity`, expected `on-demand`, `spot` or a mapping | did you mean `spot`?",
+            "environments/prod.yaml:5:12 services.api.image | environment variable `NOPE` is not set | set `NOPE`, or give a default: `${NOPE:-value}`",
+        ]
+        .map(|p| p.replace("x/ecsctl.yaml", &format!("{name}/ecsctl.yaml")));
+        assert_eq!(problems(&failure), want);
+        assert_eq!(failure.to_string(), "5 problems in the spec");
+    }
+
+    #[test]
+    fn a_syntax_error_in_one_file_does_not_hide_the_other() {
+        let dir = project(&[("ecsctl.yaml", "app: [x\n"), ("environments/dev.yaml", "servics: {}\n")]);
+        let failure = load(&dir, "dev").unwrap_err();
+        let messages: Vec<&str> = failure.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["`[` is never closed", "unknown key `servics` at the top level"]);
+    }
+
+    #[test]
+    fn env_file_overrides_base() {
+        let dir = project(&[
+            (
+                "ecsctl.yaml",
+                "app: shop\nregion: eu-west-1\ncapacity: on-demand\nnetwork: {subnets: [a, b], assignPublicIp: true}\n\
+                 services:\n  api:\n    image: repo/api:${TAG}\n    cpu: 256\n    env: {A: 1, B: 2}\n  web:\n    image: web\n",
+            ),
+            (
+                "environments/prod.yml",
+                "capacity: spot\nnetwork: {subnets: [c]}\nservices:\n  api:\n    cpu: 1024\n    env: {B: 20, C: 30}\n  worker:\n    image: w\n",
+            ),
+        ]);
+        let loaded = load(&dir, "prod").unwrap();
+        let m = &loaded.merged;
+        assert_eq!(loaded.env, "prod");
+        assert_eq!(m.app.as_ref().unwrap().value, "shop");
+        assert_eq!(m.region.as_ref().unwrap().loc.file, loaded.base_file);
+        assert_eq!(m.capacity.as_ref().unwrap().value, RawCapacity::Mode(CapacityMode::Spot));
+        assert_eq!(m.capacity.as_ref().unwrap().loc, Loc { file: loaded.env_file, line: 1, col: 11 });
+        let network = m.network.as_ref().unwrap();
+        let subnets: Vec<&str> = network.subnets.as_ref().unwrap().value.iter().map(|s| s.value.as_str()).collect();
+        assert_eq!(subnets, ["c"], "lists are replaced");
+        assert_eq!(network.assign_public_ip.as_ref().unwrap().value, true, "blocks merge field by field");
+        let services = m.services.as_ref().unwrap();
+        let names: Vec<&str> = services.keys().map(|k| k.value.as_str()).collect();
+        assert_eq!(names, ["api", "web", "worker"]);
+        let api = services.get("api").unwrap();
+        assert_eq!(api.cpu.as_ref().unwrap().value.0, "1024");
+        assert_eq!(api.cpu.as_ref().unwrap().loc.file, loaded.env_file);
+        // `${TAG}` was checked, not substituted: the model does that.
+        assert_eq!(api.image.as_ref().unwrap().value, "repo/api:${TAG}");
+        let env: Vec<(String, String)> =
+            api.env.as_ref().unwrap().iter().map(|(k, v)| (k.value.clone(), v.value.0.clone())).collect();
+        assert_eq!(env, [("A".into(), "1".into()), ("B".into(), "20".into()), ("C".into(), "30".into())]);
+        assert_eq!(loaded.sources.path(loaded.env_file).unwrap().file_name().unwrap(), "prod.yml");
+    }
+
+    #[test]
+    fn an_empty_environment_file_changes_nothing() {
+        let dir = project(&[
+            ("ecsctl.yaml", "app: shop\nregion: eu-west-1\n"),
+            ("environments/dev.yaml", "# nothing differs\n"),
+        ]);
+        let loaded = load(&dir, "dev").unwrap();
+        assert_eq!(loaded.merged.region.as_ref().unwrap().value, "eu-west-1");
+    }
+
+    #[test]
+    fn a_spec_the_schema_accepts_deserialises() {
+        let dir = project(&[("ecsctl.yaml", VALID_SPEC), ("environments/dev.yaml", "")]);
+        let loaded = load(&dir, "dev").unwrap_or_else(|f| panic!("{:?}", problems(&f)));
+        let api = loaded.merged.services.as_ref().unwrap().get("api").unwrap();
+        assert_eq!(api.user.as_ref().unwrap().value, "1000");
+        assert_eq!(api.platform_version.as_ref().unwrap().value, "1.4");
+        let env: Vec<&str> = api.env.as_ref().unwrap().iter().map(|(_, v)| v.value.0.as_str()).collect();
+        assert_eq!(env, ["8080", "yes", "true", "01234", "x"]);
+        assert_eq!(api.env.as_ref().unwrap().get("ZIP").unwrap().value, Scalar("01234".into()));
+        assert_eq!(loaded.merged.scheduled_tasks.as_ref().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn every_example_project_loads() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let mut loaded = 0;
+        for entry in std::fs::read_dir(&examples).unwrap() {
+            let dir = entry.unwrap().path();
+            if !dir.join(PROJECT_FILE).is_file() {
+                continue;
+            }
+            for env in environments(&dir).unwrap() {
+                let result = load_env_with(&dir, &env, &|_| Some("x".into()));
+                if let Err(f) = result {
+                    panic!("{} {env}: {}", dir.display(), crate::diagnostic::render(&f.diagnostics, &f.sources, false));
+                }
+                loaded += 1;
+            }
+        }
+        assert!(loaded >= 4, "only {loaded} example environments found");
+    }
+
+    #[test]
+    fn rendered_failure_reads_like_rustc() {
+        let dir = project(&[
+            ("ecsctl.yaml", "app: shop\nservices:\n  api:\n    imagee: repo/api\n"),
+            ("environments/dev.yaml", ""),
+        ]);
+        let failure = load(&dir, "dev").unwrap_err();
+        let shown = shown_path(&dir.path().join("ecsctl.yaml"));
+        let want = format!(
+            "error: unknown key `imagee` in `services.api`\n --> {}:4:5 (services.api.imagee)\n  |\n4 |     imagee: repo/api\n  |     ^^^^^^\n  = hint: did you mean `image`?\n\n",
+            shown.display()
+        );
+        assert_eq!(crate::diagnostic::render(&failure.diagnostics, &failure.sources, false), want);
+    }
+
+    #[test]
+    fn shown_paths_drop_dot_segments_and_the_current_directory() {
+        assert_eq!(shown_path(Path::new("./ecsctl.yaml")), PathBuf::from("ecsctl.yaml"));
+        assert_eq!(shown_path(Path::new("./environments/prod.yaml")), PathBuf::from("environments/prod.yaml"));
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(shown_path(&cwd.join("environments/prod.yaml")), PathBuf::from("environments/prod.yaml"));
+        assert_eq!(shown_path(Path::new("/elsewhere/ecsctl.yaml")), PathBuf::from("/elsewhere/ecsctl.yaml"));
+    }
+}
