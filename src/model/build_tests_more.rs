@@ -122,6 +122,7 @@ fn scheduled_tasks_reuse_or_own_family() {
         ("shop-prod", "shop-prod-scheduler", 1, 185, 86400)
     );
     let report = &d.task_definitions[1];
+    assert_eq!(report.containers[0].name, "api");
     assert_eq!(
         (
             report.containers[0].image.as_str(),

@@ -73,11 +73,12 @@ pub fn task_logs(
     }
 }
 
+/// On a tie the hint suggests the longer retention: keeping logs is the safer mistake.
 fn retention(cx: &Scope, days: &Sp<u32>, path: &str) -> u32 {
     if !RETENTION_DAYS.contains(&days.value) {
         let nearest = RETENTION_DAYS
             .iter()
-            .min_by_key(|d| d.abs_diff(days.value))
+            .min_by_key(|d| (d.abs_diff(days.value), std::cmp::Reverse(**d)))
             .copied()
             .unwrap_or(1);
         let message = format!(

@@ -27,7 +27,12 @@ fn hints_say_what_fits() {
         (
             "services:\n  api:\n    image: nginx\n    logs:\n      retentionDays: 10\n",
             "services.api.logs.retentionDays",
-            "the nearest is `14`; omit `retentionDays` to keep logs forever",
+            "the nearest is `7`; omit `retentionDays` to keep logs forever",
+        ),
+        (
+            "services:\n  api:\n    image: nginx\n    logs:\n      retentionDays: 4\n",
+            "services.api.logs.retentionDays",
+            "the nearest is `5`; omit `retentionDays` to keep logs forever",
         ),
         (
             "scheduledTasks:\n  t:\n    image: x\n    schedule: rate(1 day)\n    timezone: Europe/Berln\n",

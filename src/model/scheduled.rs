@@ -42,7 +42,12 @@ pub fn build_scheduled(
         None => None,
     };
     let raw_service = reused.and_then(|b| raw.services.as_ref()?.get(&b.service.key));
-    let spec = resolve_scheduled(raw, t, raw_service);
+    let mut spec = resolve_scheduled(raw, t, raw_service);
+    // Built on a service, the main container keeps the service's name, so its sidecars'
+    // `dependsOn` and the service's own references still resolve.
+    if let (Some(b), None) = (reused, &spec.container_name) {
+        spec.container_name = Some(Sp::new(b.task.main_container.clone(), key.loc));
+    }
     let own_fields = TaskSpec::from_scheduled(t);
     let task_tags = tags::with(cx, base_tags, spec.tags.as_ref(), &format!("{at}.tags"));
     let (own, family, passed_roles, platform) = match reused {
