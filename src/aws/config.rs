@@ -81,6 +81,9 @@ pub struct AwsClients {
     pub(crate) sts: aws_sdk_sts::Client,
     region: String,
     calls: CallCounter,
+    /// The caller's account, asked once: `plan` needs it before building the desired state
+    /// and `live::fetch` needs it again.
+    pub(crate) caller_account: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl AwsClients {
@@ -141,6 +144,7 @@ impl AwsClients {
             sts: client!(aws_sdk_sts, "sts"),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
             calls,
+            caller_account: Arc::default(),
         }
     }
 

@@ -153,26 +153,32 @@ pub async fn latest_active_task_definition_arn(
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?;
-        let revisions: Vec<(i32, String)> = out
-            .task_definition_arns()
-            .iter()
-            .filter_map(|arn| {
-                let (f, rev) = family_revision(arn)?;
-                (f == family).then(|| (rev, arn.clone()))
-            })
-            .collect();
-        let descending = revisions.windows(2).all(|w| w[0].0 >= w[1].0);
-        for r in revisions {
-            if best.as_ref().is_none_or(|b| r.0 > b.0) {
-                best = Some(r);
-            }
-        }
+        let descending = fold_latest(&mut best, out.task_definition_arns(), family);
         match out.next_token() {
             Some(t) if !(descending && best.is_some()) => token = Some(t.to_string()),
             _ => break,
         }
     }
     Ok(best.map(|(_, arn)| arn))
+}
+
+/// Folds one ListTaskDefinitions page into the best `(revision, arn)` so far, ignoring other
+/// families' ARNs. Returns whether the page was in descending order (then, once something was
+/// found, later pages can only hold older revisions).
+pub(crate) fn fold_latest(best: &mut Option<(i32, String)>, page: &[String], family: &str) -> bool {
+    let revisions: Vec<(i32, &String)> = page
+        .iter()
+        .filter_map(|arn| {
+            let (f, rev) = family_revision(arn)?;
+            (f == family).then_some((rev, arn))
+        })
+        .collect();
+    for (rev, arn) in &revisions {
+        if best.as_ref().is_none_or(|b| *rev > b.0) {
+            *best = Some((*rev, (*arn).clone()));
+        }
+    }
+    revisions.windows(2).all(|w| w[0].0 >= w[1].0)
 }
 
 /// `(family, revision)` from `arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REV` (or from

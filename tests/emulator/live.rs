@@ -36,7 +36,8 @@ fn query() -> LiveQuery {
     }
 }
 
-/// Runs `fetch_query` in `acct` with one attempt per call (an emulator gap fails fast).
+/// Runs `fetch_query` in `acct` with one attempt per call (an emulator gap fails fast), after
+/// asking for the caller's account like `plan` does.
 fn fetch(acct: &TestAccount, query: &LiveQuery) -> (Live, BTreeMap<String, u32>) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -55,6 +56,10 @@ fn fetch(acct: &TestAccount, query: &LiveQuery) -> (Live, BTreeMap<String, u32>)
             max_attempts: Some(1),
         })
         .await;
+        // As `plan` does: the account first (to build the desired state), then the fetch,
+        // which must not ask STS again.
+        let caller = ecsctl::aws::sts::account_id(&clients).await.unwrap();
+        assert_eq!(caller, acct.id);
         let live = fetch_query(&clients, query)
             .await
             .unwrap_or_else(|e| panic!("fetch: {e}"));
