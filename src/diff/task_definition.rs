@@ -60,11 +60,10 @@ pub fn diff(ctx: &Ctx, td: &TaskDefinition) -> (ResourceChange, Revision) {
         (compare(address, &want, None), None)
     };
     // The plan depends on both revisions read: either moving invalidates it.
-    let both = json!([
-        running_view.map(Value::Object),
-        latest_view.map(Value::Object)
-    ]);
-    change.observed = digest_view(Some(&both));
+    change.observed = match (running_view, latest_view) {
+        (None, None) => digest_view(None),
+        (r, l) => digest_view(Some(&json!([r.map(Value::Object), l.map(Value::Object)]))),
+    };
     let existing = existing.map(|r| n::task_definition_ref(&r.arn));
     (
         change,

@@ -261,6 +261,9 @@ fn plan_is_read_only_and_its_fingerprint_is_stable() {
 fn a_pinned_account_must_match_the_caller() {
     let acct = support::account();
     let small = support::repo_root().join("tests/fixtures/small");
+    // Any call records the access key's last use in moto's IAM; make one before the snapshot
+    // so only what plan itself could write is compared.
+    acct.call("sts", "GetCallerIdentity", json!({})).unwrap();
     let before = acct.snapshot();
     let out = run(&acct, &small, &["plan", "-e", "dev", "--detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(1));

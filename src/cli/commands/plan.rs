@@ -78,7 +78,7 @@ async fn plan_env(
         .await
         .map_err(aws_error)?;
     check_account(spec.account.as_deref(), &caller)?;
-    let desired = load::build(globals, &spec, &caller, out)?;
+    let desired = load::build(globals, spec, &settings.env, &caller, out)?;
     check_region(&desired, clients.region())?;
     let read = Instant::now();
     let live = crate::live::fetch(&clients, &desired)
@@ -138,28 +138,86 @@ fn aws_error(e: crate::aws::AwsError) -> CliError {
     err.into()
 }
 
-/// Loading the spec for plan: waits on `spec::load` (another engineer's module).
+/// Loading and building the spec for plan, through the same glue as validate and render.
 mod load {
     use super::*;
+    use crate::cli::project::{Built, load_and_build};
+    use crate::diagnostic::{self, Severity};
 
-    /// What plan needs from the spec before it knows the account.
+    /// What plan needs from the spec before it knows the caller's account.
     pub struct LoadedSpec {
         pub region: String,
         /// The spec's `account:`, if pinned.
         pub account: Option<String>,
+        /// Built offline; final when the spec pins the account.
+        desired: Desired,
     }
 
-    pub fn load(_globals: &Globals, _env: &str, _out: &mut Output) -> Result<LoadedSpec, CliError> {
-        Err(anyhow!("`plan` is not wired to the spec loader yet").into())
+    pub fn load(globals: &Globals, env: &str, out: &mut Output) -> Result<LoadedSpec, CliError> {
+        let desired = built(globals, env, None, true, out)?;
+        Ok(LoadedSpec {
+            region: desired.region.clone(),
+            account: desired.account_id.clone(),
+            desired,
+        })
     }
 
+    /// The desired state with `{account_id}` resolved to the caller's account.
     pub fn build(
-        _globals: &Globals,
-        _spec: &LoadedSpec,
-        _account: &str,
-        _out: &mut Output,
+        globals: &Globals,
+        spec: LoadedSpec,
+        env: &str,
+        caller: &str,
+        out: &mut Output,
     ) -> Result<Desired, CliError> {
-        Err(anyhow!("`plan` is not wired to the spec loader yet").into())
+        if spec.account.is_some() {
+            return Ok(spec.desired);
+        }
+        // The first build printed the warnings; this one only adds the account.
+        built(globals, env, Some(caller), false, out)
+    }
+
+    fn built(
+        globals: &Globals,
+        env: &str,
+        account: Option<&str>,
+        warn: bool,
+        out: &mut Output,
+    ) -> Result<Desired, CliError> {
+        match load_and_build(&globals.dir, env, account) {
+            Built::Ok {
+                desired,
+                warnings,
+                sources,
+            } => {
+                if warn {
+                    out.report(&diagnostic::render(&warnings, &sources, out.stderr_color))?;
+                }
+                Ok(*desired)
+            }
+            Built::Invalid {
+                diagnostics,
+                sources,
+            } => {
+                out.report(&diagnostic::render(
+                    &diagnostics,
+                    &sources,
+                    out.stderr_color,
+                ))?;
+                let mut files: Vec<String> = Vec::new();
+                let mut count = 0;
+                for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+                    count += 1;
+                    if let Some(p) = sources.path(d.loc.file) {
+                        let name = p.display().to_string();
+                        if !files.contains(&name) {
+                            files.push(name);
+                        }
+                    }
+                }
+                Err(CliError::Invalid { count, files })
+            }
+        }
     }
 }
 
