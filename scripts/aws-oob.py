@@ -14,13 +14,16 @@ environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...), as for the AWS CLI.
   aws-oob.py batch < JSON                 -> one process for many calls (boto3 import is ~0.3 s):
       stdin [{"service", "operation", "params"}, ...] -> stdout [{"ok": response} | {"error":
       {"Code", "Message"}}, ...], in order; later calls still run after an error.
+  aws-oob.py serve                        -> the above as a long-lived process (see serve()).
 
 Run with the project venv: `.venv/bin/python scripts/aws-oob.py ...`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import io
 import json
 import os
 import sys
@@ -33,11 +36,33 @@ from botocore.exceptions import ClientError
 CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
+# The environment calls act in: os.environ, or the per-request env in `serve` mode.
+ENV: dict = dict(os.environ)
+_CLIENTS: dict = {}
+_SESSION = None
+
+CRED_VARS = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+             "AWS_REGION", "AWS_DEFAULT_REGION")
+
+
 def client(service: str):  # noqa: ANN201
     # AWS_REGION is what the AWS CLI v2 and the Rust SDK read; botocore only reads
-    # AWS_DEFAULT_REGION, so pass it explicitly.
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    return boto3.session.Session(region_name=region).client(service, config=CONFIG)
+    # AWS_DEFAULT_REGION, so pass it explicitly. Clients are cached per credentials: building
+    # one costs ~0.1 s, which `serve` mode exists to avoid.
+    key = (service, *(ENV.get(v) for v in CRED_VARS))
+    if key not in _CLIENTS:
+        global _SESSION
+        _SESSION = _SESSION or boto3.session.Session()  # one session: service models load once
+        _CLIENTS[key] = _SESSION.client(
+            service,
+            config=CONFIG,
+            endpoint_url=ENV.get("AWS_ENDPOINT_URL"),
+            region_name=ENV.get("AWS_REGION") or ENV.get("AWS_DEFAULT_REGION"),
+            aws_access_key_id=ENV.get("AWS_ACCESS_KEY_ID"),
+            aws_secret_access_key=ENV.get("AWS_SECRET_ACCESS_KEY"),
+            aws_session_token=ENV.get("AWS_SESSION_TOKEN"),
+        )
+    return _CLIENTS[key]
 
 
 def to_json(value: object) -> str:
@@ -85,7 +110,7 @@ def call(service: str, operation: str, params: str) -> dict:
         by_api = {v: k for k, v in c.meta.method_to_api_mapping.items()}
         name = by_api.get(operation)
     if name is None:
-        raise SystemExit(f"aws-oob: unknown operation `{operation}` for `{service}`")
+        raise ValueError(f"unknown operation `{operation}` for `{service}`")
     response = getattr(c, name)(**json.loads(params or "{}"))
     response.pop("ResponseMetadata", None)
     return response
@@ -102,12 +127,37 @@ def batch(calls: list[dict]) -> list[dict]:
     return results
 
 
+def serve() -> int:
+    """One JSON request per stdin line, one JSON reply per stdout line, until EOF:
+    {"env": {AWS_*}, "argv": [...], "stdin": "..."} -> {"code": EXIT, "stdout", "stderr"}.
+    The test harness keeps one such process, so boto3 is imported once per test run."""
+    global ENV
+    for line in sys.stdin:
+        request = json.loads(line)
+        ENV = {k: v for k, v in request.get("env", {}).items() if k in CRED_VARS}
+        out: list[str] = []
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = run(request["argv"], request.get("stdin", ""), out.append)
+        reply = {"code": code, "stdout": "\n".join(out), "stderr": err.getvalue()}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["serve"]:
+        return serve()
+    stdin = sys.stdin.read() if argv == ["batch"] else ""
+    return run(argv, stdin, print)
+
+
+def run(argv: list[str], stdin: str, emit) -> int:  # noqa: ANN001
     try:
         if len(argv) == 2 and argv[0] == "assume-role":
             out = assume_role(argv[1])
         elif argv == ["batch"]:
-            out = batch(json.load(sys.stdin))
+            out = batch(json.loads(stdin))
         elif argv == ["network"]:
             out = network()
         elif len(argv) in (3, 4) and argv[0] == "call":
@@ -117,9 +167,12 @@ def main(argv: list[str]) -> int:
             return 2
     except ClientError as e:
         err = e.response.get("Error", {})
-        print(to_json({"Error": {"Code": err.get("Code"), "Message": err.get("Message")}}))
+        emit(to_json({"Error": {"Code": err.get("Code"), "Message": err.get("Message")}}))
         return 3
-    print(to_json(out))
+    except Exception as e:  # noqa: BLE001 - reported to the caller (the harness panics with it)
+        print(f"aws-oob: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+        return 1
+    emit(to_json(out))
     return 0
 
 

@@ -396,6 +396,49 @@ def _set_state(backend: Any, service: Any, state: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# IAM (performance only: no behaviour visible in the aws partition changes)
+
+
+@_patch
+def patch_iam_managed_policies_once() -> None:
+    """Load the AWS managed policies cheaply, once per account, in the `aws` partition only.
+
+    AWS: every account sees the same AWS managed policies (`arn:aws:iam::aws:policy/...`).
+    moto: with MOTO_IAM_LOAD_MANAGED_POLICIES=true, `IAMBackend._init_aws_policies` re-parses the
+    whole policy catalogue (1485 policies) for each of the 5 partitions of every account, and
+    the access-key lookup creates all 5 on the first request of a new account: ~1.2 s per fresh
+    test account on the first call of *any* service.
+    Patch: parse the catalogue once per process and build the policies only for the `aws`
+    partition (ecsctl never uses aws-cn / aws-us-gov / aws-iso*); ~0.1 s per new account.
+    """
+    import json
+    from datetime import datetime
+
+    from moto import settings
+    from moto.iam import models as iam
+
+    catalogue: list[tuple[str, Any, Any, str, datetime, datetime]] = []
+
+    def _init_aws_policies(self: Any) -> list[Any]:
+        if not settings.load_iam_aws_managed_policies() or self.region_name != "aws":
+            return []
+        if not catalogue:
+            for name, d in json.loads(iam.aws_managed_policies_data).items():
+                catalogue.append((name, d.get("DefaultVersionId"), d.get("Path"),
+                                  json.dumps(d.get("Document")),
+                                  datetime.fromisoformat(d["CreateDate"]),
+                                  datetime.fromisoformat(d["UpdateDate"])))
+        return [
+            iam.AWSManagedPolicy(name, account_id=self.account_id, region=self.region_name,
+                                 default_version_id=version, path=path, document=document,
+                                 create_date=created, update_date=updated)
+            for name, version, path, document, created, updated in catalogue
+        ]
+
+    iam.IAMBackend._init_aws_policies = _init_aws_policies
+
+
+# ---------------------------------------------------------------------------------------------
 # Application Auto Scaling
 
 

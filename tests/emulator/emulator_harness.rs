@@ -55,7 +55,11 @@ fn snapshot_sees_one_account_and_reads_leave_it_unchanged() {
     let b = support::account();
     let results = a.batch(&[
         ("ecs", "CreateCluster", json!({"clusterName": "snap"})),
-        ("logs", "CreateLogGroup", json!({"logGroupName": "/ecs/snap"})),
+        (
+            "logs",
+            "CreateLogGroup",
+            json!({"logGroupName": "/ecs/snap"}),
+        ),
     ]);
     assert!(results.iter().all(Result::is_ok), "{results:?}");
 
@@ -95,7 +99,11 @@ fn aws_managed_execution_policy_is_attachable() {
             "AttachRolePolicy",
             json!({"RoleName": "exec", "PolicyArn": arn}),
         ),
-        ("iam", "ListAttachedRolePolicies", json!({"RoleName": "exec"})),
+        (
+            "iam",
+            "ListAttachedRolePolicies",
+            json!({"RoleName": "exec"}),
+        ),
     ]);
     let attached = results[2].as_ref().expect("list attached");
     assert_eq!(

@@ -44,8 +44,7 @@ fn service(net: &Network, name: &str, extra: Value) -> Value {
     params
 }
 
-fn describe(acct: &TestAccount, name: &str) -> (&'static str, &'static str, Value) {
-    let _ = acct;
+fn describe(name: &str) -> (&'static str, &'static str, Value) {
     (
         "ecs",
         "DescribeServices",
@@ -76,15 +75,15 @@ fn create_service_returns_capacity_provider_strategy_and_settings() {
         "healthCheckGracePeriodSeconds": 60, "enableExecuteCommand": true,
         "enableECSManagedTags": true, "propagateTags": "SERVICE"}),
     );
-    let r = acct.batch(&[
-        ("ecs", "CreateService", create),
-        describe(&acct, "api"),
-    ]);
+    let r = acct.batch(&[("ecs", "CreateService", create), describe("api")]);
     let expected_strategy = json!([{"capacityProvider": "FARGATE", "weight": 1, "base": 1},
         {"capacityProvider": "FARGATE_SPOT", "weight": 4, "base": 0}]);
     for svc in [&ok(&r[0])["service"], &ok(&r[1])["services"][0]] {
         assert_eq!(svc["capacityProviderStrategy"], expected_strategy);
-        assert!(svc.get("launchType").is_none(), "launchType next to a strategy: {svc}");
+        assert!(
+            svc.get("launchType").is_none(),
+            "launchType next to a strategy: {svc}"
+        );
         // Sent fields kept; AWS fills the unsent percentages with 200/100.
         assert_eq!(
             svc["deploymentConfiguration"],
@@ -96,7 +95,10 @@ fn create_service_returns_capacity_provider_strategy_and_settings() {
         assert_eq!(svc["enableECSManagedTags"], true);
         assert_eq!(svc["propagateTags"], "SERVICE");
         assert!(svc["createdAt"].is_string(), "createdAt missing: {svc}");
-        assert_eq!(svc["deployments"][0]["capacityProviderStrategy"], expected_strategy);
+        assert_eq!(
+            svc["deployments"][0]["capacityProviderStrategy"],
+            expected_strategy
+        );
     }
 }
 
@@ -175,7 +177,7 @@ fn create_service_with_active_name_is_not_idempotent_but_inactive_name_is_reusab
             "CreateService",
             service(&net, "dup", json!({"desiredCount": 5})),
         ),
-        describe(&acct, "dup"),
+        describe("dup"),
         (
             "ecs",
             "DeleteService",
@@ -190,7 +192,11 @@ fn create_service_with_active_name_is_not_idempotent_but_inactive_name_is_reusab
     let err = r[1].as_ref().unwrap_err();
     assert_eq!(err.code, "InvalidParameterException");
     assert_eq!(err.message, "Creation of service was not idempotent.");
-    assert_eq!(ok(&r[2])["services"][0]["desiredCount"], 2, "original replaced");
+    assert_eq!(
+        ok(&r[2])["services"][0]["desiredCount"],
+        2,
+        "original replaced"
+    );
     assert_eq!(ok(&r[4])["service"]["desiredCount"], 3);
     assert_eq!(ok(&r[4])["service"]["status"], "ACTIVE");
 }
@@ -241,7 +247,7 @@ fn update_service_with_family_or_revision_stores_full_arn() {
             "UpdateService",
             json!({"cluster": "c", "service": "upd", "taskDefinition": "web"}),
         ),
-        describe(&acct, "upd"),
+        describe("upd"),
     ]);
     assert_eq!(ok(&r[1])["service"]["taskDefinition"], td_arn(&acct, 2));
     assert_eq!(ok(&r[2])["service"]["taskDefinition"], td_arn(&acct, 1));
@@ -346,7 +352,7 @@ fn services_reach_a_steady_state_and_updates_make_new_deployments() {
     let (acct, net) = ecs_account();
     let r = acct.batch(&[
         ("ecs", "CreateService", service(&net, "st", json!({}))),
-        describe(&acct, "st"),
+        describe("st"),
         (
             "ecs",
             "UpdateService",
@@ -371,13 +377,19 @@ fn services_reach_a_steady_state_and_updates_make_new_deployments() {
 
     let scaled = &ok(&r[2])["service"];
     assert_eq!(rollout(scaled), (3, 3, 0, "COMPLETED".into()));
-    assert_eq!(scaled["deployments"][0]["id"], first_id, "scaling is not a deployment");
+    assert_eq!(
+        scaled["deployments"][0]["id"], first_id,
+        "scaling is not a deployment"
+    );
     assert_eq!(scaled["deployments"][0]["desiredCount"], 3);
 
     let redeployed = &ok(&r[3])["service"];
     assert_eq!(rollout(redeployed), (3, 3, 0, "COMPLETED".into()));
     assert_ne!(redeployed["deployments"][0]["id"], first_id);
-    assert_eq!(redeployed["deployments"][0]["taskDefinition"], td_arn(&acct, 2));
+    assert_eq!(
+        redeployed["deployments"][0]["taskDefinition"],
+        td_arn(&acct, 2)
+    );
 }
 
 #[test]
@@ -386,13 +398,21 @@ fn rollout_tag_keeps_a_service_stuck_failed_or_slow() {
     let tag = |v: &str| json!({"tags": [{"key": "ecsctl-emulator:rollout", "value": v}]});
     let r = acct.batch(&[
         ("ecs", "CreateService", service(&net, "stuck", tag("stuck"))),
-        ("ecs", "CreateService", service(&net, "failed", tag("failed"))),
-        ("ecs", "CreateService", service(&net, "slow", tag("after:2"))),
-        describe(&acct, "stuck"),
-        describe(&acct, "failed"),
-        describe(&acct, "slow"),
-        describe(&acct, "slow"),
-        describe(&acct, "slow"),
+        (
+            "ecs",
+            "CreateService",
+            service(&net, "failed", tag("failed")),
+        ),
+        (
+            "ecs",
+            "CreateService",
+            service(&net, "slow", tag("after:2")),
+        ),
+        describe("stuck"),
+        describe("failed"),
+        describe("slow"),
+        describe("slow"),
+        describe("slow"),
     ]);
     let stuck = &ok(&r[3])["services"][0];
     assert_eq!(rollout(stuck), (2, 0, 2, "IN_PROGRESS".into()));
@@ -409,7 +429,10 @@ fn rollout_tag_keeps_a_service_stuck_failed_or_slow() {
         format!("(service failed) (deployment {id}) deployment failed: tasks failed to start.")
     );
     assert_eq!(rollout(&ok(&r[5])["services"][0]).3, "IN_PROGRESS");
-    assert_eq!(rollout(&ok(&r[6])["services"][0]), (2, 2, 0, "COMPLETED".into()));
+    assert_eq!(
+        rollout(&ok(&r[6])["services"][0]),
+        (2, 2, 0, "COMPLETED".into())
+    );
     assert_eq!(rollout(&ok(&r[7])["services"][0]).3, "COMPLETED");
 }
 
@@ -561,8 +584,16 @@ fn cloud_map_lists_honour_filters() {
     let prod = namespace_id(&acct, &ops[1]);
     let sd = "servicediscovery";
     let r = acct.batch(&[
-        (sd, "CreateService", json!({"Name": "api", "NamespaceId": dev})),
-        (sd, "CreateService", json!({"Name": "web", "NamespaceId": prod})),
+        (
+            sd,
+            "CreateService",
+            json!({"Name": "api", "NamespaceId": dev}),
+        ),
+        (
+            sd,
+            "CreateService",
+            json!({"Name": "web", "NamespaceId": prod}),
+        ),
         (
             sd,
             "ListNamespaces",
@@ -632,6 +663,14 @@ fn cloud_map_duplicate_service_name_fails_service_already_exists() {
     ]);
     let first = ok(&r[0])["Service"]["Id"].clone();
     assert_eq!(r[1].as_ref().unwrap_err().code, "ServiceAlreadyExists");
-    assert_eq!(ok(&r[2])["Service"]["Id"], first, "a retry with the same CreatorRequestId");
-    assert_ne!(ok(&r[3])["Service"]["Id"], first, "same name in another namespace");
+    assert_eq!(
+        ok(&r[2])["Service"]["Id"],
+        first,
+        "a retry with the same CreatorRequestId"
+    );
+    assert_ne!(
+        ok(&r[3])["Service"]["Id"],
+        first,
+        "same name in another namespace"
+    );
 }

@@ -7,14 +7,13 @@
 //! exist). Plain different access keys would all land in the default account 123456789012.
 
 use std::hash::{BuildHasher, Hasher};
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::{Value, json};
 
-use super::{REGION, emulator, http, python, repo_root};
+use super::{REGION, emulator, http, oob};
 
 /// A fresh account on the emulator, with assumed-role credentials and an isolated HOME.
 pub struct TestAccount {
@@ -118,7 +117,10 @@ impl TestAccount {
             ("AWS_SESSION_TOKEN", self.session_token.clone()),
             ("AWS_REGION", REGION.to_string()),
             ("HOME", home.display().to_string()),
-            ("AWS_CONFIG_FILE", home.join(".aws/config").display().to_string()),
+            (
+                "AWS_CONFIG_FILE",
+                home.join(".aws/config").display().to_string(),
+            ),
             (
                 "AWS_SHARED_CREDENTIALS_FILE",
                 home.join(".aws/credentials").display().to_string(),
@@ -152,33 +154,21 @@ impl TestAccount {
     }
 
     /// Runs `scripts/aws-oob.py ARGS` (boto3) in this account; stdout parsed as JSON.
-    /// Exit 3 (an AWS error) is `Err`; any other failure panics with stderr.
+    /// Exit 3 (an AWS error) is `Err`; any other failure panics with the error text.
+    /// (Served by one long-lived aws-oob.py process per test run: see support/oob.rs.)
     pub fn oob(&self, args: &[&str]) -> Result<Value, AwsError> {
         self.oob_with_stdin(args, None)
     }
 
     fn oob_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Result<Value, AwsError> {
-        let mut cmd = Command::new(python());
-        cmd.arg(repo_root().join("scripts/aws-oob.py")).args(args);
-        self.apply(&mut cmd);
-        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn aws-oob.py");
-        if let Some(input) = stdin {
-            let mut pipe = child.stdin.take().expect("aws-oob stdin");
-            pipe.write_all(input.as_bytes()).expect("write aws-oob stdin");
-        }
-        let out = child.wait_with_output().expect("run aws-oob.py");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let parsed: Option<Value> = serde_json::from_str(&stdout).ok();
-        match (out.status.code(), parsed) {
-            (Some(0), Some(v)) => Ok(v),
-            (Some(3), Some(v)) => Err(aws_error(&v["Error"])),
-            _ => panic!(
-                "aws-oob.py {args:?} failed ({}):\n{stdout}\n{}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
+        let reply = oob::run(&self.env(), args, stdin.unwrap_or_default());
+        let parsed: Option<Value> = serde_json::from_str(&reply.stdout).ok();
+        match (reply.code, parsed) {
+            (0, Some(v)) => Ok(v),
+            (3, Some(v)) => Err(aws_error(&v["Error"])),
+            (code, _) => panic!(
+                "aws-oob.py {args:?} failed (exit {code}):\n{}\n{}",
+                reply.stdout, reply.stderr
             ),
         }
     }
@@ -189,8 +179,8 @@ impl TestAccount {
         self.oob(&["call", service, operation, &params.to_string()])
     }
 
-    /// Many calls in one python process (each process costs ~0.3 s of boto3 import).
-    /// `calls` are `(service, operation, params)`; results keep their order.
+    /// Many calls in one request. `calls` are `(service, operation, params)`; results keep
+    /// their order, and later calls still run after an AWS error.
     pub fn batch(&self, calls: &[(&str, &str, Value)]) -> Vec<Result<Value, AwsError>> {
         let input: Vec<Value> = calls
             .iter()
@@ -234,8 +224,8 @@ impl TestAccount {
     /// catalogues (AMIs, AWS managed policies).
     pub fn snapshot(&self) -> Value {
         let path = format!("/ecsctl-emulator/snapshot?account={}", self.id);
-        let response = http::request(&emulator().endpoint, "GET", &path, &[], "")
-            .expect("GET snapshot");
+        let response =
+            http::request(&emulator().endpoint, "GET", &path, &[], "").expect("GET snapshot");
         assert_eq!(response.status, 200, "snapshot: {}", response.body);
         serde_json::from_str(&response.body).expect("snapshot is JSON")
     }

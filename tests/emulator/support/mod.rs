@@ -21,6 +21,7 @@
 
 mod account;
 pub mod http;
+mod oob;
 
 pub use account::{AwsError, Network, TestAccount, account};
 
@@ -62,8 +63,8 @@ pub fn emulator() -> &'static Emulator {
 }
 
 fn start() -> Emulator {
-    let log = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("emulator-{}.log", std::process::id()));
+    let log =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("emulator-{}.log", std::process::id()));
     let log_file = File::create(&log).expect("create emulator log");
     let mut child = Command::new(repo_root().join("scripts/emulator"))
         .args(["--port", "0", "--quiet", "--watch-parent"])
