@@ -6,8 +6,24 @@
 
 use super::resources::{CapacityProvider, CapacityProviderItem};
 use super::scope::Scope;
+use super::validate::written_at;
+use crate::spec::raw::RawProject;
 use crate::spec::raw_values::{CapacityMode, RawCapacity};
 use crate::spec::span::Sp;
+
+/// `capacity`, `defaults.capacity` or `<task>.capacity`: wherever the resolved value was written.
+pub fn capacity_path(raw: &RawProject, capacity: Option<&Sp<RawCapacity>>, at: &str) -> String {
+    let Some(cap) = capacity else {
+        return format!("{at}.capacity");
+    };
+    let env = raw.capacity.as_ref().map(|c| c.loc);
+    let defaults = raw
+        .defaults
+        .as_ref()
+        .and_then(|d| d.capacity.as_ref())
+        .map(|c| c.loc);
+    written_at(cap.loc, env, defaults, "capacity", at)
+}
 
 pub fn strategy(
     cx: &Scope,

@@ -9,8 +9,8 @@ use super::arn;
 use super::names::NameKind;
 use super::resources::{LogConfiguration, LogGroup, Tags};
 use super::scope::{Scope, for_check};
-use super::validate::check_name;
-use crate::spec::raw::RawLogs;
+use super::validate::{check_name, written_at};
+use crate::spec::raw::{RawLogs, RawProject};
 use crate::spec::span::{Loc, Sp};
 
 pub const RETENTION_DAYS: [u32; 22] = [
@@ -29,31 +29,51 @@ pub struct TaskLogs {
 
 pub fn task_logs(
     cx: &Scope,
+    raw: &RawProject,
     logs: Option<&RawLogs>,
     key: &str,
     at: &str,
     key_loc: Loc,
     tags: &Tags,
 ) -> TaskLogs {
-    let path = |f: &str| format!("{at}.logs.{f}");
+    let layers = [
+        raw.logs.as_ref(),
+        raw.defaults.as_ref().and_then(|d| d.logs.as_ref()),
+    ];
+    let path = |f: &str, loc: Option<Loc>| {
+        let written = |l: Option<&RawLogs>| l.and_then(|l| field_loc(l, f));
+        let own = format!("{at}.logs.{f}");
+        loc.map_or(own, |loc| {
+            written_at(
+                loc,
+                written(layers[0]),
+                written(layers[1]),
+                &format!("logs.{f}"),
+                at,
+            )
+        })
+    };
     let template = logs.and_then(|l| l.group.clone());
     let name_loc = template.as_ref().map_or(key_loc, |t| t.loc);
     let name = match &template {
-        Some(t) => cx.name(t, &path("group"), Some(key)),
-        None => cx.default_name(DEFAULT_GROUP, key_loc, &path("group"), Some(key)),
+        Some(t) => cx.name(t, &path("group", Some(t.loc)), Some(key)),
+        None => cx.default_name(DEFAULT_GROUP, key_loc, &path("group", None), Some(key)),
     };
     if let Some(name) = &name {
-        check_name(cx, NameKind::LogGroup, name, name_loc, &path("group"));
+        let loc = template.as_ref().map(|t| t.loc);
+        check_name(cx, NameKind::LogGroup, name, name_loc, &path("group", loc));
     }
     let name = name.unwrap_or_default();
     let retention_days = logs
         .and_then(|l| l.retention_days.as_ref())
-        .map(|r| retention(cx, r, &path("retentionDays")));
+        .map(|r| retention(cx, r, &path("retentionDays", Some(r.loc))));
     let kms_key_id = logs
         .and_then(|l| l.kms_key_id.as_ref())
-        .and_then(|k| kms_key(cx, k, &path("kmsKeyId")));
+        .and_then(|k| kms_key(cx, k, &path("kmsKeyId", Some(k.loc))));
     let stream_prefix = match logs.and_then(|l| l.stream_prefix.as_ref()) {
-        Some(p) => cx.text(p, &path("streamPrefix")).unwrap_or_default(),
+        Some(p) => cx
+            .text(p, &path("streamPrefix", Some(p.loc)))
+            .unwrap_or_default(),
         None => "ecs".to_string(),
     };
     let config = LogConfiguration {
@@ -70,6 +90,17 @@ pub fn task_logs(
         },
         config,
         name_loc,
+    }
+}
+
+/// Where a `logs` field was written in one layer.
+fn field_loc(l: &RawLogs, field: &str) -> Option<Loc> {
+    match field {
+        "group" => l.group.as_ref().map(|v| v.loc),
+        "retentionDays" => l.retention_days.as_ref().map(|v| v.loc),
+        "kmsKeyId" => l.kms_key_id.as_ref().map(|v| v.loc),
+        "streamPrefix" => l.stream_prefix.as_ref().map(|v| v.loc),
+        _ => None,
     }
 }
 

@@ -2,33 +2,29 @@
 //!
 //! Owns the ID shape checks and the rule that every task needs at least one subnet and one
 //! security group. Must not merge layers: the resolved `RawNetwork` arrives already overlaid
-//! (task over `defaults` over the environment).
+//! (task over `defaults` over the environment); errors name the layer that wrote the value.
 
 use super::resources::Network;
 use super::scope::Scope;
-use super::validate::ids;
-use crate::spec::raw::RawNetwork;
+use super::validate::{ids, written_at};
+use crate::spec::raw::{RawNetwork, RawProject, SpList};
 use crate::spec::span::Loc;
 
-pub fn network(cx: &Scope, raw: Option<&RawNetwork>, at: &str, key: Loc, what: &str) -> Network {
-    let subnets = list(
-        cx,
-        raw,
-        |n| n.subnets.as_ref(),
-        "subnet",
-        &format!("{at}.network.subnets"),
-        key,
-        what,
-    );
-    let security_groups = list(
-        cx,
-        raw,
-        |n| n.security_groups.as_ref(),
-        "sg",
-        &format!("{at}.network.securityGroups"),
-        key,
-        what,
-    );
+/// Whose network this is: the YAML path of the task, its key, and `service`/`scheduled task`.
+pub struct Owner<'a> {
+    pub at: &'a str,
+    pub key: Loc,
+    pub what: &'a str,
+}
+
+pub fn network(
+    cx: &Scope,
+    project: &RawProject,
+    raw: Option<&RawNetwork>,
+    owner: &Owner,
+) -> Network {
+    let subnets = list(cx, project, raw, Kind::Subnets, owner);
+    let security_groups = list(cx, project, raw, Kind::SecurityGroups, owner);
     let assign_public_ip = raw
         .and_then(|n| n.assign_public_ip.as_ref())
         .is_some_and(|a| a.value);
@@ -39,37 +35,77 @@ pub fn network(cx: &Scope, raw: Option<&RawNetwork>, at: &str, key: Loc, what: &
     }
 }
 
-type Field = fn(&RawNetwork) -> Option<&crate::spec::raw::SpList<String>>;
+#[derive(Clone, Copy)]
+enum Kind {
+    Subnets,
+    SecurityGroups,
+}
+
+impl Kind {
+    fn of(self, n: &RawNetwork) -> Option<&SpList<String>> {
+        match self {
+            Kind::Subnets => n.subnets.as_ref(),
+            Kind::SecurityGroups => n.security_groups.as_ref(),
+        }
+    }
+
+    /// (key, ID prefix, example)
+    fn words(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Kind::Subnets => ("subnets", "subnet", "subnets: [subnet-0a1b2c3d]"),
+            Kind::SecurityGroups => ("securityGroups", "sg", "securityGroups: [sg-0a1b2c3d]"),
+        }
+    }
+}
 
 fn list(
     cx: &Scope,
+    project: &RawProject,
     raw: Option<&RawNetwork>,
-    field: Field,
-    prefix: &str,
-    path: &str,
-    key: Loc,
-    what: &str,
+    kind: Kind,
+    o: &Owner,
 ) -> Vec<String> {
-    let (label, example) = if prefix == "subnet" {
-        ("subnets", "subnets: [subnet-0a1b2c3d]")
-    } else {
-        ("securityGroups", "securityGroups: [sg-0a1b2c3d]")
-    };
-    match raw.and_then(field) {
-        Some(l) if !l.value.is_empty() => ids(cx, l, prefix, path),
+    let (label, prefix, example) = kind.words();
+    let field = format!("network.{label}");
+    let layer = |n: Option<&RawNetwork>| n.and_then(|n| kind.of(n)).map(|l| l.loc);
+    let defaults = project.defaults.as_ref().and_then(|d| d.network.as_ref());
+    match raw.and_then(|n| kind.of(n)) {
+        Some(l) if !l.value.is_empty() => {
+            let path = written_at(
+                l.loc,
+                layer(project.network.as_ref()),
+                layer(defaults),
+                &field,
+                o.at,
+            );
+            ids(cx, l, prefix, &path)
+        }
         Some(l) => {
+            let path = written_at(
+                l.loc,
+                layer(project.network.as_ref()),
+                layer(defaults),
+                &field,
+                o.at,
+            );
             cx.error(
                 l.loc,
                 path,
-                format!("`{label}` is empty; {what} needs at least one"),
+                format!("`{label}` is empty; {} needs at least one", o.what),
             );
             Vec::new()
         }
         None => {
             let hint = format!(
-                "set `network:` with `{example}` in the environment file (or for this {what})"
+                "set `network:` with `{example}` in the environment file (or for this {})",
+                o.what
             );
-            cx.error_hint(key, path, format!("{what} has no `network.{label}`"), hint);
+            cx.error_hint(
+                o.key,
+                format!("{}.{field}", o.at),
+                format!("{} has no `{field}`", o.what),
+                hint,
+            );
             Vec::new()
         }
     }

@@ -91,7 +91,7 @@ fn names_and_templates() {
             "log group characters",
             "logs:\n  group: \"/ecs/{app} {env}\"\nservices:\n  api:\n    image: nginx\n",
             w(
-                "services.api.logs.group",
+                "logs.group",
                 "log group name `/ecs/shop prod` has characters AWS does not allow",
                 2,
             ),

@@ -77,3 +77,65 @@ fn disabled_namespace_turns_service_discovery_off() {
     let extra = "discovery:\n  enabled: false\n  namespace: shop.local\n  vpc: vpc-0a1b\nservices:\n  api:\n    image: nginx\n    discovery:\n      name: api\n";
     assert!(diagnostics(extra).is_empty());
 }
+
+#[test]
+fn schedule_checked_even_when_its_service_is_undefined() {
+    let extra = "scheduledTasks:\n  t:\n    service: nope\n    schedule: rate(2 hour)\n";
+    let got: Vec<(String, String)> = diagnostics(extra)
+        .into_iter()
+        .map(|d| (d.path, d.message))
+        .collect();
+    let want = [
+        (
+            "scheduledTasks.t.service",
+            "scheduled task names undefined service `nope`",
+        ),
+        (
+            "scheduledTasks.t.schedule",
+            "rate `rate(2 hour)` must use the plural unit",
+        ),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(p, m)| (p.to_string(), m.to_string())).to_vec()
+    );
+}
+
+#[test]
+fn inherited_values_are_reported_where_written() {
+    let cases = [
+        (
+            "logs:\n  retentionDays: 10\nservices:\n  a:\n    image: x\n  b:\n    image: x\n",
+            "logs.retentionDays",
+            2,
+        ),
+        (
+            "defaults:\n  capacity: {onDemandWeight: 0, spotWeight: 0}\nservices:\n  a:\n    image: x\n",
+            "defaults.capacity",
+            2,
+        ),
+        (
+            "services:\n  a:\n    image: x\n    capacity: {onDemandWeight: 0, spotWeight: 0}\n",
+            "services.a.capacity",
+            4,
+        ),
+        (
+            "defaults:\n  logs:\n    kmsKeyId: nope\nservices:\n  a:\n    image: x\n",
+            "defaults.logs.kmsKeyId",
+            3,
+        ),
+    ];
+    for (extra, path, line) in cases {
+        let errors: Vec<(String, u32)> = diagnostics(extra)
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| (d.path, d.loc.line - 6))
+            .collect();
+        assert_eq!(errors, vec![(path.to_string(), line)], "{extra}");
+    }
+    let full = "app: shop\nregion: eu-west-1\nnetwork:\n  subnets: [subnet-XYZ]\n  securityGroups: [sg-0a1b]\nservices:\n  a:\n    image: x\n  b:\n    image: x\n";
+    let got: Vec<(String, u32)> = match super::testkit::build_raw(&super::testkit::parse(full, 0)) {
+        Ok((_, d)) | Err(d) => d.into_iter().map(|d| (d.path, d.loc.line)).collect(),
+    };
+    assert_eq!(got, vec![("network.subnets[0]".to_string(), 4)]);
+}

@@ -6,9 +6,9 @@
 //! the task changes container fields, in which case it gets its own family built from X's
 //! fields merged with its own. Must not create the scheduler role (build.rs, once all are known).
 
-use super::capacity::strategy;
+use super::capacity::{capacity_path, strategy};
 use super::names::NameKind;
-use super::network::network;
+use super::network::{Owner, network};
 use super::resources::*;
 use super::scope::Scope;
 use super::service::BuiltService;
@@ -38,7 +38,15 @@ pub fn build_scheduled(
 ) -> Option<BuiltScheduled> {
     let at = format!("scheduledTasks.{}", key.value);
     let reused = match &t.service {
-        Some(s) => Some(find_service(cx, raw, s, services, &at)?),
+        Some(s) => match find_service(cx, raw, s, services, &at) {
+            Some(b) => Some(b),
+            None => {
+                // Without its service the task cannot be built, but its schedule can be checked.
+                expression(cx, t, key, &at);
+                timezone(cx, t.timezone.as_ref(), &format!("{at}.timezone"));
+                return None;
+            }
+        },
         None => None,
     };
     let raw_service = reused.and_then(|b| raw.services.as_ref()?.get(&b.service.key));
@@ -65,6 +73,7 @@ pub fn build_scheduled(
         }
         _ => {
             let input = TaskInput {
+                raw,
                 key: &key.value,
                 at: at.clone(),
                 key_loc: key.loc,
@@ -112,8 +121,21 @@ pub fn build_scheduled(
                 &format!("{at}.count"),
             )
         }),
-        capacity: strategy(cx, spec.capacity.as_ref(), &format!("{at}.capacity")),
-        network: network(cx, spec.network.as_ref(), &at, key.loc, "scheduled task"),
+        capacity: strategy(
+            cx,
+            spec.capacity.as_ref(),
+            &capacity_path(raw, spec.capacity.as_ref(), &at),
+        ),
+        network: network(
+            cx,
+            raw,
+            spec.network.as_ref(),
+            &Owner {
+                at: &at,
+                key: key.loc,
+                what: "scheduled task",
+            },
+        ),
         platform_version: platform,
         maximum_retry_attempts: retry
             .and_then(|r| r.maximum_retry_attempts.as_ref())

@@ -7,10 +7,10 @@
 //! Must not compare names across services (build.rs does, once all are known).
 
 use super::autoscaling::{AutoscalingInput, autoscaling};
-use super::capacity::strategy;
+use super::capacity::{capacity_path, strategy};
 use super::discovery::{ServiceDiscoveryInput, discovery_service};
 use super::names::NameKind;
-use super::network::network;
+use super::network::{Owner, network};
 use super::resources::*;
 use super::scope::{Scope, for_check};
 use super::task_def::{BuiltTask, TaskInput, build_task, named};
@@ -47,6 +47,7 @@ pub fn build_service(
     let spec = service_task(env.raw, merged);
     let tags = tags::with(cx, env.tags, spec.tags.as_ref(), &format!("{at}.tags"));
     let input = TaskInput {
+        raw: env.raw,
         key: &key.value,
         at: at.clone(),
         key_loc: key.loc,
@@ -109,8 +110,21 @@ pub fn build_service(
             min: t.min,
             max: t.max,
         }),
-        capacity: strategy(cx, spec.capacity.as_ref(), &format!("{at}.capacity")),
-        network: network(cx, spec.network.as_ref(), &at, key.loc, "service"),
+        capacity: strategy(
+            cx,
+            spec.capacity.as_ref(),
+            &capacity_path(env.raw, spec.capacity.as_ref(), &at),
+        ),
+        network: network(
+            cx,
+            env.raw,
+            spec.network.as_ref(),
+            &Owner {
+                at: &at,
+                key: key.loc,
+                what: "service",
+            },
+        ),
         load_balancers: load_balancers(cx, lbs, &task.def.containers, &task.main_container, &at),
         health_check_grace_period: merged.health_check_grace_period.as_ref().map(|g| g.value),
         deployment: deployment(cx, merged.deployment.as_ref(), &at, key.loc, env.protected),

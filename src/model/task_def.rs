@@ -17,10 +17,11 @@ use super::task_spec::TaskSpec;
 use super::validate::check_name;
 use super::volumes::{ephemeral_storage, volumes};
 use crate::container_input;
-use crate::spec::raw::RawNames;
+use crate::spec::raw::{RawNames, RawProject};
 use crate::spec::span::{Loc, Sp};
 
 pub struct TaskInput<'a> {
+    pub raw: &'a RawProject,
     /// The service or scheduled task key (what `{service}` means).
     pub key: &'a str,
     pub at: String,
@@ -80,7 +81,15 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
         key,
         NameKind::Role,
     );
-    let logs = task_logs(cx, t.spec.logs.as_ref(), t.key, &t.at, t.key_loc, &t.tags);
+    let logs = task_logs(
+        cx,
+        t.raw,
+        t.spec.logs.as_ref(),
+        t.key,
+        &t.at,
+        t.key_loc,
+        &t.tags,
+    );
     let main_name = match &t.spec.container_name {
         Some(n) => cx
             .text(n, &format!("{}.containerName", t.at))

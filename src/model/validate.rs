@@ -64,3 +64,23 @@ pub fn in_range(
     }
     value.value
 }
+
+/// The YAML path a resolved value was written at. Settings are inherited from the environment's
+/// top level and from `defaults:`; an error about an inherited value names where it was
+/// written (`logs.retentionDays`), not the service that inherited it. Locations tell the layers
+/// apart exactly, since every layer's value keeps its own.
+pub fn written_at(
+    loc: Loc,
+    env: Option<Loc>,
+    defaults: Option<Loc>,
+    field: &str,
+    at: &str,
+) -> String {
+    if env == Some(loc) {
+        return field.to_string();
+    }
+    if defaults == Some(loc) {
+        return format!("defaults.{field}");
+    }
+    format!("{at}.{field}")
+}
