@@ -278,3 +278,218 @@ fn a_pinned_account_must_match_the_caller() {
     );
     assert_eq!(acct.snapshot(), before);
 }
+
+/// The same one-service project with autoscaling, on the account's real subnets and group.
+fn scaled_project(net: &support::Network) -> tempfile::TempDir {
+    let dir = project();
+    std::fs::write(
+        dir.path().join("environments/dev.yaml"),
+        format!(
+            "network:\n  subnets: [{}]\n  securityGroups: [{}]\ndiscovery:\n  enabled: false\n\
+services:\n  web:\n    count: 2\n    autoscaling:\n      min: 2\n      max: 4\n      cpu: 60\n",
+            net.subnet_ids.join(", "),
+            net.security_group_id
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+fn key_values(map: &Value, key: &str, value: &str) -> Value {
+    let pairs: Vec<Value> = map
+        .as_object()
+        .map(|m| m.iter().map(|(k, v)| json!({key: k, value: v})).collect())
+        .unwrap_or_default();
+    Value::Array(pairs)
+}
+
+/// RegisterTaskDefinition input for a rendered task definition (`resources.taskDefinitions[i]`).
+fn register_input(td: &Value, account: &str) -> Value {
+    let containers: Vec<Value> = td["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let ports: Vec<Value> = c["portMappings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| json!({"containerPort": p["containerPort"], "protocol": p["protocol"]}))
+                .collect();
+            let h = &c["healthCheck"];
+            let l = &c["logConfiguration"];
+            let mut def = json!({
+                "name": c["name"], "image": c["image"], "essential": c["essential"],
+                "portMappings": ports,
+                "environment": key_values(&c["environment"], "name", "value"),
+                "secrets": key_values(&c["secrets"], "name", "valueFrom"),
+                "logConfiguration": {"logDriver": "awslogs", "options": {
+                    "awslogs-group": l["group"], "awslogs-region": l["region"], "awslogs-stream-prefix": l["streamPrefix"]}},
+            });
+            if h.is_object() {
+                def["healthCheck"] = json!({"command": h["command"], "interval": h["interval"],
+                    "timeout": h["timeout"], "retries": h["retries"]});
+            }
+            def
+        })
+        .collect();
+    json!({
+        "family": td["family"],
+        "cpu": td["cpu"].to_string(),
+        "memory": td["memory"].to_string(),
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"],
+        "runtimePlatform": {"cpuArchitecture": td["architecture"].as_str().unwrap().to_uppercase(),
+            "operatingSystemFamily": "LINUX"},
+        "executionRoleArn": format!("arn:aws:iam::{account}:role/{}", td["executionRole"]["owned"].as_str().unwrap()),
+        "containerDefinitions": containers,
+        "tags": key_values(&td["tags"], "key", "value"),
+    })
+}
+
+/// Creates out of band, with boto3, everything `render` says the environment wants, the way
+/// AWS would hold it after an apply.
+fn create_converged(acct: &TestAccount, dir: &Path) {
+    let out = run(acct, dir, &["render", "-e", "dev", "--output", "json"]);
+    assert!(
+        out.status.success(),
+        "render: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).replace("{account_id}", &acct.id);
+    let d: Value = serde_json::from_str::<Value>(&text).unwrap()["resources"].clone();
+    let mut calls: Vec<(&str, &str, Value)> = Vec::new();
+    for role in d["roles"].as_array().unwrap() {
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Service": role["trustedService"]}, "Action": "sts:AssumeRole"}]});
+        calls.push(("iam", "CreateRole", json!({"RoleName": role["name"],
+            "AssumeRolePolicyDocument": trust.to_string(), "Tags": key_values(&role["tags"], "Key", "Value")})));
+        if role["inlinePolicy"].is_object() {
+            calls.push((
+                "iam",
+                "PutRolePolicy",
+                json!({"RoleName": role["name"], "PolicyName": "ecsctl",
+                "PolicyDocument": serde_json::to_string_pretty(&role["inlinePolicy"]).unwrap()}),
+            ));
+        }
+        for arn in role["managedPolicyArns"].as_array().unwrap() {
+            calls.push((
+                "iam",
+                "AttachRolePolicy",
+                json!({"RoleName": role["name"], "PolicyArn": arn}),
+            ));
+        }
+    }
+    for g in d["logGroups"].as_array().unwrap() {
+        calls.push((
+            "logs",
+            "CreateLogGroup",
+            json!({"logGroupName": g["name"], "tags": g["tags"]}),
+        ));
+        calls.push((
+            "logs",
+            "PutRetentionPolicy",
+            json!({"logGroupName": g["name"], "retentionInDays": g["retentionDays"]}),
+        ));
+    }
+    let c = &d["cluster"];
+    calls.push(("ecs", "CreateCluster", json!({"clusterName": c["name"],
+        "settings": [{"name": "containerInsights", "value": c["containerInsights"]}],
+        "capacityProviders": c["capacityProviders"], "defaultCapacityProviderStrategy": c["defaultStrategy"],
+        "tags": key_values(&c["tags"], "key", "value")})));
+    for td in d["taskDefinitions"].as_array().unwrap() {
+        calls.push((
+            "ecs",
+            "RegisterTaskDefinition",
+            register_input(td, &acct.id),
+        ));
+    }
+    for s in d["services"].as_array().unwrap() {
+        let dep = &s["deployment"];
+        let n = &s["network"];
+        calls.push(("ecs", "CreateService", json!({"cluster": s["cluster"], "serviceName": s["name"],
+            "taskDefinition": format!("{}:1", s["family"].as_str().unwrap()), "desiredCount": s["desiredCount"],
+            "capacityProviderStrategy": s["capacity"], "platformVersion": s["platformVersion"],
+            "networkConfiguration": {"awsvpcConfiguration": {"subnets": n["subnets"], "securityGroups": n["securityGroups"],
+                "assignPublicIp": if n["assignPublicIp"] == true { "ENABLED" } else { "DISABLED" }}},
+            "deploymentConfiguration": {"maximumPercent": dep["maximumPercent"], "minimumHealthyPercent": dep["minimumHealthyPercent"],
+                "deploymentCircuitBreaker": {"enable": dep["circuitBreakerEnable"], "rollback": dep["circuitBreakerRollback"]}},
+            "enableExecuteCommand": s["enableExecuteCommand"],
+            "tags": key_values(&s["tags"], "key", "value")})));
+    }
+    for t in d["scalingTargets"].as_array().unwrap() {
+        calls.push((
+            "application-autoscaling",
+            "RegisterScalableTarget",
+            json!({"ServiceNamespace": "ecs",
+            "ResourceId": t["resourceId"], "ScalableDimension": "ecs:service:DesiredCount",
+            "MinCapacity": t["min"], "MaxCapacity": t["max"]}),
+        ));
+        for p in t["policies"].as_array().unwrap() {
+            calls.push(("application-autoscaling", "PutScalingPolicy", json!({"ServiceNamespace": "ecs",
+                "ResourceId": t["resourceId"], "PolicyName": p["name"],
+                "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
+                "TargetTrackingScalingPolicyConfiguration": {"TargetValue": p["targetValue"],
+                    "PredefinedMetricSpecification": {"PredefinedMetricType": p["metric"]},
+                    "ScaleInCooldown": p["scaleInCooldown"], "ScaleOutCooldown": p["scaleOutCooldown"]}})));
+        }
+    }
+    for (i, r) in acct.batch(&calls).into_iter().enumerate() {
+        r.unwrap_or_else(|e| panic!("out-of-band call {i} {:?}: {e:?}", calls[i].1));
+    }
+}
+
+/// The acid test against the emulator: AWS state shaped exactly like the spec (created out of
+/// band, since apply is a later issue) plans as no changes at all.
+#[test]
+fn a_converged_environment_plans_as_no_changes() {
+    let acct = support::account();
+    let net = acct.network();
+    let dir = scaled_project(&net);
+    create_converged(&acct, dir.path());
+    let out = run(
+        &acct,
+        dir.path(),
+        &[
+            "plan",
+            "-e",
+            "dev",
+            "--output",
+            "json",
+            "--detailed-exitcode",
+        ],
+    );
+    let plan = stdout_json(&out);
+    let noisy: Vec<&Value> = plan["resourceChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["action"] != "no-op")
+        .collect();
+    assert!(noisy.is_empty(), "spurious diff: {noisy:#?}");
+    assert_eq!(out.status.code(), Some(0));
+    let human = run(&acct, dir.path(), &["plan", "-e", "dev"]);
+    assert_eq!(
+        String::from_utf8_lossy(&human.stdout),
+        "No changes. Your infrastructure matches the spec.\n"
+    );
+
+    // Then the service's count moves outside the autoscaling range out of band: clamped.
+    acct.call(
+        "ecs",
+        "UpdateService",
+        json!({"cluster": "drift-dev", "service": "drift-dev-web", "desiredCount": 9}),
+    )
+    .unwrap();
+    let plan = stdout_json(&run(
+        &acct,
+        dir.path(),
+        &["plan", "-e", "dev", "--output", "json"],
+    ));
+    let svc = change(&plan, "service.web");
+    assert_eq!(
+        svc["fieldChanges"],
+        json!([{"path": "desiredCount", "before": 9, "after": 4,
+        "afterUnknown": false, "effect": "update-in-place"}])
+    );
+}
