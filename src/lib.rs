@@ -4,6 +4,7 @@
 //! See ../shared/STYLE.md for the architecture.
 
 pub mod cli;
+pub mod apply;
 pub mod aws;
 pub mod diagnostic;
 pub mod diff;

@@ -2,8 +2,27 @@
 //! services to become stable.
 //!
 //! Owns mapping each step (with the desired state and the live state the plan was made from)
-//! to write calls in `aws::write_*`, the concurrency within a phase, progress reporting through
-//! `Reporter`, waiting, and the outcome (done / failed / not attempted). Must not decide what
-//! changes: the plan does; apply never branches on a change's display-only `reason`.
+//! to write calls in `aws::write_*` (one file per resource kind), the concurrency within a
+//! phase (`executor`), progress reporting (`reporter`), waiting (`wait`, `stable`), and the
+//! outcome (`outcome`: done / failed / not attempted). Must not decide what changes: the plan
+//! does, and apply never branches on a change's display-only `reason`.
 
+mod cluster;
+pub mod context;
+mod discovery;
+pub mod executor;
+mod log_group;
+mod namespace;
+pub mod outcome;
+pub mod reporter;
+mod role;
+mod scaling;
+mod service;
+pub mod stable;
+mod task_definition;
 pub mod wait;
+
+pub use context::{ApplyCtx, Resolved};
+pub use executor::{ApplyOptions, execute};
+pub use outcome::{ApplyOutcome, WaitOutcome};
+pub use reporter::{PlainReporter, Reporter, SilentReporter, TerminalReporter};

@@ -57,6 +57,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Show what apply would change in one environment, field by field; changes nothing.
     Plan(PlanArgs),
+    /// Converge AWS to the spec (or a saved plan) with ordered calls, then wait until stable.
+    Apply(ApplyArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -152,4 +154,47 @@ pub enum PlanFormat {
     Json,
     /// A pull-request comment.
     Markdown,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl apply -e staging\n  ecsctl apply -e prod --yes --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:$GITHUB_SHA\n  \
+ecsctl plan -e prod --out prod.plan.json && ecsctl apply prod.plan.json --yes\n  ecsctl apply -e dev --yes --no-wait\n\n\
+On a terminal, apply shows the plan and asks for `yes`. Without a terminal (CI) it refuses unless\n\
+--yes is given. A saved plan is applied only if the live state still matches it. Progress goes to\n\
+stderr. Exit codes: 0 applied (or nothing to do), 1 error, a failed call, a failed deployment or a timeout."
+)]
+pub struct ApplyArgs {
+    /// A plan saved by `ecsctl plan --out FILE`; apply refuses it if the live state moved since.
+    #[arg(value_name = "PLANFILE")]
+    pub plan_file: Option<PathBuf>,
+
+    /// The environment to apply (`environments/<ENV>.yaml`); taken from PLANFILE if omitted.
+    #[arg(short, long, value_name = "ENV")]
+    pub env: Option<String>,
+
+    /// Apply without asking (required without a terminal, e.g. in CI).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Override a container image: NAME is a service (its main container) or service/container.
+    /// Repeatable.
+    #[arg(long = "image", value_name = "NAME=IMAGE")]
+    pub images: Vec<String>,
+
+    /// How long to wait for changed services to become stable (e.g. 90s, 15m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    pub timeout: String,
+
+    /// Do not wait for services to become stable.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Allow replacements and deletions in a `protected` environment.
+    #[arg(long)]
+    pub allow_destroy: bool,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
 }

@@ -65,6 +65,7 @@ fn dispatch(settings: &Settings, out: &mut Output) -> Result<Outcome, CliError> 
         CommandSettings::Render(s) => commands::render::run(globals, s, out),
         CommandSettings::Schema => commands::schema::run(out),
         CommandSettings::Plan(s) => commands::plan::run(globals, s, out),
+        CommandSettings::Apply(s) => commands::apply::run(globals, s, out),
         CommandSettings::Completions(s) => commands::completions::run(s, out),
     }
 }

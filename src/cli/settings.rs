@@ -57,6 +57,7 @@ pub enum CommandSettings {
     Render(RenderSettings),
     Schema,
     Plan(PlanSettings),
+    Apply(ApplySettings),
     Completions(CompletionsSettings),
 }
 
@@ -95,10 +96,92 @@ impl Settings {
                 detailed_exitcode: a.detailed_exitcode,
                 out: a.out,
             }),
+            Command::Apply(a) => CommandSettings::Apply(ApplySettings::from_args(a)),
             Command::Completions(a) => {
                 CommandSettings::Completions(CompletionsSettings { shell: a.shell })
             }
         };
         Settings { globals, command }
+    }
+}
+
+/// `ecsctl apply`, resolved. The flags that can be wrong (`--image`, `--timeout`) are kept as
+/// results so the command reports them like any other error.
+#[derive(Clone, Debug)]
+pub struct ApplySettings {
+    pub env: Option<String>,
+    pub plan_file: Option<PathBuf>,
+    pub yes: bool,
+    pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
+    pub timeout: Result<std::time::Duration, String>,
+    pub wait: bool,
+    pub allow_destroy: bool,
+    pub stats: bool,
+}
+
+impl ApplySettings {
+    fn from_args(a: super::args::ApplyArgs) -> Self {
+        use crate::model::r#override::ImageOverride;
+        let images = a
+            .images
+            .iter()
+            .map(|t| ImageOverride::parse(t).map_err(|e| e.to_string()))
+            .collect();
+        ApplySettings {
+            env: a.env,
+            plan_file: a.plan_file,
+            yes: a.yes,
+            images,
+            timeout: parse_duration(&a.timeout),
+            wait: !a.no_wait,
+            allow_destroy: a.allow_destroy,
+            stats: a.stats,
+        }
+    }
+}
+
+/// `90s`, `15m`, `1h`, `1m30s`, or plain seconds.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("`--timeout {text}` is not a duration\n  hint: e.g. `90s`, `15m`, `1h30m`");
+    let t = text.trim();
+    if let Ok(secs) = t.parse::<u64>() {
+        return Ok(std::time::Duration::from_secs(secs));
+    }
+    let (mut total, mut num) = (0u64, String::new());
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            _ => return Err(bad()),
+        };
+        let n: u64 = num.parse().map_err(|_| bad())?;
+        total += n * unit;
+        num.clear();
+    }
+    if !num.is_empty() || t.is_empty() {
+        return Err(bad());
+    }
+    Ok(std::time::Duration::from_secs(total))
+}
+
+#[cfg(test)]
+mod apply_settings_tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("").is_err());
     }
 }

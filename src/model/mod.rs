@@ -48,3 +48,4 @@ pub mod timezones;
 pub mod unique;
 pub mod validate;
 pub mod volumes;
+pub mod r#override;

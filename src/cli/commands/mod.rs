@@ -3,6 +3,7 @@
 //! Offline commands (validate, render, schema, completions) must never call into `crate::aws`:
 //! they need no credentials and no network (tests/cli/offline.rs proves it).
 
+pub mod apply;
 pub mod completions;
 pub mod plan;
 pub mod render;

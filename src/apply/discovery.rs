@@ -1,0 +1,69 @@
+//! Cloud Map discovery service steps: create in the namespace (made earlier in this run or
+//! read live), DNS record TTLs, tags.
+
+use super::context::{ApplyCtx, tag_delta, touches};
+use super::namespace::wait_operation;
+use crate::aws::{AwsError, write_discovery};
+use crate::plan::{Action, Step};
+
+pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
+    let c = ctx.clients;
+    let name = &step.address.name;
+    let live = ctx.live.discovery_service(name);
+    let Some(ds) = ctx
+        .desired
+        .discovery_services
+        .iter()
+        .find(|d| &d.name == name)
+    else {
+        return match live {
+            Some(l) => write_discovery::delete_service(c, &l.id, name).await,
+            None => Ok(()),
+        };
+    };
+    match step.action {
+        Action::Create | Action::Replace => {
+            if let (Action::Replace, Some(l)) = (step.action, live) {
+                write_discovery::delete_service(c, &l.id, name).await?;
+            }
+            let namespace_id = ctx
+                .resolved()
+                .namespace_id
+                .clone()
+                .or_else(|| ctx.live.namespace.as_ref().map(|n| n.id.clone()));
+            let Some(namespace_id) = namespace_id else {
+                return Err(AwsError::new(
+                    "servicediscovery",
+                    "CreateService",
+                    Some(name),
+                    None,
+                    format!("the namespace `{}` does not exist", ds.namespace),
+                ));
+            };
+            let token = ctx.token("discovery-service", ds);
+            let (_, arn) = write_discovery::create_service(c, &namespace_id, ds, &token).await?;
+            ctx.resolved().discovery_arns.insert(name.clone(), arn);
+            Ok(())
+        }
+        Action::Update => {
+            let Some(l) = live else { return Ok(()) };
+            if touches(step, "dnsRecords") {
+                let op = write_discovery::update_service_records(c, &l.id, ds).await?;
+                if !op.is_empty() {
+                    wait_operation(ctx, &op, name).await?;
+                }
+            }
+            if touches(step, "tags") {
+                let (set, remove) = tag_delta(&ds.tags, &l.tags);
+                write_discovery::tag(c, &l.arn, &set).await?;
+                write_discovery::untag(c, &l.arn, &remove).await?;
+            }
+            Ok(())
+        }
+        Action::Delete => match live {
+            Some(l) => write_discovery::delete_service(c, &l.id, name).await,
+            None => Ok(()),
+        },
+        Action::NoOp => Ok(()),
+    }
+}

@@ -1,0 +1,42 @@
+//! Application Auto Scaling steps: the scalable target (min/max, tagged like everything
+//! ecsctl creates) and its target tracking policies. Both calls are upserts.
+
+use super::context::ApplyCtx;
+use crate::aws::{AwsError, write_autoscaling};
+use crate::model::ScalingTarget;
+use crate::plan::{Action, ResourceKind, Step};
+
+pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
+    let c = ctx.clients;
+    let targets = &ctx.desired.scaling_targets;
+    match step.address.kind {
+        ResourceKind::ScalingTarget => {
+            let Some(t) = targets.iter().find(|t| t.service == step.address.name) else {
+                return Ok(());
+            };
+            match step.action {
+                Action::Delete => write_autoscaling::deregister_target(c, &t.resource_id).await,
+                Action::NoOp => Ok(()),
+                _ => write_autoscaling::register_target(c, t, &ctx.desired.cluster.tags).await,
+            }
+        }
+        _ => {
+            let found = targets.iter().find_map(|t: &ScalingTarget| {
+                t.policies
+                    .iter()
+                    .find(|p| p.name == step.address.name)
+                    .map(|p| (t, p))
+            });
+            let Some((t, p)) = found else {
+                return Ok(());
+            };
+            match step.action {
+                Action::Delete => {
+                    write_autoscaling::delete_policy(c, &t.resource_id, &p.name).await
+                }
+                Action::NoOp => Ok(()),
+                _ => write_autoscaling::put_policy(c, &t.resource_id, p).await,
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! ECS service steps: CreateService with a capacity provider strategy and an idempotency
+//! token; UpdateService in place with only what changed (the count only when the plan changes
+//! it, so an autoscaled count within min..max is left alone); forceNewDeployment when the
+//! capacity strategy changes (ECS only moves running tasks to the new providers then).
+
+use super::context::{ApplyCtx, planned, tag_delta, touches};
+use crate::aws::AwsError;
+use crate::aws::write_ecs::{self, ServiceUpdate};
+use crate::model::Service;
+use crate::plan::{Action, Step};
+
+/// What the waiter needs about a service apply changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub name: String,
+    pub cluster: String,
+    /// The revision apply deployed, when it sent one.
+    pub task_definition: Option<String>,
+}
+
+pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<Option<Changed>, AwsError> {
+    let Some(s) = ctx
+        .desired
+        .services
+        .iter()
+        .find(|s| s.key == step.address.name)
+    else {
+        return Err(AwsError::new(
+            "ecs",
+            "DeleteService",
+            Some(&step.address.name),
+            None,
+            "apply does not delete services that left the spec yet; use `ecsctl destroy`",
+        ));
+    };
+    match step.action {
+        Action::Create => create(ctx, s).await.map(Some),
+        Action::Replace => {
+            write_ecs::delete_service(ctx.clients, &s.cluster, &s.name).await?;
+            create(ctx, s).await.map(Some)
+        }
+        Action::Update => update(ctx, s, step).await,
+        Action::Delete => {
+            write_ecs::delete_service(ctx.clients, &s.cluster, &s.name).await?;
+            Ok(None)
+        }
+        Action::NoOp => Ok(None),
+    }
+}
+
+/// The task definition ARN the service should run: registered in this run, or the existing
+/// revision the plan chose, or (for an unchanged reference) none.
+fn task_definition(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Option<String> {
+    if let Some(arn) = ctx.resolved().task_definitions.get(&s.family) {
+        return Some(arn.clone());
+    }
+    let change = ctx.change(step);
+    if let Some(r) = planned(change, "taskDefinition")
+        .and_then(|f| f.after.as_ref()?.as_str().map(str::to_string))
+    {
+        return Some(ctx.task_definition_arn(&r));
+    }
+    // Unchanged: the live reference (as a full ARN, see `task_definition_arn`).
+    ctx.live
+        .service(&s.name)
+        .and_then(|l| l.task_definition.as_deref())
+        .map(|r| ctx.task_definition_arn(r))
+        .or_else(|| {
+            ctx.live
+                .latest_task_definition(&s.family)
+                .map(|t| t.arn.clone())
+        })
+}
+
+fn registry_arn(ctx: &ApplyCtx<'_>, s: &Service) -> Option<String> {
+    let name = &s.discovery.as_ref()?.discovery_service;
+    ctx.resolved()
+        .discovery_arns
+        .get(name)
+        .cloned()
+        .or_else(|| ctx.live.discovery_service(name).map(|d| d.arn.clone()))
+}
+
+async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
+    let step = Step {
+        address: crate::plan::Address::new(crate::plan::ResourceKind::Service, &s.key),
+        action: Action::Create,
+        fields: vec![],
+        force_new_deployment: false,
+    };
+    let td = task_definition(ctx, s, &step).ok_or_else(|| {
+        AwsError::new(
+            "ecs",
+            "CreateService",
+            Some(&s.name),
+            None,
+            format!("no revision of `{}` to run", s.family),
+        )
+    })?;
+    let registry = registry_arn(ctx, s);
+    let token = ctx.token("service", &(s, &td, &registry));
+    write_ecs::create_service(ctx.clients, s, &td, registry.as_deref(), &token).await?;
+    Ok(Changed {
+        name: s.name.clone(),
+        cluster: s.cluster.clone(),
+        task_definition: Some(td),
+    })
+}
+
+async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<Changed>, AwsError> {
+    let change = ctx.change(step);
+    let mut u = ServiceUpdate::default();
+    if touches(step, "taskDefinition") {
+        u.task_definition = task_definition(ctx, s, step);
+    }
+    if touches(step, "desiredCount") {
+        // The plan's value: the spec's count, or under autoscaling the live count clamped into
+        // min..max (the diff decides; apply never resets a count within range).
+        u.desired_count = planned(change, "desiredCount")
+            .and_then(|f| f.after.as_ref()?.as_u64())
+            .map(|n| n as u32)
+            .or(Some(s.desired_count));
+    }
+    u.capacity = touches(step, "capacityProviderStrategy") || touches(step, "launchType");
+    u.force_new_deployment = step.force_new_deployment || u.capacity;
+    u.network = touches(step, "networkConfiguration");
+    u.platform_version = touches(step, "platformVersion");
+    u.load_balancers = touches(step, "loadBalancers");
+    if touches(step, "serviceRegistries") {
+        u.registries = Some(registry_arn(ctx, s));
+    }
+    u.health_check_grace_period = touches(step, "healthCheckGracePeriodSeconds");
+    u.deployment = touches(step, "deploymentConfiguration");
+    u.enable_execute_command = touches(step, "enableExecuteCommand");
+    if !u.is_empty() {
+        write_ecs::update_service(ctx.clients, s, &u).await?;
+    }
+    if touches(step, "tags") {
+        let live = ctx.live.service(&s.name);
+        let arn = live.map(|l| l.arn.clone()).unwrap_or_else(|| {
+            format!(
+                "arn:aws:ecs:{}:{}:service/{}/{}",
+                ctx.region, ctx.account_id, s.cluster, s.name
+            )
+        });
+        let empty = Default::default();
+        let (set, remove) = tag_delta(&s.tags, live.map_or(&empty, |l| &l.tags));
+        write_ecs::tag_resource(ctx.clients, &arn, &set).await?;
+        write_ecs::untag_resource(ctx.clients, &arn, &remove).await?;
+    }
+    if u.is_empty() {
+        return Ok(None); // tags only: no deployment to wait for
+    }
+    Ok(Some(Changed {
+        name: s.name.clone(),
+        cluster: s.cluster.clone(),
+        task_definition: u.task_definition,
+    }))
+}

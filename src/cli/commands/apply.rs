@@ -1,0 +1,328 @@
+//! `ecsctl apply`: plan, confirm, execute the steps, wait until stable.
+//!
+//! Owns the order of an apply run: build the desired state (with `--image` overrides, the same
+//! pure function plan uses), read live, diff, check a saved plan still matches, show the plan
+//! on stdout, ask for `yes` on a terminal (refuse without one unless `--yes`), execute through
+//! `apply::execute`, and turn the outcome into an exit status. Must not make AWS calls itself
+//! (`apply` and `live` do) or format the plan (`render` does).
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::{Context, anyhow};
+
+use crate::apply::{
+    ApplyCtx, ApplyOptions, ApplyOutcome, PlainReporter, Reporter, TerminalReporter, WaitOutcome,
+};
+use crate::aws::{AwsClients, AwsSettings};
+use crate::cli::commands::plan::check_account;
+use crate::cli::error::{CliError, Outcome};
+use crate::cli::output::{Label, Output};
+use crate::cli::project::{Built, load_and_build};
+use crate::cli::settings::{ApplySettings, Globals};
+use crate::diagnostic::{self, Severity};
+
+use crate::model::Desired;
+use crate::model::r#override::{ImageOverride, apply_overrides};
+use crate::plan::{Action, Plan, Target};
+use crate::render;
+
+pub fn run(
+    globals: &Globals,
+    settings: &ApplySettings,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let images = settings.images.clone().map_err(|e| anyhow!(e))?;
+    let timeout = settings.timeout.clone().map_err(|e| anyhow!(e))?;
+    let saved = match &settings.plan_file {
+        Some(path) => Some(read_saved(path)?),
+        None => None,
+    };
+    let env = match (&settings.env, &saved) {
+        (Some(e), Some(p)) if e != &p.target.env => {
+            return Err(anyhow!(
+                "the saved plan is for environment `{}`, not `{e}`; nothing was changed",
+                p.target.env
+            )
+            .into());
+        }
+        (Some(e), _) => e.clone(),
+        (None, Some(p)) => p.target.env.clone(),
+        (None, None) => {
+            return Err(anyhow!(
+                "apply needs `-e ENV` or a saved PLANFILE\n  hint: `ecsctl apply -e staging`"
+            )
+            .into());
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(apply_env(
+        globals, settings, &env, &images, timeout, saved, out,
+    ))
+}
+
+fn read_saved(path: &std::path::Path) -> Result<Plan, CliError> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the saved plan `{}`", path.display()))?;
+    render::json::JsonPlan::parse(&text)
+        .with_context(|| {
+            format!(
+                "`{}` is not a plan saved by `ecsctl plan --out`",
+                path.display()
+            )
+        })
+        .map_err(CliError::from)
+}
+
+async fn apply_env(
+    globals: &Globals,
+    settings: &ApplySettings,
+    env: &str,
+    images: &[ImageOverride],
+    timeout: std::time::Duration,
+    saved: Option<Plan>,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let started = Instant::now();
+    let offline = build(globals, env, None, images, true, out)?;
+    let aws = AwsSettings {
+        fallback_region: Some(offline.region.clone()),
+        ..AwsSettings::default()
+    };
+    let clients = AwsClients::load(&aws).await;
+    let caller = crate::aws::sts::account_id(&clients)
+        .await
+        .map_err(aws_error)?;
+    check_account(offline.account_id.as_deref(), &caller)?;
+    let desired = if offline.account_id.is_some() {
+        offline
+    } else {
+        build(globals, env, Some(&caller), images, false, out)?
+    };
+    if desired.region != clients.region() {
+        return Err(anyhow!(
+            "the spec's region is `{}` but AWS_REGION / the profile say `{}`\n  hint: unset AWS_REGION or set it to `{}`",
+            desired.region,
+            clients.region(),
+            desired.region
+        )
+        .into());
+    }
+    let live = crate::live::fetch(&clients, &desired)
+        .await
+        .map_err(aws_error)?;
+    let plan = Plan::new(
+        Target {
+            app: desired.app.clone(),
+            env: desired.env.clone(),
+            region: desired.region.clone(),
+            account_id: Some(caller.clone()),
+        },
+        crate::diff::diff(&desired, &live),
+    );
+    if let Some(saved) = &saved {
+        check_saved(saved, &plan)?;
+    }
+    out.product(&render::human::render(&plan, out.stdout_color))?;
+    if !plan.has_changes() {
+        print_stats(settings, &clients, out)?;
+        return Ok(Outcome::Success);
+    }
+    let destructive = plan
+        .steps
+        .iter()
+        .any(|s| matches!(s.action, Action::Replace | Action::Delete));
+    if destructive && desired.protected && !settings.allow_destroy {
+        return Err(anyhow!(
+            "environment `{env}` is protected and the plan replaces or deletes resources; nothing was changed\n  hint: review the plan, then pass `--allow-destroy`"
+        )
+        .into());
+    }
+    confirm(settings.yes, &desired, out)?;
+    out.flush()?;
+
+    let reporter: Box<dyn Reporter> = if std::io::stderr().is_terminal() {
+        Box::new(TerminalReporter::new(out.stderr_color))
+    } else {
+        Box::new(PlainReporter::default())
+    };
+    let ctx = ApplyCtx {
+        clients: &clients,
+        desired: &desired,
+        live: &live,
+        changes: &plan.changes,
+        account_id: &caller,
+        region: &desired.region,
+        resolved: Default::default(),
+        reporter: reporter.as_ref(),
+    };
+    let opts = ApplyOptions {
+        wait: settings.wait,
+        timeout,
+        ..ApplyOptions::default()
+    };
+    let outcome = crate::apply::execute(&ctx, &plan.steps, &opts).await;
+    finish(&plan, &outcome, started, settings, &clients, out)
+}
+
+fn finish(
+    plan: &Plan,
+    outcome: &ApplyOutcome,
+    started: Instant,
+    settings: &ApplySettings,
+    clients: &AwsClients,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    print_stats(settings, clients, out)?;
+    if !outcome.is_success() {
+        out.report(&outcome.report())?;
+        return Err(anyhow!(outcome.error_summary()).into());
+    }
+    let s = plan.summary();
+    let waited = match &outcome.wait {
+        WaitOutcome::Stable { services, .. } => format!("; {services} service(s) stable"),
+        _ if !settings.wait => "; not waiting (--no-wait)".to_string(),
+        _ => String::new(),
+    };
+    out.line(
+        Label::Ok,
+        &format!(
+            "applied `{}`: {} added, {} changed, {} destroyed in {:.1} s{waited}",
+            plan.target.env,
+            s.add,
+            s.change,
+            s.destroy,
+            started.elapsed().as_secs_f64()
+        ),
+    )?;
+    Ok(Outcome::Success)
+}
+
+/// `--stats`: every AWS request of the run, per operation, on stderr.
+fn print_stats(
+    settings: &ApplySettings,
+    clients: &AwsClients,
+    out: &mut Output,
+) -> Result<(), CliError> {
+    if !settings.stats {
+        return Ok(());
+    }
+    let calls = clients.calls();
+    let total: u32 = calls.values().sum();
+    let list: Vec<String> = calls.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    out.line(
+        Label::Note,
+        &format!("aws calls: {total}: {}", list.join(" ")),
+    )?;
+    Ok(())
+}
+
+/// A saved plan applies only to the state it was made from, with exactly its changes.
+fn check_saved(saved: &Plan, now: &Plan) -> Result<(), CliError> {
+    let key = |p: &Plan| -> Vec<(String, &'static str, Vec<String>)> {
+        p.actionable()
+            .map(|c| {
+                (
+                    c.address.to_string(),
+                    c.action.as_str(),
+                    c.fields.iter().map(|f| f.path.clone()).collect(),
+                )
+            })
+            .collect()
+    };
+    let same_target = saved.target.app == now.target.app
+        && saved.target.region == now.target.region
+        && saved.target.account_id == now.target.account_id;
+    if !same_target || saved.fingerprint != now.fingerprint || key(saved) != key(now) {
+        return Err(anyhow!(
+            "the live state changed since the plan was made; run plan again\n  hint: nothing was changed; `ecsctl plan -e {} --out FILE` makes a fresh plan",
+            now.target.env
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// On a terminal: ask for `yes`. Without one: refuse unless `--yes`.
+fn confirm(yes: bool, desired: &Desired, out: &mut Output) -> Result<(), CliError> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(anyhow!(
+            "refusing to apply without confirmation: stdin is not a terminal; nothing was changed\n  hint: review the plan above, then run again with `--yes` (as CI does)"
+        )
+        .into());
+    }
+    out.report(&format!(
+        "\nApply these changes to `{}` ({}) in {}? Only `yes` is accepted: ",
+        desired.env, desired.app, desired.region
+    ))?;
+    out.flush()?;
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim() != "yes" {
+        return Err(anyhow!("apply cancelled; nothing was changed").into());
+    }
+    Ok(())
+}
+
+/// The desired state with the overrides applied, diagnostics printed.
+fn build(
+    globals: &Globals,
+    env: &str,
+    account: Option<&str>,
+    images: &[ImageOverride],
+    warn: bool,
+    out: &mut Output,
+) -> Result<Desired, CliError> {
+    match load_and_build(&globals.dir, env, account) {
+        Built::Ok {
+            desired,
+            warnings,
+            sources,
+        } => {
+            if warn {
+                out.report(&diagnostic::render(&warnings, &sources, out.stderr_color))?;
+            }
+            let mut desired = *desired;
+            apply_overrides(&mut desired, images).map_err(|e| anyhow!(e.to_string()))?;
+            Ok(desired)
+        }
+        Built::Invalid {
+            diagnostics,
+            sources,
+        } => {
+            out.report(&diagnostic::render(
+                &diagnostics,
+                &sources,
+                out.stderr_color,
+            ))?;
+            let mut files: Vec<String> = Vec::new();
+            let mut count = 0;
+            for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+                count += 1;
+                if let Some(p) = sources.path(d.loc.file) {
+                    let name = p.display().to_string();
+                    if !files.contains(&name) {
+                        files.push(name);
+                    }
+                }
+            }
+            Err(CliError::Invalid { count, files })
+        }
+    }
+}
+
+fn aws_error(e: crate::aws::AwsError) -> CliError {
+    let hint = e.hint();
+    let mut err = anyhow::Error::new(e);
+    if let Some(h) = hint {
+        err = err.context(format!("reading the live state failed\n  hint: {h}"));
+    }
+    err.into()
+}
