@@ -467,6 +467,25 @@ fn a_converged_environment_plans_as_no_changes() {
         .filter(|c| c["action"] != "no-op")
         .collect();
     assert!(noisy.is_empty(), "spurious diff: {noisy:#?}");
+    let addresses: Vec<&str> = plan["resourceChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            "iam_role.drift-dev-web-exec",
+            "log_group./ecs/drift-dev/web",
+            "cluster.drift-dev",
+            "task_definition.drift-dev-web",
+            "service.web",
+            "scaling_target.web",
+            "scaling_policy.drift-dev-web-cpu",
+        ]
+    );
+    assert!(plan["resourceChanges"].as_array().unwrap().iter().all(|c| c["observed"] != "absent"));
     assert_eq!(out.status.code(), Some(0));
     let human = run(&acct, dir.path(), &["plan", "-e", "dev"]);
     assert_eq!(
