@@ -139,3 +139,18 @@ fn inherited_values_are_reported_where_written() {
     };
     assert_eq!(got, vec![("network.subnets[0]".to_string(), 4)]);
 }
+
+#[test]
+fn discovery_names_collide() {
+    let extra = "discovery:\n  namespace: shop.local\n  vpc: vpc-0a1b\nservices:\n  a:\n    image: x\n    discovery:\n      name: web\n  b:\n    image: x\n    discovery:\n      name: web\n";
+    let errors: Vec<(String, String, u32)> = diagnostics(extra)
+        .into_iter()
+        .map(|d| (d.path, d.message, d.loc.line - 6))
+        .collect();
+    let want = (
+        "discovery.name".to_string(),
+        "discovery service name `web` is used by both `a` and `b`".to_string(),
+        12,
+    );
+    assert_eq!(errors, vec![want]);
+}
