@@ -111,3 +111,44 @@ fn aws_managed_execution_policy_is_attachable() {
         json!([{"PolicyName": "AmazonECSTaskExecutionRolePolicy", "PolicyArn": arn}])
     );
 }
+
+/// The harness relies on `--watch-parent` to never leave a server behind (statics are not
+/// dropped at exit): start one under a shell, let the shell exit, and the server must stop.
+#[test]
+fn emulator_exits_when_its_parent_dies() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let script = support::repo_root().join("scripts/emulator");
+    let mut shell = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{}' --port 0 --quiet --watch-parent 2>/dev/null & read _",
+            script.display()
+        ))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn bash");
+    let mut lines = BufReader::new(shell.stdout.take().expect("stdout"));
+    let mut endpoint = String::new();
+    lines.read_line(&mut endpoint).expect("endpoint line");
+    let endpoint = endpoint.trim().to_string();
+    let addr = endpoint.trim_start_matches("http://").to_string();
+    assert!(
+        std::net::TcpStream::connect(&addr).is_ok(),
+        "{endpoint} not serving"
+    );
+
+    writeln!(shell.stdin.take().expect("stdin")).expect("release the shell");
+    shell.wait().expect("shell exits");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(&addr).is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "{endpoint} still serving 20 s after its parent exited"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
