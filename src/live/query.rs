@@ -59,3 +59,34 @@ impl LiveQuery {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::fixtures::desired;
+
+    #[test]
+    fn query_names_everything_the_environment_owns() {
+        let mut d = desired();
+        // A second service without autoscaling: its target must still be looked for.
+        let mut worker = d.services[0].clone();
+        worker.name = "ohi-prod-worker".into();
+        d.services.push(worker);
+        let q = LiveQuery::of(&d);
+        assert_eq!(q.cluster, "ohi-prod");
+        assert_eq!(q.services, ["ohi-prod-api", "ohi-prod-worker"]);
+        assert_eq!(q.families, ["ohi-prod-api"]);
+        assert_eq!(q.roles, ["ohi-prod-api-exec"]);
+        assert_eq!(q.log_groups, ["/ecs/ohi-prod/api"]);
+        assert_eq!(q.namespace.as_deref(), Some("ohi-prod.local"));
+        assert_eq!(q.discovery_services, ["api"]);
+        assert_eq!(
+            q.scaling_resource_ids,
+            [
+                "service/ohi-prod/ohi-prod-api",
+                "service/ohi-prod/ohi-prod-worker"
+            ],
+            "de-duplicated, and including the service without autoscaling"
+        );
+    }
+}

@@ -467,3 +467,57 @@ pub struct LiveScalingPolicy {
     pub scale_out_cooldown: Option<i32>,
     pub disable_scale_in: Option<bool>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn td(family: &str, revision: i32) -> LiveTaskDefinition {
+        LiveTaskDefinition {
+            arn: format!("arn:aws:ecs:eu-west-1:111122223333:task-definition/{family}:{revision}"),
+            family: family.into(),
+            revision,
+            status: Some("ACTIVE".into()),
+            cpu: None,
+            memory: None,
+            network_mode: None,
+            requires_compatibilities: vec![],
+            runtime_platform: None,
+            execution_role_arn: None,
+            task_role_arn: None,
+            containers: vec![],
+            volumes: vec![],
+            ephemeral_storage_gib: None,
+            tags: LiveTags::new(),
+        }
+    }
+
+    #[test]
+    fn task_definitions_by_arn_short_form_and_family_latest() {
+        let live = Live {
+            task_definitions: vec![td("api", 3), td("api", 4)],
+            families: vec![
+                LiveFamily {
+                    family: "api".into(),
+                    latest_active_arn: Some(td("api", 4).arn),
+                },
+                LiveFamily {
+                    family: "worker".into(),
+                    latest_active_arn: None,
+                },
+            ],
+            ..Live::default()
+        };
+        assert_eq!(live.task_definition(&td("api", 3).arn).unwrap().revision, 3);
+        // moto stores what UpdateService was sent, e.g. `api:3`.
+        assert_eq!(live.task_definition("api:3").unwrap().revision, 3);
+        assert!(live.task_definition("api").is_none());
+        assert!(
+            live.task_definition("arn:aws:ecs:eu-west-1:1:task-definition/api:9")
+                .is_none()
+        );
+        assert_eq!(live.latest_task_definition("api").unwrap().revision, 4);
+        assert!(live.latest_task_definition("worker").is_none());
+        assert!(live.latest_task_definition("nope").is_none());
+    }
+}

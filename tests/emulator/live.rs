@@ -379,14 +379,11 @@ fn fetch_makes_the_expected_calls() {
     assert_eq!(calls, expected);
 }
 
-/// A converged ten-service environment (each service with its own family, execution role,
-/// log group, Cloud Map service and scaling target), asked for twelve services: the call
-/// budget grows per service as documented, and DescribeServices goes in chunks of ten.
-#[test]
-fn fetch_call_budget_for_ten_services() {
-    let acct = support::account();
+/// A converged `n`-service environment: each service with its own family (running its latest
+/// revision), tagged execution role with the inline policy and the managed one, log group,
+/// Cloud Map service and scaling target. Returns the query for exactly those names.
+fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
     let net = acct.network();
-    let n = 10;
     let names: Vec<String> = (0..n).map(|i| format!("ohi-dev-s{i:02}")).collect();
     let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
@@ -440,21 +437,63 @@ fn fetch_call_budget_for_ten_services() {
         .collect();
     ok_all(acct.batch(&discovery));
 
-    let mut wanted = names.clone();
-    wanted.extend(["ohi-dev-s98".to_string(), "ohi-dev-s99".to_string()]);
-    let query = LiveQuery {
+    LiveQuery {
         cluster: CLUSTER.into(),
-        services: wanted.clone(),
+        services: names.clone(),
         families: names.clone(),
         roles: names.iter().map(|s| format!("{s}-exec")).collect(),
         log_groups: names.iter().map(|s| format!("/ecs/ohi-dev/{s}")).collect(),
         namespace: Some(NAMESPACE.into()),
         discovery_services: (0..n).map(|i| format!("s{i:02}")).collect(),
-        scaling_resource_ids: wanted
+        scaling_resource_ids: names
             .iter()
             .map(|s| format!("service/{CLUSTER}/{s}"))
             .collect(),
-    };
+    }
+}
+
+/// The call budget per operation for an `n`-service converged environment (docs/aws.md).
+fn budget(n: u32) -> BTreeMap<String, u32> {
+    [
+        ("application-autoscaling:DescribeScalableTargets", 1),
+        ("application-autoscaling:DescribeScalingPolicies", 1),
+        ("ecs:DescribeClusters", 1),
+        ("ecs:DescribeServices", n.div_ceil(10)),
+        ("ecs:DescribeTaskDefinition", n),
+        ("ecs:ListTaskDefinitions", n),
+        ("iam:GetRole", n),
+        ("iam:GetRolePolicy", n),
+        ("iam:ListAttachedRolePolicies", n),
+        ("iam:ListRolePolicies", n),
+        ("logs:DescribeLogGroups", 1),
+        ("logs:ListTagsForResource", n),
+        ("servicediscovery:GetService", n),
+        ("servicediscovery:ListNamespaces", 1),
+        ("servicediscovery:ListServices", 1),
+        ("servicediscovery:ListTagsForResource", n + 1),
+        ("sts:GetCallerIdentity", 1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+#[test]
+fn fetch_call_budget_for_one_service() {
+    let acct = support::account();
+    let query = converged_env(&acct, 1);
+    let (live, calls) = fetch(&acct, &query);
+    assert_eq!((live.services.len(), live.task_definitions.len()), (1, 1));
+    assert_eq!(calls, budget(1));
+    assert_eq!(calls.values().sum::<u32>(), 18);
+}
+
+/// Ten services: the budget grows per service as documented; two more (missing) names make
+/// DescribeServices go in two chunks of at most ten.
+#[test]
+fn fetch_call_budget_for_ten_services() {
+    let acct = support::account();
+    let query = converged_env(&acct, 10);
     let (live, calls) = fetch(&acct, &query);
     assert_eq!(live.services.len(), 10);
     assert_eq!(live.roles.len(), 10);
@@ -463,33 +502,13 @@ fn fetch_call_budget_for_ten_services() {
     assert_eq!(live.scaling_targets.len(), 10);
     // Converged: each service runs its family's latest revision, described once.
     assert_eq!(live.task_definitions.len(), 10);
-    let per_service = |k: &str| calls.get(k).copied().unwrap_or(0);
-    let expected: BTreeMap<&str, u32> = [
-        ("application-autoscaling:DescribeScalableTargets", 1),
-        ("application-autoscaling:DescribeScalingPolicies", 1),
-        ("ecs:DescribeClusters", 1),
-        ("ecs:DescribeServices", 2),
-        ("ecs:DescribeTaskDefinition", 10),
-        ("ecs:ListTaskDefinitions", 10),
-        ("iam:GetRole", 10),
-        ("iam:GetRolePolicy", 10),
-        ("iam:ListAttachedRolePolicies", 10),
-        ("iam:ListRolePolicies", 10),
-        ("logs:DescribeLogGroups", 1),
-        ("logs:ListTagsForResource", 10),
-        ("servicediscovery:GetService", 10),
-        ("servicediscovery:ListNamespaces", 1),
-        ("servicediscovery:ListServices", 1),
-        ("servicediscovery:ListTagsForResource", 11),
-        ("sts:GetCallerIdentity", 1),
-    ]
-    .into_iter()
-    .collect();
-    let got: BTreeMap<&str, u32> = expected.keys().map(|k| (*k, per_service(k))).collect();
-    assert_eq!(got, expected);
-    assert_eq!(
-        calls.values().sum::<u32>(),
-        expected.values().sum::<u32>(),
-        "{calls:?}"
-    );
+    assert_eq!(calls, budget(10));
+    assert_eq!(calls.values().sum::<u32>(), 99);
+
+    let mut more = query.clone();
+    more.services
+        .extend(["ohi-dev-s98".to_string(), "ohi-dev-s99".to_string()]);
+    let (live, calls) = fetch(&acct, &more);
+    assert_eq!(live.services.len(), 10);
+    assert_eq!(calls["ecs:DescribeServices"], 2);
 }
