@@ -285,10 +285,11 @@ fn scaled_project(net: &support::Network) -> tempfile::TempDir {
     std::fs::write(
         dir.path().join("environments/dev.yaml"),
         format!(
-            "network:\n  subnets: [{}]\n  securityGroups: [{}]\ndiscovery:\n  enabled: false\n\
-services:\n  web:\n    count: 2\n    autoscaling:\n      min: 2\n      max: 4\n      cpu: 60\n",
+            "network:\n  subnets: [{}]\n  securityGroups: [{}]\ndiscovery:\n  namespace: \"{{app}}-{{env}}.local\"\n  vpc: {}\n\
+services:\n  web:\n    count: 2\n    discovery:\n      records: [A, SRV]\n    autoscaling:\n      min: 2\n      max: 4\n      cpu: 60\n",
             net.subnet_ids.join(", "),
-            net.security_group_id
+            net.security_group_id,
+            net.vpc_id
         ),
     )
     .unwrap();
@@ -358,6 +359,7 @@ fn create_converged(acct: &TestAccount, dir: &Path) {
     );
     let text = String::from_utf8_lossy(&out.stdout).replace("{account_id}", &acct.id);
     let d: Value = serde_json::from_str::<Value>(&text).unwrap()["resources"].clone();
+    let registries = create_cloud_map(acct, &d);
     let mut calls: Vec<(&str, &str, Value)> = Vec::new();
     for role in d["roles"].as_array().unwrap() {
         let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -416,6 +418,15 @@ fn create_converged(acct: &TestAccount, dir: &Path) {
                 "deploymentCircuitBreaker": {"enable": dep["circuitBreakerEnable"], "rollback": dep["circuitBreakerRollback"]}},
             "enableExecuteCommand": s["enableExecuteCommand"],
             "tags": key_values(&s["tags"], "key", "value")})));
+        if let Some(reg) = s["discovery"].as_object() {
+            let mut entry =
+                json!({"registryArn": registries[reg["discoveryService"].as_str().unwrap()]});
+            if !reg["containerName"].is_null() {
+                entry["containerName"] = reg["containerName"].clone();
+                entry["containerPort"] = reg["containerPort"].clone();
+            }
+            calls.last_mut().unwrap().2["serviceRegistries"] = json!([entry]);
+        }
     }
     for t in d["scalingTargets"].as_array().unwrap() {
         calls.push((
@@ -437,6 +448,55 @@ fn create_converged(acct: &TestAccount, dir: &Path) {
     for (i, r) in acct.batch(&calls).into_iter().enumerate() {
         r.unwrap_or_else(|e| panic!("out-of-band call {i} {:?}: {e:?}", calls[i].1));
     }
+}
+
+/// Cloud Map, out of band: the namespace and discovery services `render` wants. Returns the
+/// discovery service ARNs by name (ECS services register with them).
+fn create_cloud_map(acct: &TestAccount, d: &Value) -> std::collections::BTreeMap<String, String> {
+    let ns = &d["namespace"];
+    let mut arns = std::collections::BTreeMap::new();
+    if !ns.is_object() {
+        return arns;
+    }
+    acct.call(
+        "servicediscovery",
+        "CreatePrivateDnsNamespace",
+        json!({"Name": ns["name"], "Vpc": ns["vpc"],
+        "Tags": key_values(&ns["tags"], "Key", "Value")}),
+    )
+    .unwrap();
+    let list = acct
+        .call("servicediscovery", "ListNamespaces", json!({}))
+        .unwrap();
+    let ns_id = list["Namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["Name"] == ns["name"])
+        .unwrap()["Id"]
+        .clone();
+    for ds in d["discoveryServices"].as_array().unwrap() {
+        let records: Vec<Value> = ds["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| json!({"Type": r["type"], "TTL": r["ttl"]}))
+            .collect();
+        let out = acct
+            .call(
+                "servicediscovery",
+                "CreateService",
+                json!({"Name": ds["name"], "NamespaceId": ns_id,
+                "DnsConfig": {"RoutingPolicy": ds["routing"], "DnsRecords": records},
+                "HealthCheckCustomConfig": {}, "Tags": key_values(&ds["tags"], "Key", "Value")}),
+            )
+            .unwrap();
+        arns.insert(
+            ds["name"].as_str().unwrap().to_string(),
+            out["Service"]["Arn"].as_str().unwrap().to_string(),
+        );
+    }
+    arns
 }
 
 /// The acid test against the emulator: AWS state shaped exactly like the spec (created out of
@@ -479,13 +539,21 @@ fn a_converged_environment_plans_as_no_changes() {
             "iam_role.drift-dev-web-exec",
             "log_group./ecs/drift-dev/web",
             "cluster.drift-dev",
+            "namespace.drift-dev.local",
+            "discovery_service.web",
             "task_definition.drift-dev-web",
             "service.web",
             "scaling_target.web",
             "scaling_policy.drift-dev-web-cpu",
         ]
     );
-    assert!(plan["resourceChanges"].as_array().unwrap().iter().all(|c| c["observed"] != "absent"));
+    assert!(
+        plan["resourceChanges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["observed"] != "absent")
+    );
     assert_eq!(out.status.code(), Some(0));
     let human = run(&acct, dir.path(), &["plan", "-e", "dev"]);
     assert_eq!(
