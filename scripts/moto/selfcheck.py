@@ -172,6 +172,16 @@ def probe_cloudmap_duplicate(x: Ctx) -> str | None:
     return "duplicate service created"
 
 
+def probe_iam_managed_policy(x: Ctx) -> str | None:
+    # patch_iam_managed_policies_once is about speed; this checks it kept the behaviour.
+    iam = x.c("iam")
+    iam.create_role(RoleName="exec", AssumeRolePolicyDocument="{}")
+    iam.attach_role_policy(
+        RoleName="exec",
+        PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
+    return None
+
+
 PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_ecs_create_service_fields", probe_create_fields),
     ("patch_ecs_create_service_not_idempotent", probe_not_idempotent),
@@ -180,6 +190,7 @@ PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_ecs_create_cluster_idempotent", probe_create_cluster_idempotent),
     ("patch_ecs_builtin_capacity_providers", probe_builtin_capacity_providers),
     ("patch_ecs_service_rollout", probe_rollout),
+    ("patch_iam_managed_policies_once", probe_iam_managed_policy),
     ("patch_aas_describe_scaling_policies_filters", probe_aas_filters),
     ("patch_aas_deregister_deletes_policies", probe_aas_deregister),
     ("patch_servicediscovery_list_filters", probe_cloudmap_filters),

@@ -99,6 +99,7 @@ fn create_service_returns_capacity_provider_strategy_and_settings() {
             svc["deployments"][0]["capacityProviderStrategy"],
             expected_strategy
         );
+        assert!(svc["deployments"][0].get("launchType").is_none(), "{svc}");
     }
 }
 
