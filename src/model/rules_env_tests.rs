@@ -413,6 +413,11 @@ fn scheduled_tasks() {
             ),
         ),
         (
+            "platform version of a task reusing a service",
+            "services:\n  api:\n    image: nginx\nscheduledTasks:\n  nightly:\n    service: api\n    schedule: rate(1 day)\n    platformVersion: newest\n".to_string(),
+            w("scheduledTasks.nightly.platformVersion", "platform version `newest` is not valid", 8),
+        ),
+        (
             "retry attempts",
             task("    schedule: rate(1 day)\n    retryPolicy:\n      maximumRetryAttempts: 186\n"),
             w(

@@ -331,6 +331,15 @@ fn arns_and_ids() {
             ),
         ),
         (
+            "secret ref by a bad arn",
+            "services:\n  api:\n    image: nginx\n    secrets:\n      DB: {secretsManager: \"arn:aws:ssm:eu-west-1:123456789012:parameter/x\"}\n",
+            w(
+                "services.api.secrets.DB",
+                "`arn:aws:ssm:eu-west-1:123456789012:parameter/x` is not a Secrets Manager secret ARN",
+                5,
+            ),
+        ),
+        (
             "kms key",
             "services:\n  api:\n    image: nginx\n    logs:\n      kmsKeyId: abc\n",
             w(

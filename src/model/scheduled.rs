@@ -12,6 +12,7 @@ use super::network::{Owner, network};
 use super::resources::*;
 use super::scope::Scope;
 use super::service::BuiltService;
+use super::size::platform_version;
 use super::task_def::{BuiltTask, TaskInput, build_task};
 use super::task_spec::{TaskSpec, resolve_scheduled};
 use super::validate::{check_name, in_range};
@@ -60,10 +61,10 @@ pub fn build_scheduled(
     let task_tags = tags::with(cx, base_tags, spec.tags.as_ref(), &format!("{at}.tags"));
     let (own, family, passed_roles, platform) = match reused {
         Some(b) if !own_fields.changes_task_definition() => {
-            let platform = own_fields
-                .platform_version
-                .as_ref()
-                .map_or(b.service.platform_version.clone(), |p| p.value.clone());
+            let platform = match own_fields.platform_version {
+                Some(_) => platform_version(cx, &own_fields, &at, Some(b.task.def.size)),
+                None => b.service.platform_version.clone(),
+            };
             (
                 None,
                 b.task.def.family.clone(),

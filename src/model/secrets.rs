@@ -65,6 +65,11 @@ fn from_ref(cx: &Scope, r: &RawSecretRef, at: &Sp<RawSecret>, path: &str) -> Opt
     match (&r.secrets_manager, &r.ssm) {
         (Some(name), None) => {
             let name = text(name)?;
+            if name.starts_with("arn:") && !arn::is_secret(&for_check(&name)) {
+                let message = format!("`{name}` is not a Secrets Manager secret ARN");
+                cx.error_hint(at.loc, path, message, SHAPES);
+                return None;
+            }
             let (key, stage) = (
                 r.key.clone().unwrap_or_default(),
                 r.version_stage.clone().unwrap_or_default(),
