@@ -259,14 +259,15 @@ def patch_ecs_service_rollout() -> None:
         (comma-separated): running 0 / pending N / IN_PROGRESS, forever;
       - tag `...=failed` or name in ECSCTL_EMULATOR_FAILED_SERVICES: rolloutState FAILED, as the
         deployment circuit breaker reports it, with a failure event;
-      - tag `...=after:N`: IN_PROGRESS for the next N DescribeServices that return the service,
-        then COMPLETED (exercises a poll loop).
+      - tag `...=after:N`: IN_PROGRESS in the responses of the next N DescribeServices calls
+        that name the service, COMPLETED from the (N+1)-th on (exercises a poll loop).
     """
     from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.responses import EC2ContainerServiceResponse
 
     original_create = EC2ContainerServiceBackend.create_service
     original_update = EC2ContainerServiceBackend.update_service
-    original_describe = EC2ContainerServiceBackend.describe_services
+    original_describe = EC2ContainerServiceResponse.describe_services
 
     def create_service(self: Any, *args: Any, **kw: Any) -> Any:
         service = original_create(self, *args, **kw)
@@ -281,19 +282,27 @@ def patch_ecs_service_rollout() -> None:
         _settle(self, service, new_deployment=force or before != after)
         return service
 
-    def describe_services(self: Any, cluster_str: str, names: list[str]) -> Any:
-        services, failures = original_describe(self, cluster_str, names)
+    def describe_services(self: Any) -> Any:
+        # Counted here, in the API handler, so only real DescribeServices calls count (moto's
+        # AAS calls the backend's describe_services internally).
+        try:
+            services, _ = EC2ContainerServiceBackend.describe_services(
+                self.ecs_backend, self._get_param("cluster", "default"),
+                self._get_param("services", []))
+        except Exception:  # the original handler raises the proper AWS error
+            services = []
         for service in services:
-            polls = getattr(service, "_ecsctl_polls_left", 0)
-            if polls > 0:
-                service._ecsctl_polls_left = polls - 1
-                if polls == 1:
-                    _set_state(self, service, "COMPLETED")
-        return services, failures
+            left = getattr(service, "_ecsctl_polls_left", None)
+            if left is not None and left > 0:
+                service._ecsctl_polls_left = left - 1
+            elif left == 0:
+                service._ecsctl_polls_left = None
+                _set_state(self.ecs_backend, service, "COMPLETED")
+        return original_describe(self)
 
     EC2ContainerServiceBackend.create_service = create_service
     EC2ContainerServiceBackend.update_service = update_service
-    EC2ContainerServiceBackend.describe_services = describe_services
+    EC2ContainerServiceResponse.describe_services = describe_services
 
 
 def _service_inputs(service: Any) -> tuple[Any, ...]:
@@ -352,10 +361,11 @@ def _settle(backend: Any, service: Any, new_deployment: bool) -> None:
         deployment["launchType"] = None
     service.deployments = [deployment]
     mode = _rollout_mode(service)
-    service._ecsctl_polls_left = 0
+    service._ecsctl_polls_left = None
     if mode.startswith("after:"):
-        service._ecsctl_polls_left = max(int(mode.split(":", 1)[1] or 0), 0)
-        mode = "completed" if service._ecsctl_polls_left == 0 else "stuck"
+        polls = max(int(mode.split(":", 1)[1] or 0), 0)
+        service._ecsctl_polls_left = polls if polls > 0 else None
+        mode = "stuck" if polls > 0 else "completed"
     _set_state(backend, service, {"stuck": "IN_PROGRESS", "failed": "FAILED"}.get(mode, "COMPLETED"))
 
 

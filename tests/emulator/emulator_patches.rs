@@ -429,12 +429,18 @@ fn rollout_tag_keeps_a_service_stuck_failed_or_slow() {
         failed["events"][0]["message"],
         format!("(service failed) (deployment {id}) deployment failed: tasks failed to start.")
     );
+    // after:2 -> two polls in progress, the third sees the steady state.
     assert_eq!(rollout(&ok(&r[5])["services"][0]).3, "IN_PROGRESS");
     assert_eq!(
         rollout(&ok(&r[6])["services"][0]),
-        (2, 2, 0, "COMPLETED".into())
+        (2, 0, 2, "IN_PROGRESS".into())
     );
-    assert_eq!(rollout(&ok(&r[7])["services"][0]).3, "COMPLETED");
+    let done = &ok(&r[7])["services"][0];
+    assert_eq!(rollout(done), (2, 2, 0, "COMPLETED".into()));
+    assert_eq!(
+        done["events"][0]["message"],
+        "(service slow) has reached a steady state."
+    );
 }
 
 fn target(rid: &str) -> (&'static str, &'static str, Value) {
