@@ -363,7 +363,8 @@ def _settle(backend: Any, service: Any, new_deployment: bool) -> None:
     mode = _rollout_mode(service)
     service._ecsctl_polls_left = None
     if mode.startswith("after:"):
-        polls = max(int(mode.split(":", 1)[1] or 0), 0)
+        value = mode.split(":", 1)[1]
+        polls = int(value) if value.isdigit() else 0  # a malformed count means no delay
         service._ecsctl_polls_left = polls if polls > 0 else None
         mode = "stuck" if polls > 0 else "completed"
     _set_state(backend, service, {"stuck": "IN_PROGRESS", "failed": "FAILED"}.get(mode, "COMPLETED"))
