@@ -29,7 +29,7 @@ pub fn run(
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let plan = runtime.block_on(plan_env(globals, settings, out))?;
+    let (plan, protected) = runtime.block_on(plan_env(globals, settings, out))?;
     let text = match settings.format {
         PlanFormat::Human => render::human::render(&plan, out.stdout_color),
         PlanFormat::Json => render::json::render(&plan),
@@ -51,6 +51,14 @@ pub fn run(
             &format!("saved the plan to `{}`", path.display()),
         )?;
     }
+    let destroy = plan.summary().destroy;
+    if protected && destroy > 0 {
+        let env = &plan.target.env;
+        out.line(
+            Label::Note,
+            &format!("`{env}` is protected: apply refuses deletions and replacements ({destroy} here) without `--allow-destroy`"),
+        )?;
+    }
     Ok(outcome(&plan, settings.detailed_exitcode))
 }
 
@@ -63,11 +71,12 @@ pub fn outcome(plan: &Plan, detailed_exitcode: bool) -> Outcome {
     }
 }
 
+/// The plan, and whether the environment is protected (deletions need `--allow-destroy`).
 async fn plan_env(
     globals: &Globals,
     settings: &PlanSettings,
     out: &mut Output,
-) -> Result<Plan, CliError> {
+) -> Result<(Plan, bool), CliError> {
     let spec = load::load(globals, &settings.env, out)?;
     let aws = AwsSettings {
         fallback_region: Some(spec.region.clone()),
@@ -92,6 +101,18 @@ async fn plan_env(
             read.elapsed().as_secs_f64()
         ),
     )?;
+    if settings.stats {
+        // Same line as `apply --stats`, so scripts and bench/emulator.rs parse one format.
+        let list: Vec<String> = clients
+            .calls()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        out.line(
+            Label::Note,
+            &format!("aws calls: {calls}: {}", list.join(" ")),
+        )?;
+    }
     let changes = crate::diff::diff(&desired, &live);
     let target = Target {
         app: desired.app.clone(),
@@ -99,7 +120,7 @@ async fn plan_env(
         region: desired.region.clone(),
         account_id: Some(caller),
     };
-    Ok(Plan::new(target, changes))
+    Ok((Plan::new(target, changes), desired.protected))
 }
 
 /// A spec that pins `account:` only ever plans against that account.
