@@ -9,7 +9,8 @@ use crate::live::{LiveLogGroup, LiveTags};
 
 /// The named log groups that exist, with tags. One DescribeLogGroups listing (paginated) under
 /// the names' longest common prefix, filtered to exact names, then one ListTagsForResource per
-/// group found.
+/// group found. Names with no useful common prefix (`/ecs/a` and `/custom/b` share only `/`)
+/// are listed one prefix per name instead, so a read never pages through the whole account.
 pub async fn read_log_groups(
     clients: &AwsClients,
     names: &[String],
@@ -17,32 +18,17 @@ pub async fn read_log_groups(
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let prefix = common_prefix(names);
-    let mut found = Vec::new();
-    let mut token = None;
-    loop {
-        let mut req = clients
-            .logs
-            .describe_log_groups()
-            .set_next_token(token.take());
-        // An empty prefix is rejected by the API (min length 1): list everything instead.
-        if !prefix.is_empty() {
-            req = req.log_group_name_prefix(prefix);
-        }
-        let out = req
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("logs", "DescribeLogGroups", Some(prefix), e))?;
-        for g in out.log_groups() {
-            if g.log_group_name()
-                .is_some_and(|n| names.iter().any(|w| w == n))
-            {
-                found.push(log_group_from_sdk(g));
-            }
-        }
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
+    let listed = try_join_all(
+        listing_prefixes(names)
+            .into_iter()
+            .map(|p| list(clients, p)),
+    )
+    .await?;
+    let mut found: Vec<LiveLogGroup> = Vec::new();
+    for group in listed.into_iter().flatten() {
+        let wanted = names.iter().any(|w| *w == group.name);
+        if wanted && !found.iter().any(|f| f.name == group.name) {
+            found.push(group);
         }
     }
     try_join_all(found.into_iter().map(|mut group| async move {
@@ -52,6 +38,40 @@ pub async fn read_log_groups(
         Ok(group)
     }))
     .await
+}
+
+/// The prefixes to list: the common one when it says more than `/`, else each name.
+pub(crate) fn listing_prefixes(names: &[String]) -> Vec<&str> {
+    let common = common_prefix(names);
+    if common.trim_matches('/').is_empty() {
+        let mut each: Vec<&str> = names.iter().map(String::as_str).collect();
+        each.sort_unstable();
+        each.dedup();
+        each
+    } else {
+        vec![common]
+    }
+}
+
+async fn list(clients: &AwsClients, prefix: &str) -> Result<Vec<LiveLogGroup>, AwsError> {
+    let mut groups = Vec::new();
+    let mut token = None;
+    loop {
+        let out = clients
+            .logs
+            .describe_log_groups()
+            .log_group_name_prefix(prefix)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("logs", "DescribeLogGroups", Some(prefix), e))?;
+        groups.extend(out.log_groups().iter().map(log_group_from_sdk));
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    Ok(groups)
 }
 
 async fn tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
@@ -122,6 +142,15 @@ mod tests {
         assert_eq!(common_prefix(&names(&["/ecs/a", "/custom/b"])), "/");
         assert_eq!(common_prefix(&names(&["é1", "é2"])), "é");
         assert_eq!(common_prefix(&names(&["x", "y"])), "");
+    }
+
+    #[test]
+    fn one_listing_under_a_real_common_prefix_else_one_per_name() {
+        let env = names(&["/ecs/ohi-prod/worker", "/ecs/ohi-prod/api"]);
+        assert_eq!(listing_prefixes(&env), ["/ecs/ohi-prod/"]);
+        let mixed = names(&["/ecs/a", "/custom/b", "/ecs/a"]);
+        assert_eq!(listing_prefixes(&mixed), ["/custom/b", "/ecs/a"]);
+        assert_eq!(listing_prefixes(&names(&["x", "y"])), ["x", "y"]);
     }
 
     #[test]
