@@ -32,7 +32,7 @@ pub async fn wait_for_services(
         return WaitOutcome::Skipped;
     }
     let started = Instant::now();
-    // Events from just before the run started on are new (clocks may differ by a little).
+    // Events from the moment the run started on are new.
     let since = since
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
@@ -58,9 +58,14 @@ pub async fn wait_for_services(
                 stream_events(reporter, r, since, &seen);
                 let stable = is_stable(r, expected);
                 reporter.service_progress(&r.service_name, &r.progress(), stable);
-                last.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(r.service_name.clone(), r.progress());
+                // Only the services still not stable are named when time runs out.
+                let mut pending = last.lock().unwrap_or_else(|e| e.into_inner());
+                if stable {
+                    pending.remove(&r.service_name);
+                } else {
+                    pending.insert(r.service_name.clone(), r.progress());
+                }
+                drop(pending);
                 if let Some(reason) = has_failed(r, expected) {
                     return Err(Stop::Failed {
                         service: r.service_name.clone(),

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod apply;
 mod emulator_harness;
 mod emulator_patches;
 mod live;

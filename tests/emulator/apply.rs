@@ -1,0 +1,840 @@
+//! `ecsctl apply` against the emulator, each test in its own account: converge from empty,
+//! change one thing at a time, survive an injected failure and a killed process, wait for
+//! stable / time out / fail on a failed deployment, honour the CI contract and saved plans,
+//! and converge the root project's environments. Every effect is checked through boto3
+//! (scripts/aws-oob.py), never through ecsctl's own read code.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use crate::support::{self, Network, TestAccount};
+
+const FIXTURE: &str = "tests/fixtures/apply-basic";
+const ENV: &str = "test";
+
+/// A copy of a fixture project in a temp dir, bound to one fresh account and its network.
+struct Project {
+    acct: TestAccount,
+    net: Network,
+    dir: tempfile::TempDir,
+    /// The env file as copied, so tests can append overrides and take them back.
+    env_file: String,
+}
+
+impl Project {
+    fn new(fixture: &str) -> Project {
+        let acct = support::account();
+        let net = acct.network();
+        let dir = tempfile::tempdir().expect("temp project");
+        let src = support::repo_root().join(fixture);
+        std::fs::copy(src.join("ecsctl.yaml"), dir.path().join("ecsctl.yaml"))
+            .expect("ecsctl.yaml");
+        copy_dir(&src.join("environments"), &dir.path().join("environments"));
+        let env_file =
+            std::fs::read_to_string(dir.path().join("environments/test.yaml")).unwrap_or_default();
+        Project {
+            acct,
+            net,
+            dir,
+            env_file,
+        }
+    }
+
+    /// Replaces the env file with the original plus `extra` YAML (an overlay).
+    fn set_env_overrides(&self, extra: &str) {
+        let text = format!("{}\n{extra}\n", self.env_file);
+        std::fs::write(self.dir.path().join("environments/test.yaml"), text).unwrap();
+    }
+
+    fn cmd(&self, args: &[&str], vars: &[(&str, &str)]) -> Command {
+        let mut c = self.acct.ecsctl();
+        c.arg("-C")
+            .arg(self.dir.path())
+            .args(args)
+            .stdin(Stdio::null());
+        c.env("SUBNET_A", &self.net.subnet_ids[0])
+            .env("SUBNET_B", &self.net.subnet_ids[1])
+            .env("SG", &self.net.security_group_id)
+            .env("VPC", &self.net.vpc_id)
+            .env("NO_COLOR", "1");
+        for k in [
+            "ECSCTL_FAIL_AT",
+            "ECSCTL_KILL_AFTER",
+            "WEB_TAG",
+            "WEB_ROLLOUT",
+            "SECRET_KEY",
+        ] {
+            c.env_remove(k);
+        }
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        c
+    }
+
+    fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let out = self.cmd(args, vars).output().expect("run ecsctl");
+        Run::from(out)
+    }
+
+    /// `apply -e test --yes --stats`, asserting success.
+    fn apply_ok(&self, extra: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut args = vec!["apply", "-e", ENV, "--yes", "--stats"];
+        args.extend_from_slice(extra);
+        let r = self.run(&args, vars);
+        assert_eq!(r.code, Some(0), "apply failed:\n{}", r.all());
+        r
+    }
+
+    /// plan --detailed-exitcode must say "No changes." and exit 0.
+    fn assert_converged(&self, vars: &[(&str, &str)]) {
+        let r = self.run(&["plan", "-e", ENV, "--detailed-exitcode"], vars);
+        assert_eq!(
+            r.code,
+            Some(0),
+            "plan after apply is not empty:\n{}",
+            r.all()
+        );
+        assert!(r.stdout.starts_with("No changes."), "{}", r.stdout);
+    }
+
+    fn call(&self, service: &str, op: &str, params: Value) -> Value {
+        self.acct
+            .call(service, op, params)
+            .unwrap_or_else(|e| panic!("{service}:{op}: {e:?}"))
+    }
+
+    fn service(&self, name: &str) -> Value {
+        let v = self.call(
+            "ecs",
+            "DescribeServices",
+            json!({"cluster": "ap-test", "services": [name], "include": ["TAGS"]}),
+        );
+        v["services"][0].clone()
+    }
+
+    fn task_definition(&self, service: &str) -> Value {
+        let arn = self.service(service)["taskDefinition"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        self.call(
+            "ecs",
+            "DescribeTaskDefinition",
+            json!({"taskDefinition": arn}),
+        )["taskDefinition"]
+            .clone()
+    }
+
+    fn revisions(&self, family: &str) -> usize {
+        self.call(
+            "ecs",
+            "ListTaskDefinitions",
+            json!({"familyPrefix": family}),
+        )["taskDefinitionArns"]
+            .as_array()
+            .unwrap()
+            .len()
+    }
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let to = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    fn all(&self) -> String {
+        format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
+    }
+
+    /// The `--stats` line's operations that change something.
+    fn mutating_calls(&self) -> Vec<String> {
+        let line = self
+            .stderr
+            .lines()
+            .find(|l| l.contains("aws calls:"))
+            .unwrap_or_else(|| panic!("no --stats line:\n{}", self.stderr));
+        let reads = ["Describe", "List", "Get"];
+        line.split_whitespace()
+            .filter_map(|w| w.split_once('='))
+            .map(|(op, _)| op.to_string())
+            .filter(|op| {
+                let name = op.rsplit(':').next().unwrap_or_default();
+                op.contains(':') && !reads.iter().any(|r| name.starts_with(r))
+            })
+            .collect()
+    }
+}
+
+fn tags(list: &Value) -> Vec<(String, String)> {
+    list.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|t| {
+                    let k = t
+                        .get("key")
+                        .or(t.get("Key"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let v = t
+                        .get("value")
+                        .or(t.get("Value"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    (k.to_string(), v.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn has_ownership(list: &Value) -> bool {
+    let t = tags(list);
+    let has = |k: &str, v: &str| t.iter().any(|(a, b)| a == k && b == v);
+    has("ecsctl:managed-by", "ecsctl") && has("ecsctl:app", "ap") && has("ecsctl:env", ENV)
+}
+
+#[test]
+fn apply_on_empty_account_converges_and_a_second_apply_changes_nothing() {
+    let p = Project::new(FIXTURE);
+    let first = p.apply_ok(&[], &[]);
+    assert!(
+        first
+            .stdout
+            .contains("Plan: 13 to add, 0 to change, 0 to destroy."),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stderr.contains("2 service(s) stable"),
+        "{}",
+        first.stderr
+    );
+    assert!(
+        first.stderr.contains("has reached a steady state"),
+        "events are streamed:\n{}",
+        first.stderr
+    );
+    p.assert_converged(&[]);
+
+    let second = p.apply_ok(&[], &[]);
+    assert!(
+        second.stdout.starts_with("No changes."),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(
+        second.mutating_calls(),
+        Vec::<String>::new(),
+        "{}",
+        second.stderr
+    );
+
+    // Out of band: everything exists once, tagged as ours, with the spec's values.
+    let cluster = &p.call(
+        "ecs",
+        "DescribeClusters",
+        json!({"clusters": ["ap-test"], "include": ["TAGS", "SETTINGS"]}),
+    )["clusters"][0];
+    assert_eq!(cluster["status"], "ACTIVE");
+    assert!(has_ownership(&cluster["tags"]), "{cluster}");
+    let providers: Vec<&str> = cluster["capacityProviders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        providers.contains(&"FARGATE") && providers.contains(&"FARGATE_SPOT"),
+        "{cluster}"
+    );
+
+    let web = p.service("ap-test-web");
+    assert_eq!(web["status"], "ACTIVE");
+    assert_eq!(web["desiredCount"], 1);
+    assert!(has_ownership(&web["tags"]), "{web}");
+    assert_eq!(
+        web["capacityProviderStrategy"][0]["capacityProvider"], "FARGATE_SPOT",
+        "{web}"
+    );
+    assert_eq!(
+        web["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"][0],
+        p.net.security_group_id
+    );
+    assert_eq!(
+        web["serviceRegistries"].as_array().map(Vec::len),
+        Some(1),
+        "{web}"
+    );
+
+    let td = p.task_definition("ap-test-web");
+    assert_eq!(td["cpu"], "256");
+    assert_eq!(td["containerDefinitions"][0]["image"], "nginx:1.27");
+    let exec = td["executionRoleArn"].as_str().unwrap();
+    assert_eq!(
+        exec,
+        format!("arn:aws:iam::{}:role/ap-test-web-exec", p.acct.id)
+    );
+    assert_eq!(p.revisions("ap-test-web"), 1);
+
+    let role = &p.call("iam", "GetRole", json!({"RoleName": "ap-test-web-exec"}))["Role"];
+    assert!(has_ownership(&role["Tags"]), "{role}");
+    let inline = p.call(
+        "iam",
+        "ListRolePolicies",
+        json!({"RoleName": "ap-test-web-exec"}),
+    );
+    assert_eq!(inline["PolicyNames"], json!(["ecsctl"]));
+    let attached = p.call(
+        "iam",
+        "ListAttachedRolePolicies",
+        json!({"RoleName": "ap-test-web-exec"}),
+    );
+    assert_eq!(
+        attached["AttachedPolicies"][0]["PolicyName"],
+        "AmazonECSTaskExecutionRolePolicy"
+    );
+
+    let groups = p.call(
+        "logs",
+        "DescribeLogGroups",
+        json!({"logGroupNamePrefix": "/ecs/ap-test/"}),
+    );
+    let groups = groups["logGroups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    assert!(
+        groups.iter().all(|g| g["retentionInDays"] == 7),
+        "{groups:?}"
+    );
+
+    let namespaces = p.call("servicediscovery", "ListNamespaces", json!({}));
+    let names: Vec<&str> = namespaces["Namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["Name"].as_str())
+        .collect();
+    assert_eq!(names, ["ap-test.local"]);
+
+    let targets = p.call(
+        "application-autoscaling",
+        "DescribeScalableTargets",
+        json!({"ServiceNamespace": "ecs"}),
+    );
+    let t = &targets["ScalableTargets"];
+    assert_eq!(t.as_array().unwrap().len(), 1, "{t}");
+    assert_eq!(t[0]["ResourceId"], "service/ap-test/ap-test-worker");
+    assert_eq!(
+        (t[0]["MinCapacity"].as_i64(), t[0]["MaxCapacity"].as_i64()),
+        (Some(1), Some(3))
+    );
+}
+
+/// Applies a change, asserts exactly the expected steps ran, and that plan converges after.
+fn change(p: &Project, extra: &[&str], vars: &[(&str, &str)], expect_steps: &[&str]) -> Run {
+    let r = p.apply_ok(extra, vars);
+    let mut steps: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter_map(|l| {
+            l.strip_suffix(")")
+                .and_then(|l| l.split_once(": done ("))
+                .map(|(s, _)| s)
+        })
+        .collect();
+    steps.sort();
+    let mut want = expect_steps.to_vec();
+    want.sort();
+    assert_eq!(steps, want, "{}", r.all());
+    p.assert_converged(vars);
+    r
+}
+
+#[test]
+fn image_changes_by_variable_and_by_flag_make_one_new_revision_each() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    change(
+        &p,
+        &[],
+        &[("WEB_TAG", "1.28")],
+        &["~ task_definition.ap-test-web", "~ service.web"],
+    );
+    assert_eq!(
+        p.task_definition("ap-test-web")["containerDefinitions"][0]["image"],
+        "nginx:1.28"
+    );
+    assert_eq!(p.revisions("ap-test-web"), 2);
+
+    // --image overrides the spec for plan and apply alike.
+    let r = p.run(
+        &["apply", "-e", ENV, "--yes", "--image", "web=nginx:1.29"],
+        &[("WEB_TAG", "1.28")],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert_eq!(
+        p.task_definition("ap-test-web")["containerDefinitions"][0]["image"],
+        "nginx:1.29"
+    );
+    let unknown = p.run(&["apply", "-e", ENV, "--yes", "--image", "nope=x:1"], &[]);
+    assert_eq!(unknown.code, Some(1));
+    assert!(
+        unknown.stderr.contains("`--image` names service `nope`"),
+        "{}",
+        unknown.stderr
+    );
+    assert_eq!(p.revisions("ap-test-web"), 3);
+    assert_eq!(p.revisions("ap-test-worker"), 1);
+}
+
+#[test]
+fn sizing_count_capacity_and_secret_changes_apply_exactly_that() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+
+    p.set_env_overrides("services:\n  web:\n    cpu: 512\n    memory: 1024\n");
+    change(
+        &p,
+        &[],
+        &[],
+        &["~ task_definition.ap-test-web", "~ service.web"],
+    );
+    let td = p.task_definition("ap-test-web");
+    assert_eq!(
+        (td["cpu"].as_str(), td["memory"].as_str()),
+        (Some("512"), Some("1024"))
+    );
+
+    p.set_env_overrides("services:\n  web:\n    cpu: 512\n    memory: 1024\n    count: 3\n");
+    change(&p, &[], &[], &["~ service.web"]);
+    assert_eq!(p.service("ap-test-web")["desiredCount"], 3);
+
+    p.set_env_overrides("services:\n  web:\n    cpu: 512\n    memory: 1024\n    count: 3\n    capacity: on-demand\n");
+    let r = change(&p, &[], &[], &["~ service.web"]);
+    assert!(r.stdout.contains("forces new deployment"), "{}", r.stdout);
+    let web = p.service("ap-test-web");
+    assert_eq!(
+        web["capacityProviderStrategy"][0]["capacityProvider"], "FARGATE",
+        "{web}"
+    );
+    assert!(
+        web.get("launchType").is_none_or(|l| l != "FARGATE"),
+        "never a launch type: {web}"
+    );
+
+    let before = p.revisions("ap-test-web");
+    p.set_env_overrides(
+        "services:\n  web:\n    cpu: 512\n    memory: 1024\n    count: 3\n    capacity: on-demand\n    secrets:\n      DB_PASSWORD:\n        secretsManager: \"ap/{env}/db\"\n        key: pw2\n",
+    );
+    // A by-name secret grants `NAME-??????` whatever the key: only the revision changes.
+    change(
+        &p,
+        &[],
+        &[],
+        &["~ task_definition.ap-test-web", "~ service.web"],
+    );
+    let secret = &p.task_definition("ap-test-web")["containerDefinitions"][0]["secrets"][0];
+    assert!(
+        secret["valueFrom"].as_str().unwrap().ends_with(":pw2::"),
+        "{secret}"
+    );
+    assert_eq!(p.revisions("ap-test-web"), before + 1);
+}
+
+#[test]
+fn retention_autoscaling_and_a_new_service_converge() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+
+    p.set_env_overrides("logs:\n  retentionDays: 30\n");
+    change(
+        &p,
+        &[],
+        &[],
+        &[
+            "~ log_group./ecs/ap-test/web",
+            "~ log_group./ecs/ap-test/worker",
+        ],
+    );
+    let groups = p.call(
+        "logs",
+        "DescribeLogGroups",
+        json!({"logGroupNamePrefix": "/ecs/ap-test/"}),
+    );
+    assert!(
+        groups["logGroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["retentionInDays"] == 30)
+    );
+
+    // The live count within min..max survives an apply that changes the range.
+    p.call(
+        "ecs",
+        "UpdateService",
+        json!({"cluster": "ap-test", "service": "ap-test-worker", "desiredCount": 2}),
+    );
+    p.set_env_overrides(
+        "logs:\n  retentionDays: 30\nservices:\n  worker:\n    autoscaling:\n      max: 5\n",
+    );
+    change(&p, &[], &[], &["~ scaling_target.worker"]);
+    let t = p.call(
+        "application-autoscaling",
+        "DescribeScalableTargets",
+        json!({"ServiceNamespace": "ecs"}),
+    );
+    assert_eq!(t["ScalableTargets"][0]["MaxCapacity"], 5);
+    assert_eq!(
+        p.service("ap-test-worker")["desiredCount"],
+        2,
+        "apply must not reset an autoscaled count"
+    );
+
+    p.set_env_overrides(
+        "logs:\n  retentionDays: 30\nservices:\n  worker:\n    autoscaling:\n      max: 5\n  extra:\n    image: nginx:1.27\n    ports: [9090]\n",
+    );
+    change(
+        &p,
+        &[],
+        &[],
+        &[
+            "+ iam_role.ap-test-extra-exec",
+            "+ log_group./ecs/ap-test/extra",
+            "+ discovery_service.extra",
+            "+ task_definition.ap-test-extra",
+            "+ service.extra",
+        ],
+    );
+    assert_eq!(p.service("ap-test-extra")["status"], "ACTIVE");
+}
+
+#[test]
+fn an_injected_failure_reports_what_was_done_and_the_rerun_converges_without_duplicates() {
+    let p = Project::new(FIXTURE);
+    let r = p.run(
+        &["apply", "-e", ENV, "--yes"],
+        &[("ECSCTL_FAIL_AT", "ecs:CreateService@ap-test-web")],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    for want in [
+        "Done (",
+        "+ task_definition.ap-test-web",
+        "Failed (1):\n  + service.web\n    operation: ecs:CreateService\n    resource: `ap-test-web`\n    error: EcsctlInjectedFailure:",
+        "  + scaling_target.worker\n  + scaling_policy.ap-test-worker-cpu\n",
+        "error: apply failed at `service.web`",
+    ] {
+        assert!(r.stderr.contains(want), "missing `{want}`:\n{}", r.stderr);
+    }
+    // Whatever was not attempted (the sibling service may or may not have started) plus the
+    // failed step is exactly what the next plan has to add.
+    let not_attempted: usize = r
+        .stderr
+        .split_once("Not attempted (")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .and_then(|(n, _)| n.parse().ok())
+        .expect("a not-attempted section");
+    let plan = p.run(&["plan", "-e", ENV], &[]);
+    let want = format!(
+        "Plan: {} to add, 0 to change, 0 to destroy.",
+        not_attempted + 1
+    );
+    assert!(
+        plan.stdout.contains(&want),
+        "want `{want}`:\n{}",
+        plan.stdout
+    );
+
+    p.apply_ok(&[], &[]);
+    p.assert_converged(&[]);
+    assert_eq!(p.revisions("ap-test-web"), 1);
+    assert_eq!(p.revisions("ap-test-worker"), 1);
+    let services = p.call("ecs", "ListServices", json!({"cluster": "ap-test"}));
+    assert_eq!(services["serviceArns"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_killed_process_leaves_what_the_next_apply_finishes() {
+    let p = Project::new(FIXTURE);
+    // Killed between CreateRole and PutRolePolicy: the role exists without its policy.
+    let r = p.run(
+        &["apply", "-e", ENV, "--yes"],
+        &[("ECSCTL_KILL_AFTER", "iam:CreateRole@ap-test-web-exec")],
+    );
+    assert_ne!(r.code, Some(0), "{}", r.all());
+    assert!(
+        r.code.is_none() || r.code == Some(134),
+        "aborted by a signal: {:?}",
+        r.code
+    );
+    let plan = p.run(&["plan", "-e", ENV], &[]);
+    assert!(
+        plan.stdout.contains("~ iam_role.ap-test-web-exec"),
+        "the half-made role is an update:\n{}",
+        plan.stdout
+    );
+
+    // Killed right after the namespace was requested: the re-run must not make a second one.
+    let r = p.run(
+        &["apply", "-e", ENV, "--yes"],
+        &[(
+            "ECSCTL_KILL_AFTER",
+            "servicediscovery:CreatePrivateDnsNamespace",
+        )],
+    );
+    assert_ne!(r.code, Some(0), "{}", r.all());
+    p.apply_ok(&[], &[]);
+    p.assert_converged(&[]);
+    let policies = p.call(
+        "iam",
+        "ListRolePolicies",
+        json!({"RoleName": "ap-test-web-exec"}),
+    );
+    assert_eq!(policies["PolicyNames"], json!(["ecsctl"]));
+    let namespaces = p.call("servicediscovery", "ListNamespaces", json!({}));
+    assert_eq!(namespaces["Namespaces"].as_array().unwrap().len(), 1);
+    assert_eq!(p.revisions("ap-test-web"), 1);
+}
+
+#[test]
+fn waiting_times_out_on_a_stuck_service_and_no_wait_does_not_wait() {
+    let p = Project::new(FIXTURE);
+    let started = Instant::now();
+    let r = p.run(
+        &["apply", "-e", ENV, "--yes", "--timeout", "2s"],
+        &[("WEB_ROLLOUT", "stuck")],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(started.elapsed().as_secs() < 30);
+    assert!(
+        r.stderr
+            .contains("error: timed out after 2s waiting for `ap-test-web` to become stable"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("ap-test-web: running 0/1, pending 1, IN_PROGRESS"),
+        "{}",
+        r.stderr
+    );
+    // The resources exist: the next run has nothing to do but is not stable either.
+    let again = p.run(
+        &["apply", "-e", ENV, "--yes", "--no-wait"],
+        &[("WEB_ROLLOUT", "stuck")],
+    );
+    assert_eq!(again.code, Some(0), "{}", again.all());
+    assert!(again.stdout.starts_with("No changes."), "{}", again.stdout);
+}
+
+#[test]
+fn a_failed_deployment_fails_the_apply_with_the_reason() {
+    let p = Project::new(FIXTURE);
+    let r = p.run(&["apply", "-e", ENV, "--yes"], &[("WEB_ROLLOUT", "failed")]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stderr
+            .contains("error: the deployment of `ap-test-web` failed: deployment `ecs-svc/"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("ECS deployment circuit breaker: tasks failed to start."),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("deployment failed: tasks failed to start."),
+        "the failure event is streamed:\n{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn without_a_terminal_apply_refuses_unless_yes() {
+    let p = Project::new(FIXTURE);
+    let r = p.run(&["apply", "-e", ENV], &[]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stdout.contains("Plan: 13 to add"),
+        "the plan is shown first:\n{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains("error: refusing to apply without confirmation: stdin is not a terminal; nothing was changed"),
+        "{}",
+        r.stderr
+    );
+    let clusters = p.call("ecs", "DescribeClusters", json!({"clusters": ["ap-test"]}));
+    assert_eq!(
+        clusters["clusters"].as_array().map(Vec::len),
+        Some(0),
+        "nothing was created: {clusters}"
+    );
+}
+
+#[test]
+fn a_saved_plan_applies_only_while_the_live_state_is_unchanged() {
+    let p = Project::new(FIXTURE);
+    let file: PathBuf = p.dir.path().join("test.plan.json");
+    let file_s = file.to_str().unwrap();
+    let r = p.run(&["plan", "-e", ENV, "--out", file_s], &[]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    let applied = p.run(&["apply", file_s, "--yes"], &[]);
+    assert_eq!(applied.code, Some(0), "{}", applied.all());
+    p.assert_converged(&[]);
+
+    let r = p.run(&["plan", "-e", ENV, "--out", file_s], &[("WEB_TAG", "2.0")]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    // Someone applies something else first: the saved plan no longer describes the account.
+    p.apply_ok(&[], &[("WEB_TAG", "3.0")]);
+    let stale = p.run(&["apply", file_s, "--yes"], &[("WEB_TAG", "2.0")]);
+    assert_eq!(stale.code, Some(1), "{}", stale.all());
+    assert!(
+        stale
+            .stderr
+            .contains("error: the live state changed since the plan was made; run plan again"),
+        "{}",
+        stale.stderr
+    );
+    assert_eq!(
+        p.task_definition("ap-test-web")["containerDefinitions"][0]["image"],
+        "nginx:3.0"
+    );
+}
+
+/// The root project with its placeholder network ids replaced by the account's (moto cannot
+/// create subnets, security groups or VPCs with chosen ids).
+fn root_project(env: &str) -> Project {
+    let mut p = Project::new(".");
+    // prod spreads over three subnets.
+    let third = p.call(
+        "ec2",
+        "CreateSubnet",
+        json!({"VpcId": p.net.vpc_id, "CidrBlock": "10.0.9.0/24", "AvailabilityZone": "eu-west-1c"}),
+    );
+    p.net
+        .subnet_ids
+        .push(third["Subnet"]["SubnetId"].as_str().unwrap().to_string());
+    let placeholders = |i: u32| {
+        [
+            (format!("subnet-0a1b2c3d4e5f60{i}01"), 0),
+            (format!("subnet-0a1b2c3d4e5f60{i}02"), 1),
+            (format!("subnet-0a1b2c3d4e5f60{i}03"), 2),
+        ]
+    };
+    let path = p.dir.path().join(format!("environments/{env}.yaml"));
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for i in 0..3 {
+        for (from, to) in placeholders(i) {
+            text = text.replace(&from, &p.net.subnet_ids[to]);
+        }
+        text = text.replace(&format!("sg-0a1b2c3d4e5f60{i}11"), &p.net.security_group_id);
+        text = text.replace(&format!("vpc-0a1b2c3d4e5f60{i}00"), &p.net.vpc_id);
+    }
+    std::fs::write(&path, text).unwrap();
+    p
+}
+
+fn root_env_converges(env: &str) -> Project {
+    let p = root_project(env);
+    let started = Instant::now();
+    let r = p.run(&["apply", "-e", env, "--yes"], &[]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    eprintln!(
+        "root project `{env}`: empty → converged in {:.2?}",
+        started.elapsed()
+    );
+    let plan = p.run(&["plan", "-e", env, "--detailed-exitcode"], &[]);
+    assert_eq!(plan.code, Some(0), "{}", plan.all());
+    let services = p.call(
+        "ecs",
+        "ListServices",
+        json!({"cluster": format!("ohi-{env}")}),
+    );
+    assert_eq!(services["serviceArns"].as_array().unwrap().len(), 11);
+    p
+}
+
+#[test]
+fn root_project_dev_converges() {
+    let _ = root_env_converges("dev");
+}
+
+#[test]
+fn root_project_staging_converges() {
+    let _ = root_env_converges("staging");
+}
+
+#[test]
+fn root_project_prod_converges_and_an_image_change_rolls_out() {
+    let p = root_env_converges("prod");
+    let image = format!("{}.dkr.ecr.eu-west-1.amazonaws.com/ohi-api:v2", p.acct.id);
+    let started = Instant::now();
+    let r = p.run(
+        &[
+            "apply",
+            "-e",
+            "prod",
+            "--yes",
+            "--image",
+            &format!("api={image}"),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    eprintln!(
+        "root project `prod`: image change applied in {:.2?}",
+        started.elapsed()
+    );
+    assert!(
+        r.stdout
+            .contains("Plan: 0 to add, 2 to change, 0 to destroy."),
+        "{}",
+        r.stdout
+    );
+    let v = p.call(
+        "ecs",
+        "DescribeServices",
+        json!({"cluster": "ohi-prod", "services": ["ohi-prod-api"]}),
+    );
+    let td = p.call(
+        "ecs",
+        "DescribeTaskDefinition",
+        json!({"taskDefinition": v["services"][0]["taskDefinition"]}),
+    );
+    assert_eq!(
+        td["taskDefinition"]["containerDefinitions"][0]["image"],
+        image.as_str()
+    );
+}
