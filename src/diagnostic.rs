@@ -222,6 +222,15 @@ fn token_len(rest: &[char], in_flow: bool) -> usize {
             rest.len()
         }
         Some('-') if rest.get(1).is_none_or(|c| *c == ' ') => 1,
+        // A `${VAR}` reference inside a value: just the reference.
+        Some('$') if rest.get(1) == Some(&'{') => {
+            let end = rest.iter().position(|c| matches!(c, '}' | '"' | '\'') || c.is_whitespace());
+            match end {
+                Some(i) if rest[i] == '}' => i + 1,
+                Some(i) => i,
+                None => rest.len(),
+            }
+        }
         Some(c) if c.is_whitespace() => 1,
         Some(_) => {
             let mut end = rest.len();

@@ -8,7 +8,7 @@
 use thiserror::Error;
 
 use super::node::{Node, child_path};
-use super::span::Sp;
+use super::span::{Loc, Sp};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -65,7 +65,7 @@ pub fn interpolate(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Resul
             out.push_str("${");
             rest = literal;
         } else if let Some(body) = after.strip_prefix('{') {
-            let end = body.find('}').ok_or(InterpolateError::Unclosed { offset })?;
+            let end = closing_brace(body).ok_or(InterpolateError::Unclosed { offset })?;
             out.push_str(&expand(&body[..end], offset, lookup)?);
             rest = &body[end + 1..];
         } else {
@@ -75,6 +75,21 @@ pub fn interpolate(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Resul
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// The index in `body` (the text after `${`) of the `}` that closes the reference, counting
+/// nested braces so a default may hold a name template: `${IMAGE_TAG:-{env}}`.
+pub fn closing_brace(body: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in body.bytes().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' if depth == 0 => return Some(i),
+            b'}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The value of one `${...}` body: `NAME` or `NAME:-default`.
@@ -114,32 +129,45 @@ pub fn interpolate_sp(
 }
 
 /// Every interpolation problem in the string values of a YAML tree (keys are never
-/// interpolated), so a spec with three unset variables reports all three at once.
-pub fn check_tree(root: &Sp<Node>, lookup: &dyn Fn(&str) -> Option<String>) -> Diagnostics {
+/// interpolated), so a spec with three unset variables reports all three at once. `source` is
+/// the file's text: with it, a problem points at its `${` rather than at the start of the value.
+pub fn check_tree(root: &Sp<Node>, source: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Diagnostics {
     let mut found = Diagnostics::default();
-    walk(root, "", lookup, &mut found);
+    walk(root, "", source, lookup, &mut found);
     found
 }
 
-fn walk(node: &Sp<Node>, path: &str, lookup: &dyn Fn(&str) -> Option<String>, found: &mut Diagnostics) {
+fn walk(node: &Sp<Node>, path: &str, source: &str, lookup: &dyn Fn(&str) -> Option<String>, found: &mut Diagnostics) {
     match &node.value {
         Node::Str(text) if text.contains('$') => {
-            if let Err(d) = interpolate_sp(&Sp::new(text.clone(), node.loc), path, lookup) {
-                found.push(d);
+            if let Err(e) = interpolate(text, lookup) {
+                let loc =
+                    Loc { col: reference_column(source, node.loc, e.offset()).unwrap_or(node.loc.col), ..node.loc };
+                found.push(Diagnostic::error(loc, path, e.to_string()).with_hint(e.hint()));
             }
         }
         Node::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, &format!("{path}[{i}]"), lookup, found);
+                walk(item, &format!("{path}[{i}]"), source, lookup, found);
             }
         }
         Node::Map(entries) => {
             for (key, value) in entries {
-                walk(value, &child_path(path, &key.value), lookup, found);
+                walk(value, &child_path(path, &key.value), source, lookup, found);
             }
         }
         _ => {}
     }
+}
+
+/// The column of the `${` at `offset` in a value written at `loc`, when the source shows it
+/// there: a plain or quoted scalar on one line. Block scalars and escapes fall back to `None`.
+fn reference_column(source: &str, loc: Loc, offset: usize) -> Option<u32> {
+    let line: Vec<char> = source.lines().nth((loc.line as usize).checked_sub(1)?)?.chars().collect();
+    let start = (loc.col as usize).checked_sub(1)?;
+    let quoted = matches!(line.get(start), Some('"' | '\''));
+    let at = start + usize::from(quoted) + offset;
+    (line.get(at..at + 2)? == ['$', '{']).then_some(at as u32 + 1)
 }
 
 #[cfg(test)]
@@ -171,6 +199,9 @@ mod tests {
             ("${TAG:-latest}", "v1.2"),
             ("${MISSING:-}", ""),
             ("${MISSING:-a:b-c}", "a:b-c"),
+            // A default may hold a name template; its braces nest.
+            ("${MISSING:-{env}}", "{env}"),
+            ("${MISSING:-{app}-{env}}-x", "{app}-{env}-x"),
             ("${EMPTY}", ""),
             ("$${TAG}", "${TAG}"),
             ("a$${b}c", "a${b}c"),
@@ -207,7 +238,7 @@ mod tests {
             ("${TAG NAME}", bad("${TAG NAME}", 0)),
             ("${TAG:default}", bad("${TAG:default}", 0)),
             ("${TAG-default}", bad("${TAG-default}", 0)),
-            ("${A:-${B}}", bad("${A:-${B}", 0)),
+            ("${A:-${B}}", bad("${A:-${B}}", 0)),
         ];
         for (input, want) in cases {
             assert_eq!(interpolate(input, &env), Err(want), "input `{input}`");
@@ -223,17 +254,31 @@ mod tests {
         assert_eq!(interpolate("${1}", &env).unwrap_err().to_string(), "`${1}` is not a valid variable reference");
         let iam = interpolate("arn:aws:s3:::b/${aws:username}/*", &env).unwrap_err();
         assert_eq!(iam.hint(), "for an IAM policy variable, write `$${aws:username}` so ecsctl passes it through");
-        assert_eq!(interpolate("arn:aws:s3:::b/$${aws:username}/*", &env).as_deref(), Ok("arn:aws:s3:::b/${aws:username}/*"));
+        assert_eq!(
+            interpolate("arn:aws:s3:::b/$${aws:username}/*", &env).as_deref(),
+            Ok("arn:aws:s3:::b/${aws:username}/*")
+        );
     }
 
     #[test]
     fn tree_reports_every_problem_with_its_path() {
-        let root = parse("image: r:${TAG}\nenv:\n  A: ${NOPE}\n  B: ${ALSO_NOPE:-ok}\n${KEY}: 1\nlist: [x, '${BAD']\n")
-            .unwrap();
-        let got: Vec<String> = check_tree(&root, &env)
+        let text = "image: r:${TAG}\nenv:\n  A: x-${NOPE}\n  B: ${ALSO_NOPE:-ok}\n${KEY}: 1\nlist: [x, 'a${BAD']\nc: |\n  ${NOPE2}\n";
+        let root = parse(text).unwrap();
+        let got: Vec<String> = check_tree(&root, text, &env)
             .iter()
             .map(|d| format!("{}:{} {} | {}", d.loc.line, d.loc.col, d.path, d.message))
             .collect();
-        assert_eq!(got, ["3:6 env.A | environment variable `NOPE` is not set", "6:11 list[1] | `${` is never closed"]);
+        assert_eq!(
+            got,
+            [
+                "3:8 env.A | environment variable `NOPE` is not set",
+                "6:13 list[1] | `${` is never closed",
+                // serde-saphyr places a block scalar at its first content line.
+                "8:3 c | environment variable `NOPE2` is not set",
+            ]
+        );
+        // Without the source text, problems point at their value.
+        let at: Vec<u32> = check_tree(&root, "", &env).iter().map(|d| d.loc.col).collect();
+        assert_eq!(at, [6, 11, 3]);
     }
 }

@@ -109,10 +109,10 @@ pub fn load_env_with(dir: &Path, env: &str, lookup: &dyn Fn(&str) -> Option<Stri
     let base_tree = loader.parse(base.0, &base.1);
     let env_tree = env_file.and_then(|(id, text)| loader.parse(id, &text).map(|tree| (id, tree, text)));
     if let Some(tree) = &base_tree {
-        loader.check(tree, lookup);
+        loader.check(tree, &base.1, lookup);
     }
-    if let Some((_, tree, _)) = &env_tree {
-        loader.check(tree, lookup);
+    if let Some((_, tree, text)) = &env_tree {
+        loader.check(tree, text, lookup);
         forbid_app(tree, &mut loader.diagnostics);
     }
     let (Some(_), Some((env_id, _, env_text))) = (base_tree, env_tree) else {
@@ -201,9 +201,9 @@ impl Loader {
         }
     }
 
-    fn check(&mut self, tree: &Sp<Node>, lookup: &dyn Fn(&str) -> Option<String>) {
+    fn check(&mut self, tree: &Sp<Node>, text: &str, lookup: &dyn Fn(&str) -> Option<String>) {
         self.diagnostics.extend(structure::check_project(tree));
-        self.diagnostics.extend(interpolate::check_tree(tree, lookup));
+        self.diagnostics.extend(interpolate::check_tree(tree, text, lookup));
     }
 
     /// The typed mirror. After the structural check passed this should not fail; if serde still
@@ -481,7 +481,9 @@ mod tests {
 
     #[test]
     fn table_of_syntax_errors() {
-        let cases: &[(&str, (u32, u32), &str, Option<&str>)] = &[
+        /// YAML text, where the error is, message, hint.
+        type Case<'a> = (&'a str, (u32, u32), &'a str, Option<&'a str>);
+        let cases: &[Case] = &[
             ("app: 'x\n", (1, 6), "this quoted string is never closed", Some("end it with the quote it starts with")),
             ("tags: [a, b\n", (1, 7), "`[` is never closed", Some("close it with `]`")),
             ("app: x\napp: y\n", (2, 1), "duplicate key `app`", Some("a key may appear only once in a mapping")),
@@ -531,7 +533,7 @@ mod tests {
             "x/ecsctl.yaml:5:12 services.api.count | expected an integer, found a string | -",
             "environments/prod.yaml:1:1 app | an environment file cannot set `app` | the application's name is set once, in `ecsctl.yaml`; remove this line",
             "environments/prod.yaml:2:11 capacity | unknown value `spto` for `capacity`, expected `on-demand`, `spot` or a mapping | did you mean `spot`?",
-            "environments/prod.yaml:5:12 services.api.image | environment variable `NOPE` is not set | set `NOPE`, or give a default: `${NOPE:-value}`",
+            "environments/prod.yaml:5:17 services.api.image | environment variable `NOPE` is not set | set `NOPE`, or give a default: `${NOPE:-value}`",
         ]
         .map(|p| p.replace("x/ecsctl.yaml", &format!("{name}/ecsctl.yaml")));
         assert_eq!(problems(&failure), want);
@@ -569,7 +571,7 @@ mod tests {
         let network = m.network.as_ref().unwrap();
         let subnets: Vec<&str> = network.subnets.as_ref().unwrap().value.iter().map(|s| s.value.as_str()).collect();
         assert_eq!(subnets, ["c"], "lists are replaced");
-        assert_eq!(network.assign_public_ip.as_ref().unwrap().value, true, "blocks merge field by field");
+        assert!(network.assign_public_ip.as_ref().unwrap().value, "blocks merge field by field");
         let services = m.services.as_ref().unwrap();
         let names: Vec<&str> = services.keys().map(|k| k.value.as_str()).collect();
         assert_eq!(names, ["api", "web", "worker"]);
@@ -611,7 +613,8 @@ mod tests {
     fn every_example_project_loads() {
         let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
         let mut loaded = 0;
-        for entry in std::fs::read_dir(&examples).unwrap() {
+        let entries = std::fs::read_dir(&examples).unwrap_or_else(|e| panic!("{}: {e}", examples.display()));
+        for entry in entries {
             let dir = entry.unwrap().path();
             if !dir.join(PROJECT_FILE).is_file() {
                 continue;
