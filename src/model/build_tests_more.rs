@@ -177,3 +177,24 @@ fn no_scheduler_role_without_scheduled_tasks() {
     let (d, _) = ok("services:\n  api:\n    image: nginx\n");
     assert!(d.roles.iter().all(|r| r.purpose != RolePurpose::Scheduler));
 }
+
+/// Regression: `{service}` was refused in `image`, so one `defaults.image` could not name each
+/// service's repository, and a placeholder inside a `${VAR:-default}` default stayed literal.
+#[test]
+fn image_templates_per_service_with_env_default_tag() {
+    let (desired, _) = ok(
+        "defaults:\n  image: \"repo/{app}-{service}:${UNSET_TAG:-{env}}\"\nservices:\n  api: {}\n  web:\n    image: \"repo/web:${IMAGE_TAG:-{env}}\"\n",
+    );
+    let image = |family: &str| {
+        desired
+            .task_definitions
+            .iter()
+            .find(|t| t.family == family)
+            .map(|t| t.containers[0].image.clone())
+    };
+    assert_eq!(
+        image("shop-prod-api").as_deref(),
+        Some("repo/shop-api:prod")
+    );
+    assert_eq!(image("shop-prod-web").as_deref(), Some("repo/web:1.2.3"));
+}

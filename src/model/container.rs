@@ -85,12 +85,16 @@ pub struct ContainerNeeds {
 pub fn container(
     cx: &Scope,
     c: &ContainerInput,
+    service: &str,
     log: &LogConfiguration,
     needs: &mut ContainerNeeds,
 ) -> ContainerDefinition {
     let path = |f: &str| format!("{}.{f}", c.at);
     let image = match c.image {
-        Some(i) => cx.name(i, &path("image"), None).unwrap_or_default(),
+        // `{service}` is allowed so one `defaults.image` can name every service's repository.
+        Some(i) => cx
+            .name(i, &path("image"), Some(service))
+            .unwrap_or_default(),
         None => {
             let hint = "set `image`, for example `image: nginx:1.27`";
             cx.error_hint(

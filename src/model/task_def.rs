@@ -100,7 +100,7 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
     let mut needs = ContainerNeeds::default();
     let containers: Vec<ContainerDefinition> = inputs
         .iter()
-        .map(|c| container(cx, c, &logs.config, &mut needs))
+        .map(|c| container(cx, c, t.key, &logs.config, &mut needs))
         .collect();
     let vols = volumes(cx, t.spec.volumes.as_ref(), &t.at);
     check_task(cx, &inputs, &vols);

@@ -71,6 +71,24 @@ pub fn expand(text: &str, vars: &TemplateVars) -> Result<String, TemplateError> 
     while let Some(i) = rest.find(['$', '{']) {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
+        if let Some(body) = rest.strip_prefix("${")
+            && let Some(end) = crate::spec::interpolate::closing_brace(body)
+        {
+            // A `${VAR:-default}` reference stays for interpolation, but placeholders in its
+            // default expand now: `${IMAGE_TAG:-{env}}` falls back to the environment's name.
+            match body[..end].split_once(":-") {
+                Some((name, default)) => {
+                    out.push_str("${");
+                    out.push_str(name);
+                    out.push_str(":-");
+                    out.push_str(&expand(default, vars)?);
+                    out.push('}');
+                }
+                None => out.push_str(&rest[..end + 3]),
+            }
+            rest = &body[end + 1..];
+            continue;
+        }
         if let Some(skip) = interpolation_len(rest) {
             out.push_str(&rest[..skip]);
             rest = &rest[skip..];
@@ -177,7 +195,8 @@ mod tests {
                 "{account_id}.dkr.ecr.{region}.amazonaws.com/api:${TAG}",
                 "{account_id}.dkr.ecr.eu-west-1.amazonaws.com/api:${TAG}",
             ),
-            ("${APP:-{app}}", "${APP:-{app}}"),
+            ("${APP:-{app}}", "${APP:-shop}"),
+            ("${APP}-{env}", "${APP}-prod"),
             ("$${app}", "$${app}"),
             ("price $5 {not a placeholder", "price $5 {not a placeholder"),
             ("{\"json\": 1}", "{\"json\": 1}"),
