@@ -233,11 +233,18 @@ mod tests {
     }
 
     fn clients(vars: Vec<(String, String)>) -> AwsClients {
+        clients_with(
+            vars,
+            SharedCredentialsProvider::new(Credentials::for_tests()),
+        )
+    }
+
+    fn clients_with(vars: Vec<(String, String)>, creds: SharedCredentialsProvider) -> AwsClients {
         let env = FakeEnv(vars);
         let config = SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("eu-west-1"))
-            .credentials_provider(SharedCredentialsProvider::new(Credentials::for_tests()))
+            .credentials_provider(creds)
             .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
             .service_config(env)
             .build();
@@ -305,5 +312,43 @@ mod tests {
         assert_eq!(calls.get("ecs:ListClusters"), Some(&1));
         assert_eq!(calls.get("logs:DescribeLogGroups"), Some(&1));
         assert_eq!(calls.len(), 6);
+    }
+
+    /// The default chain with nothing to find (no env, no files, no HTTP for IMDS/ECS): the
+    /// error has no AWS code, and the hint points at the CLI's ways to get credentials.
+    #[tokio::test]
+    async fn missing_credentials_error_and_hint() {
+        let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+            .configure(aws_config::provider_config::ProviderConfig::empty())
+            .build()
+            .await;
+        let c = clients_with(
+            vec![("AWS_ENDPOINT_URL".into(), "http://127.0.0.1:9".into())],
+            SharedCredentialsProvider::new(chain),
+        );
+        let err = c.sts.get_caller_identity().send().await.unwrap_err();
+        let err = crate::aws::AwsError::from_sdk("sts", "GetCallerIdentity", None, err);
+        assert_eq!((err.code.as_deref(), err.status), (None, None));
+        assert!(err.message.contains("credentials"), "{}", err.message);
+        assert!(
+            err.hint().unwrap().contains("AWS_PROFILE"),
+            "{:?}",
+            err.hint()
+        );
+    }
+
+    /// What an emulator gap looks like: HTTP 500 without an AWS error body.
+    #[tokio::test]
+    async fn http_500_without_a_code_hints_at_the_emulator() {
+        let (url, _seen) = listener().await;
+        let c = clients(vec![("AWS_ENDPOINT_URL".into(), url)]);
+        let err = c.ecs.list_clusters().send().await.unwrap_err();
+        let err = crate::aws::AwsError::from_sdk("ecs", "ListClusters", None, err);
+        assert_eq!((err.code.as_deref(), err.status), (None, Some(500)));
+        assert!(
+            err.hint()
+                .unwrap()
+                .contains("does not implement `ecs:ListClusters`")
+        );
     }
 }
