@@ -558,6 +558,17 @@ mod tests {
                 ],
             ),
             (
+                "untagged choices accept each of their forms",
+                "capacity: spot\ncluster: {containerInsights: true}\nservices:\n\
+                 \x20 a: {capacity: on-demand, ports: [80], healthCheck: {command: [CMD, x]}, secrets: {S: arn}}\n\
+                 \x20 b: {capacity: {onDemandWeight: 1, spotWeight: 1}, ports: [{containerPort: 80}]}\n\
+                 \x20 c: {healthCheck: {command: x}, secrets: {S: {ssm: /p}}, ulimits: {n: {soft: 1, hard: 2}}}\n\
+                 \x20 d: {cluster: 1}\n",
+                &[
+                    "7:7 services.d.cluster | unknown key `cluster` in `services.d` | valid keys here include `enabled`, `containerName`, `cpu`, `memory`, `architecture`, `ephemeralStorage`, `volumes`, `sidecars` and {MORE} more (see `ecsctl schema`)",
+                ],
+            ),
+            (
                 "untagged choice of words: did you mean",
                 "capacity: spto\n",
                 &[
