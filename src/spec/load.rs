@@ -610,6 +610,19 @@ mod tests {
     }
 
     #[test]
+    fn serde_aliases_pass_the_check_too() {
+        use crate::spec::raw_values::Architecture;
+        let dir = project(&[
+            ("ecsctl.yaml", "app: shop\nservices:\n  a: {architecture: amd64}\n  b: {architecture: ARM64}\n"),
+            ("environments/dev.yaml", ""),
+        ]);
+        let loaded = load(&dir, "dev").unwrap_or_else(|f| panic!("{:?}", problems(&f)));
+        let services = loaded.merged.services.unwrap();
+        let arch = |name: &str| services.get(name).unwrap().architecture.as_ref().unwrap().value;
+        assert_eq!((arch("a"), arch("b")), (Architecture::X86_64, Architecture::Arm64));
+    }
+
+    #[test]
     fn every_example_project_loads() {
         let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
         let mut loaded = 0;

@@ -248,6 +248,8 @@ pub enum DependencyCondition {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+// The serde aliases belong in the schema too: `spec::structure` checks files against it.
+#[schemars(extend("enum" = ["x86_64", "arm64", "amd64", "X86_64", "ARM64"]))]
 pub enum Architecture {
     #[serde(alias = "amd64", alias = "X86_64")]
     X86_64,

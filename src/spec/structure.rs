@@ -553,7 +553,7 @@ mod tests {
                 "enum miss with suggestion",
                 "services:\n  api:\n    architecture: arm\n    dependsOn: {otel: STARTED}\n",
                 &[
-                    "3:19 services.api.architecture | unknown value `arm` for `services.api.architecture`, expected `x86_64` or `arm64` | did you mean `arm64`?",
+                    "3:19 services.api.architecture | unknown value `arm` for `services.api.architecture`, expected `x86_64`, `arm64`, `amd64`, `X86_64` or `ARM64` | did you mean `arm64`?",
                     "4:23 services.api.dependsOn.otel | unknown value `STARTED` for `services.api.dependsOn.otel`, expected `START`, `COMPLETE`, `SUCCESS` or `HEALTHY` | did you mean `START`?",
                 ],
             ),
