@@ -68,8 +68,10 @@ impl Output {
         Output {
             stdout_color: use_color(when, io::stdout().is_terminal(), no_color.as_deref()),
             stderr_color: use_color(when, io::stderr().is_terminal(), no_color.as_deref()),
-            stdout: Box::new(io::stdout().lock()),
-            stderr: Box::new(io::stderr().lock()),
+            // Not locked for the whole run: a log event from another thread (a tokio blocking
+            // task in plan) would wait on the lock forever while this thread waits on it.
+            stdout: Box::new(io::stdout()),
+            stderr: Box::new(io::stderr()),
         }
     }
 
