@@ -204,10 +204,9 @@ pub async fn register_task_definition(
         Architecture::X86_64 => CpuArchitecture::X8664,
         Architecture::Arm64 => CpuArchitecture::Arm64,
     };
-    let ephemeral = match td.ephemeral_storage_gib {
-        Some(g) => Some(EphemeralStorage::builder().size_in_gib(g as i32).build()),
-        None => None,
-    };
+    let ephemeral = td
+        .ephemeral_storage_gib
+        .map(|g| EphemeralStorage::builder().size_in_gib(g as i32).build());
     let req = clients
         .ecs
         .register_task_definition()

@@ -125,10 +125,10 @@ fn apply_one(desired: &mut Desired, o: &ImageOverride) -> Result<(), OverrideErr
         .collect();
     if let RoleRef::Owned(role) = &td.execution_role {
         let role = role.clone();
-        if let Some(r) = desired.roles.iter_mut().find(|r| r.name == role) {
-            if let Some(doc) = r.inline_policy.take() {
-                r.inline_policy = Some(with_ecr_repos(doc, repos));
-            }
+        if let Some(r) = desired.roles.iter_mut().find(|r| r.name == role)
+            && let Some(doc) = r.inline_policy.take()
+        {
+            r.inline_policy = Some(with_ecr_repos(doc, repos));
         }
     }
     Ok(())
