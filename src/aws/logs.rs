@@ -26,7 +26,7 @@ pub async fn read_log_groups(
     .await?;
     let mut found: Vec<LiveLogGroup> = Vec::new();
     for group in listed.into_iter().flatten() {
-        let wanted = names.iter().any(|w| *w == group.name);
+        let wanted = names.contains(&group.name);
         if wanted && !found.iter().any(|f| f.name == group.name) {
             found.push(group);
         }
