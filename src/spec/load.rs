@@ -320,6 +320,18 @@ fn syntax_diagnostic(e: &serde_saphyr::Error, file: FileId, text: &str) -> Diagn
         return d(format!("invalid YAML: {message}"))
             .with_hint("a value starting with `{` is a YAML mapping: quote name templates, e.g. `\"{app}-{env}\"`");
     }
+    if raw.contains("did not find expected key") {
+        return d("this line is not indented like the keys around it".into())
+            .with_hint("indent every key of a mapping by the same number of spaces");
+    }
+    if raw.contains("unknown escape character") {
+        return d("unknown escape sequence in a double-quoted string".into())
+            .with_hint("use single quotes, or write `\\\\` for a backslash");
+    }
+    if raw.contains("unknown anchor") {
+        return d("this alias refers to an anchor that is not defined".into())
+            .with_hint("define the anchor first, e.g. `base: &base {...}`, then use `*base`");
+    }
     d(format!("invalid YAML: {message}"))
 }
 

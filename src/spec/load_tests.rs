@@ -143,6 +143,24 @@ fn table_of_syntax_errors() {
         ),
         ("app: @x\n", (1, 6), "unexpected character `@`", Some("quote a value that starts with `@`")),
         (
+            "services:\n  api:\n    image: x\n   cpu: 1\n",
+            (4, 4),
+            "this line is not indented like the keys around it",
+            Some("indent every key of a mapping by the same number of spaces"),
+        ),
+        (
+            "app: \"x\\q\"\n",
+            (1, 6),
+            "unknown escape sequence in a double-quoted string",
+            Some("use single quotes, or write `\\\\` for a backslash"),
+        ),
+        (
+            "app: *nope\n",
+            (1, 6),
+            "this alias refers to an anchor that is not defined",
+            Some("define the anchor first, e.g. `base: &base {...}`, then use `*base`"),
+        ),
+        (
             "cluster:\n  name: {app}-{env}\n",
             (2, 14),
             "invalid YAML: while parsing a block mapping, did not find expected key",
