@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::Ctx;
 use super::compare::{View, compare};
 use super::normalize as n;
-use super::normalize::put;
+use super::normalize::{put, put_always};
 use crate::live::{LiveContainerDefinition, LiveTaskDefinition};
 use crate::model::{ContainerDefinition, RoleRef, TaskDefinition};
 use crate::plan::fingerprint::digest_view;
@@ -180,7 +180,7 @@ fn efs(fs: &str, root: Value, transit: Value, access_point: Option<&str>, iam: V
 fn desired_container(c: &ContainerDefinition) -> View {
     let mut v = View::new();
     put(&mut v, "image", json!(c.image));
-    put(&mut v, "essential", n::essential(Some(c.essential)));
+    put_always(&mut v, "essential", n::essential(Some(c.essential)));
     put(&mut v, "command", json!(c.command));
     put(&mut v, "entryPoint", json!(c.entry_point));
     put(&mut v, "workingDirectory", json!(c.working_directory));
@@ -371,7 +371,7 @@ fn live_view(ctx: &Ctx, td: &LiveTaskDefinition) -> View {
 fn live_container(c: &LiveContainerDefinition) -> View {
     let mut v = View::new();
     put(&mut v, "image", json!(c.image));
-    put(&mut v, "essential", n::essential(c.essential));
+    put_always(&mut v, "essential", n::essential(c.essential));
     put(&mut v, "command", json!(c.command));
     put(&mut v, "entryPoint", json!(c.entry_point));
     put(&mut v, "workingDirectory", json!(c.working_directory));
@@ -649,5 +649,171 @@ mod tests {
             .find(|f| f.path == "taskDefinition")
             .unwrap();
         assert_eq!(td.after, Some(json!("ohi-prod-api:3")));
+    }
+
+    /// A sidecar with EFS, mounts, ulimits and dependsOn, and what DescribeTaskDefinition
+    /// returns for it: AWS fills rootDirectory `/`, DISABLED flags, `readOnly: false`, the
+    /// sidecar's `cpu: 0`; the lists come back in another order.
+    fn with_sidecar(d: &mut Desired, l: &mut Live) {
+        use crate::live::*;
+        use crate::model::*;
+        let td = &mut d.task_definitions[0];
+        td.volumes = vec![
+            Volume {
+                name: "data".into(),
+                efs: Some(EfsVolume {
+                    file_system_id: "fs-123".into(),
+                    root_directory: "/".into(),
+                    transit_encryption: false,
+                    access_point_id: None,
+                    iam: false,
+                }),
+            },
+            Volume {
+                name: "scratch".into(),
+                efs: None,
+            },
+        ];
+        td.task_role = Some(RoleRef::External(
+            "arn:aws:iam::999999999999:role/shared".into(),
+        ));
+        let mut side = td.containers[0].clone();
+        side.name = "envoy".into();
+        side.essential = false;
+        side.port_mappings.clear();
+        side.environment.clear();
+        side.secrets.clear();
+        side.health_check = None;
+        side.ulimits = vec![
+            Ulimit {
+                name: "nofile".into(),
+                soft_limit: 1024,
+                hard_limit: 4096,
+            },
+            Ulimit {
+                name: "core".into(),
+                soft_limit: 0,
+                hard_limit: 0,
+            },
+        ];
+        side.mount_points = vec![
+            MountPoint {
+                source_volume: "data".into(),
+                container_path: "/data".into(),
+                read_only: false,
+            },
+            MountPoint {
+                source_volume: "scratch".into(),
+                container_path: "/tmp".into(),
+                read_only: true,
+            },
+        ];
+        side.depends_on = vec![ContainerDependency {
+            container_name: "api".into(),
+            condition: DependencyCondition::Healthy,
+        }];
+        td.containers.push(side);
+
+        let lt = &mut l.task_definitions[0];
+        lt.task_role_arn = Some("arn:aws:iam::999999999999:role/shared".into());
+        lt.volumes = vec![
+            LiveVolume {
+                name: Some("scratch".into()),
+                efs: None,
+            },
+            LiveVolume {
+                name: Some("data".into()),
+                efs: Some(LiveEfsVolume {
+                    file_system_id: "fs-123".into(),
+                    root_directory: Some("/".into()),
+                    transit_encryption: Some("DISABLED".into()),
+                    access_point_id: None,
+                    iam: Some("DISABLED".into()),
+                }),
+            },
+        ];
+        let mut ls = lt.containers[0].clone();
+        ls.name = "envoy".into();
+        ls.essential = Some(false);
+        ls.port_mappings.clear();
+        ls.environment.clear();
+        ls.secrets.clear();
+        ls.health_check = None;
+        ls.cpu = 0;
+        ls.ulimits = vec![
+            LiveUlimit {
+                name: "core".into(),
+                soft_limit: 0,
+                hard_limit: 0,
+            },
+            LiveUlimit {
+                name: "nofile".into(),
+                soft_limit: 1024,
+                hard_limit: 4096,
+            },
+        ];
+        ls.mount_points = vec![
+            LiveMountPoint {
+                source_volume: Some("scratch".into()),
+                container_path: Some("/tmp".into()),
+                read_only: Some(true),
+            },
+            LiveMountPoint {
+                source_volume: Some("data".into()),
+                container_path: Some("/data".into()),
+                read_only: Some(false),
+            },
+        ];
+        ls.depends_on = vec![LiveContainerDependency {
+            container_name: "api".into(),
+            condition: "HEALTHY".into(),
+        }];
+        // Containers come back in another order too.
+        lt.containers.insert(0, ls);
+    }
+
+    #[test]
+    fn sidecar_volumes_and_mounts_round_trip_through_aws_defaults() {
+        let (mut d, mut l) = (desired(), converged());
+        with_sidecar(&mut d, &mut l);
+        let c = find(&diff(&d, &l), "task_definition.ohi-prod-api");
+        assert_eq!(c.action, Action::NoOp, "{:#?}", c.fields);
+
+        // And each of those fields still shows real drift.
+        type Mutate = fn(&mut Live);
+        let drifts: Vec<(&str, Mutate)> = vec![
+            ("containerDefinitions.envoy.mountPoints", |l| {
+                l.task_definitions[0].containers[0].mount_points[0].read_only = Some(false);
+            }),
+            (
+                "volumes.data.efsVolumeConfiguration.transitEncryption",
+                |l| {
+                    l.task_definitions[0].volumes[1]
+                        .efs
+                        .as_mut()
+                        .unwrap()
+                        .transit_encryption = Some("ENABLED".into());
+                },
+            ),
+            // Regression: `put` dropped `essential: false`, so a sidecar never diffed.
+            ("containerDefinitions.envoy.essential", |l| {
+                l.task_definitions[0].containers[0].essential = Some(true)
+            }),
+            ("containerDefinitions.envoy.cpu", |l| {
+                l.task_definitions[0].containers[0].cpu = 128
+            }),
+            ("taskRoleArn", |l| {
+                l.task_definitions[0].task_role_arn = None
+            }),
+        ];
+        for (path, mutate) in drifts {
+            let (mut d, mut l) = (desired(), converged());
+            with_sidecar(&mut d, &mut l);
+            mutate(&mut l);
+            let c = find(&diff(&d, &l), "task_definition.ohi-prod-api");
+            let paths: Vec<&str> = c.fields.iter().map(|f| f.path.as_str()).collect();
+            assert_eq!(paths, [path]);
+            assert_eq!(c.effect(), Some(Effect::NewRevision), "{path}");
+        }
     }
 }
