@@ -36,6 +36,7 @@ pub async fn describe_cluster(
         .send()
         .await
         .map_err(|e| AwsError::from_sdk("ecs", "DescribeClusters", Some(name), e))?;
+    check_failures(out.failures(), "DescribeClusters", name)?;
     Ok(out
         .clusters()
         .iter()
@@ -76,6 +77,7 @@ pub async fn describe_services(
                 };
                 AwsError::from_sdk("ecs", "DescribeServices", Some(&resource), e)
             })?;
+        check_failures(out.failures(), "DescribeServices", &chunk.join(", "))?;
         Ok::<_, AwsError>(out.services().to_vec())
     });
     let mut read = ServicesRead::default();
@@ -179,6 +181,25 @@ pub(crate) fn fold_latest(best: &mut Option<(i32, String)>, page: &[String], fam
         }
     }
     revisions.windows(2).all(|w| w[0].0 >= w[1].0)
+}
+
+/// Describe calls report per-item failures in the response body. MISSING means absent; any
+/// other reason (e.g. an ARN in another region) must not pass for "absent" in a plan.
+pub(crate) fn check_failures(
+    failures: &[aws_sdk_ecs::types::Failure],
+    operation: &'static str,
+    resource: &str,
+) -> Result<(), AwsError> {
+    match failures.iter().find(|f| f.reason() != Some("MISSING")) {
+        None => Ok(()),
+        Some(f) => Err(AwsError::new(
+            "ecs",
+            operation,
+            Some(f.arn().unwrap_or(resource)),
+            f.reason(),
+            f.detail().unwrap_or("the item could not be described"),
+        )),
+    }
 }
 
 /// `(family, revision)` from `arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REV` (or from

@@ -392,3 +392,25 @@ fn latest_revision_whatever_the_listing_order() {
     assert!(fold_latest(&mut best, &[arn("api", 1)], "api"));
     assert_eq!(best.unwrap().0, 10);
 }
+
+#[test]
+fn missing_is_absence_but_other_failures_are_errors() {
+    let failure = |reason: &str| {
+        aws_sdk_ecs::types::Failure::builder()
+            .arn("arn:aws:ecs:eu-west-1:111122223333:service/ohi-prod/ghost")
+            .reason(reason)
+            .build()
+    };
+    assert!(check_failures(&[failure("MISSING")], "DescribeServices", "ghost").is_ok());
+    let err = check_failures(
+        &[failure("MISSING"), failure("ACCESS_DENIED")],
+        "DescribeServices",
+        "x",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "ecs:DescribeServices on `arn:aws:ecs:eu-west-1:111122223333:service/ohi-prod/ghost`: \
+         ACCESS_DENIED: the item could not be described"
+    );
+}
