@@ -200,6 +200,14 @@ pub(crate) mod tests {
                 None,
                 false,
             ),
+            c(
+                K::IamRole,
+                "ohi-prod-old-exec",
+                Action::Delete,
+                vec![],
+                None,
+                false,
+            ),
         ];
         let target = Target {
             app: "ohi".into(),
@@ -234,7 +242,10 @@ pub(crate) mod tests {
 -/+ discovery_service.worker
       ~ routingPolicy = "WEIGHTED" -> "MULTIVALUE"  # forces replacement
 
-Plan: 2 to add, 2 to change, 1 to destroy.
+  # iam_role.ohi-prod-old-exec will be destroyed
+  - iam_role.ohi-prod-old-exec
+
+Plan: 2 to add, 2 to change, 2 to destroy.
 "#;
         assert_eq!(render(&small_plan(), false), want);
     }

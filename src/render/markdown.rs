@@ -97,7 +97,7 @@ mod tests {
     fn renders_a_summary_table_and_details() {
         let md = render(&small_plan());
         assert!(md.starts_with(
-            "### ecsctl plan: `ohi` / `prod`\n\n**Plan: 2 to add, 2 to change, 1 to destroy.**\n"
+            "### ecsctl plan: `ohi` / `prod`\n\n**Plan: 2 to add, 2 to change, 2 to destroy.**\n"
         ));
         let table: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
         assert_eq!(
@@ -109,12 +109,14 @@ mod tests {
                 "| `~` | `task_definition.ohi-prod-api` | new revision | 2 fields |",
                 "| `~` | `service.api` | update in place, new deployment | 2 fields |",
                 "| `-/+` | `discovery_service.worker` | replace | 1 field; `routingPolicy` forces replacement |",
+                "| `-` | `iam_role.ohi-prod-old-exec` | destroy | 0 fields |",
             ]
         );
         assert!(
             md.contains("```diff\n+ log_group./ecs/ohi-prod/api\n+     retentionInDays = 30\n")
         );
         assert!(md.contains("-     containerDefinitions.api.environment.DEBUG = \"1\"\n"));
+        assert!(md.contains("- iam_role.ohi-prod-old-exec\n```"));
         assert!(
             md.trim_end()
                 .ends_with(&format!("live state {}</sub>", small_plan().fingerprint))

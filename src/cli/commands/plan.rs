@@ -270,4 +270,15 @@ mod tests {
         assert_eq!(outcome(&changed, true), Outcome::Changes);
         assert_eq!(outcome(&changed, false), Outcome::Success);
     }
+
+    #[test]
+    fn the_clients_region_must_be_the_specs() {
+        let desired = crate::diff::fixtures::desired();
+        assert!(check_region(&desired, "eu-west-1").is_ok());
+        let err = check_region(&desired, "us-east-1").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the spec's region is `eu-west-1` but AWS_REGION / the profile say `us-east-1`\n  hint: unset AWS_REGION or set it to `eu-west-1`"
+        );
+    }
 }
