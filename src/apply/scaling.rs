@@ -17,7 +17,12 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
             match step.action {
                 Action::Delete => write_autoscaling::deregister_target(c, &t.resource_id).await,
                 Action::NoOp => Ok(()),
-                _ => write_autoscaling::register_target(c, t, &ctx.desired.cluster.tags).await,
+                // Tags only on create: AAS tags a target when it registers it, and TagResource
+                // (not an update of the registration) changes them later.
+                Action::Create => {
+                    write_autoscaling::register_target(c, t, &ctx.desired.cluster.tags).await
+                }
+                _ => write_autoscaling::register_target(c, t, &Default::default()).await,
             }
         }
         _ => {

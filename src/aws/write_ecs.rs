@@ -551,3 +551,102 @@ pub async fn delete_service(
         other => other.map(|_| ()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        HealthCheck as ModelHealthCheck, LogConfiguration as ModelLog, PortMapping as ModelPort,
+        Protocol,
+    };
+
+    fn model_container() -> model::ContainerDefinition {
+        model::ContainerDefinition {
+            name: "api".into(),
+            image: "nginx:1.27".into(),
+            essential: true,
+            command: None,
+            entry_point: None,
+            working_directory: None,
+            user: None,
+            port_mappings: vec![ModelPort {
+                container_port: 8080,
+                protocol: Protocol::Tcp,
+                name: Some("http".into()),
+                app_protocol: None,
+            }],
+            environment: [("LOG_LEVEL".to_string(), "info".to_string())].into(),
+            secrets: [(
+                "DB".to_string(),
+                "arn:aws:secretsmanager:eu-west-1:1:secret:db-AbCdEf:pw::".to_string(),
+            )]
+            .into(),
+            health_check: Some(ModelHealthCheck {
+                command: vec!["CMD-SHELL".into(), "curl -f localhost".into()],
+                interval: 30,
+                timeout: 5,
+                retries: 3,
+                start_period: None,
+            }),
+            stop_timeout: None,
+            ulimits: vec![],
+            docker_labels: Default::default(),
+            depends_on: vec![],
+            mount_points: vec![],
+            readonly_root_filesystem: None,
+            cpu: None,
+            memory: None,
+            memory_reservation: None,
+            log_configuration: ModelLog {
+                group: "/ecs/ohi-dev/api".into(),
+                region: "eu-west-1".into(),
+                stream_prefix: "ecs".into(),
+            },
+        }
+    }
+
+    /// The request shape: what RegisterTaskDefinition receives for one container.
+    #[test]
+    fn container_definition_carries_every_field_the_model_sets() {
+        let c = container(&model_container()).unwrap();
+        assert_eq!(c.name(), Some("api"));
+        assert_eq!(c.essential(), Some(true));
+        let p = &c.port_mappings()[0];
+        assert_eq!((p.container_port(), p.name()), (Some(8080), Some("http")));
+        assert_eq!(p.protocol(), Some(&TransportProtocol::Tcp));
+        assert_eq!(c.environment()[0].name(), Some("LOG_LEVEL"));
+        assert_eq!(
+            c.secrets()[0].value_from(),
+            "arn:aws:secretsmanager:eu-west-1:1:secret:db-AbCdEf:pw::"
+        );
+        let h = c.health_check().unwrap();
+        assert_eq!(
+            (h.interval(), h.timeout(), h.retries(), h.start_period()),
+            (Some(30), Some(5), Some(3), None)
+        );
+        let l = c.log_configuration().unwrap();
+        assert_eq!(l.log_driver(), &LogDriver::Awslogs);
+        assert_eq!(l.options().unwrap()["awslogs-group"], "/ecs/ohi-dev/api");
+        assert_eq!(l.options().unwrap()["awslogs-stream-prefix"], "ecs");
+        // Unset optional fields stay unset (not zero), so ECS applies its own defaults.
+        assert_eq!((c.cpu(), c.memory(), c.stop_timeout()), (0, None, None));
+    }
+
+    #[test]
+    fn network_always_sends_security_groups_and_the_public_ip_flag() {
+        let n = network(
+            &Network {
+                subnets: vec!["subnet-1".into()],
+                security_groups: vec![],
+                assign_public_ip: false,
+            },
+            "CreateService",
+            "x",
+        )
+        .unwrap();
+        let v = n.awsvpc_configuration().unwrap();
+        assert_eq!(v.subnets(), ["subnet-1"]);
+        assert_eq!(v.security_groups(), Vec::<String>::new().as_slice());
+        assert_eq!(v.assign_public_ip(), Some(&AssignPublicIp::Disabled));
+    }
+}
