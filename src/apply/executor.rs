@@ -118,6 +118,10 @@ fn batches(steps: &[Step]) -> Vec<&[Step]> {
 }
 
 async fn run_step(ctx: &ApplyCtx<'_>, step: &Step) -> Result<Option<Changed>, AwsError> {
+    // Deletions (pruning, destroy) act on what the live state owns, not on the spec.
+    if step.action == Action::Delete {
+        return super::prune::apply(ctx, step).await.map(|_| None);
+    }
     match step.address.kind {
         ResourceKind::IamRole => role::apply(ctx, step).await.map(|_| None),
         ResourceKind::LogGroup => log_group::apply(ctx, step).await.map(|_| None),

@@ -14,6 +14,7 @@ pub mod executor;
 mod log_group;
 mod namespace;
 pub mod outcome;
+mod prune;
 pub mod reporter;
 mod role;
 mod scaling;

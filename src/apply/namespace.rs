@@ -54,8 +54,21 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
             Ok(())
         }
         Action::NoOp => Ok(()),
-        Action::Replace | Action::Delete => Err(unsupported(step)),
+        Action::Delete => delete(ctx, &ns.name).await,
+        Action::Replace => Err(unsupported(step)),
     }
+}
+
+/// DeleteNamespace (after its discovery services, deleted in an earlier step), polled to the end.
+async fn delete(ctx: &ApplyCtx<'_>, name: &str) -> Result<(), AwsError> {
+    let Some(ns) = crate::aws::discovery::read_namespace(ctx.clients, name).await? else {
+        return Ok(());
+    };
+    let op = write_discovery::delete_namespace(ctx.clients, &ns.id, name).await?;
+    if !op.is_empty() {
+        wait_operation(ctx, &op, name).await?;
+    }
+    Ok(())
 }
 
 fn unsupported(step: &Step) -> AwsError {

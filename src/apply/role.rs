@@ -83,7 +83,15 @@ async fn update(ctx: &ApplyCtx<'_>, role: &Role, step: &Step) -> Result<(), AwsE
 }
 
 async fn delete(ctx: &ApplyCtx<'_>, name: &str) -> Result<(), AwsError> {
-    let live = ctx.live.role(name);
+    // A role that left the spec was not read with the desired ones: read it now.
+    let read;
+    let live = match ctx.live.role(name) {
+        Some(l) => Some(l),
+        None => {
+            read = crate::aws::iam::read_role(ctx.clients, name).await?;
+            read.as_ref()
+        }
+    };
     let inline: Vec<String> = live
         .iter()
         .flat_map(|l| l.inline_policies.keys().cloned())

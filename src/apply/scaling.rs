@@ -12,6 +12,11 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
     match step.address.kind {
         ResourceKind::ScalingTarget => {
             let Some(t) = targets.iter().find(|t| t.service == step.address.name) else {
+                // A pruned target is addressed by its service's AWS name.
+                if step.action == Action::Delete {
+                    let id = format!("service/{}/{}", ctx.desired.cluster.name, step.address.name);
+                    return write_autoscaling::deregister_target(c, &id).await;
+                }
                 return Ok(());
             };
             match step.action {
@@ -33,6 +38,13 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
                     .map(|p| (t, p))
             });
             let Some((t, p)) = found else {
+                // A pruned policy: its name is `<service name>-<metric>` (model::ScalingPolicy).
+                if step.action == Action::Delete
+                    && let Some((service, _)) = step.address.name.rsplit_once('-')
+                {
+                    let id = format!("service/{}/{service}", ctx.desired.cluster.name);
+                    return write_autoscaling::delete_policy(c, &id, &step.address.name).await;
+                }
                 return Ok(());
             };
             match step.action {

@@ -236,6 +236,17 @@ pub async fn untag(clients: &AwsClients, arn: &str, keys: &[String]) -> Result<(
     Ok(())
 }
 
+/// DeleteNamespace (asynchronous); returns the operation id.
+pub async fn delete_namespace(
+    clients: &AwsClients,
+    id: &str,
+    name: &str,
+) -> Result<String, AwsError> {
+    let req = clients.discovery.delete_namespace().id(id);
+    let out = send("servicediscovery", "DeleteNamespace", name, req.send()).await?;
+    Ok(out.operation_id().unwrap_or_default().to_string())
+}
+
 pub async fn delete_service(clients: &AwsClients, id: &str, name: &str) -> Result<(), AwsError> {
     let req = clients.discovery.delete_service().id(id);
     match send("servicediscovery", "DeleteService", name, req.send()).await {

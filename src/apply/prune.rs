@@ -1,0 +1,145 @@
+//! Deletion steps (pruning and `destroy`): every `Action::Delete` step comes here. The plan
+//! only deletes what `diff::prune` found with this environment's ownership tags; the handlers
+//! look the resource up in `live.owned` and re-check ownership where a cheap read allows
+//! (roles, task definition revisions) right before deleting.
+//!
+//! Services are scaled to 0, deleted, and waited for until ECS no longer lists them as
+//! ACTIVE/DRAINING (bounded), so the discovery services they registered in can go next. Must
+//! not delete anything the plan does not name.
+
+use std::time::Duration;
+
+use super::context::ApplyCtx;
+use super::namespace::wait_operation;
+use super::wait::{PollError, poll};
+use crate::aws::{
+    AwsError, ecs, iam, write_autoscaling, write_discovery, write_ecs, write_iam, write_logs,
+    write_prune,
+};
+use crate::live::owned::is_ours;
+use crate::plan::{ResourceKind, Step};
+
+/// How long a deleted service may take to drain before apply gives up on it.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(600);
+
+pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
+    let c = ctx.clients;
+    let name = step.address.name.as_str();
+    let o = &ctx.live.owned;
+    let cluster = ctx.desired.cluster.name.as_str();
+    match step.address.kind {
+        ResourceKind::ScalingPolicy => {
+            let found = o.scaling_targets.iter().find_map(|t| {
+                t.policies
+                    .iter()
+                    .any(|p| p.name == name)
+                    .then_some(t.resource_id.as_str())
+            });
+            match found {
+                // Deregistering the target deletes its policies too; deleting first keeps the
+                // order explicit and the step idempotent.
+                Some(resource_id) => write_autoscaling::delete_policy(c, resource_id, name).await,
+                None => Ok(()),
+            }
+        }
+        ResourceKind::ScalingTarget => {
+            let id = format!("service/{cluster}/{name}");
+            write_autoscaling::deregister_target(c, &id).await
+        }
+        ResourceKind::Service => delete_service(ctx, cluster, name).await,
+        ResourceKind::DiscoveryService => {
+            match o.discovery_services.iter().find(|d| d.name == name) {
+                Some(d) => write_discovery::delete_service(c, &d.id, name).await,
+                None => Ok(()),
+            }
+        }
+        ResourceKind::TaskDefinition => delete_family(ctx, name).await,
+        ResourceKind::Namespace => {
+            let Some(ns) = o.namespaces.iter().find(|n| n.name == name) else {
+                return Ok(());
+            };
+            match write_prune::delete_namespace(c, &ns.id, name).await? {
+                Some(op) => wait_operation(ctx, &op, name).await.map(|_| ()),
+                None => Ok(()),
+            }
+        }
+        ResourceKind::Cluster => write_ecs::delete_cluster(c, name).await,
+        ResourceKind::LogGroup => write_logs::delete_log_group(c, name).await,
+        ResourceKind::IamRole => delete_role(ctx, name).await,
+    }
+}
+
+async fn delete_service(ctx: &ApplyCtx<'_>, cluster: &str, name: &str) -> Result<(), AwsError> {
+    let c = ctx.clients;
+    write_prune::scale_service_to_zero(c, cluster, name).await?;
+    write_ecs::delete_service(c, cluster, name).await?;
+    let names = [name.to_string()];
+    let result = poll(
+        DRAIN_TIMEOUT,
+        Duration::from_millis(250),
+        Duration::from_secs(10),
+        || async {
+            let read = ecs::describe_services(c, cluster, &names).await?;
+            Ok(read.services.is_empty().then_some(()))
+        },
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(()),
+        Err(PollError::Failed(e)) => Err(e),
+        Err(PollError::TimedOut { after }) => Err(AwsError::new(
+            "ecs",
+            "DescribeServices",
+            Some(name),
+            None,
+            format!(
+                "the deleted service did not finish draining within {}s",
+                after.as_secs()
+            ),
+        )),
+    }
+}
+
+/// Deregisters (then deletes, where the API allows) the family's ACTIVE revisions that carry
+/// our tags; a revision someone else registered into the family is left alone.
+async fn delete_family(ctx: &ApplyCtx<'_>, family: &str) -> Result<(), AwsError> {
+    let c = ctx.clients;
+    let Some(f) = ctx.live.owned.families.iter().find(|f| f.family == family) else {
+        return Ok(());
+    };
+    let mut gone = Vec::new();
+    for arn in &f.revisions {
+        let Some(td) = ecs::describe_task_definition(c, arn).await? else {
+            continue;
+        };
+        if !is_ours(&td.tags, &ctx.desired.app, &ctx.desired.env) {
+            continue;
+        }
+        if td.status.as_deref() == Some("ACTIVE") {
+            write_prune::deregister_task_definition(c, arn).await?;
+        }
+        gone.push(arn.clone());
+    }
+    if !gone.is_empty() {
+        write_prune::delete_task_definitions(c, &gone).await?;
+    }
+    Ok(())
+}
+
+/// Reads the role fresh (its policies must go first), checks it is still ours, deletes it.
+async fn delete_role(ctx: &ApplyCtx<'_>, name: &str) -> Result<(), AwsError> {
+    let Some(role) = iam::read_role(ctx.clients, name).await? else {
+        return Ok(());
+    };
+    if !is_ours(&role.tags, &ctx.desired.app, &ctx.desired.env) {
+        return Err(AwsError::new(
+            "iam",
+            "DeleteRole",
+            Some(name),
+            None,
+            "the role's ownership tags changed since the plan; it was not deleted",
+        ));
+    }
+    let inline: Vec<String> = role.inline_policies.keys().cloned().collect();
+    write_iam::delete_role(ctx.clients, name, &inline, &role.managed_policy_arns).await
+}
