@@ -144,6 +144,10 @@ pub struct PlanArgs {
     /// Also save the plan (versioned JSON with the live-state fingerprint) to FILE.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -44,6 +44,7 @@ pub struct PlanSettings {
     pub format: PlanFormat,
     pub detailed_exitcode: bool,
     pub out: Option<PathBuf>,
+    pub stats: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +96,7 @@ impl Settings {
                 format: a.output,
                 detailed_exitcode: a.detailed_exitcode,
                 out: a.out,
+                stats: a.stats,
             }),
             Command::Apply(a) => CommandSettings::Apply(ApplySettings::from_args(a)),
             Command::Completions(a) => {

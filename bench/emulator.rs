@@ -1,0 +1,408 @@
+//! The emulator benchmark: `ecsctl plan` and `ecsctl apply` wall time and AWS calls per
+//! operation, the release binary run as a subprocess against the patched moto server, the way a
+//! user runs it.
+//!
+//! Scenarios (each in a fresh emulator account, with its own VPC, subnets and security group):
+//! 1. plan on 10, 50 and 200 generated services: on the empty account (everything to create),
+//!    then after `apply --yes --no-wait` (converged, must be "No changes.");
+//! 2. apply from empty (waiting until stable) and an image change, for the root project's prod
+//!    environment (11 services) and a 50-service generated project.
+//!
+//! Reuses the emulator test harness (tests/emulator/support: one server started with port 0,
+//! accounts from sts:AssumeRole, network fixtures through boto3) rather than a second copy.
+//! Every account is warmed by one discarded plan before anything is timed, so figures are warm:
+//! moto builds an account's backends on its first calls. Call counts come from `--stats`
+//! (`note: aws calls: TOTAL: service:Operation=N …` on stderr).
+//! Run: `cargo bench --bench emulator` (≈ 3–5 min on 2 cores); `ECSCTL_BENCH_RUNS=N` sets the
+//! timed runs per plan (default 5), `ECSCTL_BENCH_SIZES=10,50` the service counts.
+//! Must not: run as a test, reset the emulator, or touch anything but 127.0.0.1.
+
+// The harness re-exports more than the benchmark uses.
+#[allow(unused_imports)]
+#[path = "../tests/emulator/support/mod.rs"]
+mod support;
+
+mod generate;
+
+use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{Network, TestAccount};
+
+/// One run of the binary: wall time, exit code, outputs and the `--stats` counts.
+struct Run {
+    wall: Duration,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    calls: BTreeMap<String, u32>,
+}
+
+impl Run {
+    fn total_calls(&self) -> u32 {
+        self.calls.values().sum()
+    }
+
+    fn expect_ok(self, what: &str) -> Run {
+        if self.code != Some(0) {
+            panic!(
+                "{what} failed (exit {:?}):\n{}\n{}",
+                self.code, self.stdout, self.stderr
+            );
+        }
+        self
+    }
+}
+
+/// A project directory bound to one fresh account and its network.
+struct Bench {
+    acct: TestAccount,
+    net: Network,
+    dir: tempfile::TempDir,
+    env: String,
+}
+
+impl Bench {
+    fn new(env: &str) -> Bench {
+        let acct = support::account();
+        let net = acct.network();
+        let dir = tempfile::tempdir().expect("temp project dir");
+        Bench {
+            acct,
+            net,
+            dir,
+            env: env.to_string(),
+        }
+    }
+
+    fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsctl"));
+        self.acct.apply(&mut cmd);
+        cmd.arg("-C")
+            .arg(self.dir.path())
+            .args(args)
+            .env("SUBNET_A", &self.net.subnet_ids[0])
+            .env("SUBNET_B", &self.net.subnet_ids[1])
+            .env("SG", &self.net.security_group_id)
+            .env("VPC", &self.net.vpc_id)
+            .env("NO_COLOR", "1")
+            .env_remove("IMAGE_TAG")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null());
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let t0 = Instant::now();
+        let out = cmd.output().expect("run ecsctl");
+        let wall = t0.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        Run {
+            wall,
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+            calls: parse_stats(&stderr),
+            stderr,
+        }
+    }
+
+    fn plan(&self) -> Run {
+        let env = self.env.clone();
+        self.run(&["plan", "-e", &env, "--stats"], &[])
+            .expect_ok("plan")
+    }
+
+    fn apply(&self, extra: &[&str], vars: &[(&str, &str)]) -> Run {
+        let env = self.env.clone();
+        let mut args = vec!["apply", "-e", &env, "--yes", "--stats"];
+        args.extend_from_slice(extra);
+        self.run(&args, vars).expect_ok("apply")
+    }
+
+    /// Panics unless a plan now says "No changes." (a benchmark of a wrong result is no figure).
+    fn assert_converged(&self) -> Run {
+        let r = self.plan();
+        assert!(
+            r.stdout.starts_with("No changes."),
+            "not converged:\n{}",
+            r.stdout
+        );
+        r
+    }
+}
+
+/// `note: aws calls: 99: ecs:DescribeClusters=1 …` → the per-operation map.
+fn parse_stats(stderr: &str) -> BTreeMap<String, u32> {
+    let Some(line) = stderr.lines().rev().find(|l| l.contains("aws calls: ")) else {
+        return BTreeMap::new();
+    };
+    let list = line.split_once("aws calls: ").map(|x| x.1).unwrap_or("");
+    let list = list.split_once(": ").map(|x| x.1).unwrap_or("");
+    list.split_whitespace()
+        .filter_map(|kv| kv.rsplit_once('='))
+        .filter_map(|(k, v)| Some((k.to_string(), v.parse().ok()?)))
+        .collect()
+}
+
+/// Median and min of a set of timings.
+struct Stat {
+    median: Duration,
+    min: Duration,
+}
+
+fn stat(runs: &[Run]) -> Stat {
+    let mut t: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
+    t.sort();
+    Stat {
+        median: t[t.len() / 2],
+        min: t[0],
+    }
+}
+
+/// The calls of the timed runs: they must agree, or the table shows the range.
+fn calls_of(runs: &[Run]) -> (BTreeMap<String, u32>, String) {
+    let totals: Vec<u32> = runs.iter().map(Run::total_calls).collect();
+    let (lo, hi) = (totals.iter().min().unwrap(), totals.iter().max().unwrap());
+    let text = if lo == hi {
+        lo.to_string()
+    } else {
+        format!("{lo}–{hi}")
+    };
+    (runs[0].calls.clone(), text)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+/// Results of scenario 1 for one size.
+struct PlanResult {
+    services: usize,
+    empty: (Stat, BTreeMap<String, u32>, String),
+    apply: Run,
+    converged: (Stat, BTreeMap<String, u32>, String),
+}
+
+fn plan_scenario(n: usize, runs: usize) -> PlanResult {
+    let b = Bench::new(generate::ENV);
+    generate::write_project(b.dir.path(), n).expect("write project");
+    let _warm = b.plan();
+    let empty: Vec<Run> = (0..runs).map(|_| b.plan()).collect();
+    let apply = b.apply(&["--no-wait"], &[]);
+    let _warm = b.assert_converged();
+    let converged: Vec<Run> = (0..runs).map(|_| b.assert_converged()).collect();
+    let (ec, et) = calls_of(&empty);
+    let (cc, ct) = calls_of(&converged);
+    PlanResult {
+        services: n,
+        empty: (stat(&empty), ec, et),
+        apply,
+        converged: (stat(&converged), cc, ct),
+    }
+}
+
+/// Results of scenario 2 for one project.
+struct ApplyResult {
+    name: String,
+    services: usize,
+    from_empty: Run,
+    one_image: Run,
+    all_images: Option<Run>,
+}
+
+/// The root project (`-C <repo> -e prod`) copied to a temp dir, its placeholder network ids
+/// replaced by the account's: moto validates subnets and cannot create chosen ids (the approach
+/// of tests/emulator/apply.rs `root_project`, with a third real subnet instead of a repeat).
+fn root_prod() -> Bench {
+    let b = Bench::new("prod");
+    let root = support::repo_root();
+    std::fs::copy(root.join("ecsctl.yaml"), b.dir.path().join("ecsctl.yaml")).expect("copy");
+    std::fs::create_dir_all(b.dir.path().join("environments")).unwrap();
+    // prod names three subnets; moto rejects a list naming one twice, so add a third (AZ c).
+    let third = b
+        .acct
+        .call(
+            "ec2",
+            "CreateSubnet",
+            serde_json::json!({"VpcId": b.net.vpc_id, "CidrBlock": "10.0.3.0/24",
+                "AvailabilityZone": "eu-west-1c"}),
+        )
+        .expect("a third subnet");
+    let third = third["Subnet"]["SubnetId"].as_str().expect("SubnetId");
+    let subnets = [&b.net.subnet_ids[0], &b.net.subnet_ids[1], third];
+    let mut text = std::fs::read_to_string(root.join("environments/prod.yaml")).unwrap();
+    for i in 0..3 {
+        for (j, to) in subnets.iter().enumerate() {
+            let from = format!("subnet-0a1b2c3d4e5f60{i}0{}", j + 1);
+            text = text.replace(&from, to);
+        }
+        text = text.replace(&format!("sg-0a1b2c3d4e5f60{i}11"), &b.net.security_group_id);
+        text = text.replace(&format!("vpc-0a1b2c3d4e5f60{i}00"), &b.net.vpc_id);
+    }
+    std::fs::write(b.dir.path().join("environments/prod.yaml"), text).unwrap();
+    b
+}
+
+fn apply_scenario(name: &str, b: Bench, services: usize, first: &str, all: bool) -> ApplyResult {
+    let _warm = b.plan();
+    let from_empty = b.apply(&[], &[]);
+    b.assert_converged();
+    let image = format!(
+        "{}.dkr.ecr.eu-west-1.amazonaws.com/bench-image:2.0.0",
+        b.acct.id
+    );
+    let one_image = b.apply(&["--image", &format!("{first}={image}")], &[]);
+    let all_images = all.then(|| {
+        // Keep the one-service override, so only the tag rolls out everywhere else.
+        b.apply(
+            &["--image", &format!("{first}={image}")],
+            &[("IMAGE_TAG", "2.0.0")],
+        )
+    });
+    ApplyResult {
+        name: name.to_string(),
+        services,
+        from_empty,
+        one_image,
+        all_images,
+    }
+}
+
+fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
+    match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => v
+            .split(',')
+            .map(|x| x.trim().parse().expect("a number"))
+            .collect(),
+        _ => default.to_vec(),
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; there is nothing to filter.
+    let started = Instant::now();
+    let runs = env_list("ECSCTL_BENCH_RUNS", &[5])[0].max(1);
+    let sizes = env_list("ECSCTL_BENCH_SIZES", &[10, 50, 200]);
+    let endpoint = &support::emulator().endpoint;
+    eprintln!(
+        "emulator at {endpoint} ({:.1} s); binary {}",
+        started.elapsed().as_secs_f64(),
+        env!("CARGO_BIN_EXE_ecsctl")
+    );
+
+    let mut plans = Vec::new();
+    for &n in &sizes {
+        let t = Instant::now();
+        plans.push(plan_scenario(n, runs));
+        eprintln!("plan, {n} services: {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let mut applies = Vec::new();
+    let t = Instant::now();
+    applies.push(apply_scenario("root `prod`", root_prod(), 11, "api", false));
+    eprintln!("apply, root prod: {:.1} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let b = Bench::new(generate::ENV);
+    generate::write_project(b.dir.path(), 50).expect("write project");
+    let first = generate::service_name(0);
+    applies.push(apply_scenario("generated", b, 50, &first, true));
+    eprintln!("apply, 50 services: {:.1} s", t.elapsed().as_secs_f64());
+
+    print_plans(&plans, runs);
+    print_operations(&plans);
+    print_applies(&applies);
+    println!(
+        "\nTotal benchmark time {:.0} s.",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn print_plans(plans: &[PlanResult], runs: usize) {
+    println!("\n### plan (warm account; wall time of the binary, {runs} runs after 1 discarded)\n");
+    println!(
+        "| services | state | median | min | AWS calls | calls / service | apply --no-wait before |"
+    );
+    println!("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+    for p in plans {
+        let n = p.services as f64;
+        for (state, (s, calls, text), apply) in [
+            ("empty (all creates)", &p.empty, String::new()),
+            ("converged", &p.converged, secs(p.apply.wall)),
+        ] {
+            let total: u32 = calls.values().sum();
+            println!(
+                "| {} | {state} | {} | {} | {text} | {:.1} | {apply} |",
+                p.services,
+                ms(s.median),
+                ms(s.min),
+                f64::from(total) / n
+            );
+        }
+    }
+}
+
+fn print_operations(plans: &[PlanResult]) {
+    let mut ops: Vec<&String> = plans
+        .iter()
+        .flat_map(|p| p.empty.1.keys().chain(p.converged.1.keys()))
+        .collect();
+    ops.sort();
+    ops.dedup();
+    println!("\n### plan: AWS calls per operation (empty / converged)\n");
+    let head: Vec<String> = plans
+        .iter()
+        .map(|p| format!("{} svc", p.services))
+        .collect();
+    println!("| operation | {} |", head.join(" | "));
+    println!("| --- |{}", " ---: |".repeat(plans.len()));
+    for op in ops {
+        let cells: Vec<String> = plans
+            .iter()
+            .map(|p| {
+                let e = p.empty.1.get(op).copied().unwrap_or(0);
+                let c = p.converged.1.get(op).copied().unwrap_or(0);
+                format!("{e} / {c}")
+            })
+            .collect();
+        println!("| `{op}` | {} |", cells.join(" | "));
+    }
+}
+
+fn print_applies(applies: &[ApplyResult]) {
+    println!("\n### apply (warm account; waits until stable unless noted)\n");
+    println!("| project | services | step | wall time | AWS calls | plan summary |");
+    println!("| --- | ---: | --- | ---: | ---: | --- |");
+    for a in applies {
+        let mut rows = vec![
+            ("from empty", &a.from_empty),
+            ("image change, 1 service (`--image`)", &a.one_image),
+        ];
+        if let Some(r) = &a.all_images {
+            rows.push(("image change, all services (`IMAGE_TAG`)", r));
+        }
+        for (step, r) in rows {
+            println!(
+                "| {} | {} | {step} | {} | {} | {} |",
+                a.name,
+                a.services,
+                secs(r.wall),
+                r.total_calls(),
+                summary(&r.stdout)
+            );
+        }
+    }
+}
+
+/// "Plan: 2 to add, …" from apply's stdout.
+fn summary(stdout: &str) -> String {
+    stdout
+        .lines()
+        .find(|l| l.starts_with("Plan: "))
+        .unwrap_or("?")
+        .trim_start_matches("Plan: ")
+        .trim_end_matches('.')
+        .to_string()
+}
