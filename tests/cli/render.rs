@@ -103,3 +103,28 @@ error: 1 problem in environments/staging.yaml; nothing was changed
 ",
         );
 }
+
+/// A warning goes to stderr; stdout still carries exactly one document.
+#[test]
+fn warnings_go_to_stderr_and_the_document_to_stdout() {
+    let run = ecsctl()
+        .current_dir(fixture("warning"))
+        .args(["render", "-e", "prod", "-o", "json"])
+        .run();
+    assert_eq!(run.code, Some(0));
+    assert_eq!(
+        run.stderr,
+        "warning: autoscaling has no target (`cpu`, `memory` or `requestsPerTarget`), so it never scales
+  --> ecsctl.yaml:15:12 (services.web.autoscaling)
+   |
+15 |       max: 4
+   |            ^
+
+"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert_eq!(
+        doc["resources"]["scalingTargets"][0]["policies"],
+        serde_json::json!([])
+    );
+}

@@ -302,3 +302,20 @@ fn verbose_logs_go_to_stderr_only() {
         run.stderr
     );
 }
+
+/// Warnings are shown and counted, but do not fail the command.
+#[test]
+fn warnings_do_not_fail_validation() {
+    ecsctl().current_dir(fixture("warning")).args(["validate"]).run().assert(
+        0,
+        "",
+        "warning: autoscaling has no target (`cpu`, `memory` or `requestsPerTarget`), so it never scales
+  --> ecsctl.yaml:15:12 (services.web.autoscaling)
+   |
+15 |       max: 4
+   |            ^
+
+ok: prod (1 service, 1 warning)
+",
+    );
+}
