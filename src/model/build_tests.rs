@@ -206,7 +206,9 @@ fn secrets_and_execution_policy() {
                 vec!["secretsmanager:GetSecretValue"],
                 vec![
                     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/keys-??????",
-                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"
+                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+                    // whether `-AbCdEf` is AWS's suffix or part of the name cannot be told
+                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf-??????"
                 ]
             ),
             (

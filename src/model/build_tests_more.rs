@@ -198,3 +198,33 @@ fn image_templates_per_service_with_env_default_tag() {
     );
     assert_eq!(image("shop-prod-web").as_deref(), Some("repo/web:1.2.3"));
 }
+
+/// Regression: a Secrets Manager ARN written without AWS's random suffix (as seed 004 writes
+/// `arn:...:secret:staging/database/credentials`) was granted verbatim, which IAM never matches
+/// against the secret's real ARN, so tasks could not read it.
+#[test]
+fn secret_arn_without_suffix_is_granted_with_and_without_it() {
+    let (desired, _) = ok(
+        "services:\n  api:\n    image: nginx\n    secrets:\n      DB: arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/db\n      JWT: \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/jwt:JWT_SECRET::\"\n",
+    );
+    let role = desired
+        .roles
+        .iter()
+        .find(|r| r.name == "shop-prod-api-exec")
+        .expect("exec role");
+    let policy = role.inline_policy.as_ref().expect("inline policy");
+    let secrets = policy
+        .statement
+        .iter()
+        .find(|s| s.action == ["secretsmanager:GetSecretValue"])
+        .expect("secrets statement");
+    assert_eq!(
+        secrets.resource,
+        [
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/db",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/db-??????",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/jwt",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:staging/jwt-??????",
+        ]
+    );
+}

@@ -88,7 +88,7 @@ fn grants(secrets: &[SecretRef]) -> (Vec<String>, Vec<String>) {
     let (mut sm, mut ssm) = (Vec::new(), Vec::new());
     for s in secrets {
         match &s.grant {
-            Grant::Secret(a) => sm.push(a.clone()),
+            Grant::Secret(a) => sm.extend(a.iter().cloned()),
             Grant::Parameter(a) => ssm.push(a.clone()),
         }
     }

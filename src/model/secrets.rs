@@ -13,8 +13,8 @@ use crate::spec::span::Sp;
 /// What reading one secret needs from IAM.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Grant {
-    /// secretsmanager:GetSecretValue on this secret ARN (or `NAME-??????` pattern).
-    Secret(String),
+    /// secretsmanager:GetSecretValue on these resources: the secret's ARN patterns.
+    Secret(Vec<String>),
     /// ssm:GetParameters on this parameter ARN.
     Parameter(String),
 }
@@ -48,7 +48,7 @@ pub fn resolve(cx: &Scope, secret: &Sp<RawSecret>, path: &str) -> Option<SecretR
 fn from_arn(value: &str) -> Option<SecretRef> {
     let checked = for_check(value);
     if arn::is_secret(&checked) {
-        let grant = Grant::Secret(arn::secret_base(value).to_string());
+        let grant = Grant::Secret(arn_grants(arn::secret_base(value)));
         return Some(SecretRef {
             value_from: value.to_string(),
             grant,
@@ -92,14 +92,14 @@ fn secrets_manager(cx: &Scope, name: &str, key: &str, stage: &str) -> SecretRef 
     // A name (not an ARN) matches the secret's full ARN only with AWS's random 6-character
     // suffix, hence `NAME-??????` in the policy.
     let (base, grant) = if name.starts_with("arn:") {
-        (name.to_string(), name.to_string())
+        (name.to_string(), arn_grants(name))
     } else {
         let base = format!(
             "arn:aws:secretsmanager:{}:{}:secret:{name}",
             cx.region,
             cx.account_text()
         );
-        (base.clone(), format!("{base}-??????"))
+        (base.clone(), vec![format!("{base}-??????")])
     };
     let value_from = if key.is_empty() && stage.is_empty() {
         base
@@ -110,6 +110,15 @@ fn secrets_manager(cx: &Scope, name: &str, key: &str, stage: &str) -> SecretRef 
         value_from,
         grant: Grant::Secret(grant),
     }
+}
+
+/// The policy resources for a secret written as an ARN. IAM matches the secret's full ARN,
+/// which ends in AWS's random `-XXXXXX` suffix; an ARN written without it (as GetSecretValue and
+/// ECS accept) matches only with `-??????` appended. Whether a written ARN already has the
+/// suffix cannot be told from its text (`prod-backup` ends in six letters too), so both forms are
+/// granted: the narrowest grant that works either way.
+fn arn_grants(arn: &str) -> Vec<String> {
+    vec![arn.to_string(), format!("{arn}-??????")]
 }
 
 fn parameter(cx: &Scope, param: &str) -> SecretRef {
