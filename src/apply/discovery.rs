@@ -16,10 +16,29 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         .iter()
         .find(|d| &d.name == name)
     else {
-        return match live {
-            Some(l) => write_discovery::delete_service(c, &l.id, name).await,
-            None => Ok(()),
+        if step.action != Action::Delete {
+            return Ok(());
+        }
+        if let Some(l) = live {
+            return write_discovery::delete_service(c, &l.id, name).await;
+        }
+        // Not read with the desired ones: find it in the environment's namespace.
+        let ns = match &ctx.live.namespace {
+            Some(n) => Some(n.id.clone()),
+            None => match &ctx.desired.namespace {
+                Some(n) => crate::aws::discovery::read_namespace(c, &n.name)
+                    .await?
+                    .map(|n| n.id),
+                None => None,
+            },
         };
+        let Some(ns) = ns else { return Ok(()) };
+        let found =
+            crate::aws::discovery::read_services(c, &ns, std::slice::from_ref(name)).await?;
+        for s in found {
+            write_discovery::delete_service(c, &s.id, name).await?;
+        }
+        return Ok(());
     };
     match step.action {
         Action::Create | Action::Replace => {

@@ -21,7 +21,10 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         .as_ref()
         .filter(|n| n.name == step.address.name)
     else {
-        return Err(unsupported(step));
+        return match step.action {
+            Action::Delete => delete(ctx, &step.address.name).await,
+            _ => Err(unsupported(step)),
+        };
     };
     match step.action {
         Action::Create => {

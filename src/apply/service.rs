@@ -25,13 +25,12 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<Option<Changed>, A
         .iter()
         .find(|s| s.key == step.address.name)
     else {
-        return Err(AwsError::new(
-            "ecs",
-            "DeleteService",
-            Some(&step.address.name),
-            None,
-            "apply does not delete services that left the spec yet; use `ecsctl destroy`",
-        ));
+        // A service that left the spec is addressed by its AWS name (the diff's prune).
+        if step.action == Action::Delete {
+            let cluster = &ctx.desired.cluster.name;
+            write_ecs::delete_service(ctx.clients, cluster, &step.address.name).await?;
+        }
+        return Ok(None);
     };
     match step.action {
         Action::Create => create(ctx, s).await.map(Some),

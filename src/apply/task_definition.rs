@@ -15,7 +15,13 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         .iter()
         .find(|t| &t.family == family)
     else {
-        // Revisions are never deleted by apply: services may still run them.
+        // A family that left the spec: deregister its ACTIVE revisions (the services that ran
+        // them were deleted in an earlier step; deregistered revisions stay describable).
+        if step.action == Action::Delete {
+            for arn in write_ecs::list_active_revisions(ctx.clients, family).await? {
+                write_ecs::deregister_task_definition(ctx.clients, &arn).await?;
+            }
+        }
         return Ok(());
     };
     if step.action == Action::NoOp {
