@@ -133,6 +133,9 @@ async fn run_step(ctx: &ApplyCtx<'_>, step: &Step) -> Result<Option<Changed>, Aw
         ResourceKind::ScalingTarget | ResourceKind::ScalingPolicy => {
             scaling::apply(ctx, step).await.map(|_| None)
         }
+        ResourceKind::ScheduleGroup | ResourceKind::Schedule => {
+            super::schedule::apply(ctx, step).await.map(|_| None)
+        }
     }
 }
 

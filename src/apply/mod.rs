@@ -18,6 +18,7 @@ mod prune;
 pub mod reporter;
 mod role;
 mod scaling;
+mod schedule;
 mod service;
 pub mod stable;
 mod task_definition;

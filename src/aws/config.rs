@@ -12,7 +12,7 @@
 //!   region, because the spec already names one and the IMDS probe costs a second off EC2;
 //! - endpoints: `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` with the CLI's names
 //!   (https://docs.aws.amazon.com/sdkref/latest/guide/ss-endpoints-table.html): `_ECS`, `_IAM`,
-//!   `_STS`, `_SERVICEDISCOVERY`, `_CLOUDWATCH_LOGS`, `_APPLICATION_AUTO_SCALING`; also the
+//!   `_STS`, `_SERVICEDISCOVERY`, `_CLOUDWATCH_LOGS`, `_APPLICATION_AUTO_SCALING`, `_SCHEDULER`; also the
 //!   profile's `endpoint_url` / `services` section; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` turns
 //!   them off. aws-config 1.13 resolves these (`EnvServiceConfig`, `endpoint_url_provider`); each
 //!   client picks its own in `Builder::from(&SdkConfig)` (see the test below);
@@ -79,6 +79,7 @@ pub struct AwsClients {
     pub(crate) discovery: aws_sdk_servicediscovery::Client,
     pub(crate) autoscaling: aws_sdk_applicationautoscaling::Client,
     pub(crate) sts: aws_sdk_sts::Client,
+    pub(crate) scheduler: aws_sdk_scheduler::Client,
     region: String,
     calls: CallCounter,
     /// The caller's account, asked once: `plan` needs it before building the desired state
@@ -142,6 +143,7 @@ impl AwsClients {
             discovery: client!(aws_sdk_servicediscovery, "servicediscovery"),
             autoscaling: client!(aws_sdk_applicationautoscaling, "application-autoscaling"),
             sts: client!(aws_sdk_sts, "sts"),
+            scheduler: client!(aws_sdk_scheduler, "scheduler"),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
             calls,
             caller_account: Arc::default(),

@@ -12,6 +12,7 @@ pub mod ecs;
 pub mod error;
 pub mod iam;
 pub mod logs;
+pub mod scheduler;
 pub mod sts;
 
 pub use config::{AwsClients, AwsSettings, StaticCredentials};
@@ -26,3 +27,4 @@ pub mod write_discovery;
 pub mod write_ecs;
 pub mod write_iam;
 pub mod write_logs;
+pub mod write_scheduler;

@@ -429,5 +429,7 @@ pub fn converged() -> Live {
                 disable_scale_in: Some(false),
             }],
         }],
+        schedule_group: None,
+        schedules: vec![],
     }
 }

@@ -15,6 +15,7 @@ mod namespace;
 pub mod normalize;
 pub mod rules;
 mod scaling;
+pub mod schedule;
 mod service;
 mod task_definition;
 
@@ -44,6 +45,7 @@ pub fn diff(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
     };
     let mut changes = Vec::new();
     changes.extend(desired.roles.iter().map(|r| iam_role::diff(&ctx, r)));
+    changes.extend(schedule::diff_group(&ctx));
     changes.extend(desired.log_groups.iter().map(|g| log_group::diff(&ctx, g)));
     changes.push(cluster::diff(&ctx));
     changes.extend(desired.namespace.iter().map(|n| namespace::diff(&ctx, n)));
@@ -58,6 +60,9 @@ pub fn diff(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
         let (change, choice) = task_definition::diff(&ctx, td);
         changes.push(change);
         revisions.push(choice);
+    }
+    for t in &desired.scheduled_tasks {
+        changes.push(schedule::diff(&ctx, t));
     }
     for s in &desired.services {
         changes.push(service::diff(&ctx, s, &revisions));

@@ -335,6 +335,37 @@ pub const RULES: &[Rule] = &[
         InPlace,
         "application-autoscaling:PutScalingPolicy",
     ),
+    // EventBridge Scheduler: UpdateSchedule replaces the whole schedule in place.
+    r(
+        K::ScheduleGroup,
+        "tags",
+        InPlace,
+        "scheduler:TagResource / UntagResource",
+    ),
+    r(
+        K::Schedule,
+        "scheduleExpression",
+        InPlace,
+        "scheduler:UpdateSchedule",
+    ),
+    r(
+        K::Schedule,
+        "scheduleExpressionTimezone",
+        InPlace,
+        "scheduler:UpdateSchedule",
+    ),
+    r(K::Schedule, "state", InPlace, "scheduler:UpdateSchedule"),
+    r(K::Schedule, "description", InPlace, "scheduler:UpdateSchedule"),
+    r(
+        K::Schedule,
+        "flexibleTimeWindow",
+        InPlace,
+        "scheduler:UpdateSchedule",
+    ),
+    r(K::Schedule, "target", InPlace, "scheduler:UpdateSchedule"),
+    r(K::Schedule, "startDate", InPlace, "scheduler:UpdateSchedule"),
+    r(K::Schedule, "endDate", InPlace, "scheduler:UpdateSchedule"),
+    r(K::Schedule, "kmsKeyArn", InPlace, "scheduler:UpdateSchedule"),
 ];
 
 pub fn rule(kind: ResourceKind, field: &str) -> Option<&'static Rule> {

@@ -10,7 +10,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::query::LiveQuery;
 use super::types::{Live, LiveFamily, LiveNamespace, LiveRole, LiveTaskDefinition};
-use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, iam, logs, sts};
+use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, iam, logs, scheduler, sts};
 use crate::model::Desired;
 
 /// Per-role IAM reads in flight at once. IAM's read quotas are account-wide and low-ish; each
@@ -56,7 +56,18 @@ pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live
         Ok::<_, AwsError>((Some(LiveNamespace { tags, ..ns }), services))
     };
 
-    let (account_id, cluster, ecs, roles, log_groups, discovery, scaling_targets) = futures::try_join!(
+    let scheduler_part = async {
+        let Some(group) = &query.schedule_group else {
+            return Ok((None, Vec::new()));
+        };
+        let Some(found) = scheduler::read_group(clients, group).await? else {
+            return Ok((None, Vec::new()));
+        };
+        let schedules = scheduler::read_schedules(clients, group).await?;
+        Ok::<_, AwsError>((Some(found), schedules))
+    };
+
+    let (account_id, cluster, ecs, roles, log_groups, discovery, scaling_targets, scheduled) = futures::try_join!(
         sts::account_id(clients),
         ecs::describe_cluster(clients, &query.cluster),
         ecs_part,
@@ -64,7 +75,9 @@ pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live
         logs::read_log_groups(clients, &query.log_groups),
         discovery_part,
         autoscaling::read_targets(clients, &query.scaling_resource_ids),
+        scheduler_part,
     )?;
+    let (schedule_group, schedules) = scheduled;
     let (services, families, task_definitions) = ecs;
     let (namespace, discovery_services) = discovery;
 
@@ -81,6 +94,8 @@ pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live
         task_definitions,
         families,
         scaling_targets,
+        schedule_group,
+        schedules,
     })
 }
 

@@ -6,6 +6,7 @@
 
 pub mod fetch;
 pub mod query;
+pub mod schedule;
 pub mod types;
 
 pub use fetch::{fetch, fetch_query};

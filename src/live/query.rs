@@ -24,6 +24,9 @@ pub struct LiveQuery {
     /// `service/<cluster>/<name>` of every service, not only the autoscaled ones: a target left
     /// on a service whose spec dropped autoscaling is drift the plan must show.
     pub scaling_resource_ids: Vec<String>,
+    /// The EventBridge Scheduler group, read (with every schedule in it) only when the spec
+    /// has scheduled tasks.
+    pub schedule_group: Option<String>,
 }
 
 fn sorted<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
@@ -56,6 +59,7 @@ impl LiveQuery {
                     .map(|t| &t.resource_id)
                     .chain(service_ids.iter()),
             ),
+            schedule_group: desired.scheduled_tasks.first().map(|t| t.group.clone()),
         }
     }
 }

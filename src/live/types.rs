@@ -42,6 +42,13 @@ pub struct Live {
     /// Per desired family, its latest ACTIVE revision (content in `task_definitions`).
     pub families: Vec<LiveFamily>,
     pub scaling_targets: Vec<LiveScalingTarget>,
+    /// The environment's EventBridge Scheduler group (`{app}-{env}`), when it exists and the
+    /// spec has scheduled tasks.
+    #[serde(default)]
+    pub schedule_group: Option<super::schedule::LiveScheduleGroup>,
+    /// Every schedule in that group, named by the spec or not.
+    #[serde(default)]
+    pub schedules: Vec<super::schedule::LiveSchedule>,
 }
 
 impl Live {
@@ -83,6 +90,9 @@ impl Live {
             .latest_active_arn
             .as_deref()?;
         self.task_definition(arn)
+    }
+    pub fn schedule(&self, name: &str) -> Option<&super::schedule::LiveSchedule> {
+        self.schedules.iter().find(|s| s.name == name)
     }
     pub fn scaling_target(&self, resource_id: &str) -> Option<&LiveScalingTarget> {
         self.scaling_targets

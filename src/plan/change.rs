@@ -12,24 +12,30 @@ use serde_json::Value;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ResourceKind {
     IamRole,
+    /// The EventBridge Scheduler group `{app}-{env}` (created with the roles: no dependencies).
+    ScheduleGroup,
     LogGroup,
     Cluster,
     Namespace,
     DiscoveryService,
     TaskDefinition,
+    /// After task definitions, the cluster, the group and the scheduler role it names.
+    Schedule,
     Service,
     ScalingTarget,
     ScalingPolicy,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 9] = [
+    pub const ALL: [ResourceKind; 11] = [
         ResourceKind::IamRole,
+        ResourceKind::ScheduleGroup,
         ResourceKind::LogGroup,
         ResourceKind::Cluster,
         ResourceKind::Namespace,
         ResourceKind::DiscoveryService,
         ResourceKind::TaskDefinition,
+        ResourceKind::Schedule,
         ResourceKind::Service,
         ResourceKind::ScalingTarget,
         ResourceKind::ScalingPolicy,
@@ -47,6 +53,8 @@ impl ResourceKind {
             ResourceKind::Service => "service",
             ResourceKind::ScalingTarget => "scaling_target",
             ResourceKind::ScalingPolicy => "scaling_policy",
+            ResourceKind::ScheduleGroup => "schedule_group",
+            ResourceKind::Schedule => "schedule",
         }
     }
 

@@ -64,6 +64,8 @@ pub enum JsonResourceType {
     Service,
     ScalingTarget,
     ScalingPolicy,
+    ScheduleGroup,
+    Schedule,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -313,6 +315,8 @@ fn kind(k: crate::plan::ResourceKind) -> JsonResourceType {
         K::Service => JsonResourceType::Service,
         K::ScalingTarget => JsonResourceType::ScalingTarget,
         K::ScalingPolicy => JsonResourceType::ScalingPolicy,
+        K::ScheduleGroup => JsonResourceType::ScheduleGroup,
+        K::Schedule => JsonResourceType::Schedule,
     }
 }
 

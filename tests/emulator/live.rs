@@ -33,6 +33,7 @@ fn query() -> LiveQuery {
             "service/ohi-dev/ohi-dev-api",
             "service/ohi-dev/ohi-dev-worker",
         ]),
+        schedule_group: None,
     }
 }
 
@@ -449,6 +450,7 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
             .iter()
             .map(|s| format!("service/{CLUSTER}/{s}"))
             .collect(),
+        schedule_group: None,
     }
 }
 

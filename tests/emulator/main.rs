@@ -10,3 +10,4 @@ mod emulator_harness;
 mod emulator_patches;
 mod live;
 mod plan;
+mod scheduled;

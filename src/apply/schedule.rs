@@ -1,0 +1,109 @@
+//! EventBridge Scheduler steps: the schedule group (created with the environment's ownership
+//! tags, re-tagged on drift) and the schedules (CreateSchedule, or UpdateSchedule, which
+//! replaces the whole schedule; a Replace is an update too: nothing about a schedule forces
+//! re-creation). Deletions of both are in `delete`, called by the prune handler.
+//!
+//! The target names the cluster ARN, the scheduler role ARN and the family ARN without a
+//! revision (see `diff::schedule`), all in the caller's account and the spec's region.
+
+use super::context::{ApplyCtx, tag_delta};
+use crate::aws::AwsError;
+use crate::aws::write_scheduler::{self, ScheduleInput};
+use crate::plan::{Action, ResourceKind, Step};
+
+pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
+    if matches!(step.action, Action::NoOp) {
+        return Ok(());
+    }
+    if step.action == Action::Delete {
+        return delete(ctx, step).await;
+    }
+    match step.address.kind {
+        ResourceKind::ScheduleGroup => group(ctx, step).await,
+        _ => schedule(ctx, step).await,
+    }
+}
+
+async fn group(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
+    let c = ctx.clients;
+    let name = &step.address.name;
+    let tags = &ctx.desired.cluster.tags;
+    let live = ctx.live.schedule_group.as_ref().filter(|g| &g.name == name);
+    match (step.action, live) {
+        (Action::Update, Some(live)) => {
+            let (set, remove) = tag_delta(tags, &live.tags);
+            if !set.is_empty() {
+                write_scheduler::tag_group(c, &live.arn, &set).await?;
+            }
+            if !remove.is_empty() {
+                write_scheduler::untag_group(c, &live.arn, &remove).await?;
+            }
+            Ok(())
+        }
+        _ => match write_scheduler::create_group(c, name, tags).await {
+            // A rerun after an interrupted apply: the group is there (and ownership of a group
+            // that is not ours is refused before any step runs).
+            Err(e) if e.is_code("ConflictException") => Ok(()),
+            r => r.map(|_| ()),
+        },
+    }
+}
+
+async fn schedule(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
+    let name = &step.address.name;
+    let Some(task) = ctx.desired.scheduled_tasks.iter().find(|t| &t.name == name) else {
+        return Ok(());
+    };
+    let cluster_arn = ctx
+        .live
+        .cluster
+        .as_ref()
+        .filter(|c| c.name == task.cluster)
+        .map(|c| c.arn.clone())
+        .unwrap_or_else(|| {
+            format!(
+                "arn:aws:ecs:{}:{}:cluster/{}",
+                ctx.region, ctx.account_id, task.cluster
+            )
+        });
+    let input = ScheduleInput {
+        task,
+        cluster_arn,
+        role_arn: format!("arn:aws:iam::{}:role/{}", ctx.account_id, task.role),
+        task_definition_arn: format!(
+            "arn:aws:ecs:{}:{}:task-definition/{}",
+            ctx.region, ctx.account_id, task.family
+        ),
+    };
+    let exists = ctx
+        .live
+        .schedule(name)
+        .is_some_and(|s| s.group_name.as_deref().is_none_or(|g| g == task.group));
+    if exists {
+        write_scheduler::update_schedule(ctx.clients, &input).await
+    } else {
+        match write_scheduler::create_schedule(ctx.clients, &input).await {
+            // Created by an interrupted earlier run: make it match.
+            Err(e) if e.is_code("ConflictException") => {
+                write_scheduler::update_schedule(ctx.clients, &input).await
+            }
+            r => r,
+        }
+    }
+}
+
+/// Deletes a schedule (from the group it lives in) or the group itself.
+pub async fn delete(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
+    let name = &step.address.name;
+    match step.address.kind {
+        ResourceKind::ScheduleGroup => write_scheduler::delete_group(ctx.clients, name).await,
+        _ => {
+            let group = ctx
+                .live
+                .schedule(name)
+                .and_then(|s| s.group_name.clone())
+                .unwrap_or_else(|| format!("{}-{}", ctx.desired.app, ctx.desired.env));
+            write_scheduler::delete_schedule(ctx.clients, &group, name).await
+        }
+    }
+}
