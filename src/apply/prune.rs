@@ -66,6 +66,17 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         ResourceKind::Cluster => write_ecs::delete_cluster(c, name).await,
         ResourceKind::LogGroup => write_logs::delete_log_group(c, name).await,
         ResourceKind::IamRole => delete_role(ctx, name).await,
+        ResourceKind::ScheduleGroup | ResourceKind::Schedule => {
+            super::schedule::delete(ctx, step).await
+        }
+        #[allow(unreachable_patterns)] // kinds added later (schedules) prune nothing yet
+        _ => Err(AwsError::new(
+            "ecsctl",
+            "Delete",
+            Some(name),
+            None,
+            format!("deleting a `{}` is not supported yet", step.address.kind.as_str()),
+        )),
     }
 }
 

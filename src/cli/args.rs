@@ -59,6 +59,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Converge AWS to the spec (or a saved plan) with ordered calls, then wait until stable.
     Apply(ApplyArgs),
+    /// Remove everything one environment owns (log groups are kept unless asked).
+    Destroy(DestroyArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -145,6 +147,10 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
+    /// Plan the deletion of removed services' log groups too (as `apply --delete-logs`).
+    #[arg(long)]
+    pub delete_logs: bool,
+
     /// Print the AWS calls made, per operation, to stderr.
     #[arg(long)]
     pub stats: bool,
@@ -197,6 +203,54 @@ pub struct ApplyArgs {
     /// Allow replacements and deletions in a `protected` environment.
     #[arg(long)]
     pub allow_destroy: bool,
+
+    /// Also delete the log groups of removed services (kept by default: they hold logs).
+    #[arg(long)]
+    pub delete_logs: bool,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl destroy -e dev --dry-run\n  ecsctl destroy -e dev --yes\n  \
+ecsctl destroy -e preview-42 --yes --delete-logs\n  ecsctl destroy -e prod --allow-destroy\n\n\
+Deletes only resources tagged ecsctl:managed-by=ecsctl with this app and environment, in reverse\n\
+dependency order. Log groups are kept unless --delete-logs (or `logs.retain: false`). On a terminal,\n\
+destroy shows the plan and asks for `yes`; without one it refuses unless --yes. A `protected`\n\
+environment needs --allow-destroy. Exit codes: 0 done (or nothing to destroy), 1 error,\n\
+2 something was (or with --dry-run would be) destroyed, with --detailed-exitcode."
+)]
+pub struct DestroyArgs {
+    /// The environment to destroy (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// Destroy without asking (required without a terminal, e.g. in CI).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Required to destroy a `protected` environment.
+    #[arg(long)]
+    pub allow_destroy: bool,
+
+    /// Also delete the environment's log groups (kept by default: they hold logs).
+    #[arg(long)]
+    pub delete_logs: bool,
+
+    /// Show what would be destroyed and stop; changes nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// The output format of the plan on stdout.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = PlanFormat::Human)]
+    pub output: PlanFormat,
+
+    /// Exit 2 when something was (or with --dry-run would be) destroyed, 0 when nothing.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
 
     /// Print the AWS calls made, per operation, to stderr.
     #[arg(long)]

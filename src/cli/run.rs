@@ -66,6 +66,7 @@ fn dispatch(settings: &Settings, out: &mut Output) -> Result<Outcome, CliError> 
         CommandSettings::Schema => commands::schema::run(out),
         CommandSettings::Plan(s) => commands::plan::run(globals, s, out),
         CommandSettings::Apply(s) => commands::apply::run(globals, s, out),
+        CommandSettings::Destroy(s) => commands::destroy::run(globals, s, out),
         CommandSettings::Completions(s) => commands::completions::run(s, out),
     }
 }

@@ -44,6 +44,7 @@ pub struct PlanSettings {
     pub format: PlanFormat,
     pub detailed_exitcode: bool,
     pub out: Option<PathBuf>,
+    pub delete_logs: bool,
     pub stats: bool,
 }
 
@@ -59,7 +60,21 @@ pub enum CommandSettings {
     Schema,
     Plan(PlanSettings),
     Apply(ApplySettings),
+    Destroy(DestroySettings),
     Completions(CompletionsSettings),
+}
+
+/// `ecsctl destroy`, resolved.
+#[derive(Clone, Debug)]
+pub struct DestroySettings {
+    pub env: String,
+    pub yes: bool,
+    pub allow_destroy: bool,
+    pub delete_logs: bool,
+    pub dry_run: bool,
+    pub format: PlanFormat,
+    pub detailed_exitcode: bool,
+    pub stats: bool,
 }
 
 /// Everything a run needs, resolved from the command line.
@@ -96,9 +111,20 @@ impl Settings {
                 format: a.output,
                 detailed_exitcode: a.detailed_exitcode,
                 out: a.out,
+                delete_logs: a.delete_logs,
                 stats: a.stats,
             }),
             Command::Apply(a) => CommandSettings::Apply(ApplySettings::from_args(a)),
+            Command::Destroy(a) => CommandSettings::Destroy(DestroySettings {
+                env: a.env,
+                yes: a.yes,
+                allow_destroy: a.allow_destroy,
+                delete_logs: a.delete_logs,
+                dry_run: a.dry_run,
+                format: a.output,
+                detailed_exitcode: a.detailed_exitcode,
+                stats: a.stats,
+            }),
             Command::Completions(a) => {
                 CommandSettings::Completions(CompletionsSettings { shell: a.shell })
             }
@@ -118,6 +144,7 @@ pub struct ApplySettings {
     pub timeout: Result<std::time::Duration, String>,
     pub wait: bool,
     pub allow_destroy: bool,
+    pub delete_logs: bool,
     pub stats: bool,
 }
 
@@ -137,6 +164,7 @@ impl ApplySettings {
             timeout: parse_duration(&a.timeout),
             wait: !a.no_wait,
             allow_destroy: a.allow_destroy,
+            delete_logs: a.delete_logs,
             stats: a.stats,
         }
     }

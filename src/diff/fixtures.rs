@@ -132,6 +132,7 @@ pub fn desired() -> Desired {
             retention_days: Some(30),
             kms_key_id: None,
             tags: tags(),
+            retain: true,
         }],
         namespace: Some(Namespace {
             name: "ohi-prod.local".into(),
@@ -429,6 +430,7 @@ pub fn converged() -> Live {
                 disable_scale_in: Some(false),
             }],
         }],
+        owned: Default::default(),
         schedule_group: None,
         schedules: vec![],
     }

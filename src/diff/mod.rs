@@ -13,6 +13,8 @@ mod iam_role;
 mod log_group;
 mod namespace;
 pub mod normalize;
+pub mod ownership;
+pub mod prune;
 pub mod rules;
 mod scaling;
 pub mod schedule;

@@ -94,6 +94,7 @@ pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live
         task_definitions,
         families,
         scaling_targets,
+        owned: Default::default(),
         schedule_group,
         schedules,
     })

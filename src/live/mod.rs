@@ -5,6 +5,7 @@
 //! (the diff does) or import AWS SDK types (only `aws` does).
 
 pub mod fetch;
+pub mod owned;
 pub mod query;
 pub mod schedule;
 pub mod types;

@@ -42,6 +42,10 @@ pub struct Live {
     /// Per desired family, its latest ACTIVE revision (content in `task_definitions`).
     pub families: Vec<LiveFamily>,
     pub scaling_targets: Vec<LiveScalingTarget>,
+    /// What lives in the environment's scope but the spec may no longer name (filled by
+    /// `live::owned`, read for pruning and `destroy`; empty when not read).
+    #[serde(default)]
+    pub owned: super::owned::LiveOwned,
     /// The environment's EventBridge Scheduler group (`{app}-{env}`), when it exists and the
     /// spec has scheduled tasks.
     #[serde(default)]

@@ -87,6 +87,7 @@ pub fn task_logs(
             retention_days,
             kms_key_id,
             tags: tags.clone(),
+            retain: logs.and_then(|l| l.retain.as_ref()).is_none_or(|r| r.value),
         },
         config,
         name_loc,
@@ -100,6 +101,7 @@ fn field_loc(l: &RawLogs, field: &str) -> Option<Loc> {
         "retentionDays" => l.retention_days.as_ref().map(|v| v.loc),
         "kmsKeyId" => l.kms_key_id.as_ref().map(|v| v.loc),
         "streamPrefix" => l.stream_prefix.as_ref().map(|v| v.loc),
+        "retain" => l.retain.as_ref().map(|v| v.loc),
         _ => None,
     }
 }

@@ -120,6 +120,14 @@ pub struct LogGroup {
     pub retention_days: Option<u32>,
     pub kms_key_id: Option<String>,
     pub tags: Tags,
+    /// Kept when ecsctl removes what wrote to it (`logs.retain`, default true); only shown
+    /// in `render` when false.
+    #[serde(skip_serializing_if = "is_true")]
+    pub retain: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -18,6 +18,7 @@ pub fn render(plan: &Plan, color: bool) -> String {
     if summary.is_empty() {
         out.push_str(&paint(color, Style::new().bold(), &summary.to_string()));
         out.push('\n');
+        kept_lines(&mut out, plan);
         return out;
     }
     out.push_str("ecsctl will perform the following actions:\n");
@@ -28,7 +29,22 @@ pub fn render(plan: &Plan, color: bool) -> String {
     out.push('\n');
     out.push_str(&paint(color, Style::new().bold(), &summary.to_string()));
     out.push('\n');
+    let deleted = super::deletions(plan);
+    if deleted > 0 {
+        let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+        let text = format!("Warning: this plan deletes {deleted} resource(s).");
+        out.push_str(&paint(color, red, &text));
+        out.push('\n');
+    }
+    kept_lines(&mut out, plan);
     out
+}
+
+/// One line per resource kept on purpose (see `render::kept`).
+fn kept_lines(out: &mut String, plan: &Plan) {
+    for (address, reason) in super::kept(plan) {
+        let _ = writeln!(out, "  # {address} is {reason}");
+    }
 }
 
 fn resource(out: &mut String, c: &ResourceChange, color: bool) {
@@ -246,6 +262,7 @@ pub(crate) mod tests {
   - iam_role.ohi-prod-old-exec
 
 Plan: 2 to add, 2 to change, 2 to destroy.
+Warning: this plan deletes 1 resource(s).
 "#;
         assert_eq!(render(&small_plan(), false), want);
     }

@@ -104,6 +104,10 @@ pub struct JsonResourceChange {
     /// sha256 (hex) of the live view this change was computed from, or `absent`.
     pub observed: String,
     pub field_changes: Vec<JsonFieldChange>,
+    /// True for `delete` and `replace`: the resource, and whatever it holds, goes away.
+    /// Plans saved before this field existed lack it (read as false).
+    #[serde(default)]
+    pub destructive: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -260,6 +264,7 @@ fn change(c: &ResourceChange) -> JsonResourceChange {
         force_new_deployment: c.force_new_deployment,
         observed: c.observed.clone(),
         field_changes: c.fields.iter().map(field).collect(),
+        destructive: matches!(c.action, Action::Delete | Action::Replace),
     }
 }
 

@@ -13,6 +13,20 @@ pub fn render(plan: &Plan) -> String {
     let mut out = format!("### ecsctl plan: `{}` / `{}`\n\n", t.app, t.env);
     let summary = plan.summary();
     let _ = writeln!(out, "**{summary}**\n");
+    if summary.destroy > 0 {
+        let _ = writeln!(
+            out,
+            "> :warning: **Destructive:** {} resource(s) will be destroyed (deletions and replacements).\n",
+            summary.destroy
+        );
+    }
+    let kept = super::kept(plan);
+    if !kept.is_empty() {
+        for (address, reason) in &kept {
+            let _ = writeln!(out, "- `{}` is {reason}", cell(address));
+        }
+        out.push('\n');
+    }
     if summary.is_empty() {
         footer(&mut out, plan);
         return out;
@@ -35,7 +49,11 @@ pub fn render(plan: &Plan) -> String {
         } else {
             format!("{count}; {}", notes.join(", "))
         };
-        let action = action_label(c);
+        let action = if c.action == Action::Delete {
+            format!(":warning: **{}**", action_label(c))
+        } else {
+            action_label(c)
+        };
         let _ = writeln!(
             out,
             "| `{}` | `{}` | {} | {} |",
@@ -109,7 +127,7 @@ mod tests {
                 "| `~` | `task_definition.ohi-prod-api` | new revision | 2 fields |",
                 "| `~` | `service.api` | update in place, new deployment | 2 fields |",
                 "| `-/+` | `discovery_service.worker` | replace | 1 field; `routingPolicy` forces replacement |",
-                "| `-` | `iam_role.ohi-prod-old-exec` | destroy | 0 fields |",
+                "| `-` | `iam_role.ohi-prod-old-exec` | :warning: **destroy** | 0 fields |",
             ]
         );
         assert!(

@@ -61,3 +61,28 @@ pub fn action_label(c: &ResourceChange) -> String {
     }
     s
 }
+
+/// The resources a plan leaves in place on purpose (log groups kept by pruning or destroy, a
+/// cluster or namespace still holding what is not ours), as `(address, reason)`: every view
+/// shows them, so nobody mistakes "kept" for "deleted".
+pub fn kept(plan: &crate::plan::Plan) -> Vec<(String, &str)> {
+    use crate::diff::prune::{KEPT_REASON, KEPT_SHARED_REASON};
+    plan.changes
+        .iter()
+        .filter(|c| c.is_noop())
+        .filter_map(|c| {
+            let reason = c.reason.as_deref()?;
+            [KEPT_REASON, KEPT_SHARED_REASON]
+                .contains(&reason)
+                .then(|| (c.address.to_string(), reason))
+        })
+        .collect()
+}
+
+/// How many resources the plan deletes outright (replacements not counted).
+pub fn deletions(plan: &crate::plan::Plan) -> usize {
+    plan.changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .count()
+}

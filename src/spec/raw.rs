@@ -99,6 +99,10 @@ raw_struct! {
         pub kms_key_id: Option<Sp<String>>,
         /// The awslogs stream prefix. Default `ecs`.
         pub stream_prefix: Option<Sp<String>>,
+        /// Keep the log group (and its logs) when ecsctl removes the service or environment
+        /// that wrote to it. Default `true`: `ecsctl destroy` and pruning keep log groups unless
+        /// this is `false` or `--delete-logs` is given.
+        pub retain: Option<Sp<bool>>,
     }
 }
 

@@ -10,4 +10,5 @@ mod emulator_harness;
 mod emulator_patches;
 mod live;
 mod plan;
+mod prune;
 mod scheduled;

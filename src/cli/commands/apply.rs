@@ -111,9 +111,19 @@ async fn apply_env(
         )
         .into());
     }
-    let live = crate::live::fetch(&clients, &desired)
+    let live = crate::live::owned::fetch_with_owned(&clients, &desired, false)
         .await
         .map_err(aws_error)?;
+    let conflicts = crate::diff::ownership::conflicts(&desired, &live);
+    if !conflicts.is_empty() {
+        return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
+    }
+    let prune = crate::diff::prune::PruneOptions {
+        destroy: false,
+        delete_logs: settings.delete_logs,
+    };
+    let mut changes = crate::diff::diff(&desired, &live);
+    changes.extend(crate::diff::prune::prune(&desired, &live, &prune));
     let plan = Plan::new(
         Target {
             app: desired.app.clone(),
@@ -121,7 +131,7 @@ async fn apply_env(
             region: desired.region.clone(),
             account_id: Some(caller.clone()),
         },
-        crate::diff::diff(&desired, &live),
+        changes,
     );
     if let Some(saved) = &saved {
         check_saved(saved, &plan)?;
@@ -272,7 +282,7 @@ fn confirm(yes: bool, desired: &Desired, out: &mut Output) -> Result<(), CliErro
 }
 
 /// The desired state with the overrides applied, diagnostics printed.
-fn build(
+pub(crate) fn build(
     globals: &Globals,
     env: &str,
     account: Option<&str>,

@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod completions;
+pub mod destroy;
 pub mod plan;
 pub mod render;
 pub mod schema;

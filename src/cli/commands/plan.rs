@@ -90,9 +90,14 @@ async fn plan_env(
     let desired = load::build(globals, spec, &settings.env, &caller, out)?;
     check_region(&desired, clients.region())?;
     let read = Instant::now();
-    let live = crate::live::fetch(&clients, &desired)
+    // The spec's resources plus what the environment owns in its scope (for pruning).
+    let live = crate::live::owned::fetch_with_owned(&clients, &desired, false)
         .await
         .map_err(aws_error)?;
+    let conflicts = crate::diff::ownership::conflicts(&desired, &live);
+    if !conflicts.is_empty() {
+        return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
+    }
     let calls: u32 = clients.calls().values().sum();
     out.line(
         Label::Note,
@@ -113,7 +118,12 @@ async fn plan_env(
             &format!("aws calls: {calls}: {}", list.join(" ")),
         )?;
     }
-    let changes = crate::diff::diff(&desired, &live);
+    let mut changes = crate::diff::diff(&desired, &live);
+    let prune = crate::diff::prune::PruneOptions {
+        destroy: false,
+        delete_logs: settings.delete_logs,
+    };
+    changes.extend(crate::diff::prune::prune(&desired, &live, &prune));
     let target = Target {
         app: desired.app.clone(),
         env: desired.env.clone(),

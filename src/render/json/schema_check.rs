@@ -42,6 +42,8 @@ fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<
             "minimum",
             "format",
             "$defs",
+            // An annotation (for fields added in a minor version), not a constraint.
+            "default",
         ];
         assert!(
             supported.contains(&key.as_str()),

@@ -1,0 +1,265 @@
+//! Listing reads for pruning and `destroy`: what lives in one environment's scope (its
+//! cluster, its name prefixes, Cloud Map namespaces), with the tags that say who owns it.
+//!
+//! Owns the list calls and their pagination. Must not decide ownership (`diff::prune` does, on
+//! the tags returned here), must not write, and must not let SDK types out of this file.
+
+use aws_sdk_ecs::types::TaskDefinitionFamilyStatus;
+use aws_sdk_ecs::types::TaskDefinitionStatus;
+use aws_sdk_servicediscovery::types::{FilterCondition, ServiceFilter, ServiceFilterName};
+
+use super::discovery::namespace_from_sdk;
+use super::ecs::family_revision;
+use super::logs::log_group_from_sdk;
+use super::{AwsClients, AwsError};
+use crate::live::{LiveLogGroup, LiveNamespace, LiveTags};
+
+/// The names of every service in the cluster (ListServices, paginated). moto also lists
+/// INACTIVE ones; the caller describes them and keeps ACTIVE/DRAINING. A missing cluster has
+/// no services.
+pub async fn service_names(clients: &AwsClients, cluster: &str) -> Result<Vec<String>, AwsError> {
+    let mut names = Vec::new();
+    let mut token = None;
+    loop {
+        let res = clients
+            .ecs
+            .list_services()
+            .cluster(cluster)
+            .set_next_token(token.take())
+            .send()
+            .await;
+        let out = match res {
+            Ok(out) => out,
+            Err(e) => {
+                let err = AwsError::from_sdk("ecs", "ListServices", Some(cluster), e);
+                if err.is_code("ClusterNotFoundException") {
+                    return Ok(Vec::new());
+                }
+                return Err(err);
+            }
+        };
+        names.extend(
+            out.service_arns()
+                .iter()
+                .filter_map(|arn| arn.rsplit('/').next().map(str::to_string)),
+        );
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// Task definition families whose name starts with `prefix` (ListTaskDefinitionFamilies,
+/// ACTIVE; moto ignores the status and also lists families with only INACTIVE revisions).
+pub async fn families(clients: &AwsClients, prefix: &str) -> Result<Vec<String>, AwsError> {
+    let mut names = Vec::new();
+    let mut token = None;
+    loop {
+        let out = clients
+            .ecs
+            .list_task_definition_families()
+            .family_prefix(prefix)
+            .status(TaskDefinitionFamilyStatus::Active)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("ecs", "ListTaskDefinitionFamilies", Some(prefix), e)
+            })?;
+        names.extend(
+            out.families()
+                .iter()
+                .filter(|f| f.starts_with(prefix))
+                .cloned(),
+        );
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    Ok(names)
+}
+
+/// The ARNs of the family's ACTIVE revisions, oldest first (exactly this family: the
+/// `familyPrefix` parameter is a prefix in AWS).
+pub async fn active_revisions(clients: &AwsClients, family: &str) -> Result<Vec<String>, AwsError> {
+    let mut revisions: Vec<(i32, String)> = Vec::new();
+    let mut token = None;
+    loop {
+        let out = clients
+            .ecs
+            .list_task_definitions()
+            .family_prefix(family)
+            .status(TaskDefinitionStatus::Active)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?;
+        for arn in out.task_definition_arns() {
+            if let Some((f, rev)) = family_revision(arn)
+                && f == family
+            {
+                revisions.push((rev, arn.clone()));
+            }
+        }
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    revisions.sort();
+    Ok(revisions.into_iter().map(|(_, arn)| arn).collect())
+}
+
+/// Role names starting with `prefix`. IAM has no name or tag filter on ListRoles, so this pages
+/// through the account's roles (ListRoles, 1000 a page) and filters here.
+pub async fn role_names(clients: &AwsClients, prefix: &str) -> Result<Vec<String>, AwsError> {
+    let mut names = Vec::new();
+    let mut marker = None;
+    loop {
+        let out = clients
+            .iam
+            .list_roles()
+            .max_items(1000)
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("iam", "ListRoles", Some(prefix), e))?;
+        names.extend(
+            out.roles()
+                .iter()
+                .map(|r| r.role_name().to_string())
+                .filter(|n| n.starts_with(prefix)),
+        );
+        match out.marker() {
+            Some(m) if out.is_truncated() => marker = Some(m.to_string()),
+            _ => break,
+        }
+    }
+    Ok(names)
+}
+
+/// ListRoleTags; a role deleted meanwhile has none (NoSuchEntity).
+pub async fn role_tags(clients: &AwsClients, name: &str) -> Result<LiveTags, AwsError> {
+    match clients.iam.list_role_tags().role_name(name).send().await {
+        Ok(out) => Ok(out
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect()),
+        Err(e) => {
+            let err = AwsError::from_sdk("iam", "ListRoleTags", Some(name), e);
+            if err.is_code("NoSuchEntity") {
+                Ok(LiveTags::new())
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Log groups whose name starts with `prefix`, without tags (DescribeLogGroups, paginated).
+pub async fn log_groups(clients: &AwsClients, prefix: &str) -> Result<Vec<LiveLogGroup>, AwsError> {
+    let mut groups = Vec::new();
+    let mut token = None;
+    loop {
+        let mut req = clients
+            .logs
+            .describe_log_groups()
+            .set_next_token(token.take());
+        if !prefix.is_empty() {
+            req = req.log_group_name_prefix(prefix);
+        }
+        let out = req
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("logs", "DescribeLogGroups", Some(prefix), e))?;
+        groups.extend(out.log_groups().iter().map(log_group_from_sdk));
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    Ok(groups)
+}
+
+/// ListTagsForResource on a log group ARN (without `:*`).
+pub async fn log_group_tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
+    let out = clients
+        .logs
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("logs", "ListTagsForResource", Some(arn), e))?;
+    Ok(out
+        .tags()
+        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default())
+}
+
+/// Every Cloud Map namespace of the account, without tags (ListNamespaces, paginated).
+/// Accounts hold few; a namespace removed from the spec has no name ecsctl could look for.
+pub async fn namespaces(clients: &AwsClients) -> Result<Vec<LiveNamespace>, AwsError> {
+    let mut all = Vec::new();
+    let mut token = None;
+    loop {
+        let out = clients
+            .discovery
+            .list_namespaces()
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("servicediscovery", "ListNamespaces", None, e))?;
+        all.extend(out.namespaces().iter().map(namespace_from_sdk));
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    Ok(all)
+}
+
+/// The names of the Cloud Map services in a namespace (ListServices filtered by namespace id;
+/// moto ignores the filter unless patched, so `discovery::read_services` re-checks the id).
+pub async fn discovery_service_names(
+    clients: &AwsClients,
+    namespace_id: &str,
+) -> Result<Vec<String>, AwsError> {
+    let mut names = Vec::new();
+    let mut token = None;
+    loop {
+        let filter = ServiceFilter::builder()
+            .name(ServiceFilterName::NamespaceId)
+            .values(namespace_id)
+            .condition(FilterCondition::Eq)
+            .build()
+            .expect("name and values are set");
+        let out = clients
+            .discovery
+            .list_services()
+            .filters(filter)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("servicediscovery", "ListServices", Some(namespace_id), e)
+            })?;
+        names.extend(
+            out.services()
+                .iter()
+                .filter_map(|s| s.name().map(str::to_string)),
+        );
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
+}

@@ -1,0 +1,211 @@
+//! `ecsctl destroy -e ENV`: remove everything the environment owns.
+//!
+//! Owns the order of a destroy run: build the desired state (for the environment's names,
+//! scope and `protected`), read live including everything in the environment's scope, plan
+//! the deletions (`diff::prune` in destroy mode: only resources with this app's and
+//! environment's ownership tags; log groups kept unless `--delete-logs` or `retain: false`),
+//! print the plan, refuse in a protected environment without `--allow-destroy`, confirm like
+//! apply (terminal: ask; otherwise `--yes`), execute. Must not make AWS calls itself or format
+//! the plan.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::{Context, anyhow};
+
+use crate::apply::{ApplyCtx, ApplyOptions, PlainReporter, Reporter, TerminalReporter};
+use crate::aws::{AwsClients, AwsSettings};
+use crate::cli::args::PlanFormat;
+use crate::cli::commands::apply::build;
+use crate::cli::commands::plan::check_account;
+use crate::cli::error::{CliError, Outcome};
+use crate::cli::output::{Label, Output};
+use crate::cli::settings::{DestroySettings, Globals};
+use crate::diff::prune::{PruneOptions, prune};
+use crate::model::Desired;
+use crate::plan::{Plan, Target};
+use crate::render;
+
+pub fn run(
+    globals: &Globals,
+    settings: &DestroySettings,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(destroy_env(globals, settings, out))
+}
+
+async fn destroy_env(
+    globals: &Globals,
+    settings: &DestroySettings,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let started = Instant::now();
+    let env = settings.env.as_str();
+    let offline = build(globals, env, None, &[], true, out)?;
+    let aws = AwsSettings {
+        fallback_region: Some(offline.region.clone()),
+        ..AwsSettings::default()
+    };
+    let clients = AwsClients::load(&aws).await;
+    let caller = crate::aws::sts::account_id(&clients)
+        .await
+        .map_err(aws_error)?;
+    check_account(offline.account_id.as_deref(), &caller)?;
+    let desired = if offline.account_id.is_some() {
+        offline
+    } else {
+        build(globals, env, Some(&caller), &[], false, out)?
+    };
+    if desired.region != clients.region() {
+        return Err(anyhow!(
+            "the spec's region is `{}` but AWS_REGION / the profile say `{}`; nothing was changed\n  hint: unset AWS_REGION or set it to `{}`",
+            desired.region,
+            clients.region(),
+            desired.region
+        )
+        .into());
+    }
+    let live = crate::live::owned::fetch_with_owned(&clients, &desired, true)
+        .await
+        .map_err(aws_error)?;
+    let opts = PruneOptions {
+        destroy: true,
+        delete_logs: settings.delete_logs,
+    };
+    let plan = Plan::new(
+        Target {
+            app: desired.app.clone(),
+            env: desired.env.clone(),
+            region: desired.region.clone(),
+            account_id: Some(caller.clone()),
+        },
+        prune(&desired, &live, &opts),
+    );
+    let text = match settings.format {
+        PlanFormat::Human => render::human::render(&plan, out.stdout_color),
+        PlanFormat::Json => render::json::render(&plan),
+        PlanFormat::Markdown => render::markdown::render(&plan),
+    };
+    out.product(&text)?;
+    let destroy = plan.summary().destroy;
+    if destroy == 0 {
+        out.line(
+            Label::Ok,
+            &format!("nothing to destroy in `{env}`; nothing was changed"),
+        )?;
+        print_stats(settings.stats, &clients, out)?;
+        return Ok(Outcome::Success);
+    }
+    if desired.protected && !settings.allow_destroy {
+        return Err(anyhow!(
+            "environment `{env}` is protected and destroy deletes {destroy} resource(s); nothing was changed\n  hint: review the plan, then pass `--allow-destroy`"
+        )
+        .into());
+    }
+    if settings.dry_run {
+        out.line(
+            Label::Note,
+            &format!("dry run: {destroy} resource(s) would be destroyed; nothing was changed"),
+        )?;
+        print_stats(settings.stats, &clients, out)?;
+        return Ok(changes_outcome(settings.detailed_exitcode));
+    }
+    confirm(settings.yes, &desired, destroy, out)?;
+    out.flush()?;
+
+    let reporter: Box<dyn Reporter> = if std::io::stderr().is_terminal() {
+        Box::new(TerminalReporter::new(out.stderr_color))
+    } else {
+        Box::new(PlainReporter::default())
+    };
+    let ctx = ApplyCtx {
+        clients: &clients,
+        desired: &desired,
+        live: &live,
+        changes: &plan.changes,
+        account_id: &caller,
+        region: &desired.region,
+        resolved: Default::default(),
+        reporter: reporter.as_ref(),
+    };
+    let outcome = crate::apply::execute(&ctx, &plan.steps, &ApplyOptions::default()).await;
+    print_stats(settings.stats, &clients, out)?;
+    if !outcome.is_success() {
+        out.report(&outcome.report())?;
+        return Err(anyhow!(outcome.error_summary()).into());
+    }
+    let kept = render::kept(&plan).len();
+    let kept = match kept {
+        0 => String::new(),
+        n => format!("; {n} kept (see the plan)"),
+    };
+    out.line(
+        Label::Ok,
+        &format!(
+            "destroyed `{env}`: {destroy} destroyed in {:.1} s{kept}",
+            started.elapsed().as_secs_f64()
+        ),
+    )?;
+    Ok(changes_outcome(settings.detailed_exitcode))
+}
+
+/// Like `plan --detailed-exitcode`: 2 when there was something to destroy.
+fn changes_outcome(detailed_exitcode: bool) -> Outcome {
+    if detailed_exitcode {
+        Outcome::Changes
+    } else {
+        Outcome::Success
+    }
+}
+
+fn print_stats(stats: bool, clients: &AwsClients, out: &mut Output) -> Result<(), CliError> {
+    if !stats {
+        return Ok(());
+    }
+    let calls = clients.calls();
+    let total: u32 = calls.values().sum();
+    let list: Vec<String> = calls.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    out.line(
+        Label::Note,
+        &format!("aws calls: {total}: {}", list.join(" ")),
+    )?;
+    Ok(())
+}
+
+/// On a terminal: ask for `yes`. Without one: refuse unless `--yes`.
+fn confirm(yes: bool, desired: &Desired, count: usize, out: &mut Output) -> Result<(), CliError> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(anyhow!(
+            "refusing to destroy without confirmation: stdin is not a terminal; nothing was changed\n  hint: review the plan above, then run again with `--yes`"
+        )
+        .into());
+    }
+    out.report(&format!(
+        "\nDestroy {count} resource(s) of `{}` ({}) in {}? Only `yes` is accepted: ",
+        desired.env, desired.app, desired.region
+    ))?;
+    out.flush()?;
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim() != "yes" {
+        return Err(anyhow!("destroy cancelled; nothing was changed").into());
+    }
+    Ok(())
+}
+
+fn aws_error(e: crate::aws::AwsError) -> CliError {
+    let hint = e.hint();
+    let mut err = anyhow::Error::new(e);
+    if let Some(h) = hint {
+        err = err.context(format!("reading the live state failed\n  hint: {h}"));
+    }
+    err.into()
+}

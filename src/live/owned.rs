@@ -1,0 +1,351 @@
+//! The environment's scope as found in AWS, for pruning and `destroy`: what lives under its
+//! cluster, its name prefixes and the Cloud Map namespaces, with the tags that say whose it is.
+//!
+//! Owns `OwnedQuery` (where to look, pure) and `fetch_owned` (the reads). Candidates are
+//! returned with their tags whether or not they are ours: `diff::prune` decides ownership, so
+//! that decision is pure and unit tested. Names the spec still uses are not read here (the
+//! regular `fetch` reads those), except in destroy mode. Must not write to AWS.
+//!
+//! Scaling targets carry no readable tags in the emulator (Application Auto Scaling has no tag
+//! APIs in moto), so a target is read by resource id under a candidate service, and counts as
+//! ours exactly when that service is ours.
+
+use std::collections::BTreeSet;
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+use serde::{Deserialize, Serialize};
+
+use super::types::{
+    Live, LiveDiscoveryService, LiveLogGroup, LiveNamespace, LiveRole, LiveScalingTarget,
+    LiveService, LiveTags,
+};
+use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, list_owned};
+use crate::model::{Desired, MANAGED_BY_VALUE, TAG_APP, TAG_ENV, TAG_MANAGED_BY};
+
+/// Tag reads in flight at once (one call per candidate).
+const CONCURRENCY: usize = 8;
+
+/// Resources in the environment's scope that the spec does not name (or, for destroy, all of
+/// them), each with its tags.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveOwned {
+    /// ACTIVE/DRAINING services of the environment's cluster.
+    pub services: Vec<LiveService>,
+    /// Task definition families under the family prefix that still have ACTIVE revisions.
+    pub families: Vec<LiveOwnedFamily>,
+    /// Roles under the role prefix; `arn`, policies and trust are not read (apply reads them
+    /// before deleting), only name and tags.
+    pub roles: Vec<LiveRole>,
+    pub log_groups: Vec<LiveLogGroup>,
+    /// Every namespace of the account, with tags.
+    pub namespaces: Vec<LiveNamespace>,
+    /// Cloud Map services inside the namespaces that are ours.
+    pub discovery_services: Vec<LiveDiscoveryService>,
+    /// Scaling targets on the candidate services.
+    pub scaling_targets: Vec<LiveScalingTarget>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveOwnedFamily {
+    pub family: String,
+    /// ACTIVE revision ARNs, oldest first.
+    pub revisions: Vec<String>,
+    /// The tags of the newest ACTIVE revision: the family's owner.
+    pub tags: LiveTags,
+}
+
+/// Whether tags mark a resource as this app's and environment's: all three ownership tags.
+pub fn is_ours(tags: &LiveTags, app: &str, env: &str) -> bool {
+    tags.get(TAG_MANAGED_BY).map(String::as_str) == Some(MANAGED_BY_VALUE)
+        && tags.get(TAG_APP).map(String::as_str) == Some(app)
+        && tags.get(TAG_ENV).map(String::as_str) == Some(env)
+}
+
+/// Where to look, and which names to skip because the spec keeps them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnedQuery {
+    pub app: String,
+    pub env: String,
+    pub cluster: String,
+    pub family_prefix: String,
+    pub role_prefix: String,
+    pub log_group_prefix: String,
+    pub keep_services: BTreeSet<String>,
+    pub keep_families: BTreeSet<String>,
+    pub keep_roles: BTreeSet<String>,
+    pub keep_log_groups: BTreeSet<String>,
+    /// The spec's namespace and the Cloud Map services it keeps there.
+    pub namespace: Option<String>,
+    pub keep_discovery: BTreeSet<String>,
+}
+
+impl OwnedQuery {
+    /// The scope of `desired`'s environment. Prefixes are the default name forms
+    /// (`{app}-{env}-`, `/ecs/{app}-{env}/`) shortened to what every desired name shares, so
+    /// custom `names:` templates are still covered (at the cost of a wider listing). With
+    /// `destroy`, nothing is kept.
+    pub fn of(desired: &Desired, destroy: bool) -> OwnedQuery {
+        let base = format!("{}-{}-", desired.app, desired.env);
+        let families = desired.task_definitions.iter().map(|t| t.family.as_str());
+        let roles = desired.roles.iter().map(|r| r.name.as_str());
+        let groups = desired.log_groups.iter().map(|g| g.name.as_str());
+        let keep = |names: Vec<&String>| -> BTreeSet<String> {
+            if destroy {
+                BTreeSet::new()
+            } else {
+                names.into_iter().cloned().collect()
+            }
+        };
+        OwnedQuery {
+            app: desired.app.clone(),
+            env: desired.env.clone(),
+            cluster: desired.cluster.name.clone(),
+            family_prefix: shared_prefix(&base, families),
+            role_prefix: shared_prefix(&base, roles),
+            log_group_prefix: shared_prefix(
+                &format!("/ecs/{}-{}/", desired.app, desired.env),
+                groups,
+            ),
+            keep_services: keep(desired.services.iter().map(|s| &s.name).collect()),
+            keep_families: keep(desired.task_definitions.iter().map(|t| &t.family).collect()),
+            keep_roles: keep(desired.roles.iter().map(|r| &r.name).collect()),
+            keep_log_groups: keep(desired.log_groups.iter().map(|g| &g.name).collect()),
+            namespace: desired.namespace.as_ref().map(|n| n.name.clone()),
+            keep_discovery: keep(desired.discovery_services.iter().map(|d| &d.name).collect()),
+        }
+    }
+}
+
+/// The longest prefix `base` shares with every name.
+fn shared_prefix<'a>(base: &str, names: impl Iterator<Item = &'a str>) -> String {
+    let mut end = base.len();
+    for n in names {
+        end = base
+            .bytes()
+            .zip(n.bytes())
+            .take(end)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    while !base.is_char_boundary(end) {
+        end -= 1;
+    }
+    base[..end].to_string()
+}
+
+/// `fetch` and `fetch_owned` together: the live state with its `owned` part filled.
+pub async fn fetch_with_owned(
+    clients: &AwsClients,
+    desired: &Desired,
+    destroy: bool,
+) -> Result<Live, AwsError> {
+    let query = OwnedQuery::of(desired, destroy);
+    let (mut live, owned) =
+        futures::try_join!(super::fetch(clients, desired), fetch_owned(clients, &query))?;
+    live.owned = owned;
+    Ok(live)
+}
+
+/// Reads the candidates `query` describes, concurrently.
+pub async fn fetch_owned(clients: &AwsClients, query: &OwnedQuery) -> Result<LiveOwned, AwsError> {
+    let services_part = async {
+        let names: Vec<String> = list_owned::service_names(clients, &query.cluster)
+            .await?
+            .into_iter()
+            .filter(|n| !query.keep_services.contains(n))
+            .collect();
+        let services = ecs::describe_services(clients, &query.cluster, &names)
+            .await?
+            .services;
+        let ids: Vec<String> = services
+            .iter()
+            .map(|s| format!("service/{}/{}", query.cluster, s.name))
+            .collect();
+        let targets = autoscaling::read_targets(clients, &ids).await?;
+        Ok::<_, AwsError>((services, targets))
+    };
+    let (services_and_targets, families, roles, log_groups, discovery) = futures::try_join!(
+        services_part,
+        read_families(clients, query),
+        read_roles(clients, query),
+        read_log_groups(clients, query),
+        read_discovery(clients, query),
+    )?;
+    let (services, scaling_targets) = services_and_targets;
+    let (namespaces, discovery_services) = discovery;
+    Ok(LiveOwned {
+        services,
+        families,
+        roles,
+        log_groups,
+        namespaces,
+        discovery_services,
+        scaling_targets,
+    })
+}
+
+async fn read_families(
+    clients: &AwsClients,
+    query: &OwnedQuery,
+) -> Result<Vec<LiveOwnedFamily>, AwsError> {
+    let names = list_owned::families(clients, &query.family_prefix).await?;
+    let found: Vec<Option<LiveOwnedFamily>> = stream::iter(
+        names
+            .into_iter()
+            .filter(|f| !query.keep_families.contains(f)),
+    )
+    .map(|family| async move {
+        let revisions = list_owned::active_revisions(clients, &family).await?;
+        let Some(latest) = revisions.last() else {
+            return Ok(None);
+        };
+        let tags = ecs::describe_task_definition(clients, latest)
+            .await?
+            .map(|td| td.tags)
+            .unwrap_or_default();
+        Ok::<_, AwsError>(Some(LiveOwnedFamily {
+            family,
+            revisions,
+            tags,
+        }))
+    })
+    .buffered(CONCURRENCY)
+    .try_collect()
+    .await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+async fn read_roles(clients: &AwsClients, query: &OwnedQuery) -> Result<Vec<LiveRole>, AwsError> {
+    let names = list_owned::role_names(clients, &query.role_prefix).await?;
+    stream::iter(names.into_iter().filter(|n| !query.keep_roles.contains(n)))
+        .map(|name| async move {
+            let tags = list_owned::role_tags(clients, &name).await?;
+            Ok::<_, AwsError>(LiveRole {
+                arn: String::new(),
+                path: "/".to_string(),
+                description: None,
+                max_session_duration: None,
+                trust_policy: None,
+                inline_policies: Default::default(),
+                managed_policy_arns: Vec::new(),
+                tags,
+                name,
+            })
+        })
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+async fn read_log_groups(
+    clients: &AwsClients,
+    query: &OwnedQuery,
+) -> Result<Vec<LiveLogGroup>, AwsError> {
+    let groups = list_owned::log_groups(clients, &query.log_group_prefix).await?;
+    stream::iter(
+        groups
+            .into_iter()
+            .filter(|g| !query.keep_log_groups.contains(&g.name)),
+    )
+    .map(|mut group| async move {
+        if let Some(arn) = &group.arn {
+            group.tags = list_owned::log_group_tags(clients, arn).await?;
+        }
+        Ok::<_, AwsError>(group)
+    })
+    .buffered(CONCURRENCY)
+    .try_collect()
+    .await
+}
+
+/// Every namespace with its tags, then the services (with tags) of the namespaces that are
+/// ours: a service inside someone else's namespace is never a candidate.
+async fn read_discovery(
+    clients: &AwsClients,
+    query: &OwnedQuery,
+) -> Result<(Vec<LiveNamespace>, Vec<LiveDiscoveryService>), AwsError> {
+    let listed = list_owned::namespaces(clients).await?;
+    let namespaces: Vec<LiveNamespace> = stream::iter(listed)
+        .map(|ns| async move {
+            let tags = discovery::namespace_tags(clients, &ns.arn).await?;
+            Ok::<_, AwsError>(LiveNamespace { tags, ..ns })
+        })
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    let mut services = Vec::new();
+    for ns in namespaces
+        .iter()
+        .filter(|n| is_ours(&n.tags, &query.app, &query.env))
+    {
+        let kept = |n: &String| {
+            query.namespace.as_deref() == Some(ns.name.as_str()) && query.keep_discovery.contains(n)
+        };
+        let names: Vec<String> = list_owned::discovery_service_names(clients, &ns.id)
+            .await?
+            .into_iter()
+            .filter(|n| !kept(n))
+            .collect();
+        services.extend(discovery::read_services(clients, &ns.id, &names).await?);
+    }
+    Ok((namespaces, services))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::fixtures::desired;
+
+    #[test]
+    fn ownership_needs_all_three_tags_with_our_values() {
+        let t = |pairs: &[(&str, &str)]| -> LiveTags {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let ours = [
+            (TAG_MANAGED_BY, "ecsctl"),
+            (TAG_APP, "ohi"),
+            (TAG_ENV, "prod"),
+        ];
+        assert!(is_ours(&t(&ours), "ohi", "prod"));
+        assert!(!is_ours(&t(&ours), "ohi", "dev"), "another environment");
+        assert!(!is_ours(&t(&ours), "shop", "prod"), "another app");
+        assert!(
+            !is_ours(&t(&ours[1..]), "ohi", "prod"),
+            "not managed by ecsctl"
+        );
+        assert!(!is_ours(&t(&[]), "ohi", "prod"), "untagged");
+        let mut other_tool = t(&ours);
+        other_tool.insert(TAG_MANAGED_BY.into(), "terraform".into());
+        assert!(!is_ours(&other_tool, "ohi", "prod"));
+    }
+
+    #[test]
+    fn query_prefixes_and_kept_names() {
+        let d = desired();
+        let q = OwnedQuery::of(&d, false);
+        assert_eq!(q.cluster, "ohi-prod");
+        assert_eq!(q.family_prefix, "ohi-prod-");
+        assert_eq!(q.role_prefix, "ohi-prod-");
+        assert_eq!(q.log_group_prefix, "/ecs/ohi-prod/");
+        assert!(q.keep_services.contains("ohi-prod-api"));
+        assert!(q.keep_roles.contains("ohi-prod-api-exec"));
+        let all = OwnedQuery::of(&d, true);
+        assert!(all.keep_services.is_empty() && all.keep_roles.is_empty());
+        assert!(all.keep_families.is_empty() && all.keep_log_groups.is_empty());
+    }
+
+    #[test]
+    fn custom_names_widen_the_prefix() {
+        let mut d = desired();
+        d.task_definitions[0].family = "ohi-api-prod".into();
+        d.log_groups[0].name = "/custom/api".into();
+        let q = OwnedQuery::of(&d, false);
+        assert_eq!(q.family_prefix, "ohi-");
+        assert_eq!(q.log_group_prefix, "/");
+    }
+}
