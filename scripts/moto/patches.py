@@ -305,6 +305,183 @@ def patch_ecs_service_rollout() -> None:
     EC2ContainerServiceResponse.describe_services = describe_services
 
 
+@_patch
+def patch_ecs_run_task_fargate() -> None:
+    """RunTask starts Fargate tasks in awsvpc mode; they run, then stop with an exit code.
+
+    AWS: RunTask with `launchType: FARGATE` or a `capacityProviderStrategy` of FARGATE /
+    FARGATE_SPOT (exclusive: both is an InvalidParameterException) needs a networkConfiguration
+    for awsvpc, returns the tasks (`lastStatus` PROVISIONING..RUNNING, `launchType` FARGATE,
+    `capacityProviderName` with a strategy, an ENI attachment) and, later, DescribeTasks shows
+    them `STOPPED` with `stopCode`, `stoppedReason` and each container's `exitCode` (or, when
+    the task never started, `stopCode: TaskFailedToStart` and no exit code).
+    moto: `run_task` with FARGATE crashes (HTTP 500): without container-level memory in
+    `_calculate_task_resource_requirements` (TypeError), with it on the ENI's missing
+    `private_dns_name` (AttributeError); a capacity provider strategy is ignored, so the task
+    takes the EC2 path ("No instances found"); tasks jump straight to STOPPED on first read and
+    containers never stop or exit.
+    Patch: a Fargate path in the RunTask handler (no resource arithmetic, the ENI given a
+    private DNS name as EC2 names it); tasks advance one lifecycle state per DescribeTasks
+    (RUNNING at RunTask, STOPPED after four DescribeTasks), and stop with the exit code the test
+    asked for: tag `ecsctl-emulator:exit-code=N` on RunTask, or env var
+    `ECSCTL_EMULATOR_EXIT_CODE=N` in the main container (override or task definition); default
+    0. The value `start-failed` makes the task fail to start (CannotPullContainerError).
+    """
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+    from moto.ecs.exceptions import InvalidParameterException
+    from moto.ecs.models import EC2ContainerServiceBackend, Task
+    from moto.ecs.responses import EC2ContainerServiceResponse
+    from moto.moto_api import state_manager
+
+    if not hasattr(NetworkInterface, "private_dns_name"):
+        def private_dns_name(self: Any) -> str:
+            ip = (self.private_ip_address or "10.0.0.1").replace(".", "-")
+            return f"ip-{ip}.{self.ec2_backend.region_name}.compute.internal"
+
+        NetworkInterface.private_dns_name = property(private_dns_name)  # type: ignore[attr-defined]
+    # One lifecycle state per DescribeTasks instead of straight to STOPPED on the first read.
+    state_manager.register_default_transition(
+        model_name="ecs::task", transition={"progression": "manual", "times": 1}
+    )
+
+    original_run = EC2ContainerServiceResponse.run_task
+    original_describe = EC2ContainerServiceBackend.describe_tasks
+
+    def run_task(self: Any) -> Any:
+        from moto.core.responses import ActionResult
+
+        launch_type = self._get_param("launchType")
+        strategy = self._get_param("capacityProviderStrategy") or []
+        if launch_type and strategy:
+            raise InvalidParameterException(
+                "Specifying both a launch type and capacity provider strategy is not "
+                "supported. Remove one and try again."
+            )
+        backend = self.ecs_backend
+        cluster = backend._get_cluster(self._get_param("cluster", "default"))
+        if not launch_type and not strategy:
+            strategy = cluster.default_capacity_provider_strategy or []
+        fargate = launch_type == "FARGATE" or any(
+            s.get("capacityProvider") in _BUILTIN_CAPACITY_PROVIDERS for s in strategy
+        )
+        if not fargate:
+            return original_run(self)
+        td = backend.describe_task_definition(self._get_param("taskDefinition"))
+        network = self._get_param("networkConfiguration")
+        if td.network_mode == "awsvpc" and not network:
+            raise InvalidParameterException(
+                "Network Configuration must be provided when networkMode 'awsvpc' is specified."
+            )
+        if network:
+            from moto.ec2.models import ec2_backends
+
+            ec2 = ec2_backends[backend.account_id][backend.region_name]
+            for subnet in network.get("awsvpcConfiguration", {}).get("subnets", []):
+                ec2.get_subnet(subnet)
+        overrides = self._get_param("overrides") or {}
+        tags = self._get_param("tags") or []
+        provider = next(
+            (s["capacityProvider"] for s in strategy if s.get("weight", 0) > 0),
+            strategy[0]["capacityProvider"] if strategy else None,
+        )
+        tasks = []
+        for _ in range(self._get_int_param("count", 1)):
+            task = Task(
+                cluster=cluster,
+                task_definition=td,
+                container_instance_arn=None,
+                resource_requirements=None,
+                backend=backend,
+                group=self._get_param("group") or f"family:{td.family}",
+                launch_type="FARGATE",
+                overrides=overrides,
+                started_by=self._get_param("startedBy") or "",
+                tags=tags,
+                networking_configuration=network,
+                platform_version=self._get_param("platformVersion") or "LATEST",
+            )
+            task.capacity_provider_name = provider
+            task._ecsctl_exit = _exit_control(td, overrides, tags)
+            for c in task.containers:
+                c.last_status = "PENDING"
+                # DescribeTasks' Container.cpu / memory are strings in the API (moto copies
+                # the task definition's integers, which strict SDKs reject), and there is no
+                # exit code before the container stops.
+                c.cpu = None if c.cpu is None else str(c.cpu)
+                c.memory = None if c.memory is None else str(c.memory)
+                c.exitCode = None
+            backend.tasks.setdefault(cluster.name, {})[task.task_arn] = task
+            tasks.append(task)
+        return ActionResult({"tasks": tasks, "failures": []})
+
+    def describe_tasks(self: Any, cluster_str: str, tasks: list[str]) -> Any:
+        found = original_describe(self, cluster_str, tasks)
+        for task in found:
+            control = getattr(task, "_ecsctl_exit", None)
+            if control is None:
+                continue
+            if control == "start-failed":
+                task.status = "STOPPED"
+            status = task.last_status
+            for c in task.containers:
+                c.last_status = "STOPPED" if status == "STOPPED" else "RUNNING"
+            if status == "STOPPED" and not getattr(task, "_ecsctl_stopped", False):
+                _stop(task, control)
+        return found
+
+    EC2ContainerServiceResponse.run_task = run_task
+    EC2ContainerServiceBackend.describe_tasks = describe_tasks
+
+
+EXIT_CODE_TAG = "ecsctl-emulator:exit-code"
+EXIT_CODE_ENV = "ECSCTL_EMULATOR_EXIT_CODE"
+
+
+def _exit_control(td: Any, overrides: dict[str, Any], tags: list[dict[str, str]]) -> Any:
+    """The exit code a task stops with: the tag, else the main container's env var, else 0."""
+    for tag in tags:
+        if tag.get("key") == EXIT_CODE_TAG:
+            return _exit_value(tag.get("value", "0"))
+    main = td.container_definitions[0] if td.container_definitions else {}
+    for o in overrides.get("containerOverrides", []) or []:
+        if o.get("name") == main.get("name"):
+            for e in o.get("environment", []) or []:
+                if e.get("name") == EXIT_CODE_ENV:
+                    return _exit_value(e.get("value", "0"))
+    for e in main.get("environment", []) or []:
+        if e.get("name") == EXIT_CODE_ENV:
+            return _exit_value(e.get("value", "0"))
+    return 0
+
+
+def _exit_value(text: str) -> Any:
+    text = str(text).strip()
+    return "start-failed" if text == "start-failed" else int(text or 0)
+
+
+def _stop(task: Any, control: Any) -> None:
+    task._ecsctl_stopped = True
+    task.desired_status = "STOPPED"
+    task.stopped_at = utcnow()
+    task.stopping_at = task.stopped_at
+    if control == "start-failed":
+        image = task.containers[0].image if task.containers else "image"
+        task.stop_code = "TaskFailedToStart"
+        task.stopped_reason = (
+            f"CannotPullContainerError: pull image manifest has been retried 1 time(s): "
+            f"failed to resolve ref {image}: not found"
+        )
+        for c in task.containers:
+            c.exitCode = None
+            c.reason = "CannotPullContainerError: image not found"
+        return
+    task.stop_code = "EssentialContainerExited"
+    task.stopped_reason = "Essential container in task exited"
+    task.execution_stopped_at = task.stopped_at
+    for c in task.containers:
+        c.exitCode = int(control)
+
+
 def _service_inputs(service: Any) -> tuple[Any, ...]:
     return (
         service.task_definition,

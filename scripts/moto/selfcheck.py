@@ -182,6 +182,25 @@ def probe_iam_managed_policy(x: Ctx) -> str | None:
     return None
 
 
+def probe_run_task_fargate(x: Ctx) -> str | None:
+    x.ecs.register_task_definition(
+        family="job", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256",
+        memory="512", containerDefinitions=[{"name": "job", "image": "busybox", "environment": [
+            {"name": "ECSCTL_EMULATOR_EXIT_CODE", "value": "3"}]}])
+    net = {"awsvpcConfiguration": {"subnets": [x.subnet], "securityGroups": [x.sg]}}
+    task = x.ecs.run_task(cluster="c", taskDefinition="job", networkConfiguration=net,
+                          capacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT",
+                                                     "weight": 1}])["tasks"][0]
+    if task["lastStatus"] != "RUNNING" or task.get("capacityProviderName") != "FARGATE_SPOT":
+        return f"RunTask returned {task['lastStatus']} / {task.get('capacityProviderName')}"
+    for _ in range(4):
+        task = x.ecs.describe_tasks(cluster="c", tasks=[task["taskArn"]])["tasks"][0]
+    exit_code = task["containers"][0].get("exitCode")
+    if task["lastStatus"] != "STOPPED" or exit_code != 3:
+        return f"after 4 DescribeTasks: {task['lastStatus']}, exit code {exit_code}"
+    return None
+
+
 PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_ecs_create_service_fields", probe_create_fields),
     ("patch_ecs_create_service_not_idempotent", probe_not_idempotent),
@@ -190,6 +209,7 @@ PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_ecs_create_cluster_idempotent", probe_create_cluster_idempotent),
     ("patch_ecs_builtin_capacity_providers", probe_builtin_capacity_providers),
     ("patch_ecs_service_rollout", probe_rollout),
+    ("patch_ecs_run_task_fargate", probe_run_task_fargate),
     ("patch_iam_managed_policies_once", probe_iam_managed_policy),
     ("patch_aas_describe_scaling_policies_filters", probe_aas_filters),
     ("patch_aas_deregister_deletes_policies", probe_aas_deregister),

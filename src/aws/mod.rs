@@ -13,6 +13,7 @@ pub mod error;
 pub mod iam;
 pub mod list_owned;
 pub mod logs;
+pub mod run_task;
 pub mod scheduler;
 pub mod sts;
 

@@ -61,6 +61,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Remove everything one environment owns (log groups are kept unless asked).
     Destroy(DestroyArgs),
+    /// Start one run of a scheduled task now, with its schedule's parameters.
+    Run(RunArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -255,4 +257,37 @@ pub struct DestroyArgs {
     /// Print the AWS calls made, per operation, to stderr.
     #[arg(long)]
     pub stats: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl run -e prod defillama-collector\n  ecsctl run -e staging db-migrate --wait --timeout 30m\n  \
+ecsctl run -e prod nightly-report --wait --command \"./report --since '2 days ago'\"\n\n\
+Starts the task the way its schedule would (ECS RunTask: same cluster, task definition family,\n\
+count, capacity, network, platform version and tags); the schedule itself is not touched. Prints\n\
+the task ARNs on stdout. With --wait, waits for the tasks to stop and exits with the main\n\
+container's exit code (the first non-zero one when several tasks ran), or 1 with the stop reason\n\
+when a task could not start."
+)]
+pub struct RunArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The scheduled task's name in `scheduledTasks`.
+    #[arg(value_name = "JOB")]
+    pub job: String,
+
+    /// Wait for the tasks to stop and exit with the main container's exit code.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// How long --wait waits (e.g. 90s, 30m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "1h")]
+    pub timeout: String,
+
+    /// Replace the main container's command for this run; split like a shell would
+    /// (quotes and backslashes), without running a shell.
+    #[arg(long, value_name = "COMMAND")]
+    pub command: Option<String>,
 }

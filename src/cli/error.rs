@@ -76,6 +76,8 @@ pub enum Outcome {
     Success,
     /// Changes are present (`plan --detailed-exitcode`): exit status 2.
     Changes,
+    /// `run --wait`: the task's exit code, passed through.
+    Exit(u8),
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Changes) => ExitCode::from(2),
+        Ok(Outcome::Exit(code)) => ExitCode::from(code),
         // A closed pipe (`ecsctl schema | head`) is the reader's choice, not a failure.
         Err(CliError::Write { source }) if source.kind() == ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
@@ -67,6 +68,7 @@ fn dispatch(settings: &Settings, out: &mut Output) -> Result<Outcome, CliError> 
         CommandSettings::Plan(s) => commands::plan::run(globals, s, out),
         CommandSettings::Apply(s) => commands::apply::run(globals, s, out),
         CommandSettings::Destroy(s) => commands::destroy::run(globals, s, out),
+        CommandSettings::Run(s) => commands::run::run(globals, s, out),
         CommandSettings::Completions(s) => commands::completions::run(s, out),
     }
 }

@@ -61,7 +61,19 @@ pub enum CommandSettings {
     Plan(PlanSettings),
     Apply(ApplySettings),
     Destroy(DestroySettings),
+    Run(RunSettings),
     Completions(CompletionsSettings),
+}
+
+/// `ecsctl run`, resolved. `--timeout` and `--command` are kept as results so the command
+/// reports them like any other error.
+#[derive(Clone, Debug)]
+pub struct RunSettings {
+    pub env: String,
+    pub job: String,
+    pub wait: bool,
+    pub timeout: Result<std::time::Duration, String>,
+    pub command: Option<Result<Vec<String>, String>>,
 }
 
 /// `ecsctl destroy`, resolved.
@@ -124,6 +136,16 @@ impl Settings {
                 format: a.output,
                 detailed_exitcode: a.detailed_exitcode,
                 stats: a.stats,
+            }),
+            Command::Run(a) => CommandSettings::Run(RunSettings {
+                env: a.env,
+                job: a.job,
+                wait: a.wait,
+                timeout: parse_duration(&a.timeout),
+                command: a
+                    .command
+                    .as_deref()
+                    .map(super::commands::run::split_command),
             }),
             Command::Completions(a) => {
                 CommandSettings::Completions(CompletionsSettings { shell: a.shell })

@@ -155,7 +155,14 @@ fn scheduler(cx: &Scope, scheduled: &[BuiltScheduled], tags: &Tags) -> Option<Ro
     }
     let name = first.task.role.clone();
     check_name(cx, NameKind::Role, &name, Loc::BUILTIN, "scheduledTasks");
-    Some(scheduler_role(cx, name, &families, &passed, tags))
+    Some(scheduler_role(
+        cx,
+        name,
+        &first.task.cluster,
+        &families,
+        &passed,
+        tags,
+    ))
 }
 
 fn check_unique(cx: &Scope, services: &[BuiltService], scheduled: &[BuiltScheduled]) {

@@ -155,6 +155,23 @@ fn scheduled_tasks_reuse_or_own_family() {
             .map(|r| format!("arn:aws:iam::123456789012:role/{r}"))
             .to_vec()
     );
+    // Tagging the tasks it starts, only in the environment's cluster, only on RunTask.
+    let tag = &policy.statement[2];
+    assert_eq!(
+        (tag.sid.as_deref(), tag.action.clone(), tag.resource.clone()),
+        (
+            Some("TagRunTask"),
+            vec!["ecs:TagResource".to_string()],
+            vec!["arn:aws:ecs:eu-west-1:123456789012:task/shop-prod/*".to_string()]
+        )
+    );
+    assert_eq!(
+        tag.condition,
+        Some(serde_json::json!({"StringEquals": {"ecs:CreateAction": "RunTask"}}))
+    );
+    assert_eq!(policy.statement.len(), 3, "nothing else is granted");
+    assert_eq!(scheduler.trusted_service, "scheduler.amazonaws.com");
+    assert!(scheduler.managed_policy_arns.is_empty());
 }
 
 #[test]

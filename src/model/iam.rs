@@ -231,10 +231,14 @@ fn statement(cx: &Scope, s: &RawStatement, path: &str) -> Statement {
     }
 }
 
-/// The scheduler's role: run exactly these families, pass exactly these roles.
+/// The scheduler's role: run exactly these families, pass exactly these roles, and tag the
+/// tasks it starts in `cluster` (the schedules pass the ownership tags to RunTask, and ECS
+/// authorises tags on create with `ecs:TagResource` conditioned on the creating action:
+/// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
 pub fn scheduler_role(
     cx: &Scope,
     name: String,
+    cluster: &str,
     families: &[String],
     roles: &[RoleRef],
     tags: &Tags,
@@ -250,9 +254,17 @@ pub fn scheduler_role(
         })
         .collect();
     let passed = roles.iter().map(|r| role_arn(cx, r)).collect();
+    let tasks = format!(
+        "arn:aws:ecs:{}:{}:task/{cluster}/*",
+        cx.region,
+        cx.account_text()
+    );
+    let mut tag = sid("TagRunTask", Statement::allow(&["ecs:TagResource"], vec![tasks]));
+    tag.condition = Some(serde_json::json!({"StringEquals": {"ecs:CreateAction": "RunTask"}}));
     let statements = vec![
         sid("RunTask", Statement::allow(&["ecs:RunTask"], defs)),
         sid("PassRole", Statement::allow(&["iam:PassRole"], passed)),
+        tag,
     ];
     Role {
         name,

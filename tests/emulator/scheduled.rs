@@ -290,6 +290,10 @@ fn omc_converges_with_its_services_and_three_scheduled_collectors() {
         "only the scheduled families: {doc}"
     );
     assert!(doc.contains("omc-staging-sec-api-collector-exec"), "{doc}");
+    assert!(
+        doc.contains("ecs:TagResource") && doc.contains("task/omc-staging/*"),
+        "{doc}"
+    );
 }
 
 #[test]
@@ -370,4 +374,163 @@ fn a_changed_schedule_and_a_job_disabled_in_one_environment_plan_and_apply_exact
     );
     p.apply_ok();
     p.assert_converged();
+}
+
+/// `run --wait` starts the job as its schedule would and exits with the main container's exit
+/// code (the emulator's RunTask patch stops tasks with the code the spec asks for through
+/// `ECSCTL_EMULATOR_EXIT_CODE` or the `ecsctl-emulator:exit-code` tag: docs/emulator.md).
+#[test]
+fn run_wait_returns_the_containers_exit_code() {
+    let p = Omc::new();
+    p.set_staging(
+        "scheduledTasks:\n  sec-api-collector:\n    env:\n      ECSCTL_EMULATOR_EXIT_CODE: \"3\"\n  coinspot-announcements:\n    tags:\n      ecsctl-emulator:exit-code: start-failed\n",
+    );
+    p.apply_ok();
+    p.assert_converged();
+
+    // Exit code 0, and the run looks like the schedule's: family, count, capacity, network, tags.
+    let r = p.run(&[
+        "run",
+        "-e",
+        ENV,
+        "defillama-collector",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    let arn = r.stdout.trim().to_string();
+    assert!(
+        arn.contains(":task/omc-staging/"),
+        "stdout is the task ARN: {}",
+        r.all()
+    );
+    let d = p.call(
+        "ecs",
+        "DescribeTasks",
+        json!({"cluster": GROUP, "tasks": [arn], "include": ["TAGS"]}),
+    );
+    let t = &d["tasks"][0];
+    assert_eq!(t["lastStatus"], "STOPPED");
+    assert!(
+        t["taskDefinitionArn"]
+            .as_str()
+            .unwrap()
+            .ends_with("task-definition/omc-staging-defillama-collector:1"),
+        "{t}"
+    );
+    assert_eq!(t["launchType"], "FARGATE");
+    assert_eq!(t["capacityProviderName"], "FARGATE");
+    assert!(
+        tag_map(&t["tags"]).contains(&("ecsctl:env".into(), ENV.into())),
+        "{t}"
+    );
+    assert_eq!(t["startedBy"], "ecsctl run");
+
+    // A non-zero exit code is passed through, with --command for the main container.
+    let r = p.run(&[
+        "run",
+        "-e",
+        ENV,
+        "sec-api-collector",
+        "--wait",
+        "--command",
+        "python -m collectors.sec_api --since '2 days ago'",
+    ]);
+    assert_eq!(r.code, Some(3), "{}", r.all());
+    assert!(
+        r.stderr.contains("the task exited with code 3"),
+        "{}",
+        r.all()
+    );
+    let d = p.call(
+        "ecs",
+        "DescribeTasks",
+        json!({"cluster": GROUP, "tasks": [r.stdout.trim()]}),
+    );
+    assert_eq!(
+        d["tasks"][0]["overrides"]["containerOverrides"][0],
+        json!({"name": "sec-api-collector", "command": ["python", "-m", "collectors.sec_api", "--since", "2 days ago"]})
+    );
+
+    // A task that never started: exit 1 with ECS's stop reason.
+    let r = p.run(&["run", "-e", ENV, "coinspot-announcements", "--wait"]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(r.stderr.contains("CannotPullContainerError"), "{}", r.all());
+
+    // Without --wait: started, not waited for; an unknown job names the known ones.
+    let r = p.run(&["run", "-e", ENV, "defillama-collector"]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    let r = p.run(&["run", "-e", ENV, "defilama"]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stderr
+            .contains("no scheduled task `defilama` in environment `staging`")
+            && r.stderr.contains("`defillama-collector`"),
+        "{}",
+        r.all()
+    );
+    // A run changes nothing apply owns.
+    p.assert_converged();
+}
+
+/// Pins `patch_ecs_run_task_fargate` through boto3 (docs/emulator.md): RunTask with a Fargate
+/// capacity strategy and awsvpc returns a RUNNING task; four DescribeTasks later it is STOPPED
+/// with the exit code the container's `ECSCTL_EMULATOR_EXIT_CODE` asks for; a missing network
+/// configuration is AWS's InvalidParameterException, not a crash.
+#[test]
+fn emulator_run_task_fargate_runs_then_stops_with_an_exit_code() {
+    let acct = support::account();
+    let net = acct.network();
+    let ok = |service: &str, op: &str, params: Value| {
+        acct.call(service, op, params)
+            .unwrap_or_else(|e| panic!("{service}:{op}: {e:?}"))
+    };
+    ok("ecs", "CreateCluster", json!({"clusterName": "c"}));
+    ok(
+        "ecs",
+        "RegisterTaskDefinition",
+        json!({"family": "job", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
+               "cpu": "256", "memory": "512",
+               "containerDefinitions": [{"name": "job", "image": "busybox",
+                   "environment": [{"name": "ECSCTL_EMULATOR_EXIT_CODE", "value": "7"}]}]}),
+    );
+    let network = json!({"awsvpcConfiguration": {"subnets": [net.subnet_ids[0]],
+        "securityGroups": [net.security_group_id]}});
+    let started = ok(
+        "ecs",
+        "RunTask",
+        json!({"cluster": "c", "taskDefinition": "job", "networkConfiguration": network,
+               "capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]}),
+    );
+    let task = &started["tasks"][0];
+    assert_eq!(task["lastStatus"], "RUNNING");
+    assert_eq!(task["capacityProviderName"], "FARGATE_SPOT");
+    assert!(task["containers"][0].get("exitCode").is_none(), "{task}");
+    let arn = task["taskArn"].as_str().unwrap().to_string();
+    let mut statuses = Vec::new();
+    let mut last = Value::Null;
+    for _ in 0..4 {
+        last = ok(
+            "ecs",
+            "DescribeTasks",
+            json!({"cluster": "c", "tasks": [arn]}),
+        )["tasks"][0]
+            .clone();
+        statuses.push(last["lastStatus"].as_str().unwrap().to_string());
+    }
+    assert_eq!(
+        statuses,
+        ["DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]
+    );
+    assert_eq!(last["stopCode"], "EssentialContainerExited");
+    assert_eq!(last["containers"][0]["exitCode"], 7);
+    let err = acct
+        .call(
+            "ecs",
+            "RunTask",
+            json!({"cluster": "c", "taskDefinition": "job", "launchType": "FARGATE"}),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "InvalidParameterException");
 }

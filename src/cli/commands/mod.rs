@@ -8,5 +8,6 @@ pub mod completions;
 pub mod destroy;
 pub mod plan;
 pub mod render;
+pub mod run;
 pub mod schema;
 pub mod validate;

@@ -1,0 +1,404 @@
+//! `ecsctl run -e ENV JOB`: start one run of a scheduled task now, exactly as its schedule
+//! would (ECS RunTask with the schedule's cluster, family, count, capacity, network, platform
+//! version and tags), optionally with another command for the main container; with `--wait`,
+//! wait for the tasks to stop and exit with the main container's exit code.
+//!
+//! Owns the order of a run (spec, clients, account and region checks, RunTask, wait) and the
+//! exit-code rule (`outcome_of`, pure). Must not touch the schedule or anything else apply
+//! owns: a run is not a change to the environment. Task ARNs go to stdout, progress to stderr.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+
+use crate::apply::wait::{PollError, poll};
+use crate::aws::run_task::{RunRequest, TaskRun, describe_tasks, run_task};
+use crate::aws::{AwsClients, AwsError, AwsSettings};
+use crate::cli::commands::apply::build;
+use crate::cli::commands::plan::check_account;
+use crate::cli::error::{CliError, Outcome};
+use crate::cli::output::{Label, Output};
+use crate::cli::settings::{Globals, RunSettings};
+use crate::model::{Desired, ScheduledTask};
+
+pub fn run(
+    globals: &Globals,
+    settings: &RunSettings,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let timeout = settings.timeout.clone().map_err(|e| anyhow!(e))?;
+    let command = match &settings.command {
+        Some(Err(e)) => return Err(anyhow!(e.clone()).into()),
+        Some(Ok(c)) => Some(c.clone()),
+        None => None,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run_job(globals, settings, command, timeout, out))
+}
+
+async fn run_job(
+    globals: &Globals,
+    settings: &RunSettings,
+    command: Option<Vec<String>>,
+    timeout: Duration,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let env = settings.env.as_str();
+    let offline = build(globals, env, None, &[], true, out)?;
+    job(&offline, &settings.job)?;
+    let aws = AwsSettings {
+        fallback_region: Some(offline.region.clone()),
+        ..AwsSettings::default()
+    };
+    let clients = AwsClients::load(&aws).await;
+    let caller = crate::aws::sts::account_id(&clients)
+        .await
+        .map_err(aws_error)?;
+    check_account(offline.account_id.as_deref(), &caller)?;
+    let desired = if offline.account_id.is_some() {
+        offline
+    } else {
+        build(globals, env, Some(&caller), &[], false, out)?
+    };
+    if desired.region != clients.region() {
+        return Err(anyhow!(
+            "the spec's region is `{}` but AWS_REGION / the profile say `{}`\n  hint: unset AWS_REGION or set it to `{}`",
+            desired.region,
+            clients.region(),
+            desired.region
+        )
+        .into());
+    }
+    let task = job(&desired, &settings.job)?;
+    let main = main_container(&desired, task);
+    if !task.enabled {
+        out.line(
+            Label::Note,
+            &format!(
+                "`{}` is disabled in `{env}`; running it once anyway",
+                task.key
+            ),
+        )?;
+    }
+    let request = RunRequest {
+        task,
+        container: main.clone(),
+        command,
+        started_by: "ecsctl run".to_string(),
+    };
+    let arns = run_task(&clients, &request).await.map_err(aws_error)?;
+    out.product(&arns.iter().map(|a| format!("{a}\n")).collect::<String>())?;
+    out.line(
+        Label::Note,
+        &format!(
+            "started {} task(s) of `{}` in cluster `{}`",
+            arns.len(),
+            task.family,
+            task.cluster
+        ),
+    )?;
+    if !settings.wait {
+        return Ok(Outcome::Success);
+    }
+    let last: Mutex<Vec<TaskRun>> = Mutex::default();
+    let waited = poll(
+        timeout,
+        Duration::from_millis(250),
+        Duration::from_secs(6),
+        || async {
+            let tasks = describe_tasks(&clients, &task.cluster, &arns).await?;
+            let done = tasks.len() == arns.len() && tasks.iter().all(TaskRun::is_stopped);
+            *last.lock().unwrap_or_else(|e| e.into_inner()) = tasks.clone();
+            Ok::<_, AwsError>(done.then_some(tasks))
+        },
+    )
+    .await;
+    let tasks = match waited {
+        Ok(tasks) => tasks,
+        Err(PollError::Failed(e)) => return Err(aws_error(e)),
+        Err(PollError::TimedOut { after }) => {
+            let seen = last.into_inner().unwrap_or_default();
+            let states: Vec<String> = seen
+                .iter()
+                .map(|t| format!("`{}` {}", t.arn, t.last_status.as_deref().unwrap_or("?")))
+                .collect();
+            return Err(anyhow!(
+                "timed out after {}s waiting for the tasks to stop ({})\n  hint: the tasks keep running; raise `--timeout` or follow them in the ECS console",
+                after.as_secs(),
+                states.join(", ")
+            )
+            .into());
+        }
+    };
+    match outcome_of(&tasks, &main) {
+        RunOutcome::Exited(0) => {
+            out.line(Label::Ok, "the task exited with code 0")?;
+            Ok(Outcome::Success)
+        }
+        RunOutcome::Exited(code) => {
+            out.line(Label::Failed, &format!("the task exited with code {code}"))?;
+            Ok(Outcome::Exit(u8::try_from(code).unwrap_or(1)))
+        }
+        RunOutcome::NotStarted { task, reason } => {
+            Err(anyhow!("task `{task}` stopped without running `{main}`: {reason}").into())
+        }
+    }
+}
+
+fn job<'a>(desired: &'a Desired, key: &str) -> Result<&'a ScheduledTask, CliError> {
+    if let Some(t) = desired
+        .scheduled_tasks
+        .iter()
+        .find(|t| t.key == key || t.name == key)
+    {
+        return Ok(t);
+    }
+    let known: Vec<String> = desired
+        .scheduled_tasks
+        .iter()
+        .map(|t| format!("`{}`", t.key))
+        .collect();
+    let hint = if known.is_empty() {
+        format!("`{}` has no `scheduledTasks`", desired.env)
+    } else {
+        format!("scheduled tasks: {}", known.join(", "))
+    };
+    Err(anyhow!(
+        "no scheduled task `{key}` in environment `{}`\n  hint: {hint}",
+        desired.env
+    )
+    .into())
+}
+
+/// The first container of the task's family (ecsctl puts the main container first).
+fn main_container(desired: &Desired, task: &ScheduledTask) -> String {
+    desired
+        .task_definitions
+        .iter()
+        .find(|d| d.family == task.family)
+        .and_then(|d| d.containers.first())
+        .map_or_else(|| task.key.clone(), |c| c.name.clone())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// Every task's main container exited; the code is the first non-zero one, else 0.
+    Exited(i32),
+    /// A task stopped without the main container exiting (image pull, ENI, capacity…).
+    NotStarted { task: String, reason: String },
+}
+
+/// The exit-code rule of `run --wait`, on the stopped tasks.
+pub fn outcome_of(tasks: &[TaskRun], main: &str) -> RunOutcome {
+    let mut code = 0;
+    for t in tasks {
+        let container = t
+            .containers
+            .iter()
+            .find(|c| c.name == main)
+            .or(t.containers.first());
+        match container.and_then(|c| c.exit_code) {
+            Some(c) => {
+                if code == 0 {
+                    code = c;
+                }
+            }
+            None => {
+                let reason = t
+                    .stopped_reason
+                    .clone()
+                    .or_else(|| container.and_then(|c| c.reason.clone()))
+                    .or_else(|| t.stop_code.clone())
+                    .unwrap_or_else(|| "no exit code was reported".to_string());
+                return RunOutcome::NotStarted {
+                    task: t.arn.clone(),
+                    reason,
+                };
+            }
+        }
+    }
+    RunOutcome::Exited(code)
+}
+
+/// Splits `--command` the way a POSIX shell splits words (single quotes literal, double
+/// quotes with `\"` `\\` `\$` escapes, backslash outside quotes), without expanding anything:
+/// ECS runs the result directly, no shell involved.
+pub fn split_command(text: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(x) => word.push(x),
+                        None => return Err(unclosed(text, "'")),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(x @ ('"' | '\\' | '$' | '`')) => word.push(x),
+                            Some(x) => {
+                                word.push('\\');
+                                word.push(x);
+                            }
+                            None => return Err(unclosed(text, "\"")),
+                        },
+                        Some(x) => word.push(x),
+                        None => return Err(unclosed(text, "\"")),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(x) = chars.next() {
+                    word.push(x);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    if words.is_empty() {
+        return Err(
+            "`--command` is empty\n  hint: e.g. `--command \"./migrate --up\"`".to_string(),
+        );
+    }
+    Ok(words)
+}
+
+fn unclosed(text: &str, quote: &str) -> String {
+    format!(
+        "`--command {text}` has an unclosed {quote}\n  hint: close the quote, or escape it with `\\`"
+    )
+}
+
+fn aws_error(e: AwsError) -> CliError {
+    let hint = e.hint();
+    let mut err = anyhow::Error::new(e);
+    if let Some(h) = hint {
+        err = err.context(format!("the run failed\n  hint: {h}"));
+    }
+    err.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::run_task::ContainerRun;
+
+    fn task(arn: &str, exit: Option<i32>, reason: Option<&str>) -> TaskRun {
+        TaskRun {
+            arn: arn.into(),
+            last_status: Some("STOPPED".into()),
+            stop_code: Some(
+                if exit.is_some() {
+                    "EssentialContainerExited"
+                } else {
+                    "TaskFailedToStart"
+                }
+                .into(),
+            ),
+            stopped_reason: reason.map(str::to_string),
+            containers: vec![
+                ContainerRun {
+                    name: "xray".into(),
+                    exit_code: Some(0),
+                    reason: None,
+                },
+                ContainerRun {
+                    name: "job".into(),
+                    exit_code: exit,
+                    reason: None,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn exit_code_is_the_main_containers_first_non_zero() {
+        assert_eq!(
+            outcome_of(&[task("a", Some(0), None)], "job"),
+            RunOutcome::Exited(0)
+        );
+        assert_eq!(
+            outcome_of(
+                &[
+                    task("a", Some(0), None),
+                    task("b", Some(3), None),
+                    task("c", Some(4), None)
+                ],
+                "job"
+            ),
+            RunOutcome::Exited(3)
+        );
+        assert_eq!(
+            outcome_of(
+                &[
+                    task("a", Some(0), None),
+                    task("b", None, Some("CannotPullContainerError: x"))
+                ],
+                "job"
+            ),
+            RunOutcome::NotStarted {
+                task: "b".into(),
+                reason: "CannotPullContainerError: x".into()
+            }
+        );
+        // Without a container of that name, the first one counts.
+        assert_eq!(
+            outcome_of(&[task("a", Some(0), None)], "other"),
+            RunOutcome::Exited(0)
+        );
+    }
+
+    #[test]
+    fn command_splits_like_a_shell_without_expanding() {
+        let ok = |t: &str| split_command(t).unwrap();
+        assert_eq!(ok("./migrate --up"), ["./migrate", "--up"]);
+        assert_eq!(
+            ok(r#"./report --since '2 days ago' --tag "a \"b\"" c\ d $HOME"#),
+            [
+                "./report",
+                "--since",
+                "2 days ago",
+                "--tag",
+                "a \"b\"",
+                "c d",
+                "$HOME"
+            ]
+        );
+        assert_eq!(ok("sh -c 'exit 3'"), ["sh", "-c", "exit 3"]);
+        assert_eq!(ok("''"), [""]);
+        assert!(
+            split_command("  ")
+                .unwrap_err()
+                .starts_with("`--command` is empty")
+        );
+        assert!(split_command("echo 'x").unwrap_err().contains("unclosed '"));
+    }
+}
