@@ -19,7 +19,8 @@ use super::types::{
     Live, LiveDiscoveryService, LiveLogGroup, LiveNamespace, LiveRole, LiveScalingTarget,
     LiveService, LiveTags,
 };
-use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, list_owned};
+use super::schedule::{LiveSchedule, LiveScheduleGroup};
+use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, list_owned, scheduler};
 use crate::model::{Desired, MANAGED_BY_VALUE, TAG_APP, TAG_ENV, TAG_MANAGED_BY};
 
 /// Tag reads in flight at once (one call per candidate).
@@ -142,10 +143,35 @@ pub async fn fetch_with_owned(
     destroy: bool,
 ) -> Result<Live, AwsError> {
     let query = OwnedQuery::of(desired, destroy);
-    let (mut live, owned) =
-        futures::try_join!(super::fetch(clients, desired), fetch_owned(clients, &query))?;
+    let (mut live, owned, leftover) = futures::try_join!(
+        super::fetch(clients, desired),
+        fetch_owned(clients, &query),
+        leftover_schedules(clients, desired),
+    )?;
     live.owned = owned;
+    if let Some((group, schedules)) = leftover {
+        live.schedule_group = Some(group);
+        live.schedules = schedules;
+    }
     Ok(live)
+}
+
+/// The environment's schedule group (`{app}-{env}`) and its schedules when the spec has no
+/// scheduled tasks any more (with them, `fetch` reads the group already): what is left there
+/// is pruned by `diff::schedule::prune` if the group is ours.
+async fn leftover_schedules(
+    clients: &AwsClients,
+    desired: &Desired,
+) -> Result<Option<(LiveScheduleGroup, Vec<LiveSchedule>)>, AwsError> {
+    if !desired.scheduled_tasks.is_empty() {
+        return Ok(None);
+    }
+    let name = format!("{}-{}", desired.app, desired.env);
+    let Some(group) = scheduler::read_group(clients, &name).await? else {
+        return Ok(None);
+    };
+    let schedules = scheduler::read_schedules(clients, &name).await?;
+    Ok(Some((group, schedules)))
 }
 
 /// Reads the candidates `query` describes, concurrently.

@@ -534,3 +534,49 @@ fn emulator_run_task_fargate_runs_then_stops_with_an_exit_code() {
         .unwrap_err();
     assert_eq!(err.code, "InvalidParameterException");
 }
+
+/// A job removed from the spec loses its schedule on the next apply (pruned: the group is
+/// ours, schedules cannot be tagged); with no scheduled tasks left, the group goes too.
+#[test]
+fn removed_jobs_are_pruned_and_the_last_one_takes_the_group_with_it() {
+    let p = converged_omc();
+    let manifest_path = p.path().join("ecsctl.yaml");
+    let manifest = std::fs::read_to_string(&manifest_path).unwrap();
+    let (services, jobs) = manifest.split_once("scheduledTasks:").unwrap();
+    let (kept, _coinspot) = jobs.split_once("  coinspot-announcements:").unwrap();
+    std::fs::write(&manifest_path, format!("{services}scheduledTasks:{kept}")).unwrap();
+    let plan = p.run(&["plan", "-e", ENV]);
+    assert_eq!(plan.code, Some(0), "{}", plan.all());
+    assert!(
+        plan.stdout
+            .contains("- schedule.omc-staging-coinspot-announcements\n"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        !plan.stdout.contains("- schedule_group."),
+        "{}",
+        plan.stdout
+    );
+    p.apply_ok();
+    p.assert_converged();
+    let listed = p.call("scheduler", "ListSchedules", json!({"GroupName": GROUP}));
+    assert_eq!(listed["Schedules"].as_array().unwrap().len(), 2, "{listed}");
+
+    std::fs::write(&manifest_path, services).unwrap();
+    let plan = p.run(&["plan", "-e", ENV]);
+    for gone in [
+        "- schedule.omc-staging-defillama-collector\n",
+        "- schedule.omc-staging-sec-api-collector\n",
+        "- schedule_group.omc-staging\n",
+    ] {
+        assert!(plan.stdout.contains(gone), "{gone} in {}", plan.all());
+    }
+    p.apply_ok();
+    p.assert_converged();
+    let err = p
+        .acct
+        .call("scheduler", "GetScheduleGroup", json!({"Name": GROUP}))
+        .unwrap_err();
+    assert_eq!(err.code, "ResourceNotFoundException");
+}
