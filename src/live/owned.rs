@@ -15,11 +15,11 @@ use std::collections::BTreeSet;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
+use super::schedule::{LiveSchedule, LiveScheduleGroup};
 use super::types::{
     Live, LiveDiscoveryService, LiveLogGroup, LiveNamespace, LiveRole, LiveScalingTarget,
     LiveService, LiveTags,
 };
-use super::schedule::{LiveSchedule, LiveScheduleGroup};
 use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, list_owned, scheduler};
 use crate::model::{Desired, MANAGED_BY_VALUE, TAG_APP, TAG_ENV, TAG_MANAGED_BY};
 
