@@ -29,7 +29,9 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
     let cluster = ctx.desired.cluster.name.as_str();
     match step.address.kind {
         ResourceKind::ScalingPolicy => {
-            let found = o.scaling_targets.iter().find_map(|t| {
+            // A pruned service's target (owned read) or a kept service's (regular read).
+            let targets = o.scaling_targets.iter().chain(&ctx.live.scaling_targets);
+            let found = targets.into_iter().find_map(|t| {
                 t.policies
                     .iter()
                     .any(|p| p.name == name)
@@ -75,7 +77,10 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
             "Delete",
             Some(name),
             None,
-            format!("deleting a `{}` is not supported yet", step.address.kind.as_str()),
+            format!(
+                "deleting a `{}` is not supported yet",
+                step.address.kind.as_str()
+            ),
         )),
     }
 }

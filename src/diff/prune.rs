@@ -166,6 +166,51 @@ pub fn prune(desired: &Desired, live: &Live, opts: &PruneOptions) -> Vec<Resourc
     }
     // Schedules left in the environment's (owned) schedule group, and with destroy the group.
     out.extend(super::schedule::prune(desired, live, opts.destroy));
+    if !opts.destroy {
+        out.extend(stray_scaling(desired, live));
+    }
+    out
+}
+
+/// Scaling on services the spec keeps: a target left after the spec dropped `autoscaling`,
+/// and policies of ecsctl's naming (`<service>-<metric>`) the spec no longer asks for. The
+/// regular read already holds every kept service's target; the service's tags decide
+/// ownership (AAS tags are unreadable in the emulator).
+fn stray_scaling(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
+    let mut out = Vec::new();
+    for t in &live.scaling_targets {
+        let Some(name) = t.resource_id.rsplit('/').next() else {
+            continue;
+        };
+        let ours = live
+            .service(name)
+            .is_some_and(|s| is_ours(&s.tags, &desired.app, &desired.env));
+        if !ours || !desired.services.iter().any(|s| s.name == name) {
+            continue;
+        }
+        let wanted = desired
+            .scaling_targets
+            .iter()
+            .find(|w| w.resource_id == t.resource_id);
+        if wanted.is_none() {
+            out.push(delete(
+                ResourceKind::ScalingTarget,
+                name,
+                json!({"resourceId": t.resource_id, "min": t.min, "max": t.max}),
+            ));
+        }
+        for p in &t.policies {
+            let kept = wanted.is_some_and(|w| w.policies.iter().any(|wp| wp.name == p.name));
+            let ecsctl_named = p.name.starts_with(&format!("{name}-"));
+            if !kept && (wanted.is_none() || ecsctl_named) {
+                out.push(delete(
+                    ResourceKind::ScalingPolicy,
+                    &p.name,
+                    json!({"resourceId": t.resource_id, "policyType": p.policy_type}),
+                ));
+            }
+        }
+    }
     out
 }
 

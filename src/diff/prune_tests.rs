@@ -220,3 +220,38 @@ fn nothing_owned_means_nothing_to_prune() {
         ["cluster.ohi-prod"]
     );
 }
+
+#[test]
+fn scaling_the_spec_dropped_on_a_kept_service_is_deleted() {
+    let d = desired();
+    let mut l = converged();
+    // A policy of ecsctl's naming the spec no longer asks for, and one someone else added.
+    let mut extra = l.scaling_targets[0].policies[0].clone();
+    extra.name = "ohi-prod-api-memory".into();
+    l.scaling_targets[0].policies.push(extra.clone());
+    extra.name = "ops-alarm-policy".into();
+    l.scaling_targets[0].policies.push(extra);
+    let changes = prune(&d, &l, &PruneOptions::default());
+    assert_eq!(
+        addresses(&changes, Action::Delete),
+        ["scaling_policy.ohi-prod-api-memory"]
+    );
+
+    // Autoscaling dropped from the spec: the target and all its policies go.
+    let mut d = desired();
+    d.scaling_targets.clear();
+    let changes = prune(&d, &l, &PruneOptions::default());
+    assert_eq!(
+        addresses(&changes, Action::Delete),
+        [
+            "scaling_target.ohi-prod-api",
+            "scaling_policy.ohi-prod-api-cpu",
+            "scaling_policy.ohi-prod-api-memory",
+            "scaling_policy.ops-alarm-policy",
+        ]
+    );
+
+    // Not when the service is not ours.
+    l.services[0].tags.clear();
+    assert_eq!(prune(&d, &l, &PruneOptions::default()), vec![]);
+}
