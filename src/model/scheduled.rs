@@ -256,3 +256,7 @@ fn timezone(cx: &Scope, tz: Option<&Sp<String>>, path: &str) -> String {
     }
     text
 }
+
+#[cfg(test)]
+#[path = "scheduled_tests.rs"]
+mod tests;
