@@ -470,6 +470,23 @@ fn run_wait_returns_the_containers_exit_code() {
         "{}",
         r.all()
     );
+    // --timeout bounds the wait: exit 1, the tasks' last state named.
+    let r = p.run(&[
+        "run",
+        "-e",
+        ENV,
+        "defillama-collector",
+        "--wait",
+        "--timeout",
+        "0s",
+    ]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stderr
+            .contains("timed out after 0s waiting for the tasks to stop"),
+        "{}",
+        r.all()
+    );
     // A run changes nothing apply owns.
     p.assert_converged();
 }
@@ -574,6 +591,26 @@ fn removed_jobs_are_pruned_and_the_last_one_takes_the_group_with_it() {
     }
     p.apply_ok();
     p.assert_converged();
+    let err = p
+        .acct
+        .call("scheduler", "GetScheduleGroup", json!({"Name": GROUP}))
+        .unwrap_err();
+    assert_eq!(err.code, "ResourceNotFoundException");
+}
+
+/// `destroy` removes the schedules and the group with everything else the environment owns.
+#[test]
+fn destroy_removes_the_schedules_and_their_group() {
+    let p = converged_omc();
+    let r = p.run(&["destroy", "-e", ENV, "--yes"]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    for gone in [
+        "- schedule.omc-staging-defillama-collector",
+        "- schedule_group.omc-staging",
+        "- iam_role.omc-staging-scheduler",
+    ] {
+        assert!(r.stdout.contains(gone), "{gone} in {}", r.all());
+    }
     let err = p
         .acct
         .call("scheduler", "GetScheduleGroup", json!({"Name": GROUP}))
