@@ -286,11 +286,13 @@ mod tests {
         let (ecs, ecs_seen) = listener().await;
         let (logs, logs_seen) = listener().await;
         let (aas, aas_seen) = listener().await;
+        let (sched, sched_seen) = listener().await;
         let c = clients(vec![
             ("AWS_ENDPOINT_URL".into(), global),
             ("AWS_ENDPOINT_URL_ECS".into(), ecs),
             ("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS".into(), logs),
             ("AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING".into(), aas),
+            ("AWS_ENDPOINT_URL_SCHEDULER".into(), sched),
         ]);
         let _ = c.ecs.list_clusters().send().await;
         let _ = c.logs.describe_log_groups().send().await;
@@ -303,6 +305,7 @@ mod tests {
         let _ = c.iam.list_roles().send().await;
         let _ = c.sts.get_caller_identity().send().await;
         let _ = c.discovery.list_namespaces().send().await;
+        let _ = c.scheduler.list_schedule_groups().send().await;
         assert_eq!(ecs_seen.await.unwrap(), ["ecs"]);
         assert_eq!(logs_seen.await.unwrap(), ["logs"]);
         assert_eq!(aas_seen.await.unwrap(), ["application-autoscaling"]);
@@ -310,10 +313,12 @@ mod tests {
             global_seen.await.unwrap(),
             ["iam", "servicediscovery", "sts"]
         );
+        assert_eq!(sched_seen.await.unwrap(), ["scheduler"]);
         let calls = c.calls();
         assert_eq!(calls.get("ecs:ListClusters"), Some(&1));
         assert_eq!(calls.get("logs:DescribeLogGroups"), Some(&1));
-        assert_eq!(calls.len(), 6);
+        assert_eq!(calls.get("scheduler:ListScheduleGroups"), Some(&1));
+        assert_eq!(calls.len(), 7);
     }
 
     /// The default chain with nothing to find (no env, no files, no HTTP for IMDS/ECS): the
