@@ -617,3 +617,24 @@ fn destroy_removes_the_schedules_and_their_group() {
         .unwrap_err();
     assert_eq!(err.code, "ResourceNotFoundException");
 }
+
+/// A schedule group of the same name that is not this environment's is never adopted:
+/// plan refuses before anything is read further or changed.
+#[test]
+fn a_foreign_schedule_group_is_refused_not_adopted() {
+    let p = Omc::new();
+    p.call(
+        "scheduler",
+        "CreateScheduleGroup",
+        json!({"Name": GROUP, "Tags": [{"Key": "team", "Value": "data"}]}),
+    );
+    let r = p.run(&["plan", "-e", ENV]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stderr.contains(
+            "`schedule_group.omc-staging` exists but is not ecsctl's (no ecsctl ownership tags)"
+        ),
+        "{}",
+        r.all()
+    );
+}
