@@ -72,6 +72,13 @@ SNAPSHOT_SKIP_MODELS = {
 }
 
 
+def _builtin(service: str, model: str, record: dict) -> bool:
+    """Records every account has before anyone writes: Scheduler's `default` schedule group
+    (it exists in every AWS account; moto creates it when an account's scheduler backend is
+    first touched, by a read as much as a write)."""
+    return service == "scheduler" and model == "ScheduleGroup" and record.get("name") == "default"
+
+
 def snapshot(account: str) -> dict:
     """Like /moto-api/data.json, restricted to records that mention `account` (ARNs, owner and
     account ids), for the services above. /moto-api/data.json itself is global (every account)
@@ -94,6 +101,8 @@ def snapshot(account: str) -> dict:
                     except Exception:
                         continue
                     record[attr] = value
+                if _builtin(service, name, record):
+                    continue
                 if account in json.dumps(record, default=str):
                     records.append(record)
             if records:
