@@ -33,6 +33,9 @@ use support::{Network, TestAccount};
 /// One run of the binary: wall time, exit code, outputs and the `--stats` counts.
 struct Run {
     wall: Duration,
+    /// CPU time (user + system) of the ecsctl process itself: the rest of `wall` is waiting
+    /// for the emulator.
+    cpu: Duration,
     code: Option<i32>,
     stdout: String,
     stderr: String,
@@ -93,12 +96,15 @@ impl Bench {
         for (k, v) in vars {
             cmd.env(k, v);
         }
+        let cpu0 = children_cpu();
         let t0 = Instant::now();
         let out = cmd.output().expect("run ecsctl");
         let wall = t0.elapsed();
+        let cpu = children_cpu().saturating_sub(cpu0);
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         Run {
             wall,
+            cpu,
             code: out.status.code(),
             stdout: String::from_utf8_lossy(&out.stdout).to_string(),
             calls: parse_stats(&stderr),
@@ -144,18 +150,38 @@ fn parse_stats(stderr: &str) -> BTreeMap<String, u32> {
         .collect()
 }
 
-/// Median and min of a set of timings.
+/// CPU time of this process's waited-for children (Linux `/proc/self/stat` fields 16 and 17,
+/// `cutime` + `cstime`, in clock ticks of 10 ms); zero where there is no procfs.
+fn children_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the `(comm)`, which may contain spaces: field 3 is the first one here.
+    let rest = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    let ticks = f.get(13).copied().unwrap_or(0) + f.get(14).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+/// Median and min of the wall times of a set of runs, and their median CPU time.
 struct Stat {
     median: Duration,
     min: Duration,
+    cpu: Duration,
 }
 
 fn stat(runs: &[Run]) -> Stat {
     let mut t: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
     t.sort();
+    let mut c: Vec<Duration> = runs.iter().map(|r| r.cpu).collect();
+    c.sort();
     Stat {
         median: t[t.len() / 2],
         min: t[0],
+        cpu: c[c.len() / 2],
     }
 }
 
@@ -247,14 +273,19 @@ fn root_prod() -> Bench {
     b
 }
 
-fn apply_scenario(name: &str, b: Bench, services: usize, first: &str, all: bool) -> ApplyResult {
+/// `first` is the service whose image changes, `repo` its repository (the image changes tag
+/// only, so the execution role's ECR statement stays as it is, as in a real deploy).
+fn apply_scenario(
+    name: &str,
+    b: Bench,
+    services: usize,
+    (first, repo): (&str, &str),
+    all: bool,
+) -> ApplyResult {
     let _warm = b.plan();
     let from_empty = b.apply(&[], &[]);
     b.assert_converged();
-    let image = format!(
-        "{}.dkr.ecr.eu-west-1.amazonaws.com/bench-image:2.0.0",
-        b.acct.id
-    );
+    let image = format!("{}.dkr.ecr.eu-west-1.amazonaws.com/{repo}:2.0.0", b.acct.id);
     let one_image = b.apply(&["--image", &format!("{first}={image}")], &[]);
     let all_images = all.then(|| {
         // Keep the one-service override, so only the tag rolls out everywhere else.
@@ -302,13 +333,20 @@ fn main() {
     }
     let mut applies = Vec::new();
     let t = Instant::now();
-    applies.push(apply_scenario("root `prod`", root_prod(), 11, "api", false));
+    applies.push(apply_scenario(
+        "root `prod`",
+        root_prod(),
+        11,
+        ("api", "ohi-api"),
+        false,
+    ));
     eprintln!("apply, root prod: {:.1} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
     let b = Bench::new(generate::ENV);
     generate::write_project(b.dir.path(), 50).expect("write project");
     let first = generate::service_name(0);
-    applies.push(apply_scenario("generated", b, 50, &first, true));
+    let repo = format!("bench-{first}");
+    applies.push(apply_scenario("generated", b, 50, (&first, &repo), true));
     eprintln!("apply, 50 services: {:.1} s", t.elapsed().as_secs_f64());
 
     print_plans(&plans, runs);
@@ -323,9 +361,9 @@ fn main() {
 fn print_plans(plans: &[PlanResult], runs: usize) {
     println!("\n### plan (warm account; wall time of the binary, {runs} runs after 1 discarded)\n");
     println!(
-        "| services | state | median | min | AWS calls | calls / service | apply --no-wait before |"
+        "| services | state | median | min | ecsctl CPU | AWS calls | calls / service | apply --no-wait before |"
     );
-    println!("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+    println!("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for p in plans {
         let n = p.services as f64;
         for (state, (s, calls, text), apply) in [
@@ -334,10 +372,11 @@ fn print_plans(plans: &[PlanResult], runs: usize) {
         ] {
             let total: u32 = calls.values().sum();
             println!(
-                "| {} | {state} | {} | {} | {text} | {:.1} | {apply} |",
+                "| {} | {state} | {} | {} | {} | {text} | {:.1} | {apply} |",
                 p.services,
                 ms(s.median),
                 ms(s.min),
+                ms(s.cpu),
                 f64::from(total) / n
             );
         }
@@ -373,8 +412,8 @@ fn print_operations(plans: &[PlanResult]) {
 
 fn print_applies(applies: &[ApplyResult]) {
     println!("\n### apply (warm account; waits until stable unless noted)\n");
-    println!("| project | services | step | wall time | AWS calls | plan summary |");
-    println!("| --- | ---: | --- | ---: | ---: | --- |");
+    println!("| project | services | step | wall time | ecsctl CPU | AWS calls | plan summary |");
+    println!("| --- | ---: | --- | ---: | ---: | ---: | --- |");
     for a in applies {
         let mut rows = vec![
             ("from empty", &a.from_empty),
@@ -385,10 +424,11 @@ fn print_applies(applies: &[ApplyResult]) {
         }
         for (step, r) in rows {
             println!(
-                "| {} | {} | {step} | {} | {} | {} |",
+                "| {} | {} | {step} | {} | {} | {} | {} |",
                 a.name,
                 a.services,
                 secs(r.wall),
+                secs(r.cpu),
                 r.total_calls(),
                 summary(&r.stdout)
             );
