@@ -69,7 +69,7 @@ fn service(s: &mut String, i: usize) {
             "    image: \"{{account_id}}.dkr.ecr.{{region}}.amazonaws.com/bench-{name}:${{IMAGE_TAG:-1.0.0}}\"\n"
         ),
     );
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         s.push_str("    cpu: 512\n    memory: 1024\n");
     }
     if worker {
@@ -85,10 +85,10 @@ fn service(s: &mut String, i: usize) {
     s.push_str(
         "    secrets:\n      DATABASE_PASSWORD:\n        secretsManager: \"bench/{env}/database\"\n        key: password\n",
     );
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         s.push_str("    autoscaling:\n      min: 1\n      max: 4\n      cpu: 70\n");
     }
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         writeln!(
             s,
             "    taskRole:\n      statements:\n        - actions: [s3:GetObject]\n          resources: [\"arn:aws:s3:::bench-{name}/*\"]"
