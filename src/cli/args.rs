@@ -127,7 +127,7 @@ pub struct CompletionsArgs {
 #[command(
     after_help = "Examples:\n  ecsctl plan -e staging\n  IMAGE_TAG=$GITHUB_SHA ecsctl plan -e prod --detailed-exitcode\n  \
 ecsctl plan -e prod --output markdown > plan.md\n  ecsctl plan -e prod --output json | jq '.summary'\n  \
-ecsctl plan -e prod --out prod.plan.json\n\n\
+ecsctl plan -e prod --out prod.plan.json\n  ecsctl plan -e prod --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:$GITHUB_SHA\n\n\
 Reads live AWS (ECS, IAM, Cloud Map, CloudWatch Logs, Application Auto Scaling) with the AWS CLI's\n\
 credentials, region and endpoint settings, and never writes. Exit codes: 0 no changes (or changes\n\
 without --detailed-exitcode), 1 error, 2 changes present with --detailed-exitcode."
@@ -156,6 +156,11 @@ pub struct PlanArgs {
     /// Print the AWS calls made, per operation, to stderr.
     #[arg(long)]
     pub stats: bool,
+
+    /// Override a container image as `apply --image` does (NAME is a service or
+    /// service/container), so a pipeline's plan shows the build it is about to deploy.
+    #[arg(long = "image", value_name = "NAME=IMAGE")]
+    pub images: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

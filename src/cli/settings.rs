@@ -46,6 +46,8 @@ pub struct PlanSettings {
     pub out: Option<PathBuf>,
     pub delete_logs: bool,
     pub stats: bool,
+    /// `--image` overrides; a malformed one is reported by the command like any other error.
+    pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
 }
 
 #[derive(Clone, Debug)]
@@ -125,6 +127,7 @@ impl Settings {
                 out: a.out,
                 delete_logs: a.delete_logs,
                 stats: a.stats,
+                images: parse_images(&a.images),
             }),
             Command::Apply(a) => CommandSettings::Apply(ApplySettings::from_args(a)),
             Command::Destroy(a) => CommandSettings::Destroy(DestroySettings {
@@ -172,12 +175,7 @@ pub struct ApplySettings {
 
 impl ApplySettings {
     fn from_args(a: super::args::ApplyArgs) -> Self {
-        use crate::model::r#override::ImageOverride;
-        let images = a
-            .images
-            .iter()
-            .map(|t| ImageOverride::parse(t).map_err(|e| e.to_string()))
-            .collect();
+        let images = parse_images(&a.images);
         ApplySettings {
             env: a.env,
             plan_file: a.plan_file,
@@ -236,4 +234,12 @@ mod apply_settings_tests {
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("").is_err());
     }
+}
+
+/// `--image NAME=IMAGE` flags, shared by plan and apply so both read them the same way.
+fn parse_images(texts: &[String]) -> Result<Vec<crate::model::r#override::ImageOverride>, String> {
+    texts
+        .iter()
+        .map(|t| crate::model::r#override::ImageOverride::parse(t).map_err(|e| e.to_string()))
+        .collect()
 }

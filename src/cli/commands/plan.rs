@@ -87,7 +87,11 @@ async fn plan_env(
         .await
         .map_err(aws_error)?;
     check_account(spec.account.as_deref(), &caller)?;
-    let desired = load::build(globals, spec, &settings.env, &caller, out)?;
+    let images = settings.images.clone().map_err(|e| anyhow!(e))?;
+    let mut desired = load::build(globals, spec, &settings.env, &caller, out)?;
+    // The same overrides apply uses, so a pipeline's plan shows the image it will deploy.
+    crate::model::r#override::apply_overrides(&mut desired, &images)
+        .map_err(|e| anyhow!(e.to_string()))?;
     check_region(&desired, clients.region())?;
     let read = Instant::now();
     // The spec's resources plus what the environment owns in its scope (for pruning).
