@@ -30,11 +30,23 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(loc: Loc, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, loc, path: path.into(), message: message.into(), hint: None }
+        Diagnostic {
+            severity: Severity::Error,
+            loc,
+            path: path.into(),
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn warning(loc: Loc, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, loc, path: path.into(), message: message.into(), hint: None }
+        Diagnostic {
+            severity: Severity::Warning,
+            loc,
+            path: path.into(),
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -81,7 +93,8 @@ impl Diagnostics {
     /// Sorted by file, line and column, so output is stable whatever order rules ran in.
     pub fn sorted(mut self) -> Self {
         self.items.sort_by(|a, b| {
-            (a.loc.file, a.loc.line, a.loc.col, &a.message).cmp(&(b.loc.file, b.loc.line, b.loc.col, &b.message))
+            (a.loc.file, a.loc.line, a.loc.col, &a.message)
+                .cmp(&(b.loc.file, b.loc.line, b.loc.col, &b.message))
         });
         self
     }
@@ -120,12 +133,28 @@ pub fn render(diags: &Diagnostics, sources: &SourceMap, color: bool) -> String {
 
 /// One diagnostic as [`render`] shows it, ending with a newline.
 pub fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
-    let paint = Paint { color, severity: d.severity };
+    let paint = Paint {
+        color,
+        severity: d.severity,
+    };
     let mut out = String::new();
-    let _ = writeln!(out, "{}{}", paint.label(), paint.styled(paint.message(), &format!(": {}", d.message)));
-    let path = if d.path.is_empty() { String::new() } else { format!(" ({})", d.path) };
-    let file = sources.path(d.loc.file).filter(|_| d.loc.file != Loc::BUILTIN.file);
-    let snippet = file.and_then(|_| sources.line(d.loc)).filter(|_| d.loc.line > 0);
+    let _ = writeln!(
+        out,
+        "{}{}",
+        paint.label(),
+        paint.styled(paint.message(), &format!(": {}", d.message))
+    );
+    let path = if d.path.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", d.path)
+    };
+    let file = sources
+        .path(d.loc.file)
+        .filter(|_| d.loc.file != Loc::BUILTIN.file);
+    let snippet = file
+        .and_then(|_| sources.line(d.loc))
+        .filter(|_| d.loc.line > 0);
     let width = match snippet {
         Some(_) => d.loc.line.to_string().len(),
         None => 2,
@@ -135,7 +164,13 @@ pub fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     let bar = paint.styled(paint.gutter(), "|");
     match (file, snippet) {
         (Some(file), Some(text)) => {
-            let _ = writeln!(out, "{pad}{arrow} {}:{}:{}{path}", file.display(), d.loc.line, d.loc.col);
+            let _ = writeln!(
+                out,
+                "{pad}{arrow} {}:{}:{}{path}",
+                file.display(),
+                d.loc.line,
+                d.loc.col
+            );
             let _ = writeln!(out, "{pad} {bar}");
             let number = paint.styled(paint.gutter(), &d.loc.line.to_string());
             let _ = writeln!(out, "{number} {bar} {text}", text = text.trim_end());
@@ -144,7 +179,13 @@ pub fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
             let _ = writeln!(out, "{pad} {bar} {indent}{carets}");
         }
         (Some(file), None) if d.loc.line > 0 => {
-            let _ = writeln!(out, "{pad}{arrow} {}:{}:{}{path}", file.display(), d.loc.line, d.loc.col);
+            let _ = writeln!(
+                out,
+                "{pad}{arrow} {}:{}:{}{path}",
+                file.display(),
+                d.loc.line,
+                d.loc.col
+            );
         }
         (Some(file), None) => {
             let _ = writeln!(out, "{pad}{arrow} {}{path}", file.display());
@@ -154,7 +195,11 @@ pub fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         }
     }
     if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "{pad} {} {hint}", paint.styled(paint.gutter(), "= hint:"));
+        let _ = writeln!(
+            out,
+            "{pad} {} {hint}",
+            paint.styled(paint.gutter(), "= hint:")
+        );
     }
     out
 }
@@ -164,15 +209,38 @@ pub fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
 pub fn summary(diags: &Diagnostics, color: bool) -> Option<String> {
     let errors = diags.errors().count();
     let warnings = diags.len() - errors;
-    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     let (severity, text) = match (errors, warnings) {
         (0, 0) => return None,
-        (0, w) => (Severity::Warning, format!("{} in the spec", plural(w, "warning"))),
-        (e, 0) => (Severity::Error, format!("{} in the spec", plural(e, "problem"))),
-        (e, w) => (Severity::Error, format!("{} and {} in the spec", plural(e, "problem"), plural(w, "warning"))),
+        (0, w) => (
+            Severity::Warning,
+            format!("{} in the spec", plural(w, "warning")),
+        ),
+        (e, 0) => (
+            Severity::Error,
+            format!("{} in the spec", plural(e, "problem")),
+        ),
+        (e, w) => (
+            Severity::Error,
+            format!(
+                "{} and {} in the spec",
+                plural(e, "problem"),
+                plural(w, "warning")
+            ),
+        ),
     };
     let paint = Paint { color, severity };
-    Some(format!("{}{}", paint.label(), paint.styled(paint.message(), &format!(": {text}"))))
+    Some(format!(
+        "{}{}",
+        paint.label(),
+        paint.styled(paint.message(), &format!(": {text}"))
+    ))
 }
 
 /// Where the caret goes under `line` for a value at 1-based character column `col`: the
@@ -182,10 +250,19 @@ pub fn summary(diags: &Diagnostics, color: bool) -> Option<String> {
 fn caret_span(line: &str, col: usize) -> (String, usize) {
     let chars: Vec<char> = line.chars().collect();
     let start = col.saturating_sub(1).min(chars.len());
-    let indent: String = chars[..start].iter().map(|c| if *c == '\t' { '\t' } else { ' ' }).collect();
+    let indent: String = chars[..start]
+        .iter()
+        .map(|c| if *c == '\t' { '\t' } else { ' ' })
+        .collect();
     let rest = &chars[start..];
-    let in_flow = chars[..start].iter().filter(|c| matches!(c, '[' | '{')).count()
-        > chars[..start].iter().filter(|c| matches!(c, ']' | '}')).count();
+    let in_flow = chars[..start]
+        .iter()
+        .filter(|c| matches!(c, '[' | '{'))
+        .count()
+        > chars[..start]
+            .iter()
+            .filter(|c| matches!(c, ']' | '}'))
+            .count();
     (indent, token_len(rest, in_flow).max(1))
 }
 
@@ -224,7 +301,9 @@ fn token_len(rest: &[char], in_flow: bool) -> usize {
         Some('-') if rest.get(1).is_none_or(|c| *c == ' ') => 1,
         // A `${VAR}` reference inside a value: just the reference.
         Some('$') if rest.get(1) == Some(&'{') => {
-            let end = rest.iter().position(|c| matches!(c, '}' | '"' | '\'') || c.is_whitespace());
+            let end = rest
+                .iter()
+                .position(|c| matches!(c, '}' | '"' | '\'') || c.is_whitespace());
             match end {
                 Some(i) if rest[i] == '}' => i + 1,
                 Some(i) => i,
@@ -237,7 +316,9 @@ fn token_len(rest: &[char], in_flow: bool) -> usize {
             for i in 0..rest.len() {
                 let next = rest.get(i + 1);
                 let stop = match rest[i] {
-                    ':' => next.is_none_or(|c| *c == ' ' || (in_flow && matches!(c, ',' | ']' | '}'))),
+                    ':' => {
+                        next.is_none_or(|c| *c == ' ' || (in_flow && matches!(c, ',' | ']' | '}')))
+                    }
                     '#' => i > 0 && rest[i - 1] == ' ',
                     ',' | ']' | '}' => in_flow,
                     _ => false,
@@ -247,7 +328,12 @@ fn token_len(rest: &[char], in_flow: bool) -> usize {
                     break;
                 }
             }
-            rest[..end].iter().collect::<String>().trim_end().chars().count()
+            rest[..end]
+                .iter()
+                .collect::<String>()
+                .trim_end()
+                .chars()
+                .count()
         }
     }
 }
@@ -288,7 +374,11 @@ impl Paint {
     }
 
     fn styled(&self, style: Style, text: &str) -> String {
-        if self.color { format!("{}{text}{}", style.render(), style.render_reset()) } else { text.to_string() }
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
     }
 }
 
@@ -301,7 +391,9 @@ mod tests {
     fn sources() -> (SourceMap, FileId) {
         let mut sources = SourceMap::default();
         let mut text = "# line\n".repeat(9);
-        text.push_str("services:\n  api:\n    memory: 4096\n    image: \"repo/api:${TAG\"  # comment\n");
+        text.push_str(
+            "services:\n  api:\n    memory: 4096\n    image: \"repo/api:${TAG\"  # comment\n",
+        );
         text.push_str("    ports: [8080, \"x\"]\n    health: {cmd: x}\n");
         let id = sources.add(PathBuf::from("environments/prod.yaml"), text);
         (sources, id)
@@ -354,8 +446,12 @@ error: memory `4096` does not fit cpu `256` on Fargate
     #[test]
     fn warnings_builtins_and_whole_files() {
         let (sources, file) = sources();
-        let warning = Diagnostic::warning(Loc::BUILTIN, "services.api.count", "desired count `0` runs nothing")
-            .with_hint("set `count` or remove the service");
+        let warning = Diagnostic::warning(
+            Loc::BUILTIN,
+            "services.api.count",
+            "desired count `0` runs nothing",
+        )
+        .with_hint("set `count` or remove the service");
         assert_eq!(
             render_one(&warning, &sources, false),
             "warning: desired count `0` runs nothing\n  --> (built-in default) (services.api.count)\n   = hint: set `count` or remove the service\n"
@@ -370,9 +466,12 @@ error: memory `4096` does not fit cpu `256` on Fargate
     #[test]
     fn single_digit_lines_use_a_narrow_gutter() {
         let mut sources = SourceMap::default();
-        let file = sources.add(PathBuf::from("ecsctl.yaml"), "app: x\ncapacity: spto\n".into());
-        let d =
-            Diagnostic::error(at(file, 2, 11), "capacity", "unknown value `spto`").with_hint("did you mean `spot`?");
+        let file = sources.add(
+            PathBuf::from("ecsctl.yaml"),
+            "app: x\ncapacity: spto\n".into(),
+        );
+        let d = Diagnostic::error(at(file, 2, 11), "capacity", "unknown value `spto`")
+            .with_hint("did you mean `spot`?");
         let want = "error: unknown value `spto`\n --> ecsctl.yaml:2:11 (capacity)\n  |\n2 | capacity: spto\n  |           ^^^^\n  = hint: did you mean `spot`?\n";
         assert_eq!(render_one(&d, &sources, false), want);
     }
@@ -382,9 +481,15 @@ error: memory `4096` does not fit cpu `256` on Fargate
         let mut sources = SourceMap::default();
         let file = sources.add(PathBuf::from("ecsctl.yaml"), "a:\n\tb: 1\n".into());
         let d = Diagnostic::error(at(file, 2, 1), "", "tab");
-        assert_eq!(render_one(&d, &sources, false).lines().nth(4).unwrap(), "  | ^");
+        assert_eq!(
+            render_one(&d, &sources, false).lines().nth(4).unwrap(),
+            "  | ^"
+        );
         let d = Diagnostic::error(at(file, 2, 5), "", "after tab");
-        assert_eq!(render_one(&d, &sources, false).lines().nth(4).unwrap(), "  | \t   ^");
+        assert_eq!(
+            render_one(&d, &sources, false).lines().nth(4).unwrap(),
+            "  | \t   ^"
+        );
     }
 
     #[test]
@@ -397,15 +502,24 @@ error: memory `4096` does not fit cpu `256` on Fargate
             render(&diags, &sources, false),
             "error: one\n  --> environments/prod.yaml\n\nwarning: two\n  --> (built-in default)\n\n"
         );
-        assert_eq!(summary(&diags, false).as_deref(), Some("error: 1 problem and 1 warning in the spec"));
+        assert_eq!(
+            summary(&diags, false).as_deref(),
+            Some("error: 1 problem and 1 warning in the spec")
+        );
         let mut errors = Diagnostics::default();
         for _ in 0..3 {
             errors.push(Diagnostic::error(at(file, 0, 0), "", "x"));
         }
-        assert_eq!(summary(&errors, false).as_deref(), Some("error: 3 problems in the spec"));
+        assert_eq!(
+            summary(&errors, false).as_deref(),
+            Some("error: 3 problems in the spec")
+        );
         let mut warnings = Diagnostics::default();
         warnings.push(Diagnostic::warning(Loc::BUILTIN, "", "x"));
-        assert_eq!(summary(&warnings, false).as_deref(), Some("warning: 1 warning in the spec"));
+        assert_eq!(
+            summary(&warnings, false).as_deref(),
+            Some("warning: 1 warning in the spec")
+        );
         assert_eq!(summary(&Diagnostics::default(), false), None);
     }
 
@@ -415,7 +529,10 @@ error: memory `4096` does not fit cpu `256` on Fargate
         let d = Diagnostic::error(at(file, 12, 13), "p", "m").with_hint("h");
         assert!(!render_one(&d, &sources, false).contains('\x1b'));
         let coloured = render_one(&d, &sources, true);
-        assert!(coloured.starts_with("\x1b[1m\x1b[31merror\x1b[0m"), "{coloured:?}");
+        assert!(
+            coloured.starts_with("\x1b[1m\x1b[31merror\x1b[0m"),
+            "{coloured:?}"
+        );
         // Stripping the escapes gives back the plain text.
         let mut plain = String::new();
         let mut chars = coloured.chars();

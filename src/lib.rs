@@ -3,9 +3,9 @@
 //! Data flows one way: spec → model → (live state) → diff → plan → render / apply.
 //! See ../shared/STYLE.md for the architecture.
 
-pub mod cli;
 pub mod apply;
 pub mod aws;
+pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod live;

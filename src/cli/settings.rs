@@ -192,7 +192,8 @@ impl ApplySettings {
 
 /// `90s`, `15m`, `1h`, `1m30s`, or plain seconds.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    let bad = || format!("`--timeout {text}` is not a duration\n  hint: e.g. `90s`, `15m`, `1h30m`");
+    let bad =
+        || format!("`--timeout {text}` is not a duration\n  hint: e.g. `90s`, `15m`, `1h30m`");
     let t = text.trim();
     if let Ok(secs) = t.parse::<u64>() {
         return Ok(std::time::Duration::from_secs(secs));

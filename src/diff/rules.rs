@@ -355,7 +355,12 @@ pub const RULES: &[Rule] = &[
         "scheduler:UpdateSchedule",
     ),
     r(K::Schedule, "state", InPlace, "scheduler:UpdateSchedule"),
-    r(K::Schedule, "description", InPlace, "scheduler:UpdateSchedule"),
+    r(
+        K::Schedule,
+        "description",
+        InPlace,
+        "scheduler:UpdateSchedule",
+    ),
     r(
         K::Schedule,
         "flexibleTimeWindow",
@@ -363,9 +368,19 @@ pub const RULES: &[Rule] = &[
         "scheduler:UpdateSchedule",
     ),
     r(K::Schedule, "target", InPlace, "scheduler:UpdateSchedule"),
-    r(K::Schedule, "startDate", InPlace, "scheduler:UpdateSchedule"),
+    r(
+        K::Schedule,
+        "startDate",
+        InPlace,
+        "scheduler:UpdateSchedule",
+    ),
     r(K::Schedule, "endDate", InPlace, "scheduler:UpdateSchedule"),
-    r(K::Schedule, "kmsKeyArn", InPlace, "scheduler:UpdateSchedule"),
+    r(
+        K::Schedule,
+        "kmsKeyArn",
+        InPlace,
+        "scheduler:UpdateSchedule",
+    ),
 ];
 
 pub fn rule(kind: ResourceKind, field: &str) -> Option<&'static Rule> {

@@ -19,7 +19,11 @@ pub enum SizeError {
     /// The CPU value is not one Fargate offers.
     Cpu { cpu: u32 },
     /// The memory does not fit the CPU; `allowed` describes what does.
-    Memory { cpu: u32, memory: u32, allowed: String },
+    Memory {
+        cpu: u32,
+        memory: u32,
+        allowed: String,
+    },
 }
 
 /// CPU units Fargate offers, with the memory each allows: (min, max, step) in MiB.
@@ -48,7 +52,11 @@ impl FargateSize {
         if ok {
             Ok(FargateSize { cpu, memory })
         } else {
-            Err(SizeError::Memory { cpu, memory, allowed: allowed_memory(cpu) })
+            Err(SizeError::Memory {
+                cpu,
+                memory,
+                allowed: allowed_memory(cpu),
+            })
         }
     }
 
@@ -153,7 +161,11 @@ mod tests {
     fn errors_say_what_fits() {
         assert_eq!(
             FargateSize::new(256, 4096),
-            Err(SizeError::Memory { cpu: 256, memory: 4096, allowed: "512, 1024 or 2048 MiB".into() })
+            Err(SizeError::Memory {
+                cpu: 256,
+                memory: 4096,
+                allowed: "512, 1024 or 2048 MiB".into()
+            })
         );
         assert_eq!(FargateSize::new(100, 512), Err(SizeError::Cpu { cpu: 100 }));
         assert_eq!(allowed_memory(1024), "2048 to 8192 MiB in steps of 1024");
@@ -161,11 +173,27 @@ mod tests {
 
     #[test]
     fn unit_forms() {
-        let cpus = [("256", Some(256)), ("0.25 vCPU", Some(256)), ("0.5vcpu", Some(512)), ("16 vCPU", Some(16384)), ("1.1 vCPU", None), ("abc", None)];
+        let cpus = [
+            ("256", Some(256)),
+            ("0.25 vCPU", Some(256)),
+            ("0.5vcpu", Some(512)),
+            ("16 vCPU", Some(16384)),
+            ("1.1 vCPU", None),
+            ("abc", None),
+        ];
         for (text, want) in cpus {
             assert_eq!(parse_cpu(text), want, "{text}");
         }
-        let mems = [("512", Some(512)), ("0.5 GB", Some(512)), ("1 GB", Some(1024)), ("2GB", Some(2048)), ("3 GiB", Some(3072)), ("512 MiB", Some(512)), ("1.3 GB", None), ("x", None)];
+        let mems = [
+            ("512", Some(512)),
+            ("0.5 GB", Some(512)),
+            ("1 GB", Some(1024)),
+            ("2GB", Some(2048)),
+            ("3 GiB", Some(3072)),
+            ("512 MiB", Some(512)),
+            ("1.3 GB", None),
+            ("x", None),
+        ];
         for (text, want) in mems {
             assert_eq!(parse_memory(text), want, "{text}");
         }

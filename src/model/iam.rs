@@ -259,7 +259,10 @@ pub fn scheduler_role(
         cx.region,
         cx.account_text()
     );
-    let mut tag = sid("TagRunTask", Statement::allow(&["ecs:TagResource"], vec![tasks]));
+    let mut tag = sid(
+        "TagRunTask",
+        Statement::allow(&["ecs:TagResource"], vec![tasks]),
+    );
     tag.condition = Some(serde_json::json!({"StringEquals": {"ecs:CreateAction": "RunTask"}}));
     let statements = vec![
         sid("RunTask", Statement::allow(&["ecs:RunTask"], defs)),

@@ -13,6 +13,10 @@ pub use resources::*;
 pub mod arn;
 pub mod autoscaling;
 pub mod build;
+#[cfg(test)]
+mod build_tests;
+#[cfg(test)]
+mod build_tests_more;
 pub mod capacity;
 pub mod container;
 pub mod discovery;
@@ -21,11 +25,8 @@ pub mod iam;
 pub mod logs;
 pub mod names;
 pub mod network;
+pub mod r#override;
 pub mod project;
-#[cfg(test)]
-mod build_tests;
-#[cfg(test)]
-mod build_tests_more;
 #[cfg(test)]
 mod rules_env_tests;
 #[cfg(test)]
@@ -48,4 +49,3 @@ pub mod timezones;
 pub mod unique;
 pub mod validate;
 pub mod volumes;
-pub mod r#override;

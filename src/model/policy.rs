@@ -30,7 +30,11 @@ pub struct Statement {
 
 impl PolicyDocument {
     pub fn new(statement: Vec<Statement>) -> Self {
-        PolicyDocument { version: POLICY_VERSION.to_string(), statement }.canonical()
+        PolicyDocument {
+            version: POLICY_VERSION.to_string(),
+            statement,
+        }
+        .canonical()
     }
 
     /// Sorted, de-duplicated actions and resources in every statement.

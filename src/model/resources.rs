@@ -13,7 +13,8 @@ use super::fargate::FargateSize;
 use super::policy::PolicyDocument;
 
 pub use crate::spec::raw_values::{
-    AppProtocol, Architecture, DependencyCondition, DnsRecordType, InsightsMode, Protocol, RoutingPolicy,
+    AppProtocol, Architecture, DependencyCondition, DnsRecordType, InsightsMode, Protocol,
+    RoutingPolicy,
 };
 
 /// Tags as AWS stores them: a map, because AWS returns them in any order.

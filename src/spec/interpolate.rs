@@ -54,7 +54,10 @@ impl InterpolateError {
 ///
 /// The default applies when the variable is unset *or empty*, as in POSIX shells: an empty
 /// `IMAGE_TAG=` in CI should not yield the image `repo/api:`. A `$` not followed by `{` is kept.
-pub fn interpolate(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, InterpolateError> {
+pub fn interpolate(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, InterpolateError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -93,8 +96,15 @@ pub fn closing_brace(body: &str) -> Option<usize> {
 }
 
 /// The value of one `${...}` body: `NAME` or `NAME:-default`.
-fn expand(body: &str, offset: usize, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, InterpolateError> {
-    let bad = || InterpolateError::BadReference { text: format!("${{{body}}}"), offset };
+fn expand(
+    body: &str,
+    offset: usize,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, InterpolateError> {
+    let bad = || InterpolateError::BadReference {
+        text: format!("${{{body}}}"),
+        offset,
+    };
     let (name, default) = match body.split_once(":-") {
         Some((name, default)) => (name, Some(default)),
         None => (body, None),
@@ -106,13 +116,18 @@ fn expand(body: &str, offset: usize, lookup: &dyn Fn(&str) -> Option<String>) ->
         (Some(value), Some(default)) if value.is_empty() => Ok(default.to_string()),
         (Some(value), _) => Ok(value),
         (None, Some(default)) => Ok(default.to_string()),
-        (None, None) => Err(InterpolateError::Unset { name: name.to_string(), offset }),
+        (None, None) => Err(InterpolateError::Unset {
+            name: name.to_string(),
+            offset,
+        }),
     }
 }
 
 fn is_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
         && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
@@ -131,18 +146,30 @@ pub fn interpolate_sp(
 /// Every interpolation problem in the string values of a YAML tree (keys are never
 /// interpolated), so a spec with three unset variables reports all three at once. `source` is
 /// the file's text: with it, a problem points at its `${` rather than at the start of the value.
-pub fn check_tree(root: &Sp<Node>, source: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Diagnostics {
+pub fn check_tree(
+    root: &Sp<Node>,
+    source: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Diagnostics {
     let mut found = Diagnostics::default();
     walk(root, "", source, lookup, &mut found);
     found
 }
 
-fn walk(node: &Sp<Node>, path: &str, source: &str, lookup: &dyn Fn(&str) -> Option<String>, found: &mut Diagnostics) {
+fn walk(
+    node: &Sp<Node>,
+    path: &str,
+    source: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    found: &mut Diagnostics,
+) {
     match &node.value {
         Node::Str(text) if text.contains('$') => {
             if let Err(e) = interpolate(text, lookup) {
-                let loc =
-                    Loc { col: reference_column(source, node.loc, e.offset()).unwrap_or(node.loc.col), ..node.loc };
+                let loc = Loc {
+                    col: reference_column(source, node.loc, e.offset()).unwrap_or(node.loc.col),
+                    ..node.loc
+                };
                 found.push(Diagnostic::error(loc, path, e.to_string()).with_hint(e.hint()));
             }
         }
@@ -163,7 +190,11 @@ fn walk(node: &Sp<Node>, path: &str, source: &str, lookup: &dyn Fn(&str) -> Opti
 /// The column of the `${` at `offset` in a value written at `loc`, when the source shows it
 /// there: a plain or quoted scalar on one line. Block scalars and escapes fall back to `None`.
 fn reference_column(source: &str, loc: Loc, offset: usize) -> Option<u32> {
-    let line: Vec<char> = source.lines().nth((loc.line as usize).checked_sub(1)?)?.chars().collect();
+    let line: Vec<char> = source
+        .lines()
+        .nth((loc.line as usize).checked_sub(1)?)?
+        .chars()
+        .collect();
     let start = (loc.col as usize).checked_sub(1)?;
     let quoted = matches!(line.get(start), Some('"' | '\''));
     let at = start + usize::from(quoted) + offset;
@@ -219,14 +250,24 @@ mod tests {
             ("ünï ${TAG}", "ünï v1.2"),
         ];
         for (input, want) in cases {
-            assert_eq!(interpolate(input, &env).as_deref(), Ok(*want), "input `{input}`");
+            assert_eq!(
+                interpolate(input, &env).as_deref(),
+                Ok(*want),
+                "input `{input}`"
+            );
         }
     }
 
     #[test]
     fn table_of_errors() {
-        let unset = |name: &str, offset| InterpolateError::Unset { name: name.into(), offset };
-        let bad = |text: &str, offset| InterpolateError::BadReference { text: text.into(), offset };
+        let unset = |name: &str, offset| InterpolateError::Unset {
+            name: name.into(),
+            offset,
+        };
+        let bad = |text: &str, offset| InterpolateError::BadReference {
+            text: text.into(),
+            offset,
+        };
         let cases: Vec<(&str, InterpolateError)> = vec![
             ("${MISSING}", unset("MISSING", 0)),
             ("ü:${MISSING}", unset("MISSING", 2)),
@@ -249,11 +290,23 @@ mod tests {
     fn error_wording() {
         let e = interpolate("${IMAGE_TAG}", &env).unwrap_err();
         assert_eq!(e.to_string(), "environment variable `IMAGE_TAG` is not set");
-        assert_eq!(e.hint(), "set `IMAGE_TAG`, or give a default: `${IMAGE_TAG:-value}`");
-        assert_eq!(interpolate("${X", &env).unwrap_err().to_string(), "`${` is never closed");
-        assert_eq!(interpolate("${1}", &env).unwrap_err().to_string(), "`${1}` is not a valid variable reference");
+        assert_eq!(
+            e.hint(),
+            "set `IMAGE_TAG`, or give a default: `${IMAGE_TAG:-value}`"
+        );
+        assert_eq!(
+            interpolate("${X", &env).unwrap_err().to_string(),
+            "`${` is never closed"
+        );
+        assert_eq!(
+            interpolate("${1}", &env).unwrap_err().to_string(),
+            "`${1}` is not a valid variable reference"
+        );
         let iam = interpolate("arn:aws:s3:::b/${aws:username}/*", &env).unwrap_err();
-        assert_eq!(iam.hint(), "for an IAM policy variable, write `$${aws:username}` so ecsctl passes it through");
+        assert_eq!(
+            iam.hint(),
+            "for an IAM policy variable, write `$${aws:username}` so ecsctl passes it through"
+        );
         assert_eq!(
             interpolate("arn:aws:s3:::b/$${aws:username}/*", &env).as_deref(),
             Ok("arn:aws:s3:::b/${aws:username}/*")
@@ -278,7 +331,10 @@ mod tests {
             ]
         );
         // Without the source text, problems point at their value.
-        let at: Vec<u32> = check_tree(&root, "", &env).iter().map(|d| d.loc.col).collect();
+        let at: Vec<u32> = check_tree(&root, "", &env)
+            .iter()
+            .map(|d| d.loc.col)
+            .collect();
         assert_eq!(at, [6, 11, 3]);
     }
 }

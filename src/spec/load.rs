@@ -70,13 +70,24 @@ pub fn environments(dir: &Path) -> Result<Vec<String>, LoadError> {
     let entries = match std::fs::read_dir(&path) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(LoadError::ReadDir { path: shown_path(&path), source }),
+        Err(source) => {
+            return Err(LoadError::ReadDir {
+                path: shown_path(&path),
+                source,
+            });
+        }
     };
     let mut names = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|source| LoadError::ReadDir { path: shown_path(&path), source })?;
+        let entry = entry.map_err(|source| LoadError::ReadDir {
+            path: shown_path(&path),
+            source,
+        })?;
         let file = entry.path();
-        let is_yaml = matches!(file.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+        let is_yaml = matches!(
+            file.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
         if !is_yaml || !file.is_file() {
             continue;
         }
@@ -91,7 +102,9 @@ pub fn environments(dir: &Path) -> Result<Vec<String>, LoadError> {
 
 /// Loads `env` of the project in `dir`, reading `${VAR}` values from the process environment.
 pub fn load_env(dir: &Path, env: &str) -> Result<LoadedEnv, LoadFailure> {
-    load_env_with(dir, env, &|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+    load_env_with(dir, env, &|name| {
+        std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+    })
 }
 
 /// [`load_env`] with the environment variables given by `lookup`.
@@ -99,8 +112,15 @@ pub fn load_env(dir: &Path, env: &str) -> Result<LoadedEnv, LoadFailure> {
 /// `${VAR}` references are *checked* here, so an unset variable is reported with every other
 /// problem of both files; the values stay as written in `merged` and the model substitutes them
 /// with [`interpolate::interpolate_sp`].
-pub fn load_env_with(dir: &Path, env: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<LoadedEnv, LoadFailure> {
-    let mut loader = Loader { sources: SourceMap::default(), diagnostics: Diagnostics::default() };
+pub fn load_env_with(
+    dir: &Path,
+    env: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<LoadedEnv, LoadFailure> {
+    let mut loader = Loader {
+        sources: SourceMap::default(),
+        diagnostics: Diagnostics::default(),
+    };
     let base_path = dir.join(PROJECT_FILE);
     let Some(base) = loader.read(&base_path, missing_project_hint(dir)) else {
         return Err(loader.fail());
@@ -109,10 +129,15 @@ pub fn load_env_with(dir: &Path, env: &str, lookup: &dyn Fn(&str) -> Option<Stri
     if let Some((env_id, env_text)) = &env_file
         && let Some(loaded) = fast_path(&base, (*env_id, env_text), lookup)
     {
-        return Ok(LoadedEnv { sources: loader.sources, env: env.to_string(), ..loaded });
+        return Ok(LoadedEnv {
+            sources: loader.sources,
+            env: env.to_string(),
+            ..loaded
+        });
     }
     let base_tree = loader.parse(base.0, &base.1);
-    let env_tree = env_file.and_then(|(id, text)| loader.parse(id, &text).map(|tree| (id, tree, text)));
+    let env_tree =
+        env_file.and_then(|(id, text)| loader.parse(id, &text).map(|tree| (id, tree, text)));
     if let Some(tree) = &base_tree {
         loader.check(tree, &base.1, lookup);
     }
@@ -132,7 +157,13 @@ pub fn load_env_with(dir: &Path, env: &str, lookup: &dyn Fn(&str) -> Option<Stri
         return Err(loader.fail());
     };
     merged.merge(over);
-    Ok(LoadedEnv { sources: loader.sources, env: env.to_string(), merged, base_file: base.0, env_file: env_id })
+    Ok(LoadedEnv {
+        sources: loader.sources,
+        env: env.to_string(),
+        merged,
+        base_file: base.0,
+        env_file: env_id,
+    })
 }
 
 /// The common case, a spec with no problems, read in one typed parse per file.
@@ -178,7 +209,10 @@ struct Loader {
 
 impl Loader {
     fn fail(self) -> LoadFailure {
-        LoadFailure { sources: self.sources, diagnostics: self.diagnostics.sorted() }
+        LoadFailure {
+            sources: self.sources,
+            diagnostics: self.diagnostics.sorted(),
+        }
     }
 
     /// Reads a file into the source map; a missing or unreadable file is a whole-file diagnostic.
@@ -189,10 +223,18 @@ impl Loader {
             Err(e) => {
                 let id = self.sources.add(shown.clone(), String::new());
                 let d = if e.kind() == std::io::ErrorKind::NotFound {
-                    Diagnostic::error(whole(id), "", format!("`{}` does not exist", shown.display()))
-                        .with_hint(hint_if_missing)
+                    Diagnostic::error(
+                        whole(id),
+                        "",
+                        format!("`{}` does not exist", shown.display()),
+                    )
+                    .with_hint(hint_if_missing)
                 } else {
-                    Diagnostic::error(whole(id), "", format!("cannot read `{}`: {}", shown.display(), io_reason(&e)))
+                    Diagnostic::error(
+                        whole(id),
+                        "",
+                        format!("cannot read `{}`: {}", shown.display(), io_reason(&e)),
+                    )
                 };
                 self.diagnostics.push(d);
                 None
@@ -207,7 +249,8 @@ impl Loader {
             Err(e) => {
                 let path = dir.join(ENVIRONMENTS_DIR);
                 let id = self.sources.add(shown_path(&path), String::new());
-                self.diagnostics.push(Diagnostic::error(whole(id), "", e.to_string()));
+                self.diagnostics
+                    .push(Diagnostic::error(whole(id), "", e.to_string()));
                 return None;
             }
         };
@@ -215,15 +258,23 @@ impl Loader {
         let yaml = env_dir.join(format!("{env}.yaml"));
         if !known.iter().any(|k| k == env) {
             let id = self.sources.add(shown_path(&yaml), String::new());
-            self.diagnostics.push(unknown_env(id, env, &known, &shown_path(&env_dir)));
+            self.diagnostics
+                .push(unknown_env(id, env, &known, &shown_path(&env_dir)));
             return None;
         }
         let yml = env_dir.join(format!("{env}.yml"));
         if yaml.is_file() && yml.is_file() {
             let id = self.sources.add(shown_path(&yml), String::new());
-            let d = Diagnostic::error(whole(id), "", format!("environment `{env}` is defined twice")).with_hint(
-                format!("keep one of `{}` and `{}`", shown_path(&yaml).display(), shown_path(&yml).display()),
-            );
+            let d = Diagnostic::error(
+                whole(id),
+                "",
+                format!("environment `{env}` is defined twice"),
+            )
+            .with_hint(format!(
+                "keep one of `{}` and `{}`",
+                shown_path(&yaml).display(),
+                shown_path(&yml).display()
+            ));
             self.diagnostics.push(d);
             return None;
         }
@@ -244,7 +295,8 @@ impl Loader {
 
     fn check(&mut self, tree: &Sp<Node>, text: &str, lookup: &dyn Fn(&str) -> Option<String>) {
         self.diagnostics.extend(structure::check_project(tree));
-        self.diagnostics.extend(interpolate::check_tree(tree, text, lookup));
+        self.diagnostics
+            .extend(interpolate::check_tree(tree, text, lookup));
     }
 
     /// The typed mirror. After the structural check passed this should not fail; if serde still
@@ -256,7 +308,10 @@ impl Loader {
         match parsed {
             Ok(raw) => Some(raw.unwrap_or_default()),
             Err(e) => {
-                let (line, col) = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((0, 0));
+                let (line, col) = e
+                    .location()
+                    .map(|l| (l.line() as u32, l.column() as u32))
+                    .unwrap_or((0, 0));
                 let message = lowercase_first(&serde_saphyr_message(&e));
                 self.diagnostics.push(Diagnostic::error(
                     Loc { file, line, col },
@@ -270,19 +325,29 @@ impl Loader {
 }
 
 fn serde_saphyr_message(e: &serde_saphyr::Error) -> String {
-    serde_saphyr::MessageFormatter::format_message(&serde_saphyr::DefaultMessageFormatter, e.without_snippet())
-        .to_string()
+    serde_saphyr::MessageFormatter::format_message(
+        &serde_saphyr::DefaultMessageFormatter,
+        e.without_snippet(),
+    )
+    .to_string()
 }
 
 /// A diagnostic about a whole file rather than a place in it.
 fn whole(file: FileId) -> Loc {
-    Loc { file, line: 0, col: 0 }
+    Loc {
+        file,
+        line: 0,
+        col: 0,
+    }
 }
 
 fn missing_project_hint(dir: &Path) -> String {
     let yml = dir.join("ecsctl.yml");
     if yml.is_file() {
-        format!("rename `{}` to `{PROJECT_FILE}`", shown_path(&yml).display())
+        format!(
+            "rename `{}` to `{PROJECT_FILE}`",
+            shown_path(&yml).display()
+        )
     } else {
         "run in a project directory or pass -C DIR".to_string()
     }
@@ -291,7 +356,10 @@ fn missing_project_hint(dir: &Path) -> String {
 fn unknown_env(file: FileId, env: &str, known: &[String], env_dir: &Path) -> Diagnostic {
     let d = Diagnostic::error(whole(file), "", format!("unknown environment `{env}`"));
     if known.is_empty() {
-        return d.with_hint(format!("this project has no environments yet: create `{}/{env}.yaml`", env_dir.display()));
+        return d.with_hint(format!(
+            "this project has no environments yet: create `{}/{env}.yaml`",
+            env_dir.display()
+        ));
     }
     let list = join_or(&ticked(known.iter().map(String::as_str)));
     match did_you_mean(env, known.iter().map(String::as_str)) {
@@ -302,11 +370,16 @@ fn unknown_env(file: FileId, env: &str, known: &[String], env_dir: &Path) -> Dia
 
 /// The application's name is the same everywhere: an environment may not rename it.
 fn forbid_app(tree: &Sp<Node>, diagnostics: &mut Diagnostics) {
-    let Node::Map(entries) = &tree.value else { return };
+    let Node::Map(entries) = &tree.value else {
+        return;
+    };
     if let Some((key, _)) = entries.iter().find(|(k, _)| k.value == "app") {
         diagnostics.push(
-            Diagnostic::error(key.loc, "app", "an environment file cannot set `app`")
-                .with_hint(format!("the application's name is set once, in `{PROJECT_FILE}`; remove this line")),
+            Diagnostic::error(key.loc, "app", "an environment file cannot set `app`").with_hint(
+                format!(
+                    "the application's name is set once, in `{PROJECT_FILE}`; remove this line"
+                ),
+            ),
         );
     }
 }
@@ -314,29 +387,51 @@ fn forbid_app(tree: &Sp<Node>, diagnostics: &mut Diagnostics) {
 /// A serde-saphyr error as our diagnostic: its location, and the parser's wording replaced by
 /// ours where we know the case.
 fn syntax_diagnostic(e: &serde_saphyr::Error, file: FileId, text: &str) -> Diagnostic {
-    let (line, col) = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((0, 0));
+    let (line, col) = e
+        .location()
+        .map(|l| (l.line() as u32, l.column() as u32))
+        .unwrap_or((0, 0));
     let raw = serde_saphyr_message(e);
-    let source_line = text.lines().nth((line as usize).saturating_sub(1)).unwrap_or("");
+    let source_line = text
+        .lines()
+        .nth((line as usize).saturating_sub(1))
+        .unwrap_or("");
     let loc = Loc { file, line, col };
     if raw.starts_with("tabs disallowed") {
         // serde-saphyr points after the tab; the caret belongs under it.
-        let tab = source_line.chars().take_while(|c| c.is_whitespace()).position(|c| c == '\t');
-        let loc = Loc { col: tab.map_or(col, |at| at as u32 + 1), ..loc };
-        return Diagnostic::error(loc, "", "found a tab character where indentation was expected")
-            .with_hint("YAML indents with spaces only");
+        let tab = source_line
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .position(|c| c == '\t');
+        let loc = Loc {
+            col: tab.map_or(col, |at| at as u32 + 1),
+            ..loc
+        };
+        return Diagnostic::error(
+            loc,
+            "",
+            "found a tab character where indentation was expected",
+        )
+        .with_hint("YAML indents with spaces only");
     }
     let d = |message: String| Diagnostic::error(loc, "", message);
     if raw == "unclosed quote" {
-        return d("this quoted string is never closed".into()).with_hint("end it with the quote it starts with");
+        return d("this quoted string is never closed".into())
+            .with_hint("end it with the quote it starts with");
     }
     if let Some(rest) = raw.strip_prefix("unclosed bracket '") {
         let open = rest.trim_end_matches('\'');
         let close = if open == "[" { "]" } else { "}" };
-        return d(format!("`{open}` is never closed")).with_hint(format!("close it with `{close}`"));
+        return d(format!("`{open}` is never closed"))
+            .with_hint(format!("close it with `{close}`"));
     }
     if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
-        return d(format!("duplicate key `{key}`")).with_hint("a key may appear only once in a mapping");
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return d(format!("duplicate key `{key}`"))
+            .with_hint("a key may appear only once in a mapping");
     }
     if raw.starts_with("multiple YAML documents") {
         return d("more than one YAML document in this file".into())
@@ -344,7 +439,8 @@ fn syntax_diagnostic(e: &serde_saphyr::Error, file: FileId, text: &str) -> Diagn
     }
     if let Some(rest) = raw.strip_prefix("unexpected character: `") {
         let c = rest.trim_end_matches('\'');
-        return d(format!("unexpected character `{c}`")).with_hint(format!("quote a value that starts with `{c}`"));
+        return d(format!("unexpected character `{c}`"))
+            .with_hint(format!("quote a value that starts with `{c}`"));
     }
     if raw.contains("mapping values are not allowed") {
         return d("unexpected `:` here".into())
@@ -402,7 +498,9 @@ pub fn shown_path(path: &Path) -> PathBuf {
             _ => path.to_path_buf(),
         };
     }
-    path.components().filter(|c| !matches!(c, Component::CurDir)).collect()
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
 }
 
 #[cfg(test)]

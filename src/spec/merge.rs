@@ -95,36 +95,87 @@ mod tests {
         let cases = [
             Case {
                 name: "absent in overlay keeps base",
-                base: Outer { list: Some(sp(vec![1, 2])), ..Default::default() },
+                base: Outer {
+                    list: Some(sp(vec![1, 2])),
+                    ..Default::default()
+                },
                 over: Outer::default(),
-                want: Outer { list: Some(sp(vec![1, 2])), ..Default::default() },
+                want: Outer {
+                    list: Some(sp(vec![1, 2])),
+                    ..Default::default()
+                },
             },
             Case {
                 name: "lists are replaced, not appended",
-                base: Outer { list: Some(sp(vec![1, 2])), ..Default::default() },
-                over: Outer { list: Some(sp(vec![3])), ..Default::default() },
-                want: Outer { list: Some(sp(vec![3])), ..Default::default() },
+                base: Outer {
+                    list: Some(sp(vec![1, 2])),
+                    ..Default::default()
+                },
+                over: Outer {
+                    list: Some(sp(vec![3])),
+                    ..Default::default()
+                },
+                want: Outer {
+                    list: Some(sp(vec![3])),
+                    ..Default::default()
+                },
             },
             Case {
                 name: "blocks merge field by field",
-                base: Outer { inner: Some(Inner { a: Some(sp(1)), b: Some(sp(2)) }), ..Default::default() },
-                over: Outer { inner: Some(Inner { a: None, b: Some(sp(20)) }), ..Default::default() },
-                want: Outer { inner: Some(Inner { a: Some(sp(1)), b: Some(sp(20)) }), ..Default::default() },
+                base: Outer {
+                    inner: Some(Inner {
+                        a: Some(sp(1)),
+                        b: Some(sp(2)),
+                    }),
+                    ..Default::default()
+                },
+                over: Outer {
+                    inner: Some(Inner {
+                        a: None,
+                        b: Some(sp(20)),
+                    }),
+                    ..Default::default()
+                },
+                want: Outer {
+                    inner: Some(Inner {
+                        a: Some(sp(1)),
+                        b: Some(sp(20)),
+                    }),
+                    ..Default::default()
+                },
             },
             Case {
                 name: "block only in overlay is taken whole",
                 base: Outer::default(),
-                over: Outer { inner: Some(Inner { a: Some(sp(5)), b: None }), ..Default::default() },
-                want: Outer { inner: Some(Inner { a: Some(sp(5)), b: None }), ..Default::default() },
+                over: Outer {
+                    inner: Some(Inner {
+                        a: Some(sp(5)),
+                        b: None,
+                    }),
+                    ..Default::default()
+                },
+                want: Outer {
+                    inner: Some(Inner {
+                        a: Some(sp(5)),
+                        b: None,
+                    }),
+                    ..Default::default()
+                },
             },
             Case {
                 name: "maps merge key by key and keep base order",
                 base: Outer {
-                    map: Some(SpMap::from_pairs(vec![(key("X"), sp("1".into())), (key("Y"), sp("2".into()))])),
+                    map: Some(SpMap::from_pairs(vec![
+                        (key("X"), sp("1".into())),
+                        (key("Y"), sp("2".into())),
+                    ])),
                     ..Default::default()
                 },
                 over: Outer {
-                    map: Some(SpMap::from_pairs(vec![(key("Z"), sp("3".into())), (key("X"), sp("9".into()))])),
+                    map: Some(SpMap::from_pairs(vec![
+                        (key("Z"), sp("3".into())),
+                        (key("X"), sp("9".into())),
+                    ])),
                     ..Default::default()
                 },
                 want: Outer {

@@ -12,5 +12,5 @@ pub mod raw;
 pub mod raw_values;
 pub mod span;
 pub mod spmap;
-pub mod suggest;
 pub mod structure;
+pub mod suggest;

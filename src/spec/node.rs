@@ -62,9 +62,20 @@ impl Node {
 /// The YAML path of `key` under `parent`: `services.api`; keys that would read ambiguously
 /// (dots, spaces) are quoted: `tags."a.b"`.
 pub fn child_path(parent: &str, key: &str) -> String {
-    let plain = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/'));
-    let key = if plain { key.to_string() } else { format!("{key:?}") };
-    if parent.is_empty() { key } else { format!("{parent}.{key}") }
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/'));
+    let key = if plain {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    };
+    if parent.is_empty() {
+        key
+    } else {
+        format!("{parent}.{key}")
+    }
 }
 
 /// How every spec file is read, both into a `Node` tree and into `RawProject`, so the structural
@@ -118,13 +129,19 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
         // Beyond i64 nothing in the spec is an integer; keep the value readable as a number.
-        Ok(i64::try_from(v).map(Node::Int).unwrap_or(Node::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Node::Int)
+            .unwrap_or(Node::Float(v as f64)))
     }
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
-        Ok(i64::try_from(v).map(Node::Int).unwrap_or(Node::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Node::Int)
+            .unwrap_or(Node::Float(v as f64)))
     }
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-        Ok(i64::try_from(v).map(Node::Int).unwrap_or(Node::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(Node::Int)
+            .unwrap_or(Node::Float(v as f64)))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
         Ok(Node::Float(v))
@@ -148,7 +165,11 @@ impl<'de> Visitor<'de> for NodeVisitor {
             let value = map.next_value::<Sp<Node>>()?;
             let text = match key.value.scalar_text() {
                 Some(text) => text,
-                None => return Err(de::Error::custom("a mapping key must be a plain value, not a list or mapping")),
+                None => {
+                    return Err(de::Error::custom(
+                        "a mapping key must be a plain value, not a list or mapping",
+                    ));
+                }
             };
             entries.push((Sp::new(text, key.loc), value));
         }
@@ -162,7 +183,11 @@ mod tests {
     use crate::spec::span::Loc;
 
     fn at(line: u32, col: u32) -> Loc {
-        Loc { file: Default::default(), line, col }
+        Loc {
+            file: Default::default(),
+            line,
+            col,
+        }
     }
 
     /// A node with its location, for building expected trees.
@@ -210,9 +235,21 @@ mod tests {
     fn a_template_at_the_start_of_a_value_must_be_quoted() {
         // `{` opens a YAML flow mapping: the trap every `{app}-{env}` name template falls into.
         assert!(parse("name: {app}-{env}\n").is_err());
-        assert_eq!(parse("name: {app}\n").unwrap().value.get("name").unwrap().value.kind(), "a mapping");
+        assert_eq!(
+            parse("name: {app}\n")
+                .unwrap()
+                .value
+                .get("name")
+                .unwrap()
+                .value
+                .kind(),
+            "a mapping"
+        );
         let root = parse("name: /ecs/{app}-{env}\n").unwrap();
-        assert_eq!(root.value.get("name").unwrap().value, Node::Str("/ecs/{app}-{env}".into()));
+        assert_eq!(
+            root.value.get("name").unwrap().value,
+            Node::Str("/ecs/{app}-{env}".into())
+        );
     }
 
     #[test]
@@ -226,32 +263,56 @@ mod tests {
                     n(
                         Node::Seq(vec![
                             n(Node::Str("x".into()), 3, 5),
-                            n(Node::Seq(vec![n(Node::Int(2), 4, 6), n(Node::Str("y".into()), 4, 9)]), 4, 5),
+                            n(
+                                Node::Seq(vec![
+                                    n(Node::Int(2), 4, 6),
+                                    n(Node::Str("y".into()), 4, 9),
+                                ]),
+                                4,
+                                5,
+                            ),
                         ]),
                         3,
                         3,
                     ),
                 ),
-                (k("c", 5, 1), n(Node::Map(vec![(k("d", 5, 5), n(Node::Bool(true), 5, 8))]), 5, 4)),
+                (
+                    k("c", 5, 1),
+                    n(
+                        Node::Map(vec![(k("d", 5, 5), n(Node::Bool(true), 5, 8))]),
+                        5,
+                        4,
+                    ),
+                ),
             ]),
             1,
             1,
         );
         assert_eq!(root, want);
         // `Sp` equality ignores locations, so compare them explicitly too.
-        let Node::Map(entries) = &root.value else { panic!() };
-        let locs: Vec<(u32, u32)> =
-            entries.iter().flat_map(|(k, v)| [(k.loc.line, k.loc.col), (v.loc.line, v.loc.col)]).collect();
+        let Node::Map(entries) = &root.value else {
+            panic!()
+        };
+        let locs: Vec<(u32, u32)> = entries
+            .iter()
+            .flat_map(|(k, v)| [(k.loc.line, k.loc.col), (v.loc.line, v.loc.col)])
+            .collect();
         assert_eq!(locs, [(1, 1), (1, 4), (2, 1), (3, 3), (5, 1), (5, 4)]);
-        let Node::Seq(items) = &entries[1].1.value else { panic!() };
-        let Node::Seq(inner) = &items[1].value else { panic!() };
+        let Node::Seq(items) = &entries[1].1.value else {
+            panic!()
+        };
+        let Node::Seq(inner) = &items[1].value else {
+            panic!()
+        };
         assert_eq!((inner[1].loc.line, inner[1].loc.col), (4, 9));
     }
 
     #[test]
     fn non_string_keys_become_their_text() {
         let root = parse("8080: a\ntrue: b\n1.5: c\n~: d\n").unwrap();
-        let Node::Map(entries) = root.value else { panic!() };
+        let Node::Map(entries) = root.value else {
+            panic!()
+        };
         let keys: Vec<&str> = entries.iter().map(|(k, _)| k.value.as_str()).collect();
         assert_eq!(keys, ["8080", "true", "1.5", "null"]);
     }
@@ -267,7 +328,9 @@ mod tests {
     fn merge_keys_are_applied() {
         let root = parse("api: &svc {image: a, cpu: 256}\nweb:\n  <<: *svc\n  image: b\n").unwrap();
         let web = &root.value.get("web").unwrap().value;
-        let Node::Map(entries) = web else { panic!("{web:?}") };
+        let Node::Map(entries) = web else {
+            panic!("{web:?}")
+        };
         let mut keys: Vec<&str> = entries.iter().map(|(k, _)| k.value.as_str()).collect();
         keys.sort();
         assert_eq!(keys, ["cpu", "image"]);
@@ -277,17 +340,28 @@ mod tests {
     #[test]
     fn aliases_are_expanded() {
         let root = parse("a: &x {b: 1}\nc: *x\n").unwrap();
-        assert_eq!(root.value.get("c").unwrap().value, root.value.get("a").unwrap().value);
+        assert_eq!(
+            root.value.get("c").unwrap().value,
+            root.value.get("a").unwrap().value
+        );
     }
 
     #[test]
     fn syntax_errors_carry_a_location() {
-        let cases: &[(&str, (usize, usize))] =
-            &[("a:\n\tb: 1\n", (2, 2)), ("a: 'open\n", (1, 4)), ("a: [1, 2\n", (1, 4)), ("a: 1\na: 2\n", (2, 1))];
+        let cases: &[(&str, (usize, usize))] = &[
+            ("a:\n\tb: 1\n", (2, 2)),
+            ("a: 'open\n", (1, 4)),
+            ("a: [1, 2\n", (1, 4)),
+            ("a: 1\na: 2\n", (2, 1)),
+        ];
         for (text, (line, col)) in cases {
             let err = parse(text).expect_err(text);
             let loc = err.location().expect("a location");
-            assert_eq!((loc.line() as usize, loc.column() as usize), (*line, *col), "{text:?}");
+            assert_eq!(
+                (loc.line() as usize, loc.column() as usize),
+                (*line, *col),
+                "{text:?}"
+            );
         }
     }
 }

@@ -25,7 +25,11 @@ pub struct Loc {
 
 impl Loc {
     /// A location for values that come from ecsctl's built-in defaults, not from a file.
-    pub const BUILTIN: Loc = Loc { file: FileId(u32::MAX), line: 0, col: 0 };
+    pub const BUILTIN: Loc = Loc {
+        file: FileId(u32::MAX),
+        line: 0,
+        col: 0,
+    };
 
     pub fn is_builtin(&self) -> bool {
         self.line == 0
@@ -46,15 +50,24 @@ impl<T> Sp<T> {
 
     /// A value that no file wrote (a default); errors about it point at the enclosing key.
     pub fn builtin(value: T) -> Self {
-        Sp { value, loc: Loc::BUILTIN }
+        Sp {
+            value,
+            loc: Loc::BUILTIN,
+        }
     }
 
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Sp<U> {
-        Sp { value: f(self.value), loc: self.loc }
+        Sp {
+            value: f(self.value),
+            loc: self.loc,
+        }
     }
 
     pub fn as_ref(&self) -> Sp<&T> {
-        Sp { value: &self.value, loc: self.loc }
+        Sp {
+            value: &self.value,
+            loc: self.loc,
+        }
     }
 }
 
@@ -92,7 +105,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
         let file = CURRENT_FILE.with(|c| c.get());
         Ok(Sp {
             value: spanned.value,
-            loc: Loc { file, line: spanned.referenced.line() as u32, col: spanned.referenced.column() as u32 },
+            loc: Loc {
+                file,
+                line: spanned.referenced.line() as u32,
+                col: spanned.referenced.column() as u32,
+            },
         })
     }
 }

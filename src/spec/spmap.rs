@@ -21,7 +21,9 @@ pub struct SpMap<V> {
 
 impl<V> Default for SpMap<V> {
     fn default() -> Self {
-        SpMap { entries: Vec::new() }
+        SpMap {
+            entries: Vec::new(),
+        }
     }
 }
 
@@ -35,11 +37,17 @@ impl<V> SpMap<V> {
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {
-        self.entries.iter().find(|(k, _)| k.value == key).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map(|(_, v)| v)
     }
 
     pub fn key(&self, key: &str) -> Option<&Sp<String>> {
-        self.entries.iter().find(|(k, _)| k.value == key).map(|(k, _)| k)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map(|(k, _)| k)
     }
 
     pub fn len(&self) -> usize {
@@ -87,7 +95,10 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for SpMap<V> {
                 while let Some(key) = map.next_key::<Sp<String>>()? {
                     let value = map.next_value::<V>()?;
                     if entries.iter().any(|(k, _)| k.value == key.value) {
-                        return Err(serde::de::Error::custom(format!("duplicate key `{}`", key.value)));
+                        return Err(serde::de::Error::custom(format!(
+                            "duplicate key `{}`",
+                            key.value
+                        )));
                     }
                     entries.push((key, value));
                 }

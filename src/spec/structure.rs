@@ -52,16 +52,31 @@ impl<'s> Checker<'s> {
     /// `lax`: whether a plain scalar (`1000`, `1.5`, `true`) may stand for a string. serde-saphyr
     /// reads the text of such a scalar into a `String` field, but not once an untagged enum has
     /// buffered it, so inside untagged choices strings must be written as strings.
-    fn check(&self, node: &Sp<Node>, schema: &'s Value, path: &str, lax: bool, out: &mut Vec<Diagnostic>) {
+    fn check(
+        &self,
+        node: &Sp<Node>,
+        schema: &'s Value,
+        path: &str,
+        lax: bool,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let schema = match schema {
             Value::Object(schema) => schema,
             Value::Bool(false) => {
-                out.push(Diagnostic::error(node.loc, path, format!("nothing is allowed at `{}`", show(path))));
+                out.push(Diagnostic::error(
+                    node.loc,
+                    path,
+                    format!("nothing is allowed at `{}`", show(path)),
+                ));
                 return;
             }
             _ => return,
         };
-        if let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
+        if let Some(target) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| self.resolve(r))
+        {
             let before = out.len();
             self.check(node, target, path, lax, out);
             if out.len() > before {
@@ -136,22 +151,40 @@ impl<'s> Checker<'s> {
             }
             match schema.get("additionalProperties") {
                 Some(Value::Bool(false)) => out.push(unknown_key(key, path, &child, properties)),
-                Some(additional @ Value::Object(_)) => self.check(value, additional, &child, lax, out),
+                Some(additional @ Value::Object(_)) => {
+                    self.check(value, additional, &child, lax, out)
+                }
                 _ => {}
             }
         }
-        let required = schema.get("required").and_then(Value::as_array).into_iter().flatten();
+        let required = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
         for name in required.filter_map(Value::as_str) {
             if !entries.iter().any(|(k, _)| k.value == name) {
-                out.push(Diagnostic::error(node.loc, path, format!("missing key `{name}` in `{}`", show(path))));
+                out.push(Diagnostic::error(
+                    node.loc,
+                    path,
+                    format!("missing key `{name}` in `{}`", show(path)),
+                ));
             }
         }
     }
 
     /// `anyOf`/`oneOf`. schemars writes `Option<T>` as `anyOf: [T, null]`, which serde reads
     /// directly; every other choice is an untagged enum, which matches if any branch does.
-    fn check_choice(&self, node: &Sp<Node>, branches: &'s [Value], path: &str, lax: bool, out: &mut Vec<Diagnostic>) {
-        let (nulls, others): (Vec<&Value>, Vec<&Value>) = branches.iter().partition(|b| self.is_null_schema(b));
+    fn check_choice(
+        &self,
+        node: &Sp<Node>,
+        branches: &'s [Value],
+        path: &str,
+        lax: bool,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let (nulls, others): (Vec<&Value>, Vec<&Value>) =
+            branches.iter().partition(|b| self.is_null_schema(b));
         if !nulls.is_empty() && matches!(node.value, Node::Null) {
             return;
         }
@@ -168,9 +201,14 @@ impl<'s> Checker<'s> {
             }
             attempts.push((*branch, found));
         }
-        let fitting: Vec<&(&Value, Vec<Diagnostic>)> =
-            attempts.iter().filter(|(branch, _)| self.fits_kind(branch, &node.value)).collect();
-        let values: Option<Vec<Vec<Value>>> = fitting.iter().map(|(branch, _)| self.enum_values(branch)).collect();
+        let fitting: Vec<&(&Value, Vec<Diagnostic>)> = attempts
+            .iter()
+            .filter(|(branch, _)| self.fits_kind(branch, &node.value))
+            .collect();
+        let values: Option<Vec<Vec<Value>>> = fitting
+            .iter()
+            .map(|(branch, _)| self.enum_values(branch))
+            .collect();
         let values = values.map(|v| v.concat());
         match (fitting.as_slice(), values) {
             ([], _) => {
@@ -182,7 +220,10 @@ impl<'s> Checker<'s> {
                 out.push(value_error(node, path, &values, &expected));
             }
             (fitting, _) => {
-                let best = fitting.iter().min_by_key(|(_, found)| found.len()).expect("not empty");
+                let best = fitting
+                    .iter()
+                    .min_by_key(|(_, found)| found.len())
+                    .expect("not empty");
                 out.extend(best.1.iter().cloned());
             }
         }
@@ -197,7 +238,11 @@ impl<'s> Checker<'s> {
     fn follow(&self, schema: &'s Value) -> &'s Value {
         let mut schema = schema;
         for _ in 0..32 {
-            match schema.get("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
+            match schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| self.resolve(r))
+            {
                 Some(target) => schema = target,
                 None => break,
             }
@@ -207,7 +252,9 @@ impl<'s> Checker<'s> {
 
     fn is_null_schema(&self, schema: &Value) -> bool {
         let schema = self.follow(schema);
-        schema.get("type").is_some_and(|t| type_names(t) == ["null"])
+        schema
+            .get("type")
+            .is_some_and(|t| type_names(t) == ["null"])
     }
 
     /// Whether `node` has a kind this schema could take, ignoring its details: this picks the
@@ -248,13 +295,19 @@ impl<'s> Checker<'s> {
     fn describe(&self, schema: &Value) -> Vec<String> {
         let schema = self.follow(schema);
         if let Some(values) = self.enum_values(schema) {
-            return values.iter().map(|v| format!("`{}`", value_text(v))).collect();
+            return values
+                .iter()
+                .map(|v| format!("`{}`", value_text(v)))
+                .collect();
         }
         if let Some(branches) = choice_of(schema) {
             return self.describe_all(branches);
         }
         match schema.get("type") {
-            Some(types) => type_names(types).iter().flat_map(|t| type_words(t)).collect(),
+            Some(types) => type_names(types)
+                .iter()
+                .flat_map(|t| type_words(t))
+                .collect(),
             None => vec!["any value".to_string()],
         }
     }
@@ -273,7 +326,10 @@ impl<'s> Checker<'s> {
 }
 
 fn choice(schema: &Map<String, Value>) -> Option<&Vec<Value>> {
-    schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array)
+    schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))
+        .and_then(Value::as_array)
 }
 
 fn choice_of(schema: &Value) -> Option<&Vec<Value>> {
@@ -318,7 +374,11 @@ fn type_words(ty: &str) -> Vec<String> {
 
 fn describe_types(types: &[&str]) -> String {
     let words: Vec<String> = types.iter().flat_map(|t| type_words(t)).collect();
-    if words.is_empty() { "nothing".to_string() } else { join_or(&words) }
+    if words.is_empty() {
+        "nothing".to_string()
+    } else {
+        join_or(&words)
+    }
 }
 
 fn same_kind(value: &Value, node: &Node) -> bool {
@@ -350,12 +410,21 @@ fn value_text(value: &Value) -> String {
 }
 
 fn describe_values(values: &[Value]) -> String {
-    join_or(&values.iter().map(|v| format!("`{}`", value_text(v))).collect::<Vec<_>>())
+    join_or(
+        &values
+            .iter()
+            .map(|v| format!("`{}`", value_text(v)))
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn type_error(node: &Sp<Node>, path: &str, expected: &str) -> Diagnostic {
     let found = node.value.kind();
-    let d = Diagnostic::error(node.loc, path, format!("expected {expected}, found {found}"));
+    let d = Diagnostic::error(
+        node.loc,
+        path,
+        format!("expected {expected}, found {found}"),
+    );
     match &node.value {
         Node::Str(s) if expected.contains("an integer") && s.trim().parse::<i64>().is_ok() => {
             d.with_hint(format!("remove the quotes: `\"{s}\"` is a string"))
@@ -371,17 +440,24 @@ fn type_error(node: &Sp<Node>, path: &str, expected: &str) -> Diagnostic {
             d.with_hint("write `{}` for an empty mapping, or remove the key")
         }
         Node::Null => d.with_hint("give it a value, or remove the key"),
-        Node::Int(_) | Node::Float(_) | Node::Bool(_) if expected.contains("a string") => {
-            d.with_hint(format!("quote it: `\"{}\"`", node.value.scalar_text().unwrap_or_default()))
+        Node::Int(_) | Node::Float(_) | Node::Bool(_) if expected.contains("a string") => d
+            .with_hint(format!(
+                "quote it: `\"{}\"`",
+                node.value.scalar_text().unwrap_or_default()
+            )),
+        Node::Seq(_) if expected.contains("a string") => {
+            d.with_hint("write a single value, not a list")
         }
-        Node::Seq(_) if expected.contains("a string") => d.with_hint("write a single value, not a list"),
         _ => d,
     }
 }
 
 fn value_error(node: &Sp<Node>, path: &str, allowed: &[Value], expected: &str) -> Diagnostic {
     let text = node.value.scalar_text().unwrap_or_default();
-    let message = format!("unknown value `{text}` for `{}`, expected {expected}", show(path));
+    let message = format!(
+        "unknown value `{text}` for `{}`, expected {expected}",
+        show(path)
+    );
     let words: Vec<String> = allowed.iter().map(value_text).collect();
     let d = Diagnostic::error(node.loc, path, message);
     match did_you_mean(&text, words.iter().map(String::as_str)) {
@@ -390,16 +466,33 @@ fn value_error(node: &Sp<Node>, path: &str, allowed: &[Value], expected: &str) -
     }
 }
 
-fn unknown_key(key: &Sp<String>, parent: &str, path: &str, properties: Option<&Map<String, Value>>) -> Diagnostic {
-    let place = if parent.is_empty() { "at the top level".to_string() } else { format!("in `{parent}`") };
-    let d = Diagnostic::error(key.loc, path, format!("unknown key `{}` {place}", key.value));
-    let valid: Vec<&str> = properties.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+fn unknown_key(
+    key: &Sp<String>,
+    parent: &str,
+    path: &str,
+    properties: Option<&Map<String, Value>>,
+) -> Diagnostic {
+    let place = if parent.is_empty() {
+        "at the top level".to_string()
+    } else {
+        format!("in `{parent}`")
+    };
+    let d = Diagnostic::error(
+        key.loc,
+        path,
+        format!("unknown key `{}` {place}", key.value),
+    );
+    let valid: Vec<&str> = properties
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
     if let Some(close) = did_you_mean(&key.value, valid.iter().copied()) {
         return d.with_hint(format!("did you mean `{close}`?"));
     }
     match valid.len() {
         0 => d.with_hint("this mapping takes no keys"),
-        n if n <= KEYS_IN_HINT => d.with_hint(format!("valid keys here: {}", ticked(valid).join(", "))),
+        n if n <= KEYS_IN_HINT => {
+            d.with_hint(format!("valid keys here: {}", ticked(valid).join(", ")))
+        }
         n => d.with_hint(format!(
             "valid keys here include {} and {} more (see `ecsctl schema`)",
             ticked(valid[..KEYS_IN_HINT].iter().copied()).join(", "),
@@ -410,7 +503,13 @@ fn unknown_key(key: &Sp<String>, parent: &str, path: &str, properties: Option<&M
 
 /// Integers must fit the Rust type behind them (`format: uint32`) and any `minimum`/`maximum`;
 /// ranges that mean something to AWS are the model's to check.
-fn check_bounds(node: &Sp<Node>, value: i64, schema: &Map<String, Value>, path: &str, out: &mut Vec<Diagnostic>) {
+fn check_bounds(
+    node: &Sp<Node>,
+    value: i64,
+    schema: &Map<String, Value>,
+    path: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let (format_min, format_max) = match schema.get("format").and_then(Value::as_str) {
         Some("uint8") => (Some(0), Some(u8::MAX as i64)),
         Some("uint16") => (Some(0), Some(u16::MAX as i64)),
@@ -421,8 +520,18 @@ fn check_bounds(node: &Sp<Node>, value: i64, schema: &Map<String, Value>, path: 
         Some("int32") => (Some(i32::MIN as i64), Some(i32::MAX as i64)),
         _ => (None, None),
     };
-    let min = schema.get("minimum").and_then(Value::as_i64).into_iter().chain(format_min).max();
-    let max = schema.get("maximum").and_then(Value::as_i64).into_iter().chain(format_max).min();
+    let min = schema
+        .get("minimum")
+        .and_then(Value::as_i64)
+        .into_iter()
+        .chain(format_min)
+        .max();
+    let max = schema
+        .get("maximum")
+        .and_then(Value::as_i64)
+        .into_iter()
+        .chain(format_max)
+        .min();
     if let Some(min) = min.filter(|m| value < *m) {
         let message = if min == 0 {
             format!("expected a number of 0 or more, found `{value}`")
@@ -431,13 +540,21 @@ fn check_bounds(node: &Sp<Node>, value: i64, schema: &Map<String, Value>, path: 
         };
         out.push(Diagnostic::error(node.loc, path, message));
     } else if let Some(max) = max.filter(|m| value > *m) {
-        out.push(Diagnostic::error(node.loc, path, format!("`{value}` is above the maximum of {max}")));
+        out.push(Diagnostic::error(
+            node.loc,
+            path,
+            format!("`{value}` is above the maximum of {max}"),
+        ));
     }
 }
 
 /// A path as words: the root has no path.
 fn show(path: &str) -> &str {
-    if path.is_empty() { "the top level" } else { path }
+    if path.is_empty() {
+        "the top level"
+    } else {
+        path
+    }
 }
 
 /// A spec using every form the schema allows, for tests that it passes the check *and*

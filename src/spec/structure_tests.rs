@@ -10,7 +10,10 @@ fn problems(yaml: &str) -> Vec<String> {
         .iter()
         .map(|d| {
             let hint = d.hint.as_deref().unwrap_or("-");
-            format!("{}:{} {} | {} | {hint}", d.loc.line, d.loc.col, d.path, d.message)
+            format!(
+                "{}:{} {} | {} | {hint}",
+                d.loc.line, d.loc.col, d.path, d.message
+            )
         })
         .collect()
 }
@@ -47,7 +50,9 @@ fn table_of_project_checks() {
         (
             "short block lists every valid key",
             "cluster:\n  nombre: x\n",
-            &["2:3 cluster.nombre | unknown key `nombre` in `cluster` | valid keys here: `name`, `containerInsights`"],
+            &[
+                "2:3 cluster.nombre | unknown key `nombre` in `cluster` | valid keys here: `name`, `containerInsights`",
+            ],
         ),
         (
             "wrong types",
@@ -62,7 +67,9 @@ fn table_of_project_checks() {
         (
             "quoted numbers get a hint",
             "services:\n  api:\n    count: \"3\"\n",
-            &["3:12 services.api.count | expected an integer, found a string | remove the quotes: `\"3\"` is a string"],
+            &[
+                "3:12 services.api.count | expected an integer, found a string | remove the quotes: `\"3\"` is a string",
+            ],
         ),
         (
             "integers must fit",
@@ -160,10 +167,17 @@ fn table_of_project_checks() {
                 "5:10 services.api.env.B | expected a string, a number, `true` or `false`, found a list | write a single value, not a list",
             ],
         ),
-        ("the root must be a mapping", "- a\n", &["1:1  | expected a mapping, found a list | -"]),
+        (
+            "the root must be a mapping",
+            "- a\n",
+            &["1:1  | expected a mapping, found a list | -"],
+        ),
     ];
     // Other people add service keys; the hint counts whatever the schema has.
-    let service_keys = project_schema()["definitions"]["RawService"]["properties"].as_object().unwrap().len();
+    let service_keys = project_schema()["definitions"]["RawService"]["properties"]
+        .as_object()
+        .unwrap()
+        .len();
     let more = (service_keys - KEYS_IN_HINT).to_string();
     for (name, yaml, want) in cases {
         let want: Vec<String> = want.iter().map(|w| w.replace("{MORE}", &more)).collect();
@@ -185,7 +199,10 @@ fn refs_into_defs_and_type_lists() {
         "$defs": { "Mode": { "type": "string", "enum": ["fast", "slow"] } }
     });
     let root = parse("a: fats\nb: 2\nc: 8\nd: 1\ne: [true, 0]\n").unwrap();
-    let got: Vec<String> = check(&root, &schema).iter().map(|d| format!("{} | {}", d.path, d.message)).collect();
+    let got: Vec<String> = check(&root, &schema)
+        .iter()
+        .map(|d| format!("{} | {}", d.path, d.message))
+        .collect();
     assert_eq!(
         got,
         [
@@ -202,6 +219,9 @@ fn refs_into_defs_and_type_lists() {
 #[test]
 fn keys_that_need_quoting_show_quoted_in_paths() {
     let root = parse("tags:\n  \"a.b\": [1]\n").unwrap();
-    let got: Vec<String> = check_project(&root).iter().map(|d| d.path.clone()).collect();
+    let got: Vec<String> = check_project(&root)
+        .iter()
+        .map(|d| d.path.clone())
+        .collect();
     assert_eq!(got, ["tags.\"a.b\""]);
 }

@@ -20,7 +20,11 @@ where
             continue;
         }
         let folded = fold(candidate);
-        let distance = if folded == wanted { 0 } else { strsim::damerau_levenshtein(&wanted, &folded) };
+        let distance = if folded == wanted {
+            0
+        } else {
+            strsim::damerau_levenshtein(&wanted, &folded)
+        };
         let close = distance <= allowed_edits(&wanted, &folded) || is_stem(&wanted, &folded);
         if close && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
@@ -31,7 +35,10 @@ where
 
 /// Lowercase without `-` and `_`, so naming styles compare equal.
 fn fold(word: &str) -> String {
-    word.chars().filter(|c| *c != '-' && *c != '_').flat_map(char::to_lowercase).collect()
+    word.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// One word is the other cut short or extended (`arm` for `arm64`, `STARTED` for `START`).
@@ -69,7 +76,17 @@ mod tests {
 
     #[test]
     fn table_of_suggestions() {
-        let keys = ["image", "command", "memory", "containerPort", "spot", "on-demand", "env", "prod", "staging"];
+        let keys = [
+            "image",
+            "command",
+            "memory",
+            "containerPort",
+            "spot",
+            "on-demand",
+            "env",
+            "prod",
+            "staging",
+        ];
         let cases: &[(&str, Option<&str>)] = &[
             ("imagee", Some("image")),
             ("imgae", Some("image")),
@@ -97,7 +114,10 @@ mod tests {
 
     #[test]
     fn closest_candidate_wins() {
-        assert_eq!(did_you_mean("cpus", ["cpu", "cpux", "containerCpu"]), Some("cpu"));
+        assert_eq!(
+            did_you_mean("cpus", ["cpu", "cpux", "containerCpu"]),
+            Some("cpu")
+        );
     }
 
     #[test]

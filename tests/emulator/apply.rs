@@ -416,15 +416,29 @@ fn image_changes_by_variable_and_by_flag_make_one_new_revision_each() {
 
     // A pipeline that deployed with --image plans with the same flag: nothing to revert.
     let same = p.run(
-        &["plan", "-e", ENV, "--detailed-exitcode", "--image", "web=nginx:1.29"],
+        &[
+            "plan",
+            "-e",
+            ENV,
+            "--detailed-exitcode",
+            "--image",
+            "web=nginx:1.29",
+        ],
         &[("WEB_TAG", "1.28")],
     );
     assert_eq!(same.code, Some(0), "{}", same.all());
     assert!(same.stdout.contains("No changes."), "{}", same.all());
     // Without it, the plan honestly shows the spec's image coming back.
-    let revert = p.run(&["plan", "-e", ENV, "--detailed-exitcode"], &[("WEB_TAG", "1.28")]);
+    let revert = p.run(
+        &["plan", "-e", ENV, "--detailed-exitcode"],
+        &[("WEB_TAG", "1.28")],
+    );
     assert_eq!(revert.code, Some(2), "{}", revert.all());
-    assert!(revert.stdout.contains("\"nginx:1.29\" -> \"nginx:1.28\""), "{}", revert.all());
+    assert!(
+        revert.stdout.contains("\"nginx:1.29\" -> \"nginx:1.28\""),
+        "{}",
+        revert.all()
+    );
     let bad = p.run(&["plan", "-e", ENV, "--image", "web"], &[]);
     assert_eq!(bad.code, Some(1), "{}", bad.all());
 }
