@@ -220,6 +220,14 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs(total))
 }
 
+/// `--image NAME=IMAGE` flags, shared by plan and apply so both read them the same way.
+fn parse_images(texts: &[String]) -> Result<Vec<crate::model::r#override::ImageOverride>, String> {
+    texts
+        .iter()
+        .map(|t| crate::model::r#override::ImageOverride::parse(t).map_err(|e| e.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod apply_settings_tests {
     use super::parse_duration;
@@ -235,12 +243,4 @@ mod apply_settings_tests {
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("").is_err());
     }
-}
-
-/// `--image NAME=IMAGE` flags, shared by plan and apply so both read them the same way.
-fn parse_images(texts: &[String]) -> Result<Vec<crate::model::r#override::ImageOverride>, String> {
-    texts
-        .iter()
-        .map(|t| crate::model::r#override::ImageOverride::parse(t).map_err(|e| e.to_string()))
-        .collect()
 }

@@ -47,7 +47,7 @@ impl FargateSize {
         let ok = if cpu == 256 {
             matches!(memory, 512 | 1024 | 2048)
         } else {
-            (min..=max).contains(&memory) && (memory - min) % step == 0
+            (min..=max).contains(&memory) && (memory - min).is_multiple_of(step)
         };
         if ok {
             Ok(FargateSize { cpu, memory })
