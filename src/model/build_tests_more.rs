@@ -245,3 +245,17 @@ fn secret_arn_without_suffix_is_granted_with_and_without_it() {
         ]
     );
 }
+
+/// Regression: `${VAR}` stayed literal in sizes written as strings and in a secret's `key`.
+#[test]
+fn variables_expand_in_sizes_and_secret_keys() {
+    let (desired, _) = ok(
+        "services:\n  api:\n    image: nginx\n    cpu: \"${UNSET_CPU:-512}\"\n    memory: \"${UNSET_MEM:-1 GB}\"\n    secrets:\n      JWT: {secretsManager: app/jwt, key: \"${UNSET_KEY:-JWT_SECRET}\"}\n",
+    );
+    let td = &desired.task_definitions[0];
+    assert_eq!((td.size.cpu(), td.size.memory()), (512, 1024));
+    assert_eq!(
+        td.containers[0].secrets["JWT"],
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/jwt:JWT_SECRET::"
+    );
+}

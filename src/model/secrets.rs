@@ -70,10 +70,11 @@ fn from_ref(cx: &Scope, r: &RawSecretRef, at: &Sp<RawSecret>, path: &str) -> Opt
                 cx.error_hint(at.loc, path, message, SHAPES);
                 return None;
             }
-            let (key, stage) = (
-                r.key.clone().unwrap_or_default(),
-                r.version_stage.clone().unwrap_or_default(),
-            );
+            let part = |v: &Option<String>| match v {
+                Some(t) => cx.text(&Sp::new(t.clone(), at.loc), path),
+                None => Some(String::new()),
+            };
+            let (key, stage) = (part(&r.key)?, part(&r.version_stage)?);
             Some(secrets_manager(cx, &name, &key, &stage))
         }
         (None, Some(param)) if r.key.is_none() && r.version_stage.is_none() => {

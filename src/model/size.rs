@@ -81,15 +81,12 @@ fn parsed(
     hint: &str,
 ) -> Option<Option<u32>> {
     let Some(v) = value else { return Some(None) };
-    match parse(&v.value.0) {
+    // Sizes written as strings may read the environment too (`cpu: ${API_CPU:-512}`).
+    let text = cx.text(&Sp::new(v.value.0.clone(), v.loc), path)?;
+    match parse(&text) {
         Some(n) => Some(Some(n)),
         None => {
-            cx.error_hint(
-                v.loc,
-                path,
-                format!("{what} `{}` is not a size", v.value.0),
-                hint,
-            );
+            cx.error_hint(v.loc, path, format!("{what} `{text}` is not a size"), hint);
             None
         }
     }
