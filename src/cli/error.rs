@@ -80,6 +80,19 @@ pub enum Outcome {
     Exit(u8),
 }
 
+/// The context for AWS errors while plan, apply and destroy read the live state.
+pub const LIVE_READ_FAILED: &str = "reading the live state failed";
+
+/// An AWS error as a CLI error, with `failed` as context when AWS's error has a hint.
+pub fn aws_error(e: crate::aws::AwsError, failed: &str) -> CliError {
+    let hint = e.hint();
+    let mut err = anyhow::Error::new(e);
+    if let Some(h) = hint {
+        err = err.context(format!("{failed}\n  hint: {h}"));
+    }
+    err.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod confirm;
 pub mod error;
 pub mod output;
 pub mod project;

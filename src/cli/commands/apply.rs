@@ -6,7 +6,7 @@
 //! `apply::execute`, and turn the outcome into an exit status. Must not make AWS calls itself
 //! (`apply` and `live` do) or format the plan (`render` does).
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
@@ -16,7 +16,8 @@ use crate::apply::{
 };
 use crate::aws::{AwsClients, AwsSettings};
 use crate::cli::commands::plan::check_account;
-use crate::cli::error::{CliError, Outcome};
+use crate::cli::confirm::confirm;
+use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::project::{Built, load_and_build};
 use crate::cli::settings::{ApplySettings, Globals};
@@ -95,7 +96,7 @@ async fn apply_env(
     let clients = AwsClients::load(&aws).await;
     let caller = crate::aws::sts::account_id(&clients)
         .await
-        .map_err(aws_error)?;
+        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
     check_account(offline.account_id.as_deref(), &caller)?;
     let desired = if offline.account_id.is_some() {
         offline
@@ -113,7 +114,7 @@ async fn apply_env(
     }
     let live = crate::live::owned::fetch_with_owned(&clients, &desired, false)
         .await
-        .map_err(aws_error)?;
+        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
     let conflicts = crate::diff::ownership::conflicts(&desired, &live);
     if !conflicts.is_empty() {
         return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
@@ -151,7 +152,11 @@ async fn apply_env(
         )
         .into());
     }
-    confirm(settings.yes, &desired, out)?;
+    let question = format!(
+        "Apply these changes to `{}` ({}) in {}?",
+        desired.env, desired.app, desired.region
+    );
+    confirm(settings.yes, "apply", &question, out)?;
     out.flush()?;
 
     let reporter: Box<dyn Reporter> = if std::io::stderr().is_terminal() {
@@ -256,31 +261,6 @@ fn check_saved(saved: &Plan, now: &Plan) -> Result<(), CliError> {
     Ok(())
 }
 
-/// On a terminal: ask for `yes`. Without one: refuse unless `--yes`.
-fn confirm(yes: bool, desired: &Desired, out: &mut Output) -> Result<(), CliError> {
-    if yes {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(anyhow!(
-            "refusing to apply without confirmation: stdin is not a terminal; nothing was changed\n  hint: review the plan above, then run again with `--yes` (as CI does)"
-        )
-        .into());
-    }
-    out.report(&format!(
-        "\nApply these changes to `{}` ({}) in {}? Only `yes` is accepted: ",
-        desired.env, desired.app, desired.region
-    ))?;
-    out.flush()?;
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    if answer.trim() != "yes" {
-        return Err(anyhow!("apply cancelled; nothing was changed").into());
-    }
-    Ok(())
-}
-
 /// The desired state with the overrides applied, diagnostics printed.
 pub(crate) fn build(
     globals: &Globals,
@@ -326,13 +306,4 @@ pub(crate) fn build(
             Err(CliError::Invalid { count, files })
         }
     }
-}
-
-fn aws_error(e: crate::aws::AwsError) -> CliError {
-    let hint = e.hint();
-    let mut err = anyhow::Error::new(e);
-    if let Some(h) = hint {
-        err = err.context(format!("reading the live state failed\n  hint: {h}"));
-    }
-    err.into()
 }

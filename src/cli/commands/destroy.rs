@@ -8,7 +8,7 @@
 //! apply (terminal: ask; otherwise `--yes`), execute. Must not make AWS calls itself or format
 //! the plan.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
@@ -18,11 +18,11 @@ use crate::aws::{AwsClients, AwsSettings};
 use crate::cli::args::PlanFormat;
 use crate::cli::commands::apply::build;
 use crate::cli::commands::plan::check_account;
-use crate::cli::error::{CliError, Outcome};
+use crate::cli::confirm::confirm;
+use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{DestroySettings, Globals};
 use crate::diff::prune::{PruneOptions, prune};
-use crate::model::Desired;
 use crate::plan::{Plan, Target};
 use crate::render;
 
@@ -53,7 +53,7 @@ async fn destroy_env(
     let clients = AwsClients::load(&aws).await;
     let caller = crate::aws::sts::account_id(&clients)
         .await
-        .map_err(aws_error)?;
+        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
     check_account(offline.account_id.as_deref(), &caller)?;
     let desired = if offline.account_id.is_some() {
         offline
@@ -71,7 +71,7 @@ async fn destroy_env(
     }
     let live = crate::live::owned::fetch_with_owned(&clients, &desired, true)
         .await
-        .map_err(aws_error)?;
+        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
     let opts = PruneOptions {
         destroy: true,
         delete_logs: settings.delete_logs,
@@ -114,7 +114,11 @@ async fn destroy_env(
         print_stats(settings.stats, &clients, out)?;
         return Ok(changes_outcome(settings.detailed_exitcode));
     }
-    confirm(settings.yes, &desired, destroy, out)?;
+    let question = format!(
+        "Destroy {destroy} resource(s) of `{}` ({}) in {}?",
+        desired.env, desired.app, desired.region
+    );
+    confirm(settings.yes, "destroy", &question, out)?;
     out.flush()?;
 
     let reporter: Box<dyn Reporter> = if std::io::stderr().is_terminal() {
@@ -174,38 +178,4 @@ fn print_stats(stats: bool, clients: &AwsClients, out: &mut Output) -> Result<()
         &format!("aws calls: {total}: {}", list.join(" ")),
     )?;
     Ok(())
-}
-
-/// On a terminal: ask for `yes`. Without one: refuse unless `--yes`.
-fn confirm(yes: bool, desired: &Desired, count: usize, out: &mut Output) -> Result<(), CliError> {
-    if yes {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(anyhow!(
-            "refusing to destroy without confirmation: stdin is not a terminal; nothing was changed\n  hint: review the plan above, then run again with `--yes`"
-        )
-        .into());
-    }
-    out.report(&format!(
-        "\nDestroy {count} resource(s) of `{}` ({}) in {}? Only `yes` is accepted: ",
-        desired.env, desired.app, desired.region
-    ))?;
-    out.flush()?;
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    if answer.trim() != "yes" {
-        return Err(anyhow!("destroy cancelled; nothing was changed").into());
-    }
-    Ok(())
-}
-
-fn aws_error(e: crate::aws::AwsError) -> CliError {
-    let hint = e.hint();
-    let mut err = anyhow::Error::new(e);
-    if let Some(h) = hint {
-        err = err.context(format!("reading the live state failed\n  hint: {h}"));
-    }
-    err.into()
 }

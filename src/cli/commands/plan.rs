@@ -12,7 +12,7 @@ use anyhow::{Context, anyhow};
 
 use crate::aws::{AwsClients, AwsSettings};
 use crate::cli::args::PlanFormat;
-use crate::cli::error::{CliError, Outcome};
+use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{Globals, PlanSettings};
 use crate::model::Desired;
@@ -85,7 +85,7 @@ async fn plan_env(
     let clients = AwsClients::load(&aws).await;
     let caller = crate::aws::sts::account_id(&clients)
         .await
-        .map_err(aws_error)?;
+        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
     check_account(spec.account.as_deref(), &caller)?;
     let images = settings.images.clone().map_err(|e| anyhow!(e))?;
     let mut desired = load::build(globals, spec, &settings.env, &caller, out)?;
@@ -97,7 +97,7 @@ async fn plan_env(
     // The spec's resources plus what the environment owns in its scope (for pruning).
     let live = crate::live::owned::fetch_with_owned(&clients, &desired, false)
         .await
-        .map_err(aws_error)?;
+        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
     let conflicts = crate::diff::ownership::conflicts(&desired, &live);
     if !conflicts.is_empty() {
         return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
@@ -162,15 +162,6 @@ hint: unset AWS_REGION or set it to `{}`",
         desired.region
     )
     .into())
-}
-
-fn aws_error(e: crate::aws::AwsError) -> CliError {
-    let hint = e.hint();
-    let mut err = anyhow::Error::new(e);
-    if let Some(h) = hint {
-        err = err.context(format!("reading the live state failed\n  hint: {h}"));
-    }
-    err.into()
 }
 
 /// Loading and building the spec for plan, through the same glue as validate and render.

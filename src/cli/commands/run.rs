@@ -17,7 +17,7 @@ use crate::aws::run_task::{RunRequest, TaskRun, describe_tasks, run_task};
 use crate::aws::{AwsClients, AwsError, AwsSettings};
 use crate::cli::commands::apply::build;
 use crate::cli::commands::plan::check_account;
-use crate::cli::error::{CliError, Outcome};
+use crate::cli::error::{CliError, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{Globals, RunSettings};
 use crate::model::{Desired, ScheduledTask};
@@ -57,7 +57,7 @@ async fn run_job(
     let clients = AwsClients::load(&aws).await;
     let caller = crate::aws::sts::account_id(&clients)
         .await
-        .map_err(aws_error)?;
+        .map_err(|e| aws_error(e, "the run failed"))?;
     check_account(offline.account_id.as_deref(), &caller)?;
     let desired = if offline.account_id.is_some() {
         offline
@@ -90,7 +90,9 @@ async fn run_job(
         command,
         started_by: "ecsctl run".to_string(),
     };
-    let arns = run_task(&clients, &request).await.map_err(aws_error)?;
+    let arns = run_task(&clients, &request)
+        .await
+        .map_err(|e| aws_error(e, "the run failed"))?;
     out.product(&arns.iter().map(|a| format!("{a}\n")).collect::<String>())?;
     out.line(
         Label::Note,
@@ -119,7 +121,7 @@ async fn run_job(
     .await;
     let tasks = match waited {
         Ok(tasks) => tasks,
-        Err(PollError::Failed(e)) => return Err(aws_error(e)),
+        Err(PollError::Failed(e)) => return Err(aws_error(e, "the run failed")),
         Err(PollError::TimedOut { after }) => {
             let seen = last.into_inner().unwrap_or_default();
             let states: Vec<String> = seen
@@ -295,15 +297,6 @@ fn unclosed(text: &str, quote: &str) -> String {
     format!(
         "`--command {text}` has an unclosed {quote}\n  hint: close the quote, or escape it with `\\`"
     )
-}
-
-fn aws_error(e: AwsError) -> CliError {
-    let hint = e.hint();
-    let mut err = anyhow::Error::new(e);
-    if let Some(h) = hint {
-        err = err.context(format!("the run failed\n  hint: {h}"));
-    }
-    err.into()
 }
 
 #[cfg(test)]
