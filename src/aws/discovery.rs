@@ -68,36 +68,12 @@ pub async fn read_services(
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let mut ids = Vec::new();
-    let mut token = None;
-    loop {
-        let filter = ServiceFilter::builder()
-            .name(ServiceFilterName::NamespaceId)
-            .values(namespace_id)
-            .condition(FilterCondition::Eq)
-            .build()
-            .expect("name and values are set");
-        let out = clients
-            .discovery
-            .list_services()
-            .filters(filter)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk("servicediscovery", "ListServices", Some(namespace_id), e)
-            })?;
-        ids.extend(
-            out.services()
-                .iter()
-                .filter(|s| s.name().is_some_and(|n| names.iter().any(|w| w == n)))
-                .filter_map(|s| s.id().map(str::to_string)),
-        );
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
+    let ids: Vec<String> = list_services_in(clients, namespace_id)
+        .await?
+        .into_iter()
+        .filter(|(name, _)| names.iter().any(|w| w == name))
+        .map(|(_, id)| id)
+        .collect();
     let found = try_join_all(ids.iter().map(|id| async move {
         let out = clients
             .discovery
@@ -178,6 +154,45 @@ pub(crate) fn service_from_sdk(
         health_check_custom_config: s.health_check_custom_config().is_some(),
         tags: LiveTags::new(),
     }
+}
+
+/// `(name, id)` of every Cloud Map service ListServices returns for a namespace, paginated.
+/// AWS filters by namespace id; moto (unpatched) ignores the filter, so callers that need the
+/// namespace to be right check it with GetService (`read_services` does).
+pub async fn list_services_in(
+    clients: &AwsClients,
+    namespace_id: &str,
+) -> Result<Vec<(String, String)>, AwsError> {
+    let mut found = Vec::new();
+    let mut token = None;
+    loop {
+        let filter = ServiceFilter::builder()
+            .name(ServiceFilterName::NamespaceId)
+            .values(namespace_id)
+            .condition(FilterCondition::Eq)
+            .build()
+            .expect("name and values are set");
+        let out = clients
+            .discovery
+            .list_services()
+            .filters(filter)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk("servicediscovery", "ListServices", Some(namespace_id), e)
+            })?;
+        found.extend(
+            out.services()
+                .iter()
+                .filter_map(|s| Some((s.name()?.to_string(), s.id()?.to_string()))),
+        );
+        match out.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

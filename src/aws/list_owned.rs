@@ -6,7 +6,6 @@
 
 use aws_sdk_ecs::types::TaskDefinitionFamilyStatus;
 use aws_sdk_ecs::types::TaskDefinitionStatus;
-use aws_sdk_servicediscovery::types::{FilterCondition, ServiceFilter, ServiceFilterName};
 
 use super::discovery::namespace_from_sdk;
 use super::ecs::family_revision;
@@ -230,35 +229,11 @@ pub async fn discovery_service_names(
     clients: &AwsClients,
     namespace_id: &str,
 ) -> Result<Vec<String>, AwsError> {
-    let mut names = Vec::new();
-    let mut token = None;
-    loop {
-        let filter = ServiceFilter::builder()
-            .name(ServiceFilterName::NamespaceId)
-            .values(namespace_id)
-            .condition(FilterCondition::Eq)
-            .build()
-            .expect("name and values are set");
-        let out = clients
-            .discovery
-            .list_services()
-            .filters(filter)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk("servicediscovery", "ListServices", Some(namespace_id), e)
-            })?;
-        names.extend(
-            out.services()
-                .iter()
-                .filter_map(|s| s.name().map(str::to_string)),
-        );
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
+    let mut names: Vec<String> = super::discovery::list_services_in(clients, namespace_id)
+        .await?
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
     names.sort();
     names.dedup();
     Ok(names)
