@@ -581,3 +581,38 @@ fn omc_staging_has_scheduled_collectors_and_efs_artifacts() {
         "/app/artifacts"
     );
 }
+
+/// YAML and JSON render the same document for every project and environment: render writes
+/// both from one typed value, and this pins that no serde shape (flattened sizes, enum variants
+/// such as ALB-request scaling metrics) comes out differently in the YAML writer.
+#[test]
+fn yaml_and_json_renders_are_the_same_data_for_every_example() {
+    let projects = [
+        ".",
+        "examples/omc",
+        "examples/cryptotracker",
+        "examples/durableai",
+        "examples/aldeia",
+    ];
+    for relative in projects {
+        let mut envs: Vec<String> = std::fs::read_dir(project(relative).join("environments"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
+            .collect();
+        envs.sort();
+        assert!(envs.len() >= 2, "{relative}: {envs:?}");
+        for env in &envs {
+            let json = render(relative, env, &[]);
+            let run = ecsctl()
+                .args(["-C"])
+                .args([project(relative)])
+                .args(["render", "-e", env])
+                .run();
+            assert_eq!(run.code, Some(0), "{relative} -e {env}: {}", run.stderr);
+            let yaml: Value = serde_saphyr::from_str(&run.stdout)
+                .unwrap_or_else(|e| panic!("{relative} -e {env}: YAML does not parse: {e}"));
+            assert_eq!(yaml, json, "{relative} -e {env}: YAML and JSON differ");
+        }
+    }
+}
