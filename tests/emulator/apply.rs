@@ -866,3 +866,150 @@ fn root_project_prod_converges_and_an_image_change_rolls_out() {
         image.as_str()
     );
 }
+
+/// The plan's change of one resource, by address.
+fn planned<'a>(plan: &'a Value, address: &str) -> &'a Value {
+    plan["resourceChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == address)
+        .unwrap_or_else(|| panic!("no {address} in {plan:#}"))
+}
+
+/// Drift made out of band with boto3 after a converged apply: a desired count, an env var (a
+/// revision registered by hand and rolled out), an extra tag and a deleted log group. Each shows
+/// in the plan field by field, and apply puts the spec back.
+#[test]
+fn out_of_band_drift_shows_in_the_plan_and_apply_reverts_it() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+
+    // desired count (web has no autoscaling: the spec's count wins)
+    p.call(
+        "ecs",
+        "UpdateService",
+        json!({"cluster": "ap-test", "service": "ap-test-web", "desiredCount": 3}),
+    );
+    // an env var: register a revision by hand with one more variable, and run it
+    let td = p.task_definition("ap-test-web");
+    let mut containers = td["containerDefinitions"].clone();
+    containers[0]["environment"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "DEBUG", "value": "1"}));
+    let mut input = json!({"containerDefinitions": containers});
+    for key in [
+        "family",
+        "cpu",
+        "memory",
+        "networkMode",
+        "requiresCompatibilities",
+        "executionRoleArn",
+        "taskRoleArn",
+        "volumes",
+        "runtimePlatform",
+    ] {
+        if !td[key].is_null() {
+            input[key] = td[key].clone();
+        }
+    }
+    let registered = p.call("ecs", "RegisterTaskDefinition", input);
+    let arn = registered["taskDefinition"]["taskDefinitionArn"].clone();
+    p.call(
+        "ecs",
+        "UpdateService",
+        json!({"cluster": "ap-test", "service": "ap-test-web", "taskDefinition": arn}),
+    );
+    // a tag the spec does not have, on the web log group
+    let groups = p.call(
+        "logs",
+        "DescribeLogGroups",
+        json!({"logGroupNamePrefix": "/ecs/ap-test/"}),
+    );
+    let web_group = groups["logGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["logGroupName"] == "/ecs/ap-test/web")
+        .expect("web log group")
+        .clone();
+    p.call(
+        "logs",
+        "TagResource",
+        json!({"resourceArn": web_group["logGroupArn"], "tags": {"team": "ops"}}),
+    );
+    // a deleted log group
+    p.call(
+        "logs",
+        "DeleteLogGroup",
+        json!({"logGroupName": "/ecs/ap-test/worker"}),
+    );
+
+    let r = p.run(
+        &["plan", "-e", ENV, "--output", "json", "--detailed-exitcode"],
+        &[],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.all());
+    let plan: Value = serde_json::from_str(&r.stdout).expect("one JSON document");
+    let fields = |address: &str| -> Vec<(String, Value, Value)> {
+        planned(&plan, address)["fieldChanges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    f["before"].clone(),
+                    f["after"].clone(),
+                )
+            })
+            .collect()
+    };
+
+    let service = fields("service.web");
+    assert!(
+        service.contains(&("desiredCount".into(), json!(3), json!(1))),
+        "{service:?}"
+    );
+    let task = fields("task_definition.ap-test-web");
+    assert_eq!(
+        planned(&plan, "task_definition.ap-test-web")["action"],
+        "update"
+    );
+    assert!(
+        // The spec's web container has no env vars, so the whole map is what moved.
+        task.contains(&(
+            "containerDefinitions.web.environment".into(),
+            json!({"DEBUG": "1"}),
+            Value::Null
+        )),
+        "{task:?}"
+    );
+    // A revision registered by hand carries none of our tags; the plan says so too.
+    assert!(
+        task.iter()
+            .any(|(path, before, _)| path == "tags" && before.is_null()),
+        "{task:?}"
+    );
+    let log = fields("log_group./ecs/ap-test/web");
+    assert!(
+        log.iter().any(|(path, before, after)| path.contains("team")
+            && *before == json!("ops")
+            && after.is_null()),
+        "{log:?}"
+    );
+    assert_eq!(
+        planned(&plan, "log_group./ecs/ap-test/worker")["action"],
+        "create"
+    );
+
+    p.apply_ok(&[], &[]);
+    p.assert_converged(&[]);
+    assert_eq!(p.service("ap-test-web")["desiredCount"], 1);
+    let env = &p.task_definition("ap-test-web")["containerDefinitions"][0]["environment"];
+    assert!(
+        !env.as_array().unwrap().iter().any(|e| e["name"] == "DEBUG"),
+        "{env}"
+    );
+}
