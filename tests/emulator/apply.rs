@@ -1013,3 +1013,103 @@ fn out_of_band_drift_shows_in_the_plan_and_apply_reverts_it() {
         "{env}"
     );
 }
+
+/// A copy of an example project bound to a fresh emulator account: the placeholder subnet,
+/// security group and VPC ids of `environments/*.yaml` and `ecsctl.yaml` replaced by real ones
+/// (moto cannot create chosen ids), and the region set to the one the account's network lives
+/// in (moto validates subnets per region; it does not check the region inside other ARNs).
+fn example_project(relative: &str) -> Project {
+    let mut p = Project::new(relative);
+    let third = p.call(
+        "ec2",
+        "CreateSubnet",
+        json!({"VpcId": p.net.vpc_id, "CidrBlock": "10.0.9.0/24", "AvailabilityZone": "eu-west-1c"}),
+    );
+    p.net
+        .subnet_ids
+        .push(third["Subnet"]["SubnetId"].as_str().unwrap().to_string());
+    let mut files = vec![p.dir.path().join("ecsctl.yaml")];
+    for entry in std::fs::read_dir(p.dir.path().join("environments")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    for path in files {
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        for i in 0..3 {
+            for (n, id) in p.net.subnet_ids.iter().enumerate() {
+                text = text.replace(&format!("subnet-0a1b2c3d4e5f60{i}0{}", n + 1), id);
+            }
+            text = text.replace(&format!("sg-0a1b2c3d4e5f60{i}11"), &p.net.security_group_id);
+            text = text.replace(&format!("vpc-0a1b2c3d4e5f60{i}00"), &p.net.vpc_id);
+        }
+        for region in ["us-east-1", "ap-southeast-2"] {
+            text = text.replace(&format!("region: {region}"), "region: eu-west-1");
+        }
+        std::fs::write(&path, text).unwrap();
+    }
+    p
+}
+
+/// The AWS operations a `--stats` run reports (`note: aws calls: N: svc:Op=n ...`).
+fn operations(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|l| l.split_once("aws calls: "))
+        .flat_map(|(_, rest)| rest.split_whitespace().skip(1))
+        .filter_map(|kv| kv.split_once('=').map(|(op, _)| op.to_string()))
+        .collect()
+}
+
+/// Every environment of every example: apply on an empty account succeeds, the next plan says
+/// "No changes." (exit 0 with --detailed-exitcode), and a second apply makes no mutating call.
+#[test]
+fn every_example_environment_converges_and_a_second_apply_writes_nothing() {
+    let examples = [
+        "examples/omc",
+        "examples/cryptotracker",
+        "examples/durableai",
+        "examples/aldeia",
+    ];
+    for example in examples {
+        let mut envs: Vec<String> =
+            std::fs::read_dir(support::repo_root().join(example).join("environments"))
+                .unwrap()
+                .filter_map(|e| Some(e.unwrap().path().file_stem()?.to_str()?.to_string()))
+                .collect();
+        envs.sort();
+        for env in &envs {
+            // One account per environment: moto allows one private namespace per VPC.
+            let p = example_project(example);
+            let first = p.run(&["apply", "-e", env, "--yes"], &[]);
+            assert_eq!(first.code, Some(0), "{example} -e {env}:\n{}", first.all());
+            let plan = p.run(&["plan", "-e", env, "--detailed-exitcode"], &[]);
+            assert_eq!(plan.code, Some(0), "{example} -e {env}:\n{}", plan.all());
+            assert!(
+                plan.stdout.starts_with("No changes."),
+                "{example} -e {env}:\n{}",
+                plan.stdout
+            );
+            let second = p.run(&["apply", "-e", env, "--yes", "--stats"], &[]);
+            assert_eq!(
+                second.code,
+                Some(0),
+                "{example} -e {env}:\n{}",
+                second.all()
+            );
+            let ops = operations(&second.stderr);
+            assert!(!ops.is_empty(), "no stats line:\n{}", second.stderr);
+            let writes: Vec<&String> = ops
+                .iter()
+                .filter(|op| {
+                    let name = op.split_once(':').map_or(op.as_str(), |(_, n)| n);
+                    !["Describe", "List", "Get"]
+                        .iter()
+                        .any(|read| name.starts_with(read))
+                })
+                .collect();
+            assert!(
+                writes.is_empty(),
+                "{example} -e {env}: second apply wrote {writes:?}"
+            );
+        }
+    }
+}
