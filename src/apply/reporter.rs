@@ -22,6 +22,16 @@ pub trait Reporter: Send + Sync {
     fn service_event(&self, service: &str, message: &str);
 }
 
+/// Live lines on a terminal, one plain line per event otherwise (CI logs); both on stderr.
+pub fn for_stderr(color: bool) -> Box<dyn Reporter> {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        Box::new(TerminalReporter::new(color))
+    } else {
+        Box::new(PlainReporter::default())
+    }
+}
+
 fn step_line(step: &Step) -> String {
     format!("{} {}", step.action.symbol().trim(), step.address)
 }

@@ -13,3 +13,4 @@ pub mod output;
 pub mod project;
 pub mod run;
 pub mod settings;
+pub mod stats;

@@ -6,14 +6,11 @@
 //! `apply::execute`, and turn the outcome into an exit status. Must not make AWS calls itself
 //! (`apply` and `live` do) or format the plan (`render` does).
 
-use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
 
-use crate::apply::{
-    ApplyCtx, ApplyOptions, ApplyOutcome, PlainReporter, Reporter, TerminalReporter, WaitOutcome,
-};
+use crate::apply::{ApplyCtx, ApplyOptions, ApplyOutcome, WaitOutcome};
 use crate::aws::{AwsClients, AwsSettings};
 use crate::cli::commands::plan::check_account;
 use crate::cli::confirm::confirm;
@@ -21,6 +18,7 @@ use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::project::{Built, load_and_build};
 use crate::cli::settings::{ApplySettings, Globals};
+use crate::cli::stats::print_aws_calls;
 use crate::diagnostic::{self, Severity};
 
 use crate::model::Desired;
@@ -139,7 +137,7 @@ async fn apply_env(
     }
     out.product(&render::human::render(&plan, out.stdout_color))?;
     if !plan.has_changes() {
-        print_stats(settings, &clients, out)?;
+        print_aws_calls(settings.stats, &clients, out)?;
         return Ok(Outcome::Success);
     }
     let destructive = plan
@@ -159,11 +157,7 @@ async fn apply_env(
     confirm(settings.yes, "apply", &question, out)?;
     out.flush()?;
 
-    let reporter: Box<dyn Reporter> = if std::io::stderr().is_terminal() {
-        Box::new(TerminalReporter::new(out.stderr_color))
-    } else {
-        Box::new(PlainReporter::default())
-    };
+    let reporter = crate::apply::reporter::for_stderr(out.stderr_color);
     let ctx = ApplyCtx {
         clients: &clients,
         desired: &desired,
@@ -191,7 +185,7 @@ fn finish(
     clients: &AwsClients,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    print_stats(settings, clients, out)?;
+    print_aws_calls(settings.stats, clients, out)?;
     if !outcome.is_success() {
         out.report(&outcome.report())?;
         return Err(anyhow!(outcome.error_summary()).into());
@@ -214,25 +208,6 @@ fn finish(
         ),
     )?;
     Ok(Outcome::Success)
-}
-
-/// `--stats`: every AWS request of the run, per operation, on stderr.
-fn print_stats(
-    settings: &ApplySettings,
-    clients: &AwsClients,
-    out: &mut Output,
-) -> Result<(), CliError> {
-    if !settings.stats {
-        return Ok(());
-    }
-    let calls = clients.calls();
-    let total: u32 = calls.values().sum();
-    let list: Vec<String> = calls.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    out.line(
-        Label::Note,
-        &format!("aws calls: {total}: {}", list.join(" ")),
-    )?;
-    Ok(())
 }
 
 /// A saved plan applies only to the state it was made from, with exactly its changes.

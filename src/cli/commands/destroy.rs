@@ -8,12 +8,11 @@
 //! apply (terminal: ask; otherwise `--yes`), execute. Must not make AWS calls itself or format
 //! the plan.
 
-use std::io::IsTerminal;
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
 
-use crate::apply::{ApplyCtx, ApplyOptions, PlainReporter, Reporter, TerminalReporter};
+use crate::apply::{ApplyCtx, ApplyOptions};
 use crate::aws::{AwsClients, AwsSettings};
 use crate::cli::args::PlanFormat;
 use crate::cli::commands::apply::build;
@@ -22,6 +21,7 @@ use crate::cli::confirm::confirm;
 use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{DestroySettings, Globals};
+use crate::cli::stats::print_aws_calls;
 use crate::diff::prune::{PruneOptions, prune};
 use crate::plan::{Plan, Target};
 use crate::render;
@@ -97,7 +97,7 @@ async fn destroy_env(
             Label::Ok,
             &format!("nothing to destroy in `{env}`; nothing was changed"),
         )?;
-        print_stats(settings.stats, &clients, out)?;
+        print_aws_calls(settings.stats, &clients, out)?;
         return Ok(Outcome::Success);
     }
     if desired.protected && !settings.allow_destroy {
@@ -111,7 +111,7 @@ async fn destroy_env(
             Label::Note,
             &format!("dry run: {destroy} resource(s) would be destroyed; nothing was changed"),
         )?;
-        print_stats(settings.stats, &clients, out)?;
+        print_aws_calls(settings.stats, &clients, out)?;
         return Ok(changes_outcome(settings.detailed_exitcode));
     }
     let question = format!(
@@ -121,11 +121,7 @@ async fn destroy_env(
     confirm(settings.yes, "destroy", &question, out)?;
     out.flush()?;
 
-    let reporter: Box<dyn Reporter> = if std::io::stderr().is_terminal() {
-        Box::new(TerminalReporter::new(out.stderr_color))
-    } else {
-        Box::new(PlainReporter::default())
-    };
+    let reporter = crate::apply::reporter::for_stderr(out.stderr_color);
     let ctx = ApplyCtx {
         clients: &clients,
         desired: &desired,
@@ -137,7 +133,7 @@ async fn destroy_env(
         reporter: reporter.as_ref(),
     };
     let outcome = crate::apply::execute(&ctx, &plan.steps, &ApplyOptions::default()).await;
-    print_stats(settings.stats, &clients, out)?;
+    print_aws_calls(settings.stats, &clients, out)?;
     if !outcome.is_success() {
         out.report(&outcome.report())?;
         return Err(anyhow!(outcome.error_summary()).into());
@@ -164,18 +160,4 @@ fn changes_outcome(detailed_exitcode: bool) -> Outcome {
     } else {
         Outcome::Success
     }
-}
-
-fn print_stats(stats: bool, clients: &AwsClients, out: &mut Output) -> Result<(), CliError> {
-    if !stats {
-        return Ok(());
-    }
-    let calls = clients.calls();
-    let total: u32 = calls.values().sum();
-    let list: Vec<String> = calls.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    out.line(
-        Label::Note,
-        &format!("aws calls: {total}: {}", list.join(" ")),
-    )?;
-    Ok(())
 }

@@ -110,18 +110,7 @@ async fn plan_env(
             read.elapsed().as_secs_f64()
         ),
     )?;
-    if settings.stats {
-        // Same line as `apply --stats`, so scripts and bench/emulator.rs parse one format.
-        let list: Vec<String> = clients
-            .calls()
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        out.line(
-            Label::Note,
-            &format!("aws calls: {calls}: {}", list.join(" ")),
-        )?;
-    }
+    crate::cli::stats::print_aws_calls(settings.stats, &clients, out)?;
     let mut changes = crate::diff::diff(&desired, &live);
     let prune = crate::diff::prune::PruneOptions {
         destroy: false,
