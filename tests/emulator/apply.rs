@@ -5,12 +5,12 @@
 //! (scripts/aws-oob.py), never through ecsctl's own read code.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use serde_json::{Value, json};
 
-use crate::support::{self, Network, TestAccount};
+use crate::support::{self, Network, Run, TestAccount};
 
 const FIXTURE: &str = "tests/fixtures/apply-basic";
 const ENV: &str = "test";
@@ -151,46 +151,6 @@ fn copy_dir(src: &Path, dst: &Path) {
         } else {
             std::fs::copy(entry.path(), &to).unwrap();
         }
-    }
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl From<Output> for Run {
-    fn from(o: Output) -> Run {
-        Run {
-            code: o.status.code(),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
-    }
-
-    /// The `--stats` line's operations that change something.
-    fn mutating_calls(&self) -> Vec<String> {
-        let line = self
-            .stderr
-            .lines()
-            .find(|l| l.contains("aws calls:"))
-            .unwrap_or_else(|| panic!("no --stats line:\n{}", self.stderr));
-        let reads = ["Describe", "List", "Get"];
-        line.split_whitespace()
-            .filter_map(|w| w.split_once('='))
-            .map(|(op, _)| op.to_string())
-            .filter(|op| {
-                let name = op.rsplit(':').next().unwrap_or_default();
-                op.contains(':') && !reads.iter().any(|r| name.starts_with(r))
-            })
-            .collect()
     }
 }
 
@@ -1049,16 +1009,6 @@ fn example_project(relative: &str) -> Project {
     p
 }
 
-/// The AWS operations a `--stats` run reports (`note: aws calls: N: svc:Op=n ...`).
-fn operations(stderr: &str) -> Vec<String> {
-    stderr
-        .lines()
-        .filter_map(|l| l.split_once("aws calls: "))
-        .flat_map(|(_, rest)| rest.split_whitespace().skip(1))
-        .filter_map(|kv| kv.split_once('=').map(|(op, _)| op.to_string()))
-        .collect()
-}
-
 /// Every environment of every example: apply on an empty account succeeds, the next plan says
 /// "No changes." (exit 0 with --detailed-exitcode), and a second apply makes no mutating call.
 #[test]
@@ -1095,17 +1045,7 @@ fn every_example_environment_converges_and_a_second_apply_writes_nothing() {
                 "{example} -e {env}:\n{}",
                 second.all()
             );
-            let ops = operations(&second.stderr);
-            assert!(!ops.is_empty(), "no stats line:\n{}", second.stderr);
-            let writes: Vec<&String> = ops
-                .iter()
-                .filter(|op| {
-                    let name = op.split_once(':').map_or(op.as_str(), |(_, n)| n);
-                    !["Describe", "List", "Get"]
-                        .iter()
-                        .any(|read| name.starts_with(read))
-                })
-                .collect();
+            let writes = second.mutating_calls();
             assert!(
                 writes.is_empty(),
                 "{example} -e {env}: second apply wrote {writes:?}"

@@ -8,7 +8,7 @@ use std::process::Stdio;
 
 use serde_json::{Value, json};
 
-use crate::support::{self, AwsError, Network, TestAccount};
+use crate::support::{self, AwsError, Network, Run, TestAccount};
 
 const FIXTURE: &str = "tests/fixtures/prune-basic";
 
@@ -16,18 +16,6 @@ struct Project {
     acct: TestAccount,
     net: Network,
     dir: tempfile::TempDir,
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
-    }
 }
 
 impl Project {

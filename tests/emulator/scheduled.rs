@@ -4,11 +4,11 @@
 //! Effects are checked through boto3 (scripts/aws-oob.py), never through ecsctl's own reads.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::support::{self, Network, REGION, TestAccount};
+use crate::support::{self, Network, REGION, Run, TestAccount};
 
 const ENV: &str = "staging";
 const GROUP: &str = "omc-staging";
@@ -112,28 +112,6 @@ impl Omc {
             "GetSchedule",
             json!({"GroupName": GROUP, "Name": name}),
         )
-    }
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl From<Output> for Run {
-    fn from(o: Output) -> Run {
-        Run {
-            code: o.status.code(),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
     }
 }
 

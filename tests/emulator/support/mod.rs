@@ -22,8 +22,10 @@
 mod account;
 pub mod http;
 mod oob;
+mod run;
 
 pub use account::{AwsError, Network, TestAccount, account};
+pub use run::Run;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};

@@ -1,0 +1,44 @@
+//! The result of one `ecsctl` run in an emulator test, and what tests read from it.
+
+use std::process::Output;
+
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Both streams, for assertion messages.
+    pub fn all(&self) -> String {
+        format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
+    }
+
+    /// The `--stats` line's operations that change something; panics without a stats line.
+    pub fn mutating_calls(&self) -> Vec<String> {
+        let line = self
+            .stderr
+            .lines()
+            .find(|l| l.contains("aws calls:"))
+            .unwrap_or_else(|| panic!("no --stats line:\n{}", self.stderr));
+        let reads = ["Describe", "List", "Get"];
+        line.split_whitespace()
+            .filter_map(|w| w.split_once('='))
+            .map(|(op, _)| op.to_string())
+            .filter(|op| {
+                let name = op.rsplit(':').next().unwrap_or_default();
+                op.contains(':') && !reads.iter().any(|r| name.starts_with(r))
+            })
+            .collect()
+    }
+}
