@@ -721,41 +721,8 @@ fn a_saved_plan_applies_only_while_the_live_state_is_unchanged() {
     );
 }
 
-/// The root project with its placeholder network ids replaced by the account's (moto cannot
-/// create subnets, security groups or VPCs with chosen ids).
-fn root_project(env: &str) -> Project {
-    let mut p = Project::new(".");
-    // prod spreads over three subnets.
-    let third = p.call(
-        "ec2",
-        "CreateSubnet",
-        json!({"VpcId": p.net.vpc_id, "CidrBlock": "10.0.9.0/24", "AvailabilityZone": "eu-west-1c"}),
-    );
-    p.net
-        .subnet_ids
-        .push(third["Subnet"]["SubnetId"].as_str().unwrap().to_string());
-    let placeholders = |i: u32| {
-        [
-            (format!("subnet-0a1b2c3d4e5f60{i}01"), 0),
-            (format!("subnet-0a1b2c3d4e5f60{i}02"), 1),
-            (format!("subnet-0a1b2c3d4e5f60{i}03"), 2),
-        ]
-    };
-    let path = p.dir.path().join(format!("environments/{env}.yaml"));
-    let mut text = std::fs::read_to_string(&path).unwrap();
-    for i in 0..3 {
-        for (from, to) in placeholders(i) {
-            text = text.replace(&from, &p.net.subnet_ids[to]);
-        }
-        text = text.replace(&format!("sg-0a1b2c3d4e5f60{i}11"), &p.net.security_group_id);
-        text = text.replace(&format!("vpc-0a1b2c3d4e5f60{i}00"), &p.net.vpc_id);
-    }
-    std::fs::write(&path, text).unwrap();
-    p
-}
-
 fn root_env_converges(env: &str) -> Project {
-    let p = root_project(env);
+    let p = example_project(".");
     let started = Instant::now();
     let r = p.run(&["apply", "-e", env, "--yes"], &[]);
     assert_eq!(r.code, Some(0), "{}", r.all());
