@@ -14,3 +14,4 @@ pub mod project;
 pub mod run;
 pub mod settings;
 pub mod stats;
+pub mod target;

@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::diagnostic::Diagnostics;
 use crate::model::Desired;
 use crate::model::build::{BuildContext, build};
-use crate::spec::load::load_env;
+use crate::spec::load::{LoadedEnv, load_env};
 use crate::spec::span::SourceMap;
 
 /// The outcome of loading and building one environment.
@@ -36,17 +36,25 @@ pub fn process_var(name: &str) -> Option<String> {
 /// Loads `environments/<env>.yaml` over `ecsctl.yaml` in `dir` and builds the desired state.
 /// `account_id` is the caller's account when a command has asked AWS; offline it is `None`.
 pub fn load_and_build(dir: &Path, env: &str, account_id: Option<&str>) -> Built {
-    let loaded = match load_env(dir, env) {
-        Ok(loaded) => loaded,
-        Err(failure) => {
-            return Built::Invalid {
-                diagnostics: failure.diagnostics,
-                sources: failure.sources,
-            };
-        }
-    };
+    match load(dir, env) {
+        Ok(loaded) => build_loaded(&loaded, account_id),
+        Err(invalid) => invalid,
+    }
+}
+
+/// Reads and merges the two files once; the problems found come back as `Built::Invalid`.
+pub fn load(dir: &Path, env: &str) -> Result<LoadedEnv, Built> {
+    load_env(dir, env).map_err(|failure| Built::Invalid {
+        diagnostics: failure.diagnostics,
+        sources: failure.sources,
+    })
+}
+
+/// Builds the desired state from an already loaded spec: the model is pure, so a command that
+/// learns the account later rebuilds from here instead of reading the files again.
+pub fn build_loaded(loaded: &LoadedEnv, account_id: Option<&str>) -> Built {
     let ctx = BuildContext {
-        env,
+        env: &loaded.env,
         account_id,
         vars: &process_var,
     };
@@ -54,11 +62,11 @@ pub fn load_and_build(dir: &Path, env: &str, account_id: Option<&str>) -> Built 
         Ok((desired, warnings)) => Built::Ok {
             desired: Box::new(desired),
             warnings,
-            sources: loaded.sources,
+            sources: loaded.sources.clone(),
         },
         Err(diagnostics) => Built::Invalid {
             diagnostics,
-            sources: loaded.sources,
+            sources: loaded.sources.clone(),
         },
     }
 }

@@ -11,18 +11,15 @@ use std::time::Instant;
 use anyhow::{Context, anyhow};
 
 use crate::apply::{ApplyCtx, ApplyOptions, ApplyOutcome, WaitOutcome};
-use crate::aws::{AwsClients, AwsSettings};
-use crate::cli::commands::plan::check_account;
+use crate::aws::AwsClients;
 use crate::cli::confirm::confirm;
 use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
-use crate::cli::project::{Built, load_and_build};
 use crate::cli::settings::{ApplySettings, Globals};
 use crate::cli::stats::print_aws_calls;
-use crate::diagnostic::{self, Severity};
+use crate::cli::target::{Connected, Spec};
 
-use crate::model::Desired;
-use crate::model::r#override::{ImageOverride, apply_overrides};
+use crate::model::r#override::ImageOverride;
 use crate::plan::{Action, Plan, Target};
 use crate::render;
 
@@ -86,30 +83,13 @@ async fn apply_env(
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
     let started = Instant::now();
-    let offline = build(globals, env, None, images, true, out)?;
-    let aws = AwsSettings {
-        fallback_region: Some(offline.region.clone()),
-        ..AwsSettings::default()
-    };
-    let clients = AwsClients::load(&aws).await;
-    let caller = crate::aws::sts::account_id(&clients)
-        .await
-        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
-    check_account(offline.account_id.as_deref(), &caller)?;
-    let desired = if offline.account_id.is_some() {
-        offline
-    } else {
-        build(globals, env, Some(&caller), images, false, out)?
-    };
-    if desired.region != clients.region() {
-        return Err(anyhow!(
-            "the spec's region is `{}` but AWS_REGION / the profile say `{}`\n  hint: unset AWS_REGION or set it to `{}`",
-            desired.region,
-            clients.region(),
-            desired.region
-        )
-        .into());
-    }
+    let Connected {
+        desired,
+        clients,
+        caller,
+    } = Spec::load(globals, env, images, out)?
+        .connect(LIVE_READ_FAILED, out)
+        .await?;
     let live = crate::live::owned::fetch_with_owned(&clients, &desired, false)
         .await
         .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
@@ -234,51 +214,4 @@ fn check_saved(saved: &Plan, now: &Plan) -> Result<(), CliError> {
         .into());
     }
     Ok(())
-}
-
-/// The desired state with the overrides applied, diagnostics printed.
-pub(crate) fn build(
-    globals: &Globals,
-    env: &str,
-    account: Option<&str>,
-    images: &[ImageOverride],
-    warn: bool,
-    out: &mut Output,
-) -> Result<Desired, CliError> {
-    match load_and_build(&globals.dir, env, account) {
-        Built::Ok {
-            desired,
-            warnings,
-            sources,
-        } => {
-            if warn {
-                out.report(&diagnostic::render(&warnings, &sources, out.stderr_color))?;
-            }
-            let mut desired = *desired;
-            apply_overrides(&mut desired, images).map_err(|e| anyhow!(e.to_string()))?;
-            Ok(desired)
-        }
-        Built::Invalid {
-            diagnostics,
-            sources,
-        } => {
-            out.report(&diagnostic::render(
-                &diagnostics,
-                &sources,
-                out.stderr_color,
-            ))?;
-            let mut files: Vec<String> = Vec::new();
-            let mut count = 0;
-            for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-                count += 1;
-                if let Some(p) = sources.path(d.loc.file) {
-                    let name = p.display().to_string();
-                    if !files.contains(&name) {
-                        files.push(name);
-                    }
-                }
-            }
-            Err(CliError::Invalid { count, files })
-        }
-    }
 }

@@ -13,15 +13,13 @@ use std::time::Instant;
 use anyhow::{Context, anyhow};
 
 use crate::apply::{ApplyCtx, ApplyOptions};
-use crate::aws::{AwsClients, AwsSettings};
 use crate::cli::args::PlanFormat;
-use crate::cli::commands::apply::build;
-use crate::cli::commands::plan::check_account;
 use crate::cli::confirm::confirm;
 use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{DestroySettings, Globals};
 use crate::cli::stats::print_aws_calls;
+use crate::cli::target::{Connected, Spec};
 use crate::diff::prune::{PruneOptions, prune};
 use crate::plan::{Plan, Target};
 use crate::render;
@@ -45,30 +43,13 @@ async fn destroy_env(
 ) -> Result<Outcome, CliError> {
     let started = Instant::now();
     let env = settings.env.as_str();
-    let offline = build(globals, env, None, &[], true, out)?;
-    let aws = AwsSettings {
-        fallback_region: Some(offline.region.clone()),
-        ..AwsSettings::default()
-    };
-    let clients = AwsClients::load(&aws).await;
-    let caller = crate::aws::sts::account_id(&clients)
-        .await
-        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
-    check_account(offline.account_id.as_deref(), &caller)?;
-    let desired = if offline.account_id.is_some() {
-        offline
-    } else {
-        build(globals, env, Some(&caller), &[], false, out)?
-    };
-    if desired.region != clients.region() {
-        return Err(anyhow!(
-            "the spec's region is `{}` but AWS_REGION / the profile say `{}`; nothing was changed\n  hint: unset AWS_REGION or set it to `{}`",
-            desired.region,
-            clients.region(),
-            desired.region
-        )
-        .into());
-    }
+    let Connected {
+        desired,
+        clients,
+        caller,
+    } = Spec::load(globals, env, &[], out)?
+        .connect(LIVE_READ_FAILED, out)
+        .await?;
     let live = crate::live::owned::fetch_with_owned(&clients, &desired, true)
         .await
         .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;

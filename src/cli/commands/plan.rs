@@ -10,12 +10,11 @@ use std::time::Instant;
 
 use anyhow::{Context, anyhow};
 
-use crate::aws::{AwsClients, AwsSettings};
 use crate::cli::args::PlanFormat;
 use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{Globals, PlanSettings};
-use crate::model::Desired;
+use crate::cli::target::{Connected, Spec};
 use crate::plan::{Plan, Target};
 use crate::render;
 
@@ -77,22 +76,14 @@ async fn plan_env(
     settings: &PlanSettings,
     out: &mut Output,
 ) -> Result<(Plan, bool), CliError> {
-    let spec = load::load(globals, &settings.env, out)?;
-    let aws = AwsSettings {
-        fallback_region: Some(spec.region.clone()),
-        ..AwsSettings::default()
-    };
-    let clients = AwsClients::load(&aws).await;
-    let caller = crate::aws::sts::account_id(&clients)
-        .await
-        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
-    check_account(spec.account.as_deref(), &caller)?;
     let images = settings.images.clone().map_err(|e| anyhow!(e))?;
-    let mut desired = load::build(globals, spec, &settings.env, &caller, out)?;
-    // The same overrides apply uses, so a pipeline's plan shows the image it will deploy.
-    crate::model::r#override::apply_overrides(&mut desired, &images)
-        .map_err(|e| anyhow!(e.to_string()))?;
-    check_region(&desired, clients.region())?;
+    let Connected {
+        desired,
+        clients,
+        caller,
+    } = Spec::load(globals, &settings.env, &images, out)?
+        .connect(LIVE_READ_FAILED, out)
+        .await?;
     let read = Instant::now();
     // The spec's resources plus what the environment owns in its scope (for pruning).
     let live = crate::live::owned::fetch_with_owned(&clients, &desired, false)
@@ -126,129 +117,9 @@ async fn plan_env(
     Ok((Plan::new(target, changes), desired.protected))
 }
 
-/// A spec that pins `account:` only ever plans against that account.
-pub fn check_account(pinned: Option<&str>, caller: &str) -> Result<(), CliError> {
-    match pinned {
-        Some(want) if want != caller => Err(anyhow!(
-            "the spec pins account `{want}` but the credentials are for account `{caller}`; nothing was read\n  \
-hint: switch credentials (AWS_PROFILE) or change `account:` in ecsctl.yaml"
-        )
-        .into()),
-        _ => Ok(()),
-    }
-}
-
-/// The clients must talk to the spec's region: a plan read elsewhere would show everything as
-/// missing.
-fn check_region(desired: &Desired, region: &str) -> Result<(), CliError> {
-    if desired.region == region {
-        return Ok(());
-    }
-    Err(anyhow!(
-        "the spec's region is `{}` but AWS_REGION / the profile say `{region}`\n  \
-hint: unset AWS_REGION or set it to `{}`",
-        desired.region,
-        desired.region
-    )
-    .into())
-}
-
-/// Loading and building the spec for plan, through the same glue as validate and render.
-mod load {
-    use super::*;
-    use crate::cli::project::{Built, load_and_build};
-    use crate::diagnostic::{self, Severity};
-
-    /// What plan needs from the spec before it knows the caller's account.
-    pub struct LoadedSpec {
-        pub region: String,
-        /// The spec's `account:`, if pinned.
-        pub account: Option<String>,
-        /// Built offline; final when the spec pins the account.
-        desired: Desired,
-    }
-
-    pub fn load(globals: &Globals, env: &str, out: &mut Output) -> Result<LoadedSpec, CliError> {
-        let desired = built(globals, env, None, true, out)?;
-        Ok(LoadedSpec {
-            region: desired.region.clone(),
-            account: desired.account_id.clone(),
-            desired,
-        })
-    }
-
-    /// The desired state with `{account_id}` resolved to the caller's account.
-    pub fn build(
-        globals: &Globals,
-        spec: LoadedSpec,
-        env: &str,
-        caller: &str,
-        out: &mut Output,
-    ) -> Result<Desired, CliError> {
-        if spec.account.is_some() {
-            return Ok(spec.desired);
-        }
-        // The first build printed the warnings; this one only adds the account.
-        built(globals, env, Some(caller), false, out)
-    }
-
-    fn built(
-        globals: &Globals,
-        env: &str,
-        account: Option<&str>,
-        warn: bool,
-        out: &mut Output,
-    ) -> Result<Desired, CliError> {
-        match load_and_build(&globals.dir, env, account) {
-            Built::Ok {
-                desired,
-                warnings,
-                sources,
-            } => {
-                if warn {
-                    out.report(&diagnostic::render(&warnings, &sources, out.stderr_color))?;
-                }
-                Ok(*desired)
-            }
-            Built::Invalid {
-                diagnostics,
-                sources,
-            } => {
-                out.report(&diagnostic::render(
-                    &diagnostics,
-                    &sources,
-                    out.stderr_color,
-                ))?;
-                let mut files: Vec<String> = Vec::new();
-                let mut count = 0;
-                for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-                    count += 1;
-                    if let Some(p) = sources.path(d.loc.file) {
-                        let name = p.display().to_string();
-                        if !files.contains(&name) {
-                            files.push(name);
-                        }
-                    }
-                }
-                Err(CliError::Invalid { count, files })
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn account_pin_must_match_the_caller() {
-        assert!(check_account(None, "123456789012").is_ok());
-        assert!(check_account(Some("123456789012"), "123456789012").is_ok());
-        let err = check_account(Some("111111111111"), "222222222222").unwrap_err();
-        assert!(err.to_string().starts_with(
-            "the spec pins account `111111111111` but the credentials are for account `222222222222`; nothing was read"
-        ));
-    }
 
     #[test]
     fn detailed_exitcode_maps_changes_to_2() {
@@ -263,16 +134,5 @@ mod tests {
         assert_eq!(outcome(&empty, true), Outcome::Success);
         assert_eq!(outcome(&changed, true), Outcome::Changes);
         assert_eq!(outcome(&changed, false), Outcome::Success);
-    }
-
-    #[test]
-    fn the_clients_region_must_be_the_specs() {
-        let desired = crate::diff::fixtures::desired();
-        assert!(check_region(&desired, "eu-west-1").is_ok());
-        let err = check_region(&desired, "us-east-1").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "the spec's region is `eu-west-1` but AWS_REGION / the profile say `us-east-1`\n  hint: unset AWS_REGION or set it to `eu-west-1`"
-        );
     }
 }

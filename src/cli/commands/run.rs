@@ -13,13 +13,12 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 
 use crate::apply::wait::{PollError, poll};
+use crate::aws::AwsError;
 use crate::aws::run_task::{RunRequest, TaskRun, describe_tasks, run_task};
-use crate::aws::{AwsClients, AwsError, AwsSettings};
-use crate::cli::commands::apply::build;
-use crate::cli::commands::plan::check_account;
 use crate::cli::error::{CliError, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{Globals, RunSettings};
+use crate::cli::target::{Connected, Spec};
 use crate::model::{Desired, ScheduledTask};
 
 pub fn run(
@@ -48,31 +47,12 @@ async fn run_job(
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
     let env = settings.env.as_str();
-    let offline = build(globals, env, None, &[], true, out)?;
-    job(&offline, &settings.job)?;
-    let aws = AwsSettings {
-        fallback_region: Some(offline.region.clone()),
-        ..AwsSettings::default()
-    };
-    let clients = AwsClients::load(&aws).await;
-    let caller = crate::aws::sts::account_id(&clients)
-        .await
-        .map_err(|e| aws_error(e, "the run failed"))?;
-    check_account(offline.account_id.as_deref(), &caller)?;
-    let desired = if offline.account_id.is_some() {
-        offline
-    } else {
-        build(globals, env, Some(&caller), &[], false, out)?
-    };
-    if desired.region != clients.region() {
-        return Err(anyhow!(
-            "the spec's region is `{}` but AWS_REGION / the profile say `{}`\n  hint: unset AWS_REGION or set it to `{}`",
-            desired.region,
-            clients.region(),
-            desired.region
-        )
-        .into());
-    }
+    let spec = Spec::load(globals, env, &[], out)?;
+    // An unknown job is refused before any AWS call.
+    job(&spec.offline, &settings.job)?;
+    let Connected {
+        desired, clients, ..
+    } = spec.connect("the run failed", out).await?;
     let task = job(&desired, &settings.job)?;
     let main = main_container(&desired, task);
     if !task.enabled {

@@ -1,0 +1,186 @@
+//! The environment a command talks to AWS about: the spec loaded and built offline, then the
+//! clients, the caller's account and the final desired state.
+//!
+//! Owns the sequence plan, apply, destroy and run share: load and build offline first (an
+//! invalid spec fails before any AWS call), build the clients with the spec's region as the
+//! fallback, ask STS for the caller, refuse a pinned `account:` that differs, rebuild the
+//! desired state with the caller's account from the spec already read (the model is pure; the
+//! files are not read twice), apply `--image` overrides, and refuse a region mismatch. Must not
+//! read live state or decide what to change.
+
+use anyhow::anyhow;
+
+use super::error::{CliError, aws_error};
+use super::output::Output;
+use super::project::{Built, build_loaded, load};
+use super::settings::Globals;
+use crate::aws::{AwsClients, AwsSettings};
+use crate::diagnostic::{self, Diagnostics, Severity};
+use crate::model::Desired;
+use crate::model::r#override::{ImageOverride, apply_overrides};
+use crate::spec::load::LoadedEnv;
+use crate::spec::span::SourceMap;
+
+/// The spec, loaded and built without AWS.
+pub struct Spec {
+    loaded: LoadedEnv,
+    images: Vec<ImageOverride>,
+    /// The desired state with `{account_id}` unresolved unless the spec pins `account:`.
+    pub offline: Desired,
+}
+
+/// What a command works against once it has asked AWS who it is.
+pub struct Connected {
+    pub desired: Desired,
+    pub clients: AwsClients,
+    pub caller: String,
+}
+
+impl Spec {
+    /// Loads and builds `env`, printing warnings (or every problem, then failing).
+    pub fn load(
+        globals: &Globals,
+        env: &str,
+        images: &[ImageOverride],
+        out: &mut Output,
+    ) -> Result<Spec, CliError> {
+        let loaded = match load(&globals.dir, env) {
+            Ok(loaded) => loaded,
+            Err(invalid) => return Err(report(invalid, true, out).unwrap_err()),
+        };
+        let offline = report(build_loaded(&loaded, None), true, out)?;
+        let offline = overridden(offline, images)?;
+        Ok(Spec {
+            loaded,
+            images: images.to_vec(),
+            offline,
+        })
+    }
+
+    /// Connects to AWS; `failed` is the context of an AWS error (`reading the live state failed`).
+    pub async fn connect(self, failed: &str, out: &mut Output) -> Result<Connected, CliError> {
+        let aws = AwsSettings {
+            fallback_region: Some(self.offline.region.clone()),
+            ..AwsSettings::default()
+        };
+        let clients = AwsClients::load(&aws).await;
+        let caller = crate::aws::sts::account_id(&clients)
+            .await
+            .map_err(|e| aws_error(e, failed))?;
+        check_account(self.offline.account_id.as_deref(), &caller)?;
+        let desired = if self.offline.account_id.is_some() {
+            self.offline
+        } else {
+            // The offline build printed the warnings; this one only adds the account.
+            let built = report(build_loaded(&self.loaded, Some(&caller)), false, out)?;
+            overridden(built, &self.images)?
+        };
+        check_region(&desired, clients.region())?;
+        Ok(Connected {
+            desired,
+            clients,
+            caller,
+        })
+    }
+}
+
+fn overridden(mut desired: Desired, images: &[ImageOverride]) -> Result<Desired, CliError> {
+    apply_overrides(&mut desired, images).map_err(|e| anyhow!(e.to_string()))?;
+    Ok(desired)
+}
+
+/// The desired state, or every problem printed and the error that says how many and where.
+fn report(built: Built, warn: bool, out: &mut Output) -> Result<Desired, CliError> {
+    match built {
+        Built::Ok {
+            desired,
+            warnings,
+            sources,
+        } => {
+            if warn {
+                out.report(&diagnostic::render(&warnings, &sources, out.stderr_color))?;
+            }
+            Ok(*desired)
+        }
+        Built::Invalid {
+            diagnostics,
+            sources,
+        } => {
+            out.report(&diagnostic::render(
+                &diagnostics,
+                &sources,
+                out.stderr_color,
+            ))?;
+            Err(invalid(&diagnostics, &sources))
+        }
+    }
+}
+
+/// `CliError::Invalid` with the error count and the files they are in, in order found.
+fn invalid(diagnostics: &Diagnostics, sources: &SourceMap) -> CliError {
+    let mut files: Vec<String> = Vec::new();
+    let mut count = 0;
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        count += 1;
+        if let Some(p) = sources.path(d.loc.file) {
+            let name = p.display().to_string();
+            if !files.contains(&name) {
+                files.push(name);
+            }
+        }
+    }
+    CliError::Invalid { count, files }
+}
+
+/// A spec that pins `account:` runs only with credentials for that account.
+pub fn check_account(pinned: Option<&str>, caller: &str) -> Result<(), CliError> {
+    match pinned {
+        Some(want) if want != caller => Err(anyhow!(
+            "the spec pins account `{want}` but the credentials are for account `{caller}`; nothing was read\n  \
+hint: switch credentials (AWS_PROFILE) or change `account:` in ecsctl.yaml"
+        )
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// The clients must talk to the spec's region: a plan read elsewhere would show everything as
+/// missing, and an apply would create it there.
+fn check_region(desired: &Desired, region: &str) -> Result<(), CliError> {
+    if desired.region == region {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "the spec's region is `{}` but AWS_REGION / the profile say `{region}`\n  \
+hint: unset AWS_REGION or set it to `{}`",
+        desired.region,
+        desired.region
+    )
+    .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_pin_must_match_the_caller() {
+        assert!(check_account(None, "123456789012").is_ok());
+        assert!(check_account(Some("123456789012"), "123456789012").is_ok());
+        let err = check_account(Some("111111111111"), "222222222222").unwrap_err();
+        assert!(err.to_string().starts_with(
+            "the spec pins account `111111111111` but the credentials are for account `222222222222`; nothing was read"
+        ));
+    }
+
+    #[test]
+    fn the_clients_region_must_be_the_specs() {
+        let desired = crate::diff::fixtures::desired();
+        assert!(check_region(&desired, "eu-west-1").is_ok());
+        let err = check_region(&desired, "us-east-1").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the spec's region is `eu-west-1` but AWS_REGION / the profile say `us-east-1`\n  hint: unset AWS_REGION or set it to `eu-west-1`"
+        );
+    }
+}
