@@ -15,11 +15,10 @@ use super::output::Output;
 use super::project::{Built, build_loaded, load};
 use super::settings::Globals;
 use crate::aws::{AwsClients, AwsSettings};
-use crate::diagnostic::{self, Diagnostics, Severity};
+use crate::diagnostic;
 use crate::model::Desired;
 use crate::model::r#override::{ImageOverride, apply_overrides};
 use crate::spec::load::LoadedEnv;
-use crate::spec::span::SourceMap;
 
 /// The spec, loaded and built without AWS.
 pub struct Spec {
@@ -89,8 +88,9 @@ fn overridden(mut desired: Desired, images: &[ImageOverride]) -> Result<Desired,
     Ok(desired)
 }
 
-/// The desired state, or every problem printed and the error that says how many and where.
-fn report(built: Built, warn: bool, out: &mut Output) -> Result<Desired, CliError> {
+/// The desired state (its warnings printed when `warn`), or every problem printed and the
+/// error that says how many and where.
+pub fn report(built: Built, warn: bool, out: &mut Output) -> Result<Desired, CliError> {
     match built {
         Built::Ok {
             desired,
@@ -111,25 +111,9 @@ fn report(built: Built, warn: bool, out: &mut Output) -> Result<Desired, CliErro
                 &sources,
                 out.stderr_color,
             ))?;
-            Err(invalid(&diagnostics, &sources))
+            Err(CliError::invalid(&diagnostics, &sources))
         }
     }
-}
-
-/// `CliError::Invalid` with the error count and the files they are in, in order found.
-fn invalid(diagnostics: &Diagnostics, sources: &SourceMap) -> CliError {
-    let mut files: Vec<String> = Vec::new();
-    let mut count = 0;
-    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-        count += 1;
-        if let Some(p) = sources.path(d.loc.file) {
-            let name = p.display().to_string();
-            if !files.contains(&name) {
-                files.push(name);
-            }
-        }
-    }
-    CliError::Invalid { count, files }
 }
 
 /// A spec that pins `account:` runs only with credentials for that account.

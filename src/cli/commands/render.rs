@@ -10,9 +10,9 @@ use serde::Serialize;
 use crate::cli::args::RenderFormat;
 use crate::cli::error::{CliError, Outcome};
 use crate::cli::output::{Label, Output};
-use crate::cli::project::{Built, load_and_build};
+use crate::cli::project::load_and_build;
 use crate::cli::settings::{Globals, RenderSettings};
-use crate::diagnostic;
+use crate::cli::target::report;
 use crate::model::Desired;
 
 /// The version of the rendered document's shape; bump it when a field changes meaning or goes.
@@ -72,25 +72,7 @@ pub fn run(
     settings: &RenderSettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let (desired, warnings, sources) = match load_and_build(&globals.dir, &settings.env, None) {
-        Built::Ok {
-            desired,
-            warnings,
-            sources,
-        } => (desired, warnings, sources),
-        Built::Invalid {
-            diagnostics,
-            sources,
-        } => {
-            out.report(&diagnostic::render(
-                &diagnostics,
-                &sources,
-                out.stderr_color,
-            ))?;
-            return Err(CliError::invalid(&diagnostics, &sources));
-        }
-    };
-    out.report(&diagnostic::render(&warnings, &sources, out.stderr_color))?;
+    let desired = report(load_and_build(&globals.dir, &settings.env, None), true, out)?;
     let text = render_document(&desired, settings.format)?;
     out.product(&text)?;
     if desired.account_id.is_none() && text.contains("{account_id}") {
