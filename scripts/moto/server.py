@@ -40,6 +40,7 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import patches  # noqa: E402
+import realism  # noqa: E402
 
 
 def log(message: str) -> None:
@@ -151,6 +152,7 @@ def main() -> None:
     else:
         applied = patches.apply_all()
         log(f"{len(applied)} patches applied: {', '.join(applied)}")
+        log(f"realism: {realism.describe()}")
 
     app = with_snapshot_route(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", args.port, app, threaded=True)
