@@ -3,6 +3,7 @@
 //! re-create (a cluster holds every service).
 
 use super::context::{ApplyCtx, tag_delta, touches};
+use super::settle::settle;
 use crate::aws::{AwsError, write_ecs};
 use crate::plan::{Action, Step};
 
@@ -10,10 +11,15 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
     let c = ctx.clients;
     let cluster = &ctx.desired.cluster;
     if cluster.name != step.address.name {
-        return write_ecs::delete_cluster(c, &step.address.name).await;
+        return settle(ctx.reporter, || {
+            write_ecs::delete_cluster(c, &step.address.name)
+        })
+        .await;
     }
     match step.action {
-        Action::Create => write_ecs::create_cluster(c, cluster).await.map(|_| ()),
+        Action::Create => settle(ctx.reporter, || write_ecs::create_cluster(c, cluster))
+            .await
+            .map(|_| ()),
         Action::Update | Action::Replace => {
             if touches(step, "containerInsights") {
                 write_ecs::update_cluster_settings(c, cluster).await?;
@@ -38,7 +44,9 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
             }
             Ok(())
         }
-        Action::Delete => write_ecs::delete_cluster(c, &cluster.name).await,
+        Action::Delete => {
+            settle(ctx.reporter, || write_ecs::delete_cluster(c, &cluster.name)).await
+        }
         Action::NoOp => Ok(()),
     }
 }

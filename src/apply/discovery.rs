@@ -3,6 +3,7 @@
 
 use super::context::{ApplyCtx, tag_delta, touches};
 use super::namespace::wait_operation;
+use super::settle::settle;
 use crate::aws::{AwsError, write_discovery};
 use crate::plan::{Action, Step};
 
@@ -20,7 +21,10 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
             return Ok(());
         }
         if let Some(l) = live {
-            return write_discovery::delete_service(c, &l.id, name).await;
+            return settle(ctx.reporter, || {
+                write_discovery::delete_service(c, &l.id, name)
+            })
+            .await;
         }
         // Not read with the desired ones: find it in the environment's namespace.
         let ns = match &ctx.live.namespace {
@@ -36,14 +40,20 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         let found =
             crate::aws::discovery::read_services(c, &ns, std::slice::from_ref(name)).await?;
         for s in found {
-            write_discovery::delete_service(c, &s.id, name).await?;
+            settle(ctx.reporter, || {
+                write_discovery::delete_service(c, &s.id, name)
+            })
+            .await?;
         }
         return Ok(());
     };
     match step.action {
         Action::Create | Action::Replace => {
             if let (Action::Replace, Some(l)) = (step.action, live) {
-                write_discovery::delete_service(c, &l.id, name).await?;
+                settle(ctx.reporter, || {
+                    write_discovery::delete_service(c, &l.id, name)
+                })
+                .await?;
             }
             let namespace_id = ctx
                 .resolved()
@@ -80,7 +90,12 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
             Ok(())
         }
         Action::Delete => match live {
-            Some(l) => write_discovery::delete_service(c, &l.id, name).await,
+            Some(l) => {
+                settle(ctx.reporter, || {
+                    write_discovery::delete_service(c, &l.id, name)
+                })
+                .await
+            }
             None => Ok(()),
         },
         Action::NoOp => Ok(()),

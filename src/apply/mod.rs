@@ -20,6 +20,7 @@ mod role;
 mod scaling;
 mod schedule;
 mod service;
+mod settle;
 pub mod stable;
 mod task_definition;
 pub mod wait;

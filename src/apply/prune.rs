@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use super::context::ApplyCtx;
 use super::namespace::wait_operation;
+use super::settle::settle;
 use super::wait::{PollError, poll};
 use crate::aws::{
     AwsError, ecs, iam, write_autoscaling, write_discovery, write_ecs, write_iam, write_logs,
@@ -51,7 +52,12 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         ResourceKind::Service => delete_service(ctx, cluster, name).await,
         ResourceKind::DiscoveryService => {
             match o.discovery_services.iter().find(|d| d.name == name) {
-                Some(d) => write_discovery::delete_service(c, &d.id, name).await,
+                Some(d) => {
+                    settle(ctx.reporter, || {
+                        write_discovery::delete_service(c, &d.id, name)
+                    })
+                    .await
+                }
                 None => Ok(()),
             }
         }
@@ -65,7 +71,7 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
                 None => Ok(()),
             }
         }
-        ResourceKind::Cluster => write_ecs::delete_cluster(c, name).await,
+        ResourceKind::Cluster => settle(ctx.reporter, || write_ecs::delete_cluster(c, name)).await,
         ResourceKind::LogGroup => write_logs::delete_log_group(c, name).await,
         ResourceKind::IamRole => delete_role(ctx, name).await,
         ResourceKind::ScheduleGroup | ResourceKind::Schedule => {

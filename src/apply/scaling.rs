@@ -2,6 +2,7 @@
 //! ecsctl creates) and its target tracking policies. Both calls are upserts.
 
 use super::context::ApplyCtx;
+use super::settle::settle;
 use crate::aws::{AwsError, write_autoscaling};
 use crate::model::ScalingTarget;
 use crate::plan::{Action, ResourceKind, Step};
@@ -25,9 +26,18 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
                 // Tags only on create: AAS tags a target when it registers it, and TagResource
                 // (not an update of the registration) changes them later.
                 Action::Create => {
-                    write_autoscaling::register_target(c, t, &ctx.desired.cluster.tags).await
+                    settle(ctx.reporter, || {
+                        write_autoscaling::register_target(c, t, &ctx.desired.cluster.tags)
+                    })
+                    .await
                 }
-                _ => write_autoscaling::register_target(c, t, &Default::default()).await,
+                _ => {
+                    let none = Default::default();
+                    settle(ctx.reporter, || {
+                        write_autoscaling::register_target(c, t, &none)
+                    })
+                    .await
+                }
             }
         }
         _ => {

@@ -7,6 +7,7 @@
 //! revision (see `diff::schedule`), all in the caller's account and the spec's region.
 
 use super::context::{ApplyCtx, tag_delta};
+use super::settle::settle;
 use crate::aws::AwsError;
 use crate::aws::write_scheduler::{self, ScheduleInput};
 use crate::plan::{Action, ResourceKind, Step};
@@ -79,14 +80,18 @@ async fn schedule(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         .live
         .schedule(name)
         .is_some_and(|s| s.group_name.as_deref().is_none_or(|g| g == task.group));
+    // Both pass the scheduler role, which IAM may still be propagating.
+    let update = || write_scheduler::update_schedule(ctx.clients, &input);
     if exists {
-        write_scheduler::update_schedule(ctx.clients, &input).await
+        settle(ctx.reporter, update).await
     } else {
-        match write_scheduler::create_schedule(ctx.clients, &input).await {
+        match settle(ctx.reporter, || {
+            write_scheduler::create_schedule(ctx.clients, &input)
+        })
+        .await
+        {
             // Created by an interrupted earlier run: make it match.
-            Err(e) if e.is_code("ConflictException") => {
-                write_scheduler::update_schedule(ctx.clients, &input).await
-            }
+            Err(e) if e.is_code("ConflictException") => settle(ctx.reporter, update).await,
             r => r,
         }
     }

@@ -4,6 +4,7 @@
 //! capacity strategy changes (ECS only moves running tasks to the new providers then).
 
 use super::context::{ApplyCtx, planned, tag_delta, touches};
+use super::settle::settle;
 use crate::aws::AwsError;
 use crate::aws::write_ecs::{self, ServiceUpdate};
 use crate::model::Service;
@@ -98,7 +99,10 @@ async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
     })?;
     let registry = registry_arn(ctx, s);
     let token = ctx.token("service", &(s, &td, &registry));
-    write_ecs::create_service(ctx.clients, s, &td, registry.as_deref(), &token).await?;
+    settle(ctx.reporter, || {
+        write_ecs::create_service(ctx.clients, s, &td, registry.as_deref(), &token)
+    })
+    .await?;
     Ok(Changed {
         name: s.name.clone(),
         cluster: s.cluster.clone(),

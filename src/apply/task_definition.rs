@@ -4,6 +4,7 @@
 //! registers no duplicate. Owned role names become ARNs in the caller's account.
 
 use super::context::{ApplyCtx, tag_delta};
+use super::settle::settle;
 use crate::aws::{AwsError, write_ecs};
 use crate::plan::{Action, Step};
 
@@ -39,7 +40,10 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
     }
     let exec = ctx.role_arn(&td.execution_role);
     let task = td.task_role.as_ref().map(|r| ctx.role_arn(r));
-    let arn = write_ecs::register_task_definition(ctx.clients, td, &exec, task.as_deref()).await?;
+    let arn = settle(ctx.reporter, || {
+        write_ecs::register_task_definition(ctx.clients, td, &exec, task.as_deref())
+    })
+    .await?;
     ctx.resolved().task_definitions.insert(family.clone(), arn);
     Ok(())
 }

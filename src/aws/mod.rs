@@ -15,6 +15,7 @@ pub mod list_owned;
 pub mod logs;
 pub mod run_task;
 pub mod scheduler;
+pub mod settling;
 pub mod sts;
 
 pub use config::{AwsClients, AwsSettings, StaticCredentials};
