@@ -9,6 +9,22 @@ use futures::future::try_join_all;
 use super::{AwsClients, AwsError};
 use crate::live::{LiveRole, LiveTags};
 
+/// Whether a role exists (GetRole; NoSuchEntity is "no"), without reading its policies: the
+/// check before creating a service-linked role.
+pub async fn role_exists(clients: &AwsClients, name: &str) -> Result<bool, AwsError> {
+    match clients.iam.get_role().role_name(name).send().await {
+        Ok(_) => Ok(true),
+        Err(e) => {
+            let err = AwsError::from_sdk("iam", "GetRole", Some(name), e);
+            if err.is_code("NoSuchEntity") {
+                Ok(false)
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
 /// Reads one role completely; None if it does not exist (NoSuchEntity).
 /// Calls: GetRole, ListRolePolicies and ListAttachedRolePolicies at once (one round trip; for
 /// a missing role all three say NoSuchEntity), then one GetRolePolicy per inline policy, and

@@ -170,3 +170,52 @@ pub async fn delete_role(
         other => other.map(|_| ()),
     }
 }
+
+/// CreateServiceLinkedRole for `service` (`ecs.amazonaws.com`). A role that is already there
+/// (created by a concurrent run, or by AWS on first use) is fine: IAM answers
+/// `InvalidInput: Service role name AWSServiceRoleForECS has been taken in this account`.
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateServiceLinkedRole.html
+pub async fn create_service_linked_role(
+    clients: &AwsClients,
+    service: &str,
+) -> Result<(), AwsError> {
+    let req = clients
+        .iam
+        .create_service_linked_role()
+        .aws_service_name(service);
+    match send("iam", "CreateServiceLinkedRole", service, req.send()).await {
+        Err(e) if is_taken(&e) => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
+/// IAM's answer when the service-linked role exists already.
+fn is_taken(e: &AwsError) -> bool {
+    e.is_code("InvalidInput") && e.message.to_ascii_lowercase().contains("has been taken")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_existing_service_linked_role_is_not_an_error() {
+        let taken = AwsError::new(
+            "iam",
+            "CreateServiceLinkedRole",
+            Some("ecs.amazonaws.com"),
+            Some("InvalidInput"),
+            "Service role name AWSServiceRoleForECS has been taken in this account, please try \
+             a different suffix.",
+        );
+        assert!(is_taken(&taken));
+        let denied = AwsError::new(
+            "iam",
+            "CreateServiceLinkedRole",
+            Some("ecs.amazonaws.com"),
+            Some("AccessDenied"),
+            "not authorized",
+        );
+        assert!(!is_taken(&denied));
+    }
+}
