@@ -4,8 +4,9 @@
 //! (roles, task definition revisions) right before deleting.
 //!
 //! Services are scaled to 0, deleted, and waited for until ECS no longer lists them as
-//! ACTIVE/DRAINING (bounded), so the discovery services they registered in can go next. Must
-//! not delete anything the plan does not name.
+//! ACTIVE/DRAINING (bounded), so the discovery services they registered in can go next. Before
+//! a cluster is deleted, the environment's own running standalone tasks are stopped. Must not
+//! delete anything the plan does not name, nor stop a task without this environment's tags.
 
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use super::context::ApplyCtx;
 use super::namespace::wait_operation;
 use super::settle::settle;
 use super::wait::{PollError, poll};
+use crate::aws::ecs_tasks::{self, ClusterTask};
 use crate::aws::{
     AwsError, ecs, iam, write_autoscaling, write_discovery, write_ecs, write_iam, write_logs,
     write_prune,
@@ -71,7 +73,12 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
                 None => Ok(()),
             }
         }
-        ResourceKind::Cluster => settle(ctx.reporter, || write_ecs::delete_cluster(c, name)).await,
+        ResourceKind::Cluster => {
+            stop_own_tasks(ctx, name).await?;
+            // Stopped tasks take a while to leave the cluster: ClusterContainsTasksException
+            // settles until they have.
+            settle(ctx.reporter, || write_ecs::delete_cluster(c, name)).await
+        }
         ResourceKind::LogGroup => write_logs::delete_log_group(c, name).await,
         ResourceKind::IamRole => delete_role(ctx, name).await,
         ResourceKind::ScheduleGroup | ResourceKind::Schedule => {
@@ -91,7 +98,13 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
     }
 }
 
-async fn delete_service(ctx: &ApplyCtx<'_>, cluster: &str, name: &str) -> Result<(), AwsError> {
+/// Scales to 0, deletes, and polls until ECS lists the service neither ACTIVE nor DRAINING
+/// (within `DRAIN_TIMEOUT`); also the first half of a service replacement.
+pub(super) async fn delete_service(
+    ctx: &ApplyCtx<'_>,
+    cluster: &str,
+    name: &str,
+) -> Result<(), AwsError> {
     let c = ctx.clients;
     write_prune::scale_service_to_zero(c, cluster, name).await?;
     write_ecs::delete_service(c, cluster, name).await?;
@@ -120,6 +133,74 @@ async fn delete_service(ctx: &ApplyCtx<'_>, cluster: &str, name: &str) -> Result
             ),
         )),
     }
+}
+
+/// The reason ECS shows on the tasks destroy stops.
+const STOP_REASON: &str = "ecsctl destroy";
+
+/// Stops the environment's own standalone tasks (`ecsctl run`, the scheduler's runs: they carry
+/// its ownership tags) before the cluster is deleted: DeleteCluster fails with
+/// `ClusterContainsTasksException` while tasks are active (DeleteCluster API, Errors). A task
+/// without our tags is never stopped; if one runs, the cluster cannot go and this says which.
+async fn stop_own_tasks(ctx: &ApplyCtx<'_>, cluster: &str) -> Result<(), AwsError> {
+    let tasks = ecs_tasks::running_tasks(ctx.clients, cluster).await?;
+    let (ours, foreign) = split_tasks(tasks, &ctx.desired.app, &ctx.desired.env);
+    if !ours.is_empty() {
+        ctx.reporter.note(&format!(
+            "stopping {} running task(s) of `{}` in cluster `{cluster}`",
+            ours.len(),
+            ctx.desired.env
+        ));
+    }
+    for t in &ours {
+        write_prune::stop_task(ctx.clients, cluster, &t.arn, STOP_REASON).await?;
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    Err(AwsError::new(
+        "ecs",
+        "DeleteCluster",
+        Some(cluster),
+        None,
+        foreign_tasks_message(&foreign),
+    ))
+}
+
+/// Tasks with this environment's ownership tags, and the others.
+fn split_tasks(
+    tasks: Vec<ClusterTask>,
+    app: &str,
+    env: &str,
+) -> (Vec<ClusterTask>, Vec<ClusterTask>) {
+    tasks.into_iter().partition(|t| is_ours(&t.tags, app, env))
+}
+
+fn foreign_tasks_message(foreign: &[ClusterTask]) -> String {
+    let named: Vec<String> = foreign
+        .iter()
+        .take(5)
+        .map(|t| {
+            let id = t.arn.rsplit('/').next().unwrap_or(&t.arn);
+            match &t.group {
+                Some(g) => format!("`{id}` ({g})"),
+                None => format!("`{id}`"),
+            }
+        })
+        .collect();
+    let more = foreign.len().saturating_sub(named.len());
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "the cluster still runs {} task(s) without this environment's ownership tags: {}{more}; \
+         ecsctl does not stop them, so the cluster was not deleted (stop them, then run destroy \
+         again)",
+        foreign.len(),
+        named.join(", ")
+    )
 }
 
 /// Deregisters (then deletes, where the API allows) the family's ACTIVE revisions that carry
@@ -164,4 +245,49 @@ async fn delete_role(ctx: &ApplyCtx<'_>, name: &str) -> Result<(), AwsError> {
     }
     let inline: Vec<String> = role.inline_policies.keys().cloned().collect();
     write_iam::delete_role(ctx.clients, name, &inline, &role.managed_policy_arns).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(id: &str, group: &str, tags: &[(&str, &str)]) -> ClusterTask {
+        ClusterTask {
+            arn: format!("arn:aws:ecs:eu-west-1:1:task/ohi-prod/{id}"),
+            group: Some(group.to_string()),
+            last_status: Some("RUNNING".into()),
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn destroy_stops_only_tasks_with_all_three_ownership_tags() {
+        let ours = [
+            ("ecsctl:managed-by", "ecsctl"),
+            ("ecsctl:app", "ohi"),
+            ("ecsctl:env", "prod"),
+        ];
+        let other_env = [
+            ("ecsctl:managed-by", "ecsctl"),
+            ("ecsctl:app", "ohi"),
+            ("ecsctl:env", "staging"),
+        ];
+        let tasks = vec![
+            task("a1", "family:ohi-prod-report", &ours),
+            task("b2", "family:ohi-prod-report", &other_env),
+            task("c3", "family:someone-else", &[]),
+        ];
+        let (stop, foreign) = split_tasks(tasks, "ohi", "prod");
+        assert_eq!(stop.len(), 1);
+        assert!(stop[0].arn.ends_with("/a1"));
+        assert_eq!(
+            foreign_tasks_message(&foreign),
+            "the cluster still runs 2 task(s) without this environment's ownership tags: `b2` \
+             (family:ohi-prod-report), `c3` (family:someone-else); ecsctl does not stop them, so \
+             the cluster was not deleted (stop them, then run destroy again)"
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! The writes only removal needs, beyond the per-service `write_*` files: scaling a service to
 //! zero before deleting it, deregistering and deleting task definition revisions, deleting a
-//! Cloud Map namespace.
+//! Cloud Map namespace, stopping a standalone task before its cluster is deleted.
 //!
 //! Must not decide what to remove (`diff::prune` and `apply::prune` do) nor let SDK types out.
 
@@ -74,5 +74,25 @@ pub async fn delete_namespace(
         Ok(out) => Ok(out.operation_id().map(str::to_string)),
         Err(e) if e.is_code("NamespaceNotFound") => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+/// StopTask with a reason ECS shows on the stopped task. A task already gone is not an error.
+pub async fn stop_task(
+    clients: &AwsClients,
+    cluster: &str,
+    arn: &str,
+    reason: &str,
+) -> Result<(), AwsError> {
+    let req = clients
+        .ecs
+        .stop_task()
+        .cluster(cluster)
+        .task(arn)
+        .reason(reason);
+    match send("ecs", "StopTask", arn, req.send()).await {
+        // ECS says InvalidParameterException "The referenced task was not found".
+        Err(e) if e.message.to_ascii_lowercase().contains("not found") => Ok(()),
+        other => other.map(|_| ()),
     }
 }
