@@ -1,7 +1,8 @@
 //! ECS service steps: CreateService with a capacity provider strategy and an idempotency
 //! token; UpdateService in place with only what changed (the count only when the plan changes
 //! it, so an autoscaled count within min..max is left alone); forceNewDeployment when the
-//! capacity strategy changes (ECS only moves running tasks to the new providers then).
+//! capacity strategy changes (ECS only moves running tasks to the new providers then). A
+//! replacement deletes the old service and waits until it finished draining before creating.
 
 use super::context::{ApplyCtx, planned, tag_delta, touches};
 use super::settle::settle;
@@ -36,7 +37,17 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<Option<Changed>, A
     match step.action {
         Action::Create => create(ctx, s).await.map(Some),
         Action::Replace => {
-            write_ecs::delete_service(ctx.clients, &s.cluster, &s.name).await?;
+            // A deleted service drains before its name can be used again ("Unable to Start a
+            // service that is still Draining", spinnaker #5476): wait until it is INACTIVE
+            // (bounded, as pruning does); `create` also settles on that message.
+            // The old service lives where live found it (a `cluster` change is the Replace).
+            let old_cluster = ctx
+                .live
+                .service(&s.name)
+                .and_then(|l| l.cluster_arn.as_deref())
+                .and_then(|arn| arn.rsplit('/').next())
+                .unwrap_or(&s.cluster);
+            super::prune::delete_service(ctx, old_cluster, &s.name).await?;
             create(ctx, s).await.map(Some)
         }
         Action::Update => update(ctx, s, step).await,
