@@ -1,16 +1,27 @@
 //! EventBridge Scheduler steps: the schedule group (created with the environment's ownership
 //! tags, re-tagged on drift) and the schedules (CreateSchedule, or UpdateSchedule, which
 //! replaces the whole schedule; a Replace is an update too: nothing about a schedule forces
-//! re-creation). Deletions of both are in `delete`, called by the prune handler.
+//! re-creation). Deletions of both are in `delete`, called by the prune handler. A group still
+//! DELETING (deleted by an earlier destroy) is waited for before it is created again.
 //!
 //! The target names the cluster ARN, the scheduler role ARN and the family ARN without a
 //! revision (see `diff::schedule`), all in the caller's account and the spec's region.
 
+use std::time::Duration;
+
 use super::context::{ApplyCtx, tag_delta};
 use super::settle::settle;
-use crate::aws::AwsError;
+use super::wait::{PollError, poll};
 use crate::aws::write_scheduler::{self, ScheduleInput};
+use crate::aws::{AwsError, scheduler};
 use crate::plan::{Action, ResourceKind, Step};
+
+/// A schedule group's state while Scheduler deletes it and its schedules.
+const DELETING: &str = "DELETING";
+
+/// How long a deleting group may take to go. Scheduler deletes the group's schedules first;
+/// a few minutes covers groups with many schedules.
+const GROUP_DELETE_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
     if matches!(step.action, Action::NoOp) {
@@ -41,12 +52,64 @@ async fn group(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
             }
             Ok(())
         }
-        _ => match write_scheduler::create_group(c, name, tags).await {
-            // A rerun after an interrupted apply: the group is there (and ownership of a group
-            // that is not ours is refused before any step runs).
-            Err(e) if e.is_code("ConflictException") => Ok(()),
-            r => r.map(|_| ()),
+        _ => {
+            if live.is_some_and(|g| g.state.as_deref() == Some(DELETING)) {
+                wait_group_deleted(ctx, name).await?;
+            }
+            match write_scheduler::create_group(c, name, tags).await {
+                // A rerun after an interrupted apply: the group is there (and ownership of a
+                // group that is not ours is refused before any step runs). But Scheduler also
+                // answers ConflictException while a group of that name is still DELETING (it
+                // was deleted after the plan read it): wait for it to go and create it then.
+                Err(e) if e.is_code("ConflictException") => {
+                    match scheduler::read_group(c, name).await? {
+                        Some(g) if g.state.as_deref() != Some(DELETING) => Ok(()),
+                        _ => {
+                            wait_group_deleted(ctx, name).await?;
+                            write_scheduler::create_group(c, name, tags)
+                                .await
+                                .map(|_| ())
+                        }
+                    }
+                }
+                r => r.map(|_| ()),
+            }
+        }
+    }
+}
+
+/// Polls GetScheduleGroup until the group is no longer DELETING (normally: gone). Scheduler
+/// deletes a group asynchronously, after all its schedules: "it remains in a DELETING state
+/// until all of its associated schedules are deleted" (DeleteScheduleGroup API), and a
+/// CreateScheduleGroup meanwhile is a ConflictException.
+async fn wait_group_deleted(ctx: &ApplyCtx<'_>, name: &str) -> Result<(), AwsError> {
+    ctx.reporter.note(&format!(
+        "waiting for schedule group `{name}` to finish deleting"
+    ));
+    let result = poll(
+        GROUP_DELETE_TIMEOUT,
+        Duration::from_millis(500),
+        Duration::from_secs(10),
+        || async {
+            let g = scheduler::read_group(ctx.clients, name).await?;
+            Ok(g.is_none_or(|g| g.state.as_deref() != Some(DELETING))
+                .then_some(()))
         },
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(()),
+        Err(PollError::Failed(e)) => Err(e),
+        Err(PollError::TimedOut { after }) => Err(AwsError::new(
+            "scheduler",
+            "GetScheduleGroup",
+            Some(name),
+            None,
+            format!(
+                "the schedule group was still DELETING after {}s; run apply again later",
+                after.as_secs()
+            ),
+        )),
     }
 }
 

@@ -63,6 +63,11 @@ pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live
         let Some(found) = scheduler::read_group(clients, group).await? else {
             return Ok((None, Vec::new()));
         };
+        // A DELETING group's schedules are being deleted with it (DeleteScheduleGroup API):
+        // none of them will be there for apply to update.
+        if found.state.as_deref() == Some("DELETING") {
+            return Ok((Some(found), Vec::new()));
+        }
         let schedules = scheduler::read_schedules(clients, group).await?;
         Ok::<_, AwsError>((Some(found), schedules))
     };
