@@ -3,8 +3,8 @@
 //! Owns building a normalised view of each resource from both sides (one file per kind), the
 //! normalisation rules (`normalize`), the table of what each field change costs (`rules`) and
 //! the generic comparison (`compare`). Must stay pure: no async, no I/O, no clock. Live only
-//! holds what the desired state names, so nothing here deletes (pruning is a later issue; the
-//! plan types already carry `Action::Delete`).
+//! holds what the desired state names, so nothing here deletes: removals are `prune`'s, from
+//! the owned resources live read separately.
 
 mod cluster;
 pub mod compare;
@@ -21,9 +21,11 @@ pub mod schedule;
 mod service;
 mod task_definition;
 
+use std::collections::BTreeSet;
+
 use crate::live::Live;
 use crate::model::Desired;
-use crate::plan::ResourceChange;
+use crate::plan::{Action, ResourceChange};
 
 /// What every kind's diff may read besides its own resource.
 pub(crate) struct Ctx<'a> {
@@ -51,12 +53,19 @@ pub fn diff(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
     changes.extend(desired.log_groups.iter().map(|g| log_group::diff(&ctx, g)));
     changes.push(cluster::diff(&ctx));
     changes.extend(desired.namespace.iter().map(|n| namespace::diff(&ctx, n)));
-    changes.extend(
-        desired
-            .discovery_services
-            .iter()
-            .map(|d| discovery_service::diff(&ctx, d)),
-    );
+    let discovery: Vec<ResourceChange> = desired
+        .discovery_services
+        .iter()
+        .map(|d| discovery_service::diff(&ctx, d))
+        .collect();
+    // Cloud Map services this run creates or replaces get a new ARN, which the ECS services
+    // registering in them must be pointed at.
+    let new_registries: BTreeSet<String> = discovery
+        .iter()
+        .filter(|c| matches!(c.action, Action::Create | Action::Replace))
+        .map(|c| c.address.name.clone())
+        .collect();
+    changes.extend(discovery);
     let mut revisions = Vec::new();
     for td in &desired.task_definitions {
         let (change, choice) = task_definition::diff(&ctx, td);
@@ -67,7 +76,7 @@ pub fn diff(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
         changes.push(schedule::diff(&ctx, t));
     }
     for s in &desired.services {
-        changes.push(service::diff(&ctx, s, &revisions));
+        changes.push(service::diff(&ctx, s, &revisions, &new_registries));
     }
     for t in &desired.scaling_targets {
         changes.extend(scaling::diff(&ctx, t));

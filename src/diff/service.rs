@@ -6,6 +6,8 @@
 //! the spec's count wins. Must not compare what the spec does not set (propagateTags, ECS
 //! managed tags, deployments, running counts).
 
+use std::collections::BTreeSet;
+
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -21,9 +23,19 @@ use crate::plan::{Address, ResourceChange, ResourceKind};
 /// Stands in for the revision a new task definition gets; the field is marked unknown.
 const NEW_REVISION: &str = "(new revision)";
 
-pub fn diff(ctx: &Ctx, s: &Service, revisions: &[Revision]) -> ResourceChange {
+/// Stands in for the ARN of a Cloud Map service this run creates or replaces.
+const NEW_REGISTRY: &str = "(new Cloud Map service)";
+
+/// `new_registries`: the Cloud Map services (by name) this run creates or replaces, whose ARN
+/// apply learns only when it creates them.
+pub fn diff(
+    ctx: &Ctx,
+    s: &Service,
+    revisions: &[Revision],
+    new_registries: &BTreeSet<String>,
+) -> ResourceChange {
     let live = ctx.live.service(&s.name);
-    let want = desired_view(s, live, revisions);
+    let want = desired_view(s, live, revisions, new_registries);
     let live_view = live.map(|l| live_view(ctx, s, l));
     let mut change = compare(
         Address::new(ResourceKind::Service, &s.key),
@@ -40,11 +52,24 @@ pub fn diff(ctx: &Ctx, s: &Service, revisions: &[Revision]) -> ResourceChange {
             f.after = None;
             f.after_unknown = true;
         }
+        if f.path == "serviceRegistries"
+            && f.after
+                .as_ref()
+                .is_some_and(|a| a.to_string().contains(NEW_REGISTRY))
+        {
+            f.after = None;
+            f.after_unknown = true;
+        }
     }
     change
 }
 
-fn desired_view(s: &Service, live: Option<&LiveService>, revisions: &[Revision]) -> View {
+fn desired_view(
+    s: &Service,
+    live: Option<&LiveService>,
+    revisions: &[Revision],
+    new_registries: &BTreeSet<String>,
+) -> View {
     let mut v = View::new();
     put(&mut v, "cluster", json!(s.cluster));
     let td = match revisions
@@ -97,8 +122,16 @@ fn desired_view(s: &Service, live: Option<&LiveService>, revisions: &[Revision])
     });
     put(&mut v, "loadBalancers", n::sorted_list(lbs.collect()));
     if let Some(d) = &s.discovery {
+        // Registries are compared by ARN: the live ARN shows as the Cloud Map service's name
+        // only when it is the ARN live read under that name (`live_view`), and one that this
+        // run creates or replaces has an ARN no live service can carry yet.
+        let name = if live.is_some() && new_registries.contains(&d.discovery_service) {
+            format!("{} {NEW_REGISTRY}", d.discovery_service)
+        } else {
+            d.discovery_service.clone()
+        };
         let reg = registry(
-            &d.discovery_service,
+            &name,
             d.container_name.as_deref(),
             d.container_port.map(i64::from),
         );
@@ -461,5 +494,40 @@ mod tests {
             .find(|f| f.path == "taskDefinition")
             .unwrap();
         assert!(td.after_unknown && td.after.is_none());
+    }
+
+    /// Review #1b: a replaced Cloud Map service keeps its name but gets a new ARN; the service
+    /// must be pointed at it, so the plan shows the registry change (ARN known after apply).
+    #[test]
+    fn replaced_discovery_service_repoints_the_service_registry() {
+        let mut l = converged();
+        l.discovery_services[0].routing_policy = Some("WEIGHTED".into());
+        let changes = diff(&desired(), &l);
+        assert_eq!(
+            find(&changes, "discovery_service.api").action,
+            Action::Replace
+        );
+        let c = find(&changes, "service.api");
+        assert_eq!(c.action, Action::Update, "{:?}", c.fields);
+        let reg = c.fields.iter().find(|f| f.path == "serviceRegistries");
+        let reg = reg.expect("a serviceRegistries change");
+        assert!(reg.after_unknown && reg.after.is_none(), "{reg:?}");
+        assert_eq!(reg.effect, Effect::InPlace);
+    }
+
+    /// A service still registered in a Cloud Map service that was deleted (or replaced out of
+    /// band) points at an ARN live does not know under the name: that is a change.
+    #[test]
+    fn registry_pointing_at_a_deleted_cloud_map_service_is_a_change() {
+        let mut l = converged();
+        l.services[0].service_registries[0].registry_arn =
+            Some("arn:aws:servicediscovery:eu-west-1:123456789012:service/srv-gone".into());
+        let c = find(&diff(&desired(), &l), "service.api");
+        let paths: Vec<&str> = c.fields.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["serviceRegistries"]);
+        assert_eq!(
+            c.fields[0].after,
+            Some(json!([{"discoveryService": "api"}]))
+        );
     }
 }
