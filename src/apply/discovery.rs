@@ -1,5 +1,7 @@
 //! Cloud Map discovery service steps: create in the namespace (made earlier in this run or
-//! read live), DNS record TTLs, tags.
+//! read live), DNS record TTLs, tags. A replacement first takes the live service out of the ECS
+//! services registered in it (`registry::detach`), since Cloud Map will not delete it while
+//! their tasks are registered.
 
 use super::context::{ApplyCtx, tag_delta, touches};
 use super::namespace::wait_operation;
@@ -50,6 +52,12 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
     match step.action {
         Action::Create | Action::Replace => {
             if let (Action::Replace, Some(l)) = (step.action, live) {
+                // Cloud Map names are unique in a namespace, so the new service cannot be made
+                // beside the old one and swapped in: the ECS services leave the old one first
+                // (and roll out), then it is deleted, the new one created, and the services
+                // phase points them at the new ARN (the diff shows that registry change).
+                // Discovery of these services is down between the two rollouts.
+                super::registry::detach(ctx, name, &l.arn).await?;
                 settle(ctx.reporter, || {
                     write_discovery::delete_service(c, &l.id, name)
                 })

@@ -15,6 +15,7 @@ mod log_group;
 mod namespace;
 pub mod outcome;
 mod prune;
+mod registry;
 pub mod reporter;
 mod role;
 mod scaling;

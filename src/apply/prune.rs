@@ -55,6 +55,9 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         ResourceKind::DiscoveryService => {
             match o.discovery_services.iter().find(|d| d.name == name) {
                 Some(d) => {
+                    // Services this run took out of it must have stopped their registered
+                    // tasks first (review #2); `settle` covers the deregistration lag.
+                    super::registry::wait_for_detached(ctx, name, &d.arn).await?;
                     settle(ctx.reporter, || {
                         write_discovery::delete_service(c, &d.id, name)
                     })

@@ -578,6 +578,23 @@ pub async fn update_service(
     Ok(())
 }
 
+/// UpdateService `serviceRegistries=[]`: the service stops registering its tasks in Cloud Map
+/// (a new deployment; the old tasks' instances go as they stop).
+pub async fn clear_service_registries(
+    clients: &AwsClients,
+    cluster: &str,
+    name: &str,
+) -> Result<(), AwsError> {
+    let req = clients
+        .ecs
+        .update_service()
+        .cluster(cluster)
+        .service(name)
+        .set_service_registries(Some(Vec::new()));
+    send("ecs", "UpdateService", name, req.send()).await?;
+    Ok(())
+}
+
 /// Scales to zero and deletes (`force`), so a service with tasks can go in one call.
 pub async fn delete_service(
     clients: &AwsClients,
