@@ -164,6 +164,45 @@ pub async fn latest_active_task_definition_arn(
     Ok(best.map(|(_, arn)| arn))
 }
 
+/// The family's newest ACTIVE revisions, newest first, at most `n`. As above: descending order
+/// asked for, and checked, since moto ignores `sort`.
+pub async fn newest_active_task_definition_arns(
+    clients: &AwsClients,
+    family: &str,
+    n: usize,
+) -> Result<Vec<String>, AwsError> {
+    let mut found: Vec<(i32, String)> = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let out = clients
+            .ecs
+            .list_task_definitions()
+            .family_prefix(family)
+            .status(TaskDefinitionStatus::Active)
+            .sort(SortOrder::Desc)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?;
+        let page: Vec<(i32, String)> = out
+            .task_definition_arns()
+            .iter()
+            .filter_map(|arn| {
+                let (f, rev) = family_revision(arn)?;
+                (f == family).then(|| (rev, arn.clone()))
+            })
+            .collect();
+        let descending = page.windows(2).all(|w| w[0].0 >= w[1].0);
+        found.extend(page);
+        match out.next_token() {
+            Some(t) if !(descending && found.len() >= n) => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
+    Ok(found.into_iter().take(n).map(|(_, arn)| arn).collect())
+}
+
 /// Folds one ListTaskDefinitions page into the best `(revision, arn)` so far, ignoring other
 /// families' ARNs. Returns whether the page was in descending order (then, once something was
 /// found, later pages can only hold older revisions).

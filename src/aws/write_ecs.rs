@@ -18,6 +18,8 @@ use aws_sdk_ecs::types::{
     Ulimit, UlimitName, Volume,
 };
 
+use aws_sdk_ecs::config::retry::RetryConfig;
+
 use super::write::send;
 use super::{AwsClients, AwsError};
 use crate::model::{
@@ -181,7 +183,10 @@ pub async fn delete_cluster(clients: &AwsClients, name: &str) -> Result<(), AwsE
 
 // ---- task definitions -----------------------------------------------------------------------
 
-/// RegisterTaskDefinition; returns the new revision's full ARN.
+/// RegisterTaskDefinition; returns the new revision's full ARN. Sent once, with the SDK's
+/// retries off for this call: RegisterTaskDefinition has no idempotency token, so a retry after
+/// a lost answer registers a duplicate revision. The caller decides what a failure means
+/// (`apply::task_definition`).
 pub async fn register_task_definition(
     clients: &AwsClients,
     td: &TaskDefinition,
@@ -231,7 +236,9 @@ pub async fn register_task_definition(
         } else {
             Some(tags(&td.tags))
         });
-    let out = send("ecs", op, f, req.send()).await?;
+    let once =
+        aws_sdk_ecs::Config::builder().retry_config(RetryConfig::standard().with_max_attempts(1));
+    let out = send("ecs", op, f, req.customize().config_override(once).send()).await?;
     out.task_definition()
         .and_then(|t| t.task_definition_arn())
         .map(str::to_string)

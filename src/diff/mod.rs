@@ -19,7 +19,7 @@ pub mod rules;
 mod scaling;
 pub mod schedule;
 mod service;
-mod task_definition;
+pub(crate) mod task_definition;
 
 use std::collections::BTreeSet;
 

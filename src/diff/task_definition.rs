@@ -12,8 +12,8 @@ use super::Ctx;
 use super::compare::{View, compare};
 use super::normalize as n;
 use super::normalize::{put, put_always};
-use crate::live::{LiveContainerDefinition, LiveTaskDefinition};
-use crate::model::{ContainerDefinition, RoleRef, TaskDefinition};
+use crate::live::{Live, LiveContainerDefinition, LiveTaskDefinition};
+use crate::model::{ContainerDefinition, Desired, RoleRef, TaskDefinition};
 use crate::plan::fingerprint::digest_view;
 use crate::plan::{Address, ResourceChange, ResourceKind};
 
@@ -72,6 +72,23 @@ pub fn diff(ctx: &Ctx, td: &TaskDefinition) -> (ResourceChange, Revision) {
             existing,
         },
     )
+}
+
+/// Whether `live` holds exactly `td`'s content (tags aside), by the same views and rules the
+/// diff compares with: apply's check for a revision registered by a call whose answer was lost.
+pub fn same_content(
+    desired: &Desired,
+    account_id: &str,
+    td: &TaskDefinition,
+    live: &LiveTaskDefinition,
+) -> bool {
+    let nothing = Live::default();
+    let ctx = Ctx {
+        desired,
+        live: &nothing,
+        account_id,
+    };
+    content(&desired_view(&ctx, td)) == content(&live_view(&ctx, live))
 }
 
 /// The revision the family's service runs, if the service exists and runs this family.
