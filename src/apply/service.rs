@@ -5,18 +5,21 @@
 
 use super::context::{ApplyCtx, planned, tag_delta, touches};
 use super::settle::settle;
+use super::wait::DeploymentMark;
 use crate::aws::AwsError;
 use crate::aws::write_ecs::{self, ServiceUpdate};
 use crate::model::Service;
 use crate::plan::{Action, Step};
 
 /// What the waiter needs about a service apply changed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Changed {
     pub name: String,
     pub cluster: String,
     /// The revision apply deployed, when it sent one.
     pub task_definition: Option<String>,
+    /// The deployment the write's response named, which the waiter follows by id.
+    pub deployment: Option<DeploymentMark>,
 }
 
 pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<Option<Changed>, AwsError> {
@@ -99,7 +102,7 @@ async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
     })?;
     let registry = registry_arn(ctx, s);
     let token = ctx.token("service", &(s, &td, &registry));
-    settle(ctx.reporter, || {
+    let deployment = settle(ctx.reporter, || {
         write_ecs::create_service(ctx.clients, s, &td, registry.as_deref(), &token)
     })
     .await?;
@@ -107,6 +110,7 @@ async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
         name: s.name.clone(),
         cluster: s.cluster.clone(),
         task_definition: Some(td),
+        deployment,
     })
 }
 
@@ -135,9 +139,11 @@ async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<C
     u.health_check_grace_period = touches(step, "healthCheckGracePeriodSeconds");
     u.deployment = touches(step, "deploymentConfiguration");
     u.enable_execute_command = touches(step, "enableExecuteCommand");
-    if !u.is_empty() {
-        write_ecs::update_service(ctx.clients, s, &u).await?;
-    }
+    let deployment = if u.is_empty() {
+        None
+    } else {
+        write_ecs::update_service(ctx.clients, s, &u).await?
+    };
     if touches(step, "tags") {
         let live = ctx.live.service(&s.name);
         let arn = live.map(|l| l.arn.clone()).unwrap_or_else(|| {
@@ -158,5 +164,6 @@ async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<C
         name: s.name.clone(),
         cluster: s.cluster.clone(),
         task_definition: u.task_definition,
+        deployment,
     }))
 }
