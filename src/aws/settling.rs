@@ -138,9 +138,7 @@ fn role_not_usable(code: &str, msg: &str) -> bool {
 fn role_in(message: &str) -> Option<&str> {
     let start = message.find(":role/")? + ":role/".len();
     let rest = &message[start..];
-    let end = rest
-        .find(|c: char| c == '\'' || c == '"' || c == ' ' || c == ',')
-        .unwrap_or(rest.len());
+    let end = rest.find(['\'', '"', ' ', ',']).unwrap_or(rest.len());
     Some(&rest[..end]).filter(|r| !r.is_empty())
 }
 
