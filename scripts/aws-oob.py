@@ -7,8 +7,8 @@ environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...), as for the AWS CLI.
 
   aws-oob.py assume-role ACCOUNT          -> {"AccessKeyId", "SecretAccessKey", "SessionToken", "Account"}
   aws-oob.py network                      -> {"VpcId", "SubnetIds": [2], "SecurityGroupId"}
-  aws-oob.py call SERVICE OPERATION JSON  -> the operation's response as JSON
-      (OPERATION in boto3's snake_case or the API's PascalCase; datetimes as ISO 8601 strings;
+  aws-oob.py call SERVICE OPERATION JSON  -> the operation's response as JSON, every page merged
+      for a paginated list (OPERATION in boto3's snake_case or the API's PascalCase; datetimes as ISO 8601 strings;
        ResponseMetadata dropped). An AWS error prints {"Error": {"Code", "Message"}} on stdout
        and exits 3, so tests can assert on error codes.
   aws-oob.py batch < JSON                 -> one process for many calls (boto3 import is ~0.3 s):
@@ -42,7 +42,7 @@ _CLIENTS: dict = {}
 _SESSION = None
 
 CRED_VARS = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-             "AWS_REGION", "AWS_DEFAULT_REGION")
+             "AWS_REGION", "AWS_DEFAULT_REGION", "ECSCTL_OOB_MAX_ATTEMPTS")
 
 
 def client(service: str):  # noqa: ANN201
@@ -53,9 +53,13 @@ def client(service: str):  # noqa: ANN201
     if key not in _CLIENTS:
         global _SESSION
         _SESSION = _SESSION or boto3.session.Session()  # one session: service models load once
+        # More attempts only on a server that injects faults (the test harness says so).
+        attempts = int(ENV.get("ECSCTL_OOB_MAX_ATTEMPTS") or 1)
+        config = CONFIG if attempts == 1 else Config(
+            retries={"max_attempts": attempts, "mode": "standard"})
         _CLIENTS[key] = _SESSION.client(
             service,
-            config=CONFIG,
+            config=config,
             endpoint_url=ENV.get("AWS_ENDPOINT_URL"),
             region_name=ENV.get("AWS_REGION") or ENV.get("AWS_DEFAULT_REGION"),
             aws_access_key_id=ENV.get("AWS_ACCESS_KEY_ID"),
@@ -111,7 +115,13 @@ def call(service: str, operation: str, params: str) -> dict:
         name = by_api.get(operation)
     if name is None:
         raise ValueError(f"unknown operation `{operation}` for `{service}`")
-    response = getattr(c, name)(**json.loads(params or "{}"))
+    kwargs = json.loads(params or "{}")
+    if c.can_paginate(name):
+        # Every page, merged, as the AWS CLI does by default: the emulator pages lists at a
+        # small size (docs/emulator.md, realistic mode), and a test reads the whole list.
+        response = c.get_paginator(name).paginate(**kwargs).build_full_result()
+    else:
+        response = getattr(c, name)(**kwargs)
     response.pop("ResponseMetadata", None)
     return response
 

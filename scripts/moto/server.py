@@ -39,7 +39,12 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 )
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import faults  # noqa: E402
+import paging  # noqa: E402
 import patches  # noqa: E402
+import patches_aas  # noqa: E402
+import patches_iam  # noqa: E402
+import patches_scheduler  # noqa: E402
 import realism  # noqa: E402
 
 
@@ -80,13 +85,38 @@ def _builtin(service: str, model: str, record: dict) -> bool:
     return service == "scheduler" and model == "ScheduleGroup" and record.get("name") == "default"
 
 
+def tagging_services(account: str) -> dict:
+    """The tags moto keeps outside its models: every `TaggingService` on the account's backends
+    of the services above (CloudWatch Logs, Cloud Map, Scheduler and EventBridge keep resource
+    tags only there), as {service: {"REGION.ATTRIBUTE": {arn: {key: value}}}}. Read without
+    creating a backend the account does not have yet."""
+    from moto.backends import get_backend
+    from moto.utilities.tagging_service import TaggingService
+
+    result: dict = {}
+    for service in sorted(SNAPSHOT_SERVICES):
+        per_account = dict.get(get_backend(service), account)  # type: ignore[arg-type]
+        if per_account is None:
+            continue
+        for region, backend in sorted(dict.items(per_account)):
+            for attr, value in sorted(vars(backend).items()):
+                if isinstance(value, TaggingService) and value.tags:
+                    result.setdefault(service, {})[f"{region}.{attr}"] = {
+                        arn: dict(tags) for arn, tags in value.tags.items() if tags}
+    return result
+
+
 def snapshot(account: str) -> dict:
     """Like /moto-api/data.json, restricted to records that mention `account` (ARNs, owner and
-    account ids), for the services above. /moto-api/data.json itself is global (every account)
-    and takes ~4 s with the managed policies loaded."""
+    account ids), for the services above, plus the account's tagging services under the model
+    name `TaggingService` (tags written through logs:TagResource, servicediscovery:TagResource,
+    scheduler:TagResource and the like live only there). /moto-api/data.json itself is global
+    (every account) and takes ~4 s with the managed policies loaded."""
     from moto.core.model_instances import model_data
 
     result: dict = {}
+    for service, tags in tagging_services(account).items():
+        result.setdefault(service, {})["TaggingService"] = tags
     for service in sorted(SNAPSHOT_SERVICES & set(model_data)):
         models = model_data[service]
         for name in sorted(set(models) - SNAPSHOT_SKIP_MODELS):
@@ -151,10 +181,16 @@ def main() -> None:
         log("patches disabled (--no-patches)")
     else:
         applied = patches.apply_all()
+        # The realism modules (IAM/SLR, Scheduler, AAS, paging) go after patches.py: where both
+        # touch one operation, these wrap what patches.py installed.
+        for module in (patches_iam, patches_scheduler, patches_aas, paging):
+            applied += module.apply_all()
         log(f"{len(applied)} patches applied: {', '.join(applied)}")
         log(f"realism: {realism.describe()}")
 
     app = with_snapshot_route(DomainDispatcherApplication(create_backend_app))
+    # Outermost: faults (and GET /ecsctl-emulator/faults) see every request first.
+    app = faults.Faults(app)
     server = make_server("127.0.0.1", args.port, app, threaded=True)
     if args.quiet:
         import logging

@@ -11,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::reporter::Reporter;
+use super::service::Changed;
 use crate::aws::AwsClients;
 use crate::live::Live;
 use crate::model::{Desired, RoleRef};
@@ -24,6 +25,9 @@ pub struct Resolved {
     pub discovery_arns: BTreeMap<String, String>,
     /// Task definition family → the ARN registered in this run.
     pub task_definitions: BTreeMap<String, String>,
+    /// ECS service name → the rollout of its `serviceRegistries` update in this run: a Cloud
+    /// Map service it left is deleted only once that rollout is stable (`registry`).
+    pub registry_changes: BTreeMap<String, Changed>,
 }
 
 pub struct ApplyCtx<'a> {

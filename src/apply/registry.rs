@@ -17,7 +17,6 @@ use super::stable;
 use crate::aws::{AwsError, write_ecs};
 use crate::live::LiveService;
 use crate::live::owned::is_ours;
-use crate::plan::{Action, ResourceKind};
 
 /// How long the services may take to roll out without the registry (apply's default timeout).
 const DETACH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -37,6 +36,7 @@ pub fn users(ctx: &ApplyCtx<'_>, arn: &str) -> Vec<Changed> {
                 name: s.name.clone(),
                 cluster: cluster_of(ctx, s),
                 task_definition: None,
+                deployment: None,
             });
         }
     }
@@ -64,39 +64,30 @@ pub async fn detach(ctx: &ApplyCtx<'_>, name: &str, arn: &str) -> Result<(), Aws
     if users.is_empty() {
         return Ok(());
     }
-    for u in &users {
-        write_ecs::clear_service_registries(ctx.clients, &u.cluster, &u.name).await?;
+    let mut users = users;
+    for u in &mut users {
+        u.deployment =
+            write_ecs::clear_service_registries(ctx.clients, &u.cluster, &u.name).await?;
     }
     wait(ctx, name, &users, DETACH_TIMEOUT).await
 }
 
-/// Before a pruned Cloud Map service is deleted: waits for the services that this run's plan
-/// took out of it (a `serviceRegistries` change in the services phase) to be stable, so their
-/// old, registered tasks have stopped. Pruned services need no wait (their delete already waited
-/// until they were INACTIVE), and a service the plan did not touch is not waited for.
+/// Before a pruned Cloud Map service is deleted: waits for the services that this run took out
+/// of it (their `serviceRegistries` update in the services phase) to be stable, so their old,
+/// registered tasks have stopped. Pruned services need no wait (their delete already waited
+/// until they were INACTIVE), and a service this run did not update is not waited for.
 pub async fn wait_for_detached(ctx: &ApplyCtx<'_>, name: &str, arn: &str) -> Result<(), AwsError> {
-    let detached: Vec<Changed> = users(ctx, arn)
-        .into_iter()
-        .filter(|u| detached_in_this_run(ctx, &u.name))
-        .collect();
+    let detached: Vec<Changed> = {
+        let resolved = ctx.resolved();
+        users(ctx, arn)
+            .iter()
+            .filter_map(|u| resolved.registry_changes.get(&u.name).cloned())
+            .collect()
+    };
     if detached.is_empty() {
         return Ok(());
     }
     wait(ctx, name, &detached, DETACH_TIMEOUT).await
-}
-
-fn detached_in_this_run(ctx: &ApplyCtx<'_>, service_name: &str) -> bool {
-    let Some(s) = ctx.desired.services.iter().find(|s| s.name == service_name) else {
-        return false;
-    };
-    ctx.changes.iter().any(|c| {
-        c.address.kind == ResourceKind::Service
-            && c.address.name == s.key
-            && matches!(c.action, Action::Update | Action::Replace)
-            && c.fields
-                .iter()
-                .any(|f| f.path.starts_with("serviceRegistries"))
-    })
 }
 
 /// Waits until `users` (services that stopped using Cloud Map service `name`) are stable.

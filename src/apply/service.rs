@@ -6,18 +6,21 @@
 
 use super::context::{ApplyCtx, planned, tag_delta, touches};
 use super::settle::settle;
+use super::wait::DeploymentMark;
 use crate::aws::AwsError;
 use crate::aws::write_ecs::{self, ServiceUpdate};
 use crate::model::Service;
 use crate::plan::{Action, Step};
 
 /// What the waiter needs about a service apply changed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Changed {
     pub name: String,
     pub cluster: String,
     /// The revision apply deployed, when it sent one.
     pub task_definition: Option<String>,
+    /// The deployment the write's response named, which the waiter follows by id.
+    pub deployment: Option<DeploymentMark>,
 }
 
 pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<Option<Changed>, AwsError> {
@@ -110,7 +113,7 @@ async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
     })?;
     let registry = registry_arn(ctx, s);
     let token = ctx.token("service", &(s, &td, &registry));
-    settle(ctx.reporter, || {
+    let deployment = settle(ctx.reporter, || {
         write_ecs::create_service(ctx.clients, s, &td, registry.as_deref(), &token)
     })
     .await?;
@@ -118,6 +121,7 @@ async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
         name: s.name.clone(),
         cluster: s.cluster.clone(),
         task_definition: Some(td),
+        deployment,
     })
 }
 
@@ -146,9 +150,11 @@ async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<C
     u.health_check_grace_period = touches(step, "healthCheckGracePeriodSeconds");
     u.deployment = touches(step, "deploymentConfiguration");
     u.enable_execute_command = touches(step, "enableExecuteCommand");
-    if !u.is_empty() {
-        write_ecs::update_service(ctx.clients, s, &u).await?;
-    }
+    let deployment = if u.is_empty() {
+        None
+    } else {
+        write_ecs::update_service(ctx.clients, s, &u).await?
+    };
     if touches(step, "tags") {
         let live = ctx.live.service(&s.name);
         let arn = live.map(|l| l.arn.clone()).unwrap_or_else(|| {
@@ -165,9 +171,17 @@ async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<C
     if u.is_empty() {
         return Ok(None); // tags only: no deployment to wait for
     }
-    Ok(Some(Changed {
+    let changed = Changed {
         name: s.name.clone(),
         cluster: s.cluster.clone(),
-        task_definition: u.task_definition,
-    }))
+        task_definition: u.task_definition.clone(),
+        deployment,
+    };
+    if u.registries.is_some() {
+        // A Cloud Map service it left may be deleted later in this run, after this rollout.
+        ctx.resolved()
+            .registry_changes
+            .insert(s.name.clone(), changed.clone());
+    }
+    Ok(Some(changed))
 }

@@ -1,6 +1,7 @@
 //! Waiting until the services apply changed are stable, streaming their progress and new
-//! events to the reporter. Uses `wait::poll` and the pure predicates; the reading is the only
-//! I/O here.
+//! events to the reporter. Uses `wait::poll` and the pure `wait::assess`, which follows the
+//! deployment each write started by id and treats reads that lag the write (MISSING, the old
+//! deployments) as pending for a while; the reading is the only I/O here.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::outcome::WaitOutcome;
 use super::reporter::Reporter;
 use super::service::Changed;
-use super::wait::{PollError, ServiceRollout, has_failed, is_stable, poll};
+use super::wait::{Expected, PollError, ServiceRollout, Verdict, assess, caught_up, poll};
 use crate::aws::{AwsClients, AwsError, ecs_rollout};
 
 /// First poll at once, then every 2 s growing to 15 s (the AWS CLI waiter's interval).
@@ -51,22 +52,34 @@ pub async fn wait_for_services(
                 .await
                 .map_err(Stop::Aws)?;
             for r in &rollouts {
-                let expected = services
+                let want = services
                     .iter()
                     .find(|c| c.name == r.service_name)
-                    .and_then(|c| c.task_definition.as_deref());
+                    .map(|c| Expected {
+                        task_definition: c.task_definition.as_deref(),
+                        deployment: c.deployment.as_ref(),
+                    })
+                    .unwrap_or_default();
                 stream_events(reporter, r, since, &seen);
-                let stable = is_stable(r, expected);
-                reporter.service_progress(&r.service_name, &r.progress(), stable);
+                let verdict = assess(r, want, started.elapsed());
+                let progress = match &verdict {
+                    // A lagging read's counts are the old ones: say what is awaited instead.
+                    Verdict::Pending(why) if !caught_up(r, want.deployment) => {
+                        format!("{why} ({}s)", started.elapsed().as_secs())
+                    }
+                    _ => r.progress(),
+                };
+                let stable = verdict == Verdict::Stable;
+                reporter.service_progress(&r.service_name, &progress, stable);
                 // Only the services still not stable are named when time runs out.
                 let mut pending = last.lock().unwrap_or_else(|e| e.into_inner());
                 if stable {
                     pending.remove(&r.service_name);
                 } else {
-                    pending.insert(r.service_name.clone(), r.progress());
+                    pending.insert(r.service_name.clone(), progress);
                 }
                 drop(pending);
-                if let Some(reason) = has_failed(r, expected) {
+                if let Verdict::Failed(reason) = verdict {
                     return Err(Stop::Failed {
                         service: r.service_name.clone(),
                         reason,

@@ -47,6 +47,11 @@ pub struct RolloutDeployment {
     pub pending_count: i32,
     #[serde(default)]
     pub failed_tasks: i32,
+    /// Seconds since the epoch, as the JSON protocol sends timestamps.
+    #[serde(default)]
+    pub created_at: f64,
+    #[serde(default)]
+    pub updated_at: f64,
     /// `IN_PROGRESS`, `COMPLETED`, `FAILED`; absent for services without the ECS deployment
     /// controller's rollout tracking.
     pub rollout_state: Option<String>,
@@ -140,6 +145,122 @@ pub fn has_failed(s: &ServiceRollout, expected_task_definition: Option<&str>) ->
         ));
     }
     None
+}
+
+/// The deployment a CreateService / UpdateService response named as PRIMARY: the one apply
+/// waits for. ECS reads are eventually consistent, so a DescribeServices right after the write
+/// may not show it yet (the service `MISSING` after a create, the old deployments after an
+/// update: terraform-provider-aws #3387, aws/amazon-ecs-cli #990); a read that has it with an
+/// `updatedAt` at least the response's is as new as the write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentMark {
+    pub id: String,
+    pub updated_at: f64,
+}
+
+/// What apply expects of one service it changed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Expected<'a> {
+    /// The revision apply deployed, when it sent one.
+    pub task_definition: Option<&'a str>,
+    /// The deployment the write's response named, when it named one.
+    pub deployment: Option<&'a DeploymentMark>,
+}
+
+/// Where one service's rollout stands after one read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    Stable,
+    /// Not yet; the reason is shown while waiting.
+    Pending(String),
+    Failed(String),
+}
+
+/// How long a read may lag the write before the lag itself is the failure: ECS usually catches
+/// up within seconds; the review of real-AWS behaviour suggests about a minute.
+pub const READ_LAG_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Whether the read has caught up with the write: it shows the deployment the write named, at
+/// least as recently updated. Without a mark (a response without deployments), every read has.
+pub fn caught_up(s: &ServiceRollout, mark: Option<&DeploymentMark>) -> bool {
+    let Some(mark) = mark else { return true };
+    s.deployments
+        .iter()
+        .any(|d| d.id.as_deref() == Some(mark.id.as_str()) && d.updated_at >= mark.updated_at)
+}
+
+/// One read of a service apply changed, judged: a read that has not caught up with the write
+/// (MISSING after a create, the old deployments after an update) is pending until `lag` passes
+/// `READ_LAG_GRACE`, never a failure; once caught up, the deployment apply started is followed by
+/// its id: FAILED, or superseded by a PRIMARY on another revision (the circuit breaker's
+/// rollback), is the failure; otherwise the AWS `services-stable` rule decides.
+pub fn assess(s: &ServiceRollout, want: Expected<'_>, lag: std::time::Duration) -> Verdict {
+    if !caught_up(s, want.deployment) {
+        let behind = if s.status == "MISSING" {
+            "ECS does not list the service yet (MISSING)".to_string()
+        } else {
+            "ECS still reports the service as before the change".to_string()
+        };
+        if lag < READ_LAG_GRACE {
+            return Verdict::Pending(behind);
+        }
+        // Long enough: judge the read as it is (a rollback may have replaced our deployment
+        // before we ever saw it).
+        return match has_failed(s, want.task_definition) {
+            Some(reason) => Verdict::Failed(reason),
+            None if s.status == "ACTIVE" => {
+                Verdict::Failed(format!("{behind} after {}s", READ_LAG_GRACE.as_secs()))
+            }
+            None => Verdict::Failed(format!("the service is {}", s.status)),
+        };
+    }
+    let failure = match want.deployment {
+        Some(mark) => our_deployment_failed(s, mark, want.task_definition),
+        None => has_failed(s, want.task_definition),
+    };
+    if let Some(reason) = failure {
+        return Verdict::Failed(reason);
+    }
+    if is_stable(s, want.task_definition) {
+        Verdict::Stable
+    } else {
+        Verdict::Pending(s.progress())
+    }
+}
+
+/// `has_failed` for a caught-up read, by deployment id: only the deployment apply started can
+/// have failed (an older FAILED one left in the list is history), and a PRIMARY that is not
+/// ours on another revision than ours is the circuit breaker's rollback.
+fn our_deployment_failed(
+    s: &ServiceRollout,
+    mark: &DeploymentMark,
+    expected_task_definition: Option<&str>,
+) -> Option<String> {
+    if s.status != "ACTIVE" {
+        return Some(format!("the service is {}", s.status));
+    }
+    let ours = s
+        .deployments
+        .iter()
+        .find(|d| d.id.as_deref() == Some(mark.id.as_str()))?;
+    if ours.rollout_state.as_deref() == Some("FAILED") {
+        let reason = ours
+            .rollout_state_reason
+            .clone()
+            .unwrap_or_else(|| "the deployment failed".to_string());
+        return Some(format!("deployment `{}` failed: {reason}", mark.id));
+    }
+    let primary = s.primary()?;
+    let want = expected_task_definition?;
+    let runs = primary.task_definition.as_deref()?;
+    (primary.id.as_deref() != Some(mark.id.as_str()) && revision_of(runs) != revision_of(want))
+        .then(|| {
+            format!(
+                "the deployment was rolled back: the service runs `{}`, not `{}`",
+                revision_of(runs),
+                revision_of(want)
+            )
+        })
 }
 
 /// How a poll loop ended without an answer.

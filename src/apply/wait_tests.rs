@@ -154,3 +154,125 @@ async fn poll_times_out_and_returns_as_soon_as_done() {
         poll(ms(50), ms(1), ms(1), || async { Err("boom") }).await;
     assert_eq!(failed, Err(PollError::Failed("boom")));
 }
+
+/// The deployment `in_progress()` / `completed()` name as PRIMARY, as the write's response did.
+fn mark(updated_at: f64) -> DeploymentMark {
+    DeploymentMark {
+        id: "ecs-svc/1111111111111111111".into(),
+        updated_at,
+    }
+}
+
+fn expect(m: &DeploymentMark) -> Expected<'_> {
+    Expected {
+        task_definition: Some(TD2),
+        deployment: Some(m),
+    }
+}
+
+const NOW: Duration = Duration::from_secs(1);
+const LATE: Duration = Duration::from_secs(61);
+
+#[test]
+fn missing_right_after_create_is_pending_until_the_grace_passes() {
+    let m = mark(0.0);
+    let missing = ServiceRollout {
+        service_name: "ohi-prod-api".into(),
+        status: "MISSING".into(),
+        ..Default::default()
+    };
+    let v = assess(&missing, expect(&m), NOW);
+    assert_eq!(
+        v,
+        Verdict::Pending("ECS does not list the service yet (MISSING)".into())
+    );
+    assert_eq!(
+        assess(&missing, expect(&m), LATE),
+        Verdict::Failed("the service is MISSING".into())
+    );
+}
+
+#[test]
+fn a_read_that_still_shows_the_old_deployment_is_pending_not_a_rollback() {
+    // Before: only the old deployment, on TD1 (what a lagging replica answers after
+    // UpdateService). The old rule called this "rolled back".
+    let mut old = completed();
+    old.deployments[0].id = Some("ecs-svc/2222222222222222222".into());
+    old.deployments[0].task_definition = Some(TD1.into());
+    assert!(has_failed(&old, Some(TD2)).is_some());
+    let m = mark(0.0);
+    assert_eq!(
+        assess(&old, expect(&m), NOW),
+        Verdict::Pending("ECS still reports the service as before the change".into())
+    );
+    assert!(matches!(assess(&old, expect(&m), LATE), Verdict::Failed(_)));
+}
+
+#[test]
+fn an_update_of_the_same_deployment_counts_only_once_its_update_time_is_seen() {
+    // A count-only update keeps the deployment id; a lagging read has the older updatedAt.
+    let s = completed(); // no updatedAt in the fixture: 0
+    let newer = mark(1.7e9);
+    assert!(!caught_up(&s, Some(&newer)));
+    assert!(matches!(
+        assess(&s, expect(&newer), NOW),
+        Verdict::Pending(_)
+    ));
+    let mut fresh = completed();
+    fresh.deployments[0].updated_at = 1.7e9;
+    assert_eq!(assess(&fresh, expect(&newer), NOW), Verdict::Stable);
+}
+
+#[test]
+fn a_caught_up_rollout_in_progress_is_pending_and_completes() {
+    let m = mark(1.7e9);
+    assert_eq!(
+        assess(&in_progress(), expect(&m), NOW),
+        Verdict::Pending("running 2/2, pending 1, 2 deployments, IN_PROGRESS".into())
+    );
+}
+
+#[test]
+fn our_failed_deployment_and_the_rollback_after_it_fail_by_id() {
+    let m = mark(0.0);
+    let v = assess(&rolled_back(), expect(&m), NOW);
+    assert_eq!(
+        v,
+        Verdict::Failed(
+            "deployment `ecs-svc/1111111111111111111` failed: ECS deployment circuit breaker: \
+             tasks failed to start."
+                .into()
+        )
+    );
+    // The rollback finished: ours is no longer listed... then the read has not caught up, and
+    // after the grace the PRIMARY on the old revision is the reason.
+    let mut done = rolled_back();
+    done.deployments.truncate(1);
+    assert!(matches!(
+        assess(&done, expect(&m), NOW),
+        Verdict::Pending(_)
+    ));
+    let Verdict::Failed(why) = assess(&done, expect(&m), LATE) else {
+        panic!("not failed")
+    };
+    assert!(why.contains("rolled back"), "{why}");
+    // Ours still listed (not failed yet) while another PRIMARY runs the old revision.
+    let mut superseded = rolled_back();
+    superseded.deployments[1].rollout_state = Some("IN_PROGRESS".into());
+    let Verdict::Failed(why) = assess(&superseded, expect(&m), NOW) else {
+        panic!("not failed")
+    };
+    assert_eq!(
+        why,
+        "the deployment was rolled back: the service runs `ohi-prod-api:6`, not `ohi-prod-api:7`"
+    );
+}
+
+#[test]
+fn an_older_failed_deployment_is_history_once_ours_is_followed() {
+    let mut s = in_progress();
+    s.deployments[1].rollout_state = Some("FAILED".into());
+    let m = mark(1.7e9);
+    assert!(has_failed(&s, Some(TD2)).is_some());
+    assert!(matches!(assess(&s, expect(&m), NOW), Verdict::Pending(_)));
+}

@@ -16,9 +16,13 @@
 //!   profile's `endpoint_url` / `services` section; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` turns
 //!   them off. aws-config 1.13 resolves these (`EnvServiceConfig`, `endpoint_url_provider`); each
 //!   client picks its own in `Builder::from(&SdkConfig)` (see the test below);
-//! - retries: `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS` (defaults: standard mode, 3 attempts, the
-//!   CLI v2 defaults). We deliberately do not call `.retry_config()`: aws-config ignores both
-//!   variables once a retry config is set in code;
+//! - retries: `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS`, or the profile's `retry_mode` and
+//!   `max_attempts`, exactly as the CLI reads them. When neither names a number of attempts,
+//!   ecsctl allows 10 instead of the SDK's 3: control-plane APIs (IAM above all) throttle at
+//!   low rates, and 3 attempts let 30 % throttling defeat most plans in our fault test
+//!   (terraform-provider-aws allows 25). aws-config ignores both variables once a retry config
+//!   is set in code, so we set one only when neither the environment nor the profile has;
+//!   the mode they name is kept;
 //! - timeouts: the CLI has flags but no variables for them, so they are fixed here.
 
 use std::collections::BTreeMap;
@@ -43,8 +47,11 @@ use aws_types::region::Region;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// One attempt (one HTTP round trip).
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
-/// One operation, retries included.
-const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+/// One operation, retries included: 10 attempts with the standard mode's backoff (capped at
+/// 20 s a wait) need about two minutes when every one of them is throttled.
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(180);
+/// Attempts per call when neither `AWS_MAX_ATTEMPTS` nor the profile's `max_attempts` is set.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 10;
 
 /// Settings that code (not the environment) may impose. Empty for the CLI: everything then
 /// comes from the environment like the AWS CLI. Tests use it to point at their emulator account
@@ -85,6 +92,7 @@ pub struct AwsClients {
     /// The caller's account, asked once: `plan` needs it before building the desired state
     /// and `live::fetch` needs it again.
     pub(crate) caller_account: Arc<tokio::sync::OnceCell<String>>,
+    max_attempts: u32,
 }
 
 impl AwsClients {
@@ -120,8 +128,19 @@ impl AwsClients {
         if let Some(n) = settings.max_attempts {
             loader = loader
                 .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(n));
+        } else if !max_attempts_configured().await {
+            // The mode still comes from AWS_RETRY_MODE / the profile, as the CLI's would.
+            let resolved = aws_config::default_provider::retry_config::default_provider()
+                .retry_config()
+                .await;
+            loader = loader.retry_config(resolved.with_max_attempts(DEFAULT_MAX_ATTEMPTS));
         }
         AwsClients::from_sdk_config(&loader.load().await)
+    }
+
+    /// The number of attempts each call may make (for tests and `--stats`).
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
     }
 
     pub(crate) fn from_sdk_config(config: &SdkConfig) -> AwsClients {
@@ -147,6 +166,9 @@ impl AwsClients {
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
             calls,
             caller_account: Arc::default(),
+            max_attempts: config
+                .retry_config()
+                .map_or(DEFAULT_MAX_ATTEMPTS, |r| r.max_attempts()),
         }
     }
 
@@ -158,6 +180,24 @@ impl AwsClients {
     /// HTTP requests sent so far, per `service:Operation` (retries and pages each count).
     pub fn calls(&self) -> BTreeMap<String, u32> {
         self.calls.snapshot()
+    }
+}
+
+/// Whether `AWS_MAX_ATTEMPTS` or the selected profile's `max_attempts` names a number of
+/// attempts (then aws-config applies it and ecsctl keeps out of the way).
+async fn max_attempts_configured() -> bool {
+    if std::env::var_os("AWS_MAX_ATTEMPTS").is_some_and(|v| !v.is_empty()) {
+        return true;
+    }
+    use aws_types::os_shim_internal::{Env, Fs};
+    let files = aws_runtime::env_config::file::EnvConfigFiles::default();
+    match aws_config::profile::load(&Fs::real(), &Env::real(), &files, None).await {
+        Ok(set) => set
+            .get_profile(set.selected_profile())
+            .and_then(|p| p.get("max_attempts"))
+            .is_some(),
+        // A broken config file: aws-config reports it when it loads credentials.
+        Err(_) => false,
     }
 }
 

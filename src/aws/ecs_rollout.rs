@@ -8,10 +8,11 @@ use aws_sdk_ecs::types::Service;
 use futures::future::try_join_all;
 
 use super::{AwsClients, AwsError};
-use crate::apply::wait::{RolloutDeployment, ServiceEvent, ServiceRollout};
+use crate::apply::wait::{DeploymentMark, RolloutDeployment, ServiceEvent, ServiceRollout};
 
-/// DescribeServices in chunks of 10. Names ECS reports MISSING come back with status
-/// `MISSING`, so the caller can fail on them.
+/// DescribeServices in chunks of 10. Names ECS reports MISSING (or does not return) come back
+/// with status `MISSING`: right after CreateService that is ECS's eventual consistency, and
+/// the caller decides how long to treat it as pending.
 pub async fn describe_rollouts(
     clients: &AwsClients,
     cluster: &str,
@@ -61,6 +62,8 @@ fn rollout_from_sdk(s: &Service) -> ServiceRollout {
                 running_count: d.running_count(),
                 pending_count: d.pending_count(),
                 failed_tasks: d.failed_tasks(),
+                created_at: d.created_at().map(|t| t.as_secs_f64()).unwrap_or_default(),
+                updated_at: d.updated_at().map(|t| t.as_secs_f64()).unwrap_or_default(),
                 rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
                 rollout_state_reason: d.rollout_state_reason().map(str::to_string),
             })
@@ -75,4 +78,16 @@ fn rollout_from_sdk(s: &Service) -> ServiceRollout {
             })
             .collect(),
     }
+}
+
+/// The PRIMARY deployment a CreateService / UpdateService response names, for the waiter.
+pub(crate) fn primary_mark(s: Option<&Service>) -> Option<DeploymentMark> {
+    let d = s?
+        .deployments()
+        .iter()
+        .find(|d| d.status() == Some("PRIMARY"))?;
+    Some(DeploymentMark {
+        id: d.id()?.to_string(),
+        updated_at: d.updated_at().map(|t| t.as_secs_f64()).unwrap_or_default(),
+    })
 }

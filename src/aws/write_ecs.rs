@@ -20,8 +20,10 @@ use aws_sdk_ecs::types::{
 
 use aws_sdk_ecs::config::retry::RetryConfig;
 
+use super::ecs_rollout::primary_mark;
 use super::write::send;
 use super::{AwsClients, AwsError};
+use crate::apply::wait::DeploymentMark;
 use crate::model::{
     self, Architecture, CapacityProviderItem, Cluster, Network, Service, TaskDefinition,
 };
@@ -466,14 +468,15 @@ fn registries(s: &Service, registry_arn: Option<&str>) -> Vec<ServiceRegistry> {
 }
 
 /// CreateService with the capacity provider strategy (never a launch type), the idempotency
-/// token, tags (propagated to tasks), and everything the spec sets. Returns the service ARN.
+/// token, tags (propagated to tasks), and everything the spec sets. Returns the deployment the
+/// response names as PRIMARY, for the waiter.
 pub async fn create_service(
     clients: &AwsClients,
     s: &Service,
     task_definition_arn: &str,
     registry_arn: Option<&str>,
     client_token: &str,
-) -> Result<String, AwsError> {
+) -> Result<Option<DeploymentMark>, AwsError> {
     let op = "CreateService";
     let strategy = if s.capacity.is_empty() {
         None // the cluster's default capacity provider strategy applies
@@ -500,11 +503,7 @@ pub async fn create_service(
         .client_token(client_token)
         .set_tags(Some(tags(&s.tags)));
     let out = send("ecs", op, &s.name, req.send()).await?;
-    Ok(out
-        .service()
-        .and_then(|s| s.service_arn())
-        .unwrap_or_default()
-        .to_string())
+    Ok(primary_mark(out.service()))
 }
 
 /// What an UpdateService sends besides the service's identity. `None` / `false` leaves that
@@ -542,11 +541,12 @@ impl ServiceUpdate {
     }
 }
 
+/// UpdateService; returns the deployment the response names as PRIMARY, for the waiter.
 pub async fn update_service(
     clients: &AwsClients,
     s: &Service,
     u: &ServiceUpdate,
-) -> Result<(), AwsError> {
+) -> Result<Option<DeploymentMark>, AwsError> {
     let op = "UpdateService";
     let mut req = clients
         .ecs
@@ -581,8 +581,8 @@ pub async fn update_service(
     if u.enable_execute_command {
         req = req.enable_execute_command(s.enable_execute_command);
     }
-    send("ecs", op, &s.name, req.send()).await?;
-    Ok(())
+    let out = send("ecs", op, &s.name, req.send()).await?;
+    Ok(primary_mark(out.service()))
 }
 
 /// UpdateService `serviceRegistries=[]`: the service stops registering its tasks in Cloud Map
@@ -591,15 +591,15 @@ pub async fn clear_service_registries(
     clients: &AwsClients,
     cluster: &str,
     name: &str,
-) -> Result<(), AwsError> {
+) -> Result<Option<DeploymentMark>, AwsError> {
     let req = clients
         .ecs
         .update_service()
         .cluster(cluster)
         .service(name)
         .set_service_registries(Some(Vec::new()));
-    send("ecs", "UpdateService", name, req.send()).await?;
-    Ok(())
+    let out = send("ecs", "UpdateService", name, req.send()).await?;
+    Ok(primary_mark(out.service()))
 }
 
 /// Scales to zero and deletes (`force`), so a service with tasks can go in one call.

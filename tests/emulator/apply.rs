@@ -16,17 +16,21 @@ const FIXTURE: &str = "tests/fixtures/apply-basic";
 const ENV: &str = "test";
 
 /// A copy of a fixture project in a temp dir, bound to one fresh account and its network.
-struct Project {
-    acct: TestAccount,
-    net: Network,
-    dir: tempfile::TempDir,
+pub(crate) struct Project {
+    pub(crate) acct: TestAccount,
+    pub(crate) net: Network,
+    pub(crate) dir: tempfile::TempDir,
     /// The env file as copied, so tests can append overrides and take them back.
     env_file: String,
 }
 
 impl Project {
     fn new(fixture: &str) -> Project {
-        let acct = support::account();
+        Project::in_account(fixture, support::account())
+    }
+
+    /// The fixture bound to `acct` (an account on a private server, e.g. one injecting faults).
+    pub(crate) fn in_account(fixture: &str, acct: TestAccount) -> Project {
         let net = acct.network();
         let dir = tempfile::tempdir().expect("temp project");
         let src = support::repo_root().join(fixture);
@@ -75,7 +79,7 @@ impl Project {
         c
     }
 
-    fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+    pub(crate) fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
         let out = self.cmd(args, vars).output().expect("run ecsctl");
         Run::from(out)
     }
@@ -101,7 +105,7 @@ impl Project {
         assert!(r.stdout.starts_with("No changes."), "{}", r.stdout);
     }
 
-    fn call(&self, service: &str, op: &str, params: Value) -> Value {
+    pub(crate) fn call(&self, service: &str, op: &str, params: Value) -> Value {
         self.acct
             .call(service, op, params)
             .unwrap_or_else(|e| panic!("{service}:{op}: {e:?}"))
@@ -742,16 +746,6 @@ fn root_env_converges(env: &str) -> Project {
 }
 
 #[test]
-fn root_project_dev_converges() {
-    let _ = root_env_converges("dev");
-}
-
-#[test]
-fn root_project_staging_converges() {
-    let _ = root_env_converges("staging");
-}
-
-#[test]
 fn root_project_prod_converges_and_an_image_change_rolls_out() {
     let p = root_env_converges("prod");
     let image = format!("{}.dkr.ecr.eu-west-1.amazonaws.com/ohi-api:v2", p.acct.id);
@@ -946,7 +940,12 @@ fn out_of_band_drift_shows_in_the_plan_and_apply_reverts_it() {
 /// (moto cannot create chosen ids), and the region set to the one the account's network lives
 /// in (moto validates subnets per region; it does not check the region inside other ARNs).
 fn example_project(relative: &str) -> Project {
-    let mut p = Project::new(relative);
+    example_project_in(relative, support::account())
+}
+
+/// `example_project` in a given account.
+pub(crate) fn example_project_in(relative: &str, acct: TestAccount) -> Project {
+    let mut p = Project::in_account(relative, acct);
     let third = p.call(
         "ec2",
         "CreateSubnet",
@@ -976,47 +975,106 @@ fn example_project(relative: &str) -> Project {
     p
 }
 
-/// Every environment of every example: apply on an empty account succeeds, the next plan says
-/// "No changes." (exit 0 with --detailed-exitcode), and a second apply makes no mutating call.
-#[test]
-fn every_example_environment_converges_and_a_second_apply_writes_nothing() {
-    let examples = [
-        "examples/omc",
-        "examples/cryptotracker",
-        "examples/durableai",
-        "examples/aldeia",
-    ];
-    for example in examples {
-        let mut envs: Vec<String> =
-            std::fs::read_dir(support::repo_root().join(example).join("environments"))
-                .unwrap()
-                .filter_map(|e| Some(e.unwrap().path().file_stem()?.to_str()?.to_string()))
-                .collect();
-        envs.sort();
-        for env in &envs {
-            // One account per environment: moto allows one private namespace per VPC.
-            let p = example_project(example);
-            let first = p.run(&["apply", "-e", env, "--yes"], &[]);
-            assert_eq!(first.code, Some(0), "{example} -e {env}:\n{}", first.all());
-            let plan = p.run(&["plan", "-e", env, "--detailed-exitcode"], &[]);
-            assert_eq!(plan.code, Some(0), "{example} -e {env}:\n{}", plan.all());
-            assert!(
-                plan.stdout.starts_with("No changes."),
-                "{example} -e {env}:\n{}",
-                plan.stdout
-            );
-            let second = p.run(&["apply", "-e", env, "--yes", "--stats"], &[]);
-            assert_eq!(
-                second.code,
-                Some(0),
-                "{example} -e {env}:\n{}",
-                second.all()
-            );
-            let writes = second.mutating_calls();
-            assert!(
-                writes.is_empty(),
-                "{example} -e {env}: second apply wrote {writes:?}"
-            );
-        }
+/// One environment's whole life on an empty account: apply succeeds, the next plan says
+/// "No changes." (exit 0 with --detailed-exitcode), a second apply makes no mutating call,
+/// destroy succeeds, and a second destroy finds nothing of the environment left.
+fn lifecycle(example: &str, env: &str) {
+    // One account per environment: moto allows one private namespace per VPC.
+    let p = example_project(example);
+    let first = p.run(&["apply", "-e", env, "--yes"], &[]);
+    assert_eq!(first.code, Some(0), "{example} -e {env}:\n{}", first.all());
+    let plan = p.run(&["plan", "-e", env, "--detailed-exitcode", "--stats"], &[]);
+    assert_eq!(plan.code, Some(0), "{example} -e {env}:\n{}", plan.all());
+    assert!(
+        plan.stdout.starts_with("No changes."),
+        "{example} -e {env}:\n{}",
+        plan.stdout
+    );
+    assert_eq!(plan.mutating_calls(), Vec::<String>::new(), "plan wrote");
+    let second = p.run(&["apply", "-e", env, "--yes", "--stats"], &[]);
+    assert_eq!(
+        second.code,
+        Some(0),
+        "{example} -e {env}:\n{}",
+        second.all()
+    );
+    let writes = second.mutating_calls();
+    assert!(
+        writes.is_empty(),
+        "{example} -e {env}: second apply wrote {writes:?}"
+    );
+    let destroy = p.run(&["destroy", "-e", env, "--yes", "--allow-destroy"], &[]);
+    assert_eq!(
+        destroy.code,
+        Some(0),
+        "{example} -e {env} destroy:\n{}",
+        destroy.all()
+    );
+    let again = p.run(
+        &["destroy", "-e", env, "--yes", "--allow-destroy", "--stats"],
+        &[],
+    );
+    assert_eq!(again.code, Some(0), "{}", again.all());
+    assert!(
+        again.stderr.contains("nothing to destroy"),
+        "{example} -e {env}: a second destroy still found something:\n{}",
+        again.all()
+    );
+    assert_eq!(again.mutating_calls(), Vec::<String>::new());
+}
+
+/// Every environment of `example`, each in its own account.
+fn every_environment_of(example: &str) {
+    let mut envs: Vec<String> =
+        std::fs::read_dir(support::repo_root().join(example).join("environments"))
+            .unwrap()
+            .filter_map(|e| Some(e.unwrap().path().file_stem()?.to_str()?.to_string()))
+            .collect();
+    envs.sort();
+    assert!(!envs.is_empty(), "{example} has no environments");
+    for env in &envs {
+        lifecycle(example, env);
     }
+}
+
+#[test]
+fn every_environment_of_omc_converges_and_destroys() {
+    every_environment_of("examples/omc");
+}
+
+#[test]
+fn every_environment_of_cryptotracker_converges_and_destroys() {
+    every_environment_of("examples/cryptotracker");
+}
+
+#[test]
+fn every_environment_of_durableai_converges_and_destroys() {
+    every_environment_of("examples/durableai");
+}
+
+#[test]
+fn every_environment_of_aldeia_converges_and_destroys() {
+    every_environment_of("examples/aldeia");
+}
+
+#[test]
+fn every_environment_of_the_root_project_converges_and_destroys() {
+    every_environment_of(".");
+}
+
+/// The examples above are every directory under examples/ (a new one must be added there).
+#[test]
+fn the_lifecycle_tests_cover_every_example() {
+    let mut found: Vec<String> = std::fs::read_dir(support::repo_root().join("examples"))
+        .unwrap()
+        .filter_map(|e| {
+            let e = e.unwrap();
+            e.path()
+                .join("ecsctl.yaml")
+                .exists()
+                .then(|| e.file_name().to_string_lossy().into_owned())
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found, ["aldeia", "cryptotracker", "durableai", "omc"]);
 }

@@ -8,6 +8,7 @@ mod support;
 mod apply;
 mod emulator_harness;
 mod emulator_patches;
+mod faults;
 mod live;
 mod plan;
 mod prune;

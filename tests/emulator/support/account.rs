@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::{Value, json};
 
-use super::{REGION, emulator, http, oob};
+use super::{Emulator, REGION, emulator, http, oob};
 
 /// A fresh account on the emulator, with assumed-role credentials and an isolated HOME.
 pub struct TestAccount {
@@ -24,6 +24,11 @@ pub struct TestAccount {
     pub session_token: String,
     /// Empty directory used as HOME (no ~/.aws/config or credentials leak in).
     pub home: tempfile::TempDir,
+    /// The server the account lives on (the shared one, or a test's private one).
+    pub endpoint: String,
+    /// Attempts per out-of-band boto3 call: 1 (an emulator gap fails fast), more on a server
+    /// that injects faults.
+    pub oob_attempts: u32,
 }
 
 /// VPC, two subnets (two AZs) and a security group created in the account's moto EC2.
@@ -57,7 +62,11 @@ const ENV_REMOVE: &[&str] = &[
 
 /// A fresh, empty account on the shared emulator.
 pub fn account() -> TestAccount {
-    let emulator = emulator();
+    emulator().account()
+}
+
+/// A fresh, empty account on `emulator`.
+pub(super) fn account_on(emulator: &Emulator) -> TestAccount {
     let id = random_account_id();
     let body = format!(
         "Action=AssumeRole&Version=2011-06-15&RoleArn={}&RoleSessionName=ecsctl-test",
@@ -94,6 +103,8 @@ pub fn account() -> TestAccount {
         session_token: field("SessionToken"),
         id,
         home: tempfile::tempdir().expect("temp HOME"),
+        endpoint: emulator.endpoint.clone(),
+        oob_attempts: emulator.oob_attempts,
     }
 }
 
@@ -111,7 +122,7 @@ impl TestAccount {
     pub fn env(&self) -> Vec<(String, String)> {
         let home = self.home.path();
         [
-            ("AWS_ENDPOINT_URL", emulator().endpoint.clone()),
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
             ("AWS_ACCESS_KEY_ID", self.access_key_id.clone()),
             ("AWS_SECRET_ACCESS_KEY", self.secret_access_key.clone()),
             ("AWS_SESSION_TOKEN", self.session_token.clone()),
@@ -126,6 +137,8 @@ impl TestAccount {
                 home.join(".aws/credentials").display().to_string(),
             ),
             ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+            // Read by scripts/aws-oob.py only (ecsctl ignores it).
+            ("ECSCTL_OOB_MAX_ATTEMPTS", self.oob_attempts.to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -224,8 +237,7 @@ impl TestAccount {
     /// catalogues (AMIs, AWS managed policies).
     pub fn snapshot(&self) -> Value {
         let path = format!("/ecsctl-emulator/snapshot?account={}", self.id);
-        let response =
-            http::request(&emulator().endpoint, "GET", &path, &[], "").expect("GET snapshot");
+        let response = http::request(&self.endpoint, "GET", &path, &[], "").expect("GET snapshot");
         assert_eq!(response.status, 200, "snapshot: {}", response.body);
         serde_json::from_str(&response.body).expect("snapshot is JSON")
     }

@@ -25,6 +25,8 @@ mod oob;
 mod run;
 
 pub use account::{AwsError, Network, TestAccount, account};
+
+use account::account_on;
 pub use run::Run;
 
 use std::fs::File;
@@ -42,6 +44,8 @@ pub struct Emulator {
     pub endpoint: String,
     /// Server log (stderr of scripts/emulator), for failure messages.
     pub log: Option<PathBuf>,
+    /// Attempts per out-of-band boto3 call in accounts on this server.
+    pub oob_attempts: u32,
     // Kept so the pipe stays open; the watchdog in server.py ends the process.
     _process: Option<Mutex<(Child, ChildStdout)>>,
 }
@@ -51,24 +55,68 @@ pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The shared emulator, started on first use.
+/// The realistic mode's windows for the suite (docs/emulator.md, "Realistic mode"): every
+/// behaviour shows (a role unusable, a service MISSING, a rollout with two deployments, a drain,
+/// Cloud Map instances, a DELETING group, lists of two items a page), scaled to fractions of a
+/// second so the suite stays fast. ecsctl's own waits are the ones it uses against AWS.
+pub const TEST_WINDOWS: &[(&str, &str)] = &[
+    ("ECSCTL_EMULATOR_MODE", "realistic"),
+    ("ECSCTL_EMULATOR_IAM_PROPAGATION_MS", "400"),
+    ("ECSCTL_EMULATOR_SLR_PROPAGATION_MS", "400"),
+    ("ECSCTL_EMULATOR_MISSING_MS", "400"),
+    ("ECSCTL_EMULATOR_STALE_MS", "400"),
+    ("ECSCTL_EMULATOR_ROLLOUT_MS", "800"),
+    ("ECSCTL_EMULATOR_DRAIN_MS", "600"),
+    ("ECSCTL_EMULATOR_AAS_LAG_MS", "400"),
+    ("ECSCTL_EMULATOR_DEREGISTER_MS", "500"),
+    ("ECSCTL_EMULATOR_GROUP_DELETE_MS", "400"),
+    ("ECSCTL_EMULATOR_TASK_RUN_MS", "1000"),
+    ("ECSCTL_EMULATOR_PAGE_SIZE", "2"),
+    ("ECSCTL_EMULATOR_FAULT_RATE", "0"),
+    ("ECSCTL_EMULATOR_DROP_RATE", "0"),
+];
+
+/// The shared emulator (realistic mode, `TEST_WINDOWS`), started on first use.
 pub fn emulator() -> &'static Emulator {
     static EMULATOR: OnceLock<Emulator> = OnceLock::new();
     EMULATOR.get_or_init(|| match std::env::var("ECSCTL_TEST_EMULATOR") {
         Ok(endpoint) if !endpoint.is_empty() => Emulator {
             endpoint: endpoint.trim_end_matches('/').to_string(),
             log: None,
+            oob_attempts: 1,
             _process: None,
         },
-        _ => start(),
+        _ => Emulator::start("shared", &[], 1),
     })
 }
 
-fn start() -> Emulator {
-    let log =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("emulator-{}.log", std::process::id()));
+impl Emulator {
+    /// A private server with `TEST_WINDOWS` overridden by `settings` (e.g. fault injection),
+    /// for tests whose server-wide settings would disturb the others. It exits with this
+    /// process, like the shared one.
+    pub fn start(name: &str, settings: &[(&str, &str)], oob_attempts: u32) -> Emulator {
+        start(name, settings, oob_attempts)
+    }
+
+    /// A fresh, empty account on this server.
+    pub fn account(&self) -> TestAccount {
+        account_on(self)
+    }
+}
+
+fn start(name: &str, settings: &[(&str, &str)], oob_attempts: u32) -> Emulator {
+    let log = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("emulator-{name}-{}.log", std::process::id()));
     let log_file = File::create(&log).expect("create emulator log");
-    let mut child = Command::new(repo_root().join("scripts/emulator"))
+    let mut cmd = Command::new(repo_root().join("scripts/emulator"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("ECSCTL_EMULATOR_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.envs(TEST_WINDOWS.iter().copied())
+        .envs(settings.iter().copied());
+    let mut child = cmd
         .args(["--port", "0", "--quiet", "--watch-parent"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -91,6 +139,7 @@ fn start() -> Emulator {
     Emulator {
         endpoint,
         log: Some(log),
+        oob_attempts,
         _process: Some(Mutex::new((child, reader.into_inner()))),
     }
 }
