@@ -347,3 +347,24 @@ fn prune_deletes_unnamed_schedules_in_our_group_only() {
         .remove(crate::model::TAG_ENV);
     assert!(deletes(&with_task(), &l, true).is_empty());
 }
+
+/// Review #11: a group deleted moments ago is DELETING (its tags may be gone already): not a
+/// foreign group, but one to create again once it is gone, with its schedules.
+#[test]
+fn a_deleting_group_is_absent_and_no_ownership_conflict() {
+    let mut l = live();
+    let g = l.schedule_group.as_mut().unwrap();
+    g.state = Some("DELETING".into());
+    g.tags.clear();
+    l.schedules.clear(); // live reads none in a deleting group
+    let d = with_task();
+    assert_eq!(crate::diff::ownership::conflicts(&d, &l), vec![]);
+    let changes = diff(&d, &l);
+    for address in ["schedule_group.ohi-prod", ADDR] {
+        let c = changes
+            .iter()
+            .find(|c| c.address.to_string() == address)
+            .unwrap();
+        assert_eq!(c.action, crate::plan::Action::Create, "{address}");
+    }
+}
