@@ -12,4 +12,5 @@ mod faults;
 mod live;
 mod plan;
 mod prune;
+mod real_aws;
 mod scheduled;
