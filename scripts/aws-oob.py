@@ -33,7 +33,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 # One attempt: an emulator gap (HTTP 500) should fail fast in tests, not after retries.
-CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
+# (botocore's `max_attempts` counts retries; `total_max_attempts` counts the first call too.)
+CONFIG = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
 # The environment calls act in: os.environ, or the per-request env in `serve` mode.
@@ -56,7 +57,7 @@ def client(service: str):  # noqa: ANN201
         # More attempts only on a server that injects faults (the test harness says so).
         attempts = int(ENV.get("ECSCTL_OOB_MAX_ATTEMPTS") or 1)
         config = CONFIG if attempts == 1 else Config(
-            retries={"max_attempts": attempts, "mode": "standard"})
+            retries={"total_max_attempts": attempts, "mode": "standard"})
         _CLIENTS[key] = _SESSION.client(
             service,
             config=config,
