@@ -27,6 +27,7 @@ import heapq
 import itertools
 import json
 import os
+import sys
 import threading
 import uuid
 from datetime import timedelta
@@ -115,7 +116,10 @@ class _Schedule:
     def run_due(self, now: float) -> None:
         while self.heap and self.heap[0][0] <= now:
             when, _, action, args = heapq.heappop(self.heap)
-            action(when, *args)
+            try:
+                action(when, *args)
+            except Exception as e:  # one broken action must not fail every later request
+                print(f"emulator: timed action {action.__name__} failed: {e!r}", file=sys.stderr)
 
 
 def _schedule(backend: Any) -> _Schedule:
@@ -761,7 +765,7 @@ def _new_task(backend: Any, cluster: Any, td: Any, network: dict[str, Any] | Non
                                                   "securityGroups": awsvpc.get("securityGroups") or []}}
     task_def = td
     if td.network_mode == "awsvpc" and net is None:
-        task_def = copy.copy(td)  # a service moto accepted without a network: no ENI
+        task_def = _untracked_copy(td)  # a service moto accepted without a network: no ENI
         task_def.network_mode = None
     task = Task(cluster=cluster, task_definition=task_def, container_instance_arn=None,
                 resource_requirements=None, backend=backend, group=group,
@@ -929,9 +933,17 @@ def _act_deregister(when: float, backend: Any, task: Any) -> None:
 _MISSING = object()
 
 
+def _untracked_copy(obj: Any) -> Any:
+    """A shallow copy of a moto model that moto does not track (copy.copy would go through
+    BaseModel.__new__ and add it to the instances /moto-api and the snapshot route list)."""
+    clone = object.__new__(type(obj))
+    clone.__dict__.update(obj.__dict__)
+    return clone
+
+
 def _snapshot(service: Any) -> Any:
     """A frozen copy of the service as DescribeServices shows it now."""
-    snap = copy.copy(service)
+    snap = _untracked_copy(service)
     for name in ("deployments", "events", "tags", "network_configuration", "load_balancers",
                  "service_registries", "capacity_provider_strategy", "deployment_configuration"):
         if name in service.__dict__:
