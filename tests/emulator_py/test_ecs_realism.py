@@ -415,6 +415,12 @@ class EcsRealismTest(unittest.TestCase):
                   "Service contains registered instances; delete the instances before deleting the service")
         self.assertEqual(error(lambda: sd.delete_service(Id=registry["Id"])), in_use)
 
+        # scaling in stops a task: its instance goes `deregister` later
+        x.ecs.update_service(cluster="c", service="api", desiredCount=1)
+        [kept] = [a.split("/")[-1] for a in x.ecs.list_tasks(cluster="c", serviceName="api")["taskArns"]]
+        self.assertEqual(len(instances()), 2)
+        eventually(lambda: [i["Id"] for i in instances()] == [kept])
+
         # a new deployment replaces the tasks: the new ones register, the old ones go later
         x.ecs.update_service(cluster="c", service="api", taskDefinition="web:2")
         x.settled("api")
