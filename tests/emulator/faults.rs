@@ -45,7 +45,10 @@ fn apply_converges_through_throttling_5xx_and_lost_responses_without_duplicates(
 
     let r = p.run(&["apply", "-e", "prod", "--yes", "--stats"], &[]);
     assert_eq!(r.code, Some(0), "apply under faults failed:\n{}", r.all());
-    let plan = p.run(&["plan", "-e", "prod", "--detailed-exitcode", "--stats"], &[]);
+    let plan = p.run(
+        &["plan", "-e", "prod", "--detailed-exitcode", "--stats"],
+        &[],
+    );
     assert_eq!(plan.code, Some(0), "{}", plan.all());
     assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
     assert_eq!(plan.mutating_calls(), Vec::<String>::new());
