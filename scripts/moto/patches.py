@@ -1,24 +1,43 @@
 """Patches that bring moto 5.2.1 closer to the AWS API reference for the calls ecsctl makes.
 
 Each patch is one small function that monkeypatches one moto class and says, in its docstring,
-what AWS does, what moto does and what it changes. `apply_all()` runs them before the server
-serves its first request. Every patch is listed in docs/emulator.md and proven by a test in
-tests/emulator/emulator_patches.rs; `scripts/emulator selfcheck` probes each one against a
-running server (with `--no-patches` it shows which are still broken upstream after a moto bump).
+what AWS does, what moto does and what it changes, with the source of the AWS behaviour. Every
+patch is listed in docs/emulator.md; `scripts/emulator selfcheck` probes them against a running
+server (with `--no-patches` it shows which are still broken upstream after a moto bump), and the
+realistic-mode behaviours are pinned with AWS's exact codes and messages by
+tests/emulator_py/test_ecs_realism.py.
+
+Realistic mode (docs/emulator.md, "Realistic mode"): ECS and Cloud Map state that AWS changes
+asynchronously (MISSING reads, stale reads, rollouts, draining, task lifecycles, Cloud Map
+deregistration) is driven by a per-account schedule of timed actions (`_Schedule`, windows from
+realism.py). Nothing runs in the background: every ECS or Cloud Map request first takes the
+account's lock and runs the actions that are due (`_tick`), so a read at time T sees what AWS
+would show at T. In instant mode every window is 0, so a write settles within its own request.
 
 Rules: patch only what is verified broken in moto 5.2.1 (MOTO_VERSION below is asserted), keep
-moto's own behaviour for everything else, never invent behaviour AWS does not document.
+moto's own behaviour for everything else, never invent behaviour AWS does not document; where
+AWS's exact wording could not be found, the docstring and docs/emulator.md say so.
 """
 
 from __future__ import annotations
 
+import base64
+import copy
+import heapq
+import itertools
+import json
 import os
+import sys
+import threading
 import uuid
+from datetime import timedelta
 from typing import Any, Callable
 
 import moto
 from moto.core.exceptions import JsonRESTError
 from moto.core.utils import utcnow
+
+import realism
 
 MOTO_VERSION = "5.2.1"
 
@@ -46,7 +65,171 @@ PATCHES: list[Callable[[], None]] = []
 
 
 # ---------------------------------------------------------------------------------------------
+# AWS error texts reproduced by the realistic mode (sources in each patch's docstring and in
+# docs/emulator.md, "ECS and Cloud Map").
+
+MSG_NOT_IDEMPOTENT = "Creation of service was not idempotent."
+MSG_DRAINING = "Unable to Start a service that is still Draining."
+MSG_CLUSTER_INCONSISTENT = (
+    "Arguments on this idempotent request are inconsistent with arguments used in previous "
+    "request(s)."
+)
+MSG_PROVIDER_NOT_ASSOCIATED = (
+    "The specified capacity provider strategy cannot contain a capacity provider that is not "
+    "associated with the cluster. Associate the capacity provider with the cluster or specify a "
+    "valid capacity provider and try again."
+)
+MSG_CLUSTER_HAS_SERVICES = "The Cluster cannot be deleted while Services are active."
+MSG_CLUSTER_HAS_TASKS = "The Cluster cannot be deleted while Tasks are active."
+MSG_TASK_NOT_FOUND = "The referenced task was not found."
+MSG_TOO_MANY_SERVICES = "service names can have at most 10 items."
+MSG_BREAKER = "ECS deployment circuit breaker: tasks failed to start."
+MSG_CLOUDMAP_IN_USE = (
+    "Service contains registered instances; delete the instances before deleting the service"
+)
+# Not found in any public source: the wording of a malformed pagination token (ours).
+MSG_BAD_TOKEN = "Invalid nextToken."
+
+
+# ---------------------------------------------------------------------------------------------
+# The clock: one lock and one schedule of timed actions per (account, region).
+
+_LOCKS: dict[tuple[str, str], threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock(account: str, region: str) -> threading.RLock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault((account, region), threading.RLock())
+
+
+class _Schedule:
+    """Timed actions of one ECS backend, run in time order (then in scheduling order)."""
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[float, int, Callable[..., None], tuple[Any, ...]]] = []
+        self.seq = itertools.count()
+
+    def at(self, when: float, action: Callable[..., None], *args: Any) -> None:
+        heapq.heappush(self.heap, (when, next(self.seq), action, args))
+
+    def run_due(self, now: float) -> None:
+        while self.heap and self.heap[0][0] <= now:
+            when, _, action, args = heapq.heappop(self.heap)
+            try:
+                action(when, *args)
+            except Exception as e:  # one broken action must not fail every later request
+                print(f"emulator: timed action {action.__name__} failed: {e!r}", file=sys.stderr)
+
+
+def _schedule(backend: Any) -> _Schedule:
+    sched = backend.__dict__.get("_ecsctl_schedule")
+    if sched is None:
+        sched = backend._ecsctl_schedule = _Schedule()
+    return sched
+
+
+def _tick(backend: Any) -> None:
+    """Runs every action of the backend that is due now (the lazy evaluation of the windows)."""
+    sched = backend.__dict__.get("_ecsctl_schedule")
+    if sched is not None:
+        sched.run_due(realism.now())
+
+
+def _wall(when: float) -> Any:
+    """The wall-clock datetime of the monotonic instant `when` (createdAt, stoppedAt...)."""
+    return utcnow() - timedelta(seconds=max(0.0, realism.now() - when))
+
+
+def _existing_ecs_backend(account: str, region: str) -> Any:
+    """The account's ECS backend if it exists (without creating one, as moto's [] would)."""
+    from moto.ecs.models import ecs_backends
+
+    per_account = dict.get(ecs_backends, account)
+    return None if per_account is None else dict.get(per_account, region)
+
+
+def _sd_backend(backend: Any) -> Any:
+    from moto.servicediscovery.models import servicediscovery_backends
+
+    return servicediscovery_backends[backend.account_id][backend.region_name]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pagination (opaque tokens that name the last key returned, so a page boundary survives
+# deletions between calls, as AWS's do).
+
+
+class _InvalidToken(Exception):
+    pass
+
+
+def _encode_token(after: Any) -> str:
+    raw = json.dumps({"v": 1, "after": after}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_token(token: str) -> Any:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        return json.loads(raw)["after"]
+    except Exception:
+        raise _InvalidToken(token) from None
+
+
+def _page_limit(aws_default: int, max_results: Any) -> int:
+    """realism.page_size(AWS's default page), or maxResults when smaller (AWS's own page size
+    in instant mode or with ECSCTL_EMULATOR_PAGE_SIZE=0, as scripts/moto/paging.py does)."""
+    if max_results:
+        return min(int(max_results), realism.page_size(10**9))
+    return realism.page_size(aws_default)
+
+
+def _page(items: Any, key: Callable[[Any], Any], aws_default: int, max_results: Any,
+          token: str | None, reverse: bool = False) -> tuple[list[Any], str | None]:
+    """One page of `items` sorted by `key` (JSON-able: str or list) and the next token."""
+    ordered = sorted(items, key=key, reverse=reverse)
+    if token:
+        after = _decode_token(token)
+        ordered = [x for x in ordered if (key(x) < after if reverse else key(x) > after)]
+    limit = _page_limit(aws_default, max_results)
+    if len(ordered) <= limit:
+        return ordered, None
+    page = ordered[:limit]
+    return page, _encode_token(key(page[-1]))
+
+
+# ---------------------------------------------------------------------------------------------
 # ECS
+
+
+def _ecs_error(code: str, message: str) -> Exception:
+    from moto.ecs.exceptions import ECSException
+
+    return ECSException(code, message)
+
+
+@_patch
+def patch_ecs_lazy_clock() -> None:
+    """Every ECS request first runs the account's due timed actions, under the account's lock.
+
+    AWS: ECS changes state asynchronously (a service is MISSING, then rolls out, drains; a task
+    is provisioned, runs, stops): what a read returns depends on when it is made.
+    moto: every change happens inside the request that causes it, and requests of one account
+    interleave freely in the threaded server.
+    Patch: wrap `EC2ContainerServiceResponse.call_action`: take the (account, region) lock and
+    run `_tick` before dispatching (BaseResponse.call_action is looked up at call time, so a
+    wrapper another patch puts on BaseResponse still runs).
+    """
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    def call_action(self: Any) -> Any:
+        backend = self.ecs_backend
+        with _lock(backend.account_id, backend.region_name):
+            _tick(backend)
+            return super(EC2ContainerServiceResponse, self).call_action()
+
+    EC2ContainerServiceResponse.call_action = call_action
 
 
 @_patch
@@ -61,7 +244,8 @@ def patch_ecs_create_service_fields() -> None:
     moto: `EC2ContainerServiceResponse.create_service` never reads those parameters, and
     `create_service` defaults launchType to "EC2".
     Patch: wrap the response handler; after moto creates the service, set the missing attributes
-    on the `Service` object (the serializer picks them up by their snake_case names).
+    on the `Service` object (the serializer picks them up by their snake_case names). The
+    rollout (patch_ecs_service_rollout) starts after this, so deployments see these fields.
     """
     from moto.ecs.exceptions import InvalidParameterException
     from moto.ecs.responses import EC2ContainerServiceResponse
@@ -88,9 +272,6 @@ def patch_ecs_create_service_fields() -> None:
                 for s in strategy
             ]
             service.launch_type = None
-            for deployment in service.deployments:
-                deployment["launchType"] = None
-                deployment["capacityProviderStrategy"] = service.capacity_provider_strategy
         config = self._get_param("deploymentConfiguration") or {}
         merged = dict(_DEFAULT_DEPLOYMENT_CONFIGURATION)
         merged.update(config)
@@ -111,8 +292,12 @@ def patch_ecs_create_service_not_idempotent() -> None:
     """CreateService of an ACTIVE service name fails.
 
     AWS: `InvalidParameterException: Creation of service was not idempotent.`
+    (terraform-provider-aws #14489, Shippable/support #4753).
     moto: `EC2ContainerServiceBackend.create_service` silently replaces the existing service.
     Patch: check the backend's `services` map first; INACTIVE (deleted) names may be reused.
+    A retry with the same clientToken and parameters is answered before this check
+    (patch_ecs_create_service_client_token); a DRAINING name gets AWS's draining error
+    (patch_ecs_create_service_draining).
     """
     from moto.ecs.exceptions import InvalidParameterException
     from moto.ecs.models import EC2ContainerServiceBackend
@@ -123,7 +308,7 @@ def patch_ecs_create_service_not_idempotent() -> None:
         cluster = self._get_cluster(cluster_str)
         existing = self.services.get(f"{cluster.name}:{service_name}")
         if existing is not None and existing.status == "ACTIVE":
-            raise InvalidParameterException("Creation of service was not idempotent.")
+            raise InvalidParameterException(MSG_NOT_IDEMPOTENT)
         return original(self, cluster_str, service_name, *args, **kw)
 
     EC2ContainerServiceBackend.create_service = create_service
@@ -182,24 +367,39 @@ def patch_ecs_update_service_task_definition_arn() -> None:
 
 @_patch
 def patch_ecs_create_cluster_idempotent() -> None:
-    """CreateCluster of an existing ACTIVE name returns that cluster unchanged.
+    """CreateCluster on an existing ACTIVE name: the same arguments return it, others fail.
 
-    AWS: CreateCluster is idempotent on the name; settings, tags and capacity providers of the
-    existing cluster are kept (use UpdateCluster / PutClusterCapacityProviders to change them).
+    AWS: CreateCluster is idempotent on the name with identical arguments (the cluster is
+    returned unchanged); with different arguments it fails `InvalidParameterException:
+    Arguments on this idempotent request are inconsistent with arguments used in previous
+    request(s).` (terraform-provider-aws #12749 = hashicorp/terraform #24615, where the second
+    CreateCluster added capacity providers).
     moto: `EC2ContainerServiceBackend.create_cluster` replaces the cluster, resetting all of it.
-    Patch: return the existing ACTIVE cluster; an INACTIVE (deleted) one is still replaced.
+    Patch: the response handler records each new cluster's request arguments; a CreateCluster
+    of an ACTIVE name returns the cluster when the arguments are equal and raises AWS's error
+    otherwise. An INACTIVE (deleted) cluster is still replaced. Stricter than before: the
+    earlier patch returned the existing cluster whatever the arguments.
     """
-    from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.exceptions import InvalidParameterException
+    from moto.ecs.responses import EC2ContainerServiceResponse
+    from moto.core.responses import ActionResult
 
-    original = EC2ContainerServiceBackend.create_cluster
+    original = EC2ContainerServiceResponse.create_cluster
 
-    def create_cluster(self: Any, cluster_name: str, *args: Any, **kw: Any) -> Any:
-        existing = self.clusters.get(cluster_name)
+    def create_cluster(self: Any) -> Any:
+        args = json.loads(self.body or "{}")
+        name = args.get("clusterName") or "default"
+        existing = self.ecs_backend.clusters.get(name)
         if existing is not None and existing.status == "ACTIVE":
-            return existing
-        return original(self, cluster_name, *args, **kw)
+            recorded = existing.__dict__.get("_ecsctl_args")
+            if recorded is None or recorded == args:
+                return ActionResult({"cluster": existing})
+            raise InvalidParameterException(MSG_CLUSTER_INCONSISTENT)
+        result = original(self)
+        self.ecs_backend.clusters[name]._ecsctl_args = args
+        return result
 
-    EC2ContainerServiceBackend.create_cluster = create_cluster
+    EC2ContainerServiceResponse.create_cluster = create_cluster
 
 
 @_patch
@@ -239,97 +439,989 @@ def patch_ecs_builtin_capacity_providers() -> None:
     EC2ContainerServiceBackend.describe_capacity_providers = describe_capacity_providers
 
 
+# --- the service scheduler: deployments, their tasks and their Cloud Map instances -----------
+#
+# A service's deployments are `_Deployment` records (service._ecsctl_deps, PRIMARY first);
+# `_render` writes them into moto's `service.deployments` and the service's running/pending
+# counts. A deployment's life is a few timed actions on the account's schedule:
+#
+#   t0            _act_start     the PRIMARY's tasks start (PENDING), event "has started N tasks"
+#   t0 + R/2      _act_run       they are RUNNING (and registered in Cloud Map); the previous
+#                                deployments' tasks stop, event "has stopped N running tasks"
+#   t0 + R        _act_complete  COMPLETED, older deployments gone, events "deployment
+#                                completed" and "has reached a steady state"
+#             or  _act_fail      FAILED (circuit breaker), event "deployment failed"; with
+#                                rollback=true a new PRIMARY on the last COMPLETED deployment's
+#                                inputs starts at once, event "rolling back to deployment ID"
+#
+# (R = the `rollout` window; 0 in instant mode, so all of it happens within the request.) A
+# stopped task's Cloud Map instances are deregistered `deregister` later (_act_deregister).
+
+_PHASES = ("PROVISIONING", "PENDING", "RUNNING", "STOPPED")
+
+
+def _rollout_mode(service: Any) -> str:
+    for tag in service.tags or []:
+        if tag.get("key") == ROLLOUT_TAG:
+            return str(tag.get("value", ""))
+    for mode, env in (("stuck", STUCK_ENV), ("failed", FAILED_ENV)):
+        names = {n.strip() for n in os.environ.get(env, "").split(",") if n.strip()}
+        if service.name in names:
+            return mode
+    return "completed"
+
+
+def _inputs_of(service: Any) -> dict[str, Any]:
+    """What a deployment deploys (a change of any of these starts a new deployment)."""
+    return {
+        "task_definition": service.task_definition,
+        "launch_type": service.launch_type,
+        "platform_version": service.platform_version,
+        "network": copy.deepcopy(service.network_configuration or None),
+        "strategy": copy.deepcopy(getattr(service, "capacity_provider_strategy", None) or None),
+        "registries": copy.deepcopy(service.service_registries or []),
+        "load_balancers": copy.deepcopy(service.load_balancers or []),
+    }
+
+
+def _apply_inputs(service: Any, inputs: dict[str, Any]) -> None:
+    """Puts a deployment's inputs back on the service (a circuit-breaker rollback)."""
+    service.task_definition = inputs["task_definition"]
+    service.launch_type = inputs["launch_type"]
+    service.platform_version = inputs["platform_version"]
+    service.network_configuration = copy.deepcopy(inputs["network"] or {})
+    service.capacity_provider_strategy = copy.deepcopy(inputs["strategy"])
+    service.service_registries = copy.deepcopy(inputs["registries"])
+    service.load_balancers = copy.deepcopy(inputs["load_balancers"])
+
+
+class _Deployment:
+    """One ECS deployment of a service (the source of `service.deployments[]`)."""
+
+    def __init__(self, service: Any, mode: str, inputs: dict[str, Any],
+                 reason: str | None = None) -> None:
+        self.id = f"ecs-svc/{uuid.uuid4().int % 10**19:019d}"
+        self.status = "PRIMARY"
+        self.state = "IN_PROGRESS"
+        self.reason = reason or f"ECS deployment {self.id} in progress."
+        self.inputs = inputs
+        self.desired = service.desired_count
+        self.failed = 0
+        self.tasks: list[Any] = []
+        self.created = utcnow()
+        self.updated = self.created
+        self.polls_left: int | None = None
+        self.mode = mode
+        if mode.startswith("after:"):
+            value = mode.split(":", 1)[1]
+            polls = int(value) if value.isdigit() else 0  # a malformed count means no delay
+            self.mode, self.polls_left = ("after", polls) if polls > 0 else ("completed", None)
+        elif mode not in ("stuck", "failed"):
+            self.mode = "completed"
+
+    def count(self, phase: str) -> int:
+        return sum(1 for t in self.tasks if t._ecsctl_phase == phase)
+
+    def alive(self) -> list[Any]:
+        return [t for t in self.tasks if t._ecsctl_phase != "STOPPED"]
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "status": self.status,
+            "taskDefinition": self.inputs["task_definition"],
+            "desiredCount": self.desired,
+            "pendingCount": self.count("PENDING") + self.count("PROVISIONING"),
+            "runningCount": self.count("RUNNING"),
+            "failedTasks": self.failed,
+            "createdAt": self.created,
+            "updatedAt": self.updated,
+            "launchType": self.inputs["launch_type"],
+            "platformVersion": self.inputs["platform_version"],
+            "networkConfiguration": self.inputs["network"] or None,
+            "rolloutState": self.state,
+            "rolloutStateReason": self.reason,
+        }
+        if self.inputs["strategy"]:
+            d["capacityProviderStrategy"] = self.inputs["strategy"]
+            d["launchType"] = None
+        return d
+
+
+def _deps(service: Any) -> list[_Deployment]:
+    return service.__dict__.setdefault("_ecsctl_deps", [])
+
+
+def _primary(service: Any) -> _Deployment | None:
+    return next((d for d in _deps(service) if d.status == "PRIMARY"), None)
+
+
+def _current(service: Any, dep: _Deployment) -> bool:
+    """The deployment is still what the (ACTIVE) service deploys."""
+    return service.status == "ACTIVE" and dep.status == "PRIMARY" and dep in _deps(service)
+
+
+def _render(service: Any) -> None:
+    """Writes the deployment records into moto's service fields."""
+    deps = service.__dict__.get("_ecsctl_deps")
+    if deps is None:
+        return
+    ordered = [d for d in deps if d.status == "PRIMARY"] + [d for d in deps if d.status != "PRIMARY"]
+    service.deployments = [d.to_dict() for d in ordered]
+    service.running_count = sum(d.count("RUNNING") for d in deps)
+    service.pending_count = sum(d.count("PENDING") + d.count("PROVISIONING") for d in deps)
+
+
+def _event(service: Any, when: float, message: str) -> None:
+    """A service event, newest first as AWS lists them (AWS keeps the latest 100)."""
+    event = {"id": str(uuid.uuid4()), "createdAt": _wall(when), "message": message}
+    service.events = [event] + list(service.events or [])[:99]
+
+
+def _task_list(tasks: list[Any]) -> str:
+    return " ".join(f"(task {t.id})" for t in tasks)
+
+
+def _breaker_rollback(service: Any) -> bool:
+    config = getattr(service, "deployment_configuration", None) or {}
+    return bool((config.get("deploymentCircuitBreaker") or {}).get("rollback"))
+
+
+def _deploy(backend: Any, service: Any, now: float) -> _Deployment:
+    """A new PRIMARY deployment of the service's current inputs (create, or an update that
+    changes what is deployed); the previous PRIMARY stays beside it as ACTIVE."""
+    for old in _deps(service):
+        if old.status == "PRIMARY":
+            old.status = "ACTIVE"
+            old.updated = _wall(now)
+    dep = _Deployment(service, _rollout_mode(service), _inputs_of(service))
+    _deps(service).insert(0, dep)
+    _launch(backend, service, dep, now)
+    return dep
+
+
+def _launch(backend: Any, service: Any, dep: _Deployment, now: float) -> None:
+    sched = _schedule(backend)
+    rollout = realism.window("rollout")
+    sched.at(now, _act_start, backend, service, dep)
+    if dep.mode == "completed":
+        sched.at(now + rollout / 2, _act_run, backend, service, dep)
+        sched.at(now + rollout, _act_complete, backend, service, dep)
+    elif dep.mode == "failed":
+        sched.at(now + rollout, _act_fail, backend, service, dep)
+    # "stuck": its tasks stay PENDING and it stays IN_PROGRESS; "after": see _poll.
+
+
+def _scale(backend: Any, service: Any, now: float) -> None:
+    """desiredCount changed (or a task stopped) without a new deployment: the PRIMARY
+    deployment starts or stops tasks; no new deployment id (AWS: scaling is not a deployment)."""
+    dep = _primary(service)
+    if dep is None:
+        return
+    dep.desired = service.desired_count
+    alive = dep.alive()
+    excess = len(alive) - dep.desired
+    rollout = realism.window("rollout")
+    sched = _schedule(backend)
+    if excess > 0:
+        # pending tasks first, then the newest running ones
+        victims = sorted(alive, key=lambda t: (t._ecsctl_phase == "RUNNING", -t._ecsctl_seq))
+        victims = victims[:excess]
+        for task in victims:
+            _stop_task(backend, task, now, "ServiceSchedulerInitiated",
+                       f"Scaling activity initiated by (deployment {dep.id})")
+        _event(service, now, f"(service {service.name}) has stopped {len(victims)} running "
+                             f"tasks: {_task_list(victims)}.")
+    elif excess < 0 and dep.state != "FAILED":
+        sched.at(now, _act_start, backend, service, dep)
+        if dep.state == "COMPLETED" or dep.mode == "completed":
+            sched.at(now + rollout / 2, _act_run, backend, service, dep)
+    if excess != 0 and dep.state == "COMPLETED":
+        sched.at(now + (rollout / 2 if excess < 0 else 0), _act_steady, backend, service, dep)
+    dep.updated = _wall(now)
+    _render(service)
+
+
+def _act_start(when: float, backend: Any, service: Any, dep: _Deployment) -> None:
+    if not _current(service, dep) or dep.state == "FAILED":
+        return
+    missing = dep.desired - len(dep.alive())
+    if missing <= 0:
+        return
+    started = [_start_service_task(backend, service, dep, when) for _ in range(missing)]
+    _event(service, when, f"(service {service.name}) has started {len(started)} tasks: "
+                          f"{_task_list(started)}.")
+    dep.updated = _wall(when)
+    _render(service)
+
+
+def _act_run(when: float, backend: Any, service: Any, dep: _Deployment) -> None:
+    if not _current(service, dep) or dep.state == "FAILED":
+        return
+    for task in dep.tasks:
+        if task._ecsctl_phase in ("PROVISIONING", "PENDING"):
+            _task_running(task, when)
+            _register(backend, service, task)
+    stopped = []
+    for other in _deps(service):
+        if other is dep:
+            continue
+        for task in other.alive():
+            _stop_task(backend, task, when, "ServiceSchedulerInitiated",
+                       f"Scaling activity initiated by (deployment {dep.id})")
+            stopped.append(task)
+        other.desired = 0
+        other.updated = _wall(when)
+    if stopped:
+        _event(service, when, f"(service {service.name}) has stopped {len(stopped)} running "
+                              f"tasks: {_task_list(stopped)}.")
+    dep.updated = _wall(when)
+    _render(service)
+
+
+def _act_complete(when: float, backend: Any, service: Any, dep: _Deployment) -> None:
+    if not _current(service, dep) or dep.state != "IN_PROGRESS":
+        return
+    _act_run(when, backend, service, dep)  # its tasks run; the others' are stopped
+    service._ecsctl_deps = [dep]
+    service._ecsctl_last_good = dep
+    dep.state = "COMPLETED"
+    dep.reason = f"ECS deployment {dep.id} completed."
+    dep.updated = _wall(when)
+    _event(service, when, f"(service {service.name}) (deployment {dep.id}) deployment completed.")
+    _event(service, when, f"(service {service.name}) has reached a steady state.")
+    _render(service)
+
+
+def _act_steady(when: float, backend: Any, service: Any, dep: _Deployment) -> None:
+    if not _current(service, dep) or dep.state != "COMPLETED":
+        return
+    alive = dep.alive()
+    if len(alive) == dep.desired and all(t._ecsctl_phase == "RUNNING" for t in alive):
+        _event(service, when, f"(service {service.name}) has reached a steady state.")
+
+
+def _act_fail(when: float, backend: Any, service: Any, dep: _Deployment) -> None:
+    if not _current(service, dep) or dep.state != "IN_PROGRESS":
+        return
+    for task in dep.alive():
+        _task_failed_to_start(backend, task, when)
+    dep.state = "FAILED"
+    dep.failed = max(dep.desired, 1)
+    dep.reason = MSG_BREAKER
+    dep.updated = _wall(when)
+    _event(service, when, f"(service {service.name}) (deployment {dep.id}) deployment failed: "
+                          "tasks failed to start.")
+    good = service.__dict__.get("_ecsctl_last_good")
+    if _breaker_rollback(service) and good is not None and good is not dep:
+        dep.status = "ACTIVE"
+        _apply_inputs(service, good.inputs)
+        back = _Deployment(
+            service, "completed", copy.deepcopy(good.inputs),
+            reason=f"ECS deployment circuit breaker: rolling back to deploymentId {good.id}.")
+        _deps(service).insert(0, back)
+        _event(service, when, f"(service {service.name}) rolling back to deployment {good.id}.")
+        _launch(backend, service, back, when)
+    _render(service)
+
+
+def _poll(backend: Any, service: Any) -> None:
+    """`after:N`: the PRIMARY completes at the (N+1)-th DescribeServices that returns it."""
+    dep = _primary(service)
+    if dep is None or dep.polls_left is None or dep.state != "IN_PROGRESS":
+        return
+    if dep.polls_left > 0:
+        dep.polls_left -= 1
+        return
+    dep.polls_left = None
+    now = realism.now()
+    _act_run(now, backend, service, dep)
+    _act_complete(now, backend, service, dep)
+
+
+def _act_inactive(when: float, backend: Any, service: Any) -> None:
+    if service.status == "DRAINING":
+        service.status = "INACTIVE"
+        _render(service)
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+_TASK_SEQ = itertools.count()
+
+
+def _new_task(backend: Any, cluster: Any, td: Any, network: dict[str, Any] | None, *,
+              started_by: str, group: str, tags: list[dict[str, str]], launch_type: str,
+              provider: str | None, platform_version: str | None,
+              overrides: dict[str, Any] | None = None) -> Any:
+    """A moto Task in phase PROVISIONING, stored in the backend (so DescribeTasks, ListTasks,
+    StopTask and ListTagsForResource see it); AWS-style 32-hex task id."""
+    from moto.ecs.models import Task
+
+    awsvpc = (network or {}).get("awsvpcConfiguration") or {}
+    net = None
+    if awsvpc.get("subnets"):
+        net = {**network, "awsvpcConfiguration": {**awsvpc,  # type: ignore[dict-item]
+                                                  "securityGroups": awsvpc.get("securityGroups") or []}}
+    task_def = td
+    if td.network_mode == "awsvpc" and net is None:
+        task_def = _untracked_copy(td)  # a service moto accepted without a network: no ENI
+        task_def.network_mode = None
+    task = Task(cluster=cluster, task_definition=task_def, container_instance_arn=None,
+                resource_requirements=None, backend=backend, group=group,
+                launch_type=launch_type, overrides=overrides or {}, started_by=started_by,
+                tags=tags, networking_configuration=net,
+                platform_version=platform_version or "LATEST")
+    task.id = uuid.uuid4().hex
+    task.capacity_provider_name = provider
+    task._ecsctl_phase = "PROVISIONING"
+    task._ecsctl_seq = next(_TASK_SEQ)
+    task._ecsctl_registered = []
+    task.created_at = utcnow()
+    for c in task.containers:
+        c.last_status = "PENDING"
+        # DescribeTasks' Container.cpu / memory are strings in the API (moto copies the task
+        # definition's integers, which strict SDKs reject); no exit code before the stop.
+        c.cpu = None if c.cpu is None else str(c.cpu)
+        c.memory = None if c.memory is None else str(c.memory)
+        c.exitCode = None
+    backend.tasks.setdefault(cluster.name, {})[task.task_arn] = task
+    return task
+
+
+def _launch_of(inputs: dict[str, Any]) -> tuple[str, str | None]:
+    """(task launchType, capacityProviderName) of a deployment's tasks."""
+    strategy = inputs["strategy"] or []
+    if strategy:
+        provider = next((s["capacityProvider"] for s in strategy if s.get("weight", 0) > 0),
+                        strategy[0]["capacityProvider"])
+        return ("FARGATE" if provider in _BUILTIN_CAPACITY_PROVIDERS else "EC2"), provider
+    return inputs["launch_type"] or "FARGATE", None
+
+
+def _start_service_task(backend: Any, service: Any, dep: _Deployment, when: float) -> Any:
+    cluster = backend._get_cluster(service.cluster_name)
+    td = backend.describe_task_definition(dep.inputs["task_definition"])
+    tags: list[dict[str, str]] = []
+    if service.propagate_tags == "SERVICE":
+        tags = copy.deepcopy(service.tags or [])
+    elif service.propagate_tags == "TASK_DEFINITION":
+        tags = copy.deepcopy(td.tags or [])
+    launch_type, provider = _launch_of(dep.inputs)
+    task = _new_task(backend, cluster, td, dep.inputs["network"], started_by=dep.id,
+                     group=f"service:{service.name}", tags=tags, launch_type=launch_type,
+                     provider=provider, platform_version=dep.inputs["platform_version"])
+    task._ecsctl_phase = "PENDING"
+    task._ecsctl_registries = copy.deepcopy(dep.inputs["registries"])
+    task.created_at = _wall(when)
+    dep.tasks.append(task)
+    return task
+
+
+def _task_phase(task: Any, phase: str, when: float) -> None:
+    """Moves a task forward to `phase` (never backwards, never out of STOPPED)."""
+    if _PHASES.index(phase) <= _PHASES.index(task._ecsctl_phase):
+        return
+    if phase == "RUNNING":
+        _task_running(task, when)
+    else:
+        task._ecsctl_phase = phase
+
+
+def _task_running(task: Any, when: float) -> None:
+    task._ecsctl_phase = "RUNNING"
+    task.started_at = _wall(when)
+    for c in task.containers:
+        c.last_status = "RUNNING"
+
+
+def _stop_task(backend: Any, task: Any, when: float, code: str, reason: str | None) -> None:
+    """Stops a task now: STOPPED, ENI released, Cloud Map instances deregistered later."""
+    if task._ecsctl_phase == "STOPPED":
+        return
+    task._ecsctl_phase = "STOPPED"
+    task.desired_status = "STOPPED"
+    task.stopping_at = task.stopped_at = _wall(when)
+    task.stop_code = code
+    if reason is not None:
+        task.stopped_reason = reason
+    for c in task.containers:
+        c.last_status = "STOPPED"
+    _release_eni(backend, task)
+    if task._ecsctl_registered:
+        _schedule(backend).at(when + realism.window("deregister"), _act_deregister, backend, task)
+
+
+def _task_failed_to_start(backend: Any, task: Any, when: float) -> None:
+    image = task.containers[0].image if task.containers else "image"
+    _stop_task(backend, task, when, "TaskFailedToStart",
+               f"CannotPullContainerError: pull image manifest has been retried 1 time(s): "
+               f"failed to resolve ref {image}: not found")
+    for c in task.containers:
+        c.exitCode = None
+        c.reason = "CannotPullContainerError: image not found"
+
+
+def _release_eni(backend: Any, task: Any) -> None:
+    """AWS deletes a Fargate task's ENI when the task stops."""
+    from moto.ec2.models import ec2_backends
+
+    for attachment in task.attachments:
+        for detail in attachment.get("details", []):
+            if detail.get("name") == "networkInterfaceId":
+                ec2_backends[backend.account_id][backend.region_name].enis.pop(detail["value"], None)
+        attachment["status"] = "DELETED"
+
+
+# --- Cloud Map instances of service tasks ---------------------------------------------------
+
+
+def _instance_attributes(backend: Any, service: Any, task: Any,
+                         registry: dict[str, Any]) -> dict[str, str]:
+    """The attributes ECS registers for a task (as listed in terraform-provider-aws #4853),
+    plus AWS_INSTANCE_PORT when the registry names a port (SRV records)."""
+    from moto.ec2.models import ec2_backends
+
+    details = {d["name"]: d["value"] for a in task.attachments for d in a.get("details", [])}
+    attributes: dict[str, str] = {}
+    if details.get("privateIPv4Address"):
+        attributes["AWS_INSTANCE_IPV4"] = details["privateIPv4Address"]
+    attributes["AWS_INIT_HEALTH_STATUS"] = "HEALTHY"
+    if details.get("subnetId"):
+        try:
+            subnet = ec2_backends[backend.account_id][backend.region_name].get_subnet(details["subnetId"])
+            attributes["AVAILABILITY_ZONE"] = subnet.availability_zone
+        except Exception:  # a subnet deleted meanwhile: AWS would not have started the task
+            pass
+    attributes["REGION"] = backend.region_name
+    attributes["ECS_SERVICE_NAME"] = service.name
+    attributes["ECS_CLUSTER_NAME"] = service.cluster_name
+    attributes["ECS_TASK_DEFINITION_FAMILY"] = task.task_definition_arn.split("/")[-1].split(":")[0]
+    port = registry.get("port") or registry.get("containerPort")
+    if port:
+        attributes["AWS_INSTANCE_PORT"] = str(port)
+    return attributes
+
+
+def _register(backend: Any, service: Any, task: Any) -> None:
+    """A RUNNING service task is registered (instance id = task id) in each registry."""
+    registries = task.__dict__.get("_ecsctl_registries") or []
+    if not registries:
+        return
+    sd = _sd_backend(backend)
+    for registry in registries:
+        service_id = str(registry.get("registryArn", "")).split("/")[-1]
+        if service_id not in sd.services:
+            continue  # a deleted Cloud Map service: nothing to register into
+        sd.register_instance(service_id=service_id, instance_id=task.id, creator_request_id=None,
+                             attributes=_instance_attributes(backend, service, task, registry))
+        task._ecsctl_registered.append(service_id)
+
+
+def _act_deregister(when: float, backend: Any, task: Any) -> None:
+    sd = _sd_backend(backend)
+    for service_id in task._ecsctl_registered:
+        try:
+            sd.deregister_instance(service_id, task.id)
+        except Exception:  # deregistered by hand meanwhile, or the service is gone
+            pass
+    task._ecsctl_registered = []
+
+
+# --- reads that lag behind writes -----------------------------------------------------------
+
+_MISSING = object()
+
+
+def _untracked_copy(obj: Any) -> Any:
+    """A shallow copy of a moto model that moto does not track (copy.copy would go through
+    BaseModel.__new__ and add it to the instances /moto-api and the snapshot route list)."""
+    clone = object.__new__(type(obj))
+    clone.__dict__.update(obj.__dict__)
+    return clone
+
+
+def _snapshot(service: Any) -> Any:
+    """A frozen copy of the service as DescribeServices shows it now."""
+    snap = _untracked_copy(service)
+    for name in ("deployments", "events", "tags", "network_configuration", "load_balancers",
+                 "service_registries", "capacity_provider_strategy", "deployment_configuration"):
+        if name in service.__dict__:
+            setattr(snap, name, copy.deepcopy(service.__dict__[name]))
+    return snap
+
+
+def _reader_view(service: Any) -> Any:
+    """What DescribeServices returns for the service now: _MISSING, a stale copy, or it."""
+    if realism.within(service, "created", "missing"):
+        return _MISSING
+    stale = service.__dict__.get("_ecsctl_stale")
+    if stale is not None and realism.within(service, "updated", "stale"):
+        return stale
+    return service
+
+
+def _service_of(backend: Any, cluster_str: str, name_or_arn: str) -> Any:
+    cluster = backend._get_cluster(cluster_str)
+    return backend.services[f"{cluster.name}:{str(name_or_arn).split('/')[-1]}"]
+
+
+def _ecs_controller(service: Any) -> bool:
+    return (service.deployment_controller or {}).get("type", "ECS") == "ECS"
+
+
 @_patch
 def patch_ecs_service_rollout() -> None:
-    """Services reach a steady state the way AWS reports it, with an opt-out for tests.
+    """Deployments roll out over the `rollout` window with the events AWS writes.
 
-    AWS: after CreateService/UpdateService the scheduler starts tasks; when runningCount reaches
-    desiredCount the PRIMARY deployment is `rolloutState: COMPLETED`, older deployments are gone,
-    and an event "(service NAME) has reached a steady state." is added. A deployment is created
-    on create and on any update that changes the task definition, network configuration,
-    capacity provider strategy, platform version or forces a new deployment.
-    moto: a new service stays running 0 / pending N / IN_PROGRESS forever (unless
-    MOTO_ECS_SERVICE_RUNNING matches desiredCount exactly), and an update with desiredCount jumps
-    runningCount while deployments[0] keeps stale counts and state; deployments[].taskDefinition
-    is never updated; events stay empty.
-    Patch: after create/update (backend methods), settle the service: runningCount =
-    desiredCount, one PRIMARY deployment with the current task definition, COMPLETED, and a
-    steady-state event. Opt-out per service, for wait/timeout tests:
-      - tag `ecsctl-emulator:rollout=stuck` or name in env ECSCTL_EMULATOR_STUCK_SERVICES
-        (comma-separated): running 0 / pending N / IN_PROGRESS, forever;
-      - tag `...=failed` or name in ECSCTL_EMULATOR_FAILED_SERVICES: rolloutState FAILED, as the
-        deployment circuit breaker reports it, with a failure event;
-      - tag `...=after:N`: IN_PROGRESS in the responses of the next N DescribeServices calls
-        that name the service, COMPLETED from the (N+1)-th on (exercises a poll loop).
+    AWS: CreateService, and an UpdateService that changes the task definition, network
+    configuration, capacity provider strategy, platform version, load balancers or service
+    registries (or forces a new deployment), create a deployment: PRIMARY, rolloutState
+    IN_PROGRESS, beside the previous one (ACTIVE) whose tasks are replaced; when the new
+    tasks run and the old ones are stopped it is COMPLETED and the old deployment is gone.
+    Events (newest first): "(service S) has started N tasks: (task ID) ...." (reproio/ecs_deploy
+    #81, turnerlabs/fargate #34), "(service S) has stopped N running tasks: (task ID) ...."
+    (sil-org/ecs-deploy #95), "(service S) (deployment ecs-svc/N) deployment completed." and
+    "(service S) has reached a steady state." (DescribeServices transcripts on GitHub; no issue
+    thread quotes the first). With the circuit breaker a failing deployment becomes FAILED,
+    rolloutStateReason "ECS deployment circuit breaker: tasks failed to start." (aws/containers-
+    roadmap #1488), event "(service S) (deployment ID) deployment failed: tasks failed to
+    start."; with rollback=true ECS starts a new PRIMARY deployment of the last COMPLETED one,
+    rolloutStateReason "ECS deployment circuit breaker: rolling back to deploymentId ID."
+    (ECS developer guide, "Amazon ECS service deployment state change events"), event
+    "(service S) rolling back to deployment ID." (DescribeServices transcripts). A change of
+    desiredCount alone scales the PRIMARY deployment (no new deployment id). Replaced tasks stop
+    with stopCode ServiceSchedulerInitiated, stoppedReason "Scaling activity initiated by
+    (deployment ID)".
+    moto: a new service stays running 0 / pending N / IN_PROGRESS forever, updates jump
+    runningCount while the deployment keeps stale counts, `deployments[].taskDefinition` never
+    changes, there are no events and no service tasks.
+    Patch: wrap the CreateService / UpdateService handlers and run the deployment as timed
+    actions (see "the service scheduler" above): tasks start PENDING at once, run at half the
+    `rollout` window (old tasks stop then), and the deployment completes (or fails) at the end
+    of it. Instant mode (window 0): all of it happens within the request. Per-service opt-outs:
+      - tag `ecsctl-emulator:rollout=stuck` or name in ECSCTL_EMULATOR_STUCK_SERVICES: tasks
+        stay PENDING, IN_PROGRESS forever;
+      - tag `...=failed` or name in ECSCTL_EMULATOR_FAILED_SERVICES: IN_PROGRESS for the
+        rollout window, then FAILED as above (and the rollback when the service's
+        deploymentCircuitBreaker has rollback=true and a COMPLETED deployment exists);
+      - tag `...=after:N`: IN_PROGRESS in the next N DescribeServices responses that return
+        the service, COMPLETED from the (N+1)-th on (exercises a poll loop).
     """
-    from moto.ecs.models import EC2ContainerServiceBackend
     from moto.ecs.responses import EC2ContainerServiceResponse
 
-    original_create = EC2ContainerServiceBackend.create_service
-    original_update = EC2ContainerServiceBackend.update_service
-    original_describe = EC2ContainerServiceResponse.describe_services
+    inner_create = EC2ContainerServiceResponse.create_service
+    inner_update = EC2ContainerServiceResponse.update_service
 
-    def create_service(self: Any, *args: Any, **kw: Any) -> Any:
-        service = original_create(self, *args, **kw)
-        _settle(self, service, new_deployment=True)
-        return service
+    def create_service(self: Any) -> Any:
+        result = inner_create(self)
+        backend = self.ecs_backend
+        service = _service_of(backend, self._get_param("cluster", "default"),
+                              self._get_param("serviceName"))
+        realism.mark(service, "created")
+        service.events = []
+        service._ecsctl_deps = []
+        if _ecs_controller(service):
+            _deploy(backend, service, realism.now())
+        _tick(backend)
+        _render(service)
+        return result
 
-    def update_service(self: Any, service_properties: dict[str, Any]) -> Any:
-        before = _deployment_inputs(self, service_properties)
-        force = bool(service_properties.get("force_new_deployment"))
-        service = original_update(self, service_properties)
-        after = _service_inputs(service)
-        _settle(self, service, new_deployment=force or before != after)
-        return service
+    def update_service(self: Any) -> Any:
+        backend = self.ecs_backend
+        cluster, name = self._get_param("cluster", "default"), self._get_param("service")
+        try:
+            before = _inputs_of(_service_of(backend, cluster, name))
+        except Exception:  # moto raises the proper error in the real update
+            before = None
+        result = inner_update(self)
+        service = _service_of(backend, cluster, name)
+        if _ecs_controller(service) and service.status == "ACTIVE":
+            now = realism.now()
+            if (self._get_param("forceNewDeployment") or before != _inputs_of(service)
+                    or _primary(service) is None):
+                _deploy(backend, service, now)
+            else:
+                _scale(backend, service, now)
+            _tick(backend)
+        _render(service)
+        return result
+
+    EC2ContainerServiceResponse.create_service = create_service
+    EC2ContainerServiceResponse.update_service = update_service
+
+
+@_patch
+def patch_ecs_describe_services_missing_and_stale() -> None:
+    """DescribeServices lags behind CreateService (MISSING) and UpdateService (stale reads).
+
+    AWS: the ECS API is eventually consistent: for a while after CreateService,
+    DescribeServices answers the service only in `failures` as `{"arn": ARN, "reason":
+    "MISSING"}` (terraform-provider-aws PR #3387 "Retry DescribeServices after creation",
+    reproio/ecs_deploy #60); after UpdateService, reads can still return the service as it was
+    (aws/amazon-ecs-cli PR #990). At most 10 services per call: `InvalidParameterException:
+    service names can have at most 10 items.` (turbot/steampipe-plugin-aws #903).
+    moto: every read sees every write at once; any number of names is accepted.
+    Patch: replace the response handler: a service created less than the `missing` window ago
+    is a MISSING failure; for the `stale` window after an UpdateService the service is returned
+    exactly as DescribeServices returned it just before the update (a copy taken by
+    patch_ecs_update_service_stale_snapshot); `after:N` polls are counted here (only real
+    DescribeServices calls count, not moto AAS's internal backend calls).
+    """
+    from moto.core.responses import ActionResult
+    from moto.ecs.exceptions import InvalidParameterException
+    from moto.ecs.responses import DESCRIBE_SERVICES_TAGS, EC2ContainerServiceResponse
 
     def describe_services(self: Any) -> Any:
-        # Counted here, in the API handler, so only real DescribeServices calls count (moto's
-        # AAS calls the backend's describe_services internally).
-        try:
-            services, _ = EC2ContainerServiceBackend.describe_services(
-                self.ecs_backend, self._get_param("cluster", "default"),
-                self._get_param("services", []))
-        except Exception:  # the original handler raises the proper AWS error
-            services = []
+        names = self._get_param("services", [])
+        if len(names) > 10:
+            raise InvalidParameterException(MSG_TOO_MANY_SERVICES)
+        backend = self.ecs_backend
+        services, failures = backend.describe_services(self._get_param("cluster", "default"), names)
+        shown = []
         for service in services:
-            left = getattr(service, "_ecsctl_polls_left", None)
-            if left is not None and left > 0:
-                service._ecsctl_polls_left = left - 1
-            elif left == 0:
-                service._ecsctl_polls_left = None
-                _set_state(self.ecs_backend, service, "COMPLETED")
-        return original_describe(self)
+            view = _reader_view(service)
+            if view is _MISSING:
+                failures.append({"arn": service.arn, "reason": "MISSING"})
+                continue
+            _poll(backend, service)
+            shown.append(service if view is service else view)
+        if "TAGS" in self._get_param("include", []):
+            self._include_in_response(DESCRIBE_SERVICES_TAGS)
+        else:
+            self._exclude_from_response(DESCRIBE_SERVICES_TAGS)
+        return ActionResult({"services": shown, "failures": failures})
 
-    EC2ContainerServiceBackend.create_service = create_service
-    EC2ContainerServiceBackend.update_service = update_service
     EC2ContainerServiceResponse.describe_services = describe_services
 
 
 @_patch
+def patch_ecs_update_service_stale_snapshot() -> None:
+    """UpdateService keeps what DescribeServices showed before it, for the stale window.
+
+    AWS: see patch_ecs_describe_services_missing_and_stale (stale reads after an update).
+    moto: no history.
+    Patch: wrap the UpdateService handler (outermost): before the update, copy the service as
+    DescribeServices would return it now (or MISSING); after a successful update, keep the copy
+    and mark the update time. The UpdateService response itself is current, as AWS's is.
+    """
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    inner = EC2ContainerServiceResponse.update_service
+
+    def update_service(self: Any) -> Any:
+        service, stale = None, None
+        if realism.window("stale") > 0:
+            try:
+                service = _service_of(self.ecs_backend, self._get_param("cluster", "default"),
+                                      self._get_param("service"))
+                view = _reader_view(service)
+                stale = _snapshot(service) if view is service else view
+            except Exception:  # moto raises the proper error below
+                service = None
+        result = inner(self)
+        if service is not None:
+            service._ecsctl_stale = stale
+            realism.mark(service, "updated")
+        return result
+
+    EC2ContainerServiceResponse.update_service = update_service
+
+
+@_patch
+def patch_ecs_delete_service_draining() -> None:
+    """DeleteService: DRAINING for the `drain` window, then INACTIVE; listed until INACTIVE.
+
+    AWS: DeleteService stops the service's tasks and leaves it DRAINING until they are gone,
+    then INACTIVE (DeleteService API reference; aws/aws-cli #1334 shows a DRAINING service with
+    desiredCount 0). ListServices returns ACTIVE and DRAINING services, not INACTIVE ones;
+    DescribeServices still returns INACTIVE ones.
+    moto: `delete_service` makes the service INACTIVE at once; its tasks do not exist.
+    Patch: wrap the response handler: after moto's checks (force / scaled above 0), the service
+    is DRAINING with desiredCount 0, its tasks stop now (event "has stopped N running tasks"),
+    and it turns INACTIVE `drain` later. Deleting a service that is not ACTIVE changes nothing.
+    """
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    inner = EC2ContainerServiceResponse.delete_service
+
+    def delete_service(self: Any) -> Any:
+        backend = self.ecs_backend
+        cluster, name = self._get_param("cluster", "default"), self._get_param("service")
+        try:
+            before = _service_of(backend, cluster, name).status
+        except Exception:  # moto raises the proper error below
+            before = None
+        result = inner(self)
+        service = _service_of(backend, cluster, name)
+        if before != "ACTIVE":
+            service.status = before or service.status
+            return result
+        now = realism.now()
+        realism.mark(service, "deleted")
+        service.status = "DRAINING"
+        service.desired_count = 0
+        primary = _primary(service)
+        stopped = []
+        for dep in _deps(service):
+            dep.desired = 0
+            for task in dep.alive():
+                reason = f"Scaling activity initiated by (deployment {primary.id})" if primary else None
+                _stop_task(backend, task, now, "ServiceSchedulerInitiated", reason)
+                stopped.append(task)
+        if stopped:
+            _event(service, now, f"(service {service.name}) has stopped {len(stopped)} running "
+                                 f"tasks: {_task_list(stopped)}.")
+        _schedule(backend).at(now + realism.window("drain"), _act_inactive, backend, service)
+        _tick(backend)
+        _render(service)
+        return result
+
+    EC2ContainerServiceResponse.delete_service = delete_service
+
+
+@_patch
+def patch_ecs_create_service_draining() -> None:
+    """CreateService of a name that is still DRAINING fails.
+
+    AWS: `InvalidParameterException: Unable to Start a service that is still Draining.`
+    (spinnaker/spinnaker #5476, ewilde/faas-fargate #13, remind101/empire #341); once the old
+    service is INACTIVE the name can be used again.
+    moto: deleted services are INACTIVE at once, so the name is always free.
+    Patch: in the CreateService handler, before anything is created, look the name up in the
+    cluster (after the clock ran) and raise AWS's error while it is DRAINING.
+    """
+    from moto.ecs.exceptions import InvalidParameterException
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    inner = EC2ContainerServiceResponse.create_service
+
+    def create_service(self: Any) -> Any:
+        backend = self.ecs_backend
+        cluster = backend._get_cluster(self._get_param("cluster", "default"))
+        existing = backend.services.get(f"{cluster.name}:{self._get_param('serviceName')}")
+        if existing is not None and existing.status == "DRAINING":
+            raise InvalidParameterException(MSG_DRAINING)
+        return inner(self)
+
+    EC2ContainerServiceResponse.create_service = create_service
+
+
+@_patch
+def patch_ecs_create_service_client_token() -> None:
+    """CreateService retried with the same clientToken and parameters returns the service.
+
+    AWS: "If you retry a request that completed successfully using the same client token and
+    the same parameters, the retry succeeds without performing any further actions." (ECS API
+    reference, "Ensuring idempotency"). Without that token (or with other parameters) an
+    existing ACTIVE name stays `InvalidParameterException: Creation of service was not
+    idempotent.` (patch_ecs_create_service_not_idempotent).
+    moto: ignores clientToken (and replaced the service before the patch above).
+    Patch: record each new service's clientToken and request parameters; a CreateService whose
+    token and other parameters equal those of the ACTIVE service of that name returns it
+    unchanged (no second service, no new deployment).
+    """
+    from moto.core.responses import ActionResult
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    inner = EC2ContainerServiceResponse.create_service
+
+    def create_service(self: Any) -> Any:
+        params = json.loads(self.body or "{}")
+        token = params.pop("clientToken", None)
+        backend = self.ecs_backend
+        cluster = backend._get_cluster(self._get_param("cluster", "default"))
+        key = f"{cluster.name}:{self._get_param('serviceName')}"
+        existing = backend.services.get(key)
+        if (token and existing is not None and existing.status == "ACTIVE"
+                and existing.__dict__.get("_ecsctl_client_token") == token
+                and existing.__dict__.get("_ecsctl_request") == params):
+            return ActionResult({"service": existing})
+        result = inner(self)
+        service = backend.services[key]
+        service._ecsctl_client_token = token
+        service._ecsctl_request = params
+        return result
+
+    EC2ContainerServiceResponse.create_service = create_service
+
+
+@_patch
+def patch_ecs_delete_cluster_contents() -> None:
+    """DeleteCluster fails while the cluster holds services or tasks.
+
+    AWS: `ClusterContainsServicesException: The Cluster cannot be deleted while Services are
+    active.` (aws/amazon-ecs-cli #368, rebuy-de/aws-nuke #231) while an ACTIVE or DRAINING
+    service is in it; `ClusterContainsTasksException: The Cluster cannot be deleted while Tasks
+    are active.` (gruntwork-io/cloud-nuke #368, gchq/sleeper #4499) while a task in it is not
+    STOPPED (DeleteCluster API reference, Errors).
+    moto: `delete_cluster` always succeeds (and leaves negative task counters).
+    Patch: check the cluster's services (after the clock ran: a drained service is INACTIVE)
+    and tasks in the response handler before moto deletes it.
+    """
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    inner = EC2ContainerServiceResponse.delete_cluster
+
+    def delete_cluster(self: Any) -> Any:
+        backend = self.ecs_backend
+        cluster = backend._get_cluster(self._get_param("cluster"))
+        if any(s.cluster_name == cluster.name and s.status in ("ACTIVE", "DRAINING")
+               for s in backend.services.values()):
+            raise _ecs_error("ClusterContainsServicesException", MSG_CLUSTER_HAS_SERVICES)
+        if any(t.last_status != "STOPPED" for t in backend.tasks.get(cluster.name, {}).values()):
+            raise _ecs_error("ClusterContainsTasksException", MSG_CLUSTER_HAS_TASKS)
+        return inner(self)
+
+    EC2ContainerServiceResponse.delete_cluster = delete_cluster
+
+
+@_patch
+def patch_ecs_list_services_active_paged() -> None:
+    """ListServices lists ACTIVE and DRAINING services, paged.
+
+    AWS: INACTIVE services are not listed; "If this parameter [maxResults] isn't used, then
+    ListServices returns up to 10 results and a nextToken value if applicable" (1..100;
+    ListServices API reference); the token is opaque.
+    moto: lists INACTIVE services too, ignores maxResults / nextToken (one page).
+    Patch: replace the response handler: the cluster's services (launchType and
+    schedulingStrategy filters as moto), minus INACTIVE, sorted by ARN, paged at
+    realism.page_size(10) or maxResults when smaller, with an opaque nextToken.
+    """
+    from moto.core.responses import ActionResult
+    from moto.ecs.exceptions import InvalidParameterException
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    def list_services(self: Any) -> Any:
+        backend = self.ecs_backend
+        cluster = backend._get_cluster(self._get_param("cluster", "default"))
+        strategy, launch = self._get_param("schedulingStrategy"), self._get_param("launchType")
+        arns = [
+            s.arn for s in backend.services.values()
+            if s.cluster_name == cluster.name and s.status != "INACTIVE"
+            and (strategy is None or s.scheduling_strategy == strategy)
+            and (launch is None or s.launch_type == launch)
+        ]
+        try:
+            page, token = _page(arns, lambda a: a, 10, self._get_param("maxResults"),
+                                self._get_param("nextToken"))
+        except _InvalidToken:
+            raise InvalidParameterException(MSG_BAD_TOKEN) from None
+        body: dict[str, Any] = {"serviceArns": page}
+        if token:
+            body["nextToken"] = token
+        return ActionResult(body)
+
+    EC2ContainerServiceResponse.list_services = list_services
+
+
+@_patch
+def patch_ecs_list_task_definitions_paged() -> None:
+    """ListTaskDefinitions and ListTaskDefinitionFamilies page, sort and filter as AWS.
+
+    AWS: both return up to 100 results and a nextToken (maxResults 1..100); ListTaskDefinitions
+    filters on the exact family (familyPrefix) and status (default ACTIVE) and sorts by family
+    then revision, ASC by default or DESC; ListTaskDefinitionFamilies filters by familyPrefix
+    (a prefix) and status (default: ACTIVE and INACTIVE families; ACTIVE: families with an
+    ACTIVE revision; INACTIVE: families without one). (ECS API reference.)
+    moto: no paging; `sort` ignored; the families' `status` ignored.
+    Patch: replace both response handlers; pages at realism.page_size(100) / maxResults.
+    """
+    from moto.core.responses import ActionResult
+    from moto.ecs.exceptions import InvalidParameterException
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    def paged(self: Any, items: list[Any], key: Callable[[Any], Any], reverse: bool = False) -> Any:
+        try:
+            return _page(items, key, 100, self._get_param("maxResults"),
+                         self._get_param("nextToken"), reverse)
+        except _InvalidToken:
+            raise InvalidParameterException(MSG_BAD_TOKEN) from None
+
+    def list_task_definitions(self: Any) -> Any:
+        family = self._get_param("familyPrefix")
+        status = self._get_param("status") or "ACTIVE"
+        defs = [td for revisions in self.ecs_backend.task_definitions.values()
+                for td in revisions.values()
+                if (family is None or td.family == family) and td.status == status]
+        reverse = (self._get_param("sort") or "ASC").upper() == "DESC"
+        page, token = paged(self, defs, lambda td: [td.family, int(td.revision)], reverse)
+        body: dict[str, Any] = {"taskDefinitionArns": [td.arn for td in page]}
+        if token:
+            body["nextToken"] = token
+        return ActionResult(body)
+
+    def list_task_definition_families(self: Any) -> Any:
+        prefix = self._get_param("familyPrefix") or ""
+        status = self._get_param("status")
+        families = []
+        for family, revisions in self.ecs_backend.task_definitions.items():
+            active = any(td.status == "ACTIVE" for td in revisions.values())
+            if family.startswith(prefix) and (
+                    status in (None, "ALL") or (status == "ACTIVE") == active):
+                families.append(family)
+        page, token = paged(self, families, lambda f: f)
+        body: dict[str, Any] = {"families": page}
+        if token:
+            body["nextToken"] = token
+        return ActionResult(body)
+
+    EC2ContainerServiceResponse.list_task_definitions = list_task_definitions
+    EC2ContainerServiceResponse.list_task_definition_families = list_task_definition_families
+
+
+@_patch
+def patch_ecs_task_status_by_clock() -> None:
+    """Tasks started by the emulator (RunTask on Fargate, service tasks) report their phase.
+
+    AWS: a task's lastStatus follows its lifecycle in time: PROVISIONING, PENDING, RUNNING,
+    ..., STOPPED (ECS developer guide, "Task lifecycle").
+    moto: `Task.last_status` is a ManagedState that advances one step per DescribeTasks.
+    Patch: `Task.last_status` returns the phase the timed actions set (`_ecsctl_phase`) for the
+    emulator's tasks; other tasks keep moto's state machine.
+    """
+    from moto.ecs.models import Task
+
+    original = Task.last_status
+
+    def get(self: Any) -> str:
+        phase = self.__dict__.get("_ecsctl_phase")
+        return phase if phase is not None else original.fget(self)
+
+    def put(self: Any, value: str) -> None:
+        if "_ecsctl_phase" in self.__dict__:
+            self._ecsctl_phase = value
+        else:
+            original.fset(self, value)
+
+    Task.last_status = property(get, put)  # type: ignore[assignment]
+
+
+@_patch
 def patch_ecs_run_task_fargate() -> None:
-    """RunTask starts Fargate tasks in awsvpc mode; they run, then stop with an exit code.
+    """RunTask starts Fargate tasks in awsvpc mode; they run over `task_run`, then stop.
 
     AWS: RunTask with `launchType: FARGATE` or a `capacityProviderStrategy` of FARGATE /
     FARGATE_SPOT (exclusive: both is an InvalidParameterException) needs a networkConfiguration
-    for awsvpc, returns the tasks (`lastStatus` PROVISIONING..RUNNING, `launchType` FARGATE,
-    `capacityProviderName` with a strategy, an ENI attachment) and, later, DescribeTasks shows
-    them `STOPPED` with `stopCode`, `stoppedReason` and each container's `exitCode` (or, when
-    the task never started, `stopCode: TaskFailedToStart` and no exit code).
+    for awsvpc, returns the tasks (`lastStatus` PROVISIONING, `launchType` FARGATE,
+    `capacityProviderName` with a strategy, an ENI attachment, the tags it was given); the task
+    then goes PENDING, RUNNING and STOPPED with `stopCode`, `stoppedReason` and each container's
+    `exitCode` (or, when it never started, `stopCode: TaskFailedToStart` and no exit code).
     moto: `run_task` with FARGATE crashes (HTTP 500): without container-level memory in
     `_calculate_task_resource_requirements` (TypeError), with it on the ENI's missing
     `private_dns_name` (AttributeError); a capacity provider strategy is ignored, so the task
     takes the EC2 path ("No instances found"); tasks jump straight to STOPPED on first read and
     containers never stop or exit.
     Patch: a Fargate path in the RunTask handler (no resource arithmetic, the ENI given a
-    private DNS name as EC2 names it); tasks advance one lifecycle state per DescribeTasks
-    (RUNNING at RunTask, STOPPED after four DescribeTasks), and stop with the exit code the test
-    asked for: tag `ecsctl-emulator:exit-code=N` on RunTask, or env var
-    `ECSCTL_EMULATOR_EXIT_CODE=N` in the main container (override or task definition); default
-    0. The value `start-failed` makes the task fail to start (CannotPullContainerError).
+    private DNS name as EC2 names it); the lifecycle is timed by the `task_run` window:
+    PROVISIONING (the RunTask response), PENDING at 10 %, RUNNING at 20 %, STOPPED at 100 %
+    (instant mode: STOPPED from the next request on). The exit code is the test's choice:
+    tag `ecsctl-emulator:exit-code=N` on RunTask, or env var `ECSCTL_EMULATOR_EXIT_CODE=N` in
+    the main container (override or task definition); default 0. The value `start-failed`
+    makes the task fail to start (CannotPullContainerError) at 20 %.
     """
     from moto.ec2.models.elastic_network_interfaces import NetworkInterface
     from moto.ecs.exceptions import InvalidParameterException
-    from moto.ecs.models import EC2ContainerServiceBackend, Task
     from moto.ecs.responses import EC2ContainerServiceResponse
     from moto.moto_api import state_manager
 
@@ -339,13 +1431,13 @@ def patch_ecs_run_task_fargate() -> None:
             return f"ip-{ip}.{self.ec2_backend.region_name}.compute.internal"
 
         NetworkInterface.private_dns_name = property(private_dns_name)  # type: ignore[attr-defined]
-    # One lifecycle state per DescribeTasks instead of straight to STOPPED on the first read.
+    # moto's own (EC2) tasks: one lifecycle state per DescribeTasks instead of straight to
+    # STOPPED on the first read.
     state_manager.register_default_transition(
         model_name="ecs::task", transition={"progression": "manual", "times": 1}
     )
 
     original_run = EC2ContainerServiceResponse.run_task
-    original_describe = EC2ContainerServiceBackend.describe_tasks
 
     def run_task(self: Any) -> Any:
         from moto.core.responses import ActionResult
@@ -384,53 +1476,50 @@ def patch_ecs_run_task_fargate() -> None:
             (s["capacityProvider"] for s in strategy if s.get("weight", 0) > 0),
             strategy[0]["capacityProvider"] if strategy else None,
         )
+        now = realism.now()
         tasks = []
         for _ in range(self._get_int_param("count", 1)):
-            task = Task(
-                cluster=cluster,
-                task_definition=td,
-                container_instance_arn=None,
-                resource_requirements=None,
-                backend=backend,
-                group=self._get_param("group") or f"family:{td.family}",
-                launch_type="FARGATE",
-                overrides=overrides,
-                started_by=self._get_param("startedBy") or "",
-                tags=tags,
-                networking_configuration=network,
-                platform_version=self._get_param("platformVersion") or "LATEST",
-            )
-            task.capacity_provider_name = provider
+            task = _new_task(backend, cluster, td, network,
+                             started_by=self._get_param("startedBy") or "",
+                             group=self._get_param("group") or f"family:{td.family}",
+                             tags=tags, launch_type="FARGATE", provider=provider,
+                             platform_version=self._get_param("platformVersion"),
+                             overrides=overrides)
             task._ecsctl_exit = _exit_control(td, overrides, tags)
-            for c in task.containers:
-                c.last_status = "PENDING"
-                # DescribeTasks' Container.cpu / memory are strings in the API (moto copies
-                # the task definition's integers, which strict SDKs reject), and there is no
-                # exit code before the container stops.
-                c.cpu = None if c.cpu is None else str(c.cpu)
-                c.memory = None if c.memory is None else str(c.memory)
-                c.exitCode = None
-            backend.tasks.setdefault(cluster.name, {})[task.task_arn] = task
+            _task_timeline(backend, task, now)
             tasks.append(task)
+        # no _tick here: the response shows PROVISIONING, as AWS's does
         return ActionResult({"tasks": tasks, "failures": []})
 
-    def describe_tasks(self: Any, cluster_str: str, tasks: list[str]) -> Any:
-        found = original_describe(self, cluster_str, tasks)
-        for task in found:
-            control = getattr(task, "_ecsctl_exit", None)
-            if control is None:
-                continue
-            if control == "start-failed":
-                task.status = "STOPPED"
-            status = task.last_status
-            for c in task.containers:
-                c.last_status = "STOPPED" if status == "STOPPED" else "RUNNING"
-            if status == "STOPPED" and not getattr(task, "_ecsctl_stopped", False):
-                _stop(task, control)
-        return found
-
     EC2ContainerServiceResponse.run_task = run_task
-    EC2ContainerServiceBackend.describe_tasks = describe_tasks
+
+
+def _task_timeline(backend: Any, task: Any, now: float) -> None:
+    sched = _schedule(backend)
+    run = realism.window("task_run")
+    sched.at(now + run * 0.1, _act_task_phase, task, "PENDING")
+    if task._ecsctl_exit == "start-failed":
+        sched.at(now + run * 0.2, _act_task_exit, backend, task)
+        return
+    sched.at(now + run * 0.2, _act_task_phase, task, "RUNNING")
+    sched.at(now + run, _act_task_exit, backend, task)
+
+
+def _act_task_phase(when: float, task: Any, phase: str) -> None:
+    _task_phase(task, phase, when)
+
+
+def _act_task_exit(when: float, backend: Any, task: Any) -> None:
+    if task._ecsctl_phase == "STOPPED":
+        return  # stopped by StopTask meanwhile
+    control = task._ecsctl_exit
+    if control == "start-failed":
+        _task_failed_to_start(backend, task, when)
+        return
+    _stop_task(backend, task, when, "EssentialContainerExited", "Essential container in task exited")
+    task.execution_stopped_at = task.stopped_at
+    for c in task.containers:
+        c.exitCode = int(control)
 
 
 EXIT_CODE_TAG = "ecsctl-emulator:exit-code"
@@ -459,128 +1548,135 @@ def _exit_value(text: str) -> Any:
     return "start-failed" if text == "start-failed" else int(text or 0)
 
 
-def _stop(task: Any, control: Any) -> None:
-    task._ecsctl_stopped = True
-    task.desired_status = "STOPPED"
-    task.stopped_at = utcnow()
-    task.stopping_at = task.stopped_at
-    if control == "start-failed":
-        image = task.containers[0].image if task.containers else "image"
-        task.stop_code = "TaskFailedToStart"
-        task.stopped_reason = (
-            f"CannotPullContainerError: pull image manifest has been retried 1 time(s): "
-            f"failed to resolve ref {image}: not found"
-        )
-        for c in task.containers:
-            c.exitCode = None
-            c.reason = "CannotPullContainerError: image not found"
-        return
-    task.stop_code = "EssentialContainerExited"
-    task.stopped_reason = "Essential container in task exited"
-    task.execution_stopped_at = task.stopped_at
-    for c in task.containers:
-        c.exitCode = int(control)
+@_patch
+def patch_ecs_list_tasks_filters_paged() -> None:
+    """ListTasks filters as the API says (default desiredStatus RUNNING) and pages.
+
+    AWS: ListTasks filters by cluster, family, startedBy, serviceName, launchType, container
+    instance and desiredStatus; "The default status filter is RUNNING"; STOPPED lists recently
+    stopped tasks; up to 100 results and a nextToken (maxResults 1..100). (ListTasks API
+    reference.) Service tasks are listed (startedBy = the deployment id, group
+    `service:NAME`).
+    moto: without desiredStatus every task is listed, stopped ones included; serviceName is
+    ignored ("TODO"); family matches only ACTIVE revisions; no paging.
+    Patch: replace the response handler: the cluster's tasks, every filter applied (serviceName
+    through the task group ECS gives service tasks), sorted by ARN, paged at
+    realism.page_size(100) / maxResults with an opaque nextToken.
+    """
+    from moto.core.responses import ActionResult
+    from moto.ecs.exceptions import InvalidParameterException
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    def list_tasks(self: Any) -> Any:
+        backend = self.ecs_backend
+        cluster = backend._get_cluster(self._get_param("cluster", "default"))
+        family = self._get_param("family")
+        started_by = self._get_param("startedBy")
+        service = self._get_param("serviceName")
+        launch = self._get_param("launchType")
+        instance = self._get_param("containerInstance")
+        desired = self._get_param("desiredStatus") or "RUNNING"
+        arns = [
+            t.task_arn for t in backend.tasks.get(cluster.name, {}).values()
+            if t.desired_status == desired
+            and (family is None or t.task_definition_arn.split("/")[-1].split(":")[0] == family)
+            and (started_by is None or t.started_by == started_by)
+            and (service is None or t.group == f"service:{service.split('/')[-1]}")
+            and (launch is None or t.launch_type == launch)
+            and (instance is None or instance in (t.container_instance_arn or ""))
+        ]
+        try:
+            page, token = _page(arns, lambda a: a, 100, self._get_param("maxResults"),
+                                self._get_param("nextToken"))
+        except _InvalidToken:
+            raise InvalidParameterException(MSG_BAD_TOKEN) from None
+        body: dict[str, Any] = {"taskArns": page}
+        if token:
+            body["nextToken"] = token
+        return ActionResult(body)
+
+    EC2ContainerServiceResponse.list_tasks = list_tasks
 
 
-def _service_inputs(service: Any) -> tuple[Any, ...]:
-    return (
-        service.task_definition,
-        repr(service.network_configuration),
-        repr(getattr(service, "capacity_provider_strategy", None)),
-        service.platform_version,
-        service.launch_type,
-    )
+@_patch
+def patch_ecs_stop_task() -> None:
+    """StopTask stops a task now (stopCode UserInitiated); unknown tasks are an error.
+
+    AWS: StopTask stops the task (`stopCode: UserInitiated`, `stoppedReason` = the reason
+    given); a task that is not in the cluster is `InvalidParameterException: The referenced
+    task was not found.` (griptape-ai/griptape-nodes-engine #1454, wazuh/wazuh #25439). A
+    service replaces a stopped task of its PRIMARY deployment.
+    moto: `stop_task` raises a plain Exception (HTTP 500) for unknown tasks and does not know
+    the emulator's tasks' timeline.
+    Patch: replace the response handler for tasks the emulator started (RunTask on Fargate,
+    service tasks): stop them now (ENI released, Cloud Map instances deregistered `deregister`
+    later) and let their service start a replacement; other tasks keep moto's stop.
+    """
+    from moto.core.responses import ActionResult
+    from moto.ecs.exceptions import InvalidParameterException
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    original = EC2ContainerServiceResponse.stop_task
+
+    def stop_task(self: Any) -> Any:
+        backend = self.ecs_backend
+        cluster = backend._get_cluster(self._get_param("cluster", "default"))
+        wanted = str(self._get_param("task") or "")
+        task = next((t for arn, t in backend.tasks.get(cluster.name, {}).items()
+                     if wanted and (arn == wanted or t.id == wanted.split("/")[-1])), None)
+        if task is None:
+            raise InvalidParameterException(MSG_TASK_NOT_FOUND)
+        if "_ecsctl_phase" not in task.__dict__:
+            return original(self)
+        now = realism.now()
+        _stop_task(backend, task, now, "UserInitiated", self._get_param("reason"))
+        service = next((s for s in backend.services.values()
+                        if s.cluster_name == cluster.name and task.group == f"service:{s.name}"
+                        and any(task in d.tasks for d in _deps(s))), None)
+        if service is not None and service.status == "ACTIVE":
+            primary = _primary(service)
+            if primary is not None and task in primary.tasks:
+                _scale(backend, service, now)
+                _tick(backend)
+            _render(service)
+        return ActionResult({"task": task})
+
+    EC2ContainerServiceResponse.stop_task = stop_task
 
 
-def _deployment_inputs(backend: Any, props: dict[str, Any]) -> tuple[Any, ...] | None:
-    try:
-        return _service_inputs(backend._get_service(props.get("cluster", "default"), props["service"]))
-    except Exception:  # moto raises the proper error in the real update
-        return None
+@_patch
+def patch_ecs_capacity_provider_association() -> None:
+    """A capacity provider strategy may only name providers associated with the cluster.
 
+    AWS: "Only capacity providers that are already associated with a cluster ... can be used
+    in a capacity provider strategy" (CapacityProviderStrategyItem API reference); otherwise
+    `InvalidParameterException: The specified capacity provider strategy cannot contain a
+    capacity provider that is not associated with the cluster. Associate the capacity provider
+    with the cluster or specify a valid capacity provider and try again.` (quoted for RunTask in
+    dask/dask-cloudprovider #328; CreateService / UpdateService validate the same strategy
+    type, the same text is assumed there).
+    moto: any provider name is accepted.
+    Patch: wrap the CreateService, UpdateService and RunTask handlers (outermost) and check
+    every strategy item against the cluster's capacityProviders (names or ARNs).
+    """
+    from moto.ecs.exceptions import InvalidParameterException
+    from moto.ecs.responses import EC2ContainerServiceResponse
 
-def _rollout_mode(service: Any) -> str:
-    for tag in service.tags or []:
-        if tag.get("key") == ROLLOUT_TAG:
-            return str(tag.get("value", ""))
-    for mode, env in (("stuck", STUCK_ENV), ("failed", FAILED_ENV)):
-        names = {n.strip() for n in os.environ.get(env, "").split(",") if n.strip()}
-        if service.name in names:
-            return mode
-    return "completed"
+    def checked(inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def handler(self: Any) -> Any:
+            strategy = self._get_param("capacityProviderStrategy") or []
+            if strategy:
+                cluster = self.ecs_backend._get_cluster(self._get_param("cluster", "default"))
+                associated = {p.split("/")[-1] for p in cluster.capacity_providers or []}
+                for item in strategy:
+                    if str(item.get("capacityProvider", "")).split("/")[-1] not in associated:
+                        raise InvalidParameterException(MSG_PROVIDER_NOT_ASSOCIATED)
+            return inner(self)
 
+        return handler
 
-def _settle(backend: Any, service: Any, new_deployment: bool) -> None:
-    if service.deployment_controller.get("type", "ECS") != "ECS":
-        return  # CODE_DEPLOY / EXTERNAL services have no ECS deployments in AWS either
-    now = utcnow()
-    old = service.deployments[0] if service.deployments else None
-    if new_deployment or old is None:
-        deployment_id = f"ecs-svc/{uuid.uuid4().int % 10**19:019d}"
-        created = now
-    else:
-        deployment_id, created = old["id"], old["createdAt"]
-    deployment: dict[str, Any] = {
-        "id": deployment_id,
-        "status": "PRIMARY",
-        "taskDefinition": service.task_definition,
-        "desiredCount": service.desired_count,
-        "failedTasks": 0,
-        "createdAt": created,
-        "updatedAt": now,
-        "launchType": service.launch_type,
-        "platformVersion": service.platform_version,
-        "networkConfiguration": service.network_configuration or None,
-    }
-    strategy = getattr(service, "capacity_provider_strategy", None)
-    if strategy:
-        deployment["capacityProviderStrategy"] = strategy
-        deployment["launchType"] = None
-    service.deployments = [deployment]
-    mode = _rollout_mode(service)
-    service._ecsctl_polls_left = None
-    if mode.startswith("after:"):
-        value = mode.split(":", 1)[1]
-        polls = int(value) if value.isdigit() else 0  # a malformed count means no delay
-        service._ecsctl_polls_left = polls if polls > 0 else None
-        mode = "stuck" if polls > 0 else "completed"
-    _set_state(backend, service, {"stuck": "IN_PROGRESS", "failed": "FAILED"}.get(mode, "COMPLETED"))
-
-
-def _set_state(backend: Any, service: Any, state: str) -> None:
-    deployment = service.deployments[0]
-    cluster = backend._get_cluster(service.cluster_name)
-    backend.update_cluster_resources(cluster, -service.running_count, task_state="RUNNING")
-    backend.update_cluster_resources(cluster, -service.pending_count, task_state="PENDING")
-    desired = service.desired_count
-    running, pending, failed = {
-        "COMPLETED": (desired, 0, 0),
-        "IN_PROGRESS": (0, desired, 0),
-        "FAILED": (0, 0, max(desired, 1)),
-    }[state]
-    service.running_count, service.pending_count = running, pending
-    backend.update_cluster_resources(cluster, running, task_state="RUNNING")
-    backend.update_cluster_resources(cluster, pending, task_state="PENDING")
-    deployment.update(
-        rolloutState=state,
-        runningCount=running,
-        pendingCount=pending,
-        failedTasks=failed,
-        updatedAt=utcnow(),
-        rolloutStateReason={
-            "COMPLETED": f"ECS deployment {deployment['id']} completed.",
-            "IN_PROGRESS": f"ECS deployment {deployment['id']} in progress.",
-            "FAILED": "ECS deployment circuit breaker: tasks failed to start.",
-        }[state],
-    )
-    message = {
-        "COMPLETED": f"(service {service.name}) has reached a steady state.",
-        "FAILED": f"(service {service.name}) (deployment {deployment['id']}) deployment failed: "
-        "tasks failed to start.",
-    }.get(state)
-    if message:
-        event = {"id": str(uuid.uuid4()), "createdAt": utcnow(), "message": message}
-        service.events = [event] + list(service.events)[:99]  # newest first, as AWS lists them
+    for name in ("create_service", "update_service", "run_task"):
+        setattr(EC2ContainerServiceResponse, name, checked(getattr(EC2ContainerServiceResponse, name)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -743,20 +1839,32 @@ def _matches_filter(value: str, flt: dict[str, Any]) -> bool:
     return False
 
 
+def _sd_page(params: dict[str, Any], items: list[Any], key: Callable[[Any], Any]) -> Any:
+    """A Cloud Map page (AWS: up to 100 results by default) or InvalidInput for a bad token."""
+    from moto.servicediscovery.exceptions import InvalidInput
+
+    try:
+        return _page(items, key, 100, params.get("MaxResults"), params.get("NextToken"))
+    except _InvalidToken:
+        raise InvalidInput(MSG_BAD_TOKEN) from None
+
+
 @_patch
 def patch_servicediscovery_list_filters() -> None:
-    """ListNamespaces and ListServices honour Filters.
+    """ListNamespaces and ListServices honour Filters and page with a working NextToken.
 
     AWS: ListNamespaces filters on TYPE, NAME and HTTP_NAME; ListServices on NAMESPACE_ID
     (condition EQ by default, also IN / BEGINS_WITH / BETWEEN where the API allows them); all
-    filters must match.
+    filters must match. "If you don't specify a value for MaxResults, Cloud Map returns up to
+    100" namespaces / services, with a NextToken for the rest (Cloud Map API reference).
     moto: `ServiceDiscoveryBackend.list_namespaces` / `list_services` ignore Filters ("not yet
-    implemented") and return everything in the account.
-    Patch: filter the backend's result in the response handlers before serialising.
+    implemented"), MaxResults and NextToken, and return everything in the account.
+    Patch: filter the backend's result in the response handlers, then page it (sorted by id) at
+    realism.page_size(100) / MaxResults with an opaque NextToken. Stricter than before: the
+    earlier version of this patch returned one unpaged list and dropped NextToken.
     """
     from moto.servicediscovery.models import ServiceDiscoveryBackend
     from moto.servicediscovery.responses import ServiceDiscoveryResponse
-    import json
 
     def namespace_field(ns: Any, name: str) -> str:
         if name == "TYPE":
@@ -768,16 +1876,22 @@ def patch_servicediscovery_list_filters() -> None:
         return ""
 
     def list_namespaces(self: Any) -> Any:
-        filters = json.loads(self.body or "{}").get("Filters") or []
+        params = json.loads(self.body or "{}")
+        filters = params.get("Filters") or []
         namespaces = [
             ns
             for ns in ServiceDiscoveryBackend.list_namespaces(self.servicediscovery_backend)
             if all(_matches_filter(namespace_field(ns, f.get("Name", "")), f) for f in filters)
         ]
-        return 200, {}, json.dumps({"Namespaces": [ns.to_json() for ns in namespaces]})
+        page, token = _sd_page(params, namespaces, lambda ns: ns.id)
+        body: dict[str, Any] = {"Namespaces": [ns.to_json() for ns in page]}
+        if token:
+            body["NextToken"] = token
+        return 200, {}, json.dumps(body)
 
     def list_services(self: Any) -> str:
-        filters = json.loads(self.body or "{}").get("Filters") or []
+        params = json.loads(self.body or "{}")
+        filters = params.get("Filters") or []
         services = [
             s
             for s in self.servicediscovery_backend.list_services()
@@ -786,10 +1900,85 @@ def patch_servicediscovery_list_filters() -> None:
                 for f in filters
             )
         ]
-        return json.dumps({"Services": [s.to_json() for s in services]})
+        page, token = _sd_page(params, services, lambda s: s.id)
+        body: dict[str, Any] = {"Services": [s.to_json() for s in page]}
+        if token:
+            body["NextToken"] = token
+        return json.dumps(body)
 
     ServiceDiscoveryResponse.list_namespaces = list_namespaces
     ServiceDiscoveryResponse.list_services = list_services
+
+
+@_patch
+def patch_servicediscovery_list_instances_paged() -> None:
+    """ListInstances pages at 100 with an opaque NextToken.
+
+    AWS: "If you don't specify a value for MaxResults, Cloud Map returns up to 100 instances"
+    (ListInstances API reference).
+    moto: returns everything unless MaxResults is sent; its NextToken is a plain offset.
+    Patch: replace the response handler: the service's instances sorted by id, paged at
+    realism.page_size(100) / MaxResults.
+    """
+    from moto.servicediscovery.responses import ServiceDiscoveryResponse
+
+    def list_instances(self: Any) -> str:
+        params = json.loads(self.body or "{}")
+        instances = self.servicediscovery_backend.list_instances(service_id=params.get("ServiceId"))
+        page, token = _sd_page(params, list(instances), lambda i: i.instance_id)
+        body: dict[str, Any] = {"Instances": [i.to_json() for i in page]}
+        if token:
+            body["NextToken"] = token
+        return json.dumps(body)
+
+    ServiceDiscoveryResponse.list_instances = list_instances
+
+
+@_patch
+def patch_servicediscovery_ecs_clock() -> None:
+    """Cloud Map requests see the ECS clock: due task stops / deregistrations happen first.
+
+    AWS: ECS deregisters a stopped task's instance from Cloud Map on its own time; a Cloud Map
+    read at time T sees the instances registered at T.
+    moto: no link between ECS and Cloud Map.
+    Patch: wrap `ServiceDiscoveryResponse.call_action`: under the account's ECS lock, run the
+    ECS backend's due actions (if the account has one) before dispatching.
+    """
+    from moto.servicediscovery.responses import ServiceDiscoveryResponse
+
+    def call_action(self: Any) -> Any:
+        with _lock(self.current_account, self.region):
+            backend = _existing_ecs_backend(self.current_account, self.region)
+            if backend is not None:
+                _tick(backend)
+            return super(ServiceDiscoveryResponse, self).call_action()
+
+    ServiceDiscoveryResponse.call_action = call_action
+
+
+@_patch
+def patch_servicediscovery_delete_service_in_use() -> None:
+    """Cloud Map DeleteService fails while the service has registered instances.
+
+    AWS: `ResourceInUse: Service contains registered instances; delete the instances before
+    deleting the service` (terraform-provider-aws #4853, hashicorp/terraform #18264; DeleteService
+    API reference: "If the service still contains one or more registered instances, the request
+    fails."). ECS tasks of a service with serviceRegistries are such instances until ECS
+    deregisters them after the task stops.
+    moto: `delete_service` deletes it anyway.
+    Patch: refuse in the backend while `service.instances` is not empty.
+    """
+    from moto.servicediscovery.models import ServiceDiscoveryBackend
+
+    original = ServiceDiscoveryBackend.delete_service
+
+    def delete_service(self: Any, service_id: str) -> None:
+        service = self.services.get(service_id)
+        if service is not None and service.instances:
+            raise JsonRESTError("ResourceInUse", MSG_CLOUDMAP_IN_USE)
+        original(self, service_id)
+
+    ServiceDiscoveryBackend.delete_service = delete_service
 
 
 @_patch

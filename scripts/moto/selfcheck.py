@@ -3,6 +3,12 @@
 `scripts/emulator selfcheck` should report every probe as fixed; `--no-patches` serves plain
 moto and shows which deviations moto still has (run it after bumping moto: a probe that passes
 unpatched means the patch can go). Exit status 1 if any probe fails.
+
+Two servers: the shape probes run in instant mode (ECSCTL_EMULATOR_MODE=instant: every write
+settles within its request, as before the realistic mode); the realistic probes run with short
+windows and check, cheaply, one AWS behaviour each of the realistic mode (docs/emulator.md,
+"ECS and Cloud Map"). The exact codes, messages and timings are pinned by
+tests/emulator_py/test_ecs_realism.py.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from typing import Any, Callable
 
 import boto3
@@ -18,7 +25,17 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, region_name="eu-west-1")
+CONFIG = Config(retries={"total_max_attempts": 1, "mode": "standard"}, region_name="eu-west-1")
+PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+# The realistic probes' windows: short, but long enough to read the in-between state.
+REALISTIC = {
+    "ECSCTL_EMULATOR_MODE": "realistic", "ECSCTL_EMULATOR_MISSING_MS": "1000",
+    "ECSCTL_EMULATOR_STALE_MS": "1000", "ECSCTL_EMULATOR_ROLLOUT_MS": "2400",
+    "ECSCTL_EMULATOR_DRAIN_MS": "1000", "ECSCTL_EMULATOR_DEREGISTER_MS": "300",
+    "ECSCTL_EMULATOR_TASK_RUN_MS": "3000", "ECSCTL_EMULATOR_SLR_PROPAGATION_MS": "0",
+    "ECSCTL_EMULATOR_IAM_PROPAGATION_MS": "0", "ECSCTL_EMULATOR_AAS_LAG_MS": "0",
+    "ECSCTL_EMULATOR_PAGE_SIZE": "2",
+}
 
 
 class Ctx:
@@ -37,7 +54,7 @@ class Ctx:
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
         self.subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
         self.sg = ec2.create_security_group(GroupName="g", Description="g", VpcId=vpc)["GroupId"]
-        self.ecs.create_cluster(clusterName="c")
+        self.ecs.create_cluster(clusterName="c", capacityProviders=list(PROVIDERS))
         for _ in range(2):
             self.ecs.register_task_definition(
                 family="web", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
@@ -99,9 +116,20 @@ def probe_update_task_definition_arn(x: Ctx) -> str | None:
 
 def probe_create_cluster_idempotent(x: Ctx) -> str | None:
     x.ecs.create_cluster(clusterName="keep", tags=[{"key": "a", "value": "b"}])
-    x.ecs.create_cluster(clusterName="keep")
+    x.ecs.create_cluster(clusterName="keep", tags=[{"key": "a", "value": "b"}])
     tags = x.ecs.describe_clusters(clusters=["keep"], include=["TAGS"])["clusters"][0].get("tags")
-    return None if tags == [{"key": "a", "value": "b"}] else f"tags after re-create = {tags!r}"
+    if tags != [{"key": "a", "value": "b"}]:
+        return f"tags after re-create = {tags!r}"
+    code = error_code(lambda: x.ecs.create_cluster(clusterName="keep"))
+    return None if code == "InvalidParameterException" else f"other arguments: {code}"
+
+
+def error_code(call: Callable[[], Any]) -> str | None:
+    try:
+        call()
+    except ClientError as e:
+        return str(e.response["Error"]["Code"])
+    return None
 
 
 def probe_builtin_capacity_providers(x: Ctx) -> str | None:
@@ -191,14 +219,115 @@ def probe_run_task_fargate(x: Ctx) -> str | None:
     task = x.ecs.run_task(cluster="c", taskDefinition="job", networkConfiguration=net,
                           capacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT",
                                                      "weight": 1}])["tasks"][0]
-    if task["lastStatus"] != "RUNNING" or task.get("capacityProviderName") != "FARGATE_SPOT":
+    if task["lastStatus"] != "PROVISIONING" or task.get("capacityProviderName") != "FARGATE_SPOT":
         return f"RunTask returned {task['lastStatus']} / {task.get('capacityProviderName')}"
-    for _ in range(4):
-        task = x.ecs.describe_tasks(cluster="c", tasks=[task["taskArn"]])["tasks"][0]
+    task = x.ecs.describe_tasks(cluster="c", tasks=[task["taskArn"]])["tasks"][0]
     exit_code = task["containers"][0].get("exitCode")
     if task["lastStatus"] != "STOPPED" or exit_code != 3:
-        return f"after 4 DescribeTasks: {task['lastStatus']}, exit code {exit_code}"
+        return f"instant mode, next DescribeTasks: {task['lastStatus']}, exit code {exit_code}"
     return None
+
+
+# --- realistic mode (short windows) ---------------------------------------------------------
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
+
+
+def described(x: Ctx, name: str) -> dict | None:
+    services = x.ecs.describe_services(cluster="c", services=[name])["services"]
+    return services[0] if services else None
+
+
+def probe_missing(x: Ctx) -> str | None:
+    x.service("new")
+    got = x.ecs.describe_services(cluster="c", services=["new"])
+    reasons = [f["reason"] for f in got["failures"]]
+    return None if reasons == ["MISSING"] and not got["services"] else f"just created: failures {reasons}"
+
+
+def probe_rollout_in_progress(x: Ctx) -> str | None:
+    service = wait_for(lambda: described(x, "new"))
+    if not service:
+        return "never described"
+    state = service["deployments"][0]["rolloutState"]
+    return None if state == "IN_PROGRESS" else f"rolloutState {state} inside the rollout window"
+
+
+def probe_stale(x: Ctx) -> str | None:
+    wait_for(lambda: (s := described(x, "new")) and s["deployments"][0]["rolloutState"] == "COMPLETED")
+    x.ecs.update_service(cluster="c", service="new", taskDefinition="web:2")
+    td = described(x, "new")["taskDefinition"]  # type: ignore[index]
+    return None if td.endswith("web:1") else f"read right after the update shows {td}"
+
+
+def probe_draining(x: Ctx) -> str | None:
+    x.service("gone", desiredCount=0)
+    x.ecs.delete_service(cluster="c", service="gone")
+    code = error_code(lambda: x.service("gone", desiredCount=0))
+    return None if code == "InvalidParameterException" else f"CreateService on a draining name: {code}"
+
+
+def probe_client_token(x: Ctx) -> str | None:
+    first = x.service("tok", clientToken="t-1")
+    again = x.service("tok", clientToken="t-1")
+    return None if again["serviceArn"] == first["serviceArn"] else "retry with the same clientToken failed"
+
+
+def probe_not_associated(x: Ctx) -> str | None:
+    x.ecs.create_cluster(clusterName="bare")
+    code = error_code(lambda: x.ecs.create_service(
+        cluster="bare", serviceName="s", taskDefinition="web:1", desiredCount=0,
+        capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}]))
+    return None if code == "InvalidParameterException" else f"strategy of a provider not associated: {code}"
+
+
+def probe_delete_cluster(x: Ctx) -> str | None:
+    code = error_code(lambda: x.ecs.delete_cluster(cluster="c"))
+    return None if code == "ClusterContainsServicesException" else f"DeleteCluster with services: {code}"
+
+
+def probe_run_task_lifecycle(x: Ctx) -> str | None:
+    x.ecs.create_cluster(clusterName="jobs")
+    net = {"awsvpcConfiguration": {"subnets": [x.subnet], "securityGroups": [x.sg]}}
+    arn = x.ecs.run_task(cluster="jobs", taskDefinition="web", networkConfiguration=net,
+                         launchType="FARGATE")["tasks"][0]["taskArn"]
+    listed = wait_for(lambda: x.ecs.list_tasks(cluster="jobs")["taskArns"])
+    if listed != [arn]:
+        return f"ListTasks while it runs: {listed}"
+    code = error_code(lambda: x.ecs.delete_cluster(cluster="jobs"))
+    if code != "ClusterContainsTasksException":
+        return f"DeleteCluster with a task: {code}"
+    x.ecs.stop_task(cluster="jobs", task=arn)
+    return None if x.ecs.list_tasks(cluster="jobs")["taskArns"] == [] else "StopTask: still listed"
+
+
+def probe_cloudmap_instances(x: Ctx) -> str | None:
+    sd = x.c("servicediscovery")
+    op = sd.create_http_namespace(Name="reg")["OperationId"]
+    ns = sd.get_operation(OperationId=op)["Operation"]["Targets"]["NAMESPACE"]
+    registry = sd.create_service(Name="reg", NamespaceId=ns)["Service"]
+    x.service("reg", desiredCount=1, serviceRegistries=[{"registryArn": registry["Arn"]}])
+    if not wait_for(lambda: sd.list_instances(ServiceId=registry["Id"])["Instances"]):
+        return "no instance registered for the running task"
+    code = error_code(lambda: sd.delete_service(Id=registry["Id"]))
+    return None if code == "ResourceInUse" else f"Cloud Map DeleteService with instances: {code}"
+
+
+def probe_paging(x: Ctx) -> str | None:
+    arns = x.ecs.list_services(cluster="c")
+    if len(arns["serviceArns"]) != 2 or "nextToken" not in arns:
+        return f"ListServices page of {len(arns['serviceArns'])}, token {'nextToken' in arns}"
+    x.c("servicediscovery").create_http_namespace(Name="more")
+    page = x.c("servicediscovery").list_namespaces()
+    rest = x.c("servicediscovery").list_namespaces(NextToken=page.get("NextToken", ""))
+    return None if rest["Namespaces"] else "Cloud Map ListNamespaces NextToken dropped"
 
 
 PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
@@ -217,27 +346,53 @@ PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_servicediscovery_duplicate_service", probe_cloudmap_duplicate),
 ]
 
+# In order: each may rely on the state the previous ones left.
+REALISTIC_PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
+    ("patch_ecs_describe_services_missing_and_stale (MISSING)", probe_missing),
+    ("patch_ecs_service_rollout (IN_PROGRESS over time)", probe_rollout_in_progress),
+    ("patch_ecs_update_service_stale_snapshot", probe_stale),
+    ("patch_ecs_delete_service_draining + patch_ecs_create_service_draining", probe_draining),
+    ("patch_ecs_create_service_client_token", probe_client_token),
+    ("patch_ecs_capacity_provider_association", probe_not_associated),
+    ("patch_ecs_delete_cluster_contents (services)", probe_delete_cluster),
+    ("patch_ecs_run_task_fargate + list_tasks + stop_task + delete_cluster (tasks)", probe_run_task_lifecycle),
+    ("patch_servicediscovery_delete_service_in_use (ECS-registered instances)", probe_cloudmap_instances),
+    ("patch_ecs_list_services_active_paged + patch_servicediscovery_list_filters (paging)", probe_paging),
+]
 
-def main() -> int:
-    args = [a for a in sys.argv[1:] if a == "--no-patches"]
+
+def run(probes: list[tuple[str, Callable[[Ctx], str | None]]], env: dict[str, str],
+        args: list[str]) -> int:
+    """Runs the probes against a private server with `env`; returns the number broken."""
     proc = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), "--quiet",
-                             "--watch-parent", *args], stdout=subprocess.PIPE, text=True)
+                             "--watch-parent", *args], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, **env})
     try:
-        endpoint = proc.stdout.readline().strip()
-        x = Ctx(endpoint)
+        assert proc.stdout is not None
+        x = Ctx(proc.stdout.readline().strip())
         failed = 0
-        for name, probe in PROBES:
+        for name, probe in probes:
             try:
                 problem = probe(x)
             except Exception as e:  # a crash (HTTP 500) is a finding, not a selfcheck bug
                 problem = f"{type(e).__name__}: {e}"
             failed += problem is not None
             print(f"{'ok    ' if problem is None else 'BROKEN'} {name}" + (f": {problem}" if problem else ""))
-        print(f"selfcheck: {len(PROBES) - failed} fixed, {failed} broken")
-        return 1 if failed else 0
+        return failed
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def main() -> int:
+    args = [a for a in sys.argv[1:] if a == "--no-patches"]
+    print("instant mode (shapes):")
+    failed = run(PROBES, {"ECSCTL_EMULATOR_MODE": "instant"}, args)
+    print("realistic mode (short windows):")
+    failed += run(REALISTIC_PROBES, REALISTIC, args)
+    total = len(PROBES) + len(REALISTIC_PROBES)
+    print(f"selfcheck: {total - failed} fixed, {failed} broken")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 use super::context::{ApplyCtx, tag_delta, touches};
 use crate::aws::{AwsError, write_logs};
+use crate::live::owned::is_ours;
 use crate::plan::{Action, Step};
 
 pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
@@ -15,7 +16,26 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
             if step.action == Action::Replace {
                 write_logs::delete_log_group(c, name).await?;
             }
-            write_logs::create_log_group(c, name, group.kms_key_id.as_deref(), &group.tags).await?;
+            let created =
+                write_logs::create_log_group(c, name, group.kms_key_id.as_deref(), &group.tags)
+                    .await?;
+            if !created {
+                // Already there although the plan saw none: our own create whose response was
+                // lost (the SDK sent it again), or someone else's group, which is not taken.
+                let live = crate::aws::logs::read_log_groups(c, std::slice::from_ref(name)).await?;
+                if !live
+                    .iter()
+                    .any(|l| is_ours(&l.tags, &ctx.desired.app, &ctx.desired.env))
+                {
+                    return Err(AwsError::new(
+                        "logs",
+                        "CreateLogGroup",
+                        Some(name),
+                        Some("ResourceAlreadyExistsException"),
+                        "the log group was created by someone else since the plan was made",
+                    ));
+                }
+            }
             if group.retention_days.is_some() {
                 write_logs::set_retention(c, name, group.retention_days).await?;
             }

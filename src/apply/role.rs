@@ -1,9 +1,12 @@
 //! IAM role steps. A create makes the role, its inline policy and its managed attachments in
 //! one step: if a later call fails, the next plan sees the role and shows the missing policy
-//! as an update, never a half-made role it cannot see.
+//! as an update, never a half-made role it cannot see. A create answered `EntityAlreadyExists`
+//! takes the role over only when it carries this environment's ownership tags (our own create,
+//! retried by the SDK after its response was lost).
 
 use super::context::{ApplyCtx, tag_delta, touches};
 use crate::aws::{AwsError, write_iam};
+use crate::live::owned::is_ours;
 use crate::model::policy::trust_policy;
 use crate::model::{INLINE_POLICY_NAME, Role};
 use crate::plan::{Action, Step};
@@ -32,7 +35,21 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
 async fn create(ctx: &ApplyCtx<'_>, role: &Role) -> Result<(), AwsError> {
     let c = ctx.clients;
     let trust = trust_policy(&role.trusted_service).to_string();
-    write_iam::create_role(c, &role.name, &trust, &role.tags).await?;
+    match write_iam::create_role(c, &role.name, &trust, &role.tags).await {
+        // The plan saw no role, so this is our own CreateRole whose response was lost and that
+        // the SDK sent again, or a role made since by someone else: only ours is taken over
+        // (the rest of this step then converges its policies and trust).
+        Err(e) if e.is_code("EntityAlreadyExists") => {
+            let live = crate::aws::iam::read_role(c, &role.name).await?;
+            if !live.is_some_and(|l| is_ours(&l.tags, &ctx.desired.app, &ctx.desired.env)) {
+                return Err(e);
+            }
+            write_iam::update_trust_policy(c, &role.name, &trust).await?;
+        }
+        other => {
+            other?;
+        }
+    }
     if let Some(doc) = &role.inline_policy {
         write_iam::put_inline_policy(c, &role.name, INLINE_POLICY_NAME, &doc.to_json()).await?;
     }

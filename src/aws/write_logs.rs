@@ -8,14 +8,14 @@ use std::collections::BTreeMap;
 use super::write::send;
 use super::{AwsClients, AwsError};
 
-/// CreateLogGroup with tags (and the KMS key, which CreateLogGroup takes directly). An existing
-/// group (a retried create) is not an error: apply then converges its settings.
+/// CreateLogGroup with tags (and the KMS key, which CreateLogGroup takes directly). Returns
+/// false when the group already exists (a retried create, or someone else's: the caller checks).
 pub async fn create_log_group(
     clients: &AwsClients,
     name: &str,
     kms_key_id: Option<&str>,
     tags: &BTreeMap<String, String>,
-) -> Result<(), AwsError> {
+) -> Result<bool, AwsError> {
     let req = clients
         .logs
         .create_log_group()
@@ -23,8 +23,8 @@ pub async fn create_log_group(
         .set_kms_key_id(kms_key_id.map(str::to_string))
         .set_tags(Some(tags.clone().into_iter().collect()));
     match send("logs", "CreateLogGroup", name, req.send()).await {
-        Err(e) if e.is_code("ResourceAlreadyExistsException") => Ok(()),
-        other => other.map(|_| ()),
+        Err(e) if e.is_code("ResourceAlreadyExistsException") => Ok(false),
+        other => other.map(|_| true),
     }
 }
 

@@ -110,7 +110,7 @@ fn create_env(acct: &TestAccount, net: &Network) {
         "Resource": [format!("arn:aws:logs:{REGION}:{}:log-group:{LOG_GROUP}:*", acct.id)]}]});
     let awsvpc = json!({"awsvpcConfiguration": {"subnets": net.subnet_ids,
         "securityGroups": [net.security_group_id], "assignPublicIp": "DISABLED"}});
-    ok_all(acct.batch(&[
+    ok_all(acct.batch_settled(&[
         ("ecs", "CreateCluster", json!({"clusterName": CLUSTER,
             "settings": [{"name": "containerInsights", "value": "enabled"}],
             "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
@@ -158,7 +158,7 @@ fn create_env(acct: &TestAccount, net: &Network) {
         .find(|n| n["Name"] == NAMESPACE)
         .expect("namespace created")["Id"]
         .clone();
-    ok_all(acct.batch(&[
+    ok_all(acct.batch_settled(&[
         (
             "servicediscovery",
             "CreateService",
@@ -320,7 +320,7 @@ fn deleted_service_is_absent_but_noted_inactive() {
     let acct = support::account();
     let net = acct.network();
     let awsvpc = json!({"awsvpcConfiguration": {"subnets": net.subnet_ids, "securityGroups": [net.security_group_id]}});
-    ok_all(acct.batch(&[
+    ok_all(acct.batch_settled(&[
         ("ecs", "CreateCluster", json!({"clusterName": CLUSTER})),
         register(SERVICE, "nginx:1"),
         (
@@ -421,7 +421,7 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
                 "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 1, "MaxCapacity": 4})),
         ]);
     }
-    ok_all(acct.batch(&calls));
+    ok_all(acct.batch_settled(&calls));
     let ns = acct
         .call("servicediscovery", "ListNamespaces", json!({}))
         .unwrap();
@@ -436,7 +436,7 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
             )
         })
         .collect();
-    ok_all(acct.batch(&discovery));
+    ok_all(acct.batch_settled(&discovery));
 
     LiveQuery {
         cluster: CLUSTER.into(),

@@ -7,7 +7,6 @@ mod support;
 
 mod apply;
 mod emulator_harness;
-mod emulator_patches;
 mod faults;
 mod live;
 mod plan;

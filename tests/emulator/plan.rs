@@ -115,7 +115,7 @@ fn create_drifted(acct: &TestAccount, dir: &Path) -> Value {
         .map(|(k, v)| json!({"key": k, "value": v}))
         .collect();
     let group = &desired["logGroups"][0];
-    let results = acct.batch(&[
+    let results = acct.batch_settled(&[
         (
             "ecs",
             "CreateCluster",
@@ -445,7 +445,7 @@ fn create_converged(acct: &TestAccount, dir: &Path) {
                     "ScaleInCooldown": p["scaleInCooldown"], "ScaleOutCooldown": p["scaleOutCooldown"]}})));
         }
     }
-    for (i, r) in acct.batch(&calls).into_iter().enumerate() {
+    for (i, r) in acct.batch_settled(&calls).into_iter().enumerate() {
         r.unwrap_or_else(|e| panic!("out-of-band call {i} {:?}: {e:?}", calls[i].1));
     }
 }

@@ -23,8 +23,9 @@ from botocore.config import Config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REGION = "eu-west-1"
-# One attempt: a test sees exactly what the emulator answered, never a retried success.
-NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"}, region_name=REGION)
+# One attempt: a test sees exactly what the emulator answered, never a retried success
+# (botocore's `max_attempts` counts retries; `total_max_attempts` counts the first call too).
+NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"}, region_name=REGION)
 
 
 class Server:
@@ -47,6 +48,8 @@ class Server:
         return Account(self.endpoint, config)
 
     def stop(self) -> None:
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         self.process.terminate()
         try:
             self.process.wait(timeout=10)

@@ -195,12 +195,27 @@ impl TestAccount {
     /// Many calls in one request. `calls` are `(service, operation, params)`; results keep
     /// their order, and later calls still run after an AWS error.
     pub fn batch(&self, calls: &[(&str, &str, Value)]) -> Vec<Result<Value, AwsError>> {
+        self.batch_with(&["batch"], calls)
+    }
+
+    /// `batch` for fixtures: each call is sent again while AWS answers "not yet" (ECS's
+    /// service-linked role in a fresh account, a role or service still propagating, a draining
+    /// name; see aws-oob.py NOT_YET), as a script run against AWS would have to.
+    pub fn batch_settled(&self, calls: &[(&str, &str, Value)]) -> Vec<Result<Value, AwsError>> {
+        self.batch_with(&["batch", "--settle"], calls)
+    }
+
+    fn batch_with(
+        &self,
+        argv: &[&str],
+        calls: &[(&str, &str, Value)],
+    ) -> Vec<Result<Value, AwsError>> {
         let input: Vec<Value> = calls
             .iter()
             .map(|(s, o, p)| json!({"service": s, "operation": o, "params": p}))
             .collect();
         let out = self
-            .oob_with_stdin(&["batch"], Some(&Value::Array(input).to_string()))
+            .oob_with_stdin(argv, Some(&Value::Array(input).to_string()))
             .unwrap_or_else(|e| panic!("aws-oob batch: {e:?}"));
         out.as_array()
             .expect("batch returns a list")
