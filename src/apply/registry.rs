@@ -12,11 +12,13 @@ use std::time::{Duration, SystemTime};
 
 use super::context::ApplyCtx;
 use super::outcome::WaitOutcome;
+use super::reporter::Reporter;
 use super::service::Changed;
 use super::stable;
 use crate::aws::{AwsError, write_ecs};
 use crate::live::LiveService;
 use crate::live::owned::is_ours;
+use crate::plan::Step;
 
 /// How long the services may take to roll out without the registry (apply's default timeout).
 const DETACH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -102,10 +104,30 @@ pub async fn wait(
         "waiting for {} to stop using Cloud Map service `{name}` before it is deleted",
         names.join(", ")
     ));
+    let quiet = WithoutEvents(ctx.reporter);
     let outcome =
-        stable::wait_for_services(ctx.clients, ctx.reporter, users, timeout, SystemTime::now())
-            .await;
+        stable::wait_for_services(ctx.clients, &quiet, users, timeout, SystemTime::now()).await;
     wait_result(outcome, name)
+}
+
+/// The services' events are streamed once, by apply's final wait (these services are among the
+/// changed ones); this wait shows their progress only.
+struct WithoutEvents<'a>(&'a dyn Reporter);
+
+impl Reporter for WithoutEvents<'_> {
+    fn step_started(&self, step: &Step) {
+        self.0.step_started(step);
+    }
+    fn step_finished(&self, step: &Step, result: Result<(), &AwsError>, elapsed: Duration) {
+        self.0.step_finished(step, result, elapsed);
+    }
+    fn note(&self, message: &str) {
+        self.0.note(message);
+    }
+    fn service_progress(&self, service: &str, progress: &str, stable: bool) {
+        self.0.service_progress(service, progress, stable);
+    }
+    fn service_event(&self, _: &str, _: &str) {}
 }
 
 /// The wait's end as a step result: the Cloud Map service is not deleted unless it is stable.

@@ -217,9 +217,17 @@ fn removing_discovery_from_a_running_service_deletes_the_registry_after_its_roll
     );
     let r = run_within(&p, &["apply", "-e", ENV, "--yes"], Duration::from_secs(120));
     assert_eq!(r.code, Some(0), "{}", r.all());
+    // The order: the service's rollout without the registry is waited for before the Cloud Map
+    // delete is first sent (only the deregistration lag after it may still be settled).
+    let waited = r
+        .stderr
+        .find("waiting for `ra-test-web` to stop using Cloud Map service `web`");
+    let stable = r
+        .stderr
+        .find("service ra-test-web: running 1/1, COMPLETED (stable)");
     assert!(
-        !r.stderr.contains("waiting for ECS to deregister"),
-        "the delete ran before the rollout:\n{}",
+        waited.is_some() && waited < stable,
+        "the delete did not wait for the rollout:\n{}",
         r.stderr
     );
     assert_eq!(cloud_map_services(&p), Vec::<Value>::new());
@@ -229,12 +237,14 @@ fn removing_discovery_from_a_running_service_deletes_the_registry_after_its_roll
 
 // ---- E: destroy with running tasks -----------------------------------------------------------
 
-fn running_tasks(p: &Project) -> Vec<String> {
-    p.call(
-        "ecs",
-        "ListTasks",
-        json!({"cluster": CLUSTER, "desiredStatus": "RUNNING"}),
-    )["taskArns"]
+/// The RUNNING tasks of the cluster that `filter` (a ListTasks filter) selects.
+fn running_tasks(p: &Project, filter: Value) -> Vec<String> {
+    let mut params = json!({"cluster": CLUSTER, "desiredStatus": "RUNNING"});
+    params
+        .as_object_mut()
+        .unwrap()
+        .extend(filter.as_object().unwrap().clone());
+    p.call("ecs", "ListTasks", params)["taskArns"]
         .as_array()
         .unwrap()
         .iter()
@@ -249,7 +259,7 @@ fn destroy_stops_the_environments_running_tasks_before_deleting_the_cluster() {
     let p = project();
     apply(&p);
     ok(&p, &["run", "-e", ENV, "job"]);
-    let tasks = running_tasks(&p);
+    let tasks = running_tasks(&p, json!({"family": "ra-test-job"}));
     assert_eq!(tasks.len(), 1, "{tasks:?}");
 
     let r = run_within(
@@ -300,7 +310,10 @@ fn destroy_never_stops_a_foreign_task_and_names_it() {
         "{}",
         r.stderr
     );
-    assert_eq!(running_tasks(&p), vec![arn]);
+    assert_eq!(
+        running_tasks(&p, json!({"startedBy": "someone"})),
+        vec![arn]
+    );
 }
 
 // ---- F: a schedule group still DELETING ------------------------------------------------------
