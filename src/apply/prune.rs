@@ -102,7 +102,7 @@ async fn delete_service(ctx: &ApplyCtx<'_>, cluster: &str, name: &str) -> Result
         Duration::from_secs(10),
         || async {
             let read = ecs::describe_services(c, cluster, &names).await?;
-            Ok(read.services.is_empty().then_some(()))
+            Ok((read.services.is_empty() && read.draining.is_empty()).then_some(()))
         },
     )
     .await;

@@ -48,10 +48,14 @@ pub async fn describe_cluster(
 /// Services read by name, split by status. Names ECS reports MISSING are simply absent.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServicesRead {
-    /// ACTIVE and DRAINING services.
+    /// ACTIVE services.
     pub services: Vec<LiveService>,
-    /// Names still described as INACTIVE (deleted).
+    /// Names described as INACTIVE (deleted).
     pub inactive: Vec<String>,
+    /// Names described as DRAINING: deleted, still going away. The name is not reusable until
+    /// the service is INACTIVE (apply's create waits for that), and nothing may update or
+    /// delete it again, so the plan counts it as absent like an INACTIVE one.
+    pub draining: Vec<String>,
 }
 
 /// DescribeServices in chunks of 10, concurrently, with tags.
@@ -97,6 +101,8 @@ pub async fn describe_services(
         }
         if service.status() == Some("INACTIVE") {
             read.inactive.push(name.to_string());
+        } else if service.status() == Some("DRAINING") {
+            read.draining.push(name.to_string());
         } else {
             read.services.push(service_from_sdk(&service));
         }

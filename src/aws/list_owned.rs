@@ -14,7 +14,7 @@ use super::{AwsClients, AwsError};
 use crate::live::{LiveLogGroup, LiveNamespace, LiveTags};
 
 /// The names of every service in the cluster (ListServices, paginated). moto also lists
-/// INACTIVE ones; the caller describes them and keeps ACTIVE/DRAINING. A missing cluster has
+/// INACTIVE ones; the caller describes them and keeps the ACTIVE ones. A missing cluster has
 /// no services.
 pub async fn service_names(clients: &AwsClients, cluster: &str) -> Result<Vec<String>, AwsError> {
     let mut names = Vec::new();
