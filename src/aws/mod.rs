@@ -22,6 +22,8 @@ pub use error::AwsError;
 
 // Writes, for apply (one file per service).
 pub mod ecs_rollout;
+// Test hooks, absent from release builds (see fail_at.rs and Cargo.toml).
+#[cfg(feature = "fault-hooks")]
 pub mod fail_at;
 pub(crate) mod write;
 pub mod write_autoscaling;
