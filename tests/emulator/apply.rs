@@ -89,9 +89,9 @@ impl Project {
         r
     }
 
-    /// plan --detailed-exitcode must say "No changes." and exit 0.
+    /// plan --detailed-exitcode must say "No changes.", exit 0 and write nothing.
     fn assert_converged(&self, vars: &[(&str, &str)]) {
-        let r = self.run(&["plan", "-e", ENV, "--detailed-exitcode"], vars);
+        let r = self.run(&["plan", "-e", ENV, "--detailed-exitcode", "--stats"], vars);
         assert_eq!(
             r.code,
             Some(0),
@@ -99,6 +99,7 @@ impl Project {
             r.all()
         );
         assert!(r.stdout.starts_with("No changes."), "{}", r.stdout);
+        r.assert_no_writes("plan");
     }
 
     fn call(&self, service: &str, op: &str, params: Value) -> Value {
@@ -383,11 +384,13 @@ fn image_changes_by_variable_and_by_flag_make_one_new_revision_each() {
             "--detailed-exitcode",
             "--image",
             "web=nginx:1.29",
+            "--stats",
         ],
         &[("WEB_TAG", "1.28")],
     );
     assert_eq!(same.code, Some(0), "{}", same.all());
     assert!(same.stdout.contains("No changes."), "{}", same.all());
+    same.assert_no_writes("plan");
     // Without it, the plan honestly shows the spec's image coming back.
     let revert = p.run(
         &["plan", "-e", ENV, "--detailed-exitcode"],
@@ -640,11 +643,12 @@ fn waiting_times_out_on_a_stuck_service_and_no_wait_does_not_wait() {
     );
     // The resources exist: the next run has nothing to do but is not stable either.
     let again = p.run(
-        &["apply", "-e", ENV, "--yes", "--no-wait"],
+        &["apply", "-e", ENV, "--yes", "--no-wait", "--stats"],
         &[("WEB_ROLLOUT", "stuck")],
     );
     assert_eq!(again.code, Some(0), "{}", again.all());
     assert!(again.stdout.starts_with("No changes."), "{}", again.stdout);
+    again.assert_no_writes("an apply with no changes");
 }
 
 #[test]
@@ -1002,13 +1006,14 @@ fn every_example_environment_converges_and_a_second_apply_writes_nothing() {
             let p = example_project(example);
             let first = p.run(&["apply", "-e", env, "--yes"], &[]);
             assert_eq!(first.code, Some(0), "{example} -e {env}:\n{}", first.all());
-            let plan = p.run(&["plan", "-e", env, "--detailed-exitcode"], &[]);
+            let plan = p.run(&["plan", "-e", env, "--detailed-exitcode", "--stats"], &[]);
             assert_eq!(plan.code, Some(0), "{example} -e {env}:\n{}", plan.all());
             assert!(
                 plan.stdout.starts_with("No changes."),
                 "{example} -e {env}:\n{}",
                 plan.stdout
             );
+            plan.assert_no_writes(&format!("{example} -e {env}: plan"));
             let second = p.run(&["apply", "-e", env, "--yes", "--stats"], &[]);
             assert_eq!(
                 second.code,
