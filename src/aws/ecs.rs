@@ -471,3 +471,7 @@ fn container_from_sdk(c: &ContainerDefinition) -> LiveContainerDefinition {
 #[cfg(test)]
 #[path = "ecs_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "ecs_fixture_tests.rs"]
+mod fixture_tests;

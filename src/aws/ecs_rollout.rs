@@ -76,3 +76,7 @@ fn rollout_from_sdk(s: &Service) -> ServiceRollout {
             .collect(),
     }
 }
+
+#[cfg(test)]
+#[path = "ecs_rollout_tests.rs"]
+mod tests;

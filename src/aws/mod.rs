@@ -18,6 +18,12 @@ pub mod scheduler;
 pub mod sts;
 
 pub use config::{AwsClients, AwsSettings, StaticCredentials};
+
+// Test support: AWS's published responses, fed through the SDK's own deserializer.
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod replay;
 pub use error::AwsError;
 
 // Writes, for apply (one file per service).
