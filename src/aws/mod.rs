@@ -23,6 +23,8 @@ pub use config::{AwsClients, AwsSettings, StaticCredentials};
 #[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]
+mod paging_tests;
+#[cfg(test)]
 mod replay;
 pub use error::AwsError;
 

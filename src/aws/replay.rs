@@ -1,7 +1,12 @@
-//! Test support: one SDK call answered by a canned HTTP body, so a response captured from AWS
-//! goes through the SDK's own deserializer, exactly as a live one would.
+//! Test support: SDK calls answered by canned HTTP bodies, one per request in order, so a
+//! response captured from AWS goes through the SDK's own deserializer exactly as a live one
+//! would, and a listing can be made to span several pages.
 //!
-//! Owns the canned HTTP client. Must not be used outside tests, and never talks to a network.
+//! Owns the canned HTTP client and the record of what was sent. Must not be used outside
+//! tests, and never talks to a network.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 use aws_sdk_ecs::types::{Service, Tag, TaskDefinition};
 use aws_smithy_runtime_api::client::http::{
@@ -10,39 +15,68 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::http::{Response, StatusCode};
 use aws_smithy_types::body::SdkBody;
+use aws_types::SdkConfig;
+use aws_types::region::Region;
+use aws_types::sdk_config::SharedCredentialsProvider;
 use serde_json::{Value, json};
 
-/// Answers every request with HTTP 200 and `body`.
-#[derive(Debug)]
-struct Canned(String);
+use super::AwsClients;
 
-impl HttpConnector for Canned {
-    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
-        let status = StatusCode::try_from(200).expect("200 is a status");
-        HttpConnectorFuture::ready(Ok(Response::new(status, SdkBody::from(self.0.clone()))))
+/// The JSON request bodies sent, in order.
+#[derive(Clone, Debug, Default)]
+pub struct Sent(Arc<Mutex<Vec<Value>>>);
+
+impl Sent {
+    pub fn bodies(&self) -> Vec<Value> {
+        self.0.lock().expect("not poisoned").clone()
     }
 }
 
-fn ecs(body: &Value) -> aws_sdk_ecs::Client {
-    let body = body.to_string();
-    let conf = aws_sdk_ecs::Config::builder()
-        .behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest())
-        .region(aws_sdk_ecs::config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_ecs::config::Credentials::new(
-            "AKIDEXAMPLE",
-            "secret",
-            None,
-            None,
-            "replay",
-        ))
-        .http_client(http_client_fn(move |_, _| {
-            SharedHttpConnector::new(Canned(body.clone()))
-        }))
-        .build();
-    aws_sdk_ecs::Client::from_conf(conf)
+/// Answers each request with HTTP 200 and the next body; a request past the last one panics.
+#[derive(Debug)]
+struct Pages {
+    bodies: Mutex<VecDeque<String>>,
+    sent: Sent,
 }
 
-fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+impl HttpConnector for Pages {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let sent = request
+            .body()
+            .bytes()
+            .and_then(|b| serde_json::from_slice(b).ok())
+            .unwrap_or(Value::Null);
+        self.sent.0.lock().expect("not poisoned").push(sent);
+        let body = self
+            .bodies
+            .lock()
+            .expect("not poisoned")
+            .pop_front()
+            .expect("a canned response for every request");
+        let status = StatusCode::try_from(200).expect("200 is a status");
+        HttpConnectorFuture::ready(Ok(Response::new(status, SdkBody::from(body))))
+    }
+}
+
+/// Every client of `AwsClients` (with its call counter), answered by `pages` in order.
+pub fn clients(pages: &[Value]) -> (AwsClients, Sent) {
+    let sent = Sent::default();
+    let connector = SharedHttpConnector::new(Pages {
+        bodies: Mutex::new(pages.iter().map(Value::to_string).collect()),
+        sent: sent.clone(),
+    });
+    let config = SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(
+            aws_sdk_ecs::config::Credentials::new("AKIDEXAMPLE", "secret", None, None, "replay"),
+        ))
+        .http_client(http_client_fn(move |_, _| connector.clone()))
+        .build();
+    (AwsClients::from_sdk_config(&config), sent)
+}
+
+pub fn run<T>(f: impl std::future::Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -52,8 +86,8 @@ fn run<T>(f: impl std::future::Future<Output = T>) -> T {
 
 /// `services` (wire JSON) as DescribeServices returns them, parsed by the SDK.
 pub fn describe_services(services: &[Value]) -> Vec<Service> {
-    let client = ecs(&json!({"services": services, "failures": []}));
-    run(client.describe_services().services("any").send())
+    let (clients, _) = clients(&[json!({"services": services, "failures": []})]);
+    run(clients.ecs.describe_services().services("any").send())
         .expect("the SDK parses the fixture")
         .services()
         .to_vec()
@@ -61,8 +95,9 @@ pub fn describe_services(services: &[Value]) -> Vec<Service> {
 
 /// A DescribeTaskDefinition response (wire JSON), parsed by the SDK.
 pub fn describe_task_definition(response: &Value) -> (TaskDefinition, Vec<Tag>) {
-    let client = ecs(response);
-    let out = run(client
+    let (clients, _) = clients(std::slice::from_ref(response));
+    let out = run(clients
+        .ecs
         .describe_task_definition()
         .task_definition("any")
         .send())
