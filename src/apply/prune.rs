@@ -118,7 +118,7 @@ pub(super) async fn delete_service(
         Duration::from_secs(10),
         || async {
             let read = ecs::describe_services(c, cluster, &names).await?;
-            Ok(read.services.is_empty().then_some(()))
+            Ok((read.services.is_empty() && read.draining.is_empty()).then_some(()))
         },
     )
     .await;

@@ -308,5 +308,8 @@ where
 }
 
 #[cfg(test)]
+#[path = "wait_aws_tests.rs"]
+mod aws_tests;
+#[cfg(test)]
 #[path = "wait_tests.rs"]
 mod tests;

@@ -31,66 +31,50 @@ pub async fn read_targets(
 }
 
 async fn targets(clients: &AwsClients, ids: &[String]) -> Result<Vec<ScalableTarget>, AwsError> {
-    let mut all = Vec::new();
-    let mut token = None;
-    loop {
-        let out = clients
-            .autoscaling
-            .describe_scalable_targets()
-            .service_namespace(ServiceNamespace::Ecs)
-            .set_resource_ids(Some(ids.to_vec()))
-            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk(
-                    "application-autoscaling",
-                    "DescribeScalableTargets",
-                    None,
-                    e,
-                )
-            })?;
-        all.extend(out.scalable_targets().iter().cloned());
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
-    Ok(all)
+    clients
+        .autoscaling
+        .describe_scalable_targets()
+        .service_namespace(ServiceNamespace::Ecs)
+        .set_resource_ids(Some(ids.to_vec()))
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| {
+            AwsError::from_sdk(
+                "application-autoscaling",
+                "DescribeScalableTargets",
+                None,
+                e,
+            )
+        })
 }
 
 /// DescribeScalingPolicies takes a single ResourceId, so one call per service would be needed to
 /// filter server-side; listing the namespace's policies once and filtering here is fewer calls
 /// for any environment with more than one scaled service.
 async fn policies(clients: &AwsClients, ids: &[String]) -> Result<Vec<ScalingPolicy>, AwsError> {
-    let mut all = Vec::new();
-    let mut token = None;
     let single = (ids.len() == 1).then(|| ids[0].clone());
-    loop {
-        let out = clients
-            .autoscaling
-            .describe_scaling_policies()
-            .service_namespace(ServiceNamespace::Ecs)
-            .set_resource_id(single.clone())
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk(
-                    "application-autoscaling",
-                    "DescribeScalingPolicies",
-                    single.as_deref(),
-                    e,
-                )
-            })?;
-        all.extend(out.scaling_policies().iter().cloned());
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
-    Ok(all)
+    clients
+        .autoscaling
+        .describe_scaling_policies()
+        .service_namespace(ServiceNamespace::Ecs)
+        .set_resource_id(single.clone())
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| {
+            AwsError::from_sdk(
+                "application-autoscaling",
+                "DescribeScalingPolicies",
+                single.as_deref(),
+                e,
+            )
+        })
 }
 
 /// Pure: keeps only exact resource-id and dimension matches, and hangs each policy on its target.

@@ -19,36 +19,29 @@ pub async fn read_namespace(
     clients: &AwsClients,
     name: &str,
 ) -> Result<Option<LiveNamespace>, AwsError> {
-    let mut matches = Vec::new();
-    let mut token = None;
-    loop {
-        let filter = NamespaceFilter::builder()
-            .name(NamespaceFilterName::Name)
-            .values(name)
-            .condition(FilterCondition::Eq)
-            .build()
-            .expect("name and values are set");
-        let out = clients
-            .discovery
-            .list_namespaces()
-            .filters(filter)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("servicediscovery", "ListNamespaces", Some(name), e))?;
-        matches.extend(
-            out.namespaces()
-                .iter()
-                .filter(|n| n.name() == Some(name))
-                .cloned(),
-        );
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
+    let filter = NamespaceFilter::builder()
+        .name(NamespaceFilterName::Name)
+        .values(name)
+        .condition(FilterCondition::Eq)
+        .build()
+        .expect("name and values are set");
+    // Cloud Map's paginators have no `.items()`: the pages are flattened here.
+    let pages = clients
+        .discovery
+        .list_namespaces()
+        .filters(filter)
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("servicediscovery", "ListNamespaces", Some(name), e))?;
+    let mut matches: Vec<&NamespaceSummary> = pages
+        .iter()
+        .flat_map(|p| p.namespaces())
+        .filter(|n| n.name() == Some(name))
+        .collect();
     matches.sort_by_key(|n| n.r#type().map(|t| t.as_str()) != Some("DNS_PRIVATE"));
-    Ok(matches.first().map(namespace_from_sdk))
+    Ok(matches.first().copied().map(namespace_from_sdk))
 }
 
 /// A namespace's tags (ListTagsForResource), read apart from `read_namespace` so the caller
@@ -163,36 +156,28 @@ pub async fn list_services_in(
     clients: &AwsClients,
     namespace_id: &str,
 ) -> Result<Vec<(String, String)>, AwsError> {
-    let mut found = Vec::new();
-    let mut token = None;
-    loop {
-        let filter = ServiceFilter::builder()
-            .name(ServiceFilterName::NamespaceId)
-            .values(namespace_id)
-            .condition(FilterCondition::Eq)
-            .build()
-            .expect("name and values are set");
-        let out = clients
-            .discovery
-            .list_services()
-            .filters(filter)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk("servicediscovery", "ListServices", Some(namespace_id), e)
-            })?;
-        found.extend(
-            out.services()
-                .iter()
-                .filter_map(|s| Some((s.name()?.to_string(), s.id()?.to_string()))),
-        );
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
-    Ok(found)
+    let filter = ServiceFilter::builder()
+        .name(ServiceFilterName::NamespaceId)
+        .values(namespace_id)
+        .condition(FilterCondition::Eq)
+        .build()
+        .expect("name and values are set");
+    let pages = clients
+        .discovery
+        .list_services()
+        .filters(filter)
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| {
+            AwsError::from_sdk("servicediscovery", "ListServices", Some(namespace_id), e)
+        })?;
+    Ok(pages
+        .iter()
+        .flat_map(|p| p.services())
+        .filter_map(|s| Some((s.name()?.to_string(), s.id()?.to_string())))
+        .collect())
 }
 
 #[cfg(test)]

@@ -48,10 +48,14 @@ pub async fn describe_cluster(
 /// Services read by name, split by status. Names ECS reports MISSING are simply absent.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServicesRead {
-    /// ACTIVE and DRAINING services.
+    /// ACTIVE services.
     pub services: Vec<LiveService>,
-    /// Names still described as INACTIVE (deleted).
+    /// Names described as INACTIVE (deleted).
     pub inactive: Vec<String>,
+    /// Names described as DRAINING: deleted, still going away. The name is not reusable until
+    /// the service is INACTIVE (apply's create waits for that), and nothing may update or
+    /// delete it again, so the plan counts it as absent like an INACTIVE one.
+    pub draining: Vec<String>,
 }
 
 /// DescribeServices in chunks of 10, concurrently, with tags.
@@ -97,6 +101,8 @@ pub async fn describe_services(
         }
         if service.status() == Some("INACTIVE") {
             read.inactive.push(name.to_string());
+        } else if service.status() == Some("DRAINING") {
+            read.draining.push(name.to_string());
         } else {
             read.services.push(service_from_sdk(&service));
         }
@@ -142,23 +148,24 @@ pub async fn latest_active_task_definition_arn(
     clients: &AwsClients,
     family: &str,
 ) -> Result<Option<String>, AwsError> {
+    let mut pages = clients
+        .ecs
+        .list_task_definitions()
+        .family_prefix(family)
+        .status(TaskDefinitionStatus::Active)
+        .sort(SortOrder::Desc)
+        .into_paginator()
+        .send();
     let mut best: Option<(i32, String)> = None;
-    let mut token: Option<String> = None;
-    loop {
-        let out = clients
-            .ecs
-            .list_task_definitions()
-            .family_prefix(family)
-            .status(TaskDefinitionStatus::Active)
-            .sort(SortOrder::Desc)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?;
+    // Dropping the stream early sends no further request.
+    while let Some(out) = pages
+        .try_next()
+        .await
+        .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?
+    {
         let descending = fold_latest(&mut best, out.task_definition_arns(), family);
-        match out.next_token() {
-            Some(t) if !(descending && best.is_some()) => token = Some(t.to_string()),
-            _ => break,
+        if descending && best.is_some() {
+            break;
         }
     }
     Ok(best.map(|(_, arn)| arn))
@@ -509,3 +516,7 @@ fn container_from_sdk(c: &ContainerDefinition) -> LiveContainerDefinition {
 #[cfg(test)]
 #[path = "ecs_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "ecs_fixture_tests.rs"]
+mod fixture_tests;

@@ -91,3 +91,7 @@ pub(crate) fn primary_mark(s: Option<&Service>) -> Option<DeploymentMark> {
         updated_at: d.updated_at().map(|t| t.as_secs_f64()).unwrap_or_default(),
     })
 }
+
+#[cfg(test)]
+#[path = "ecs_rollout_tests.rs"]
+mod tests;

@@ -7,8 +7,10 @@
 //! - `ECSCTL_KILL_AFTER=iam:CreateRole` (same syntax): the process aborts (as a SIGKILL would
 //!   leave things) right after that call succeeded, before the next call of the same step.
 //!
-//! Only write calls consult these, and only when the variables are set; they exist for the
-//! emulator tests (tests/emulator/apply.rs) and are documented in docs/emulator.md.
+//! Compiled only with the `fault-hooks` Cargo feature, which release builds leave off: a stray
+//! variable must never abort a production apply. Only write calls consult these (`write::send`),
+//! and only when the variables are set; they exist for the emulator tests
+//! (tests/emulator/apply.rs) and are documented in docs/apply.md ("Test hooks").
 //! Must not be used for anything but tests.
 
 use super::AwsError;
@@ -17,10 +19,8 @@ pub const FAIL_ENV: &str = "ECSCTL_FAIL_AT";
 pub const KILL_ENV: &str = "ECSCTL_KILL_AFTER";
 pub const INJECTED_CODE: &str = "EcsctlInjectedFailure";
 
-fn matches(var: &str, service: &str, operation: &str, resource: &str) -> bool {
-    let Ok(spec) = std::env::var(var) else {
-        return false;
-    };
+/// Pure: whether a hook value (`svc:Op[@resource][, ...]`) names this call.
+fn names_call(spec: &str, service: &str, operation: &str, resource: &str) -> bool {
     spec.split(',').map(str::trim).any(|entry| {
         let (call, target) = match entry.split_once('@') {
             Some((c, t)) => (c, Some(t)),
@@ -30,13 +30,17 @@ fn matches(var: &str, service: &str, operation: &str, resource: &str) -> bool {
     })
 }
 
+fn env_names_call(var: &str, service: &str, operation: &str, resource: &str) -> bool {
+    std::env::var(var).is_ok_and(|spec| names_call(&spec, service, operation, resource))
+}
+
 /// Call before sending a write: the injected error when `ECSCTL_FAIL_AT` names this call.
 pub fn before(
     service: &'static str,
     operation: &'static str,
     resource: &str,
 ) -> Result<(), AwsError> {
-    if matches(FAIL_ENV, service, operation, resource) {
+    if env_names_call(FAIL_ENV, service, operation, resource) {
         return Err(AwsError::new(
             service,
             operation,
@@ -50,7 +54,7 @@ pub fn before(
 
 /// Call after a write succeeded: aborts when `ECSCTL_KILL_AFTER` names this call.
 pub fn after(service: &'static str, operation: &'static str, resource: &str) {
-    if matches(KILL_ENV, service, operation, resource) {
+    if env_names_call(KILL_ENV, service, operation, resource) {
         eprintln!(
             "ecsctl: killed after {service}:{operation} on `{resource}` ({KILL_ENV}, a test hook)"
         );
@@ -62,19 +66,20 @@ pub fn after(service: &'static str, operation: &'static str, resource: &str) {
 mod tests {
     use super::*;
 
+    // Pure parsing only: setting the variable would race with other test threads reading the
+    // environment (std::env::set_var is unsafe in edition 2024).
     #[test]
     fn entries_match_call_and_optional_resource() {
-        // Reads the variable through a private name so parallel tests do not interfere.
-        let var = "ECSCTL_FAIL_AT_UNIT_TEST";
-        unsafe { std::env::set_var(var, "ecs:CreateService@api, iam:CreateRole") };
-        assert!(matches(var, "ecs", "CreateService", "api"));
-        assert!(!matches(var, "ecs", "CreateService", "web"));
-        assert!(matches(var, "iam", "CreateRole", "anything"));
-        assert!(!matches(var, "iam", "PutRolePolicy", "x"));
-        assert!(!matches(
-            "ECSCTL_FAIL_AT_UNSET_VAR",
-            "iam",
-            "CreateRole",
+        let spec = "ecs:CreateService@api, iam:CreateRole";
+        assert!(names_call(spec, "ecs", "CreateService", "api"));
+        assert!(!names_call(spec, "ecs", "CreateService", "web"));
+        assert!(names_call(spec, "iam", "CreateRole", "anything"));
+        assert!(!names_call(spec, "iam", "PutRolePolicy", "x"));
+        assert!(!names_call("", "iam", "CreateRole", "x"));
+        assert!(!names_call(
+            "ecs:CreateService2",
+            "ecs",
+            "CreateService",
             "x"
         ));
     }

@@ -78,23 +78,16 @@ async fn inline_policies(
     clients: &AwsClients,
     role: &str,
 ) -> Result<Vec<(String, serde_json::Value)>, AwsError> {
-    let mut names = Vec::new();
-    let mut marker = None;
-    loop {
-        let out = clients
-            .iam
-            .list_role_policies()
-            .role_name(role)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("iam", "ListRolePolicies", Some(role), e))?;
-        names.extend(out.policy_names().iter().cloned());
-        match out.marker() {
-            Some(m) if out.is_truncated() => marker = Some(m.to_string()),
-            _ => break,
-        }
-    }
+    let names: Vec<String> = clients
+        .iam
+        .list_role_policies()
+        .role_name(role)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam", "ListRolePolicies", Some(role), e))?;
     try_join_all(names.into_iter().map(|policy| async move {
         let resource = format!("{role}/{policy}");
         let out = clients
@@ -112,50 +105,35 @@ async fn inline_policies(
 }
 
 async fn attached_policy_arns(clients: &AwsClients, role: &str) -> Result<Vec<String>, AwsError> {
-    let mut arns = Vec::new();
-    let mut marker = None;
-    loop {
-        let out = clients
-            .iam
-            .list_attached_role_policies()
-            .role_name(role)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("iam", "ListAttachedRolePolicies", Some(role), e))?;
-        arns.extend(
-            out.attached_policies()
-                .iter()
-                .filter_map(|p| p.policy_arn())
-                .map(str::to_string),
-        );
-        match out.marker() {
-            Some(m) if out.is_truncated() => marker = Some(m.to_string()),
-            _ => break,
-        }
-    }
-    Ok(arns)
+    let policies = clients
+        .iam
+        .list_attached_role_policies()
+        .role_name(role)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam", "ListAttachedRolePolicies", Some(role), e))?;
+    Ok(policies
+        .iter()
+        .filter_map(|p| p.policy_arn())
+        .map(str::to_string)
+        .collect())
 }
 
 async fn role_tags(clients: &AwsClients, role: &str) -> Result<LiveTags, AwsError> {
-    let mut tags = LiveTags::new();
-    let mut marker = None;
-    loop {
-        let out = clients
-            .iam
-            .list_role_tags()
-            .role_name(role)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("iam", "ListRoleTags", Some(role), e))?;
-        tags.extend(tags_from_sdk(out.tags()));
-        match out.marker() {
-            Some(m) if out.is_truncated() => marker = Some(m.to_string()),
-            _ => break,
-        }
-    }
-    Ok(tags)
+    let tags = clients
+        .iam
+        .list_role_tags()
+        .role_name(role)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam", "ListRoleTags", Some(role), e))?;
+    Ok(tags_from_sdk(&tags))
 }
 
 fn tags_from_sdk(tags: &[aws_sdk_iam::types::Tag]) -> LiveTags {

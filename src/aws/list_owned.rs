@@ -1,8 +1,9 @@
 //! Listing reads for pruning and `destroy`: what lives in one environment's scope (its
 //! cluster, its name prefixes, Cloud Map namespaces), with the tags that say who owns it.
 //!
-//! Owns the list calls and their pagination. Must not decide ownership (`diff::prune` does, on
-//! the tags returned here), must not write, and must not let SDK types out of this file.
+//! Owns the list calls, paged by the SDK's generated paginators. Must not decide ownership
+//! (`diff::prune` does, on the tags returned here), must not write, and must not let SDK types
+//! out of this file.
 
 use aws_sdk_ecs::types::TaskDefinitionFamilyStatus;
 use aws_sdk_ecs::types::TaskDefinitionStatus;
@@ -14,39 +15,32 @@ use super::{AwsClients, AwsError};
 use crate::live::{LiveLogGroup, LiveNamespace, LiveTags};
 
 /// The names of every service in the cluster (ListServices, paginated). moto also lists
-/// INACTIVE ones; the caller describes them and keeps ACTIVE/DRAINING. A missing cluster has
+/// INACTIVE ones; the caller describes them and keeps the ACTIVE ones. A missing cluster has
 /// no services.
 pub async fn service_names(clients: &AwsClients, cluster: &str) -> Result<Vec<String>, AwsError> {
-    let mut names = Vec::new();
-    let mut token = None;
-    loop {
-        let res = clients
-            .ecs
-            .list_services()
-            .cluster(cluster)
-            .set_next_token(token.take())
-            .send()
-            .await;
-        let out = match res {
-            Ok(out) => out,
-            Err(e) => {
-                let err = AwsError::from_sdk("ecs", "ListServices", Some(cluster), e);
-                if err.is_code("ClusterNotFoundException") {
-                    return Ok(Vec::new());
-                }
-                return Err(err);
+    let arns = clients
+        .ecs
+        .list_services()
+        .cluster(cluster)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    let arns = match arns {
+        Ok(arns) => arns,
+        Err(e) => {
+            let err = AwsError::from_sdk("ecs", "ListServices", Some(cluster), e);
+            if err.is_code("ClusterNotFoundException") {
+                return Ok(Vec::new());
             }
-        };
-        names.extend(
-            out.service_arns()
-                .iter()
-                .filter_map(|arn| arn.rsplit('/').next().map(str::to_string)),
-        );
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
+            return Err(err);
         }
-    }
+    };
+    let mut names: Vec<String> = arns
+        .iter()
+        .filter_map(|arn| arn.rsplit('/').next().map(str::to_string))
+        .collect();
     names.sort();
     names.dedup();
     Ok(names)
@@ -55,61 +49,44 @@ pub async fn service_names(clients: &AwsClients, cluster: &str) -> Result<Vec<St
 /// Task definition families whose name starts with `prefix` (ListTaskDefinitionFamilies,
 /// ACTIVE; moto ignores the status and also lists families with only INACTIVE revisions).
 pub async fn families(clients: &AwsClients, prefix: &str) -> Result<Vec<String>, AwsError> {
-    let mut names = Vec::new();
-    let mut token = None;
-    loop {
-        let out = clients
-            .ecs
-            .list_task_definition_families()
-            .family_prefix(prefix)
-            .status(TaskDefinitionFamilyStatus::Active)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk("ecs", "ListTaskDefinitionFamilies", Some(prefix), e)
-            })?;
-        names.extend(
-            out.families()
-                .iter()
-                .filter(|f| f.starts_with(prefix))
-                .cloned(),
-        );
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
-    Ok(names)
+    let families: Vec<String> = clients
+        .ecs
+        .list_task_definition_families()
+        .family_prefix(prefix)
+        .status(TaskDefinitionFamilyStatus::Active)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitionFamilies", Some(prefix), e))?;
+    Ok(families
+        .into_iter()
+        .filter(|f| f.starts_with(prefix))
+        .collect())
 }
 
 /// The ARNs of the family's ACTIVE revisions, oldest first (exactly this family: the
 /// `familyPrefix` parameter is a prefix in AWS).
 pub async fn active_revisions(clients: &AwsClients, family: &str) -> Result<Vec<String>, AwsError> {
-    let mut revisions: Vec<(i32, String)> = Vec::new();
-    let mut token = None;
-    loop {
-        let out = clients
-            .ecs
-            .list_task_definitions()
-            .family_prefix(family)
-            .status(TaskDefinitionStatus::Active)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?;
-        for arn in out.task_definition_arns() {
-            if let Some((f, rev)) = family_revision(arn)
-                && f == family
-            {
-                revisions.push((rev, arn.clone()));
-            }
-        }
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
+    let arns: Vec<String> = clients
+        .ecs
+        .list_task_definitions()
+        .family_prefix(family)
+        .status(TaskDefinitionStatus::Active)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?;
+    let mut revisions: Vec<(i32, String)> = arns
+        .into_iter()
+        .filter_map(|arn| match family_revision(&arn) {
+            Some((f, rev)) if f == family => Some((rev, arn)),
+            _ => None,
+        })
+        .collect();
     revisions.sort();
     Ok(revisions.into_iter().map(|(_, arn)| arn).collect())
 }
@@ -117,29 +94,21 @@ pub async fn active_revisions(clients: &AwsClients, family: &str) -> Result<Vec<
 /// Role names starting with `prefix`. IAM has no name or tag filter on ListRoles, so this pages
 /// through the account's roles (ListRoles, 1000 a page) and filters here.
 pub async fn role_names(clients: &AwsClients, prefix: &str) -> Result<Vec<String>, AwsError> {
-    let mut names = Vec::new();
-    let mut marker = None;
-    loop {
-        let out = clients
-            .iam
-            .list_roles()
-            .max_items(1000)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("iam", "ListRoles", Some(prefix), e))?;
-        names.extend(
-            out.roles()
-                .iter()
-                .map(|r| r.role_name().to_string())
-                .filter(|n| n.starts_with(prefix)),
-        );
-        match out.marker() {
-            Some(m) if out.is_truncated() => marker = Some(m.to_string()),
-            _ => break,
-        }
-    }
-    Ok(names)
+    let roles = clients
+        .iam
+        .list_roles()
+        .into_paginator()
+        .page_size(1000)
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("iam", "ListRoles", Some(prefix), e))?;
+    Ok(roles
+        .iter()
+        .map(|r| r.role_name().to_string())
+        .filter(|n| n.starts_with(prefix))
+        .collect())
 }
 
 /// ListRoleTags; a role deleted meanwhile has none (NoSuchEntity).
@@ -163,27 +132,18 @@ pub async fn role_tags(clients: &AwsClients, name: &str) -> Result<LiveTags, Aws
 
 /// Log groups whose name starts with `prefix`, without tags (DescribeLogGroups, paginated).
 pub async fn log_groups(clients: &AwsClients, prefix: &str) -> Result<Vec<LiveLogGroup>, AwsError> {
-    let mut groups = Vec::new();
-    let mut token = None;
-    loop {
-        let mut req = clients
-            .logs
-            .describe_log_groups()
-            .set_next_token(token.take());
-        if !prefix.is_empty() {
-            req = req.log_group_name_prefix(prefix);
-        }
-        let out = req
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("logs", "DescribeLogGroups", Some(prefix), e))?;
-        groups.extend(out.log_groups().iter().map(log_group_from_sdk));
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
+    let mut req = clients.logs.describe_log_groups();
+    if !prefix.is_empty() {
+        req = req.log_group_name_prefix(prefix);
     }
-    Ok(groups)
+    let groups = req
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("logs", "DescribeLogGroups", Some(prefix), e))?;
+    Ok(groups.iter().map(log_group_from_sdk).collect())
 }
 
 /// ListTagsForResource on a log group ARN (without `:*`).
@@ -204,23 +164,19 @@ pub async fn log_group_tags(clients: &AwsClients, arn: &str) -> Result<LiveTags,
 /// Every Cloud Map namespace of the account, without tags (ListNamespaces, paginated).
 /// Accounts hold few; a namespace removed from the spec has no name ecsctl could look for.
 pub async fn namespaces(clients: &AwsClients) -> Result<Vec<LiveNamespace>, AwsError> {
-    let mut all = Vec::new();
-    let mut token = None;
-    loop {
-        let out = clients
-            .discovery
-            .list_namespaces()
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("servicediscovery", "ListNamespaces", None, e))?;
-        all.extend(out.namespaces().iter().map(namespace_from_sdk));
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
-    Ok(all)
+    let pages = clients
+        .discovery
+        .list_namespaces()
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("servicediscovery", "ListNamespaces", None, e))?;
+    Ok(pages
+        .iter()
+        .flat_map(|p| p.namespaces())
+        .map(namespace_from_sdk)
+        .collect())
 }
 
 /// The names of the Cloud Map services in a namespace (ListServices filtered by namespace id;

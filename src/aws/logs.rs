@@ -54,24 +54,17 @@ pub(crate) fn listing_prefixes(names: &[String]) -> Vec<&str> {
 }
 
 async fn list(clients: &AwsClients, prefix: &str) -> Result<Vec<LiveLogGroup>, AwsError> {
-    let mut groups = Vec::new();
-    let mut token = None;
-    loop {
-        let out = clients
-            .logs
-            .describe_log_groups()
-            .log_group_name_prefix(prefix)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("logs", "DescribeLogGroups", Some(prefix), e))?;
-        groups.extend(out.log_groups().iter().map(log_group_from_sdk));
-        match out.next_token() {
-            Some(t) => token = Some(t.to_string()),
-            None => break,
-        }
-    }
-    Ok(groups)
+    let groups = clients
+        .logs
+        .describe_log_groups()
+        .log_group_name_prefix(prefix)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("logs", "DescribeLogGroups", Some(prefix), e))?;
+    Ok(groups.iter().map(log_group_from_sdk).collect())
 }
 
 async fn tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {

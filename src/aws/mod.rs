@@ -20,10 +20,20 @@ pub mod settling;
 pub mod sts;
 
 pub use config::{AwsClients, AwsSettings, StaticCredentials};
+
+// Test support: AWS's published responses, fed through the SDK's own deserializer.
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod paging_tests;
+#[cfg(test)]
+mod replay;
 pub use error::AwsError;
 
 // Writes, for apply (one file per service).
 pub mod ecs_rollout;
+// Test hooks, absent from release builds (see fail_at.rs and Cargo.toml).
+#[cfg(feature = "fault-hooks")]
 pub mod fail_at;
 pub(crate) mod write;
 pub mod write_autoscaling;

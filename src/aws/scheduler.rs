@@ -76,28 +76,21 @@ pub async fn read_schedules(
     clients: &AwsClients,
     group: &str,
 ) -> Result<Vec<LiveSchedule>, AwsError> {
-    let mut names = Vec::new();
-    let mut token = None;
-    loop {
-        let out = clients
-            .scheduler
-            .list_schedules()
-            .group_name(group)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("scheduler", "ListSchedules", Some(group), e))?;
-        names.extend(
-            out.schedules()
-                .iter()
-                .filter(|s| s.group_name().is_none_or(|g| g == group))
-                .filter_map(|s| s.name().map(str::to_string)),
-        );
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => break,
-        }
-    }
+    let schedules = clients
+        .scheduler
+        .list_schedules()
+        .group_name(group)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("scheduler", "ListSchedules", Some(group), e))?;
+    let mut names: Vec<String> = schedules
+        .iter()
+        .filter(|s| s.group_name().is_none_or(|g| g == group))
+        .filter_map(|s| s.name().map(str::to_string))
+        .collect();
     names.sort();
     names.dedup();
     let found: Vec<Option<LiveSchedule>> = stream::iter(names)

@@ -1,5 +1,6 @@
-//! The one wrapper every write call goes through: the test hooks of `fail_at`, then the call,
-//! with its error turned into an `AwsError` naming the service, operation and resource.
+//! The one wrapper every write call goes through: the test hooks of `fail_at` (only in builds
+//! with the `fault-hooks` feature), then the call, with its error turned into an `AwsError`
+//! naming the service, operation and resource.
 //!
 //! Must not retry (the SDK's retry policy already does) or log: apply reports.
 
@@ -9,7 +10,9 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::{AwsError, fail_at};
+use super::AwsError;
+#[cfg(feature = "fault-hooks")]
+use super::fail_at;
 
 /// Sends one write. `call` is lazy (an un-awaited SDK future), so an injected failure sends
 /// nothing.
@@ -23,10 +26,12 @@ where
     F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
+    #[cfg(feature = "fault-hooks")]
     fail_at::before(service, operation, resource)?;
     let out = call
         .await
         .map_err(|e| AwsError::from_sdk(service, operation, Some(resource), e))?;
+    #[cfg(feature = "fault-hooks")]
     fail_at::after(service, operation, resource);
     Ok(out)
 }

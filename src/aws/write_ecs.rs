@@ -370,34 +370,26 @@ pub async fn list_active_revisions(
     clients: &AwsClients,
     family: &str,
 ) -> Result<Vec<String>, AwsError> {
-    let mut arns = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = clients
-            .ecs
-            .list_task_definitions()
-            .family_prefix(family)
-            .status(aws_sdk_ecs::types::TaskDefinitionStatus::Active)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?;
-        // familyPrefix matches prefixes: keep this family's revisions only.
-        arns.extend(
-            out.task_definition_arns()
-                .iter()
-                .filter(|a| {
-                    a.rsplit_once("task-definition/")
-                        .and_then(|(_, t)| t.rsplit_once(':'))
-                        .is_some_and(|(f, _)| f == family)
-                })
-                .cloned(),
-        );
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => return Ok(arns),
-        }
-    }
+    let arns: Vec<String> = clients
+        .ecs
+        .list_task_definitions()
+        .family_prefix(family)
+        .status(aws_sdk_ecs::types::TaskDefinitionStatus::Active)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?;
+    // familyPrefix matches prefixes: keep this family's revisions only.
+    Ok(arns
+        .into_iter()
+        .filter(|a| {
+            a.rsplit_once("task-definition/")
+                .and_then(|(_, t)| t.rsplit_once(':'))
+                .is_some_and(|(f, _)| f == family)
+        })
+        .collect())
 }
 
 pub async fn deregister_task_definition(clients: &AwsClients, arn: &str) -> Result<(), AwsError> {

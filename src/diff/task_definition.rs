@@ -489,6 +489,10 @@ fn live_container(c: &LiveContainerDefinition) -> View {
 }
 
 #[cfg(test)]
+#[path = "task_definition_aws_tests.rs"]
+mod aws_tests;
+
+#[cfg(test)]
 mod tests {
     use crate::diff::diff;
     use crate::diff::fixtures::{TD_ARN, converged, desired, find, live_task_definition};

@@ -95,7 +95,7 @@ pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live
         namespace,
         discovery_services,
         services: services.services,
-        inactive_services: services.inactive,
+        inactive_services: [services.inactive, services.draining].concat(),
         task_definitions,
         families,
         scaling_targets,

@@ -31,7 +31,7 @@ const CONCURRENCY: usize = 8;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveOwned {
-    /// ACTIVE/DRAINING services of the environment's cluster.
+    /// ACTIVE services of the environment's cluster (a DRAINING one is already being deleted).
     pub services: Vec<LiveService>,
     /// Task definition families under the family prefix that still have ACTIVE revisions.
     pub families: Vec<LiveOwnedFamily>,

@@ -31,10 +31,10 @@ pub struct Live {
     pub namespace: Option<LiveNamespace>,
     /// Discovery services found in `namespace` under the desired names.
     pub discovery_services: Vec<LiveDiscoveryService>,
-    /// Only ACTIVE and DRAINING services; INACTIVE (deleted) ones are in `inactive_services`.
+    /// Only ACTIVE services; deleted (DRAINING or INACTIVE) ones are in `inactive_services`.
     pub services: Vec<LiveService>,
-    /// Desired service names that ECS still describes as INACTIVE (deleted recently): absent,
-    /// but a create under the same name is legal.
+    /// Desired service names that ECS still describes as DRAINING or INACTIVE (deleted
+    /// recently): absent; a create under the same name waits while the old one drains.
     pub inactive_services: Vec<String>,
     /// Every task definition revision read, each once: the revision each service actually runs
     /// (not the family's latest) and each family's latest ACTIVE revision.

@@ -93,9 +93,9 @@ impl Project {
         r
     }
 
-    /// plan --detailed-exitcode must say "No changes." and exit 0.
+    /// plan --detailed-exitcode must say "No changes.", exit 0 and write nothing.
     fn assert_converged(&self, vars: &[(&str, &str)]) {
-        let r = self.run(&["plan", "-e", ENV, "--detailed-exitcode"], vars);
+        let r = self.run(&["plan", "-e", ENV, "--detailed-exitcode", "--stats"], vars);
         assert_eq!(
             r.code,
             Some(0),
@@ -103,6 +103,7 @@ impl Project {
             r.all()
         );
         assert!(r.stdout.starts_with("No changes."), "{}", r.stdout);
+        r.assert_no_writes("plan");
     }
 
     pub(crate) fn call(&self, service: &str, op: &str, params: Value) -> Value {
@@ -387,11 +388,13 @@ fn image_changes_by_variable_and_by_flag_make_one_new_revision_each() {
             "--detailed-exitcode",
             "--image",
             "web=nginx:1.29",
+            "--stats",
         ],
         &[("WEB_TAG", "1.28")],
     );
     assert_eq!(same.code, Some(0), "{}", same.all());
     assert!(same.stdout.contains("No changes."), "{}", same.all());
+    same.assert_no_writes("plan");
     // Without it, the plan honestly shows the spec's image coming back.
     let revert = p.run(
         &["plan", "-e", ENV, "--detailed-exitcode"],
@@ -529,6 +532,8 @@ fn retention_autoscaling_and_a_new_service_converge() {
     assert_eq!(p.service("ap-test-extra")["status"], "ACTIVE");
 }
 
+// Uses ECSCTL_FAIL_AT / ECSCTL_KILL_AFTER, which exist only with the feature (docs/apply.md).
+#[cfg(feature = "fault-hooks")]
 #[test]
 fn an_injected_failure_reports_what_was_done_and_the_rerun_converges_without_duplicates() {
     let p = Project::new(FIXTURE);
@@ -573,6 +578,8 @@ fn an_injected_failure_reports_what_was_done_and_the_rerun_converges_without_dup
     assert_eq!(services["serviceArns"].as_array().unwrap().len(), 2);
 }
 
+// Uses ECSCTL_FAIL_AT / ECSCTL_KILL_AFTER, which exist only with the feature (docs/apply.md).
+#[cfg(feature = "fault-hooks")]
 #[test]
 fn a_killed_process_leaves_what_the_next_apply_finishes() {
     let p = Project::new(FIXTURE);
@@ -640,11 +647,12 @@ fn waiting_times_out_on_a_stuck_service_and_no_wait_does_not_wait() {
     );
     // The resources exist: the next run has nothing to do but is not stable either.
     let again = p.run(
-        &["apply", "-e", ENV, "--yes", "--no-wait"],
+        &["apply", "-e", ENV, "--yes", "--no-wait", "--stats"],
         &[("WEB_ROLLOUT", "stuck")],
     );
     assert_eq!(again.code, Some(0), "{}", again.all());
     assert!(again.stdout.starts_with("No changes."), "{}", again.stdout);
+    again.assert_no_writes("an apply with no changes");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `ecsctl plan` against the emulator, through the real binary: an empty account plans as all
 //! creates, drift made out of band shows up field by field, a pinned account must match, and a
-//! plan never writes (the account's stored state is identical before and after).
+//! plan never writes (the account's stored state is identical before and after, and its
+//! `--stats` line lists no write).
 //!
 //! Full apply → plan convergence needs apply (a later issue); "converged" resources here are
 //! created out of band from what `ecsctl render` says the spec wants.
@@ -10,7 +11,7 @@ use std::process::Output;
 
 use serde_json::{Value, json};
 
-use crate::support::{self, TestAccount};
+use crate::support::{self, Run, TestAccount};
 
 /// A one-service project in a temp dir (no `account:` pinned, so any test account works).
 fn project() -> tempfile::TempDir {
@@ -216,6 +217,7 @@ fn plan_is_read_only_and_its_fingerprint_is_stable() {
             "markdown",
             "--out",
             saved.to_str().unwrap(),
+            "--stats",
         ],
     );
     assert_eq!(
@@ -225,7 +227,8 @@ fn plan_is_read_only_and_its_fingerprint_is_stable() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(acct.snapshot(), before, "plan changed the account's state");
-    let md = String::from_utf8_lossy(&out.stdout);
+    let md = String::from_utf8_lossy(&out.stdout).into_owned();
+    Run::from(out).assert_no_writes("plan");
     assert!(md.contains("| | Resource | Action | Fields |"), "{md}");
 
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
@@ -276,6 +279,8 @@ fn a_pinned_account_must_match_the_caller() {
         )),
         "{stderr}"
     );
+    // No `--stats` proof here: the refusal comes before the clients read anything (right after
+    // sts:GetCallerIdentity, inside cli/target.rs), so there is no stats line to check.
     assert_eq!(acct.snapshot(), before);
 }
 
@@ -555,11 +560,12 @@ fn a_converged_environment_plans_as_no_changes() {
             .all(|c| c["observed"] != "absent")
     );
     assert_eq!(out.status.code(), Some(0));
-    let human = run(&acct, dir.path(), &["plan", "-e", "dev"]);
+    let human = Run::from(run(&acct, dir.path(), &["plan", "-e", "dev", "--stats"]));
     assert_eq!(
-        String::from_utf8_lossy(&human.stdout),
+        human.stdout,
         "No changes. Your infrastructure matches the spec.\n"
     );
+    human.assert_no_writes("plan");
 
     // Then the service's count moves outside the autoscaling range out of band: clamped.
     acct.call(

@@ -337,9 +337,10 @@ fn prune_removed_service_plans_deletions_applies_them_and_converges() {
     );
 
     p.ok(&["apply", "-e", "dev", "--yes"]);
-    let again = p.run(&["plan", "-e", "dev", "--detailed-exitcode"]);
+    let again = p.run(&["plan", "-e", "dev", "--detailed-exitcode", "--stats"]);
     assert_eq!(again.code, Some(0), "{}", again.all());
     assert!(again.stdout.starts_with("No changes."), "{}", again.stdout);
+    again.assert_no_writes("plan");
 
     assert!(
         matches!(
@@ -418,8 +419,9 @@ fn autoscaling_turned_off_removes_the_target_and_converges() {
             .iter()
             .any(|t| t.ends_with("/pr-dev-worker"))
     );
-    let again = p.run(&["plan", "-e", "dev", "--detailed-exitcode"]);
+    let again = p.run(&["plan", "-e", "dev", "--detailed-exitcode", "--stats"]);
     assert_eq!(again.code, Some(0), "{}", again.all());
+    again.assert_no_writes("plan");
     assert_eq!(
         p.service_status("pr-dev", "pr-dev-worker").as_deref(),
         Some("ACTIVE")
@@ -434,7 +436,7 @@ fn destroy_removes_everything_the_environment_owns_but_its_logs() {
 
     // Without a terminal and without --yes: refused, nothing changed.
     let before = p.acct.snapshot();
-    let refused = p.run(&["destroy", "-e", "dev"]);
+    let refused = p.run(&["destroy", "-e", "dev", "--stats"]);
     assert_eq!(refused.code, Some(1), "{}", refused.all());
     assert!(
         refused
@@ -443,6 +445,7 @@ fn destroy_removes_everything_the_environment_owns_but_its_logs() {
         "{}",
         refused.all()
     );
+    refused.assert_no_writes("a refused destroy");
     let dry = p.run(&[
         "destroy",
         "-e",
@@ -451,8 +454,10 @@ fn destroy_removes_everything_the_environment_owns_but_its_logs() {
         "--detailed-exitcode",
         "--output",
         "json",
+        "--stats",
     ]);
     assert_eq!(dry.code, Some(2), "{}", dry.all());
+    dry.assert_no_writes("a dry-run destroy");
     assert!(
         actions(&stdout_json(&dry))
             .iter()
@@ -518,12 +523,20 @@ fn destroy_removes_everything_the_environment_owns_but_its_logs() {
     );
     p.assert_decoys_survive();
 
-    let nothing = p.ok(&["destroy", "-e", "dev", "--yes", "--detailed-exitcode"]);
+    let nothing = p.ok(&[
+        "destroy",
+        "-e",
+        "dev",
+        "--yes",
+        "--detailed-exitcode",
+        "--stats",
+    ]);
     assert!(
         nothing.stderr.contains("nothing to destroy in `dev`"),
         "{}",
         nothing.all()
     );
+    nothing.assert_no_writes("destroy with nothing to destroy");
 }
 
 #[test]
@@ -533,13 +546,16 @@ fn protected_environment_refuses_deletions_without_allow_destroy() {
     p.overlay("prod", "services:\n  worker:\n    enabled: false");
     let before = p.acct.snapshot();
 
-    let plan = p.run(&["plan", "-e", "prod"]);
+    let plan = p.run(&["plan", "-e", "prod", "--stats"]);
     assert_eq!(plan.code, Some(0), "{}", plan.all());
+    plan.assert_no_writes("plan");
     assert!(
         plan.stderr.contains("`prod` is protected: apply refuses deletions and replacements (5 here) without `--allow-destroy`"),
         "{}",
         plan.all()
     );
+    // apply's refusal prints no `--stats` line (cli/commands/apply.rs returns before it), so
+    // the snapshot below is its only proof.
     let apply = p.run(&["apply", "-e", "prod", "--yes"]);
     assert_eq!(apply.code, Some(1), "{}", apply.all());
     assert!(
@@ -547,8 +563,9 @@ fn protected_environment_refuses_deletions_without_allow_destroy() {
         "{}",
         apply.all()
     );
-    let destroy = p.run(&["destroy", "-e", "prod", "--yes"]);
+    let destroy = p.run(&["destroy", "-e", "prod", "--yes", "--stats"]);
     assert_eq!(destroy.code, Some(1), "{}", destroy.all());
+    destroy.assert_no_writes("a refused destroy");
     assert!(
         destroy
             .stderr
@@ -581,7 +598,7 @@ fn same_named_untagged_resource_is_a_conflict_never_adopted() {
     );
     let before = p.acct.snapshot();
     for args in [
-        &["plan", "-e", "dev"][..],
+        &["plan", "-e", "dev", "--stats"][..],
         &["apply", "-e", "dev", "--yes"][..],
     ] {
         let r = p.run(args);
@@ -594,6 +611,10 @@ fn same_named_untagged_resource_is_a_conflict_never_adopted() {
             r.all()
         );
         assert!(r.stdout.is_empty(), "{}", r.all());
+        // apply refuses before its `--stats` line (cli/commands/apply.rs); plan prints it.
+        if args[0] == "plan" {
+            r.assert_no_writes("a refused plan");
+        }
     }
     assert_eq!(
         writes_only(p.acct.snapshot()),

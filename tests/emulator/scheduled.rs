@@ -90,7 +90,7 @@ impl Omc {
     }
 
     fn assert_converged(&self) {
-        let r = self.run(&["plan", "-e", ENV, "--detailed-exitcode"]);
+        let r = self.run(&["plan", "-e", ENV, "--detailed-exitcode", "--stats"]);
         assert_eq!(
             r.code,
             Some(0),
@@ -98,6 +98,7 @@ impl Omc {
             r.all()
         );
         assert!(r.stdout.starts_with("No changes."), "{}", r.stdout);
+        r.assert_no_writes("plan");
     }
 
     fn call(&self, service: &str, op: &str, params: Value) -> Value {

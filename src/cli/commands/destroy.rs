@@ -81,7 +81,9 @@ async fn destroy_env(
         print_aws_calls(settings.stats, &clients, out)?;
         return Ok(Outcome::Success);
     }
+    // The refusals print `--stats` too: the line is how tests see that nothing was written.
     if desired.protected && !settings.allow_destroy {
+        print_aws_calls(settings.stats, &clients, out)?;
         return Err(anyhow!(
             "environment `{env}` is protected and destroy deletes {destroy} resource(s); nothing was changed\n  hint: review the plan, then pass `--allow-destroy`"
         )
@@ -99,7 +101,10 @@ async fn destroy_env(
         "Destroy {destroy} resource(s) of `{}` ({}) in {}?",
         desired.env, desired.app, desired.region
     );
-    confirm(settings.yes, "destroy", &question, out)?;
+    if let Err(refused) = confirm(settings.yes, "destroy", &question, out) {
+        print_aws_calls(settings.stats, &clients, out)?;
+        return Err(refused);
+    }
     out.flush()?;
 
     let reporter = crate::apply::reporter::for_stderr(out.stderr_color);

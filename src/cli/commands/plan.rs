@@ -89,10 +89,6 @@ async fn plan_env(
     let live = crate::live::owned::fetch_with_owned(&clients, &desired, false)
         .await
         .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
-    let conflicts = crate::diff::ownership::conflicts(&desired, &live);
-    if !conflicts.is_empty() {
-        return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
-    }
     let calls: u32 = clients.calls().values().sum();
     out.line(
         Label::Note,
@@ -101,7 +97,12 @@ async fn plan_env(
             read.elapsed().as_secs_f64()
         ),
     )?;
+    // Before the ownership check, so a refused plan still shows it made no write.
     crate::cli::stats::print_aws_calls(settings.stats, &clients, out)?;
+    let conflicts = crate::diff::ownership::conflicts(&desired, &live);
+    if !conflicts.is_empty() {
+        return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
+    }
     let mut changes = crate::diff::diff(&desired, &live);
     let prune = crate::diff::prune::PruneOptions {
         destroy: false,

@@ -41,4 +41,16 @@ impl Run {
             })
             .collect()
     }
+
+    /// Asserts the `--stats` line holds no write. A snapshot comparison alone cannot see tag
+    /// writes on Logs, Cloud Map or Scheduler (moto keeps those tags outside its models), so
+    /// every "read-only" or "nothing changed" test checks this too.
+    pub fn assert_no_writes(&self, what: &str) {
+        let writes = self.mutating_calls();
+        assert!(
+            writes.is_empty(),
+            "{what} wrote {writes:?}:\n{}",
+            self.all()
+        );
+    }
 }
