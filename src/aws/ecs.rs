@@ -178,19 +178,20 @@ pub async fn newest_active_task_definition_arns(
     family: &str,
     n: usize,
 ) -> Result<Vec<String>, AwsError> {
+    let mut pages = clients
+        .ecs
+        .list_task_definitions()
+        .family_prefix(family)
+        .status(TaskDefinitionStatus::Active)
+        .sort(SortOrder::Desc)
+        .into_paginator()
+        .send();
     let mut found: Vec<(i32, String)> = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = clients
-            .ecs
-            .list_task_definitions()
-            .family_prefix(family)
-            .status(TaskDefinitionStatus::Active)
-            .sort(SortOrder::Desc)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?;
+    while let Some(out) = pages
+        .try_next()
+        .await
+        .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?
+    {
         let page: Vec<(i32, String)> = out
             .task_definition_arns()
             .iter()
@@ -201,9 +202,8 @@ pub async fn newest_active_task_definition_arns(
             .collect();
         let descending = page.windows(2).all(|w| w[0].0 >= w[1].0);
         found.extend(page);
-        match out.next_token() {
-            Some(t) if !(descending && found.len() >= n) => token = Some(t.to_string()),
-            _ => break,
+        if descending && found.len() >= n {
+            break;
         }
     }
     found.sort_by_key(|f| std::cmp::Reverse(f.0));

@@ -62,24 +62,17 @@ pub async fn running_tasks(
 }
 
 async fn list_tasks(clients: &AwsClients, cluster: &str) -> Result<Vec<String>, AwsError> {
-    let mut arns = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = clients
-            .ecs
-            .list_tasks()
-            .cluster(cluster)
-            .desired_status(DesiredStatus::Running)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ecs", "ListTasks", Some(cluster), e))?;
-        arns.extend(out.task_arns().iter().cloned());
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => return Ok(arns),
-        }
-    }
+    clients
+        .ecs
+        .list_tasks()
+        .cluster(cluster)
+        .desired_status(DesiredStatus::Running)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| AwsError::from_sdk("ecs", "ListTasks", Some(cluster), e))
 }
 
 fn from_sdk(t: &Task) -> ClusterTask {
