@@ -235,6 +235,105 @@ fn removing_discovery_from_a_running_service_deletes_the_registry_after_its_roll
     assert_converged(&p);
 }
 
+// ---- D: a replaced ECS service -------------------------------------------------------------
+
+/// Collects the progress notes apply writes.
+#[derive(Default)]
+struct Notes(std::sync::Mutex<Vec<String>>);
+
+impl ecsctl::apply::Reporter for Notes {
+    fn step_started(&self, _: &ecsctl::plan::Step) {}
+    fn step_finished(
+        &self,
+        _: &ecsctl::plan::Step,
+        _: Result<(), &ecsctl::aws::AwsError>,
+        _: Duration,
+    ) {
+    }
+    fn note(&self, message: &str) {
+        self.0.lock().unwrap().push(message.to_string());
+    }
+    fn service_progress(&self, _: &str, _: &str, _: bool) {}
+    fn service_event(&self, _: &str, _: &str) {}
+}
+
+/// Review #12: a service Replace is DeleteService then CreateService of the same name, and ECS
+/// refuses the name while the old service drains. The plan only produces a service Replace for
+/// a `cluster` change, which the CLI cannot reach (live reads services in the desired cluster,
+/// so a moved service reads as absent), so this drives apply's executor through the library with
+/// a Replace step for a live service: the old one must be drained (INACTIVE) before the create,
+/// which then never meets "still Draining".
+#[test]
+fn a_replaced_service_is_drained_before_it_is_created_again() {
+    use ecsctl::plan::{Action, Address, ResourceKind, Step};
+    let p = project();
+    apply(&p);
+    let before = web(&p);
+    assert_eq!(before["status"], "ACTIVE");
+    // The ids literally in the files: the library reads no test-specific variables.
+    for f in ["ecsctl.yaml", "environments/test.yaml"] {
+        let path = p.dir.path().join(f);
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("${SUBNET_A}", &p.net.subnet_ids[0])
+            .replace("${SUBNET_B}", &p.net.subnet_ids[1])
+            .replace("${SG}", &p.net.security_group_id)
+            .replace("${VPC}", &p.net.vpc_id);
+        std::fs::write(path, text).unwrap();
+    }
+    let desired = match ecsctl::cli::project::load_and_build(p.dir.path(), ENV, Some(&p.acct.id)) {
+        ecsctl::cli::project::Built::Ok { desired, .. } => *desired,
+        ecsctl::cli::project::Built::Invalid { diagnostics, .. } => {
+            panic!("spec: {diagnostics:?}")
+        }
+    };
+    let notes = Notes::default();
+    let outcome = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let clients = ecsctl::aws::AwsClients::load(&ecsctl::aws::AwsSettings {
+            region: Some(crate::support::REGION.into()),
+            endpoint_url: Some(slow().endpoint.clone()),
+            credentials: Some(ecsctl::aws::StaticCredentials {
+                access_key_id: p.acct.access_key_id.clone(),
+                secret_access_key: p.acct.secret_access_key.clone(),
+                session_token: Some(p.acct.session_token.clone()),
+            }),
+            ..Default::default()
+        })
+        .await;
+        let live = ecsctl::live::fetch(&clients, &desired).await.expect("live");
+        let changes = ecsctl::diff::diff(&desired, &live);
+        let ctx = ecsctl::apply::ApplyCtx {
+            clients: &clients,
+            desired: &desired,
+            live: &live,
+            changes: &changes,
+            account_id: &p.acct.id,
+            region: crate::support::REGION,
+            resolved: Default::default(),
+            reporter: &notes,
+        };
+        let replace = Step {
+            address: Address::new(ResourceKind::Service, "web"),
+            action: Action::Replace,
+            fields: vec!["cluster".into()],
+            force_new_deployment: false,
+        };
+        ecsctl::apply::execute(&ctx, &[replace], &Default::default()).await
+    });
+    let notes = notes.0.into_inner().unwrap();
+    assert!(outcome.is_success(), "{}\n{notes:?}", outcome.report());
+    assert!(
+        !notes.iter().any(|n| n.contains("to finish draining")),
+        "CreateService met the draining service: {notes:?}"
+    );
+    let after = web(&p);
+    assert_eq!(after["status"], "ACTIVE", "{after}");
+    assert_ne!(
+        after["createdAt"], before["createdAt"],
+        "not re-created: {after}"
+    );
+}
+
 // ---- E: destroy with running tasks -----------------------------------------------------------
 
 /// The RUNNING tasks of the cluster that `filter` (a ListTasks filter) selects.
