@@ -191,7 +191,14 @@ fn replacing_a_discovery_service_in_use_repoints_the_ecs_service() {
         plan.stdout
     );
     assert!(plan.stdout.contains("~ service.web"), "{}", plan.stdout);
-    run_within(&p, &["apply", "-e", ENV, "--yes"], Duration::from_secs(120));
+    let r = run_within(&p, &["apply", "-e", ENV, "--yes"], Duration::from_secs(120));
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert!(
+        r.stderr
+            .contains("waiting for `ra-test-web` to stop using Cloud Map service `web`"),
+        "{}",
+        r.stderr
+    );
 
     let now = cloud_map_services(&p);
     assert_eq!(now.len(), 1, "{now:?}");
@@ -199,6 +206,17 @@ fn replacing_a_discovery_service_in_use_repoints_the_ecs_service() {
     assert_ne!(new_arn, old_arn);
     let registries = &web(&p)["serviceRegistries"];
     assert_eq!(registries[0]["registryArn"], new_arn, "{registries}");
+    // The tasks of the rollout onto the new registry are registered in it.
+    let instances = p.call(
+        "servicediscovery",
+        "ListInstances",
+        json!({"ServiceId": now[0]["Id"]}),
+    );
+    assert_eq!(
+        instances["Instances"].as_array().unwrap().len(),
+        1,
+        "{instances}"
+    );
     assert_converged(&p);
 }
 
