@@ -3,17 +3,22 @@
 //! user runs it.
 //!
 //! Scenarios (each in a fresh emulator account, with its own VPC, subnets and security group):
-//! 1. plan on 10, 50 and 200 generated services: on the empty account (everything to create),
-//!    then after `apply --yes --no-wait` (converged, must be "No changes.");
+//! 1. plan on 10, 50 and 200 generated services, on an instant-mode emulator (every window 0,
+//!    AWS's page sizes: ecsctl plus moto alone, comparable with the figures from before the
+//!    realistic mode): on the empty account (everything to create), then after
+//!    `apply --yes --no-wait` (converged, must be "No changes.");
 //! 2. apply from empty (waiting until stable) and an image change, for the root project's prod
-//!    environment (11 services) and a 50-service generated project.
+//!    environment (11 services) on the instant emulator and on a realistic one (`REALISTIC`'s
+//!    windows: rollouts of 3 s, MISSING and stale reads of 1 s, IAM propagation of 2 s), and
+//!    for a 50-service generated project on the instant one; each `ECSCTL_BENCH_APPLY_RUNS`
+//!    times (default 3, a fresh account each), reported as median [min–max].
 //!
-//! Reuses the emulator test harness (tests/emulator/support: one server started with port 0,
+//! Reuses the emulator test harness (tests/emulator/support: servers started with port 0,
 //! accounts from sts:AssumeRole, network fixtures through boto3) rather than a second copy.
 //! Every account is warmed by one discarded plan before anything is timed, so figures are warm:
 //! moto builds an account's backends on its first calls. Call counts come from `--stats`
 //! (`note: aws calls: TOTAL: service:Operation=N …` on stderr).
-//! Run: `cargo bench --bench emulator` (≈ 3–5 min on 2 cores); `ECSCTL_BENCH_RUNS=N` sets the
+//! Run: `cargo bench --bench emulator` (≈ 4–6 min on 2 cores); `ECSCTL_BENCH_RUNS=N` sets the
 //! timed runs per plan (default 5), `ECSCTL_BENCH_SIZES=10,50` the service counts.
 //! Must not: run as a test, reset the emulator, or touch anything but 127.0.0.1.
 
@@ -28,7 +33,44 @@ use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{Network, TestAccount};
+use support::{Emulator, Network, TestAccount};
+
+/// Instant mode (docs/emulator.md): every window 0, AWS's own page sizes, no faults, so a
+/// figure is ecsctl plus moto alone and stays comparable with figures taken before the
+/// realistic mode existed.
+const INSTANT: &[(&str, &str)] = &[
+    ("ECSCTL_EMULATOR_MODE", "instant"),
+    ("ECSCTL_EMULATOR_IAM_PROPAGATION_MS", "0"),
+    ("ECSCTL_EMULATOR_SLR_PROPAGATION_MS", "0"),
+    ("ECSCTL_EMULATOR_MISSING_MS", "0"),
+    ("ECSCTL_EMULATOR_STALE_MS", "0"),
+    ("ECSCTL_EMULATOR_ROLLOUT_MS", "0"),
+    ("ECSCTL_EMULATOR_DRAIN_MS", "0"),
+    ("ECSCTL_EMULATOR_AAS_LAG_MS", "0"),
+    ("ECSCTL_EMULATOR_DEREGISTER_MS", "0"),
+    ("ECSCTL_EMULATOR_GROUP_DELETE_MS", "0"),
+    ("ECSCTL_EMULATOR_TASK_RUN_MS", "0"),
+    ("ECSCTL_EMULATOR_PAGE_SIZE", "0"),
+];
+
+/// Realistic mode with the server's default ("demo scale") windows, and AWS's own page sizes
+/// so the call counts are the ones AWS would see: a role unusable for 2 s, a new service
+/// MISSING for 1 s and an update read stale for 1 s, a rollout of 3 s with the old deployment
+/// beside the new one, Application Auto Scaling 1 s behind ECS.
+const REALISTIC: &[(&str, &str)] = &[
+    ("ECSCTL_EMULATOR_MODE", "realistic"),
+    ("ECSCTL_EMULATOR_IAM_PROPAGATION_MS", "2000"),
+    ("ECSCTL_EMULATOR_SLR_PROPAGATION_MS", "2000"),
+    ("ECSCTL_EMULATOR_MISSING_MS", "1000"),
+    ("ECSCTL_EMULATOR_STALE_MS", "1000"),
+    ("ECSCTL_EMULATOR_ROLLOUT_MS", "3000"),
+    ("ECSCTL_EMULATOR_DRAIN_MS", "2000"),
+    ("ECSCTL_EMULATOR_AAS_LAG_MS", "1000"),
+    ("ECSCTL_EMULATOR_DEREGISTER_MS", "1500"),
+    ("ECSCTL_EMULATOR_GROUP_DELETE_MS", "1000"),
+    ("ECSCTL_EMULATOR_TASK_RUN_MS", "2000"),
+    ("ECSCTL_EMULATOR_PAGE_SIZE", "0"),
+];
 
 /// One run of the binary: wall time, exit code, outputs and the `--stats` counts.
 struct Run {
@@ -67,8 +109,8 @@ struct Bench {
 }
 
 impl Bench {
-    fn new(env: &str) -> Bench {
-        let acct = support::account();
+    fn new(emulator: &Emulator, env: &str) -> Bench {
+        let acct = emulator.account();
         let net = acct.network();
         let dir = tempfile::tempdir().expect("temp project dir");
         Bench {
@@ -213,8 +255,8 @@ struct PlanResult {
     converged: (Stat, BTreeMap<String, u32>, String),
 }
 
-fn plan_scenario(n: usize, runs: usize) -> PlanResult {
-    let b = Bench::new(generate::ENV);
+fn plan_scenario(emulator: &Emulator, n: usize, runs: usize) -> PlanResult {
+    let b = Bench::new(emulator, generate::ENV);
     generate::write_project(b.dir.path(), n).expect("write project");
     let _warm = b.plan();
     let empty: Vec<Run> = (0..runs).map(|_| b.plan()).collect();
@@ -231,20 +273,21 @@ fn plan_scenario(n: usize, runs: usize) -> PlanResult {
     }
 }
 
-/// Results of scenario 2 for one project.
+/// Results of scenario 2 for one project: each step once per repetition (a fresh account each).
 struct ApplyResult {
     name: String,
+    mode: &'static str,
     services: usize,
-    from_empty: Run,
-    one_image: Run,
-    all_images: Option<Run>,
+    from_empty: Vec<Run>,
+    one_image: Vec<Run>,
+    all_images: Vec<Run>,
 }
 
 /// The root project (`-C <repo> -e prod`) copied to a temp dir, its placeholder network ids
 /// replaced by the account's: moto validates subnets and cannot create chosen ids (the approach
 /// of tests/emulator/apply.rs `root_project`, with a third real subnet instead of a repeat).
-fn root_prod() -> Bench {
-    let b = Bench::new("prod");
+fn root_prod(emulator: &Emulator) -> Bench {
+    let b = Bench::new(emulator, "prod");
     let root = support::repo_root();
     std::fs::copy(root.join("ecsctl.yaml"), b.dir.path().join("ecsctl.yaml")).expect("copy");
     std::fs::create_dir_all(b.dir.path().join("environments")).unwrap();
@@ -274,33 +317,43 @@ fn root_prod() -> Bench {
 }
 
 /// `first` is the service whose image changes, `repo` its repository (the image changes tag
-/// only, so the execution role's ECR statement stays as it is, as in a real deploy).
+/// only, so the execution role's ECR statement stays as it is, as in a real deploy). `project`
+/// makes a fresh project in a fresh account for each of the `reps` repetitions.
 fn apply_scenario(
     name: &str,
-    b: Bench,
+    mode: &'static str,
+    reps: usize,
+    project: impl Fn() -> Bench,
     services: usize,
     (first, repo): (&str, &str),
     all: bool,
 ) -> ApplyResult {
-    let _warm = b.plan();
-    let from_empty = b.apply(&[], &[]);
-    b.assert_converged();
-    let image = format!("{}.dkr.ecr.eu-west-1.amazonaws.com/{repo}:2.0.0", b.acct.id);
-    let one_image = b.apply(&["--image", &format!("{first}={image}")], &[]);
-    let all_images = all.then(|| {
-        // Keep the one-service override, so only the tag rolls out everywhere else.
-        b.apply(
-            &["--image", &format!("{first}={image}")],
-            &[("IMAGE_TAG", "2.0.0")],
-        )
-    });
-    ApplyResult {
+    let mut result = ApplyResult {
         name: name.to_string(),
+        mode,
         services,
-        from_empty,
-        one_image,
-        all_images,
+        from_empty: Vec::new(),
+        one_image: Vec::new(),
+        all_images: Vec::new(),
+    };
+    for _ in 0..reps {
+        let b = project();
+        let _warm = b.plan();
+        result.from_empty.push(b.apply(&[], &[]));
+        b.assert_converged();
+        let image = format!("{}.dkr.ecr.eu-west-1.amazonaws.com/{repo}:2.0.0", b.acct.id);
+        result
+            .one_image
+            .push(b.apply(&["--image", &format!("{first}={image}")], &[]));
+        if all {
+            // Keep the one-service override, so only the tag rolls out everywhere else.
+            result.all_images.push(b.apply(
+                &["--image", &format!("{first}={image}")],
+                &[("IMAGE_TAG", "2.0.0")],
+            ));
+        }
     }
+    result
 }
 
 fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
@@ -318,9 +371,13 @@ fn main() {
     let started = Instant::now();
     let runs = env_list("ECSCTL_BENCH_RUNS", &[5])[0].max(1);
     let sizes = env_list("ECSCTL_BENCH_SIZES", &[10, 50, 200]);
-    let endpoint = &support::emulator().endpoint;
+    let reps = env_list("ECSCTL_BENCH_APPLY_RUNS", &[3])[0].max(1);
+    let instant = Emulator::start("bench-instant", INSTANT, 1);
+    let realistic = Emulator::start("bench-realistic", REALISTIC, 1);
     eprintln!(
-        "emulator at {endpoint} ({:.1} s); binary {}",
+        "emulators: instant {}, realistic {} ({:.1} s); binary {}",
+        instant.endpoint,
+        realistic.endpoint,
         started.elapsed().as_secs_f64(),
         env!("CARGO_BIN_EXE_ecsctl")
     );
@@ -328,25 +385,43 @@ fn main() {
     let mut plans = Vec::new();
     for &n in &sizes {
         let t = Instant::now();
-        plans.push(plan_scenario(n, runs));
+        plans.push(plan_scenario(&instant, n, runs));
         eprintln!("plan, {n} services: {:.1} s", t.elapsed().as_secs_f64());
     }
     let mut applies = Vec::new();
+    for (mode, emulator) in [("instant", &instant), ("realistic", &realistic)] {
+        let t = Instant::now();
+        applies.push(apply_scenario(
+            "root `prod`",
+            mode,
+            reps,
+            || root_prod(emulator),
+            11,
+            ("api", "ohi-api"),
+            false,
+        ));
+        eprintln!(
+            "apply, root prod ({mode}): {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
     let t = Instant::now();
-    applies.push(apply_scenario(
-        "root `prod`",
-        root_prod(),
-        11,
-        ("api", "ohi-api"),
-        false,
-    ));
-    eprintln!("apply, root prod: {:.1} s", t.elapsed().as_secs_f64());
-    let t = Instant::now();
-    let b = Bench::new(generate::ENV);
-    generate::write_project(b.dir.path(), 50).expect("write project");
     let first = generate::service_name(0);
     let repo = format!("bench-{first}");
-    applies.push(apply_scenario("generated", b, 50, (&first, &repo), true));
+    let generated = || {
+        let b = Bench::new(&instant, generate::ENV);
+        generate::write_project(b.dir.path(), 50).expect("write project");
+        b
+    };
+    applies.push(apply_scenario(
+        "generated",
+        "instant",
+        reps,
+        generated,
+        50,
+        (&first, &repo),
+        true,
+    ));
     eprintln!("apply, 50 services: {:.1} s", t.elapsed().as_secs_f64());
 
     print_plans(&plans, runs);
@@ -411,29 +486,54 @@ fn print_operations(plans: &[PlanResult]) {
 }
 
 fn print_applies(applies: &[ApplyResult]) {
-    println!("\n### apply (warm account; waits until stable unless noted)\n");
-    println!("| project | services | step | wall time | ecsctl CPU | AWS calls | plan summary |");
-    println!("| --- | ---: | --- | ---: | ---: | ---: | --- |");
+    println!("\n### apply (warm account; waits until stable)\n");
+    println!(
+        "| project | mode | services | step | wall time, median [min–max] (runs) | ecsctl CPU (median) | AWS calls | plan summary |"
+    );
+    println!("| --- | --- | ---: | --- | ---: | ---: | ---: | --- |");
     for a in applies {
-        let mut rows = vec![
+        let rows = [
             ("from empty", &a.from_empty),
             ("image change, 1 service (`--image`)", &a.one_image),
+            ("image change, all services (`IMAGE_TAG`)", &a.all_images),
         ];
-        if let Some(r) = &a.all_images {
-            rows.push(("image change, all services (`IMAGE_TAG`)", r));
-        }
-        for (step, r) in rows {
+        for (step, runs) in rows {
+            if runs.is_empty() {
+                continue;
+            }
+            let mut wall: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
+            wall.sort();
+            let st = stat(runs);
+            let (_, calls) = calls_of(runs);
             println!(
-                "| {} | {} | {step} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {step} | {} [{}–{}] ({}) | {} | {calls} | {} |",
                 a.name,
+                a.mode,
                 a.services,
-                secs(r.wall),
-                secs(r.cpu),
-                r.total_calls(),
-                summary(&r.stdout)
+                secs(st.median),
+                secs(wall[0]),
+                secs(wall[wall.len() - 1]),
+                runs.len(),
+                secs(st.cpu),
+                summary(&runs[0].stdout)
             );
         }
     }
+    let windows: Vec<String> = REALISTIC
+        .iter()
+        .skip(1)
+        .map(|(k, v)| {
+            let name = k
+                .trim_start_matches("ECSCTL_EMULATOR_")
+                .trim_end_matches("_MS")
+                .to_lowercase();
+            format!("{name} {v}")
+        })
+        .collect();
+    println!(
+        "\nRealistic windows (ms; page size 0 = AWS's own): {}.",
+        windows.join(", ")
+    );
 }
 
 /// "Plan: 2 to add, …" from apply's stdout.

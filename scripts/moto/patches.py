@@ -149,6 +149,22 @@ def _existing_ecs_backend(account: str, region: str) -> Any:
     return None if per_account is None else dict.get(per_account, region)
 
 
+def tick_account(account: str) -> int:
+    """Runs the account's due timed actions in every region (as its next ECS request would) and
+    returns how many are still scheduled: 0 means nothing in the account changes by time alone
+    any more, so two snapshots taken then differ only by what requests did (the snapshot route
+    uses this for "plan is read-only" tests)."""
+    from moto.ecs.models import ecs_backends
+
+    pending = 0
+    for region, backend in list((dict.get(ecs_backends, account) or {}).items()):
+        with _lock(account, region):
+            _tick(backend)
+            sched = backend.__dict__.get("_ecsctl_schedule")
+            pending += len(sched.heap) if sched is not None else 0
+    return pending
+
+
 def _sd_backend(backend: Any) -> Any:
     from moto.servicediscovery.models import servicediscovery_backends
 

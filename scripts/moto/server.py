@@ -141,8 +141,14 @@ def snapshot(account: str) -> dict:
     return result
 
 
+# Set by main(): plain moto has no timed actions to run.
+NO_PATCHES = False
+
+
 def with_snapshot_route(app):  # noqa: ANN001, ANN201
-    """GET /ecsctl-emulator/snapshot?account=ID -> snapshot(ID) as JSON (read-only)."""
+    """GET /ecsctl-emulator/snapshot?account=ID -> snapshot(ID) as JSON (read-only), after the
+    account's due timed actions ran; the header `X-Ecsctl-Pending` says how many are still
+    scheduled (0: nothing changes by time alone any more, so the snapshot is a stable "before")."""
 
     def wsgi(environ, start_response):  # noqa: ANN001, ANN202
         if environ.get("PATH_INFO") == "/ecsctl-emulator/snapshot":
@@ -150,9 +156,11 @@ def with_snapshot_route(app):  # noqa: ANN001, ANN201
             if not (account.isdigit() and len(account) == 12):
                 start_response("400 Bad Request", [("Content-Type", "text/plain")])
                 return [b"account must be 12 digits"]
+            pending = patches.tick_account(account) if not NO_PATCHES else 0
             body = json.dumps(snapshot(account), sort_keys=True, default=str).encode()
             start_response("200 OK", [("Content-Type", "application/json"),
-                                      ("Content-Length", str(len(body)))])
+                                      ("Content-Length", str(len(body))),
+                                      ("X-Ecsctl-Pending", str(pending))])
             return [body]
         return app(environ, start_response)
 
@@ -177,6 +185,8 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.monotonic()
+    global NO_PATCHES
+    NO_PATCHES = args.no_patches
     if args.no_patches:
         log("patches disabled (--no-patches)")
     else:

@@ -118,9 +118,12 @@ fn stream_events(
     seen: &Mutex<BTreeSet<String>>,
 ) {
     let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+    // ECS lists events newest first; reversed, then a stable sort by time, events written in
+    // the same instant keep ECS's order ("deployment completed" before "steady state").
     let mut fresh: Vec<_> = r
         .events
         .iter()
+        .rev()
         .filter(|e| e.created_at >= since && !seen.contains(&e.id))
         .collect();
     fresh.sort_by(|a, b| a.created_at.total_cmp(&b.created_at));

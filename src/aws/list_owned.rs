@@ -111,11 +111,20 @@ pub async fn role_names(clients: &AwsClients, prefix: &str) -> Result<Vec<String
         .collect())
 }
 
-/// ListRoleTags; a role deleted meanwhile has none (NoSuchEntity).
+/// ListRoleTags, every page (IAM "might return fewer results, even when there are more", and
+/// the ownership tags may be on any page); a role deleted meanwhile has none (NoSuchEntity).
 pub async fn role_tags(clients: &AwsClients, name: &str) -> Result<LiveTags, AwsError> {
-    match clients.iam.list_role_tags().role_name(name).send().await {
-        Ok(out) => Ok(out
-            .tags()
+    let pages: Result<Vec<_>, _> = clients
+        .iam
+        .list_role_tags()
+        .role_name(name)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    match pages {
+        Ok(tags) => Ok(tags
             .iter()
             .map(|t| (t.key().to_string(), t.value().to_string()))
             .collect()),

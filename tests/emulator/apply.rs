@@ -498,6 +498,12 @@ fn retention_autoscaling_and_a_new_service_converge() {
         "UpdateService",
         json!({"cluster": "ap-test", "service": "ap-test-worker", "desiredCount": 2}),
     );
+    p.acct.call_until(
+        "ecs",
+        "DescribeServices",
+        json!({"cluster": "ap-test", "services": ["ap-test-worker"]}),
+        |v| v["services"][0]["desiredCount"] == 2,
+    );
     p.set_env_overrides(
         "logs:\n  retentionDays: 30\nservices:\n  worker:\n    autoscaling:\n      max: 5\n",
     );
@@ -849,6 +855,13 @@ fn out_of_band_drift_shows_in_the_plan_and_apply_reverts_it() {
         "ecs",
         "UpdateService",
         json!({"cluster": "ap-test", "service": "ap-test-web", "taskDefinition": arn}),
+    );
+    // ECS reads lag the writes (docs/emulator.md, stale window): plan once a reader sees both.
+    p.acct.call_until(
+        "ecs",
+        "DescribeServices",
+        json!({"cluster": "ap-test", "services": ["ap-test-web"]}),
+        |v| v["services"][0]["desiredCount"] == 3 && v["services"][0]["taskDefinition"] == arn,
     );
     // a tag the spec does not have, on the web log group
     let groups = p.call(

@@ -1,7 +1,8 @@
 //! Faults as AWS produces them under load, on a private emulator that injects them (seeded, so
 //! the sequence is the same every run): 30 % of requests throttled or answered 500/503, and some
-//! successful writes whose response is lost, so the SDK sends them again. apply must converge on
-//! its first run, with no duplicate resource or task-definition revision.
+//! successful writes whose response is lost, so the SDK sends them again, and every new service
+//! reads as MISSING for 2 s. apply must converge on its first run, with no duplicate resource or
+//! task-definition revision.
 
 use std::sync::OnceLock;
 
@@ -19,6 +20,8 @@ fn faulty() -> &'static Emulator {
                 ("ECSCTL_EMULATOR_FAULT_RATE", "0.3"),
                 ("ECSCTL_EMULATOR_DROP_RATE", "0.2"),
                 ("ECSCTL_EMULATOR_FAULT_SEED", "20261128"),
+                // A new service reads as MISSING for 2 s (ECS's eventual consistency).
+                ("ECSCTL_EMULATOR_MISSING_MS", "2000"),
             ],
             // boto3 reads that verify the result retry like ecsctl does.
             10,

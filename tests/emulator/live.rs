@@ -336,7 +336,16 @@ fn deleted_service_is_absent_but_noted_inactive() {
             json!({"cluster": CLUSTER, "service": SERVICE, "force": true}),
         ),
     ]));
-    let (live, _) = fetch(&acct, &query());
+    // A service created and deleted moments ago may still read as MISSING (ECS's reads lag);
+    // once ECS describes it, it is DRAINING, then INACTIVE: deleted, either way.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let live = loop {
+        let (live, _) = fetch(&acct, &query());
+        if !live.inactive_services.is_empty() || std::time::Instant::now() > deadline {
+            break live;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
     assert!(live.services.is_empty());
     assert_eq!(live.inactive_services, [SERVICE]);
     assert!(live.cluster.is_some());

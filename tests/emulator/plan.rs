@@ -574,6 +574,13 @@ fn a_converged_environment_plans_as_no_changes() {
         json!({"cluster": "drift-dev", "service": "drift-dev-web", "desiredCount": 9}),
     )
     .unwrap();
+    // ECS reads lag the write (docs/emulator.md, stale window): plan once a reader sees it.
+    acct.call_until(
+        "ecs",
+        "DescribeServices",
+        json!({"cluster": "drift-dev", "services": ["drift-dev-web"]}),
+        |v| v["services"][0]["desiredCount"] == 9,
+    );
     let plan = stdout_json(&run(
         &acct,
         dir.path(),

@@ -470,67 +470,6 @@ fn run_wait_returns_the_containers_exit_code() {
     p.assert_converged();
 }
 
-/// Pins `patch_ecs_run_task_fargate` through boto3 (docs/emulator.md): RunTask with a Fargate
-/// capacity strategy and awsvpc returns a RUNNING task; four DescribeTasks later it is STOPPED
-/// with the exit code the container's `ECSCTL_EMULATOR_EXIT_CODE` asks for; a missing network
-/// configuration is AWS's InvalidParameterException, not a crash.
-#[test]
-fn emulator_run_task_fargate_runs_then_stops_with_an_exit_code() {
-    let acct = support::account();
-    let net = acct.network();
-    let ok = |service: &str, op: &str, params: Value| {
-        acct.call(service, op, params)
-            .unwrap_or_else(|e| panic!("{service}:{op}: {e:?}"))
-    };
-    ok("ecs", "CreateCluster", json!({"clusterName": "c"}));
-    ok(
-        "ecs",
-        "RegisterTaskDefinition",
-        json!({"family": "job", "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc",
-               "cpu": "256", "memory": "512",
-               "containerDefinitions": [{"name": "job", "image": "busybox",
-                   "environment": [{"name": "ECSCTL_EMULATOR_EXIT_CODE", "value": "7"}]}]}),
-    );
-    let network = json!({"awsvpcConfiguration": {"subnets": [net.subnet_ids[0]],
-        "securityGroups": [net.security_group_id]}});
-    let started = ok(
-        "ecs",
-        "RunTask",
-        json!({"cluster": "c", "taskDefinition": "job", "networkConfiguration": network,
-               "capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]}),
-    );
-    let task = &started["tasks"][0];
-    assert_eq!(task["lastStatus"], "RUNNING");
-    assert_eq!(task["capacityProviderName"], "FARGATE_SPOT");
-    assert!(task["containers"][0].get("exitCode").is_none(), "{task}");
-    let arn = task["taskArn"].as_str().unwrap().to_string();
-    let mut statuses = Vec::new();
-    let mut last = Value::Null;
-    for _ in 0..4 {
-        last = ok(
-            "ecs",
-            "DescribeTasks",
-            json!({"cluster": "c", "tasks": [arn]}),
-        )["tasks"][0]
-            .clone();
-        statuses.push(last["lastStatus"].as_str().unwrap().to_string());
-    }
-    assert_eq!(
-        statuses,
-        ["DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]
-    );
-    assert_eq!(last["stopCode"], "EssentialContainerExited");
-    assert_eq!(last["containers"][0]["exitCode"], 7);
-    let err = acct
-        .call(
-            "ecs",
-            "RunTask",
-            json!({"cluster": "c", "taskDefinition": "job", "launchType": "FARGATE"}),
-        )
-        .unwrap_err();
-    assert_eq!(err.code, "InvalidParameterException");
-}
-
 /// A job removed from the spec loses its schedule on the next apply (pruned: the group is
 /// ours, schedules cannot be tagged); with no scheduled tasks left, the group goes too.
 #[test]
@@ -570,11 +509,26 @@ fn removed_jobs_are_pruned_and_the_last_one_takes_the_group_with_it() {
     }
     p.apply_ok();
     p.assert_converged();
-    let err = p
-        .acct
-        .call("scheduler", "GetScheduleGroup", json!({"Name": GROUP}))
-        .unwrap_err();
-    assert_eq!(err.code, "ResourceNotFoundException");
+    assert_group_goes(&p);
+}
+
+/// DeleteScheduleGroup is asynchronous: the group is DELETING for a while, then gone.
+fn assert_group_goes(p: &Omc) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match p
+            .acct
+            .call("scheduler", "GetScheduleGroup", json!({"Name": GROUP}))
+        {
+            Err(e) => {
+                assert_eq!(e.code, "ResourceNotFoundException");
+                return;
+            }
+            Ok(g) => assert_eq!(g["State"], "DELETING", "{g}"),
+        }
+        assert!(std::time::Instant::now() < deadline, "the group never went");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// `destroy` removes the schedules and the group with everything else the environment owns.
@@ -590,11 +544,7 @@ fn destroy_removes_the_schedules_and_their_group() {
     ] {
         assert!(r.stdout.contains(gone), "{gone} in {}", r.all());
     }
-    let err = p
-        .acct
-        .call("scheduler", "GetScheduleGroup", json!({"Name": GROUP}))
-        .unwrap_err();
-    assert_eq!(err.code, "ResourceNotFoundException");
+    assert_group_goes(&p);
 }
 
 /// A schedule group of the same name that is not this environment's is never adopted:

@@ -192,6 +192,32 @@ impl TestAccount {
         self.oob(&["call", service, operation, &params.to_string()])
     }
 
+    /// Repeats an out-of-band read until `done` holds and returns that answer: AWS's reads are
+    /// eventually consistent, so a change made out of band (drift) shows after a moment, and a
+    /// test acts on it only once a reader can see it. Panics after 10 s.
+    pub fn call_until(
+        &self,
+        service: &str,
+        operation: &str,
+        params: Value,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let last = self.call(service, operation, params.clone());
+            if let Ok(v) = &last
+                && done(v)
+            {
+                return v.clone();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{service}:{operation} never showed what the test waits for; last: {last:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// Many calls in one request. `calls` are `(service, operation, params)`; results keep
     /// their order, and later calls still run after an AWS error.
     pub fn batch(&self, calls: &[(&str, &str, Value)]) -> Vec<Result<Value, AwsError>> {
@@ -250,11 +276,28 @@ impl TestAccount {
     /// and takes seconds; the emulator's `/ecsctl-emulator/snapshot` route keeps only records
     /// that mention this account id, in the services ecsctl touches, without moto's built-in
     /// catalogues (AMIs, AWS managed policies).
+    ///
+    /// Waits until nothing in the account changes by time alone any more (rollouts, drains,
+    /// Cloud Map deregistrations, RunTask lifecycles of the realistic mode: the server's
+    /// `X-Ecsctl-Pending` is 0), so a snapshot taken before a command differs from one taken
+    /// after only by what the command did. Panics after 30 s.
     pub fn snapshot(&self) -> Value {
         let path = format!("/ecsctl-emulator/snapshot?account={}", self.id);
-        let response = http::request(&self.endpoint, "GET", &path, &[], "").expect("GET snapshot");
-        assert_eq!(response.status, 200, "snapshot: {}", response.body);
-        serde_json::from_str(&response.body).expect("snapshot is JSON")
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let response =
+                http::request(&self.endpoint, "GET", &path, &[], "").expect("GET snapshot");
+            assert_eq!(response.status, 200, "snapshot: {}", response.body);
+            let pending = response.header("X-Ecsctl-Pending").unwrap_or("0");
+            if pending == "0" {
+                return serde_json::from_str(&response.body).expect("snapshot is JSON");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the account still has {pending} timed changes after 30 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
     }
 
     /// This account's HOME, e.g. to write an `~/.aws/config` for profile tests.

@@ -9,7 +9,19 @@ use std::time::Duration;
 /// A response: status code and body text.
 pub struct Response {
     pub status: u16,
+    /// Header lines as sent (`Name: value`).
+    pub head: String,
     pub body: String,
+}
+
+impl Response {
+    /// The value of header `name` (case-insensitive), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
 }
 
 /// Sends one request to `endpoint` (`http://127.0.0.1:PORT`) with `Connection: close`.
@@ -60,6 +72,7 @@ fn parse(raw: &[u8]) -> std::io::Result<Response> {
     }
     Ok(Response {
         status,
+        head,
         body: String::from_utf8_lossy(&body).to_string(),
     })
 }
