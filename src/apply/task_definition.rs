@@ -30,7 +30,7 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         // A family that left the spec: deregister its ACTIVE revisions (the services that ran
         // them were deleted in an earlier step; deregistered revisions stay describable).
         if step.action == Action::Delete {
-            for arn in write_ecs::list_active_revisions(ctx.clients, family).await? {
+            for arn in crate::aws::list_owned::active_revisions(ctx.clients, family).await? {
                 write_ecs::deregister_task_definition(ctx.clients, &arn).await?;
             }
         }

@@ -141,38 +141,20 @@ pub async fn describe_task_definition(
     }
 }
 
-/// The ARN of the family's newest ACTIVE revision. Asks for descending order so one page
-/// suffices in AWS; moto ignores `sort`, so the maximum is taken client-side and paging goes on
-/// while the pages come back ascending.
+/// The ARN of the family's newest ACTIVE revision (`newest_active_task_definition_arns` with 1).
 pub async fn latest_active_task_definition_arn(
     clients: &AwsClients,
     family: &str,
 ) -> Result<Option<String>, AwsError> {
-    let mut pages = clients
-        .ecs
-        .list_task_definitions()
-        .family_prefix(family)
-        .status(TaskDefinitionStatus::Active)
-        .sort(SortOrder::Desc)
-        .into_paginator()
-        .send();
-    let mut best: Option<(i32, String)> = None;
-    // Dropping the stream early sends no further request.
-    while let Some(out) = pages
-        .try_next()
-        .await
-        .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?
-    {
-        let descending = fold_latest(&mut best, out.task_definition_arns(), family);
-        if descending && best.is_some() {
-            break;
-        }
-    }
-    Ok(best.map(|(_, arn)| arn))
+    Ok(newest_active_task_definition_arns(clients, family, 1)
+        .await?
+        .into_iter()
+        .next())
 }
 
-/// The family's newest ACTIVE revisions, newest first, at most `n`. As above: descending order
-/// asked for, and checked, since moto ignores `sort`.
+/// The family's newest ACTIVE revisions, newest first, at most `n`. Asks for descending order,
+/// so one page suffices on AWS; the order is checked rather than trusted, and paging goes on
+/// while a page does not come back descending.
 pub async fn newest_active_task_definition_arns(
     clients: &AwsClients,
     family: &str,
@@ -187,21 +169,13 @@ pub async fn newest_active_task_definition_arns(
         .into_paginator()
         .send();
     let mut found: Vec<(i32, String)> = Vec::new();
+    // Dropping the stream early sends no further request.
     while let Some(out) = pages
         .try_next()
         .await
         .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?
     {
-        let page: Vec<(i32, String)> = out
-            .task_definition_arns()
-            .iter()
-            .filter_map(|arn| {
-                let (f, rev) = family_revision(arn)?;
-                (f == family).then(|| (rev, arn.clone()))
-            })
-            .collect();
-        let descending = page.windows(2).all(|w| w[0].0 >= w[1].0);
-        found.extend(page);
+        let descending = fold_newest(&mut found, out.task_definition_arns(), family);
         if descending && found.len() >= n {
             break;
         }
@@ -210,23 +184,20 @@ pub async fn newest_active_task_definition_arns(
     Ok(found.into_iter().take(n).map(|(_, arn)| arn).collect())
 }
 
-/// Folds one ListTaskDefinitions page into the best `(revision, arn)` so far, ignoring other
-/// families' ARNs. Returns whether the page was in descending order (then, once something was
-/// found, later pages can only hold older revisions).
-pub(crate) fn fold_latest(best: &mut Option<(i32, String)>, page: &[String], family: &str) -> bool {
-    let revisions: Vec<(i32, &String)> = page
+/// Folds one ListTaskDefinitions page into `found` (`(revision, arn)`), ignoring other
+/// families' ARNs (`familyPrefix` is a prefix). Returns whether the page was in descending
+/// order (then, once enough were found, later pages can only hold older revisions).
+pub(crate) fn fold_newest(found: &mut Vec<(i32, String)>, page: &[String], family: &str) -> bool {
+    let revisions: Vec<(i32, String)> = page
         .iter()
         .filter_map(|arn| {
             let (f, rev) = family_revision(arn)?;
-            (f == family).then_some((rev, arn))
+            (f == family).then(|| (rev, arn.clone()))
         })
         .collect();
-    for (rev, arn) in &revisions {
-        if best.as_ref().is_none_or(|b| *rev > b.0) {
-            *best = Some((*rev, (*arn).clone()));
-        }
-    }
-    revisions.windows(2).all(|w| w[0].0 >= w[1].0)
+    let descending = revisions.windows(2).all(|w| w[0].0 >= w[1].0);
+    found.extend(revisions);
+    descending
 }
 
 /// Describe calls report per-item failures in the response body. MISSING means absent; any

@@ -370,27 +370,28 @@ fn family_and_revision_from_arns_and_short_forms() {
 }
 
 #[test]
-fn latest_revision_whatever_the_listing_order() {
+fn newest_revisions_whatever_the_listing_order() {
     let arn =
         |f: &str, r: u32| format!("arn:aws:ecs:eu-west-1:111122223333:task-definition/{f}:{r}");
-    // AWS with sort=DESC.
-    let mut best = None;
+    // sort=DESC honoured.
+    let mut found = Vec::new();
     let desc = [arn("api", 12), arn("api", 11), arn("api", 3)];
-    assert!(fold_latest(&mut best, &desc, "api"));
-    assert_eq!(best, Some((12, arn("api", 12))));
-    // moto ignores sort: ascending, and revision 10 sorts after 9 only numerically.
-    let mut best = None;
+    assert!(fold_newest(&mut found, &desc, "api"));
+    assert_eq!(found[0], (12, arn("api", 12)));
+    // A listing that ignores sort: ascending, and revision 10 sorts after 9 only numerically.
+    let mut found = Vec::new();
     let asc = [
         arn("api", 2),
         arn("api", 9),
         arn("api", 10),
         arn("api-old", 40),
     ];
-    assert!(!fold_latest(&mut best, &asc, "api"));
-    assert_eq!(best, Some((10, arn("api", 10))), "other families never win");
-    // A later page with an older revision keeps the best.
-    assert!(fold_latest(&mut best, &[arn("api", 1)], "api"));
-    assert_eq!(best.unwrap().0, 10);
+    assert!(!fold_newest(&mut found, &asc, "api"));
+    assert_eq!(found.len(), 3, "other families never count");
+    assert_eq!(found.iter().max().unwrap(), &(10, arn("api", 10)));
+    // A later page with an older revision adds to what was found.
+    assert!(fold_newest(&mut found, &[arn("api", 1)], "api"));
+    assert_eq!(found.iter().max().unwrap().0, 10);
 }
 
 #[test]

@@ -365,33 +365,6 @@ fn volume(v: &model::Volume) -> BuildResult<Volume> {
     Ok(b.build())
 }
 
-/// Every ACTIVE revision of a family (ListTaskDefinitions, paginated), for deleting a family.
-pub async fn list_active_revisions(
-    clients: &AwsClients,
-    family: &str,
-) -> Result<Vec<String>, AwsError> {
-    let arns: Vec<String> = clients
-        .ecs
-        .list_task_definitions()
-        .family_prefix(family)
-        .status(aws_sdk_ecs::types::TaskDefinitionStatus::Active)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk("ecs", "ListTaskDefinitions", Some(family), e))?;
-    // familyPrefix matches prefixes: keep this family's revisions only.
-    Ok(arns
-        .into_iter()
-        .filter(|a| {
-            a.rsplit_once("task-definition/")
-                .and_then(|(_, t)| t.rsplit_once(':'))
-                .is_some_and(|(f, _)| f == family)
-        })
-        .collect())
-}
-
 pub async fn deregister_task_definition(clients: &AwsClients, arn: &str) -> Result<(), AwsError> {
     let req = clients
         .ecs
