@@ -30,15 +30,13 @@ import json
 from typing import Any, Callable
 
 import realism
+from patchset import PatchSet
 
-APPLIED: list[str] = []
-PATCHES: list[Callable[[], None]] = []
 ALL = 10**9
 
 
-def _patch(fn: Callable[[], None]) -> Callable[[], None]:
-    PATCHES.append(fn)
-    return fn
+PATCHES = PatchSet()
+_patch = PATCHES.patch
 
 
 class BadToken(Exception):
@@ -277,9 +275,4 @@ def patch_scheduler_lists_paged() -> None:
     EventBridgeSchedulerResponse.list_schedule_groups = list_schedule_groups
 
 
-def apply_all() -> list[str]:
-    if not APPLIED:
-        for fn in PATCHES:
-            fn()
-            APPLIED.append(fn.__name__)
-    return list(APPLIED)
+apply_all = PATCHES.apply_all

@@ -38,6 +38,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.utils import utcnow
 
 import realism
+from patchset import PatchSet
 
 MOTO_VERSION = "5.2.1"
 
@@ -53,15 +54,10 @@ _DEFAULT_DEPLOYMENT_CONFIGURATION = {
 }
 _BUILTIN_CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 
-APPLIED: list[str] = []
+PATCHES = PatchSet()
+_patch = PATCHES.patch
 
 
-def _patch(fn: Callable[[], None]) -> Callable[[], None]:
-    PATCHES.append(fn)
-    return fn
-
-
-PATCHES: list[Callable[[], None]] = []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2032,8 +2028,4 @@ def apply_all() -> list[str]:
             f"scripts/moto/patches.py targets moto {MOTO_VERSION}, found {moto.__version__}: "
             "re-verify each patch (scripts/emulator selfcheck --no-patches) before bumping"
         )
-    if not APPLIED:
-        for fn in PATCHES:
-            fn()
-            APPLIED.append(fn.__name__)
-    return list(APPLIED)
+    return PATCHES.apply_all()

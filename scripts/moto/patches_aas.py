@@ -7,14 +7,12 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 import realism
-
-APPLIED: list[str] = []
-PATCHES: list[Callable[[], None]] = []
+from patchset import PatchSet
 
 
-def _patch(fn: Callable[[], None]) -> Callable[[], None]:
-    PATCHES.append(fn)
-    return fn
+
+PATCHES = PatchSet()
+_patch = PATCHES.patch
 
 
 def service_age(service: Any) -> float | None:
@@ -67,9 +65,4 @@ def patch_aas_register_new_ecs_service() -> None:
     ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
 
 
-def apply_all() -> list[str]:
-    if not APPLIED:
-        for fn in PATCHES:
-            fn()
-            APPLIED.append(fn.__name__)
-    return list(APPLIED)
+apply_all = PATCHES.apply_all

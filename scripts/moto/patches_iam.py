@@ -23,9 +23,8 @@ from typing import Any, Callable
 from urllib.parse import unquote
 
 import realism
+from patchset import PatchSet
 
-APPLIED: list[str] = []
-PATCHES: list[Callable[[], None]] = []
 
 ECS_SLR_SERVICE = "ecs.amazonaws.com"
 ECS_SLR_NAME = "AWSServiceRoleForECS"
@@ -50,9 +49,8 @@ SCHEDULER_ROLE = ("The execution role you provide must allow AWS EventBridge Sch
                   "the role.")
 
 
-def _patch(fn: Callable[[], None]) -> Callable[[], None]:
-    PATCHES.append(fn)
-    return fn
+PATCHES = PatchSet()
+_patch = PATCHES.patch
 
 
 def iam_backend(account_id: str) -> Any:
@@ -317,9 +315,4 @@ def patch_ecs_register_task_definition_roles() -> None:
     EC2ContainerServiceResponse.register_task_definition = register_task_definition
 
 
-def apply_all() -> list[str]:
-    if not APPLIED:
-        for fn in PATCHES:
-            fn()
-            APPLIED.append(fn.__name__)
-    return list(APPLIED)
+apply_all = PATCHES.apply_all

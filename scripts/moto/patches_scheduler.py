@@ -13,16 +13,14 @@ from typing import Any, Callable
 
 import realism
 from patches_iam import SCHEDULER_ROLE, find_role, role_settling, trusts
+from patchset import PatchSet
 
-APPLIED: list[str] = []
-PATCHES: list[Callable[[], None]] = []
 
 SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
 
 
-def _patch(fn: Callable[[], None]) -> Callable[[], None]:
-    PATCHES.append(fn)
-    return fn
+PATCHES = PatchSet()
+_patch = PATCHES.patch
 
 
 def _deleting(group: Any) -> bool:
@@ -179,9 +177,4 @@ def patch_scheduler_role_check() -> None:
     EventBridgeSchedulerResponse.update_schedule = checked(EventBridgeSchedulerResponse.update_schedule)
 
 
-def apply_all() -> list[str]:
-    if not APPLIED:
-        for fn in PATCHES:
-            fn()
-            APPLIED.append(fn.__name__)
-    return list(APPLIED)
+apply_all = PATCHES.apply_all
