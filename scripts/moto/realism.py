@@ -6,7 +6,7 @@ every list. The patches that reproduce each behaviour read their window here, so
 docs/emulator.md ("Realistic mode") documents every variable.
 
 Mode: `ECSCTL_EMULATOR_MODE=realistic` (the default: tests and the demo) or `instant` (every
-window 0, lists unpaged, no faults: for benchmarks that want to time ecsctl alone). A window set
+window 0, lists paged at AWS's own sizes, no faults: for benchmarks that want to time ecsctl alone). A window set
 explicitly in the environment wins in either mode.
 
 State changes are evaluated lazily against the wall clock when something reads the resource,
