@@ -10,7 +10,6 @@ use aws_sdk_ecs::types::TaskDefinitionStatus;
 
 use super::discovery::namespace_from_sdk;
 use super::ecs::family_revision;
-use super::logs::log_group_from_sdk;
 use super::{AwsClients, AwsError};
 use crate::live::{LiveLogGroup, LiveNamespace, LiveTags};
 
@@ -139,35 +138,14 @@ pub async fn role_tags(clients: &AwsClients, name: &str) -> Result<LiveTags, Aws
     }
 }
 
-/// Log groups whose name starts with `prefix`, without tags (DescribeLogGroups, paginated).
+/// Log groups whose name starts with `prefix` (every log group for ""), without tags.
 pub async fn log_groups(clients: &AwsClients, prefix: &str) -> Result<Vec<LiveLogGroup>, AwsError> {
-    let mut req = clients.logs.describe_log_groups();
-    if !prefix.is_empty() {
-        req = req.log_group_name_prefix(prefix);
-    }
-    let groups = req
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk("logs", "DescribeLogGroups", Some(prefix), e))?;
-    Ok(groups.iter().map(log_group_from_sdk).collect())
+    super::logs::list(clients, prefix).await
 }
 
-/// ListTagsForResource on a log group ARN (without `:*`).
+/// The tags of a log group, by its ARN without `:*`.
 pub async fn log_group_tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
-    let out = clients
-        .logs
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("logs", "ListTagsForResource", Some(arn), e))?;
-    Ok(out
-        .tags()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default())
+    super::logs::tags(clients, arn).await
 }
 
 /// Every Cloud Map namespace of the account, without tags (ListNamespaces, paginated).

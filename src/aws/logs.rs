@@ -53,11 +53,16 @@ pub(crate) fn listing_prefixes(names: &[String]) -> Vec<&str> {
     }
 }
 
-async fn list(clients: &AwsClients, prefix: &str) -> Result<Vec<LiveLogGroup>, AwsError> {
-    let groups = clients
-        .logs
-        .describe_log_groups()
-        .log_group_name_prefix(prefix)
+/// DescribeLogGroups under `prefix` (every log group for ""), every page, without tags.
+pub(crate) async fn list(
+    clients: &AwsClients,
+    prefix: &str,
+) -> Result<Vec<LiveLogGroup>, AwsError> {
+    let mut req = clients.logs.describe_log_groups();
+    if !prefix.is_empty() {
+        req = req.log_group_name_prefix(prefix);
+    }
+    let groups = req
         .into_paginator()
         .items()
         .send()
@@ -67,7 +72,8 @@ async fn list(clients: &AwsClients, prefix: &str) -> Result<Vec<LiveLogGroup>, A
     Ok(groups.iter().map(log_group_from_sdk).collect())
 }
 
-async fn tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
+/// ListTagsForResource on a log group ARN (without `:*`).
+pub(crate) async fn tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
     let out = clients
         .logs
         .list_tags_for_resource()
