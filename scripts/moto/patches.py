@@ -211,6 +211,19 @@ def _page(items: Any, key: Callable[[Any], Any], aws_default: int, max_results: 
     return page, _encode_token(key(page[-1]))
 
 
+def _ecs_page(handler: Any, items: list[Any], key: Callable[[Any], Any], aws_default: int,
+              reverse: bool = False) -> tuple[list[Any], str | None]:
+    """`_page` for an ECS list handler: its maxResults / nextToken, and ECS's error for a bad
+    token."""
+    from moto.ecs.exceptions import InvalidParameterException
+
+    try:
+        return _page(items, key, aws_default, handler._get_param("maxResults"),
+                     handler._get_param("nextToken"), reverse)
+    except _InvalidToken:
+        raise InvalidParameterException(MSG_BAD_TOKEN) from None
+
+
 # ---------------------------------------------------------------------------------------------
 # ECS
 
@@ -1301,7 +1314,6 @@ def patch_ecs_list_services_active_paged() -> None:
     realism.page_size(10) or maxResults when smaller, with an opaque nextToken.
     """
     from moto.core.responses import ActionResult
-    from moto.ecs.exceptions import InvalidParameterException
     from moto.ecs.responses import EC2ContainerServiceResponse
 
     def list_services(self: Any) -> Any:
@@ -1314,11 +1326,7 @@ def patch_ecs_list_services_active_paged() -> None:
             and (strategy is None or s.scheduling_strategy == strategy)
             and (launch is None or s.launch_type == launch)
         ]
-        try:
-            page, token = _page(arns, lambda a: a, 10, self._get_param("maxResults"),
-                                self._get_param("nextToken"))
-        except _InvalidToken:
-            raise InvalidParameterException(MSG_BAD_TOKEN) from None
+        page, token = _ecs_page(self, arns, lambda a: a, 10)
         body: dict[str, Any] = {"serviceArns": page}
         if token:
             body["nextToken"] = token
@@ -1340,15 +1348,7 @@ def patch_ecs_list_task_definitions_paged() -> None:
     Patch: replace both response handlers; pages at realism.page_size(100) / maxResults.
     """
     from moto.core.responses import ActionResult
-    from moto.ecs.exceptions import InvalidParameterException
     from moto.ecs.responses import EC2ContainerServiceResponse
-
-    def paged(self: Any, items: list[Any], key: Callable[[Any], Any], reverse: bool = False) -> Any:
-        try:
-            return _page(items, key, 100, self._get_param("maxResults"),
-                         self._get_param("nextToken"), reverse)
-        except _InvalidToken:
-            raise InvalidParameterException(MSG_BAD_TOKEN) from None
 
     def list_task_definitions(self: Any) -> Any:
         family = self._get_param("familyPrefix")
@@ -1357,7 +1357,7 @@ def patch_ecs_list_task_definitions_paged() -> None:
                 for td in revisions.values()
                 if (family is None or td.family == family) and td.status == status]
         reverse = (self._get_param("sort") or "ASC").upper() == "DESC"
-        page, token = paged(self, defs, lambda td: [td.family, int(td.revision)], reverse)
+        page, token = _ecs_page(self, defs, lambda td: [td.family, int(td.revision)], 100, reverse)
         body: dict[str, Any] = {"taskDefinitionArns": [td.arn for td in page]}
         if token:
             body["nextToken"] = token
@@ -1372,7 +1372,7 @@ def patch_ecs_list_task_definitions_paged() -> None:
             if family.startswith(prefix) and (
                     status in (None, "ALL") or (status == "ACTIVE") == active):
                 families.append(family)
-        page, token = paged(self, families, lambda f: f)
+        page, token = _ecs_page(self, families, lambda f: f, 100)
         body: dict[str, Any] = {"families": page}
         if token:
             body["nextToken"] = token
@@ -1576,7 +1576,6 @@ def patch_ecs_list_tasks_filters_paged() -> None:
     realism.page_size(100) / maxResults with an opaque nextToken.
     """
     from moto.core.responses import ActionResult
-    from moto.ecs.exceptions import InvalidParameterException
     from moto.ecs.responses import EC2ContainerServiceResponse
 
     def list_tasks(self: Any) -> Any:
@@ -1597,11 +1596,7 @@ def patch_ecs_list_tasks_filters_paged() -> None:
             and (launch is None or t.launch_type == launch)
             and (instance is None or instance in (t.container_instance_arn or ""))
         ]
-        try:
-            page, token = _page(arns, lambda a: a, 100, self._get_param("maxResults"),
-                                self._get_param("nextToken"))
-        except _InvalidToken:
-            raise InvalidParameterException(MSG_BAD_TOKEN) from None
+        page, token = _ecs_page(self, arns, lambda a: a, 100)
         body: dict[str, Any] = {"taskArns": page}
         if token:
             body["nextToken"] = token
