@@ -84,6 +84,14 @@ pub fn diff(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
     changes
 }
 
+/// Everything a plan of the environment holds: the spec's resources (`diff`), then what the
+/// environment owns that the spec no longer names (`prune`).
+pub fn changes(desired: &Desired, live: &Live, prune: &prune::PruneOptions) -> Vec<ResourceChange> {
+    let mut changes = diff(desired, live);
+    changes.extend(prune::prune(desired, live, prune));
+    changes
+}
+
 #[cfg(test)]
 pub(crate) mod fixtures;
 

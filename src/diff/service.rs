@@ -18,6 +18,7 @@ use super::normalize::{put, put_always};
 use super::task_definition::Revision;
 use crate::live::LiveService;
 use crate::model::Service;
+use crate::plan::fingerprint::digest_view;
 use crate::plan::{Address, ResourceChange, ResourceKind};
 
 /// Stands in for the revision a new task definition gets; the field is marked unknown.
@@ -42,6 +43,15 @@ pub fn diff(
         &want,
         live_view.as_ref(),
     );
+    if let (Some(range), Some(l), Some(view)) = (s.autoscaling, live, &live_view)
+        && (i64::from(range.min)..=i64::from(range.max)).contains(&i64::from(l.desired_count))
+    {
+        // Application Auto Scaling moves the count within min..max at any time and the plan
+        // never changes it there: a saved plan must not go stale because it moved.
+        let mut view = view.clone();
+        view.insert("desiredCount".into(), json!("within autoscaling min..max"));
+        change.observed = digest_view(Some(&Value::Object(view)));
+    }
     for f in &mut change.fields {
         if f.path == "taskDefinition"
             && f.after
@@ -465,6 +475,27 @@ mod tests {
             }
             assert_eq!(c.force_new_deployment, force, "{name}");
         }
+    }
+
+    #[test]
+    fn autoscaling_within_range_does_not_move_the_observed_digest() {
+        // The fixture's api autoscales within 2..6 (the clamp test above goes to 6).
+        let observed = |count: i32| {
+            let mut l = converged();
+            l.services[0].desired_count = count;
+            find(&diff(&desired(), &l), "service.api").observed.clone()
+        };
+        assert_eq!(observed(3), observed(5), "a count Auto Scaling moved");
+        assert_ne!(
+            observed(3),
+            observed(9),
+            "outside the range the plan changes it"
+        );
+        let mut l = converged();
+        l.services[0].desired_count = 3;
+        let quiet = find(&diff(&desired(), &l), "service.api").observed.clone();
+        l.services[0].enable_execute_command = !l.services[0].enable_execute_command;
+        assert_ne!(quiet, find(&diff(&desired(), &l), "service.api").observed);
     }
 
     #[test]

@@ -4,13 +4,33 @@
 //! Must not know where the values came from (the caller attaches locations to errors).
 //! Table: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A valid Fargate task size. CPU in units (1024 = 1 vCPU), memory in MiB.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+/// Read back (from a saved plan) through `new`, so an edited pair is refused there too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "SizePair")]
 pub struct FargateSize {
     cpu: u32,
     memory: u32,
+}
+
+#[derive(Deserialize)]
+struct SizePair {
+    cpu: u32,
+    memory: u32,
+}
+
+impl TryFrom<SizePair> for FargateSize {
+    type Error = String;
+    fn try_from(p: SizePair) -> Result<Self, String> {
+        FargateSize::new(p.cpu, p.memory).map_err(|_| {
+            format!(
+                "{} CPU units with {} MiB is not a Fargate size",
+                p.cpu, p.memory
+            )
+        })
+    }
 }
 
 /// Why a size was refused; the wording lives in the model's diagnostics.

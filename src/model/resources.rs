@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::fargate::FargateSize;
 use super::policy::PolicyDocument;
@@ -27,7 +27,7 @@ pub const TAG_APP: &str = "ecsctl:app";
 pub const TAG_ENV: &str = "ecsctl:env";
 pub const MANAGED_BY_VALUE: &str = "ecsctl";
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Desired {
     pub app: String,
@@ -48,7 +48,7 @@ pub struct Desired {
     pub scheduled_tasks: Vec<ScheduledTask>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cluster {
     pub name: String,
@@ -60,7 +60,7 @@ pub struct Cluster {
     pub tags: Tags,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum CapacityProvider {
     #[serde(rename = "FARGATE")]
     Fargate,
@@ -78,7 +78,7 @@ impl CapacityProvider {
 }
 
 /// One entry of a capacity provider strategy, as ECS takes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityProviderItem {
     pub capacity_provider: CapacityProvider,
@@ -86,7 +86,7 @@ pub struct CapacityProviderItem {
     pub weight: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RolePurpose {
     /// Used by the ECS agent to pull images, read secrets and write logs.
@@ -97,7 +97,7 @@ pub enum RolePurpose {
     Scheduler,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Role {
     pub name: String,
@@ -113,7 +113,7 @@ pub struct Role {
 /// The name of the inline policy ecsctl puts on the roles it owns.
 pub const INLINE_POLICY_NAME: &str = "ecsctl";
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LogGroup {
     pub name: String,
@@ -123,7 +123,7 @@ pub struct LogGroup {
     pub tags: Tags,
     /// Kept when ecsctl removes what wrote to it (`logs.retain`, default true); only shown
     /// in `render` when false.
-    #[serde(skip_serializing_if = "is_true")]
+    #[serde(skip_serializing_if = "is_true", default = "yes")]
     pub retain: bool,
 }
 
@@ -131,7 +131,11 @@ fn is_true(b: &bool) -> bool {
     *b
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+fn yes() -> bool {
+    true
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Namespace {
     pub name: String,
@@ -140,7 +144,7 @@ pub struct Namespace {
     pub tags: Tags,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DiscoveryService {
     /// The DNS label within the namespace (`api` → `api.ohi-prod.local`).
@@ -153,7 +157,7 @@ pub struct DiscoveryService {
     pub tags: Tags,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DnsRecord {
     #[serde(rename = "type")]
@@ -161,7 +165,7 @@ pub struct DnsRecord {
     pub ttl: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskDefinition {
     pub family: String,
@@ -179,14 +183,14 @@ pub struct TaskDefinition {
 }
 
 /// A role the task definition refers to: one ecsctl owns (by name) or an existing one (by ARN).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum RoleRef {
     Owned(String),
     External(String),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerDefinition {
     pub name: String,
@@ -214,7 +218,7 @@ pub struct ContainerDefinition {
     pub log_configuration: LogConfiguration,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PortMapping {
     pub container_port: u32,
@@ -223,7 +227,7 @@ pub struct PortMapping {
     pub app_protocol: Option<AppProtocol>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthCheck {
     /// As ECS takes it: `["CMD-SHELL", "curl …"]` or `["CMD", "bin", "arg"]`.
@@ -234,7 +238,7 @@ pub struct HealthCheck {
     pub start_period: Option<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ulimit {
     pub name: String,
@@ -242,14 +246,14 @@ pub struct Ulimit {
     pub hard_limit: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerDependency {
     pub container_name: String,
     pub condition: DependencyCondition,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MountPoint {
     pub source_volume: String,
@@ -258,7 +262,7 @@ pub struct MountPoint {
 }
 
 /// Always the awslogs driver into the service's log group.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LogConfiguration {
     pub group: String,
@@ -266,7 +270,7 @@ pub struct LogConfiguration {
     pub stream_prefix: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Volume {
     pub name: String,
@@ -274,7 +278,7 @@ pub struct Volume {
     pub efs: Option<EfsVolume>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EfsVolume {
     pub file_system_id: String,
@@ -284,7 +288,7 @@ pub struct EfsVolume {
     pub iam: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Service {
     /// The name in the spec (`api`); resources derived from it refer to it by this key.
@@ -308,14 +312,14 @@ pub struct Service {
     pub tags: Tags,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CountRange {
     pub min: u32,
     pub max: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Network {
     pub subnets: Vec<String>,
@@ -323,7 +327,7 @@ pub struct Network {
     pub assign_public_ip: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoadBalancer {
     pub target_group_arn: String,
@@ -331,7 +335,7 @@ pub struct LoadBalancer {
     pub container_port: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
     pub maximum_percent: u32,
@@ -340,7 +344,7 @@ pub struct Deployment {
     pub circuit_breaker_rollback: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceRegistry {
     pub discovery_service: String,
@@ -350,7 +354,7 @@ pub struct ServiceRegistry {
 }
 
 /// An Application Auto Scaling target on a service's desired count, with its policies.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScalingTarget {
     pub service: String,
@@ -361,7 +365,7 @@ pub struct ScalingTarget {
     pub policies: Vec<ScalingPolicy>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScalingPolicy {
     /// `<service name>-cpu`, `-memory` or `-requests`.
@@ -372,7 +376,7 @@ pub struct ScalingPolicy {
     pub scale_out_cooldown: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ScalingMetric {
     #[serde(rename = "ECSServiceAverageCPUUtilization")]
     Cpu,
@@ -384,7 +388,7 @@ pub enum ScalingMetric {
 }
 
 /// A task run on a schedule. Converged by the scheduled-tasks issue; modelled and rendered now.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduledTask {
     pub key: String,

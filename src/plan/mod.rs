@@ -6,6 +6,7 @@
 
 pub mod change;
 pub mod fingerprint;
+pub mod saved;
 pub mod step;
 pub mod summary;
 

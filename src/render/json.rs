@@ -1,18 +1,21 @@
-//! The machine view: the public, versioned JSON plan (`formatVersion` "1.0"), also the format of
+//! The machine view: the public, versioned JSON plan (`formatVersion` "1.1"), also the format of
 //! a saved plan (`plan --out FILE`).
 //!
-//! Owns the `Json*` types, their conversion from and back to `Plan`, and the JSON Schema derived
-//! from them (published as docs/plan.schema.json, described in docs/plan-json.md). Versioning
-//! follows Terraform's: a minor bump only adds fields, a major bump breaks; consumers ignore
-//! fields they do not know. Must never serialise internal structs straight out.
+//! Owns the `Json*` types, their conversion from and back to `Plan` and `SavedPlan`, the digest
+//! that makes an edited plan file refused, and the JSON Schema derived from them (published as
+//! docs/plan.schema.json, described in docs/plan-json.md). Versioning follows Terraform's: a
+//! minor bump only adds fields, a major bump breaks; consumers ignore fields they do not know.
+//! Must never serialise internal structs straight out, except the desired state under
+//! `desired`, which is `ecsctl render --output json`'s own view and read back only by apply.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::plan::saved::{ECSCTL_VERSION, SavedPlan};
 use crate::plan::{Action, Address, Effect, FieldChange, Plan, ResourceChange, Step, Target};
 
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 /// A plan of one environment: what `ecsctl plan --output json` prints and `--out` saves.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -22,7 +25,7 @@ pub const FORMAT_VERSION: &str = "1.0";
     description = "The plan of one ecsctl environment (format 1.x)."
 )]
 pub struct JsonPlan {
-    /// `1.0`. Minor versions add fields; a new major version changes or removes them.
+    /// `1.1`. Minor versions add fields; a new major version changes or removes them.
     pub format_version: String,
     pub app: String,
     pub env: String,
@@ -38,6 +41,23 @@ pub struct JsonPlan {
     pub resource_changes: Vec<JsonResourceChange>,
     /// What apply runs, in order (no-ops omitted; deletions last, in reverse dependency order).
     pub steps: Vec<JsonStep>,
+    /// The ecsctl version that made the plan; `apply PLANFILE` refuses a plan of another
+    /// version. Since 1.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecsctl_version: Option<String>,
+    /// Whether the plan was made with `--delete-logs` (it decides which log groups the plan
+    /// deletes). Since 1.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_logs: Option<bool>,
+    /// The desired state the plan was computed from, as `ecsctl render --output json` prints it:
+    /// the exact values `apply PLANFILE` sends. Not a stable interface: read `resourceChanges`.
+    /// Since 1.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desired: Option<Value>,
+    /// `sha256:<hex>` of the canonical JSON (object keys sorted, no whitespace) of this document
+    /// without `digest`: apply refuses a file whose content no longer matches. Since 1.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -137,6 +157,23 @@ pub struct JsonStep {
     pub force_new_deployment: bool,
 }
 
+/// Why a file is not a saved plan this ecsctl can apply.
+#[derive(Debug, thiserror::Error)]
+pub enum SavedPlanError {
+    #[error(transparent)]
+    Plan(#[from] JsonPlanError),
+    #[error(
+        "it has no `desired` values or `digest` (format {found}, saved by an ecsctl before 0.1.0's saved-plan contract), so apply cannot know exactly what was reviewed"
+    )]
+    Incomplete { found: String },
+    #[error("its content was changed after `ecsctl plan` saved it (the digest does not match)")]
+    Edited,
+    #[error("it was made by ecsctl {found}; this is ecsctl {ECSCTL_VERSION}")]
+    EcsctlVersion { found: String },
+    #[error("its `desired` values are not valid: {0}")]
+    Desired(serde_json::Error),
+}
+
 /// Why a JSON document is not a plan this version can use.
 #[derive(Debug, thiserror::Error)]
 pub enum JsonPlanError {
@@ -177,7 +214,63 @@ impl JsonPlan {
                 .enumerate()
                 .map(|(i, s)| step(n(i + 1), s))
                 .collect(),
+            ecsctl_version: None,
+            delete_logs: None,
+            desired: None,
+            digest: None,
         }
+    }
+
+    /// The document of a plan that `apply PLANFILE` can run: the plan, its desired values and
+    /// options, and the digest over all of it.
+    pub fn saved(saved: &SavedPlan) -> Self {
+        let mut doc = JsonPlan::new(&saved.plan);
+        doc.ecsctl_version = Some(saved.ecsctl_version.clone());
+        doc.delete_logs = Some(saved.delete_logs);
+        doc.desired =
+            Some(serde_json::to_value(&saved.desired).expect("the desired state serialises"));
+        doc.digest = Some(doc.content_digest());
+        doc
+    }
+
+    /// `sha256:<hex>` of the canonical JSON of the document without its `digest`.
+    fn content_digest(&self) -> String {
+        let mut value = serde_json::to_value(self).expect("plan JSON always serialises");
+        if let Value::Object(m) = &mut value {
+            m.remove("digest");
+        }
+        let hash = crate::plan::fingerprint::digest_view(Some(&value));
+        format!("sha256:{hash}")
+    }
+
+    /// Reads a saved plan back for `apply FILE`: refuses an edited file (digest), a plan made
+    /// by another ecsctl version, and a plan without the values to apply.
+    pub fn parse_saved(text: &str) -> Result<SavedPlan, SavedPlanError> {
+        let doc: JsonPlan = serde_json::from_str(text).map_err(JsonPlanError::from)?;
+        let plan = doc.to_plan()?;
+        let (Some(desired), Some(digest), Some(version)) =
+            (&doc.desired, &doc.digest, &doc.ecsctl_version)
+        else {
+            return Err(SavedPlanError::Incomplete {
+                found: doc.format_version.clone(),
+            });
+        };
+        // Canonical form: whitespace and key order may change (a pretty-printer), values may not.
+        if digest != &doc.content_digest() {
+            return Err(SavedPlanError::Edited);
+        }
+        if version != ECSCTL_VERSION {
+            return Err(SavedPlanError::EcsctlVersion {
+                found: version.clone(),
+            });
+        }
+        let desired = serde_json::from_value(desired.clone()).map_err(SavedPlanError::Desired)?;
+        Ok(SavedPlan {
+            plan,
+            desired,
+            delete_logs: doc.delete_logs.unwrap_or(false),
+            ecsctl_version: version.clone(),
+        })
     }
 
     /// Reads a saved plan back (`apply FILE`); any 1.x version is accepted.
@@ -240,8 +333,16 @@ impl JsonPlan {
 
 /// The document as pretty JSON text ending in a newline: exactly one JSON document.
 pub fn render(plan: &Plan) -> String {
-    let mut text =
-        serde_json::to_string_pretty(&JsonPlan::new(plan)).expect("plan JSON always serialises");
+    pretty(&JsonPlan::new(plan))
+}
+
+/// A saved plan's document (`plan --out FILE`, and `plan --output json`, which is the same).
+pub fn render_saved(saved: &SavedPlan) -> String {
+    pretty(&JsonPlan::saved(saved))
+}
+
+fn pretty(doc: &JsonPlan) -> String {
+    let mut text = serde_json::to_string_pretty(doc).expect("plan JSON always serialises");
     text.push('\n');
     text
 }

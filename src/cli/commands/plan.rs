@@ -15,6 +15,7 @@ use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{Globals, PlanSettings};
 use crate::cli::target::{Connected, Spec};
+use crate::plan::saved::{ECSCTL_VERSION, SavedPlan};
 use crate::plan::{Plan, Target};
 use crate::render;
 
@@ -28,14 +29,15 @@ pub fn run(
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let (plan, protected) = runtime.block_on(plan_env(globals, settings, out))?;
+    let saved = runtime.block_on(plan_env(globals, settings, out))?;
+    let (plan, protected) = (&saved.plan, saved.desired.protected);
     let text = match settings.format {
-        PlanFormat::Human => render::human::render(&plan, out.stdout_color),
-        PlanFormat::Json => render::json::render(&plan),
-        PlanFormat::Markdown => render::markdown::render(&plan),
+        PlanFormat::Human => render::human::render(plan, out.stdout_color),
+        PlanFormat::Json => render::json::render_saved(&saved),
+        PlanFormat::Markdown => render::markdown::render(plan),
     };
     if let Some(path) = &settings.out {
-        std::fs::write(path, render::json::render(&plan))
+        std::fs::write(path, render::json::render_saved(&saved))
             .with_context(|| format!("cannot save the plan to `{}`", path.display()))?;
     }
     out.product(&text)?;
@@ -58,7 +60,7 @@ pub fn run(
             &format!("`{env}` is protected: apply refuses deletions and replacements ({destroy} here) without `--allow-destroy`"),
         )?;
     }
-    Ok(outcome(&plan, settings.detailed_exitcode))
+    Ok(outcome(plan, settings.detailed_exitcode))
 }
 
 /// Exit 2 only when asked to and there is something to do.
@@ -70,12 +72,12 @@ pub fn outcome(plan: &Plan, detailed_exitcode: bool) -> Outcome {
     }
 }
 
-/// The plan, and whether the environment is protected (deletions need `--allow-destroy`).
+/// The plan with the desired values it was computed from (what `--out` saves).
 async fn plan_env(
     globals: &Globals,
     settings: &PlanSettings,
     out: &mut Output,
-) -> Result<(Plan, bool), CliError> {
+) -> Result<SavedPlan, CliError> {
     let images = settings.images.clone().map_err(|e| anyhow!(e))?;
     let Connected {
         desired,
@@ -103,19 +105,23 @@ async fn plan_env(
     if !conflicts.is_empty() {
         return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
     }
-    let mut changes = crate::diff::diff(&desired, &live);
     let prune = crate::diff::prune::PruneOptions {
         destroy: false,
         delete_logs: settings.delete_logs,
     };
-    changes.extend(crate::diff::prune::prune(&desired, &live, &prune));
+    let changes = crate::diff::changes(&desired, &live, &prune);
     let target = Target {
         app: desired.app.clone(),
         env: desired.env.clone(),
         region: desired.region.clone(),
         account_id: Some(caller),
     };
-    Ok((Plan::new(target, changes), desired.protected))
+    Ok(SavedPlan {
+        plan: Plan::new(target, changes),
+        desired,
+        delete_logs: settings.delete_logs,
+        ecsctl_version: ECSCTL_VERSION.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -196,12 +196,88 @@ fn another_major_version_is_refused() {
     let err = JsonPlan::parse(&doc.to_string()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "plan format `2.0` is not supported (this ecsctl reads 1.0 and other 1.x)"
+        "plan format `2.0` is not supported (this ecsctl reads 1.1 and other 1.x)"
     );
     doc["formatVersion"] = json!("1.3");
     doc["someFutureField"] = json!(true);
     assert!(
         JsonPlan::parse(&doc.to_string()).is_ok(),
         "minor versions only add fields"
+    );
+}
+
+fn saved_fixture() -> SavedPlan {
+    let d = crate::diff::fixtures::desired();
+    let live = crate::live::Live {
+        account_id: "123456789012".into(),
+        ..Default::default()
+    };
+    let target = Target {
+        app: d.app.clone(),
+        env: d.env.clone(),
+        region: d.region.clone(),
+        account_id: Some("123456789012".into()),
+    };
+    SavedPlan {
+        plan: Plan::new(target, crate::diff::diff(&d, &live)),
+        desired: d,
+        delete_logs: true,
+        ecsctl_version: ECSCTL_VERSION.to_string(),
+    }
+}
+
+#[test]
+fn a_saved_plan_carries_its_values_and_round_trips_exactly() {
+    let saved = saved_fixture();
+    let text = render_saved(&saved);
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(violations(&doc), Vec::<String>::new());
+    assert_eq!(doc["ecsctlVersion"], ECSCTL_VERSION);
+    assert_eq!(doc["deleteLogs"], true);
+    assert!(doc["digest"].as_str().unwrap().starts_with("sha256:"));
+    let back = JsonPlan::parse_saved(&text).unwrap();
+    assert_eq!(back, saved, "the desired values come back exactly");
+    // Reformatting (a pretty-printer, key order) is not an edit.
+    assert_eq!(JsonPlan::parse_saved(&doc.to_string()).unwrap(), saved);
+}
+
+#[test]
+fn an_edited_saved_plan_is_refused() {
+    let text = render_saved(&saved_fixture());
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let first_td = doc["desired"]["taskDefinitions"][0]["containers"][0]["image"].clone();
+    assert!(first_td.is_string(), "fixture has an image: {first_td}");
+    let mut image = doc.clone();
+    image["desired"]["taskDefinitions"][0]["containers"][0]["image"] = json!("evil:latest");
+    let mut after = doc.clone();
+    after["resourceChanges"][0]["fieldChanges"][0]["after"] = json!("edited");
+    let mut no_digest = doc.clone();
+    no_digest.as_object_mut().unwrap().remove("digest");
+    for (name, edited) in [("image", image), ("after", after)] {
+        let err = JsonPlan::parse_saved(&edited.to_string()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "its content was changed after `ecsctl plan` saved it (the digest does not match)",
+            "{name}"
+        );
+    }
+    let err = JsonPlan::parse_saved(&no_digest.to_string()).unwrap_err();
+    assert!(matches!(err, SavedPlanError::Incomplete { .. }), "{err}");
+    // A 1.0 plan (before the contract) has no values to apply.
+    let old = render(&small_plan()).replace("\"1.1\"", "\"1.0\"");
+    assert!(matches!(
+        JsonPlan::parse_saved(&old).unwrap_err(),
+        SavedPlanError::Incomplete { found } if found == "1.0"
+    ));
+}
+
+#[test]
+fn a_plan_of_another_ecsctl_version_is_refused() {
+    let mut saved = saved_fixture();
+    saved.ecsctl_version = "0.0.1".into();
+    let err = JsonPlan::parse_saved(&render_saved(&saved)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("it was made by ecsctl 0.0.1; this is ecsctl {ECSCTL_VERSION}")
     );
 }
