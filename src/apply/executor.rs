@@ -16,6 +16,7 @@ use super::{
     cluster, discovery, log_group, namespace, role, scaling, service, stable, task_definition,
 };
 use crate::aws::AwsError;
+use crate::interrupt::Interrupt;
 use crate::plan::{Action, ResourceKind, Step};
 
 #[derive(Clone, Debug)]
@@ -25,6 +26,9 @@ pub struct ApplyOptions {
     /// Steps of one phase in flight at once. IAM and ECS control-plane quotas are low-ish;
     /// 4 keeps a 12-service environment fast without throttling.
     pub concurrency: usize,
+    /// Ctrl-C / SIGTERM: the first starts no new step and abandons the rollout wait (the
+    /// steps in flight finish); the command abandons the rest on a second one.
+    pub interrupt: Interrupt,
 }
 
 impl Default for ApplyOptions {
@@ -33,6 +37,7 @@ impl Default for ApplyOptions {
             wait: true,
             timeout: Duration::from_secs(15 * 60),
             concurrency: 4,
+            interrupt: Interrupt::never(),
         }
     }
 }
@@ -48,16 +53,17 @@ pub async fn execute(ctx: &ApplyCtx<'_>, steps: &[Step], opts: &ApplyOptions) ->
     let failed = AtomicBool::new(false);
     let mut outcome = ApplyOutcome::default();
     let mut changed = Vec::new();
+    let stop = || failed.load(Ordering::SeqCst) || opts.interrupt.requested();
     for batch in batches(steps) {
-        if failed.load(Ordering::SeqCst) {
+        if stop() {
             outcome.not_attempted.extend(batch.iter().cloned());
             continue;
         }
         let results: Vec<(usize, StepResult)> = stream::iter(batch.iter().enumerate())
             .map(|(i, step)| {
-                let failed = &failed;
+                let (failed, stop) = (&failed, &stop);
                 async move {
-                    if failed.load(Ordering::SeqCst) {
+                    if stop() {
                         return (i, StepResult::NotAttempted);
                     }
                     let start = Instant::now();
@@ -91,13 +97,17 @@ pub async fn execute(ctx: &ApplyCtx<'_>, steps: &[Step], opts: &ApplyOptions) ->
             }
         }
     }
-    if opts.wait && outcome.failed.is_empty() {
-        outcome.wait =
-            stable::wait_for_services(ctx.clients, ctx.reporter, &changed, opts.timeout, since)
-                .await;
+    if opts.wait && outcome.failed.is_empty() && !opts.interrupt.requested() {
+        let wait =
+            stable::wait_for_services(ctx.clients, ctx.reporter, &changed, opts.timeout, since);
+        outcome.wait = tokio::select! {
+            w = wait => w,
+            () = opts.interrupt.after(1) => WaitOutcome::Interrupted,
+        };
     } else {
         outcome.wait = WaitOutcome::Skipped;
     }
+    outcome.interrupted = opts.interrupt.requested();
     outcome
 }
 

@@ -24,6 +24,7 @@ mod service;
 mod settle;
 pub mod stable;
 mod task_definition;
+pub mod verify;
 pub mod wait;
 
 pub use context::{ApplyCtx, Resolved};

@@ -15,6 +15,8 @@ pub struct ApplyOutcome {
     pub failed: Vec<(Step, AwsError)>,
     pub not_attempted: Vec<Step>,
     pub wait: WaitOutcome,
+    /// Ctrl-C or SIGTERM stopped the run: no step started after it.
+    pub interrupted: bool,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -37,11 +39,14 @@ pub enum WaitOutcome {
     },
     /// Reading the services failed.
     Error(AwsError),
+    /// Ctrl-C or SIGTERM came while waiting; the changes were made, their rollout not watched.
+    Interrupted,
 }
 
 impl ApplyOutcome {
     pub fn is_success(&self) -> bool {
         self.failed.is_empty()
+            && !self.interrupted
             && matches!(self.wait, WaitOutcome::Skipped | WaitOutcome::Stable { .. })
     }
 
@@ -96,6 +101,12 @@ impl ApplyOutcome {
             WaitOutcome::Error(e) => {
                 let _ = writeln!(s, "Waiting failed: {e}");
             }
+            WaitOutcome::Interrupted => {
+                let _ = writeln!(
+                    s,
+                    "Not waited for: the rollout of the changed services (interrupted)"
+                );
+            }
             _ => {}
         }
         s
@@ -103,6 +114,14 @@ impl ApplyOutcome {
 
     /// The one-line error `run` prints.
     pub fn error_summary(&self) -> String {
+        if self.interrupted {
+            return format!(
+                "interrupted: {} step(s) done, {} failed, {} not attempted\n  hint: run the same apply again: it continues from what exists",
+                self.done.len(),
+                self.failed.len(),
+                self.not_attempted.len()
+            );
+        }
         if let Some((step, e)) = self.failed.first() {
             let rerun = "fix the cause and run `ecsctl apply` again: it continues from what exists";
             return format!("apply failed at `{}`: {e}\n  hint: {rerun}", step.address);
@@ -158,6 +177,7 @@ mod tests {
             failed: vec![(step(ResourceKind::Service, "api", Action::Create), err)],
             not_attempted: vec![step(ResourceKind::ScalingTarget, "api", Action::Create)],
             wait: WaitOutcome::Skipped,
+            interrupted: false,
         };
         assert!(!o.is_success());
         assert_eq!(

@@ -148,6 +148,7 @@ fn wait_result(outcome: WaitOutcome, name: &str) -> Result<(), AwsError> {
             &service,
             format!("the rollout without the registry failed: {reason}"),
         ),
+        WaitOutcome::Interrupted => fail(name, "interrupted".to_string()),
         WaitOutcome::TimedOut { after, pending } => {
             let which: Vec<&str> = pending.iter().map(|(s, _)| s.as_str()).collect();
             fail(

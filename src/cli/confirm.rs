@@ -9,11 +9,52 @@ use anyhow::anyhow;
 
 use super::error::CliError;
 use super::output::Output;
+use crate::interrupt::Interrupt;
 
 /// Asks `question` (ending in `?`) on a terminal; `verb` names the command in the refusal.
 pub fn confirm(yes: bool, verb: &str, question: &str, out: &mut Output) -> Result<(), CliError> {
-    if yes {
+    if !ask(yes, verb, question, out)? {
         return Ok(());
+    }
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    check(&answer, verb)
+}
+
+/// `confirm` for a command that holds the environment lock: Ctrl-C at the prompt cancels
+/// (exit 130) instead of waiting for Enter, so the caller can release the lock.
+pub async fn confirm_or_interrupt(
+    yes: bool,
+    verb: &str,
+    question: &str,
+    out: &mut Output,
+    interrupt: &Interrupt,
+) -> Result<(), CliError> {
+    if !ask(yes, verb, question, out)? {
+        return Ok(());
+    }
+    let read = tokio::task::spawn_blocking(|| {
+        let mut answer = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map(|_| answer)
+    });
+    tokio::select! {
+        answer = read => {
+            let answer = answer.map_err(|e| anyhow!("reading the answer failed: {e}"))??;
+            check(&answer, verb)
+        }
+        () = interrupt.after(1) => Err(CliError::Interrupted {
+            message: format!("{verb} cancelled (interrupted); nothing was changed"),
+        }),
+    }
+}
+
+/// Whether an answer must be read: false with `--yes`; a refusal without a terminal.
+fn ask(yes: bool, verb: &str, question: &str, out: &mut Output) -> Result<bool, CliError> {
+    if yes {
+        return Ok(false);
     }
     if !std::io::stdin().is_terminal() {
         return Err(anyhow!(
@@ -24,8 +65,10 @@ pub fn confirm(yes: bool, verb: &str, question: &str, out: &mut Output) -> Resul
     out.report(&format!("\n{question} Only `yes` is accepted: "))?;
     out.flush()?;
     let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(true)
+}
+
+fn check(answer: &str, verb: &str) -> Result<(), CliError> {
     if answer.trim() != "yes" {
         return Err(anyhow!("{verb} cancelled; nothing was changed").into());
     }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use crate::diagnostic::Diagnostics;
 use crate::spec::span::SourceMap;
 
-/// A failed command. Every variant exits with status 1.
+/// A failed command. Every variant exits with status 1, except `Interrupted` (130).
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// The spec has problems; they have been printed already.
@@ -27,6 +27,10 @@ pub enum CliError {
         #[from]
         source: io::Error,
     },
+
+    /// Ctrl-C or SIGTERM stopped a mutating command cleanly: exit status 130.
+    #[error("{message}")]
+    Interrupted { message: String },
 
     /// A failure with its own wording, from code outside the CLI.
     #[error(transparent)]

@@ -54,7 +54,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
         Err(err) => {
             print_error(&mut out, &err);
-            ExitCode::from(1)
+            match err {
+                CliError::Interrupted { .. } => ExitCode::from(crate::interrupt::EXIT_STATUS),
+                _ => ExitCode::from(1),
+            }
         }
     }
 }

@@ -83,6 +83,43 @@ impl Spec {
     }
 }
 
+/// Connects for a saved plan, which names its account and region and is applied without the
+/// spec: the clients talk to that region, and the caller must be in that account.
+pub async fn connect_saved(
+    region: &str,
+    account: Option<&str>,
+    failed: &str,
+) -> Result<(AwsClients, String), CliError> {
+    let aws = AwsSettings {
+        fallback_region: Some(region.to_string()),
+        ..AwsSettings::default()
+    };
+    let clients = AwsClients::load(&aws).await;
+    if clients.region() != region {
+        return Err(anyhow!(
+            "the saved plan is for region `{region}` but AWS_REGION / the profile say `{}`; nothing was changed\n  \
+hint: unset AWS_REGION or set it to `{region}`",
+            clients.region()
+        )
+        .into());
+    }
+    let caller = crate::aws::sts::account_id(&clients)
+        .await
+        .map_err(|e| aws_error(e, failed))?;
+    match account {
+        Some(want) if want != caller => Err(anyhow!(
+            "the saved plan is for account `{want}` but the credentials are for account `{caller}`; nothing was changed\n  \
+hint: switch credentials (AWS_PROFILE), or make the plan with these"
+        )
+        .into()),
+        None => Err(anyhow!(
+            "the saved plan names no account; nothing was changed\n  hint: make a new plan with `ecsctl plan --out FILE`"
+        )
+        .into()),
+        _ => Ok((clients, caller)),
+    }
+}
+
 fn overridden(mut desired: Desired, images: &[ImageOverride]) -> Result<Desired, CliError> {
     apply_overrides(&mut desired, images).map_err(|e| anyhow!(e.to_string()))?;
     Ok(desired)

@@ -1,25 +1,33 @@
-//! `ecsctl apply`: plan, confirm, execute the steps, wait until stable.
+//! `ecsctl apply`: plan, lock, confirm, execute the steps, wait until stable, check the result.
 //!
-//! Owns the order of an apply run: build the desired state (with `--image` overrides, the same
-//! pure function plan uses), read live, diff, check a saved plan still matches, show the plan
-//! on stdout, ask for `yes` on a terminal (refuse without one unless `--yes`), execute through
-//! `apply::execute`, and turn the outcome into an exit status. Must not make AWS calls itself
-//! (`apply` and `live` do) or format the plan (`render` does).
+//! Owns the order of an apply run. From the spec (`-e ENV`): build the desired state (with
+//! `--image` overrides, the same pure function plan uses). From a saved plan (`apply PLANFILE`):
+//! take the desired values from the file (verified by its digest) and never read the spec, the
+//! environment files or `--image`. Then: read live and diff; with nothing to change stop there
+//! (no lock); otherwise take the environment lock, read and diff again under it (another run may
+//! have written in between), refuse a saved plan that no longer matches, show the plan on
+//! stdout, ask for `yes` (refuse without a terminal unless `--yes`), execute through
+//! `apply::execute`, re-read to check the result (`apply::verify`), release the lock, and turn
+//! the outcome into an exit status (130 after Ctrl-C / SIGTERM). Must not make AWS calls itself
+//! (`apply`, `live` and `cli::lock` do) or format the plan (`render` does).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
 
 use crate::apply::{ApplyCtx, ApplyOptions, ApplyOutcome, WaitOutcome};
 use crate::aws::AwsClients;
-use crate::cli::confirm::confirm;
+use crate::cli::confirm::confirm_or_interrupt;
 use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{ApplySettings, Globals};
 use crate::cli::stats::print_aws_calls;
-use crate::cli::target::{Connected, Spec};
-
-use crate::model::r#override::ImageOverride;
+use crate::cli::target::{Connected, Spec, connect_saved};
+use crate::diff::prune::PruneOptions;
+use crate::interrupt::Interrupt;
+use crate::live::Live;
+use crate::model::Desired;
+use crate::plan::saved::{SavedPlan, check};
 use crate::plan::{Action, Plan, Target};
 use crate::render;
 
@@ -28,190 +36,315 @@ pub fn run(
     settings: &ApplySettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let images = settings.images.clone().map_err(|e| anyhow!(e))?;
     let timeout = settings.timeout.clone().map_err(|e| anyhow!(e))?;
-    let saved = match &settings.plan_file {
-        Some(path) => Some(read_saved(path)?),
-        None => None,
-    };
-    let env = match (&settings.env, &saved) {
-        (Some(e), Some(p)) if e != &p.target.env => {
-            return Err(anyhow!(
-                "the saved plan is for environment `{}`, not `{e}`; nothing was changed",
-                p.target.env
-            )
-            .into());
-        }
-        (Some(e), _) => e.clone(),
-        (None, Some(p)) => p.target.env.clone(),
-        (None, None) => {
-            return Err(anyhow!(
-                "apply needs `-e ENV` or a saved PLANFILE\n  hint: `ecsctl apply -e staging`"
-            )
-            .into());
-        }
-    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(apply_env(
-        globals, settings, &env, &images, timeout, saved, out,
-    ))
+    match &settings.plan_file {
+        Some(path) => {
+            refuse_spec_inputs(settings, path)?;
+            let saved = read_saved(path)?;
+            runtime.block_on(apply_saved(settings, saved, timeout, out))
+        }
+        None => {
+            let images = settings.images.clone().map_err(|e| anyhow!(e))?;
+            let Some(env) = &settings.env else {
+                return Err(anyhow!(
+                    "apply needs `-e ENV` or a saved PLANFILE\n  hint: `ecsctl apply -e staging`"
+                )
+                .into());
+            };
+            runtime.block_on(async {
+                let started = Instant::now();
+                let Connected {
+                    desired,
+                    clients,
+                    caller,
+                } = Spec::load(globals, env, &images, out)?
+                    .connect(LIVE_READ_FAILED, out)
+                    .await?;
+                let prune = PruneOptions {
+                    destroy: false,
+                    delete_logs: settings.delete_logs,
+                };
+                let run = Run {
+                    settings,
+                    clients: &clients,
+                    desired: &desired,
+                    caller: &caller,
+                    prune,
+                    timeout,
+                    started,
+                };
+                run.converge(None, out).await
+            })
+        }
+    }
 }
 
-fn read_saved(path: &std::path::Path) -> Result<Plan, CliError> {
+/// A saved plan carries its environment, images and options: giving them again could only
+/// disagree with what was reviewed.
+fn refuse_spec_inputs(settings: &ApplySettings, path: &std::path::Path) -> Result<(), CliError> {
+    let mut given = Vec::new();
+    if settings.env.is_some() {
+        given.push("`-e`");
+    }
+    if settings.images.as_ref().map_or(true, |i| !i.is_empty()) {
+        given.push("`--image`");
+    }
+    if settings.delete_logs {
+        given.push("`--delete-logs`");
+    }
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "{} cannot be combined with a saved plan: `{}` applies exactly the environment, images and options it was made with; nothing was changed\n  \
+hint: run `ecsctl apply {}` alone, or make a new plan with those options (`ecsctl plan -e ENV ... --out FILE`)",
+        given.join(", "),
+        path.display(),
+        path.display()
+    )
+    .into())
+}
+
+fn read_saved(path: &std::path::Path) -> Result<SavedPlan, CliError> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the saved plan `{}`", path.display()))?;
-    render::json::JsonPlan::parse(&text)
-        .with_context(|| {
-            format!(
-                "`{}` is not a plan saved by `ecsctl plan --out`",
-                path.display()
-            )
-        })
-        .map_err(CliError::from)
+    render::json::JsonPlan::parse_saved(&text).map_err(|e| {
+        anyhow!(
+            "cannot apply `{}`: {e}; nothing was changed\n  hint: make a new plan with `ecsctl plan -e ENV --out {}`",
+            path.display(),
+            path.display()
+        )
+        .into()
+    })
 }
 
-async fn apply_env(
-    globals: &Globals,
+async fn apply_saved(
     settings: &ApplySettings,
-    env: &str,
-    images: &[ImageOverride],
-    timeout: std::time::Duration,
-    saved: Option<Plan>,
+    saved: SavedPlan,
+    timeout: Duration,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
     let started = Instant::now();
-    let Connected {
-        desired,
-        clients,
-        caller,
-    } = Spec::load(globals, env, images, out)?
-        .connect(LIVE_READ_FAILED, out)
-        .await?;
-    let live = crate::live::owned::fetch_with_owned(&clients, &desired, false)
-        .await
-        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
-    let conflicts = crate::diff::ownership::conflicts(&desired, &live);
-    if !conflicts.is_empty() {
-        return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
-    }
-    let prune = crate::diff::prune::PruneOptions {
-        destroy: false,
-        delete_logs: settings.delete_logs,
-    };
-    let mut changes = crate::diff::diff(&desired, &live);
-    changes.extend(crate::diff::prune::prune(&desired, &live, &prune));
-    let plan = Plan::new(
-        Target {
-            app: desired.app.clone(),
-            env: desired.env.clone(),
-            region: desired.region.clone(),
-            account_id: Some(caller.clone()),
-        },
-        changes,
-    );
-    if let Some(saved) = &saved {
-        check_saved(saved, &plan)?;
-    }
-    out.product(&render::human::render(&plan, out.stdout_color))?;
-    if !plan.has_changes() {
-        print_aws_calls(settings.stats, &clients, out)?;
-        return Ok(Outcome::Success);
-    }
-    let destructive = plan
-        .steps
-        .iter()
-        .any(|s| matches!(s.action, Action::Replace | Action::Delete));
-    if destructive && desired.protected && !settings.allow_destroy {
-        return Err(anyhow!(
-            "environment `{env}` is protected and the plan replaces or deletes resources; nothing was changed\n  hint: review the plan, then pass `--allow-destroy`"
-        )
-        .into());
-    }
-    let question = format!(
-        "Apply these changes to `{}` ({}) in {}?",
-        desired.env, desired.app, desired.region
-    );
-    confirm(settings.yes, "apply", &question, out)?;
-    out.flush()?;
-
-    let reporter = crate::apply::reporter::for_stderr(out.stderr_color);
-    let ctx = ApplyCtx {
+    let target = &saved.plan.target;
+    let (clients, caller) = connect_saved(
+        &target.region,
+        target.account_id.as_deref(),
+        LIVE_READ_FAILED,
+    )
+    .await?;
+    let run = Run {
+        settings,
         clients: &clients,
-        desired: &desired,
-        live: &live,
-        changes: &plan.changes,
-        account_id: &caller,
-        region: &desired.region,
-        resolved: Default::default(),
-        reporter: reporter.as_ref(),
-    };
-    let opts = ApplyOptions {
-        wait: settings.wait,
+        desired: &saved.desired,
+        caller: &caller,
+        prune: PruneOptions {
+            destroy: false,
+            delete_logs: saved.delete_logs,
+        },
         timeout,
-        ..ApplyOptions::default()
+        started,
     };
-    let outcome = crate::apply::execute(&ctx, &plan.steps, &opts).await;
-    finish(&plan, &outcome, started, settings, &clients, out)
+    run.converge(Some(&saved.plan), out).await
 }
 
-fn finish(
-    plan: &Plan,
-    outcome: &ApplyOutcome,
+/// One apply of one desired state, from the spec or from a saved plan.
+struct Run<'a> {
+    settings: &'a ApplySettings,
+    clients: &'a AwsClients,
+    desired: &'a Desired,
+    caller: &'a str,
+    prune: PruneOptions,
+    timeout: Duration,
     started: Instant,
-    settings: &ApplySettings,
-    clients: &AwsClients,
-    out: &mut Output,
-) -> Result<Outcome, CliError> {
-    print_aws_calls(settings.stats, clients, out)?;
-    if !outcome.is_success() {
-        out.report(&outcome.report())?;
-        return Err(anyhow!(outcome.error_summary()).into());
+}
+
+impl Run<'_> {
+    async fn converge(&self, saved: Option<&Plan>, out: &mut Output) -> Result<Outcome, CliError> {
+        let interrupt = Interrupt::listen();
+        // Without a lock: an apply with nothing to change (or a stale saved plan) takes none.
+        let (plan, _) = self.read_plan(&interrupt).await?;
+        if let Some(saved) = saved {
+            refuse_stale(saved, &plan)?;
+        }
+        if !plan.has_changes() {
+            out.product(&render::human::render(&plan, out.stdout_color))?;
+            print_aws_calls(self.settings.stats, self.clients, out)?;
+            return Ok(Outcome::Success);
+        }
+        self.under_lock(saved, &interrupt, out).await
     }
-    let s = plan.summary();
-    let waited = match &outcome.wait {
-        WaitOutcome::Stable { services, .. } => format!("; {services} service(s) stable"),
-        _ if !settings.wait => "; not waiting (--no-wait)".to_string(),
-        _ => String::new(),
-    };
-    out.line(
-        Label::Ok,
-        &format!(
-            "applied `{}`: {} added, {} changed, {} destroyed in {:.1} s{waited}",
-            plan.target.env,
-            s.add,
-            s.change,
-            s.destroy,
-            started.elapsed().as_secs_f64()
-        ),
-    )?;
-    Ok(Outcome::Success)
+
+    async fn under_lock(
+        &self,
+        saved: Option<&Plan>,
+        interrupt: &Interrupt,
+        out: &mut Output,
+    ) -> Result<Outcome, CliError> {
+        // (The environment lock is taken here.)
+        let body = self.locked(saved, interrupt, out);
+        tokio::select! {
+            r = body => r,
+            () = interrupt.after(2) => Err(CliError::Interrupted {
+                message: "interrupted twice: abandoned the calls in flight (their outcome is unknown)\n  hint: run the same apply again: it continues from what exists".to_string(),
+            }),
+        }
+    }
+
+    async fn locked(
+        &self,
+        saved: Option<&Plan>,
+        interrupt: &Interrupt,
+        out: &mut Output,
+    ) -> Result<Outcome, CliError> {
+        // Read again under the lock: a run that held it may have written since the first read.
+        let (plan, live) = self.read_plan(interrupt).await?;
+        if let Some(saved) = saved {
+            refuse_stale(saved, &plan)?;
+        }
+        out.product(&render::human::render(&plan, out.stdout_color))?;
+        if !plan.has_changes() {
+            print_aws_calls(self.settings.stats, self.clients, out)?;
+            return Ok(Outcome::Success);
+        }
+        let desired = self.desired;
+        let env = &desired.env;
+        let destructive = plan
+            .steps
+            .iter()
+            .any(|s| matches!(s.action, Action::Replace | Action::Delete));
+        if destructive && desired.protected && !self.settings.allow_destroy {
+            return Err(anyhow!(
+                "environment `{env}` is protected and the plan replaces or deletes resources; nothing was changed\n  hint: review the plan, then pass `--allow-destroy`"
+            )
+            .into());
+        }
+        let question = format!(
+            "Apply these changes to `{env}` ({}) in {}?",
+            desired.app, desired.region
+        );
+        confirm_or_interrupt(self.settings.yes, "apply", &question, out, interrupt).await?;
+        if interrupt.requested() {
+            return Err(CliError::Interrupted {
+                message: "apply interrupted before any change; nothing was changed".to_string(),
+            });
+        }
+        out.flush()?;
+        let reporter = crate::apply::reporter::for_stderr(out.stderr_color);
+        let ctx = ApplyCtx {
+            clients: self.clients,
+            desired,
+            live: &live,
+            changes: &plan.changes,
+            account_id: self.caller,
+            region: &desired.region,
+            resolved: Default::default(),
+            reporter: reporter.as_ref(),
+        };
+        let opts = ApplyOptions {
+            wait: self.settings.wait,
+            timeout: self.timeout,
+            interrupt: interrupt.clone(),
+            ..ApplyOptions::default()
+        };
+        let outcome = crate::apply::execute(&ctx, &plan.steps, &opts).await;
+        if !outcome.is_success() {
+            return self.failed(&outcome, out);
+        }
+        crate::apply::verify::verify(self.clients, desired, &plan, &self.prune, reporter.as_ref())
+            .await
+            .map_err(|e| {
+                let _ = print_aws_calls(self.settings.stats, self.clients, out);
+                anyhow!("apply made its changes, but {e}")
+            })?;
+        self.finish(&plan, &outcome, out)
+    }
+
+    /// Reads live state and diffs (the executor acts on that same read); a first Ctrl-C here
+    /// stops before anything is written.
+    async fn read_plan(&self, interrupt: &Interrupt) -> Result<(Plan, Live), CliError> {
+        let read = async {
+            let live = crate::live::owned::fetch_with_owned(self.clients, self.desired, false)
+                .await
+                .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
+            let conflicts = crate::diff::ownership::conflicts(self.desired, &live);
+            if !conflicts.is_empty() {
+                return Err(anyhow!(crate::diff::ownership::message(
+                    &self.desired.env,
+                    &conflicts
+                ))
+                .into());
+            }
+            let changes = crate::diff::changes(self.desired, &live, &self.prune);
+            Ok((Plan::new(self.target(), changes), live))
+        };
+        tokio::select! {
+            r = read => r,
+            () = interrupt.after(1) => Err(CliError::Interrupted {
+                message: "apply interrupted while reading the live state; nothing was changed".to_string(),
+            }),
+        }
+    }
+
+    fn target(&self) -> Target {
+        Target {
+            app: self.desired.app.clone(),
+            env: self.desired.env.clone(),
+            region: self.desired.region.clone(),
+            account_id: Some(self.caller.to_string()),
+        }
+    }
+
+    fn failed(&self, outcome: &ApplyOutcome, out: &mut Output) -> Result<Outcome, CliError> {
+        print_aws_calls(self.settings.stats, self.clients, out)?;
+        out.report(&outcome.report())?;
+        if outcome.interrupted {
+            return Err(CliError::Interrupted {
+                message: outcome.error_summary(),
+            });
+        }
+        Err(anyhow!(outcome.error_summary()).into())
+    }
+
+    fn finish(
+        &self,
+        plan: &Plan,
+        outcome: &ApplyOutcome,
+        out: &mut Output,
+    ) -> Result<Outcome, CliError> {
+        print_aws_calls(self.settings.stats, self.clients, out)?;
+        let s = plan.summary();
+        let waited = match &outcome.wait {
+            WaitOutcome::Stable { services, .. } => format!("; {services} service(s) stable"),
+            _ if !self.settings.wait => "; not waiting (--no-wait)".to_string(),
+            _ => String::new(),
+        };
+        out.line(
+            Label::Ok,
+            &format!(
+                "applied `{}`: {} added, {} changed, {} destroyed in {:.1} s{waited}; checked",
+                plan.target.env,
+                s.add,
+                s.change,
+                s.destroy,
+                self.started.elapsed().as_secs_f64()
+            ),
+        )?;
+        Ok(Outcome::Success)
+    }
 }
 
 /// A saved plan applies only to the state it was made from, with exactly its changes.
-fn check_saved(saved: &Plan, now: &Plan) -> Result<(), CliError> {
-    let key = |p: &Plan| -> Vec<(String, &'static str, Vec<String>)> {
-        p.actionable()
-            .map(|c| {
-                (
-                    c.address.to_string(),
-                    c.action.as_str(),
-                    c.fields.iter().map(|f| f.path.clone()).collect(),
-                )
-            })
-            .collect()
-    };
-    let same_target = saved.target.app == now.target.app
-        && saved.target.region == now.target.region
-        && saved.target.account_id == now.target.account_id;
-    if !same_target || saved.fingerprint != now.fingerprint || key(saved) != key(now) {
-        return Err(anyhow!(
-            "the live state changed since the plan was made; run plan again\n  hint: nothing was changed; `ecsctl plan -e {} --out FILE` makes a fresh plan",
+fn refuse_stale(saved: &Plan, now: &Plan) -> Result<(), CliError> {
+    check(saved, now).map_err(|stale| {
+        anyhow!(
+            "the live state changed since the plan was made ({} moved); nothing was changed\n  hint: `ecsctl plan -e {} --out FILE` makes a fresh plan",
+            stale.names(5),
             now.target.env
         )
-        .into());
-    }
-    Ok(())
+        .into()
+    })
 }
