@@ -6,6 +6,9 @@
 //!   `EcsctlInjectedFailure`.
 //! - `ECSCTL_KILL_AFTER=iam:CreateRole` (same syntax): the process aborts (as a SIGKILL would
 //!   leave things) right after that call succeeded, before the next call of the same step.
+//! - `ECSCTL_PAUSE_AFTER=ecs:UpdateService` (same syntax): the process stops for 3 s right after
+//!   that call succeeded (the whole process: signals are handled after the pause), so a test can
+//!   write out of band or send SIGINT at a known point of the run.
 //!
 //! Compiled only with the `fault-hooks` Cargo feature, which release builds leave off: a stray
 //! variable must never abort a production apply. Only write calls consult these (`write::send`),
@@ -17,6 +20,10 @@ use super::AwsError;
 
 pub const FAIL_ENV: &str = "ECSCTL_FAIL_AT";
 pub const KILL_ENV: &str = "ECSCTL_KILL_AFTER";
+pub const PAUSE_ENV: &str = "ECSCTL_PAUSE_AFTER";
+/// How long `ECSCTL_PAUSE_AFTER` holds the process: long enough for a test to act (write out
+/// of band, send a signal) while the run is between two calls.
+const PAUSE: std::time::Duration = std::time::Duration::from_secs(3);
 pub const INJECTED_CODE: &str = "EcsctlInjectedFailure";
 
 /// Pure: whether a hook value (`svc:Op[@resource][, ...]`) names this call.
@@ -52,8 +59,16 @@ pub fn before(
     Ok(())
 }
 
-/// Call after a write succeeded: aborts when `ECSCTL_KILL_AFTER` names this call.
+/// Call after a write succeeded: aborts when `ECSCTL_KILL_AFTER` names this call, pauses when
+/// `ECSCTL_PAUSE_AFTER` does.
 pub fn after(service: &'static str, operation: &'static str, resource: &str) {
+    if env_names_call(PAUSE_ENV, service, operation, resource) {
+        eprintln!(
+            "ecsctl: paused {}s after {service}:{operation} on `{resource}` ({PAUSE_ENV}, a test hook)",
+            PAUSE.as_secs()
+        );
+        std::thread::sleep(PAUSE);
+    }
     if env_names_call(KILL_ENV, service, operation, resource) {
         eprintln!(
             "ecsctl: killed after {service}:{operation} on `{resource}` ({KILL_ENV}, a test hook)"

@@ -25,7 +25,7 @@ pub(crate) struct Project {
 }
 
 impl Project {
-    fn new(fixture: &str) -> Project {
+    pub(crate) fn new(fixture: &str) -> Project {
         Project::in_account(fixture, support::account())
     }
 
@@ -48,12 +48,12 @@ impl Project {
     }
 
     /// Replaces the env file with the original plus `extra` YAML (an overlay).
-    fn set_env_overrides(&self, extra: &str) {
+    pub(crate) fn set_env_overrides(&self, extra: &str) {
         let text = format!("{}\n{extra}\n", self.env_file);
         std::fs::write(self.dir.path().join("environments/test.yaml"), text).unwrap();
     }
 
-    fn cmd(&self, args: &[&str], vars: &[(&str, &str)]) -> Command {
+    pub(crate) fn cmd(&self, args: &[&str], vars: &[(&str, &str)]) -> Command {
         let mut c = self.acct.ecsctl();
         c.arg("-C")
             .arg(self.dir.path())
@@ -67,6 +67,7 @@ impl Project {
         for k in [
             "ECSCTL_FAIL_AT",
             "ECSCTL_KILL_AFTER",
+            "ECSCTL_PAUSE_AFTER",
             "WEB_TAG",
             "WEB_ROLLOUT",
             "SECRET_KEY",
@@ -85,7 +86,7 @@ impl Project {
     }
 
     /// `apply -e test --yes --stats`, asserting success.
-    fn apply_ok(&self, extra: &[&str], vars: &[(&str, &str)]) -> Run {
+    pub(crate) fn apply_ok(&self, extra: &[&str], vars: &[(&str, &str)]) -> Run {
         let mut args = vec!["apply", "-e", ENV, "--yes", "--stats"];
         args.extend_from_slice(extra);
         let r = self.run(&args, vars);
@@ -94,7 +95,7 @@ impl Project {
     }
 
     /// plan --detailed-exitcode must say "No changes.", exit 0 and write nothing.
-    fn assert_converged(&self, vars: &[(&str, &str)]) {
+    pub(crate) fn assert_converged(&self, vars: &[(&str, &str)]) {
         let r = self.run(&["plan", "-e", ENV, "--detailed-exitcode", "--stats"], vars);
         assert_eq!(
             r.code,
@@ -112,7 +113,7 @@ impl Project {
             .unwrap_or_else(|e| panic!("{service}:{op}: {e:?}"))
     }
 
-    fn service(&self, name: &str) -> Value {
+    pub(crate) fn service(&self, name: &str) -> Value {
         let v = self.call(
             "ecs",
             "DescribeServices",
@@ -121,7 +122,7 @@ impl Project {
         v["services"][0].clone()
     }
 
-    fn task_definition(&self, service: &str) -> Value {
+    pub(crate) fn task_definition(&self, service: &str) -> Value {
         let arn = self.service(service)["taskDefinition"]
             .as_str()
             .unwrap()
@@ -134,7 +135,7 @@ impl Project {
             .clone()
     }
 
-    fn revisions(&self, family: &str) -> usize {
+    pub(crate) fn revisions(&self, family: &str) -> usize {
         self.call(
             "ecs",
             "ListTaskDefinitions",
@@ -724,15 +725,16 @@ fn a_saved_plan_applies_only_while_the_live_state_is_unchanged() {
     assert_eq!(r.code, Some(0), "{}", r.all());
     // Someone applies something else first: the saved plan no longer describes the account.
     p.apply_ok(&[], &[("WEB_TAG", "3.0")]);
-    let stale = p.run(&["apply", file_s, "--yes"], &[("WEB_TAG", "2.0")]);
+    let stale = p.run(&["apply", file_s, "--yes", "--stats"], &[]);
     assert_eq!(stale.code, Some(1), "{}", stale.all());
     assert!(
-        stale
-            .stderr
-            .contains("error: the live state changed since the plan was made; run plan again"),
+        stale.stderr.contains(
+            "error: the live state changed since the plan was made (`service.web`, `task_definition.ap-test-web` moved); nothing was changed"
+        ),
         "{}",
         stale.stderr
     );
+    stale.assert_no_writes("a stale saved plan");
     assert_eq!(
         p.task_definition("ap-test-web")["containerDefinitions"][0]["image"],
         "nginx:3.0"

@@ -6,6 +6,7 @@
 mod support;
 
 mod apply;
+mod contract;
 mod emulator_harness;
 mod faults;
 mod live;

@@ -76,6 +76,7 @@ pub fn run(
                     prune,
                     timeout,
                     started,
+                    stats_printed: Default::default(),
                 };
                 run.converge(None, out).await
             })
@@ -147,6 +148,7 @@ async fn apply_saved(
         },
         timeout,
         started,
+        stats_printed: Default::default(),
     };
     run.converge(Some(&saved.plan), out).await
 }
@@ -160,10 +162,33 @@ struct Run<'a> {
     prune: PruneOptions,
     timeout: Duration,
     started: Instant,
+    stats_printed: std::cell::Cell<bool>,
 }
 
 impl Run<'_> {
     async fn converge(&self, saved: Option<&Plan>, out: &mut Output) -> Result<Outcome, CliError> {
+        let result = self.converge_inner(saved, out).await;
+        if result.is_err() {
+            // A refused or failed run shows its calls too: tests prove "nothing was written".
+            self.stats(out)?;
+        }
+        result
+    }
+
+    /// `--stats`, once per run, whichever path ends it.
+    fn stats(&self, out: &mut Output) -> Result<(), CliError> {
+        if self.stats_printed.replace(true) {
+            return Ok(());
+        }
+        print_aws_calls(self.settings.stats, self.clients, out)?;
+        Ok(())
+    }
+
+    async fn converge_inner(
+        &self,
+        saved: Option<&Plan>,
+        out: &mut Output,
+    ) -> Result<Outcome, CliError> {
         let interrupt = Interrupt::listen();
         // Without a lock: an apply with nothing to change (or a stale saved plan) takes none.
         let (plan, _) = self.read_plan(&interrupt).await?;
@@ -172,7 +197,7 @@ impl Run<'_> {
         }
         if !plan.has_changes() {
             out.product(&render::human::render(&plan, out.stdout_color))?;
-            print_aws_calls(self.settings.stats, self.clients, out)?;
+            self.stats(out)?;
             return Ok(Outcome::Success);
         }
         self.under_lock(saved, &interrupt, out).await
@@ -207,7 +232,7 @@ impl Run<'_> {
         }
         out.product(&render::human::render(&plan, out.stdout_color))?;
         if !plan.has_changes() {
-            print_aws_calls(self.settings.stats, self.clients, out)?;
+            self.stats(out)?;
             return Ok(Outcome::Success);
         }
         let desired = self.desired;
@@ -257,7 +282,7 @@ impl Run<'_> {
         crate::apply::verify::verify(self.clients, desired, &plan, &self.prune, reporter.as_ref())
             .await
             .map_err(|e| {
-                let _ = print_aws_calls(self.settings.stats, self.clients, out);
+                let _ = self.stats(out);
                 anyhow!("apply made its changes, but {e}")
             })?;
         self.finish(&plan, &outcome, out)
@@ -299,7 +324,7 @@ impl Run<'_> {
     }
 
     fn failed(&self, outcome: &ApplyOutcome, out: &mut Output) -> Result<Outcome, CliError> {
-        print_aws_calls(self.settings.stats, self.clients, out)?;
+        self.stats(out)?;
         out.report(&outcome.report())?;
         if outcome.interrupted {
             return Err(CliError::Interrupted {
@@ -315,7 +340,7 @@ impl Run<'_> {
         outcome: &ApplyOutcome,
         out: &mut Output,
     ) -> Result<Outcome, CliError> {
-        print_aws_calls(self.settings.stats, self.clients, out)?;
+        self.stats(out)?;
         let s = plan.summary();
         let waited = match &outcome.wait {
             WaitOutcome::Stable { services, .. } => format!("; {services} service(s) stable"),

@@ -1,0 +1,193 @@
+//! The saved-plan contract and the check after apply (issue 10), each "Why" bullet reproduced:
+//! a spec edited after the plan, another `--image` at apply, a hand-edited plan file, Auto
+//! Scaling moving a count between plan and apply, and a value written by someone else during
+//! an apply. Effects are read through boto3 (scripts/aws-oob.py), never through ecsctl.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::apply::Project;
+
+const FIXTURE: &str = "tests/fixtures/apply-basic";
+
+fn saved_plan(p: &Project, vars: &[(&str, &str)]) -> (PathBuf, String) {
+    let file = p.dir.path().join("reviewed.plan.json");
+    let r = p.run(
+        &["plan", "-e", "test", "--out", file.to_str().unwrap()],
+        vars,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    (file, r.stdout)
+}
+
+fn count(p: &Project, service: &str) -> i64 {
+    p.service(service)["desiredCount"].as_i64().unwrap()
+}
+
+#[test]
+fn a_saved_plan_applies_its_own_values_not_the_spec_edited_since() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    p.set_env_overrides("services:\n  web:\n    count: 2");
+    let (file, shown) = saved_plan(&p, &[]);
+    assert!(shown.contains("desiredCount = 1 -> 2"), "{shown}");
+    // After review, the spec and the environment change; the reviewed plan still says 2.
+    p.set_env_overrides("services:\n  web:\n    count: 7");
+    let r = p.run(
+        &["apply", file.to_str().unwrap(), "--yes", "--stats"],
+        &[("WEB_TAG", "EVIL")],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert!(
+        r.stderr.contains("ok: applied `test`: 0 added, 1 changed"),
+        "{}",
+        r.all()
+    );
+    assert_eq!(
+        count(&p, "ap-test-web"),
+        2,
+        "the reviewed value, not the spec's"
+    );
+    assert_eq!(
+        p.task_definition("ap-test-web")["containerDefinitions"][0]["image"],
+        "nginx:1.27",
+        "`${{WEB_TAG}}` at apply time is not read"
+    );
+}
+
+#[test]
+fn image_env_or_options_given_with_a_saved_plan_are_refused() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    let (file, shown) = saved_plan(&p, &[("WEB_TAG", "2.0")]);
+    assert!(shown.contains("nginx:2.0"), "{shown}");
+    let f = file.to_str().unwrap();
+    for (extra, named) in [
+        (vec!["--image", "web=nginx:EVIL"], "`--image`"),
+        (vec!["-e", "test"], "`-e`"),
+        (vec!["--delete-logs"], "`--delete-logs`"),
+    ] {
+        let mut args = vec!["apply", f, "--yes"];
+        args.extend(extra);
+        let r = p.run(&args, &[]);
+        assert_eq!(r.code, Some(1), "{}", r.all());
+        assert!(
+            r.stderr.contains(&format!(
+                "error: {named} cannot be combined with a saved plan: `{f}` applies exactly the environment, images and options it was made with; nothing was changed"
+            )),
+            "{}",
+            r.all()
+        );
+    }
+    assert_eq!(
+        p.task_definition("ap-test-web")["containerDefinitions"][0]["image"],
+        "nginx:1.27"
+    );
+    // The reviewed plan itself still applies, with the image it showed.
+    let r = p.run(&["apply", f, "--yes"], &[]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert_eq!(
+        p.task_definition("ap-test-web")["containerDefinitions"][0]["image"],
+        "nginx:2.0"
+    );
+}
+
+#[test]
+fn a_hand_edited_plan_file_is_refused_without_a_call() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    let (file, _) = saved_plan(&p, &[("WEB_TAG", "2.0")]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("nginx:2.0"));
+    // Both the shown `after` and the desired value, consistently: only the digest catches it.
+    std::fs::write(&file, text.replace("nginx:2.0", "nginx:EVIL")).unwrap();
+    let r = p.run(&["apply", file.to_str().unwrap(), "--yes", "--stats"], &[]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stderr.contains(&format!(
+            "error: cannot apply `{}`: its content was changed after `ecsctl plan` saved it (the digest does not match); nothing was changed",
+            file.display()
+        )),
+        "{}",
+        r.all()
+    );
+    assert!(
+        !r.stderr.contains("aws calls:"),
+        "refused before connecting: {}",
+        r.all()
+    );
+    // Reformatting is not an edit: the same document pretty-printed differently applies.
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let r = p.run(&["apply", file.to_str().unwrap(), "--yes"], &[]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert_eq!(
+        p.task_definition("ap-test-web")["containerDefinitions"][0]["image"],
+        "nginx:2.0"
+    );
+}
+
+#[test]
+fn auto_scaling_moving_a_count_within_range_does_not_stale_the_plan() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    let (file, _) = saved_plan(&p, &[("WEB_TAG", "2.0")]);
+    // The worker autoscales within 1..3; Application Auto Scaling raises it to 3.
+    p.call(
+        "ecs",
+        "UpdateService",
+        json!({"cluster": "ap-test", "service": "ap-test-worker", "desiredCount": 3}),
+    );
+    let r = p.run(&["apply", file.to_str().unwrap(), "--yes"], &[]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert_eq!(
+        count(&p, "ap-test-worker"),
+        3,
+        "the plan leaves the count alone"
+    );
+    assert_eq!(
+        p.task_definition("ap-test-web")["containerDefinitions"][0]["image"],
+        "nginx:2.0"
+    );
+}
+
+// Uses ECSCTL_PAUSE_AFTER, which exists only with the feature (docs/apply.md).
+#[cfg(feature = "fault-hooks")]
+#[test]
+fn a_value_written_by_someone_else_during_the_apply_fails_the_check() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    p.set_env_overrides("services:\n  web:\n    count: 2");
+    let mut child = p
+        .cmd(
+            &["apply", "-e", "test", "--yes", "--no-wait"],
+            &[("ECSCTL_PAUSE_AFTER", "ecs:UpdateService@ap-test-web")],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // While apply pauses after its UpdateService, another writer sets the count to 5.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(&p, "ap-test-web") != 2 {
+        assert!(Instant::now() < deadline, "apply never set the count");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    p.call(
+        "ecs",
+        "UpdateService",
+        json!({"cluster": "ap-test", "service": "ap-test-web", "desiredCount": 5}),
+    );
+    let r = crate::support::Run::from(child.wait_with_output().unwrap());
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stderr.contains(
+            "error: apply made its changes, but the live state is not what was applied: `service.web` desiredCount: applied `2`, AWS reads `5`; something else changed it during the apply"
+        ),
+        "{}",
+        r.all()
+    );
+    assert!(!r.stderr.contains("ok: applied"), "{}", r.all());
+}
