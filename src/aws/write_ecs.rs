@@ -609,6 +609,7 @@ mod tests {
                 app_protocol: None,
             }],
             environment: [("LOG_LEVEL".to_string(), "info".to_string())].into(),
+            sensitive: Default::default(),
             secrets: [(
                 "DB".to_string(),
                 "arn:aws:secretsmanager:eu-west-1:1:secret:db-AbCdEf:pw::".to_string(),

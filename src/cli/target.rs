@@ -56,6 +56,15 @@ impl Spec {
         })
     }
 
+    /// The desired state with `caller` as the account, without connecting (a saved plan's
+    /// apply, which has connected already, reads only sensitive values from it).
+    pub fn for_account(self, caller: &str, out: &mut Output) -> Result<Desired, CliError> {
+        if self.offline.account_id.is_some() {
+            return Ok(self.offline);
+        }
+        report(build_loaded(&self.loaded, Some(caller)), false, out)
+    }
+
     /// Connects to AWS; `failed` is the context of an AWS error (`reading the live state failed`).
     pub async fn connect(self, failed: &str, out: &mut Output) -> Result<Connected, CliError> {
         let aws = AwsSettings {

@@ -80,6 +80,7 @@ pub fn desired() -> Desired {
             ("PORT".into(), "8000".into()),
             ("ENV".into(), "prod".into()),
         ]),
+        sensitive: Default::default(),
         secrets: BTreeMap::from([("DATABASE_URL".into(), SECRET.into())]),
         health_check: Some(HealthCheck {
             command: vec![

@@ -18,6 +18,7 @@ pub mod prune;
 pub mod rules;
 mod scaling;
 pub mod schedule;
+mod sensitive;
 mod service;
 pub(crate) mod task_definition;
 

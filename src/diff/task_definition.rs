@@ -59,6 +59,7 @@ pub fn diff(ctx: &Ctx, td: &TaskDefinition) -> (ResourceChange, Revision) {
     } else {
         (compare(address, &want, None), None)
     };
+    super::sensitive::mask(&mut change, td);
     // The plan depends on both revisions read: either moving invalidates it.
     change.observed = match (running_view, latest_view) {
         (None, None) => digest_view(None),

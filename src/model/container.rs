@@ -5,7 +5,7 @@
 //! names). Must not check what spans containers (duplicate ports, `dependsOn` and mount
 //! targets): task_def.rs does, since it sees the whole task.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::health::health_check;
 use super::resources::*;
@@ -31,6 +31,7 @@ pub struct ContainerInput<'a> {
     pub user: Option<&'a Sp<String>>,
     pub ports: Option<&'a SpList<RawPort>>,
     pub env: Option<&'a SpMap<Sp<Scalar>>>,
+    pub sensitive: Option<&'a SpList<String>>,
     pub secrets: Option<&'a SpMap<Sp<RawSecret>>>,
     pub health_check: Option<&'a RawHealthCheck>,
     pub stop_timeout: Option<&'a Sp<u32>>,
@@ -61,6 +62,7 @@ macro_rules! container_input {
             user: s.user.as_ref(),
             ports: s.ports.as_ref(),
             env: s.env.as_ref(),
+            sensitive: s.sensitive.as_ref(),
             secrets: s.secrets.as_ref(),
             health_check: s.health_check.as_ref(),
             stop_timeout: s.stop_timeout.as_ref(),
@@ -135,6 +137,10 @@ pub fn container(
             .env
             .map(|e| scalars(cx, e, &path("env")))
             .unwrap_or_default(),
+        sensitive: c
+            .sensitive
+            .map(|s| sensitive(cx, s, c.env, &path("sensitive")))
+            .unwrap_or_default(),
         secrets: c
             .secrets
             .map(|s| secret_map(cx, s, &path("secrets"), needs))
@@ -179,6 +185,29 @@ fn scalars(cx: &Scope, map: &SpMap<Sp<Scalar>>, path: &str) -> BTreeMap<String, 
         (k.value.clone(), text.unwrap_or_default())
     };
     map.iter().map(each).collect()
+}
+
+/// The names `sensitive` lists; each must be a key of `env` (a typo would leave a value shown).
+fn sensitive(
+    cx: &Scope,
+    list: &SpList<String>,
+    env: Option<&SpMap<Sp<Scalar>>>,
+    path: &str,
+) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for (i, name) in list.value.iter().enumerate() {
+        let known = env.is_some_and(|e| e.iter().any(|(k, _)| k.value == name.value));
+        if !known {
+            cx.error_hint(
+                name.loc,
+                format!("{path}[{i}]"),
+                format!("`sensitive` names `{}`, which is not in `env`", name.value),
+                "list only names this container's `env` sets; secrets from Secrets Manager or SSM go under `secrets`",
+            );
+        }
+        names.insert(name.value.clone());
+    }
+    names
 }
 
 fn ports(cx: &Scope, list: &SpList<RawPort>, path: &str) -> Vec<PortMapping> {

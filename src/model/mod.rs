@@ -37,6 +37,7 @@ pub mod schedule;
 pub mod scheduled;
 pub mod scope;
 pub mod secrets;
+pub mod sensitive;
 pub mod service;
 pub mod size;
 pub mod tags;

@@ -5,7 +5,7 @@
 //! shape the AWS APIs take, so the diff compares like with like and `render` shows exactly what
 //! will be sent. Must not hold AWS SDK types, raw spec values or source locations.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -203,6 +203,10 @@ pub struct ContainerDefinition {
     pub port_mappings: Vec<PortMapping>,
     /// Compared as a map: ECS reorders environment entries.
     pub environment: BTreeMap<String, String>,
+    /// Names in `environment` whose values are never shown (`(sensitive)` in plans and
+    /// `render`) and kept in a saved plan only as a digest (model/sensitive.rs).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub sensitive: BTreeSet<String>,
     /// Name → `valueFrom` ARN.
     pub secrets: BTreeMap<String, String>,
     pub health_check: Option<HealthCheck>,

@@ -104,6 +104,15 @@ fn containers() {
             ),
         ),
         (
+            "sensitive names a variable env does not set",
+            "services:\n  api:\n    image: nginx\n    env:\n      DB_URL: x\n    sensitive: [DB_URL, DB_PASS]\n",
+            w(
+                "services.api.sensitive[1]",
+                "`sensitive` names `DB_PASS`, which is not in `env`",
+                6,
+            ),
+        ),
+        (
             "port range",
             "services:\n  api:\n    image: nginx\n    ports: [70000]\n",
             w(

@@ -20,7 +20,8 @@ pub const ECSCTL_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct SavedPlan {
     pub plan: Plan,
     /// The desired state the plan was diffed from (after `--image` overrides, with the caller's
-    /// account resolved): what apply sends, instead of reading the spec again.
+    /// account resolved): what apply sends, instead of reading the spec again. Read back from a
+    /// file, sensitive env values hold their digest until `model::sensitive::restore`.
     pub desired: Desired,
     /// `--delete-logs` at plan time: it decides which deletions the plan holds.
     pub delete_logs: bool,

@@ -227,8 +227,9 @@ impl JsonPlan {
         let mut doc = JsonPlan::new(&saved.plan);
         doc.ecsctl_version = Some(saved.ecsctl_version.clone());
         doc.delete_logs = Some(saved.delete_logs);
-        doc.desired =
-            Some(serde_json::to_value(&saved.desired).expect("the desired state serialises"));
+        // Sensitive values only as digests: apply reads them again from their source.
+        let desired = crate::model::sensitive::digested(&saved.desired);
+        doc.desired = Some(serde_json::to_value(&desired).expect("the desired state serialises"));
         doc.digest = Some(doc.content_digest());
         doc
     }

@@ -292,6 +292,9 @@ macro_rules! container_struct {
                 pub ports: Option<SpList<RawPort>>,
                 /// Environment variables.
                 pub env: Option<SpMap<Sp<Scalar>>>,
+                /// Names in `env` whose values are sensitive: shown as `(sensitive)` in plans and
+                /// `render`, and kept in a saved plan only as a digest.
+                pub sensitive: Option<SpList<String>>,
                 /// Secrets injected as environment variables.
                 pub secrets: Option<SpMap<Sp<RawSecret>>>,
                 /// The container health check.

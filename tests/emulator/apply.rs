@@ -71,6 +71,7 @@ impl Project {
             "WEB_TAG",
             "WEB_ROLLOUT",
             "SECRET_KEY",
+            "API_TOKEN",
         ] {
             c.env_remove(k);
         }

@@ -191,3 +191,49 @@ fn a_value_written_by_someone_else_during_the_apply_fails_the_check() {
     );
     assert!(!r.stderr.contains("ok: applied"), "{}", r.all());
 }
+
+#[test]
+fn a_sensitive_value_is_kept_as_a_digest_and_must_be_the_same_at_apply() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    p.set_env_overrides(
+        "services:\n  web:\n    env:\n      API_TOKEN: \"${API_TOKEN}\"\n    sensitive: [API_TOKEN]",
+    );
+    let token = "reviewed-token-4711";
+    let (file, shown) = saved_plan(&p, &[("API_TOKEN", token)]);
+    assert!(
+        shown.contains(
+            r#"+ containerDefinitions.web.environment = {"API_TOKEN":"(sensitive value)"}"#
+        ),
+        "{shown}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!shown.contains(token) && !text.contains(token), "{text}");
+    let f = file.to_str().unwrap();
+
+    let other = p.run(
+        &["apply", f, "--yes", "--stats"],
+        &[("API_TOKEN", "swapped")],
+    );
+    assert_eq!(other.code, Some(1), "{}", other.all());
+    assert!(
+        other.stderr.contains(
+            "error: the sensitive value `API_TOKEN` of container `web` in `ap-test-web` is not the one reviewed (its digest differs, or the spec no longer marks it sensitive); nothing was changed"
+        ),
+        "{}",
+        other.all()
+    );
+    other.assert_no_writes("an apply with another sensitive value");
+
+    let r = p.run(&["apply", f, "--yes"], &[("API_TOKEN", token)]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert!(!r.stdout.contains(token), "{}", r.stdout);
+    let env = &p.task_definition("ap-test-web")["containerDefinitions"][0]["environment"];
+    assert!(
+        env.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "API_TOKEN" && e["value"] == token),
+        "{env}"
+    );
+}

@@ -2,8 +2,8 @@
 //!
 //! Owns the order of an apply run. From the spec (`-e ENV`): build the desired state (with
 //! `--image` overrides, the same pure function plan uses). From a saved plan (`apply PLANFILE`):
-//! take the desired values from the file (verified by its digest) and never read the spec, the
-//! environment files or `--image`. Then: read live and diff; with nothing to change stop there
+//! take the desired values from the file (verified by its digest), never `--image`, and read
+//! the spec only for the values it marks sensitive (kept in the file as digests, each checked). Then: read live and diff; with nothing to change stop there
 //! (no lock); otherwise take the environment lock, read and diff again under it (another run may
 //! have written in between), refuse a saved plan that no longer matches, show the plan on
 //! stdout, ask for `yes` (refuse without a terminal unless `--yes`), execute through
@@ -27,6 +27,7 @@ use crate::diff::prune::PruneOptions;
 use crate::interrupt::Interrupt;
 use crate::live::Live;
 use crate::model::Desired;
+use crate::model::sensitive;
 use crate::plan::saved::{SavedPlan, check};
 use crate::plan::{Action, Plan, Target};
 use crate::render;
@@ -45,7 +46,7 @@ pub fn run(
         Some(path) => {
             refuse_spec_inputs(settings, path)?;
             let saved = read_saved(path)?;
-            runtime.block_on(apply_saved(settings, saved, timeout, out))
+            runtime.block_on(apply_saved(globals, settings, saved, timeout, out))
         }
         None => {
             let images = settings.images.clone().map_err(|e| anyhow!(e))?;
@@ -124,8 +125,9 @@ fn read_saved(path: &std::path::Path) -> Result<SavedPlan, CliError> {
 }
 
 async fn apply_saved(
+    globals: &Globals,
     settings: &ApplySettings,
-    saved: SavedPlan,
+    mut saved: SavedPlan,
     timeout: Duration,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
@@ -137,6 +139,10 @@ async fn apply_saved(
         LIVE_READ_FAILED,
     )
     .await?;
+    if let Err(e) = restore_sensitive(globals, &mut saved, &caller, out) {
+        print_aws_calls(settings.stats, &clients, out)?;
+        return Err(e);
+    }
     let run = Run {
         settings,
         clients: &clients,
@@ -151,6 +157,30 @@ async fn apply_saved(
         stats_printed: Default::default(),
     };
     run.converge(Some(&saved.plan), out).await
+}
+
+/// A saved plan keeps sensitive env values as digests: the only thing apply reads from the spec
+/// (and the environment variables it names) is those values, each checked against its digest.
+fn restore_sensitive(
+    globals: &Globals,
+    saved: &mut SavedPlan,
+    caller: &str,
+    out: &mut Output,
+) -> Result<(), CliError> {
+    if sensitive::places(&saved.desired).is_empty() {
+        return Ok(());
+    }
+    let env = saved.plan.target.env.clone();
+    let fresh = Spec::load(globals, &env, &[], out)?.for_account(caller, out)?;
+    sensitive::restore(&mut saved.desired, &fresh).map_err(|wrong| {
+        let names: Vec<String> = wrong.iter().map(ToString::to_string).collect();
+        anyhow!(
+            "the sensitive value {} is not the one reviewed (its digest differs, or the spec no longer marks it sensitive); nothing was changed\n  \
+hint: apply with the spec and environment variables the plan was made with, or make a new plan",
+            names.join(", ")
+        )
+        .into()
+    })
 }
 
 /// One apply of one desired state, from the spec or from a saved plan.

@@ -49,6 +49,14 @@ pub fn render_document(desired: &Desired, format: RenderFormat) -> Result<String
     // Both formats serialise the same typed document straight out (no intermediate
     // `serde_json::Value`, which cost a third of render time on 500 services); the exact-output
     // tests pin that YAML and JSON show the same fields in the same order.
+    // Sensitive env values are shown as a marker; the clone is paid only when there are some.
+    let redacted;
+    let desired = if crate::model::sensitive::places(desired).is_empty() {
+        desired
+    } else {
+        redacted = crate::model::sensitive::redacted(desired);
+        &redacted
+    };
     let document = JsonRenderDocument::new(desired);
     Ok(match format {
         RenderFormat::Json => {
