@@ -160,7 +160,7 @@ fn a_value_written_by_someone_else_during_the_apply_fails_the_check() {
     let p = Project::new(FIXTURE);
     p.apply_ok(&[], &[]);
     p.set_env_overrides("services:\n  web:\n    count: 2");
-    let mut child = p
+    let child = p
         .cmd(
             &["apply", "-e", "test", "--yes", "--no-wait"],
             &[("ECSCTL_PAUSE_AFTER", "ecs:UpdateService@ap-test-web")],
