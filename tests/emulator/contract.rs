@@ -4,7 +4,6 @@
 //! an apply. Effects are read through boto3 (scripts/aws-oob.py), never through ecsctl.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -157,6 +156,7 @@ fn auto_scaling_moving_a_count_within_range_does_not_stale_the_plan() {
 #[cfg(feature = "fault-hooks")]
 #[test]
 fn a_value_written_by_someone_else_during_the_apply_fails_the_check() {
+    use std::time::{Duration, Instant};
     let p = Project::new(FIXTURE);
     p.apply_ok(&[], &[]);
     p.set_env_overrides("services:\n  web:\n    count: 2");
