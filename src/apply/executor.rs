@@ -49,6 +49,21 @@ enum StepResult {
 }
 
 pub async fn execute(ctx: &ApplyCtx<'_>, steps: &[Step], opts: &ApplyOptions) -> ApplyOutcome {
+    // Say at once what a first Ctrl-C does; the run itself notices it between steps.
+    let notice = async {
+        opts.interrupt.after(1).await;
+        ctx.reporter.note(
+            "interrupted: the steps in flight finish, no new step starts (press Ctrl-C again to abandon them)",
+        );
+        std::future::pending::<ApplyOutcome>().await
+    };
+    tokio::select! {
+        outcome = run(ctx, steps, opts) => outcome,
+        never = notice => never,
+    }
+}
+
+async fn run(ctx: &ApplyCtx<'_>, steps: &[Step], opts: &ApplyOptions) -> ApplyOutcome {
     let since = SystemTime::now();
     let failed = AtomicBool::new(false);
     let mut outcome = ApplyOutcome::default();

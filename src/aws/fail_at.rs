@@ -6,9 +6,9 @@
 //!   `EcsctlInjectedFailure`.
 //! - `ECSCTL_KILL_AFTER=iam:CreateRole` (same syntax): the process aborts (as a SIGKILL would
 //!   leave things) right after that call succeeded, before the next call of the same step.
-//! - `ECSCTL_PAUSE_AFTER=ecs:UpdateService` (same syntax): the process stops for 3 s right after
-//!   that call succeeded (the whole process: signals are handled after the pause), so a test can
-//!   write out of band or send SIGINT at a known point of the run.
+//! - `ECSCTL_PAUSE_AFTER=ecs:UpdateService` (same syntax): the step waits 3 s right after that
+//!   call succeeded (asynchronously, as a slow AWS answer would: the runtime keeps handling
+//!   signals), so a test can write out of band or send SIGINT at a known point of the run.
 //!
 //! Compiled only with the `fault-hooks` Cargo feature, which release builds leave off: a stray
 //! variable must never abort a production apply. Only write calls consult these (`write::send`),
@@ -61,13 +61,13 @@ pub fn before(
 
 /// Call after a write succeeded: aborts when `ECSCTL_KILL_AFTER` names this call, pauses when
 /// `ECSCTL_PAUSE_AFTER` does.
-pub fn after(service: &'static str, operation: &'static str, resource: &str) {
+pub async fn after(service: &'static str, operation: &'static str, resource: &str) {
     if env_names_call(PAUSE_ENV, service, operation, resource) {
         eprintln!(
             "ecsctl: paused {}s after {service}:{operation} on `{resource}` ({PAUSE_ENV}, a test hook)",
             PAUSE.as_secs()
         );
-        std::thread::sleep(PAUSE);
+        tokio::time::sleep(PAUSE).await;
     }
     if env_names_call(KILL_ENV, service, operation, resource) {
         eprintln!(

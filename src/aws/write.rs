@@ -32,6 +32,6 @@ where
         .await
         .map_err(|e| AwsError::from_sdk(service, operation, Some(resource), e))?;
     #[cfg(feature = "fault-hooks")]
-    fail_at::after(service, operation, resource);
+    fail_at::after(service, operation, resource).await;
     Ok(out)
 }

@@ -237,3 +237,69 @@ fn a_sensitive_value_is_kept_as_a_digest_and_must_be_the_same_at_apply() {
         "{env}"
     );
 }
+
+// Uses ECSCTL_PAUSE_AFTER, which exists only with the feature (docs/apply.md).
+#[cfg(feature = "fault-hooks")]
+#[test]
+fn sigint_during_apply_stops_cleanly_with_130_and_a_rerun_converges() {
+    use std::time::{Duration, Instant};
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    let vars = [("WEB_TAG", "2.0")];
+    let mut pause = vars.to_vec();
+    pause.push((
+        "ECSCTL_PAUSE_AFTER",
+        "ecs:RegisterTaskDefinition@ap-test-web",
+    ));
+    let child = p
+        .cmd(&["apply", "-e", "test", "--yes", "--stats"], &pause)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The new revision exists: apply is paused right after registering it.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while p.revisions("ap-test-web") < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "apply never registered the revision"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("`kill` is needed by this test");
+    assert!(kill.success());
+    let r = crate::support::Run::from(child.wait_with_output().unwrap());
+    assert_eq!(r.code, Some(130), "{}", r.all());
+    for line in [
+        "interrupted: the steps in flight finish, no new step starts (press Ctrl-C again to abandon them)",
+        "Done (1):\n  ~ task_definition.ap-test-web\n",
+        "Not attempted (1):\n  ~ service.web\n",
+        "error: interrupted: 1 step(s) done, 0 failed, 1 not attempted\n  hint: run the same apply again: it continues from what exists",
+    ] {
+        assert!(r.stderr.contains(line), "{line}\n{}", r.all());
+    }
+    assert!(
+        !r.mutating_calls().iter().any(|c| c == "ecs:UpdateService"),
+        "no step started after the signal: {}",
+        r.all()
+    );
+    assert!(
+        p.service("ap-test-web")["taskDefinition"]
+            .as_str()
+            .unwrap()
+            .ends_with(":1")
+    );
+    // The re-run continues: the registered revision is reused, the service moves to it.
+    p.apply_ok(&[], &vars);
+    assert_eq!(p.revisions("ap-test-web"), 2, "no duplicate revision");
+    assert!(
+        p.service("ap-test-web")["taskDefinition"]
+            .as_str()
+            .unwrap()
+            .ends_with(":2")
+    );
+    p.assert_converged(&vars);
+}
