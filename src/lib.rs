@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod live;
+pub mod lock;
 pub mod model;
 pub mod plan;
 pub mod render;
