@@ -9,6 +9,7 @@ mod apply;
 mod emulator_harness;
 mod faults;
 mod live;
+mod lock;
 mod plan;
 mod prune;
 mod real_aws;
