@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod interrupt;
 pub mod live;
+pub mod lock;
 pub mod model;
 pub mod plan;
 pub mod render;

@@ -14,7 +14,7 @@ Throttling errors (code, HTTP status, message), by protocol:
 
 | service | protocol | throttling error | source |
 | --- | --- | --- | --- |
-| ECS, CloudWatch Logs, Application Auto Scaling, EventBridge | JSON 1.1 | 400 `ThrottlingException` "Rate exceeded" | AAS/ECS API reference, Common Errors ("ThrottlingException ... HTTP Status Code: 400"); ECS in practice: dask/dask-cloudprovider#309 `(ThrottlingException) when calling the DescribeTasks operation ... Rate exceeded`; Logs and EventBridge model it |
+| ECS, CloudWatch Logs, Application Auto Scaling, EventBridge, SSM | JSON 1.1 | 400 `ThrottlingException` "Rate exceeded" | AAS/ECS API reference, Common Errors ("ThrottlingException ... HTTP Status Code: 400"); ECS in practice: dask/dask-cloudprovider#309 `(ThrottlingException) when calling the DescribeTasks operation ... Rate exceeded`; Logs, EventBridge and SSM (Parameter Store, the environment lock) model it |
 | Cloud Map | JSON 1.1 | 429 `RequestLimitExceeded` "Rate exceeded" | Cloud Map API model (`RequestLimitExceeded`, httpStatusCode 429) and Developer Guide "Handle ... API request throttling": "you get the RequestLimitExceeded error code"; the message text is AWS's generic one |
 | Scheduler | REST-JSON | 429 `ThrottlingException` "Rate exceeded" | Scheduler API model (`ThrottlingException`, 429) |
 | IAM, STS | query (XML) | 400 `Throttling` "Rate exceeded", Type Sender | legion-platform/legion#807 (IAM's `<ErrorResponse>` with `<Code>Throttling</Code><Message>Rate exceeded</Message>`) |
@@ -57,7 +57,7 @@ CAP = 3
 ROUTE = "/ecsctl-emulator/faults"
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/[^/]+/([^/]+)/aws4_request")
-JSON_SERVICES = {"ecs", "logs", "application-autoscaling", "events", "servicediscovery"}
+JSON_SERVICES = {"ecs", "logs", "application-autoscaling", "events", "servicediscovery", "ssm"}
 QUERY_SERVICES = {"iam", "sts"}
 EC2_SERVICES = {"ec2"}
 REST_SERVICES = {"scheduler"}

@@ -45,6 +45,7 @@ import patches  # noqa: E402
 import patches_aas  # noqa: E402
 import patches_iam  # noqa: E402
 import patches_scheduler  # noqa: E402
+import patches_ssm  # noqa: E402
 import realism  # noqa: E402
 
 
@@ -193,7 +194,7 @@ def main() -> None:
         applied = patches.apply_all()
         # The realism modules (IAM/SLR, Scheduler, AAS, paging) go after patches.py: where both
         # touch one operation, these wrap what patches.py installed.
-        for module in (patches_iam, patches_scheduler, patches_aas, paging):
+        for module in (patches_iam, patches_scheduler, patches_aas, patches_ssm, paging):
             applied += module.apply_all()
         log(f"{len(applied)} patches applied: {', '.join(applied)}")
         log(f"realism: {realism.describe()}")

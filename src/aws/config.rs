@@ -12,7 +12,7 @@
 //!   region, because the spec already names one and the IMDS probe costs a second off EC2;
 //! - endpoints: `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` with the CLI's names
 //!   (https://docs.aws.amazon.com/sdkref/latest/guide/ss-endpoints-table.html): `_ECS`, `_IAM`,
-//!   `_STS`, `_SERVICEDISCOVERY`, `_CLOUDWATCH_LOGS`, `_APPLICATION_AUTO_SCALING`, `_SCHEDULER`; also the
+//!   `_STS`, `_SERVICEDISCOVERY`, `_CLOUDWATCH_LOGS`, `_APPLICATION_AUTO_SCALING`, `_SCHEDULER`, `_SSM`; also the
 //!   profile's `endpoint_url` / `services` section; `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` turns
 //!   them off. aws-config 1.13 resolves these (`EnvServiceConfig`, `endpoint_url_provider`); each
 //!   client picks its own in `Builder::from(&SdkConfig)` (see the test below);
@@ -87,11 +87,13 @@ pub struct AwsClients {
     pub(crate) autoscaling: aws_sdk_applicationautoscaling::Client,
     pub(crate) sts: aws_sdk_sts::Client,
     pub(crate) scheduler: aws_sdk_scheduler::Client,
+    /// Parameter Store, for the environment lock only (`aws::ssm`, `crate::lock`).
+    pub(crate) ssm: aws_sdk_ssm::Client,
     region: String,
     calls: CallCounter,
-    /// The caller's account, asked once: `plan` needs it before building the desired state
-    /// and `live::fetch` needs it again.
-    pub(crate) caller_account: Arc<tokio::sync::OnceCell<String>>,
+    /// Who the caller is, asked once: `plan` needs the account before building the desired
+    /// state, `live::fetch` needs it again, and the environment lock records the ARN.
+    pub(crate) caller: Arc<tokio::sync::OnceCell<crate::aws::sts::Caller>>,
     max_attempts: u32,
 }
 
@@ -163,9 +165,10 @@ impl AwsClients {
             autoscaling: client!(aws_sdk_applicationautoscaling, "application-autoscaling"),
             sts: client!(aws_sdk_sts, "sts"),
             scheduler: client!(aws_sdk_scheduler, "scheduler"),
+            ssm: client!(aws_sdk_ssm, "ssm"),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
             calls,
-            caller_account: Arc::default(),
+            caller: Arc::default(),
             max_attempts: config
                 .retry_config()
                 .map_or(DEFAULT_MAX_ATTEMPTS, |r| r.max_attempts()),
@@ -327,12 +330,14 @@ mod tests {
         let (logs, logs_seen) = listener().await;
         let (aas, aas_seen) = listener().await;
         let (sched, sched_seen) = listener().await;
+        let (ssm, ssm_seen) = listener().await;
         let c = clients(vec![
             ("AWS_ENDPOINT_URL".into(), global),
             ("AWS_ENDPOINT_URL_ECS".into(), ecs),
             ("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS".into(), logs),
             ("AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING".into(), aas),
             ("AWS_ENDPOINT_URL_SCHEDULER".into(), sched),
+            ("AWS_ENDPOINT_URL_SSM".into(), ssm),
         ]);
         let _ = c.ecs.list_clusters().send().await;
         let _ = c.logs.describe_log_groups().send().await;
@@ -346,6 +351,7 @@ mod tests {
         let _ = c.sts.get_caller_identity().send().await;
         let _ = c.discovery.list_namespaces().send().await;
         let _ = c.scheduler.list_schedule_groups().send().await;
+        let _ = c.ssm.get_parameter().name("/ecsctl/locks/a/b").send().await;
         assert_eq!(ecs_seen.await.unwrap(), ["ecs"]);
         assert_eq!(logs_seen.await.unwrap(), ["logs"]);
         assert_eq!(aas_seen.await.unwrap(), ["application-autoscaling"]);
@@ -354,11 +360,13 @@ mod tests {
             ["iam", "servicediscovery", "sts"]
         );
         assert_eq!(sched_seen.await.unwrap(), ["scheduler"]);
+        assert_eq!(ssm_seen.await.unwrap(), ["ssm"]);
         let calls = c.calls();
         assert_eq!(calls.get("ecs:ListClusters"), Some(&1));
         assert_eq!(calls.get("logs:DescribeLogGroups"), Some(&1));
         assert_eq!(calls.get("scheduler:ListScheduleGroups"), Some(&1));
-        assert_eq!(calls.len(), 7);
+        assert_eq!(calls.get("ssm:GetParameter"), Some(&1));
+        assert_eq!(calls.len(), 8);
     }
 
     /// The default chain with nothing to find (no env, no files, no HTTP for IMDS/ECS): the

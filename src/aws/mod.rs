@@ -17,6 +17,7 @@ pub mod logs;
 pub mod run_task;
 pub mod scheduler;
 pub mod settling;
+pub mod ssm;
 pub mod sts;
 
 pub use config::{AwsClients, AwsSettings, StaticCredentials};

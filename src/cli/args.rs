@@ -63,6 +63,8 @@ pub enum Command {
     Destroy(DestroyArgs),
     /// Start one run of a scheduled task now, with its schedule's parameters.
     Run(RunArgs),
+    /// Remove an environment lock left behind by a run that is gone (like terraform force-unlock).
+    Unlock(UnlockArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -218,6 +220,10 @@ pub struct ApplyArgs {
     /// Print the AWS calls made, per operation, to stderr.
     #[arg(long)]
     pub stats: bool,
+
+    /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
+    #[arg(long, value_name = "DURATION", default_value = "0")]
+    pub lock_timeout: String,
 }
 
 #[derive(Debug, Args)]
@@ -262,6 +268,10 @@ pub struct DestroyArgs {
     /// Print the AWS calls made, per operation, to stderr.
     #[arg(long)]
     pub stats: bool,
+
+    /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
+    #[arg(long, value_name = "DURATION", default_value = "0")]
+    pub lock_timeout: String,
 }
 
 #[derive(Debug, Args)]
@@ -295,4 +305,31 @@ pub struct RunArgs {
     /// (quotes and backslashes), without running a shell.
     #[arg(long, value_name = "COMMAND")]
     pub command: Option<String>,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
+    #[arg(long, value_name = "DURATION", default_value = "0")]
+    pub lock_timeout: String,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl unlock -e dev 1f2e3d4c5b6a79880011\n\n\
+Removes the environment lock that a run left behind (killed, or its machine gone), like\n\
+`terraform force-unlock`. LOCK_ID is the id the refused command printed; a lock with another id\n\
+is refused, so a lock taken since is never removed by mistake. Only remove a lock whose run is\n\
+really gone: two runs at once can leave the environment half changed. Exit codes: 0 removed (or\n\
+already gone), 1 error or another lock."
+)]
+pub struct UnlockArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The id of the lock to remove (printed by the command that was refused).
+    #[arg(value_name = "LOCK_ID")]
+    pub lock_id: String,
 }

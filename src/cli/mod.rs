@@ -9,6 +9,7 @@ pub mod args;
 pub mod commands;
 pub mod confirm;
 pub mod error;
+pub mod lock;
 pub mod output;
 pub mod project;
 pub mod run;

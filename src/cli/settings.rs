@@ -64,7 +64,15 @@ pub enum CommandSettings {
     Apply(ApplySettings),
     Destroy(DestroySettings),
     Run(RunSettings),
+    Unlock(UnlockSettings),
     Completions(CompletionsSettings),
+}
+
+/// `ecsctl unlock`, resolved.
+#[derive(Clone, Debug)]
+pub struct UnlockSettings {
+    pub env: String,
+    pub lock_id: String,
 }
 
 /// `ecsctl run`, resolved. `--timeout` and `--command` are kept as results so the command
@@ -76,6 +84,9 @@ pub struct RunSettings {
     pub wait: bool,
     pub timeout: Result<std::time::Duration, String>,
     pub command: Option<Result<Vec<String>, String>>,
+    pub stats: bool,
+    /// `--lock-timeout`: how long to wait for another run's environment lock.
+    pub lock_timeout: Result<std::time::Duration, String>,
 }
 
 /// `ecsctl destroy`, resolved.
@@ -89,6 +100,8 @@ pub struct DestroySettings {
     pub format: PlanFormat,
     pub detailed_exitcode: bool,
     pub stats: bool,
+    /// `--lock-timeout`: how long to wait for another run's environment lock.
+    pub lock_timeout: Result<std::time::Duration, String>,
 }
 
 /// Everything a run needs, resolved from the command line.
@@ -139,6 +152,7 @@ impl Settings {
                 format: a.output,
                 detailed_exitcode: a.detailed_exitcode,
                 stats: a.stats,
+                lock_timeout: parse_duration_flag("--lock-timeout", &a.lock_timeout),
             }),
             Command::Run(a) => CommandSettings::Run(RunSettings {
                 env: a.env,
@@ -149,6 +163,12 @@ impl Settings {
                     .command
                     .as_deref()
                     .map(super::commands::run::split_command),
+                stats: a.stats,
+                lock_timeout: parse_duration_flag("--lock-timeout", &a.lock_timeout),
+            }),
+            Command::Unlock(a) => CommandSettings::Unlock(UnlockSettings {
+                env: a.env,
+                lock_id: a.lock_id,
             }),
             Command::Completions(a) => {
                 CommandSettings::Completions(CompletionsSettings { shell: a.shell })
@@ -171,6 +191,8 @@ pub struct ApplySettings {
     pub allow_destroy: bool,
     pub delete_logs: bool,
     pub stats: bool,
+    /// `--lock-timeout`: how long to wait for another run's environment lock.
+    pub lock_timeout: Result<std::time::Duration, String>,
 }
 
 impl ApplySettings {
@@ -186,14 +208,19 @@ impl ApplySettings {
             allow_destroy: a.allow_destroy,
             delete_logs: a.delete_logs,
             stats: a.stats,
+            lock_timeout: parse_duration_flag("--lock-timeout", &a.lock_timeout),
         }
     }
 }
 
-/// `90s`, `15m`, `1h`, `1m30s`, or plain seconds.
+/// `--timeout`: `90s`, `15m`, `1h`, `1m30s`, or plain seconds.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    let bad =
-        || format!("`--timeout {text}` is not a duration\n  hint: e.g. `90s`, `15m`, `1h30m`");
+    parse_duration_flag("--timeout", text)
+}
+
+/// A duration flag's value, as `parse_duration`; `flag` names it in the error.
+pub fn parse_duration_flag(flag: &str, text: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("`{flag} {text}` is not a duration\n  hint: e.g. `90s`, `15m`, `1h30m`");
     let t = text.trim();
     if let Ok(secs) = t.parse::<u64>() {
         return Ok(std::time::Duration::from_secs(secs));
@@ -242,5 +269,9 @@ mod apply_settings_tests {
         assert!(parse_duration("5x").is_err());
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("").is_err());
+        assert_eq!(
+            super::parse_duration_flag("--lock-timeout", "5x").unwrap_err(),
+            "`--lock-timeout 5x` is not a duration\n  hint: e.g. `90s`, `15m`, `1h30m`"
+        );
     }
 }

@@ -16,6 +16,8 @@ fn bash_completions_know_every_command_and_global_flag() {
         "render",
         "schema",
         "completions",
+        "unlock",
+        "--lock-timeout",
         "--directory",
         "--color",
     ] {

@@ -34,7 +34,15 @@ fn listed_commands() -> Vec<String> {
 fn every_command_has_help_with_examples() {
     let commands = listed_commands();
     // A guard on the parsing above, not the list: these were the ones once left out.
-    for known in ["validate", "plan", "apply", "destroy", "run", "completions"] {
+    for known in [
+        "validate",
+        "plan",
+        "apply",
+        "destroy",
+        "run",
+        "unlock",
+        "completions",
+    ] {
         assert!(
             commands.iter().any(|c| c == known),
             "`{known}` not found in --help's commands: {commands:?}"
@@ -104,4 +112,34 @@ fn color_always_colours_clap_errors_and_never_does_not() {
     );
     let plain = ecsctl().args(["--color=never", "render"]).run();
     assert!(!plain.stderr.contains('\u{1b}'));
+}
+
+/// The environment lock's flags: `--lock-timeout` on every command that writes (and on no
+/// read-only one: plan takes no lock), `unlock` needs its LOCK_ID, and a bad duration is refused
+/// before anything is read.
+#[test]
+fn lock_flags_are_on_the_writing_commands_only() {
+    for command in ["apply", "destroy", "run"] {
+        let help = ecsctl().args([command, "--help"]).run();
+        assert!(
+            help.stdout.contains("--lock-timeout <DURATION>"),
+            "{command} --help:\n{}",
+            help.stdout
+        );
+    }
+    let plan = ecsctl().args(["plan", "--help"]).run();
+    assert!(!plan.stdout.contains("--lock-timeout"), "{}", plan.stdout);
+    let missing = ecsctl().args(["unlock", "-e", "dev"]).run();
+    assert_eq!(missing.code, Some(1), "{}", missing.stderr);
+    assert!(missing.stderr.contains("<LOCK_ID>"), "{}", missing.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = ecsctl()
+        .current_dir(dir.path())
+        .args(["destroy", "-e", "dev", "--lock-timeout", "5x"])
+        .run();
+    assert_eq!(bad.code, Some(1), "{}", bad.stderr);
+    assert_eq!(
+        bad.stderr,
+        "error: `--lock-timeout 5x` is not a duration\n  hint: e.g. `90s`, `15m`, `1h30m`\n"
+    );
 }

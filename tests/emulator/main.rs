@@ -10,6 +10,7 @@ mod contract;
 mod emulator_harness;
 mod faults;
 mod live;
+mod lock;
 mod plan;
 mod prune;
 mod real_aws;

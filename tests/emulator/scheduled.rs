@@ -12,6 +12,8 @@ use crate::support::{self, Network, REGION, Run, TestAccount};
 
 const ENV: &str = "staging";
 const GROUP: &str = "omc-staging";
+/// The environment lock's parameter (docs/apply.md, "Lock").
+const LOCK: &str = "/ecsctl/locks/omc/staging";
 
 /// A copy of examples/omc bound to one fresh account: the region set to the emulator's and
 /// the placeholder network ids of staging replaced by the account's (moto cannot create
@@ -376,8 +378,17 @@ fn run_wait_returns_the_containers_exit_code() {
         "--wait",
         "--timeout",
         "60s",
+        "--stats",
     ]);
     assert_eq!(r.code, Some(0), "{}", r.all());
+    // RunTask is the run's one write besides taking and releasing the environment lock.
+    assert_eq!(r.mutating_calls(), ["ecs:RunTask"], "{}", r.all());
+    assert_eq!(
+        r.lock_writes(),
+        ["ssm:DeleteParameter", "ssm:PutParameter"],
+        "{}",
+        r.all()
+    );
     let arn = r.stdout.trim().to_string();
     assert!(
         arn.contains(":task/omc-staging/"),
@@ -468,6 +479,23 @@ fn run_wait_returns_the_containers_exit_code() {
     );
     // A run changes nothing apply owns.
     p.assert_converged();
+
+    // Every run above released its environment lock (docs/apply.md, "Lock"), the failed and
+    // timed-out ones included.
+    assert_eq!(crate::lock::lock_value(&p.acct, LOCK), None);
+    // A lock someone else holds refuses the run before RunTask: the lock's own failed create is
+    // the only write.
+    crate::lock::put_foreign_lock(&p.acct, LOCK, 30);
+    let r = p.run(&["run", "-e", ENV, "defillama-collector", "--stats"]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stderr.contains("error: environment `staging` of `omc` is locked by `arn:aws:sts::123456789012:assumed-role/ci/gha-7` (user ci) running `apply` on "),
+        "{}",
+        r.all()
+    );
+    r.assert_no_writes("a run refused by the lock");
+    assert_eq!(r.lock_writes(), ["ssm:PutParameter"], "{}", r.all());
+    assert!(r.stdout.is_empty(), "no task started: {}", r.all());
 }
 
 /// A job removed from the spec loses its schedule on the next apply (pruned: the group is

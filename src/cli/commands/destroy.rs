@@ -5,22 +5,28 @@
 //! the deletions (`diff::prune` in destroy mode: only resources with this app's and
 //! environment's ownership tags; log groups kept unless `--delete-logs` or `retain: false`),
 //! print the plan, refuse in a protected environment without `--allow-destroy`, confirm like
-//! apply (terminal: ask; otherwise `--yes`), execute. Must not make AWS calls itself or format
-//! the plan.
+//! apply (terminal: ask; otherwise `--yes`), take the environment lock, read live again and
+//! re-plan under it (refusing if the deletions moved since the plan shown), execute, release the
+//! lock on every path. Nothing to destroy, a dry run and every refusal take no lock. Must not
+//! make AWS calls itself or format the plan.
 
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
 
 use crate::apply::{ApplyCtx, ApplyOptions};
+use crate::aws::AwsClients;
 use crate::cli::args::PlanFormat;
 use crate::cli::confirm::confirm;
 use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
+use crate::cli::lock;
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{DestroySettings, Globals};
 use crate::cli::stats::print_aws_calls;
 use crate::cli::target::{Connected, Spec};
 use crate::diff::prune::{PruneOptions, prune};
+use crate::live::Live;
+use crate::model::Desired;
 use crate::plan::{Plan, Target};
 use crate::render;
 
@@ -29,6 +35,7 @@ pub fn run(
     settings: &DestroySettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
+    settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -50,22 +57,7 @@ async fn destroy_env(
     } = Spec::load(globals, env, &[], out)?
         .connect(LIVE_READ_FAILED, out)
         .await?;
-    let live = crate::live::owned::fetch_with_owned(&clients, &desired, true)
-        .await
-        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
-    let opts = PruneOptions {
-        destroy: true,
-        delete_logs: settings.delete_logs,
-    };
-    let plan = Plan::new(
-        Target {
-            app: desired.app.clone(),
-            env: desired.env.clone(),
-            region: desired.region.clone(),
-            account_id: Some(caller.clone()),
-        },
-        prune(&desired, &live, &opts),
-    );
+    let (_, plan) = read_and_plan(&clients, &desired, &caller, settings).await?;
     let text = match settings.format {
         PlanFormat::Human => render::human::render(&plan, out.stdout_color),
         PlanFormat::Json => render::json::render(&plan),
@@ -107,22 +99,22 @@ async fn destroy_env(
     }
     out.flush()?;
 
-    let reporter = crate::apply::reporter::for_stderr(out.stderr_color);
-    let ctx = ApplyCtx {
-        clients: &clients,
-        desired: &desired,
-        live: &live,
-        changes: &plan.changes,
-        account_id: &caller,
-        region: &desired.region,
-        resolved: Default::default(),
-        reporter: reporter.as_ref(),
+    let wait = settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
+    let held = match lock::take(&clients, &desired.app, env, "destroy", wait, out).await {
+        Ok(held) => held,
+        Err(e) => {
+            print_aws_calls(settings.stats, &clients, out)?;
+            return Err(e);
+        }
     };
-    let outcome = crate::apply::execute(&ctx, &plan.steps, &ApplyOptions::default()).await;
+    let id = held.id().to_string();
+    let body = destroy_locked(&clients, &desired, &caller, &plan, settings, out);
+    let (body, released) = crate::lock::with_lock(&clients, held, body).await;
+    let result = lock::finish(body, released, env, &id, out);
     print_aws_calls(settings.stats, &clients, out)?;
-    if !outcome.is_success() {
-        out.report(&outcome.report())?;
-        return Err(anyhow!(outcome.error_summary()).into());
+    let destroyed = result?;
+    if destroyed == 0 {
+        return Ok(Outcome::Success);
     }
     let kept = render::kept(&plan).len();
     let kept = match kept {
@@ -132,11 +124,94 @@ async fn destroy_env(
     out.line(
         Label::Ok,
         &format!(
-            "destroyed `{env}`: {destroy} destroyed in {:.1} s{kept}",
+            "destroyed `{env}`: {destroyed} destroyed in {:.1} s{kept}",
             started.elapsed().as_secs_f64()
         ),
     )?;
     Ok(changes_outcome(settings.detailed_exitcode))
+}
+
+/// Reads live (everything in the environment's scope) and plans its deletions.
+async fn read_and_plan(
+    clients: &AwsClients,
+    desired: &Desired,
+    caller: &str,
+    settings: &DestroySettings,
+) -> Result<(Live, Plan), CliError> {
+    let live = crate::live::owned::fetch_with_owned(clients, desired, true)
+        .await
+        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
+    let opts = PruneOptions {
+        destroy: true,
+        delete_logs: settings.delete_logs,
+    };
+    let plan = Plan::new(
+        Target {
+            app: desired.app.clone(),
+            env: desired.env.clone(),
+            region: desired.region.clone(),
+            account_id: Some(caller.to_string()),
+        },
+        prune(desired, &live, &opts),
+    );
+    Ok((live, plan))
+}
+
+/// Under the lock: read live again and re-plan, so the deletions are what the last lock holder
+/// left, not what was read before the lock; refuse if they moved since the plan shown (the
+/// user confirmed that one); else execute. Returns how many resources were destroyed (0 when
+/// another run removed everything meanwhile).
+async fn destroy_locked(
+    clients: &AwsClients,
+    desired: &Desired,
+    caller: &str,
+    shown: &Plan,
+    settings: &DestroySettings,
+    out: &mut Output,
+) -> Result<usize, CliError> {
+    let env = desired.env.as_str();
+    let (live, plan) = read_and_plan(clients, desired, caller, settings).await?;
+    if plan.summary().destroy == 0 {
+        out.line(
+            Label::Ok,
+            &format!("nothing to destroy in `{env}` any more (removed while this run waited for the lock); nothing was changed"),
+        )?;
+        return Ok(0);
+    }
+    if !same_deletions(shown, &plan) {
+        return Err(anyhow!(
+            "the live state of `{env}` changed between the plan shown and taking the lock; nothing was changed\n  hint: run `ecsctl destroy -e {env}` again to see the new plan"
+        )
+        .into());
+    }
+    let reporter = crate::apply::reporter::for_stderr(out.stderr_color);
+    let ctx = ApplyCtx {
+        clients,
+        desired,
+        live: &live,
+        changes: &plan.changes,
+        account_id: caller,
+        region: &desired.region,
+        resolved: Default::default(),
+        reporter: reporter.as_ref(),
+    };
+    let outcome = crate::apply::execute(&ctx, &plan.steps, &ApplyOptions::default()).await;
+    if !outcome.is_success() {
+        out.report(&outcome.report())?;
+        return Err(anyhow!(outcome.error_summary()).into());
+    }
+    Ok(plan.summary().destroy)
+}
+
+/// The plan read under the lock is the one the user saw: the same live state (fingerprint) and
+/// the same actions on the same addresses.
+fn same_deletions(shown: &Plan, now: &Plan) -> bool {
+    let key = |p: &Plan| -> Vec<(String, &'static str)> {
+        p.actionable()
+            .map(|c| (c.address.to_string(), c.action.as_str()))
+            .collect()
+    };
+    shown.fingerprint == now.fingerprint && key(shown) == key(now)
 }
 
 /// Like `plan --detailed-exitcode`: 2 when there was something to destroy.

@@ -3,9 +3,12 @@
 //! version and tags), optionally with another command for the main container; with `--wait`,
 //! wait for the tasks to stop and exit with the main container's exit code.
 //!
-//! Owns the order of a run (spec, clients, account and region checks, RunTask, wait) and the
-//! exit-code rule (`outcome_of`, pure). Must not touch the schedule or anything else apply
-//! owns: a run is not a change to the environment. Task ARNs go to stdout, progress to stderr.
+//! Owns the order of a run (spec, clients, account and region checks, the environment lock,
+//! RunTask, wait, release) and the exit-code rule (`outcome_of`, pure). RunTask writes, so a
+//! run holds the environment lock from before RunTask until its wait ends (a migration must not
+//! interleave with an apply); a caller that already holds it (apply starting a job) passes its
+//! lock to `run_scheduled` instead. Must not touch the schedule or anything else apply owns: a
+//! run is not a change to the environment. Task ARNs go to stdout, progress to stderr.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -13,13 +16,30 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 
 use crate::apply::wait::{PollError, poll};
-use crate::aws::AwsError;
 use crate::aws::run_task::{RunRequest, TaskRun, describe_tasks, run_task};
+use crate::aws::{AwsClients, AwsError};
 use crate::cli::error::{CliError, Outcome, aws_error};
+use crate::cli::lock;
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{Globals, RunSettings};
+use crate::cli::stats::print_aws_calls;
 use crate::cli::target::{Connected, Spec};
+use crate::lock::EnvLock;
 use crate::model::{Desired, ScheduledTask};
+
+/// One run of a scheduled task, as `run_scheduled` takes it.
+#[derive(Clone, Debug)]
+pub struct JobRun {
+    /// The task's key (or name) in `scheduledTasks`.
+    pub job: String,
+    /// `--command`: the main container's command for this run.
+    pub command: Option<Vec<String>>,
+    /// `--wait` and its `--timeout`.
+    pub wait: bool,
+    pub timeout: Duration,
+    /// `--lock-timeout` (unused when the caller passes its own lock).
+    pub lock_timeout: Duration,
+}
 
 pub fn run(
     globals: &Globals,
@@ -27,34 +47,85 @@ pub fn run(
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
     let timeout = settings.timeout.clone().map_err(|e| anyhow!(e))?;
+    let lock_timeout = settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
     let command = match &settings.command {
         Some(Err(e)) => return Err(anyhow!(e.clone()).into()),
         Some(Ok(c)) => Some(c.clone()),
         None => None,
     };
+    let run = JobRun {
+        job: settings.job.clone(),
+        command,
+        wait: settings.wait,
+        timeout,
+        lock_timeout,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(run_job(globals, settings, command, timeout, out))
+    runtime.block_on(run_job(globals, settings, &run, out))
 }
 
 async fn run_job(
     globals: &Globals,
     settings: &RunSettings,
-    command: Option<Vec<String>>,
-    timeout: Duration,
+    run: &JobRun,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let env = settings.env.as_str();
-    let spec = Spec::load(globals, env, &[], out)?;
+    let spec = Spec::load(globals, &settings.env, &[], out)?;
     // An unknown job is refused before any AWS call.
-    job(&spec.offline, &settings.job)?;
+    job(&spec.offline, &run.job)?;
     let Connected {
         desired, clients, ..
     } = spec.connect("the run failed", out).await?;
-    let task = job(&desired, &settings.job)?;
-    let main = main_container(&desired, task);
+    let result = run_scheduled(&clients, &desired, run, None, out).await;
+    print_aws_calls(settings.stats, &clients, out)?;
+    result
+}
+
+/// Starts one run of a scheduled task (RunTask, then the wait when asked) under the
+/// environment lock: `held` when the caller already holds it (apply starting a job runs under
+/// apply's lock), else a lock taken here for `run JOB` and released on every path.
+pub async fn run_scheduled(
+    clients: &AwsClients,
+    desired: &Desired,
+    run: &JobRun,
+    held: Option<&EnvLock>,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let task = job(desired, &run.job)?;
+    if let Some(held) = held {
+        if !held.covers(&desired.app, &desired.env) {
+            return Err(anyhow!(
+                "the lock {} does not cover environment `{}` of `{}`; nothing was started",
+                held.id(),
+                desired.env,
+                desired.app
+            )
+            .into());
+        }
+        return start_and_wait(clients, desired, task, run, out).await;
+    }
+    let env = desired.env.as_str();
+    let command = format!("run {}", task.key);
+    let taken = lock::take(clients, &desired.app, env, &command, run.lock_timeout, out).await?;
+    let id = taken.id().to_string();
+    let body = start_and_wait(clients, desired, task, run, out);
+    let (body, released) = crate::lock::with_lock(clients, taken, body).await;
+    lock::finish(body, released, env, &id, out)
+}
+
+/// RunTask, then (with `wait`) poll until the tasks stop; the outcome is the exit-code rule's.
+async fn start_and_wait(
+    clients: &AwsClients,
+    desired: &Desired,
+    task: &ScheduledTask,
+    run: &JobRun,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let env = desired.env.as_str();
+    let main = main_container(desired, task);
     if !task.enabled {
         out.line(
             Label::Note,
@@ -67,10 +138,10 @@ async fn run_job(
     let request = RunRequest {
         task,
         container: main.clone(),
-        command,
+        command: run.command.clone(),
         started_by: "ecsctl run".to_string(),
     };
-    let arns = run_task(&clients, &request)
+    let arns = run_task(clients, &request)
         .await
         .map_err(|e| aws_error(e, "the run failed"))?;
     out.product(&arns.iter().map(|a| format!("{a}\n")).collect::<String>())?;
@@ -83,16 +154,16 @@ async fn run_job(
             task.cluster
         ),
     )?;
-    if !settings.wait {
+    if !run.wait {
         return Ok(Outcome::Success);
     }
     let last: Mutex<Vec<TaskRun>> = Mutex::default();
     let waited = poll(
-        timeout,
+        run.timeout,
         Duration::from_millis(250),
         Duration::from_secs(6),
         || async {
-            let tasks = describe_tasks(&clients, &task.cluster, &arns).await?;
+            let tasks = describe_tasks(clients, &task.cluster, &arns).await?;
             let done = tasks.len() == arns.len() && tasks.iter().all(TaskRun::is_stopped);
             *last.lock().unwrap_or_else(|e| e.into_inner()) = tasks.clone();
             Ok::<_, AwsError>(done.then_some(tasks))

@@ -2,6 +2,11 @@
 
 use std::process::Output;
 
+/// The writes of the environment lock (docs/apply.md, "Lock"): ecsctl uses SSM for nothing
+/// else (only `src/aws/ssm.rs` calls it, on `/ecsctl/locks/APP/ENV`), so these names are the
+/// lock's writes and "nothing changed" may leave them out.
+pub const LOCK_WRITES: [&str; 2] = ["ssm:PutParameter", "ssm:DeleteParameter"];
+
 pub struct Run {
     pub code: Option<i32>,
     pub stdout: String,
@@ -24,8 +29,26 @@ impl Run {
         format!("--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr)
     }
 
-    /// The `--stats` line's operations that change something; panics without a stats line.
+    /// The `--stats` line's operations that change something, except the environment lock's
+    /// own writes (`LOCK_WRITES`, by name: `lock_writes` lists those); panics without a stats
+    /// line.
     pub fn mutating_calls(&self) -> Vec<String> {
+        self.writes()
+            .into_iter()
+            .filter(|op| !LOCK_WRITES.contains(&op.as_str()))
+            .collect()
+    }
+
+    /// The environment lock's own writes in the `--stats` line (taking and releasing it).
+    pub fn lock_writes(&self) -> Vec<String> {
+        self.writes()
+            .into_iter()
+            .filter(|op| LOCK_WRITES.contains(&op.as_str()))
+            .collect()
+    }
+
+    /// Every write in the `--stats` line.
+    fn writes(&self) -> Vec<String> {
         let line = self
             .stderr
             .lines()
