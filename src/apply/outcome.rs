@@ -116,7 +116,7 @@ impl ApplyOutcome {
     pub fn error_summary(&self) -> String {
         if self.interrupted {
             return format!(
-                "interrupted: {} step(s) done, {} failed, {} not attempted\n  hint: run the same apply again: it continues from what exists",
+                "interrupted: {} step(s) done, {} failed, {} not attempted\n  hint: run the same command again: it continues from what exists",
                 self.done.len(),
                 self.failed.len(),
                 self.not_attempted.len()

@@ -12,6 +12,7 @@ use anyhow::anyhow;
 use super::error::{CliError, aws_error};
 use super::output::{Label, Output};
 use crate::aws::{AwsClients, AwsError};
+use crate::interrupt::Interrupt;
 use crate::lock::{self, EnvLock, LockError, Released};
 
 /// Takes the lock of `app`'s `env` for `command`, waiting up to `wait`; "waiting for the lock…"
@@ -22,13 +23,14 @@ pub async fn take(
     env: &str,
     command: &str,
     wait: Duration,
+    interrupt: &Interrupt,
     out: &mut Output,
 ) -> Result<EnvLock, CliError> {
     let out = RefCell::new(out);
     let progress = |line: &str| {
         let _ = out.borrow_mut().line(Label::Note, line);
     };
-    lock::acquire(clients, app, env, command, wait, &progress)
+    lock::acquire(clients, app, env, command, wait, &progress, interrupt)
         .await
         .map_err(lock_error)
 }
@@ -37,6 +39,9 @@ pub async fn take(
 pub fn lock_error(e: LockError) -> CliError {
     match e {
         LockError::Held(_) => anyhow!(e.to_string()).into(),
+        LockError::Interrupted(_) => CliError::Interrupted {
+            message: e.to_string(),
+        },
         LockError::Aws { source, .. } => aws_error(source, "taking the environment lock failed"),
     }
 }

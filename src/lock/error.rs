@@ -13,6 +13,14 @@ pub enum LockError {
     /// Someone else holds the lock (still, after waiting `waited` when `--lock-timeout` asked).
     #[error("{}", held_message(.0))]
     Held(Box<Held>),
+    /// Ctrl-C or SIGTERM while waiting for the lock held by someone else.
+    #[error(
+        "interrupted while waiting for the lock of environment `{}` of `{}`, held by {}; nothing was changed",
+        .0.env,
+        .0.app,
+        .0.described
+    )]
+    Interrupted(Box<Held>),
     /// An AWS call of the lock failed (permissions, throttling beyond the retries, network).
     #[error("cannot take the lock of environment `{env}` of `{app}`")]
     Aws {

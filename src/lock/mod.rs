@@ -23,6 +23,7 @@ pub use holder::LockRecord;
 
 use crate::aws::ssm::{self, Created};
 use crate::aws::{AwsClients, AwsError};
+use crate::interrupt::Interrupt;
 use crate::model::resources::{MANAGED_BY_VALUE, TAG_APP, TAG_ENV, TAG_MANAGED_BY};
 
 /// The first pause between two attempts while waiting, and the longest one.
@@ -97,7 +98,8 @@ impl EnvLock {
 /// Takes the lock of `app`'s environment `env` for `command` (`apply`, `destroy`,
 /// `run migrate`). Without `wait` it fails at once when someone else holds it; with `wait` it
 /// polls (1 s growing to 10 s) until it gets it or `wait` has passed, calling `progress` before
-/// each pause with a line for stderr.
+/// each pause with a line for stderr. Ctrl-C / SIGTERM (`interrupt`) ends the wait between two
+/// attempts, never during one, so an interrupted wait never leaves a lock behind.
 pub async fn acquire(
     clients: &AwsClients,
     app: &str,
@@ -105,6 +107,7 @@ pub async fn acquire(
     command: &str,
     wait: Duration,
     progress: &dyn Fn(&str),
+    interrupt: &Interrupt,
 ) -> Result<EnvLock, LockError> {
     let aws = |source: AwsError| LockError::Aws {
         app: app.to_string(),
@@ -142,7 +145,10 @@ pub async fn acquire(
             held.described,
             waited.as_secs()
         ));
-        tokio::time::sleep(pause.min(wait - waited)).await;
+        tokio::select! {
+            () = tokio::time::sleep(pause.min(wait - waited)) => {}
+            () = interrupt.after(1) => return Err(LockError::Interrupted(Box::new(held))),
+        }
         pause = (pause * 2).min(MAX_PAUSE);
     }
 }

@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 use crate::apply::Project;
 
 const FIXTURE: &str = "tests/fixtures/apply-basic";
+/// The environment lock of the fixture's `test` environment (docs/apply.md, Lock).
+const LOCK: &str = "/ecsctl/locks/ap/test";
 
 fn saved_plan(p: &Project, vars: &[(&str, &str)]) -> (PathBuf, String) {
     let file = p.dir.path().join("reviewed.plan.json");
@@ -277,7 +279,7 @@ fn sigint_during_apply_stops_cleanly_with_130_and_a_rerun_converges() {
         "interrupted: the steps in flight finish, no new step starts (press Ctrl-C again to abandon them)",
         "Done (1):\n  ~ task_definition.ap-test-web\n",
         "Not attempted (1):\n  ~ service.web\n",
-        "error: interrupted: 1 step(s) done, 0 failed, 1 not attempted\n  hint: run the same apply again: it continues from what exists",
+        "error: interrupted: 1 step(s) done, 0 failed, 1 not attempted\n  hint: run the same command again: it continues from what exists",
     ] {
         assert!(r.stderr.contains(line), "{line}\n{}", r.all());
     }
@@ -292,6 +294,11 @@ fn sigint_during_apply_stops_cleanly_with_130_and_a_rerun_converges() {
             .unwrap()
             .ends_with(":1")
     );
+    assert_eq!(
+        crate::lock::lock_value(&p.acct, LOCK),
+        None,
+        "the lock was released"
+    );
     // The re-run continues: the registered revision is reused, the service moves to it.
     p.apply_ok(&[], &vars);
     assert_eq!(p.revisions("ap-test-web"), 2, "no duplicate revision");
@@ -302,4 +309,144 @@ fn sigint_during_apply_stops_cleanly_with_130_and_a_rerun_converges() {
             .ends_with(":2")
     );
     p.assert_converged(&vars);
+}
+
+/// Starts `apply -e test --yes --stats` that pauses 3 s after `pause_after` (holding the lock).
+#[cfg(feature = "fault-hooks")]
+fn spawn_paused(p: &Project, vars: &[(&str, &str)], pause_after: &str) -> std::process::Child {
+    let mut all = vars.to_vec();
+    all.push(("ECSCTL_PAUSE_AFTER", pause_after));
+    p.cmd(&["apply", "-e", "test", "--yes", "--stats"], &all)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[cfg(feature = "fault-hooks")]
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "never: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+// Uses ECSCTL_PAUSE_AFTER to hold the first apply inside its lock (docs/apply.md).
+#[cfg(feature = "fault-hooks")]
+#[test]
+fn two_concurrent_applies_with_different_specs_never_both_win() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    let image = |p: &Project| {
+        p.task_definition("ap-test-web")["containerDefinitions"][0]["image"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+
+    // Without --lock-timeout the second apply fails at once, naming the holder, writing nothing.
+    let first = spawn_paused(
+        &p,
+        &[("WEB_TAG", "2.0")],
+        "ecs:RegisterTaskDefinition@ap-test-web",
+    );
+    wait_until("the first apply registered", || {
+        p.revisions("ap-test-web") == 2
+    });
+    let second = p.run(
+        &["apply", "-e", "test", "--yes", "--stats"],
+        &[("WEB_TAG", "3.0")],
+    );
+    assert_eq!(second.code, Some(1), "{}", second.all());
+    assert!(
+        second
+            .stderr
+            .contains("error: environment `test` of `ap` is locked by `")
+            && second.stderr.contains("running `apply`")
+            && second
+                .stderr
+                .contains("hint: wait for it, pass `--lock-timeout 5m` to wait"),
+        "{}",
+        second.all()
+    );
+    second.assert_no_writes("an apply refused by the lock");
+    assert_eq!(
+        second.lock_writes(),
+        ["ssm:PutParameter"],
+        "{}",
+        second.all()
+    );
+    let first = crate::support::Run::from(first.wait_with_output().unwrap());
+    assert_eq!(first.code, Some(0), "{}", first.all());
+    assert!(first.stderr.contains("; checked"), "{}", first.all());
+    assert_eq!(image(&p), "nginx:2.0", "only the winner's spec is live");
+
+    // With --lock-timeout the second one waits, reads again under the lock and wins after.
+    let third = spawn_paused(
+        &p,
+        &[("WEB_TAG", "4.0")],
+        "ecs:RegisterTaskDefinition@ap-test-web",
+    );
+    wait_until("the third apply registered", || {
+        p.revisions("ap-test-web") == 3
+    });
+    let fourth = p.run(
+        &["apply", "-e", "test", "--yes", "--lock-timeout", "60s"],
+        &[("WEB_TAG", "5.0")],
+    );
+    let third = crate::support::Run::from(third.wait_with_output().unwrap());
+    assert_eq!(third.code, Some(0), "{}", third.all());
+    assert_eq!(fourth.code, Some(0), "{}", fourth.all());
+    assert!(
+        fourth
+            .stderr
+            .contains("note: waiting for the lock of `test` held by `"),
+        "{}",
+        fourth.all()
+    );
+    assert!(fourth.stderr.contains("; checked"), "{}", fourth.all());
+    assert_eq!(
+        image(&p),
+        "nginx:5.0",
+        "the waiter applied after the holder"
+    );
+    p.assert_converged(&[("WEB_TAG", "5.0")]);
+    assert_eq!(
+        crate::lock::lock_value(&p.acct, LOCK),
+        None,
+        "both released"
+    );
+}
+
+// Uses ECSCTL_PAUSE_AFTER to hold the first apply inside its lock (docs/apply.md).
+#[cfg(feature = "fault-hooks")]
+#[test]
+fn two_concurrent_applies_of_the_same_spec_from_empty_create_once() {
+    // Before the lock the loser met the winner's roles: a raw `EntityAlreadyExists`.
+    let p = Project::new(FIXTURE);
+    let first = spawn_paused(&p, &[], "iam:CreateRole@ap-test-web-exec");
+    wait_until("the first apply created a role", || {
+        p.acct
+            .call("iam", "GetRole", json!({"RoleName": "ap-test-web-exec"}))
+            .is_ok()
+    });
+    let second = p.run(
+        &["apply", "-e", "test", "--yes", "--lock-timeout", "120s"],
+        &[],
+    );
+    let first = crate::support::Run::from(first.wait_with_output().unwrap());
+    assert_eq!(first.code, Some(0), "{}", first.all());
+    assert_eq!(second.code, Some(0), "{}", second.all());
+    assert!(
+        second.stdout.contains("No changes."),
+        "the waiter found everything made: {}",
+        second.all()
+    );
+    assert!(
+        !second.stderr.contains("EntityAlreadyExists"),
+        "{}",
+        second.all()
+    );
+    p.assert_converged(&[]);
 }

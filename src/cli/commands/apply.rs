@@ -19,6 +19,7 @@ use crate::apply::{ApplyCtx, ApplyOptions, ApplyOutcome, WaitOutcome};
 use crate::aws::AwsClients;
 use crate::cli::confirm::confirm_or_interrupt;
 use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
+use crate::cli::lock;
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{ApplySettings, Globals};
 use crate::cli::stats::print_aws_calls;
@@ -38,6 +39,7 @@ pub fn run(
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
     let timeout = settings.timeout.clone().map_err(|e| anyhow!(e))?;
+    settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -77,7 +79,6 @@ pub fn run(
                     prune,
                     timeout,
                     started,
-                    stats_printed: Default::default(),
                 };
                 run.converge(None, out).await
             })
@@ -154,7 +155,6 @@ async fn apply_saved(
         },
         timeout,
         started,
-        stats_printed: Default::default(),
     };
     run.converge(Some(&saved.plan), out).await
 }
@@ -192,26 +192,15 @@ struct Run<'a> {
     prune: PruneOptions,
     timeout: Duration,
     started: Instant,
-    stats_printed: std::cell::Cell<bool>,
 }
 
 impl Run<'_> {
     async fn converge(&self, saved: Option<&Plan>, out: &mut Output) -> Result<Outcome, CliError> {
         let result = self.converge_inner(saved, out).await;
-        if result.is_err() {
-            // A refused or failed run shows its calls too: tests prove "nothing was written".
-            self.stats(out)?;
-        }
-        result
-    }
-
-    /// `--stats`, once per run, whichever path ends it.
-    fn stats(&self, out: &mut Output) -> Result<(), CliError> {
-        if self.stats_printed.replace(true) {
-            return Ok(());
-        }
+        // Last, whichever path ended the run (refusals included: tests prove "nothing was
+        // written" with it), so the count includes the lock's release.
         print_aws_calls(self.settings.stats, self.clients, out)?;
-        Ok(())
+        result
     }
 
     async fn converge_inner(
@@ -227,7 +216,6 @@ impl Run<'_> {
         }
         if !plan.has_changes() {
             out.product(&render::human::render(&plan, out.stdout_color))?;
-            self.stats(out)?;
             return Ok(Outcome::Success);
         }
         self.under_lock(saved, &interrupt, out).await
@@ -239,14 +227,29 @@ impl Run<'_> {
         interrupt: &Interrupt,
         out: &mut Output,
     ) -> Result<Outcome, CliError> {
-        // (The environment lock is taken here.)
-        let body = self.locked(saved, interrupt, out);
-        tokio::select! {
-            r = body => r,
-            () = interrupt.after(2) => Err(CliError::Interrupted {
-                message: "interrupted twice: abandoned the calls in flight (their outcome is unknown)\n  hint: run the same apply again: it continues from what exists".to_string(),
-            }),
-        }
+        let desired = self.desired;
+        let wait = self.settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
+        let held = lock::take(
+            self.clients,
+            &desired.app,
+            &desired.env,
+            "apply",
+            wait,
+            interrupt,
+            out,
+        )
+        .await?;
+        let id = held.id().to_string();
+        let body = async {
+            tokio::select! {
+                r = self.locked(saved, interrupt, out) => r,
+                () = interrupt.after(2) => Err(CliError::Interrupted {
+                    message: "interrupted twice: abandoned the calls in flight (their outcome is unknown)\n  hint: run the same apply again: it continues from what exists".to_string(),
+                }),
+            }
+        };
+        let (body, released) = crate::lock::with_lock(self.clients, held, body).await;
+        lock::finish(body, released, &desired.env, &id, out)
     }
 
     async fn locked(
@@ -262,7 +265,7 @@ impl Run<'_> {
         }
         out.product(&render::human::render(&plan, out.stdout_color))?;
         if !plan.has_changes() {
-            self.stats(out)?;
+            // Another run made these changes while this one waited for the lock.
             return Ok(Outcome::Success);
         }
         let desired = self.desired;
@@ -311,10 +314,7 @@ impl Run<'_> {
         }
         crate::apply::verify::verify(self.clients, desired, &plan, &self.prune, reporter.as_ref())
             .await
-            .map_err(|e| {
-                let _ = self.stats(out);
-                anyhow!("apply made its changes, but {e}")
-            })?;
+            .map_err(|e| anyhow!("apply made its changes, but {e}"))?;
         self.finish(&plan, &outcome, out)
     }
 
@@ -354,7 +354,6 @@ impl Run<'_> {
     }
 
     fn failed(&self, outcome: &ApplyOutcome, out: &mut Output) -> Result<Outcome, CliError> {
-        self.stats(out)?;
         out.report(&outcome.report())?;
         if outcome.interrupted {
             return Err(CliError::Interrupted {
@@ -370,7 +369,6 @@ impl Run<'_> {
         outcome: &ApplyOutcome,
         out: &mut Output,
     ) -> Result<Outcome, CliError> {
-        self.stats(out)?;
         let s = plan.summary();
         let waited = match &outcome.wait {
             WaitOutcome::Stable { services, .. } => format!("; {services} service(s) stable"),

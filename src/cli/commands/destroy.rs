@@ -25,6 +25,7 @@ use crate::cli::settings::{DestroySettings, Globals};
 use crate::cli::stats::print_aws_calls;
 use crate::cli::target::{Connected, Spec};
 use crate::diff::prune::{PruneOptions, prune};
+use crate::interrupt::Interrupt;
 use crate::live::Live;
 use crate::model::Desired;
 use crate::plan::{Plan, Target};
@@ -100,7 +101,19 @@ async fn destroy_env(
     out.flush()?;
 
     let wait = settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
-    let held = match lock::take(&clients, &desired.app, env, "destroy", wait, out).await {
+    // From here on Ctrl-C / SIGTERM stop the run cleanly (exit 130) and release the lock.
+    let interrupt = Interrupt::listen();
+    let taken = lock::take(
+        &clients,
+        &desired.app,
+        env,
+        "destroy",
+        wait,
+        &interrupt,
+        out,
+    )
+    .await;
+    let held = match taken {
         Ok(held) => held,
         Err(e) => {
             print_aws_calls(settings.stats, &clients, out)?;
@@ -108,7 +121,17 @@ async fn destroy_env(
         }
     };
     let id = held.id().to_string();
-    let body = destroy_locked(&clients, &desired, &caller, &plan, settings, out);
+    let body = async {
+        let locked = destroy_locked(
+            &clients, &desired, &caller, &plan, settings, &interrupt, out,
+        );
+        tokio::select! {
+            r = locked => r,
+            () = interrupt.after(2) => Err(CliError::Interrupted {
+                message: "interrupted twice: abandoned the calls in flight (their outcome is unknown)\n  hint: run the same destroy again: it continues from what is left".to_string(),
+            }),
+        }
+    };
     let (body, released) = crate::lock::with_lock(&clients, held, body).await;
     let result = lock::finish(body, released, env, &id, out);
     print_aws_calls(settings.stats, &clients, out)?;
@@ -167,6 +190,7 @@ async fn destroy_locked(
     caller: &str,
     shown: &Plan,
     settings: &DestroySettings,
+    interrupt: &Interrupt,
     out: &mut Output,
 ) -> Result<usize, CliError> {
     let env = desired.env.as_str();
@@ -195,9 +219,18 @@ async fn destroy_locked(
         resolved: Default::default(),
         reporter: reporter.as_ref(),
     };
-    let outcome = crate::apply::execute(&ctx, &plan.steps, &ApplyOptions::default()).await;
+    let opts = ApplyOptions {
+        interrupt: interrupt.clone(),
+        ..ApplyOptions::default()
+    };
+    let outcome = crate::apply::execute(&ctx, &plan.steps, &opts).await;
     if !outcome.is_success() {
         out.report(&outcome.report())?;
+        if outcome.interrupted {
+            return Err(CliError::Interrupted {
+                message: outcome.error_summary(),
+            });
+        }
         return Err(anyhow!(outcome.error_summary()).into());
     }
     Ok(plan.summary().destroy)

@@ -24,6 +24,7 @@ use crate::cli::output::{Label, Output};
 use crate::cli::settings::{Globals, RunSettings};
 use crate::cli::stats::print_aws_calls;
 use crate::cli::target::{Connected, Spec};
+use crate::interrupt::Interrupt;
 use crate::lock::EnvLock;
 use crate::model::{Desired, ScheduledTask};
 
@@ -109,9 +110,30 @@ pub async fn run_scheduled(
     }
     let env = desired.env.as_str();
     let command = format!("run {}", task.key);
-    let taken = lock::take(clients, &desired.app, env, &command, run.lock_timeout, out).await?;
+    // From here on Ctrl-C / SIGTERM stop the run cleanly (exit 130) and release the lock.
+    let interrupt = Interrupt::listen();
+    let taken = lock::take(
+        clients,
+        &desired.app,
+        env,
+        &command,
+        run.lock_timeout,
+        &interrupt,
+        out,
+    )
+    .await?;
     let id = taken.id().to_string();
-    let body = start_and_wait(clients, desired, task, run, out);
+    let body = async {
+        tokio::select! {
+            r = start_and_wait(clients, desired, task, run, out) => r,
+            () = interrupt.after(1) => Err(CliError::Interrupted {
+                message: format!(
+                    "`run {}` interrupted; a task it started keeps running on ECS (ecsctl stops only waiting)\n  hint: `aws ecs list-tasks --cluster {} --family {}` shows it",
+                    task.key, task.cluster, task.family
+                ),
+            }),
+        }
+    };
     let (body, released) = crate::lock::with_lock(clients, taken, body).await;
     lock::finish(body, released, env, &id, out)
 }
