@@ -15,13 +15,14 @@ use std::collections::BTreeSet;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
+pub use super::ownership::is_ours;
 use super::schedule::{LiveSchedule, LiveScheduleGroup};
 use super::types::{
     Live, LiveDiscoveryService, LiveLogGroup, LiveNamespace, LiveRole, LiveScalingTarget,
     LiveService, LiveTags,
 };
 use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, list_owned, scheduler};
-use crate::model::{Desired, MANAGED_BY_VALUE, TAG_APP, TAG_ENV, TAG_MANAGED_BY};
+use crate::model::Desired;
 
 /// Tag reads in flight at once (one call per candidate).
 const CONCURRENCY: usize = 8;
@@ -55,13 +56,6 @@ pub struct LiveOwnedFamily {
     pub revisions: Vec<String>,
     /// The tags of the newest ACTIVE revision: the family's owner.
     pub tags: LiveTags,
-}
-
-/// Whether tags mark a resource as this app's and environment's: all three ownership tags.
-pub fn is_ours(tags: &LiveTags, app: &str, env: &str) -> bool {
-    tags.get(TAG_MANAGED_BY).map(String::as_str) == Some(MANAGED_BY_VALUE)
-        && tags.get(TAG_APP).map(String::as_str) == Some(app)
-        && tags.get(TAG_ENV).map(String::as_str) == Some(env)
 }
 
 /// Where to look, and which names to skip because the spec keeps them.
@@ -323,32 +317,6 @@ async fn read_discovery(
 mod tests {
     use super::*;
     use crate::diff::fixtures::desired;
-
-    #[test]
-    fn ownership_needs_all_three_tags_with_our_values() {
-        let t = |pairs: &[(&str, &str)]| -> LiveTags {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        };
-        let ours = [
-            (TAG_MANAGED_BY, "ecsctl"),
-            (TAG_APP, "ohi"),
-            (TAG_ENV, "prod"),
-        ];
-        assert!(is_ours(&t(&ours), "ohi", "prod"));
-        assert!(!is_ours(&t(&ours), "ohi", "dev"), "another environment");
-        assert!(!is_ours(&t(&ours), "shop", "prod"), "another app");
-        assert!(
-            !is_ours(&t(&ours[1..]), "ohi", "prod"),
-            "not managed by ecsctl"
-        );
-        assert!(!is_ours(&t(&[]), "ohi", "prod"), "untagged");
-        let mut other_tool = t(&ours);
-        other_tool.insert(TAG_MANAGED_BY.into(), "terraform".into());
-        assert!(!is_ours(&other_tool, "ohi", "prod"));
-    }
 
     #[test]
     fn query_prefixes_and_kept_names() {
