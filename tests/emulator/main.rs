@@ -8,6 +8,7 @@ mod support;
 mod apply;
 mod emulator_harness;
 mod faults;
+mod foreign_revisions;
 mod live;
 mod plan;
 mod prune;
