@@ -206,25 +206,28 @@ fn foreign_tasks_message(foreign: &[ClusterTask]) -> String {
     )
 }
 
-/// Deregisters (then deletes, where the API allows) the family's ACTIVE revisions that carry
-/// our tags; a revision someone else registered into the family is left alone.
+/// Deregisters (then deletes, where the API allows) the revisions of the family that the plan
+/// found carrying our tags, each described again first: one whose tags changed since is left
+/// alone. Revisions of someone else's in the family are not touched (the plan lists them as
+/// kept), and are not described again either.
 async fn delete_family(ctx: &ApplyCtx<'_>, family: &str) -> Result<(), AwsError> {
     let c = ctx.clients;
+    let (app, env) = (ctx.desired.app.as_str(), ctx.desired.env.as_str());
     let Some(f) = ctx.live.owned.families.iter().find(|f| f.family == family) else {
         return Ok(());
     };
     let mut gone = Vec::new();
-    for arn in &f.revisions {
-        let Some(td) = ecs::describe_task_definition(c, arn).await? else {
+    for r in f.revisions.iter().filter(|r| is_ours(&r.tags, app, env)) {
+        let Some(td) = ecs::describe_task_definition(c, &r.arn).await? else {
             continue;
         };
-        if !is_ours(&td.tags, &ctx.desired.app, &ctx.desired.env) {
+        if !is_ours(&td.tags, app, env) {
             continue;
         }
         if td.status.as_deref() == Some("ACTIVE") {
-            write_prune::deregister_task_definition(c, arn).await?;
+            write_prune::deregister_task_definition(c, &r.arn).await?;
         }
-        gone.push(arn.clone());
+        gone.push(r.arn.clone());
     }
     if !gone.is_empty() {
         write_prune::delete_task_definitions(c, &gone).await?;

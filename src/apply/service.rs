@@ -81,7 +81,7 @@ fn task_definition(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Option<Strin
         .map(|r| ctx.task_definition_arn(r))
         .or_else(|| {
             ctx.live
-                .latest_task_definition(&s.family)
+                .newest_owned_task_definition(&s.family)
                 .map(|t| t.arn.clone())
         })
 }

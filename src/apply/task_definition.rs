@@ -1,7 +1,8 @@
 //! Task definition steps: a new revision (RegisterTaskDefinition) only when the content
-//! changed. The diff already reuses the family's latest ACTIVE revision when it is identical
-//! (the plan then has no step, or only a tag change), so a re-run after an interrupted apply
-//! registers no duplicate. Owned role names become ARNs in the caller's account.
+//! changed. The diff already reuses the family's newest ACTIVE revision of ours when it is
+//! identical (the plan then has no step, or only a tag change), so a re-run after an
+//! interrupted apply registers no duplicate. Owned role names become ARNs in the caller's
+//! account. Deleting a family is `apply::prune`'s (the executor sends every deletion there).
 //!
 //! RegisterTaskDefinition has no idempotency token, so a call whose answer is lost (a timeout,
 //! a 5xx) may still have registered the revision: it is sent with the SDK's retries off, and
@@ -27,13 +28,6 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         .iter()
         .find(|t| &t.family == family)
     else {
-        // A family that left the spec: deregister its ACTIVE revisions (the services that ran
-        // them were deleted in an earlier step; deregistered revisions stay describable).
-        if step.action == Action::Delete {
-            for arn in crate::aws::list_owned::active_revisions(ctx.clients, family).await? {
-                write_ecs::deregister_task_definition(ctx.clients, &arn).await?;
-            }
-        }
         return Ok(());
     };
     if step.action == Action::NoOp {
@@ -41,8 +35,9 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
     }
     let only_tags = !step.fields.is_empty() && step.fields.iter().all(|f| f.starts_with("tags"));
     if step.action == Action::Update && only_tags {
-        // Same content, other tags: tag the revision in use instead of registering a copy.
-        if let Some(live) = ctx.live.latest_task_definition(family) {
+        // Same content, other tags: tag the revision in use instead of registering a copy (the
+        // newest of ours: a revision someone else registered is never touched).
+        if let Some(live) = ctx.live.newest_owned_task_definition(family) {
             let (set, remove) = tag_delta(&td.tags, &live.tags);
             write_ecs::tag_resource(ctx.clients, &live.arn, &set).await?;
             write_ecs::untag_resource(ctx.clients, &live.arn, &remove).await?;

@@ -141,17 +141,6 @@ pub async fn describe_task_definition(
     }
 }
 
-/// The ARN of the family's newest ACTIVE revision (`newest_active_task_definition_arns` with 1).
-pub async fn latest_active_task_definition_arn(
-    clients: &AwsClients,
-    family: &str,
-) -> Result<Option<String>, AwsError> {
-    Ok(newest_active_task_definition_arns(clients, family, 1)
-        .await?
-        .into_iter()
-        .next())
-}
-
 /// The family's newest ACTIVE revisions, newest first, at most `n`. Asks for descending order,
 /// so one page suffices on AWS; the order is checked rather than trusted, and paging goes on
 /// while a page does not come back descending.

@@ -9,6 +9,7 @@ pub mod autoscaling;
 pub mod config;
 pub mod discovery;
 pub mod ecs;
+pub mod ecs_revisions;
 pub mod ecs_tasks;
 pub mod error;
 pub mod iam;

@@ -365,15 +365,6 @@ fn volume(v: &model::Volume) -> BuildResult<Volume> {
     Ok(b.build())
 }
 
-pub async fn deregister_task_definition(clients: &AwsClients, arn: &str) -> Result<(), AwsError> {
-    let req = clients
-        .ecs
-        .deregister_task_definition()
-        .task_definition(arn);
-    send("ecs", "DeregisterTaskDefinition", arn, req.send()).await?;
-    Ok(())
-}
-
 // ---- services -------------------------------------------------------------------------------
 
 fn network(n: &Network, op: &'static str, res: &str) -> Result<NetworkConfiguration, AwsError> {

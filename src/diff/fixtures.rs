@@ -412,7 +412,7 @@ pub fn converged() -> Live {
         }],
         inactive_services: vec![],
         task_definitions: vec![live_task_definition()],
-        families: vec![LiveFamily { family: "ohi-prod-api".into(), latest_active_arn: Some(TD_ARN.into()) }],
+        families: vec![LiveFamily { family: "ohi-prod-api".into(), newest_owned_arn: Some(TD_ARN.into()) }],
         scaling_targets: vec![LiveScalingTarget {
             resource_id: "service/ohi-prod/ohi-prod-api".into(),
             scalable_dimension: "ecs:service:DesiredCount".into(),

@@ -15,6 +15,7 @@ mod namespace;
 pub mod normalize;
 pub mod ownership;
 pub mod prune;
+pub mod prune_family;
 pub mod rules;
 mod scaling;
 pub mod schedule;

@@ -4,7 +4,8 @@
 //! Pure, like the rest of the diff. Owns the decision of which live resources are deletions:
 //! only those carrying all three ownership tags with this app's and environment's values
 //! (`live::owned::is_ours`); a scaling target is ours when its service is (AAS tags are not
-//! readable in the emulator). Log groups hold data: one is deleted only with `--delete-logs`,
+//! readable in the emulator); a task definition family's revisions are judged one by one
+//! (`prune_family`). Log groups hold data: one is deleted only with `--delete-logs`,
 //! or in destroy when the spec says `logs.retain: false` for it; otherwise it appears as a
 //! no-op whose reason says it is kept. Deleted services, their scaling targets and discovery
 //! services are addressed by their AWS names (the spec key of a service that left the spec is
@@ -12,6 +13,7 @@
 
 use serde_json::json;
 
+use super::prune_family::prune_family;
 use crate::live::owned::is_ours;
 use crate::live::{Live, LiveTags};
 use crate::model::Desired;
@@ -122,14 +124,13 @@ pub fn prune(desired: &Desired, live: &Live, opts: &PruneOptions) -> Vec<Resourc
             ));
         }
     }
-    for f in o.families.iter().filter(|f| ours(&f.tags)) {
-        let families = &mut desired.task_definitions.iter().map(|t| &t.family);
-        if !kept(families, &f.family) {
-            out.push(delete(
-                ResourceKind::TaskDefinition,
-                &f.family,
-                json!({"revisions": f.revisions, "tags": f.tags}),
-            ));
+    for f in &o.families {
+        let in_spec = named(
+            desired.task_definitions.iter().map(|t| &t.family),
+            &f.family,
+        );
+        if opts.destroy || !in_spec {
+            out.extend(prune_family(f, app, env, in_spec));
         }
     }
     let mut gone_services = Vec::new();
@@ -214,7 +215,7 @@ fn stray_scaling(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
     out
 }
 
-fn delete(kind: ResourceKind, name: &str, view: serde_json::Value) -> ResourceChange {
+pub(super) fn delete(kind: ResourceKind, name: &str, view: serde_json::Value) -> ResourceChange {
     ResourceChange {
         address: Address::new(kind, name),
         action: Action::Delete,

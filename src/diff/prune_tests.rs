@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::diff::fixtures::{converged, desired};
-use crate::live::owned::LiveOwnedFamily;
+use crate::live::owned::{LiveOwnedFamily, LiveOwnedRevision};
 use crate::model::{TAG_APP, TAG_ENV, TAG_MANAGED_BY};
 use crate::plan::{Plan, Target};
 
@@ -39,8 +39,11 @@ fn live_with_leftovers() -> Live {
         o.log_groups.push(g);
         o.families.push(LiveOwnedFamily {
             family: name.into(),
-            revisions: vec![format!("arn:aws:ecs:eu-west-1:1:task-definition/{name}:1")],
-            tags: t.clone(),
+            revisions: vec![LiveOwnedRevision {
+                arn: format!("arn:aws:ecs:eu-west-1:1:task-definition/{name}:1"),
+                revision: 1,
+                tags: t.clone(),
+            }],
         });
         let mut target = base.scaling_targets[0].clone();
         target.resource_id = format!("service/ohi-prod/{name}");
@@ -254,4 +257,79 @@ fn scaling_the_spec_dropped_on_a_kept_service_is_deleted() {
     // Not when the service is not ours.
     l.services[0].tags.clear();
     assert_eq!(prune(&d, &l, &PruneOptions::default()), vec![]);
+}
+
+/// Issue 10, item 4: destroy skipped a family whose newest revision was not ours, leaving our
+/// revisions ACTIVE without a word. Each revision's own tags decide now: ours go with the
+/// family, someone else's are listed as kept in every view, and a decoy family (no revision of
+/// ours, not in the spec) is not mentioned.
+#[test]
+fn destroy_of_a_family_with_a_foreign_newer_revision_deletes_ours_and_lists_the_rest() {
+    let revision = |n: i32, tags: LiveTags| LiveOwnedRevision {
+        arn: format!("arn:aws:ecs:eu-west-1:1:task-definition/ohi-prod-api:{n}"),
+        revision: n,
+        tags,
+    };
+    let mut l = live_with_leftovers();
+    l.owned.families.push(LiveOwnedFamily {
+        family: "ohi-prod-api".into(),
+        revisions: vec![
+            revision(2, tags("ohi", "prod")),
+            revision(3, tags("ohi", "prod")),
+            revision(4, LiveTags::new()),
+        ],
+    });
+    let opts = PruneOptions {
+        destroy: true,
+        delete_logs: false,
+    };
+    let changes = prune(&desired(), &l, &opts);
+    let api = changes
+        .iter()
+        .find(|c| c.address.to_string() == "task_definition.ohi-prod-api")
+        .expect("the family is deleted");
+    assert_eq!(api.action, Action::Delete);
+    assert_eq!(
+        api.reason.as_deref(),
+        Some("deregisters revisions 2-3: every ACTIVE one with this environment's ownership tags")
+    );
+    let families: Vec<String> = changes
+        .iter()
+        .filter(|c| c.address.kind == ResourceKind::TaskDefinition)
+        .map(|c| format!("{} {}", c.action.symbol(), c.address))
+        .collect();
+    assert_eq!(
+        families,
+        [
+            "- task_definition.ohi-prod-worker",
+            "- task_definition.ohi-prod-api",
+            "  task_definition.ohi-prod-api:4",
+        ]
+    );
+    let plan = Plan::new(
+        Target {
+            app: "ohi".into(),
+            env: "prod".into(),
+            region: "eu-west-1".into(),
+            account_id: None,
+        },
+        changes,
+    );
+    let human = crate::render::human::render(&plan, false);
+    assert!(
+        human.contains(
+            "  # task_definition.ohi-prod-api:4 is kept: it does not carry this environment's \
+             ownership tags\n"
+        ),
+        "{human}"
+    );
+
+    // Plain pruning never reads a family the spec keeps, and never lists its revisions.
+    let pruned = prune(&desired(), &l, &PruneOptions::default());
+    assert!(
+        !pruned
+            .iter()
+            .any(|c| c.address.name.starts_with("ohi-prod-api")),
+        "{pruned:#?}"
+    );
 }

@@ -1,9 +1,11 @@
 //! Task definitions, content-addressed: the desired definition is compared with the revision
 //! the service RUNS, and a changed one becomes a new revision of the family.
 //!
-//! An unchanged definition never produces a revision. If the family's latest ACTIVE revision
-//! already holds the desired content (an earlier apply registered it, then stopped), the plan
-//! reuses it. Tags are not content: they change in place on the revision used. Must not pick
+//! An unchanged definition never produces a revision. If the family's newest ACTIVE revision
+//! of ours (carrying this environment's ownership tags) already holds the desired content (an
+//! earlier apply registered it, then stopped), the plan reuses it. A newer revision someone
+//! else registered into the family is neither compared with nor reused (`live::fetch` never
+//! offers it). Tags are not content: they change in place on the revision used. Must not pick
 //! a revision by number alone: content decides.
 
 use serde_json::{Map, Value, json};
@@ -30,7 +32,7 @@ pub fn diff(ctx: &Ctx, td: &TaskDefinition) -> (ResourceChange, Revision) {
     let address = Address::new(ResourceKind::TaskDefinition, &td.family);
     let want = desired_view(ctx, td);
     let running = running_revision(ctx, &td.family);
-    let latest = ctx.live.latest_task_definition(&td.family);
+    let latest = ctx.live.newest_owned_task_definition(&td.family);
     let running_view = running.map(|r| live_view(ctx, r));
     let latest_view = latest.map(|r| live_view(ctx, r));
     let same = |v: &Option<View>| v.as_ref().is_some_and(|v| content(v) == content(&want));
@@ -643,7 +645,7 @@ mod tests {
         l.task_definitions = vec![old, latest.clone()];
         l.families = vec![LiveFamily {
             family: "ohi-prod-api".into(),
-            latest_active_arn: Some(latest.arn.clone()),
+            newest_owned_arn: Some(latest.arn.clone()),
         }];
         let changes = diff(&desired(), &l);
         let td = find(&changes, "task_definition.ohi-prod-api");
@@ -653,6 +655,50 @@ mod tests {
         assert_eq!(svc.fields[0].path, "taskDefinition");
         assert_eq!(svc.fields[0].after, Some(json!("ohi-prod-api:4")));
         assert!(!svc.fields[0].after_unknown);
+    }
+
+    /// Issue 10, item 4: a revision someone else registered into the family after ours
+    /// (revision 4, another image, no ownership tags) is read but never compared with, and one
+    /// with exactly the desired content (revision 5, another environment's tags) is never
+    /// reused: `families` names the newest revision of ours, whatever the numbers say.
+    #[test]
+    fn a_foreign_newer_revision_is_neither_compared_with_nor_reused() {
+        let foreign = |revision: i32, image: &str, env: Option<&str>| {
+            let mut t = live_task_definition();
+            t.arn = TD_ARN.replace(":3", &format!(":{revision}"));
+            t.revision = revision;
+            t.containers[0].image = Some(image.into());
+            t.tags.clear();
+            if let Some(env) = env {
+                t.tags = live_task_definition().tags;
+                t.tags.insert("ecsctl:env".into(), env.into());
+            }
+            t
+        };
+        let desired_image = live_task_definition().containers[0].image.clone().unwrap();
+        let mut l = converged();
+        l.task_definitions.push(foreign(4, "someone/else:1", None));
+        l.task_definitions
+            .push(foreign(5, &desired_image, Some("staging")));
+        let changes = diff(&desired(), &l);
+        let td = find(&changes, "task_definition.ohi-prod-api");
+        assert_eq!((td.action, td.reason.as_deref()), (Action::NoOp, None));
+        assert_eq!(find(&changes, "service.api").action, Action::NoOp);
+
+        // No service yet and no revision of ours: a new revision, never the foreign twin.
+        l.services.clear();
+        l.task_definitions.retain(|t| t.revision != 3);
+        l.families[0].newest_owned_arn = None;
+        let changes = diff(&desired(), &l);
+        let td = find(&changes, "task_definition.ohi-prod-api");
+        assert_eq!(td.action, Action::Create);
+        let svc = find(&changes, "service.api");
+        let reference = svc
+            .fields
+            .iter()
+            .find(|f| f.path == "taskDefinition")
+            .unwrap();
+        assert!(reference.after_unknown, "{reference:?}");
     }
 
     #[test]

@@ -1,16 +1,27 @@
 //! `fetch`: reads everything one environment owns or references, concurrently, read-only.
 //!
-//! Owns the call plan: which reads run together and which wait for another's answer (only the
-//! task definition describes wait, for the service and family ARNs; Cloud Map services wait for
+//! Owns the call plan: which reads run together and which wait for another's answer (the
+//! running revisions' describes wait for the service ARNs and for each family's search for its
+//! newest revision of ours, so that no revision is described twice; Cloud Map services wait for
 //! the namespace id). Must not write to AWS and must not normalise what it reads.
+//!
+//! A family's revision to compare with is its newest ACTIVE one that carries this environment's
+//! ownership tags, not its newest: anyone may register a revision into a family
+//! (`ecs_revisions` describes newest first and stops at the first of ours, so a family whose
+//! newest revision is ours costs 1 ListTaskDefinitions and 1 DescribeTaskDefinition).
 
 use std::collections::BTreeSet;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
+use super::ownership::is_ours;
 use super::query::LiveQuery;
-use super::types::{Live, LiveFamily, LiveNamespace, LiveRole, LiveTaskDefinition};
-use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, iam, logs, scheduler, sts};
+use super::types::{
+    Live, LiveFamily, LiveNamespace, LiveRole, LiveTaskDefinition, find_task_definition,
+};
+use crate::aws::{
+    AwsClients, AwsError, autoscaling, discovery, ecs, ecs_revisions, iam, logs, scheduler, sts,
+};
 use crate::model::Desired;
 
 /// Per-role IAM reads in flight at once. IAM's read quotas are account-wide and low-ish; each
@@ -27,20 +38,23 @@ pub async fn fetch(clients: &AwsClients, desired: &Desired) -> Result<Live, AwsE
 
 /// Reads exactly what `query` names.
 pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live, AwsError> {
-    // The services and each family's latest revision, then every distinct revision they name.
+    // The services and each family's newest revision of ours, then the revisions the services
+    // run that the search did not describe already.
     let ecs_part = async {
-        let (services, latest) = futures::try_join!(
+        let (services, (families, mut task_definitions)) = futures::try_join!(
             ecs::describe_services(clients, &query.cluster, &query.services),
-            latest_revisions(clients, &query.families),
+            newest_owned_revisions(clients, query),
         )?;
-        let arns: BTreeSet<String> = services
+        let running: BTreeSet<String> = services
             .services
             .iter()
             .filter_map(|s| s.task_definition.clone())
-            .chain(latest.iter().filter_map(|f| f.latest_active_arn.clone()))
+            .filter(|r| find_task_definition(&task_definitions, r).is_none())
             .collect();
-        let task_definitions = describe_task_definitions(clients, arns).await?;
-        Ok::<_, AwsError>((services, latest, task_definitions))
+        task_definitions.extend(describe_task_definitions(clients, running).await?);
+        let mut seen = BTreeSet::new();
+        task_definitions.retain(|td| seen.insert(td.arn.clone()));
+        Ok::<_, AwsError>((services, families, task_definitions))
     };
     let discovery_part = async {
         let Some(name) = &query.namespace else {
@@ -114,21 +128,29 @@ async fn read_roles(clients: &AwsClients, names: &[String]) -> Result<Vec<LiveRo
     Ok(roles.into_iter().flatten().collect())
 }
 
-async fn latest_revisions(
+/// Per family, its newest ACTIVE revision carrying our ownership tags (an INACTIVE answer means
+/// it was deregistered after the listing), and every revision described to find it.
+async fn newest_owned_revisions(
     clients: &AwsClients,
-    families: &[String],
-) -> Result<Vec<LiveFamily>, AwsError> {
-    stream::iter(families)
+    query: &LiveQuery,
+) -> Result<(Vec<LiveFamily>, Vec<LiveTaskDefinition>), AwsError> {
+    let ours = |td: &LiveTaskDefinition| {
+        is_ours(&td.tags, &query.app, &query.env) && td.status.as_deref() != Some("INACTIVE")
+    };
+    let found: Vec<(LiveFamily, Vec<LiveTaskDefinition>)> = stream::iter(&query.families)
         .map(|family| async move {
-            let latest_active_arn = ecs::latest_active_task_definition_arn(clients, family).await?;
-            Ok::<_, AwsError>(LiveFamily {
+            let found = ecs_revisions::newest_active_revision_where(clients, family, ours).await?;
+            let live = LiveFamily {
                 family: family.clone(),
-                latest_active_arn,
-            })
+                newest_owned_arn: found.found,
+            };
+            Ok::<_, AwsError>((live, found.described))
         })
         .buffered(ECS_CONCURRENCY)
         .try_collect()
-        .await
+        .await?;
+    let (families, described): (Vec<_>, Vec<_>) = found.into_iter().unzip();
+    Ok((families, described.into_iter().flatten().collect()))
 }
 
 async fn describe_task_definitions(

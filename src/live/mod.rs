@@ -6,6 +6,7 @@
 
 pub mod fetch;
 pub mod owned;
+pub mod ownership;
 pub mod query;
 pub mod schedule;
 pub mod types;

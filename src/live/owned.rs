@@ -6,6 +6,13 @@
 //! that decision is pure and unit tested. Names the spec still uses are not read here (the
 //! regular `fetch` reads those), except in destroy mode. Must not write to AWS.
 //!
+//! Task definition families are not owned as a whole: anyone may register a revision into a
+//! family, so every ACTIVE revision of a candidate family is described for its own tags (one
+//! DescribeTaskDefinition each, after one ListTaskDefinitions per page). Only families that
+//! left the spec (or, with destroy, all under the prefix) are candidates, so a converged
+//! environment pays nothing for this; a family of someone else's under the prefix pays one
+//! describe per ACTIVE revision on every plan.
+//!
 //! Scaling targets carry no readable tags in the emulator (Application Auto Scaling has no tag
 //! APIs in moto), so a target is read by resource id under a candidate service, and counts as
 //! ours exactly when that service is ours.
@@ -15,13 +22,14 @@ use std::collections::BTreeSet;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
+pub use super::ownership::is_ours;
 use super::schedule::{LiveSchedule, LiveScheduleGroup};
 use super::types::{
     Live, LiveDiscoveryService, LiveLogGroup, LiveNamespace, LiveRole, LiveScalingTarget,
-    LiveService, LiveTags,
+    LiveService, LiveTags, LiveTaskDefinition,
 };
 use crate::aws::{AwsClients, AwsError, autoscaling, discovery, ecs, list_owned, scheduler};
-use crate::model::{Desired, MANAGED_BY_VALUE, TAG_APP, TAG_ENV, TAG_MANAGED_BY};
+use crate::model::Desired;
 
 /// Tag reads in flight at once (one call per candidate).
 const CONCURRENCY: usize = 8;
@@ -51,17 +59,17 @@ pub struct LiveOwned {
 #[serde(rename_all = "camelCase")]
 pub struct LiveOwnedFamily {
     pub family: String,
-    /// ACTIVE revision ARNs, oldest first.
-    pub revisions: Vec<String>,
-    /// The tags of the newest ACTIVE revision: the family's owner.
-    pub tags: LiveTags,
+    /// Every ACTIVE revision, oldest first, each with its own tags: a family may hold revisions
+    /// of several owners, so ownership is decided per revision (`diff::prune_family`).
+    pub revisions: Vec<LiveOwnedRevision>,
 }
 
-/// Whether tags mark a resource as this app's and environment's: all three ownership tags.
-pub fn is_ours(tags: &LiveTags, app: &str, env: &str) -> bool {
-    tags.get(TAG_MANAGED_BY).map(String::as_str) == Some(MANAGED_BY_VALUE)
-        && tags.get(TAG_APP).map(String::as_str) == Some(app)
-        && tags.get(TAG_ENV).map(String::as_str) == Some(env)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveOwnedRevision {
+    pub arn: String,
+    pub revision: i32,
+    pub tags: LiveTags,
 }
 
 /// Where to look, and which names to skip because the spec keeps them.
@@ -212,35 +220,50 @@ pub async fn fetch_owned(clients: &AwsClients, query: &OwnedQuery) -> Result<Liv
     })
 }
 
+/// Each candidate family's ACTIVE revisions with their tags: one listing per family, then one
+/// describe per revision (tags are per revision), `CONCURRENCY` at a time in all. A revision
+/// deregistered or deleted between the two reads is left out.
 async fn read_families(
     clients: &AwsClients,
     query: &OwnedQuery,
 ) -> Result<Vec<LiveOwnedFamily>, AwsError> {
     let names = list_owned::families(clients, &query.family_prefix).await?;
-    let found: Vec<Option<LiveOwnedFamily>> = stream::iter(
+    let listed: Vec<(String, Vec<String>)> = stream::iter(
         names
             .into_iter()
             .filter(|f| !query.keep_families.contains(f)),
     )
     .map(|family| async move {
-        let revisions = list_owned::active_revisions(clients, &family).await?;
-        let Some(latest) = revisions.last() else {
-            return Ok(None);
-        };
-        let tags = ecs::describe_task_definition(clients, latest)
-            .await?
-            .map(|td| td.tags)
-            .unwrap_or_default();
-        Ok::<_, AwsError>(Some(LiveOwnedFamily {
-            family,
-            revisions,
-            tags,
-        }))
+        let arns = list_owned::active_revisions(clients, &family).await?;
+        Ok::<_, AwsError>((family, arns))
     })
     .buffered(CONCURRENCY)
     .try_collect()
     .await?;
-    Ok(found.into_iter().flatten().collect())
+    let described: Vec<Option<LiveTaskDefinition>> =
+        stream::iter(listed.iter().flat_map(|(_, arns)| arns))
+            .map(|arn| ecs::describe_task_definition(clients, arn))
+            .buffered(CONCURRENCY)
+            .try_collect()
+            .await?;
+    // `described` is in listing order: each family takes as many as it listed.
+    let mut described = described.into_iter();
+    let families = listed.into_iter().map(|(family, arns)| {
+        let revisions = arns
+            .into_iter()
+            .zip(&mut described)
+            .filter_map(|(arn, td)| {
+                let td = td.filter(|t| t.status.as_deref().is_none_or(|s| s == "ACTIVE"))?;
+                Some(LiveOwnedRevision {
+                    arn,
+                    revision: td.revision,
+                    tags: td.tags,
+                })
+            })
+            .collect();
+        LiveOwnedFamily { family, revisions }
+    });
+    Ok(families.filter(|f| !f.revisions.is_empty()).collect())
 }
 
 async fn read_roles(clients: &AwsClients, query: &OwnedQuery) -> Result<Vec<LiveRole>, AwsError> {
@@ -323,32 +346,6 @@ async fn read_discovery(
 mod tests {
     use super::*;
     use crate::diff::fixtures::desired;
-
-    #[test]
-    fn ownership_needs_all_three_tags_with_our_values() {
-        let t = |pairs: &[(&str, &str)]| -> LiveTags {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        };
-        let ours = [
-            (TAG_MANAGED_BY, "ecsctl"),
-            (TAG_APP, "ohi"),
-            (TAG_ENV, "prod"),
-        ];
-        assert!(is_ours(&t(&ours), "ohi", "prod"));
-        assert!(!is_ours(&t(&ours), "ohi", "dev"), "another environment");
-        assert!(!is_ours(&t(&ours), "shop", "prod"), "another app");
-        assert!(
-            !is_ours(&t(&ours[1..]), "ohi", "prod"),
-            "not managed by ecsctl"
-        );
-        assert!(!is_ours(&t(&[]), "ohi", "prod"), "untagged");
-        let mut other_tool = t(&ours);
-        other_tool.insert(TAG_MANAGED_BY.into(), "terraform".into());
-        assert!(!is_ours(&other_tool, "ohi", "prod"));
-    }
 
     #[test]
     fn query_prefixes_and_kept_names() {

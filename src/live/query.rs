@@ -10,10 +10,14 @@ use crate::model::Desired;
 /// Names to read, de-duplicated and sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LiveQuery {
+    /// Whose revisions count as ours (the ownership tags' values): each family's newest ACTIVE
+    /// revision carrying them is read, not whatever someone registered last into the family.
+    pub app: String,
+    pub env: String,
     pub cluster: String,
     /// ECS service names (all in `cluster`).
     pub services: Vec<String>,
-    /// Task definition families; each family's latest ACTIVE revision is read.
+    /// Task definition families; each family's newest ACTIVE revision of ours is read.
     pub families: Vec<String>,
     /// IAM roles ecsctl owns (roles referenced by ARN are not read).
     pub roles: Vec<String>,
@@ -45,6 +49,8 @@ impl LiveQuery {
             .map(|s| format!("service/{}/{}", s.cluster, s.name))
             .collect();
         LiveQuery {
+            app: desired.app.clone(),
+            env: desired.env.clone(),
             cluster: desired.cluster.name.clone(),
             services: sorted(desired.services.iter().map(|s| &s.name)),
             families: sorted(desired.task_definitions.iter().map(|t| &t.family)),
@@ -77,6 +83,7 @@ mod tests {
         worker.name = "ohi-prod-worker".into();
         d.services.push(worker);
         let q = LiveQuery::of(&d);
+        assert_eq!((q.app.as_str(), q.env.as_str()), ("ohi", "prod"));
         assert_eq!(q.cluster, "ohi-prod");
         assert_eq!(q.services, ["ohi-prod-api", "ohi-prod-worker"]);
         assert_eq!(q.families, ["ohi-prod-api"]);

@@ -37,9 +37,10 @@ pub struct Live {
     /// recently): absent; a create under the same name waits while the old one drains.
     pub inactive_services: Vec<String>,
     /// Every task definition revision read, each once: the revision each service actually runs
-    /// (not the family's latest) and each family's latest ACTIVE revision.
+    /// (not the family's newest), each family's newest ACTIVE revision of ours, and the newer
+    /// ones of someone else's looked at on the way.
     pub task_definitions: Vec<LiveTaskDefinition>,
-    /// Per desired family, its latest ACTIVE revision (content in `task_definitions`).
+    /// Per desired family, its newest ACTIVE revision of ours (content in `task_definitions`).
     pub families: Vec<LiveFamily>,
     pub scaling_targets: Vec<LiveScalingTarget>,
     /// What lives in the environment's scope but the spec may no longer name (filled by
@@ -71,27 +72,16 @@ impl Live {
     /// A task definition by its full ARN (what DescribeServices returns in AWS), or by
     /// `family:revision` (what moto returns after an UpdateService that sent that form).
     pub fn task_definition(&self, arn: &str) -> Option<&LiveTaskDefinition> {
-        self.task_definitions
-            .iter()
-            .find(|t| t.arn == arn)
-            .or_else(|| {
-                if arn.contains(":task-definition/") {
-                    return None;
-                }
-                let (family, revision) = arn.rsplit_once(':')?;
-                let revision: i32 = revision.parse().ok()?;
-                self.task_definitions
-                    .iter()
-                    .find(|t| t.family == family && t.revision == revision)
-            })
+        find_task_definition(&self.task_definitions, arn)
     }
-    /// The family's latest ACTIVE revision, if it has one.
-    pub fn latest_task_definition(&self, family: &str) -> Option<&LiveTaskDefinition> {
+    /// The family's newest ACTIVE revision that carries this environment's ownership tags, if
+    /// it has one: a newer revision someone else registered into the family is never it.
+    pub fn newest_owned_task_definition(&self, family: &str) -> Option<&LiveTaskDefinition> {
         let arn = self
             .families
             .iter()
             .find(|f| f.family == family)?
-            .latest_active_arn
+            .newest_owned_arn
             .as_deref()?;
         self.task_definition(arn)
     }
@@ -103,6 +93,23 @@ impl Live {
             .iter()
             .find(|t| t.resource_id == resource_id)
     }
+}
+
+/// `Live::task_definition` over any list of revisions.
+pub fn find_task_definition<'a>(
+    revisions: &'a [LiveTaskDefinition],
+    arn: &str,
+) -> Option<&'a LiveTaskDefinition> {
+    revisions.iter().find(|t| t.arn == arn).or_else(|| {
+        if arn.contains(":task-definition/") {
+            return None;
+        }
+        let (family, revision) = arn.rsplit_once(':')?;
+        let revision: i32 = revision.parse().ok()?;
+        revisions
+            .iter()
+            .find(|t| t.family == family && t.revision == revision)
+    })
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -296,13 +303,14 @@ pub struct LiveDeployment {
     pub rollout_state_reason: Option<String>,
 }
 
-/// A desired family and its newest ACTIVE revision.
+/// A desired family and its newest ACTIVE revision of ours.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveFamily {
     pub family: String,
-    /// None: the family has no ACTIVE revision.
-    pub latest_active_arn: Option<String>,
+    /// The newest ACTIVE revision carrying this environment's three ownership tags. None: the
+    /// family has no such revision (it may still hold revisions of someone else's).
+    pub newest_owned_arn: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -507,17 +515,17 @@ mod tests {
     }
 
     #[test]
-    fn task_definitions_by_arn_short_form_and_family_latest() {
+    fn task_definitions_by_arn_short_form_and_family_newest_owned() {
         let live = Live {
             task_definitions: vec![td("api", 3), td("api", 4)],
             families: vec![
                 LiveFamily {
                     family: "api".into(),
-                    latest_active_arn: Some(td("api", 4).arn),
+                    newest_owned_arn: Some(td("api", 4).arn),
                 },
                 LiveFamily {
                     family: "worker".into(),
-                    latest_active_arn: None,
+                    newest_owned_arn: None,
                 },
             ],
             ..Live::default()
@@ -530,8 +538,11 @@ mod tests {
             live.task_definition("arn:aws:ecs:eu-west-1:1:task-definition/api:9")
                 .is_none()
         );
-        assert_eq!(live.latest_task_definition("api").unwrap().revision, 4);
-        assert!(live.latest_task_definition("worker").is_none());
-        assert!(live.latest_task_definition("nope").is_none());
+        assert_eq!(
+            live.newest_owned_task_definition("api").unwrap().revision,
+            4
+        );
+        assert!(live.newest_owned_task_definition("worker").is_none());
+        assert!(live.newest_owned_task_definition("nope").is_none());
     }
 }

@@ -63,18 +63,24 @@ pub fn action_label(c: &ResourceChange) -> String {
 }
 
 /// The resources a plan leaves in place on purpose (log groups kept by pruning or destroy, a
-/// cluster or namespace still holding what is not ours), as `(address, reason)`: every view
-/// shows them, so nobody mistakes "kept" for "deleted".
+/// cluster or namespace still holding what is not ours, revisions someone else registered into
+/// a family of ours), as `(address, reason)`: every view shows them, so nobody mistakes "kept"
+/// for "deleted".
 pub fn kept(plan: &crate::plan::Plan) -> Vec<(String, &str)> {
     use crate::diff::prune::{KEPT_REASON, KEPT_SHARED_REASON};
+    use crate::diff::prune_family::KEPT_FOREIGN_REVISION_REASON;
     plan.changes
         .iter()
         .filter(|c| c.is_noop())
         .filter_map(|c| {
             let reason = c.reason.as_deref()?;
-            [KEPT_REASON, KEPT_SHARED_REASON]
-                .contains(&reason)
-                .then(|| (c.address.to_string(), reason))
+            [
+                KEPT_REASON,
+                KEPT_SHARED_REASON,
+                KEPT_FOREIGN_REVISION_REASON,
+            ]
+            .contains(&reason)
+            .then(|| (c.address.to_string(), reason))
         })
         .collect()
 }

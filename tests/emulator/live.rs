@@ -22,6 +22,8 @@ const EXEC_POLICY: &str = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExe
 fn query() -> LiveQuery {
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     LiveQuery {
+        app: "ohi".into(),
+        env: "dev".into(),
         cluster: CLUSTER.into(),
         services: s(&[SERVICE, "ohi-dev-worker"]),
         families: s(&[SERVICE, "ohi-dev-worker"]),
@@ -77,7 +79,8 @@ fn ok_all(results: Vec<Result<Value, support::AwsError>>) -> Vec<Value> {
 }
 
 fn tags_ecs() -> Value {
-    json!([{"key": "ecsctl:managed-by", "value": "ecsctl"}, {"key": "ecsctl:env", "value": "dev"}])
+    json!([{"key": "ecsctl:managed-by", "value": "ecsctl"}, {"key": "ecsctl:app", "value": "ohi"},
+        {"key": "ecsctl:env", "value": "dev"}])
 }
 
 fn container(image: &str) -> Value {
@@ -101,7 +104,7 @@ fn register(family: &str, image: &str) -> (&'static str, &'static str, Value) {
 }
 
 /// The `api` half of the environment, created out of band. The service runs revision 1 while
-/// revision 2 is the family's latest ACTIVE one and revision 3 is deregistered.
+/// revision 2 is the family's newest ACTIVE one (ours) and revision 3 is deregistered.
 fn create_env(acct: &TestAccount, net: &Network) {
     let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
@@ -259,11 +262,12 @@ fn fetch_sees_what_exists_and_the_absence_of_the_rest() {
     assert_eq!(svc.network.as_ref().unwrap().subnets, net.subnet_ids);
     assert_eq!(svc.tags["ecsctl:env"], "dev");
 
-    // The revision the service runs AND the family's latest ACTIVE one (2, not deregistered 3).
+    // The revision the service runs AND the family's newest ACTIVE one of ours (2, not
+    // deregistered 3).
     let families: Vec<_> = live
         .families
         .iter()
-        .map(|f| (f.family.as_str(), f.latest_active_arn.clone()))
+        .map(|f| (f.family.as_str(), f.newest_owned_arn.clone()))
         .collect();
     assert_eq!(
         families,
@@ -272,7 +276,7 @@ fn fetch_sees_what_exists_and_the_absence_of_the_rest() {
     let running = live.task_definition(&arn(1)).expect("running revision");
     assert_eq!(running.containers[0].image.as_deref(), Some("nginx:1"));
     let latest = live
-        .latest_task_definition(SERVICE)
+        .newest_owned_task_definition(SERVICE)
         .expect("latest revision");
     assert_eq!(
         (latest.revision, latest.containers[0].image.as_deref()),
@@ -312,7 +316,7 @@ fn fetch_ignores_same_named_resources_of_other_accounts() {
         ..Live::default()
     };
     assert_eq!(live, empty);
-    assert!(live.families.iter().all(|f| f.latest_active_arn.is_none()));
+    assert!(live.families.iter().all(|f| f.newest_owned_arn.is_none()));
 }
 
 #[test]
@@ -349,6 +353,46 @@ fn deleted_service_is_absent_but_noted_inactive() {
     assert!(live.services.is_empty());
     assert_eq!(live.inactive_services, [SERVICE]);
     assert!(live.cluster.is_some());
+}
+
+/// Issue 10, item 4: revisions someone else registered into our family after ours (untagged,
+/// another environment's) are looked at newest first on the way, but the family's revision to
+/// compare with is the newest one carrying our three ownership tags.
+#[test]
+fn a_foreign_newer_revision_is_never_the_familys_newest_of_ours() {
+    let acct = support::account();
+    let net = acct.network();
+    create_env(&acct, &net);
+    let other_env = json!([{"key": "ecsctl:managed-by", "value": "ecsctl"},
+        {"key": "ecsctl:app", "value": "ohi"}, {"key": "ecsctl:env", "value": "prod"}]);
+    let foreign = |tags: Value| {
+        (
+            "ecs",
+            "RegisterTaskDefinition",
+            json!({"family": SERVICE,
+            "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256",
+            "memory": "512", "containerDefinitions": container("nginx:foreign"), "tags": tags}),
+        )
+    };
+    ok_all(acct.batch(&[foreign(json!([])), foreign(other_env)]));
+    let (live, calls) = fetch(&acct, &query());
+    let arn = |rev: u32| {
+        format!(
+            "arn:aws:ecs:{REGION}:{}:task-definition/{SERVICE}:{rev}",
+            acct.id
+        )
+    };
+    let family = live.families.iter().find(|f| f.family == SERVICE).unwrap();
+    assert_eq!(family.newest_owned_arn, Some(arn(2)));
+    let ours = live.newest_owned_task_definition(SERVICE).unwrap();
+    assert_eq!(ours.containers[0].image.as_deref(), Some("nginx:2"));
+    // 5 and 4 (someone else's), 2 (ours: the search stops), 1 (the service runs it): once each.
+    let mut read: Vec<i32> = live.task_definitions.iter().map(|t| t.revision).collect();
+    read.sort();
+    assert_eq!(read, [1, 2, 4, 5]);
+    assert_eq!(calls["ecs:DescribeTaskDefinition"], 4);
+    // Two pages of two for `api` (5 4 | 2 1) and one for the empty `worker` family.
+    assert_eq!(calls["ecs:ListTaskDefinitions"], 3);
 }
 
 /// The call budget of a one-service environment, so a regression in batching shows up here
@@ -421,7 +465,8 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
             ("logs", "CreateLogGroup", json!({"logGroupName": format!("/ecs/ohi-dev/{name}")})),
             ("ecs", "RegisterTaskDefinition", json!({"family": name,
                 "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256",
-                "memory": "512", "containerDefinitions": container("nginx:1")})),
+                "memory": "512", "containerDefinitions": container("nginx:1"),
+                "tags": tags_ecs()})),
             ("ecs", "CreateService", json!({"cluster": CLUSTER, "serviceName": name,
                 "taskDefinition": format!("{name}:1"), "desiredCount": 1, "launchType": "FARGATE",
                 "networkConfiguration": awsvpc})),
@@ -448,6 +493,8 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
     ok_all(acct.batch_settled(&discovery));
 
     LiveQuery {
+        app: "ohi".into(),
+        env: "dev".into(),
         cluster: CLUSTER.into(),
         services: names.clone(),
         families: names.clone(),

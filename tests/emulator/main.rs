@@ -9,6 +9,7 @@ mod apply;
 mod contract;
 mod emulator_harness;
 mod faults;
+mod foreign_revisions;
 mod live;
 mod lock;
 mod plan;

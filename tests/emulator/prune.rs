@@ -12,14 +12,15 @@ use crate::support::{self, AwsError, Network, Run, TestAccount};
 
 const FIXTURE: &str = "tests/fixtures/prune-basic";
 
-struct Project {
+/// Shared with foreign_revisions.rs (same fixture, same helpers).
+pub(crate) struct Project {
     acct: TestAccount,
     net: Network,
     dir: tempfile::TempDir,
 }
 
 impl Project {
-    fn new() -> Project {
+    pub(crate) fn new() -> Project {
         let acct = support::account();
         let net = acct.network();
         let dir = tempfile::tempdir().expect("temp project");
@@ -34,13 +35,13 @@ impl Project {
     }
 
     /// Appends YAML to an environment file (an overlay).
-    fn overlay(&self, env: &str, extra: &str) {
+    pub(crate) fn overlay(&self, env: &str, extra: &str) {
         let path = self.dir.path().join(format!("environments/{env}.yaml"));
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(path, format!("{text}\n{extra}\n")).unwrap();
     }
 
-    fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let out = self
             .acct
             .ecsctl()
@@ -62,7 +63,7 @@ impl Project {
         }
     }
 
-    fn ok(&self, args: &[&str]) -> Run {
+    pub(crate) fn ok(&self, args: &[&str]) -> Run {
         let r = self.run(args);
         assert_eq!(r.code, Some(0), "{args:?} failed:\n{}", r.all());
         r
@@ -72,7 +73,7 @@ impl Project {
         self.acct.call(service, op, params)
     }
 
-    fn must(&self, service: &str, op: &str, params: Value) -> Value {
+    pub(crate) fn must(&self, service: &str, op: &str, params: Value) -> Value {
         self.call(service, op, params)
             .unwrap_or_else(|e| panic!("{service}:{op}: {e:?}"))
     }
@@ -110,7 +111,7 @@ impl Project {
             .collect()
     }
 
-    fn active_revisions(&self, family: &str) -> usize {
+    pub(crate) fn active_revisions(&self, family: &str) -> usize {
         self.must(
             "ecs",
             "ListTaskDefinitions",
@@ -244,7 +245,7 @@ impl Project {
     }
 }
 
-fn stdout_json(r: &Run) -> Value {
+pub(crate) fn stdout_json(r: &Run) -> Value {
     serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", r.all()))
 }
