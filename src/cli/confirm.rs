@@ -51,17 +51,24 @@ pub async fn confirm_or_interrupt(
     }
 }
 
+/// The refusal without `--yes` and without a terminal to ask on; a command can check it
+/// before taking the lock.
+pub fn refuse_without_terminal(yes: bool, verb: &str) -> Result<(), CliError> {
+    if yes || std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "refusing to {verb} without confirmation: stdin is not a terminal; nothing was changed\n  hint: review the plan above, then run again with `--yes` (as CI does)"
+    )
+    .into())
+}
+
 /// Whether an answer must be read: false with `--yes`; a refusal without a terminal.
 fn ask(yes: bool, verb: &str, question: &str, out: &mut Output) -> Result<bool, CliError> {
     if yes {
         return Ok(false);
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(anyhow!(
-            "refusing to {verb} without confirmation: stdin is not a terminal; nothing was changed\n  hint: review the plan above, then run again with `--yes` (as CI does)"
-        )
-        .into());
-    }
+    refuse_without_terminal(yes, verb)?;
     out.report(&format!("\n{question} Only `yes` is accepted: "))?;
     out.flush()?;
     let _ = std::io::stderr().flush();

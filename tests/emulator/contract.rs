@@ -11,6 +11,7 @@ use crate::apply::Project;
 
 const FIXTURE: &str = "tests/fixtures/apply-basic";
 /// The environment lock of the fixture's `test` environment (docs/apply.md, Lock).
+#[cfg(feature = "fault-hooks")]
 const LOCK: &str = "/ecsctl/locks/ap/test";
 
 fn saved_plan(p: &Project, vars: &[(&str, &str)]) -> (PathBuf, String) {

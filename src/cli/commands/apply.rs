@@ -17,7 +17,7 @@ use anyhow::{Context, anyhow};
 
 use crate::apply::{ApplyCtx, ApplyOptions, ApplyOutcome, WaitOutcome};
 use crate::aws::AwsClients;
-use crate::cli::confirm::confirm_or_interrupt;
+use crate::cli::confirm::{confirm_or_interrupt, refuse_without_terminal};
 use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::lock;
 use crate::cli::output::{Label, Output};
@@ -44,7 +44,7 @@ pub fn run(
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    match &settings.plan_file {
+    let result = match &settings.plan_file {
         Some(path) => {
             refuse_spec_inputs(settings, path)?;
             let saved = read_saved(path)?;
@@ -83,7 +83,11 @@ pub fn run(
                 run.converge(None, out).await
             })
         }
-    }
+    };
+    // A `yes` prompt cancelled by Ctrl-C leaves its blocking stdin read behind: do not wait
+    // for it (dropping the runtime would).
+    runtime.shutdown_background();
+    result
 }
 
 /// A saved plan carries its environment, images and options: giving them again could only
@@ -218,6 +222,15 @@ impl Run<'_> {
             out.product(&render::human::render(&plan, out.stdout_color))?;
             return Ok(Outcome::Success);
         }
+        // Refusals that need no lock come before it (checked again on the plan under it).
+        if let Err(e) = self.refuse_protected(&plan) {
+            out.product(&render::human::render(&plan, out.stdout_color))?;
+            return Err(e);
+        }
+        if let Err(e) = refuse_without_terminal(self.settings.yes, "apply") {
+            out.product(&render::human::render(&plan, out.stdout_color))?;
+            return Err(e);
+        }
         self.under_lock(saved, &interrupt, out).await
     }
 
@@ -270,16 +283,7 @@ impl Run<'_> {
         }
         let desired = self.desired;
         let env = &desired.env;
-        let destructive = plan
-            .steps
-            .iter()
-            .any(|s| matches!(s.action, Action::Replace | Action::Delete));
-        if destructive && desired.protected && !self.settings.allow_destroy {
-            return Err(anyhow!(
-                "environment `{env}` is protected and the plan replaces or deletes resources; nothing was changed\n  hint: review the plan, then pass `--allow-destroy`"
-            )
-            .into());
-        }
+        self.refuse_protected(&plan)?;
         let question = format!(
             "Apply these changes to `{env}` ({}) in {}?",
             desired.app, desired.region
@@ -316,6 +320,22 @@ impl Run<'_> {
             .await
             .map_err(|e| anyhow!("apply made its changes, but {e}"))?;
         self.finish(&plan, &outcome, out)
+    }
+
+    /// A protected environment replaces or deletes nothing without `--allow-destroy`.
+    fn refuse_protected(&self, plan: &Plan) -> Result<(), CliError> {
+        let destructive = plan
+            .steps
+            .iter()
+            .any(|s| matches!(s.action, Action::Replace | Action::Delete));
+        if destructive && self.desired.protected && !self.settings.allow_destroy {
+            return Err(anyhow!(
+                "environment `{}` is protected and the plan replaces or deletes resources; nothing was changed\n  hint: review the plan, then pass `--allow-destroy`",
+                self.desired.env
+            )
+            .into());
+        }
+        Ok(())
     }
 
     /// Reads live state and diffs (the executor acts on that same read); a first Ctrl-C here
