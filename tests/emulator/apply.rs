@@ -108,6 +108,24 @@ impl Project {
         r.assert_no_writes("plan");
     }
 
+    /// A killed run's lock: the next apply names it; `ecsctl unlock` with its id removes it.
+    #[cfg(feature = "fault-hooks")]
+    fn remove_stale_lock(&self) {
+        let refused = self.run(&["apply", "-e", ENV, "--yes"], &[]);
+        assert_eq!(refused.code, Some(1), "{}", refused.all());
+        assert!(
+            refused.stderr.contains("is locked by `") && refused.stderr.contains("running `apply`"),
+            "{}",
+            refused.all()
+        );
+        let value = crate::lock::lock_value(&self.acct, "/ecsctl/locks/ap/test")
+            .expect("a killed apply leaves its lock behind");
+        let record: Value = serde_json::from_str(&value).unwrap();
+        let id = record["id"].as_str().unwrap();
+        let r = self.run(&["unlock", "-e", ENV, id], &[]);
+        assert_eq!(r.code, Some(0), "{}", r.all());
+    }
+
     pub(crate) fn call(&self, service: &str, op: &str, params: Value) -> Value {
         self.acct
             .call(service, op, params)
@@ -608,6 +626,8 @@ fn a_killed_process_leaves_what_the_next_apply_finishes() {
         "the half-made role is an update:\n{}",
         plan.stdout
     );
+    // A killed process cannot release its lock: the next apply is refused until `unlock`.
+    p.remove_stale_lock();
 
     // Killed right after the namespace was requested: the re-run must not make a second one.
     let r = p.run(
@@ -618,6 +638,12 @@ fn a_killed_process_leaves_what_the_next_apply_finishes() {
         )],
     );
     assert_ne!(r.code, Some(0), "{}", r.all());
+    assert!(
+        r.stderr.contains("CreatePrivateDnsNamespace"),
+        "{}",
+        r.all()
+    );
+    p.remove_stale_lock();
     p.apply_ok(&[], &[]);
     p.assert_converged(&[]);
     let policies = p.call(

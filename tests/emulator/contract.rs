@@ -451,3 +451,53 @@ fn two_concurrent_applies_of_the_same_spec_from_empty_create_once() {
     );
     p.assert_converged(&[]);
 }
+
+// Uses ECSCTL_PAUSE_AFTER (docs/apply.md). SIGTERM is how CI cancels a job.
+#[cfg(feature = "fault-hooks")]
+#[test]
+fn sigterm_during_destroy_stops_cleanly_releases_the_lock_and_a_rerun_finishes() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    let child = p
+        .cmd(
+            &["destroy", "-e", "test", "--yes", "--stats"],
+            &[("ECSCTL_PAUSE_AFTER", "ecs:DeleteService@ap-test-web")],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("destroy deleted the web service", || {
+        p.service("ap-test-web")["status"] != "ACTIVE"
+    });
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("`kill` is needed by this test");
+    assert!(kill.success());
+    let r = crate::support::Run::from(child.wait_with_output().unwrap());
+    assert_eq!(r.code, Some(130), "{}", r.all());
+    assert!(r.stderr.contains("Not attempted ("), "{}", r.all());
+    assert!(r.stderr.contains("error: interrupted: "), "{}", r.all());
+    assert_eq!(
+        r.lock_writes(),
+        ["ssm:DeleteParameter", "ssm:PutParameter"],
+        "{}",
+        r.all()
+    );
+    assert_eq!(crate::lock::lock_value(&p.acct, LOCK), None, "released");
+    let again = p.run(&["destroy", "-e", "test", "--yes"], &[]);
+    assert_eq!(again.code, Some(0), "{}", again.all());
+    assert!(
+        again.stderr.contains("ok: destroyed `test`"),
+        "{}",
+        again.all()
+    );
+    let done = p.run(&["destroy", "-e", "test", "--yes", "--stats"], &[]);
+    assert!(
+        done.stderr.contains("nothing to destroy in `test`"),
+        "{}",
+        done.all()
+    );
+    done.assert_no_writes("a destroy with nothing left");
+}
