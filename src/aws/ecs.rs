@@ -141,6 +141,21 @@ pub async fn describe_task_definition(
     }
 }
 
+/// ListTaskDefinitions over the family's ACTIVE revisions, asked newest first (AWS answers 100
+/// a page); nothing is sent until the caller polls `.send()`'s stream.
+pub(crate) fn active_revisions_newest_first(
+    clients: &AwsClients,
+    family: &str,
+) -> aws_sdk_ecs::operation::list_task_definitions::paginator::ListTaskDefinitionsPaginator {
+    clients
+        .ecs
+        .list_task_definitions()
+        .family_prefix(family)
+        .status(TaskDefinitionStatus::Active)
+        .sort(SortOrder::Desc)
+        .into_paginator()
+}
+
 /// The family's newest ACTIVE revisions, newest first, at most `n`. Asks for descending order,
 /// so one page suffices on AWS; the order is checked rather than trusted, and paging goes on
 /// while a page does not come back descending.
@@ -149,14 +164,7 @@ pub async fn newest_active_task_definition_arns(
     family: &str,
     n: usize,
 ) -> Result<Vec<String>, AwsError> {
-    let mut pages = clients
-        .ecs
-        .list_task_definitions()
-        .family_prefix(family)
-        .status(TaskDefinitionStatus::Active)
-        .sort(SortOrder::Desc)
-        .into_paginator()
-        .send();
+    let mut pages = active_revisions_newest_first(clients, family).send();
     let mut found: Vec<(i32, String)> = Vec::new();
     // Dropping the stream early sends no further request.
     while let Some(out) = pages

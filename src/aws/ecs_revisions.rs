@@ -12,8 +12,6 @@
 //! 1 describe; every newer revision that is not ours costs one describe more, and a further
 //! page is read only once every revision of the pages before was looked at.
 
-use aws_sdk_ecs::types::{SortOrder, TaskDefinitionStatus};
-
 use super::{AwsClients, AwsError, ecs};
 use crate::live::LiveTaskDefinition;
 
@@ -34,14 +32,7 @@ pub async fn newest_active_revision_where(
     family: &str,
     accept: impl Fn(&LiveTaskDefinition) -> bool,
 ) -> Result<NewestMatch, AwsError> {
-    let mut pages = clients
-        .ecs
-        .list_task_definitions()
-        .family_prefix(family)
-        .status(TaskDefinitionStatus::Active)
-        .sort(SortOrder::Desc)
-        .into_paginator()
-        .send();
+    let mut pages = ecs::active_revisions_newest_first(clients, family).send();
     let mut walk = NewestFirst::new(family);
     let mut found = NewestMatch::default();
     let mut listed_all = false;

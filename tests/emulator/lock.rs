@@ -5,85 +5,38 @@
 //! boto3 (scripts/aws-oob.py), never through ecsctl's own calls.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use crate::support::{self, Network, Run, TestAccount};
+use crate::prune::Project;
+use crate::support::{Run, TestAccount};
 
-const FIXTURE: &str = "tests/fixtures/prune-basic";
 const PARAMETER: &str = "/ecsctl/locks/pr/dev";
 const THEIRS: &str = "0123456789abcdef0123";
 
-struct Project {
-    acct: TestAccount,
-    net: Network,
-    dir: tempfile::TempDir,
+/// prune-basic's `dev` (app `pr`), applied.
+fn applied() -> Project {
+    let p = Project::new();
+    p.ok(&["apply", "-e", "dev", "--yes"]);
+    p
 }
 
-impl Project {
-    /// prune-basic's `dev` (app `pr`), applied.
-    fn applied() -> Project {
-        let acct = support::account();
-        let net = acct.network();
-        let dir = tempfile::tempdir().expect("temp project");
-        let src = support::repo_root().join(FIXTURE);
-        std::fs::copy(src.join("ecsctl.yaml"), dir.path().join("ecsctl.yaml")).unwrap();
-        std::fs::create_dir(dir.path().join("environments")).unwrap();
-        for env in ["dev", "prod"] {
-            let f = format!("environments/{env}.yaml");
-            std::fs::copy(src.join(&f), dir.path().join(&f)).unwrap();
-        }
-        let p = Project { acct, net, dir };
-        p.ok(&["apply", "-e", "dev", "--yes"]);
-        p
-    }
+/// Someone else's lock, taken three minutes ago by a CI job, written out of band.
+fn lock_as_someone_else(p: &Project) {
+    put_foreign_lock(&p.acct, PARAMETER, 180);
+}
 
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = self.acct.ecsctl();
-        c.arg("-C")
-            .arg(self.dir.path())
-            .args(args)
-            .stdin(Stdio::null())
-            .env("SUBNET_A", &self.net.subnet_ids[0])
-            .env("SUBNET_B", &self.net.subnet_ids[1])
-            .env("SG", &self.net.security_group_id)
-            .env("VPC", &self.net.vpc_id)
-            .env("NO_COLOR", "1");
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        Run::from(self.cmd(args).output().expect("run ecsctl"))
-    }
-
-    fn ok(&self, args: &[&str]) -> Run {
-        let r = self.run(args);
-        assert_eq!(r.code, Some(0), "{args:?} failed:\n{}", r.all());
-        r
-    }
-
-    /// Someone else's lock, taken three minutes ago by a CI job, written out of band.
-    fn lock_as_someone_else(&self) {
-        put_foreign_lock(&self.acct, PARAMETER, 180);
-    }
-
-    /// The lock parameter's value, or None when there is none.
-    fn lock_value(&self) -> Option<String> {
-        lock_value(&self.acct, PARAMETER)
-    }
-
-    fn service_status(&self, name: &str) -> Option<String> {
-        let v = self.acct.call(
-            "ecs",
-            "DescribeServices",
-            json!({"cluster": "pr-dev", "services": [name]}),
-        );
-        v.ok()?["services"][0]["status"]
-            .as_str()
-            .map(str::to_string)
-    }
+fn service_status(p: &Project, name: &str) -> Option<String> {
+    let v = p.acct.call(
+        "ecs",
+        "DescribeServices",
+        json!({"cluster": "pr-dev", "services": [name]}),
+    );
+    v.ok()?["services"][0]["status"]
+        .as_str()
+        .map(str::to_string)
 }
 
 /// Writes a lock record as another ecsctl run would (same JSON), `age_secs` old.
@@ -135,9 +88,9 @@ fn rfc3339(t: SystemTime) -> String {
 
 #[test]
 fn destroy_under_someone_elses_lock_fails_naming_the_holder_and_unlock_removes_only_that_lock() {
-    let p = Project::applied();
-    p.lock_as_someone_else();
-    let held = p.lock_value().unwrap();
+    let p = applied();
+    lock_as_someone_else(&p);
+    let held = lock_value(&p.acct, PARAMETER).unwrap();
 
     // Refused at once, naming who, what, where, since when and how to get out; the only write is
     // the lock's own failed create (by name), and the lock is untouched.
@@ -167,8 +120,11 @@ hint: wait for it, pass `--lock-timeout 5m` to wait, or if that run is gone: `ec
     );
     r.assert_no_writes("a destroy refused by the lock");
     assert_eq!(r.lock_writes(), ["ssm:PutParameter"], "{}", r.all());
-    assert_eq!(p.lock_value().as_deref(), Some(held.as_str()));
-    assert_eq!(p.service_status("pr-dev-web").as_deref(), Some("ACTIVE"));
+    assert_eq!(
+        lock_value(&p.acct, PARAMETER).as_deref(),
+        Some(held.as_str())
+    );
+    assert_eq!(service_status(&p, "pr-dev-web").as_deref(), Some("ACTIVE"));
 
     // unlock with another id refuses, naming the holder and the real id; the right id removes it.
     let wrong = p.run(&["unlock", "-e", "dev", "ffffffffffffffffffff"]);
@@ -180,14 +136,17 @@ hint: wait for it, pass `--lock-timeout 5m` to wait, or if that run is gone: `ec
         "{}",
         wrong.all()
     );
-    assert_eq!(p.lock_value().as_deref(), Some(held.as_str()));
+    assert_eq!(
+        lock_value(&p.acct, PARAMETER).as_deref(),
+        Some(held.as_str())
+    );
     let right = p.ok(&["unlock", "-e", "dev", THEIRS]);
     assert!(
         right.stderr.contains(&format!("\nok: removed lock {THEIRS} of `dev` (`pr`), held by `arn:aws:sts::123456789012:assumed-role/ci/gha-7` (user ci) running `apply` on ")),
         "{}",
         right.all()
     );
-    assert_eq!(p.lock_value(), None);
+    assert_eq!(lock_value(&p.acct, PARAMETER), None);
     let again = p.ok(&["unlock", "-e", "dev", THEIRS]);
     assert!(
         again.stderr.ends_with(&format!(
@@ -211,13 +170,13 @@ hint: wait for it, pass `--lock-timeout 5m` to wait, or if that run is gone: `ec
         "{}",
         failed.all()
     );
-    assert_eq!(p.lock_value(), None, "{}", failed.all());
+    assert_eq!(lock_value(&p.acct, PARAMETER), None, "{}", failed.all());
 }
 
 #[test]
 fn destroy_with_lock_timeout_waits_for_the_holder_then_destroys_and_releases() {
-    let p = Project::applied();
-    p.lock_as_someone_else();
+    let p = applied();
+    lock_as_someone_else(&p);
     let mut child = p
         .cmd(&[
             "destroy",
@@ -266,14 +225,14 @@ fn destroy_with_lock_timeout_waits_for_the_holder_then_destroys_and_releases() {
     );
     assert!(
         matches!(
-            p.service_status("pr-dev-web").as_deref(),
+            service_status(&p, "pr-dev-web").as_deref(),
             None | Some("INACTIVE") | Some("DRAINING")
         ),
         "{}",
         r.all()
     );
     // Released: the parameter is gone.
-    assert_eq!(p.lock_value(), None);
+    assert_eq!(lock_value(&p.acct, PARAMETER), None);
 }
 
 /// The record ecsctl writes while it holds the lock, read out of band: `ECSCTL_KILL_AFTER`
@@ -281,7 +240,7 @@ fn destroy_with_lock_timeout_waits_for_the_holder_then_destroys_and_releases() {
 /// a stale one for `unlock`.
 #[test]
 fn a_killed_destroy_leaves_a_stale_lock_that_names_it_and_unlock_removes() {
-    let p = Project::applied();
+    let p = applied();
     let killed = p
         .cmd(&["destroy", "-e", "dev", "--yes"])
         .env("ECSCTL_KILL_AFTER", "ssm:PutParameter")
@@ -292,7 +251,8 @@ fn a_killed_destroy_leaves_a_stale_lock_that_names_it_and_unlock_removes() {
         .output()
         .expect("run ecsctl");
     assert_ne!(killed.status.code(), Some(0));
-    let value: Value = serde_json::from_str(&p.lock_value().expect("a stale lock")).unwrap();
+    let value: Value =
+        serde_json::from_str(&lock_value(&p.acct, PARAMETER).expect("a stale lock")).unwrap();
     let id = value["id"].as_str().unwrap().to_string();
     assert_eq!(id.len(), 20, "{value}");
     assert_eq!(value["command"], "destroy");
@@ -342,5 +302,5 @@ fn a_killed_destroy_leaves_a_stale_lock_that_names_it_and_unlock_removes() {
     );
     p.ok(&["unlock", "-e", "dev", &id]);
     p.ok(&["destroy", "-e", "dev", "--yes"]);
-    assert_eq!(p.lock_value(), None);
+    assert_eq!(lock_value(&p.acct, PARAMETER), None);
 }

@@ -14,7 +14,7 @@ const FIXTURE: &str = "tests/fixtures/prune-basic";
 
 /// Shared with foreign_revisions.rs (same fixture, same helpers).
 pub(crate) struct Project {
-    acct: TestAccount,
+    pub(crate) acct: TestAccount,
     net: Network,
     dir: tempfile::TempDir,
 }
@@ -41,11 +41,10 @@ impl Project {
         std::fs::write(path, format!("{text}\n{extra}\n")).unwrap();
     }
 
-    pub(crate) fn run(&self, args: &[&str]) -> Run {
-        let out = self
-            .acct
-            .ecsctl()
-            .arg("-C")
+    /// `ecsctl -C <copy> ARGS` with the account's network in the environment, not started.
+    pub(crate) fn cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut c = self.acct.ecsctl();
+        c.arg("-C")
             .arg(self.dir.path())
             .args(args)
             .stdin(Stdio::null())
@@ -53,14 +52,12 @@ impl Project {
             .env("SUBNET_B", &self.net.subnet_ids[1])
             .env("SG", &self.net.security_group_id)
             .env("VPC", &self.net.vpc_id)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run ecsctl");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .env("NO_COLOR", "1");
+        c
+    }
+
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.cmd(args).output().expect("run ecsctl"))
     }
 
     pub(crate) fn ok(&self, args: &[&str]) -> Run {

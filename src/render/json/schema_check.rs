@@ -145,19 +145,7 @@ fn published_schema_matches_the_json_types() {
 fn real_output_validates_against_the_published_schema() {
     let doc: Value = serde_json::from_str(&render(&small_plan())).unwrap();
     assert_eq!(violations(&doc), Vec::<String>::new());
-    let d = crate::diff::fixtures::desired();
-    let live = crate::live::Live {
-        account_id: "123456789012".into(),
-        ..Default::default()
-    };
-    let target = Target {
-        app: d.app.clone(),
-        env: d.env.clone(),
-        region: d.region.clone(),
-        account_id: None,
-    };
-    let plan = Plan::new(target, crate::diff::diff(&d, &live));
-    let doc: Value = serde_json::from_str(&render(&plan)).unwrap();
+    let doc: Value = serde_json::from_str(&render(&saved_fixture().plan)).unwrap();
     assert_eq!(violations(&doc), Vec::<String>::new());
 }
 
@@ -206,6 +194,7 @@ fn another_major_version_is_refused() {
     );
 }
 
+/// Every resource of the diff fixture to create, with its desired values.
 fn saved_fixture() -> SavedPlan {
     let d = crate::diff::fixtures::desired();
     let live = crate::live::Live {
