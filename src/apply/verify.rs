@@ -1,7 +1,10 @@
 //! The check after apply: re-read the live state and prove it is what was applied.
 //!
-//! Owns the re-read after the steps and the rollout wait, and the judgement of what it shows.
-//! The desired state is diffed against the fresh read (the same pure diff and prune as plan);
+//! Owns the re-read after the steps and the rollout wait, what it reads (`scope`: the resources
+//! the plan changed and what their diff reads besides them, so a one-service change re-reads
+//! one service, not the environment; a plan with deletions re-reads everything, since deletions
+//! are judged against the owned listing), and the judgement of what it shows. The desired state
+//! is diffed against the fresh read (the same pure diff and prune as plan);
 //! a resource that still differs is either *pending* (AWS still reads the value it had before
 //! the apply, or does not list a resource it created yet: a read that has not caught up, given
 //! up to `READ_LAG_GRACE` like the rollout wait) or *moved* (AWS reads a third value, or a
@@ -9,6 +12,7 @@
 //! once. Either failure names the resource and the field. Must not write to AWS or print beyond
 //! the reporter's progress note.
 
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -17,8 +21,9 @@ use super::reporter::Reporter;
 use super::wait::READ_LAG_GRACE;
 use crate::aws::{AwsClients, AwsError};
 use crate::diff::prune::PruneOptions;
-use crate::model::Desired;
-use crate::plan::{Action, Plan, ResourceChange};
+use crate::live::LiveQuery;
+use crate::model::{Desired, ScalingTarget, ScheduledTask, Service};
+use crate::plan::{Action, Address, Plan, ResourceChange, ResourceKind};
 
 /// First re-read at once, then every 1 s growing to 10 s.
 const FIRST_INTERVAL: Duration = Duration::from_secs(1);
@@ -73,11 +78,27 @@ pub async fn verify(
 ) -> Result<(), VerifyError> {
     let started = Instant::now();
     let mut interval = FIRST_INTERVAL;
+    let query = scope(desired, applied);
     loop {
-        let live = crate::live::owned::fetch_with_owned(clients, desired, prune.destroy)
-            .await
-            .map_err(VerifyError::Read)?;
-        let now = crate::diff::changes(desired, &live, prune);
+        let now = match &query {
+            Some(q) => {
+                let live = crate::live::fetch_query(clients, q)
+                    .await
+                    .map_err(VerifyError::Read)?;
+                // Only what was read: every other resource reads as absent here.
+                let changed: BTreeSet<&Address> =
+                    applied.actionable().map(|c| &c.address).collect();
+                let mut now = crate::diff::diff(desired, &live);
+                now.retain(|c| changed.contains(&c.address));
+                now
+            }
+            None => {
+                let live = crate::live::owned::fetch_with_owned(clients, desired, prune.destroy)
+                    .await
+                    .map_err(VerifyError::Read)?;
+                crate::diff::changes(desired, &live, prune)
+            }
+        };
         match judge(applied, &now) {
             Verdict::Converged => return Ok(()),
             Verdict::Moved(gaps) => return Err(VerifyError::Moved(gaps)),
@@ -99,6 +120,76 @@ pub async fn verify(
             }
         }
     }
+}
+
+/// Pure: what the re-read must read to judge `applied`: the resources it changed, and what their
+/// diff reads besides them (a service's family and Cloud Map service and the namespace, the
+/// services that run a changed family, a changed schedule's family). None (read everything,
+/// with the owned listing) when the plan deletes something.
+pub fn scope(desired: &Desired, applied: &Plan) -> Option<LiveQuery> {
+    if applied.actionable().any(|c| c.action == Action::Delete) {
+        return None;
+    }
+    let changed: BTreeSet<&Address> = applied.actionable().map(|c| &c.address).collect();
+    let has = |kind: ResourceKind, name: &str| changed.contains(&Address::new(kind, name));
+    let services: Vec<&Service> = desired
+        .services
+        .iter()
+        .filter(|s| {
+            has(ResourceKind::Service, &s.key)
+                || has(ResourceKind::TaskDefinition, &s.family)
+                || has(ResourceKind::ScalingTarget, &s.key)
+        })
+        .collect();
+    let schedules: Vec<&ScheduledTask> = desired
+        .scheduled_tasks
+        .iter()
+        .filter(|t| has(ResourceKind::Schedule, &t.name))
+        .collect();
+    let targets: Vec<&ScalingTarget> = desired
+        .scaling_targets
+        .iter()
+        .filter(|t| {
+            has(ResourceKind::ScalingTarget, &t.service)
+                || t.policies
+                    .iter()
+                    .any(|p| has(ResourceKind::ScalingPolicy, &p.name))
+        })
+        .collect();
+    let mut q = LiveQuery::of(desired);
+    q.services.retain(|n| services.iter().any(|s| &s.name == n));
+    q.families.retain(|f| {
+        has(ResourceKind::TaskDefinition, f)
+            || services.iter().any(|s| &s.family == f)
+            || schedules.iter().any(|t| &t.family == f)
+    });
+    q.roles.retain(|r| has(ResourceKind::IamRole, r));
+    q.log_groups.retain(|g| has(ResourceKind::LogGroup, g));
+    q.discovery_services.retain(|d| {
+        has(ResourceKind::DiscoveryService, d)
+            || services.iter().any(|s| {
+                s.discovery
+                    .as_ref()
+                    .is_some_and(|r| &r.discovery_service == d)
+            })
+    });
+    let namespace_changed = q
+        .namespace
+        .as_ref()
+        .is_some_and(|n| has(ResourceKind::Namespace, n));
+    if q.discovery_services.is_empty() && !namespace_changed {
+        q.namespace = None;
+    }
+    q.scaling_resource_ids
+        .retain(|id| targets.iter().any(|t| &t.resource_id == id));
+    let group_changed = q
+        .schedule_group
+        .as_ref()
+        .is_some_and(|g| has(ResourceKind::ScheduleGroup, g));
+    if schedules.is_empty() && !group_changed {
+        q.schedule_group = None;
+    }
+    Some(q)
 }
 
 /// Pure: what a fresh diff (`now`) says about the changes `applied` made.
@@ -234,6 +325,29 @@ mod tests {
             Action::Update,
             vec![("desiredCount", Some(json!(before)), Some(json!(after)))],
         )
+    }
+
+    #[test]
+    fn the_re_read_covers_what_changed_and_what_its_diff_reads() {
+        let d = crate::diff::fixtures::desired();
+        let svc = &d.services[0];
+        let applied = plan(vec![count(1, 2)]);
+        assert_eq!(
+            applied.changes[0].address.to_string(),
+            format!("service.{}", svc.key)
+        );
+        let q = scope(&d, &applied).expect("no deletion: a scoped read");
+        assert_eq!(q.services, std::slice::from_ref(&svc.name));
+        assert_eq!(q.families, std::slice::from_ref(&svc.family), "the revision it runs");
+        assert!(q.roles.is_empty() && q.log_groups.is_empty(), "{q:?}");
+        assert!(q.scaling_resource_ids.is_empty(), "{q:?}");
+        if let Some(r) = &svc.discovery {
+            assert_eq!(q.discovery_services, std::slice::from_ref(&r.discovery_service));
+            assert!(q.namespace.is_some());
+        }
+        let mut gone = change(Action::Delete, vec![]);
+        gone.address = Address::new(ResourceKind::LogGroup, "/ecs/old");
+        assert_eq!(scope(&d, &plan(vec![count(1, 2), gone])), None);
     }
 
     #[test]
