@@ -213,7 +213,14 @@ impl Run<'_> {
         out: &mut Output,
     ) -> Result<Outcome, CliError> {
         let interrupt = Interrupt::listen();
-        // Without a lock: an apply with nothing to change (or a stale saved plan) takes none.
+        // A saved plan with changes needs the lock anyway: take it first and read once, under
+        // it (a stale plan is then refused after 3 lock calls instead of costing every saved
+        // apply a second read).
+        if let Some(saved) = saved.filter(|s| s.has_changes()) {
+            self.refuse_before_lock(saved, out)?;
+            return self.under_lock(Some(saved), &interrupt, out).await;
+        }
+        // Without a lock: an apply with nothing to change takes none.
         let (plan, _) = self.read_plan(&interrupt).await?;
         if let Some(saved) = saved {
             refuse_stale(saved, &plan)?;
@@ -222,16 +229,20 @@ impl Run<'_> {
             out.product(&render::human::render(&plan, out.stdout_color))?;
             return Ok(Outcome::Success);
         }
-        // Refusals that need no lock come before it (checked again on the plan under it).
-        if let Err(e) = self.refuse_protected(&plan) {
-            out.product(&render::human::render(&plan, out.stdout_color))?;
-            return Err(e);
-        }
-        if let Err(e) = refuse_without_terminal(self.settings.yes, "apply") {
-            out.product(&render::human::render(&plan, out.stdout_color))?;
-            return Err(e);
-        }
+        self.refuse_before_lock(&plan, out)?;
         self.under_lock(saved, &interrupt, out).await
+    }
+
+    /// The refusals that need no lock come before it (checked again on the plan under it),
+    /// showing the plan they refuse.
+    fn refuse_before_lock(&self, plan: &Plan, out: &mut Output) -> Result<(), CliError> {
+        let refused = self
+            .refuse_protected(plan)
+            .and_then(|()| refuse_without_terminal(self.settings.yes, "apply"));
+        if refused.is_err() {
+            out.product(&render::human::render(plan, out.stdout_color))?;
+        }
+        refused
     }
 
     async fn under_lock(
