@@ -338,11 +338,18 @@ mod tests {
         );
         let q = scope(&d, &applied).expect("no deletion: a scoped read");
         assert_eq!(q.services, std::slice::from_ref(&svc.name));
-        assert_eq!(q.families, std::slice::from_ref(&svc.family), "the revision it runs");
+        assert_eq!(
+            q.families,
+            std::slice::from_ref(&svc.family),
+            "the revision it runs"
+        );
         assert!(q.roles.is_empty() && q.log_groups.is_empty(), "{q:?}");
         assert!(q.scaling_resource_ids.is_empty(), "{q:?}");
         if let Some(r) = &svc.discovery {
-            assert_eq!(q.discovery_services, std::slice::from_ref(&r.discovery_service));
+            assert_eq!(
+                q.discovery_services,
+                std::slice::from_ref(&r.discovery_service)
+            );
             assert!(q.namespace.is_some());
         }
         let mut gone = change(Action::Delete, vec![]);
