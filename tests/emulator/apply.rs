@@ -858,27 +858,11 @@ fn out_of_band_drift_shows_in_the_plan_and_apply_reverts_it() {
     );
     // an env var: register a revision by hand with one more variable, and run it
     let td = p.task_definition("ap-test-web");
-    let mut containers = td["containerDefinitions"].clone();
-    containers[0]["environment"]
+    let mut input = support::reregister_input(&td);
+    input["containerDefinitions"][0]["environment"]
         .as_array_mut()
         .unwrap()
         .push(json!({"name": "DEBUG", "value": "1"}));
-    let mut input = json!({"containerDefinitions": containers});
-    for key in [
-        "family",
-        "cpu",
-        "memory",
-        "networkMode",
-        "requiresCompatibilities",
-        "executionRoleArn",
-        "taskRoleArn",
-        "volumes",
-        "runtimePlatform",
-    ] {
-        if !td[key].is_null() {
-            input[key] = td[key].clone();
-        }
-    }
     let registered = p.call("ecs", "RegisterTaskDefinition", input);
     let arn = registered["taskDefinition"]["taskDefinitionArn"].clone();
     p.call(

@@ -18,24 +18,8 @@ fn register_copy(p: &Project, family: &str, revision: u32, image: &str, tags: Va
         json!({"taskDefinition": format!("{family}:{revision}")}),
     );
     let td = &read["taskDefinition"];
-    let mut params = json!({"tags": tags});
-    for key in [
-        "family",
-        "containerDefinitions",
-        "cpu",
-        "memory",
-        "networkMode",
-        "requiresCompatibilities",
-        "executionRoleArn",
-        "taskRoleArn",
-        "runtimePlatform",
-        "volumes",
-        "ephemeralStorage",
-    ] {
-        if !td[key].is_null() {
-            params[key] = td[key].clone();
-        }
-    }
+    let mut params = crate::support::reregister_input(td);
+    params["tags"] = tags;
     params["containerDefinitions"][0]["image"] = json!(image);
     let out = p.must("ecs", "RegisterTaskDefinition", params);
     out["taskDefinition"]["revision"].as_u64().unwrap() as u32

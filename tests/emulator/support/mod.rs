@@ -148,3 +148,28 @@ fn start(name: &str, settings: &[(&str, &str)], oob_attempts: u32) -> Emulator {
 pub fn python() -> PathBuf {
     repo_root().join(".venv/bin/python")
 }
+
+/// RegisterTaskDefinition's input for a copy of a DescribeTaskDefinition answer's
+/// `taskDefinition` (the fields RegisterTaskDefinition accepts): tests register revisions out
+/// of band from what ecsctl registered, then change one thing.
+pub fn reregister_input(described: &serde_json::Value) -> serde_json::Value {
+    let mut input = serde_json::json!({});
+    for key in [
+        "family",
+        "containerDefinitions",
+        "cpu",
+        "memory",
+        "networkMode",
+        "requiresCompatibilities",
+        "executionRoleArn",
+        "taskRoleArn",
+        "runtimePlatform",
+        "volumes",
+        "ephemeralStorage",
+    ] {
+        if !described[key].is_null() {
+            input[key] = described[key].clone();
+        }
+    }
+    input
+}
