@@ -180,15 +180,19 @@ pub enum PlanFormat {
     after_help = "Examples:\n  ecsctl apply -e staging\n  ecsctl apply -e prod --yes --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:$GITHUB_SHA\n  \
 ecsctl plan -e prod --out prod.plan.json && ecsctl apply prod.plan.json --yes\n  ecsctl apply -e dev --yes --no-wait\n\n\
 On a terminal, apply shows the plan and asks for `yes`. Without a terminal (CI) it refuses unless\n\
---yes is given. A saved plan is applied only if the live state still matches it. Progress goes to\n\
-stderr. Exit codes: 0 applied (or nothing to do), 1 error, a failed call, a failed deployment or a timeout."
+--yes is given. A saved plan applies exactly its own values (not the spec, -e or --image), and only\n\
+if the live state still matches it. With changes to make, apply takes the environment's lock\n\
+(--lock-timeout waits for it) and checks the result after the writes. Progress goes to stderr.\n\
+Exit codes: 0 applied (or nothing to do), 1 error, a failed call, a failed deployment, a timeout or\n\
+a failed check, 130 stopped by Ctrl-C or SIGTERM."
 )]
 pub struct ApplyArgs {
-    /// A plan saved by `ecsctl plan --out FILE`; apply refuses it if the live state moved since.
+    /// A plan saved by `ecsctl plan --out FILE`: applies exactly its values; refused if the file
+    /// was edited or the live state moved since.
     #[arg(value_name = "PLANFILE")]
     pub plan_file: Option<PathBuf>,
 
-    /// The environment to apply (`environments/<ENV>.yaml`); taken from PLANFILE if omitted.
+    /// The environment to apply (`environments/<ENV>.yaml`); not with a PLANFILE, which names its own.
     #[arg(short, long, value_name = "ENV")]
     pub env: Option<String>,
 
