@@ -1989,6 +1989,36 @@ def patch_servicediscovery_delete_service_in_use() -> None:
 
 
 @_patch
+def patch_servicediscovery_namespace_creator_request_id() -> None:
+    """CreatePrivateDnsNamespace repeated with the same CreatorRequestId is the same request.
+
+    AWS (API reference, CreatePrivateDnsNamespace, CreatorRequestId): "A unique string that
+    identifies the request and that allows failed CreatePrivateDnsNamespace requests to be
+    retried without the risk of running the operation twice": the retry of a create whose
+    response was lost answers the first request's OperationId.
+    moto: creates a second namespace, or (one namespace per VPC, see docs/emulator.md) answers
+    `ConflictingDomainExists`, which a retried create never meets on AWS.
+    Patch: a namespace of that name with that CreatorRequestId answers its CREATE_NAMESPACE
+    operation's id.
+    """
+    from moto.servicediscovery.models import ServiceDiscoveryBackend
+
+    original = ServiceDiscoveryBackend.create_private_dns_namespace
+
+    def create_private_dns_namespace(self: Any, name: str, creator_request_id: str,
+                                     *args: Any, **kw: Any) -> Any:
+        for ns in self.namespaces.values():
+            if creator_request_id and ns.name == name and ns.creator_request_id == creator_request_id:
+                for op_id, op in self.operations.items():
+                    if op.targets.get("NAMESPACE") == ns.id and op.operation_type == "CREATE_NAMESPACE":
+                        return op_id
+                return self._create_operation("CREATE_NAMESPACE", targets={"NAMESPACE": ns.id})
+        return original(self, name, creator_request_id, *args, **kw)
+
+    ServiceDiscoveryBackend.create_private_dns_namespace = create_private_dns_namespace
+
+
+@_patch
 def patch_servicediscovery_duplicate_service() -> None:
     """CreateService of a name that exists in the namespace fails ServiceAlreadyExists.
 

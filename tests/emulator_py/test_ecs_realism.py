@@ -389,6 +389,21 @@ class EcsRealismTest(unittest.TestCase):
 
     # 10. Cloud Map instances of service tasks ----------------------------------------------
 
+    def test_a_namespace_create_retried_with_its_creator_request_id_is_the_same_request(self) -> None:
+        # A create whose response was lost, sent again by the SDK (patch_servicediscovery_
+        # namespace_creator_request_id): AWS answers the first OperationId, no second namespace.
+        x = Ecs(self.server)
+        sd, ec2 = x.account.client("servicediscovery"), x.account.client("ec2")
+        vpc = ec2.describe_subnets(SubnetIds=[x.subnet])["Subnets"][0]["VpcId"]
+        first = sd.create_private_dns_namespace(Name="a.local", Vpc=vpc, CreatorRequestId="req-1")
+        again = sd.create_private_dns_namespace(Name="a.local", Vpc=vpc, CreatorRequestId="req-1")
+        self.assertEqual(again["OperationId"], first["OperationId"])
+        self.assertEqual([n["Name"] for n in sd.list_namespaces()["Namespaces"]], ["a.local"])
+        # Another request for the same VPC is still moto's one-namespace-per-VPC refusal.
+        with self.assertRaises(ClientError) as refused:
+            sd.create_private_dns_namespace(Name="a.local", Vpc=vpc, CreatorRequestId="req-2")
+        self.assertEqual(refused.exception.response["Error"]["Code"], "ConflictingDomainExists")
+
     def test_cloud_map_instances_follow_the_service_tasks(self) -> None:
         x = Ecs(self.server)
         sd = x.account.client("servicediscovery")
