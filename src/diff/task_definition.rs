@@ -410,12 +410,18 @@ fn live_container(c: &LiveContainerDefinition) -> View {
         })
         .collect();
     put(&mut v, "portMappings", n::sorted_list(ports));
-    let env = c.environment.iter().map(|e| {
-        (
-            e.name.as_deref().unwrap_or_default(),
-            e.value.as_deref().unwrap_or_default(),
-        )
-    });
+    // ECS drops a variable whose value is empty (terraform-provider-aws #39533): an empty one
+    // read back is the same as none, as on the desired side (model/container.rs).
+    let env = c
+        .environment
+        .iter()
+        .map(|e| {
+            (
+                e.name.as_deref().unwrap_or_default(),
+                e.value.as_deref().unwrap_or_default(),
+            )
+        })
+        .filter(|(_, value)| !value.is_empty());
     put(&mut v, "environment", n::pairs_to_map(env));
     put(
         &mut v,
@@ -526,6 +532,19 @@ mod tests {
             (
                 "env reordered",
                 |_, l| l.task_definitions[0].containers[0].environment.reverse(),
+                Action::NoOp,
+                &[],
+            ),
+            (
+                "an empty env value read back is none (ECS drops it)",
+                |_, l| {
+                    l.task_definitions[0].containers[0]
+                        .environment
+                        .push(LiveKeyValue {
+                            name: Some("EMPTY".into()),
+                            value: Some(String::new()),
+                        });
+                },
                 Action::NoOp,
                 &[],
             ),

@@ -135,7 +135,7 @@ pub fn container(
             .unwrap_or_default(),
         environment: c
             .env
-            .map(|e| scalars(cx, e, &path("env")))
+            .map(|e| env_vars(cx, e, &path("env")))
             .unwrap_or_default(),
         sensitive: c
             .sensitive
@@ -208,6 +208,27 @@ fn sensitive(
         names.insert(name.value.clone());
     }
     names
+}
+
+/// The env vars, without those whose value is empty (a warning each): ECS drops them from the
+/// task definition (terraform-provider-aws #39533), so sending one would show as a change, a new
+/// revision and a redeploy on every apply.
+fn env_vars(cx: &Scope, map: &SpMap<Sp<Scalar>>, path: &str) -> BTreeMap<String, String> {
+    let mut vars = scalars(cx, map, path);
+    for (k, v) in map.iter() {
+        if vars.get(&k.value).is_some_and(String::is_empty) {
+            vars.remove(&k.value);
+            cx.warn(
+                v.loc,
+                format!("{path}.{}", k.value),
+                format!(
+                    "env var `{}` is empty: ECS drops empty values, so it is left out (the container will not see it set)",
+                    k.value
+                ),
+            );
+        }
+    }
+    vars
 }
 
 fn ports(cx: &Scope, list: &SpList<RawPort>, path: &str) -> Vec<PortMapping> {

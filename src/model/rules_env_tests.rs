@@ -469,4 +469,18 @@ fn warnings() {
         Severity::Warning,
         &want,
     );
+    let empty = "services:\n  api:\n    image: nginx\n    env:\n      KEEP: x\n      FOO: \"\"\n";
+    let want = w(
+        "services.api.env.FOO",
+        "env var `FOO` is empty: ECS drops empty values, so it is left out (the container will not see it set)",
+        6,
+    );
+    assert_one("empty env var", empty, Severity::Warning, &want);
+    let (d, _) = super::testkit::ok(empty);
+    let env = &d.task_definitions[0].containers[0].environment;
+    assert_eq!(
+        env.keys().collect::<Vec<_>>(),
+        ["KEEP"],
+        "dropped from the desired state"
+    );
 }
