@@ -313,6 +313,31 @@ def patch_ecs_create_service_fields() -> None:
 
 
 @_patch
+def patch_ecs_register_task_definition_drops_empty_env() -> None:
+    """RegisterTaskDefinition leaves out environment variables whose value is empty or absent.
+
+    AWS: the registered revision has no entry for them (terraform-provider-aws #39533: "AWS seems
+    to filter out those environment variables when creating the Task Definition";
+    aws-actions/amazon-ecs-deploy-task-definition #216 / #224: an entry without a value is removed
+    from the registered task definition).
+    moto: stores them as sent, so a client that sends one never sees the drift AWS shows.
+    Patch: filter each container's `environment` before moto stores it.
+    """
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    original = EC2ContainerServiceBackend.register_task_definition
+
+    def register_task_definition(self: Any, family: str, container_definitions: list[dict[str, Any]],
+                                 *args: Any, **kw: Any) -> Any:
+        for c in container_definitions or []:
+            if isinstance(c.get("environment"), list):
+                c["environment"] = [e for e in c["environment"] if e.get("value")]
+        return original(self, family, container_definitions, *args, **kw)
+
+    EC2ContainerServiceBackend.register_task_definition = register_task_definition
+
+
+@_patch
 def patch_ecs_create_service_not_idempotent() -> None:
     """CreateService of an ACTIVE service name fails.
 

@@ -404,6 +404,19 @@ class EcsRealismTest(unittest.TestCase):
             sd.create_private_dns_namespace(Name="a.local", Vpc=vpc, CreatorRequestId="req-2")
         self.assertEqual(refused.exception.response["Error"]["Code"], "ConflictingDomainExists")
 
+    def test_register_task_definition_drops_empty_env_values(self) -> None:
+        # patch_ecs_register_task_definition_drops_empty_env: as ECS does.
+        x = Ecs(self.server)
+        td = x.ecs.register_task_definition(
+            family="empty-env", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+            cpu="256", memory="512",
+            containerDefinitions=[{"name": "app", "image": "nginx", "environment": [
+                {"name": "KEEP", "value": "x"}, {"name": "EMPTY", "value": ""}, {"name": "NONE"}]}],
+        )["taskDefinition"]
+        self.assertEqual(td["containerDefinitions"][0]["environment"], [{"name": "KEEP", "value": "x"}])
+        read = x.ecs.describe_task_definition(taskDefinition="empty-env")["taskDefinition"]
+        self.assertEqual(read["containerDefinitions"][0]["environment"], [{"name": "KEEP", "value": "x"}])
+
     def test_cloud_map_instances_follow_the_service_tasks(self) -> None:
         x = Ecs(self.server)
         sd = x.account.client("servicediscovery")
