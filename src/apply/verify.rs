@@ -79,6 +79,7 @@ pub async fn verify(
     let started = Instant::now();
     let mut interval = FIRST_INTERVAL;
     let query = scope(desired, applied);
+    let changed: BTreeSet<&Address> = applied.actionable().map(|c| &c.address).collect();
     loop {
         let now = match &query {
             Some(q) => {
@@ -86,8 +87,6 @@ pub async fn verify(
                     .await
                     .map_err(VerifyError::Read)?;
                 // Only what was read: every other resource reads as absent here.
-                let changed: BTreeSet<&Address> =
-                    applied.actionable().map(|c| &c.address).collect();
                 let mut now = crate::diff::diff(desired, &live);
                 now.retain(|c| changed.contains(&c.address));
                 now

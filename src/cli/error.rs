@@ -84,6 +84,26 @@ pub enum Outcome {
     Exit(u8),
 }
 
+/// The error of an apply or destroy run that did not succeed (its report printed already):
+/// exit 130 when Ctrl-C / SIGTERM stopped it, else 1.
+pub fn outcome_error(outcome: &crate::apply::ApplyOutcome) -> CliError {
+    if outcome.interrupted {
+        return CliError::Interrupted {
+            message: outcome.error_summary(),
+        };
+    }
+    anyhow::anyhow!(outcome.error_summary()).into()
+}
+
+/// A second Ctrl-C / SIGTERM abandoned the calls in flight; `rerun` is the hint's advice.
+pub fn abandoned(rerun: &str) -> CliError {
+    CliError::Interrupted {
+        message: format!(
+            "interrupted twice: abandoned the calls in flight (their outcome is unknown)\n  hint: {rerun}"
+        ),
+    }
+}
+
 /// The context for AWS errors while plan, apply and destroy read the live state.
 pub const LIVE_READ_FAILED: &str = "reading the live state failed";
 

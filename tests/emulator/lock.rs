@@ -6,7 +6,9 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
+
+use ecsctl::lock::clock::format_rfc3339;
 
 use serde_json::{Value, json};
 
@@ -47,7 +49,7 @@ pub fn put_foreign_lock(acct: &TestAccount, parameter: &str, age_secs: u64) {
         "command": "apply",
         "who": "arn:aws:sts::123456789012:assumed-role/ci/gha-7 (user ci)",
         "where": "runner-12 (https://github.com/acme/shop/actions/runs/42)",
-        "when": rfc3339(when),
+        "when": format_rfc3339(when),
     });
     acct.call(
         "ssm",
@@ -65,27 +67,6 @@ pub fn lock_value(acct: &TestAccount, parameter: &str) -> Option<String> {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` (H. Hinnant's civil_from_days), so the test writes what ecsctl writes.
-fn rfc3339(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
 #[test]
 fn destroy_under_someone_elses_lock_fails_naming_the_holder_and_unlock_removes_only_that_lock() {
     let p = applied();
@@ -99,7 +80,7 @@ fn destroy_under_someone_elses_lock_fails_naming_the_holder_and_unlock_removes_o
     let expected = format!(
         "error: environment `dev` of `pr` is locked by `arn:aws:sts::123456789012:assumed-role/ci/gha-7` (user ci) running `apply` on `runner-12 (https://github.com/acme/shop/actions/runs/42)` since {} (3 min ago); lock id {THEIRS}; nothing was changed\n  \
 hint: wait for it, pass `--lock-timeout 5m` to wait, or if that run is gone: `ecsctl unlock -e dev {THEIRS}`\n",
-        rfc3339(SystemTime::now() - Duration::from_secs(180))
+        format_rfc3339(SystemTime::now() - Duration::from_secs(180))
     );
     // The `when` in the message is the record's; compare without its seconds-exact text.
     let got = r.stderr.lines().skip_while(|l| !l.starts_with("error:"));

@@ -3,9 +3,11 @@
 //! Owns the order of an apply run. From the spec (`-e ENV`): build the desired state (with
 //! `--image` overrides, the same pure function plan uses). From a saved plan (`apply PLANFILE`):
 //! take the desired values from the file (verified by its digest), never `--image`, and read
-//! the spec only for the values it marks sensitive (kept in the file as digests, each checked). Then: read live and diff; with nothing to change stop there
-//! (no lock); otherwise take the environment lock, read and diff again under it (another run may
-//! have written in between), refuse a saved plan that no longer matches, show the plan on
+//! the spec only for the values it marks sensitive (kept in the file as digests, each checked).
+//! Then: read live and diff; with nothing to change stop there (no lock); otherwise take the
+//! environment lock, read and diff again under it (another run may have written in between; a
+//! saved plan with changes takes the lock first and reads once), refuse a saved plan that no
+//! longer matches, show the plan on
 //! stdout, ask for `yes` (refuse without a terminal unless `--yes`), execute through
 //! `apply::execute`, re-read to check the result (`apply::verify`), release the lock, and turn
 //! the outcome into an exit status (130 after Ctrl-C / SIGTERM). Must not make AWS calls itself
@@ -18,7 +20,7 @@ use anyhow::{Context, anyhow};
 use crate::apply::{ApplyCtx, ApplyOptions, ApplyOutcome, WaitOutcome};
 use crate::aws::AwsClients;
 use crate::cli::confirm::{confirm_or_interrupt, refuse_without_terminal};
-use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
+use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, abandoned, aws_error, outcome_error};
 use crate::cli::lock;
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{ApplySettings, Globals};
@@ -267,9 +269,9 @@ impl Run<'_> {
         let body = async {
             tokio::select! {
                 r = self.locked(saved, interrupt, out) => r,
-                () = interrupt.after(2) => Err(CliError::Interrupted {
-                    message: "interrupted twice: abandoned the calls in flight (their outcome is unknown)\n  hint: run the same apply again: it continues from what exists".to_string(),
-                }),
+                () = interrupt.after(2) => Err(abandoned(
+                    "run the same apply again: it continues from what exists",
+                )),
             }
         };
         let (body, released) = crate::lock::with_lock(self.clients, held, body).await;
@@ -325,7 +327,8 @@ impl Run<'_> {
         };
         let outcome = crate::apply::execute(&ctx, &plan.steps, &opts).await;
         if !outcome.is_success() {
-            return self.failed(&outcome, out);
+            out.report(&outcome.report())?;
+            return Err(outcome_error(&outcome));
         }
         crate::apply::verify::verify(self.clients, desired, &plan, &self.prune, reporter.as_ref())
             .await
@@ -382,16 +385,6 @@ impl Run<'_> {
             region: self.desired.region.clone(),
             account_id: Some(self.caller.to_string()),
         }
-    }
-
-    fn failed(&self, outcome: &ApplyOutcome, out: &mut Output) -> Result<Outcome, CliError> {
-        out.report(&outcome.report())?;
-        if outcome.interrupted {
-            return Err(CliError::Interrupted {
-                message: outcome.error_summary(),
-            });
-        }
-        Err(anyhow!(outcome.error_summary()).into())
     }
 
     fn finish(

@@ -18,7 +18,7 @@ use crate::apply::{ApplyCtx, ApplyOptions};
 use crate::aws::AwsClients;
 use crate::cli::args::PlanFormat;
 use crate::cli::confirm::confirm;
-use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
+use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, abandoned, aws_error, outcome_error};
 use crate::cli::lock;
 use crate::cli::output::{Label, Output};
 use crate::cli::settings::{DestroySettings, Globals};
@@ -127,9 +127,9 @@ async fn destroy_env(
         );
         tokio::select! {
             r = locked => r,
-            () = interrupt.after(2) => Err(CliError::Interrupted {
-                message: "interrupted twice: abandoned the calls in flight (their outcome is unknown)\n  hint: run the same destroy again: it continues from what is left".to_string(),
-            }),
+            () = interrupt.after(2) => Err(abandoned(
+                "run the same destroy again: it continues from what is left",
+            )),
         }
     };
     let (body, released) = crate::lock::with_lock(&clients, held, body).await;
@@ -226,12 +226,7 @@ async fn destroy_locked(
     let outcome = crate::apply::execute(&ctx, &plan.steps, &opts).await;
     if !outcome.is_success() {
         out.report(&outcome.report())?;
-        if outcome.interrupted {
-            return Err(CliError::Interrupted {
-                message: outcome.error_summary(),
-            });
-        }
-        return Err(anyhow!(outcome.error_summary()).into());
+        return Err(outcome_error(&outcome));
     }
     Ok(plan.summary().destroy)
 }
