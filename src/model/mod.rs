@@ -26,6 +26,7 @@ pub mod logs;
 pub mod names;
 pub mod network;
 pub mod r#override;
+pub mod partition;
 pub mod project;
 #[cfg(test)]
 mod rules_env_tests;
