@@ -7,5 +7,6 @@ mod examples;
 mod offline;
 mod render;
 mod schema;
+mod scripts;
 mod usage;
 mod validate;
