@@ -147,13 +147,21 @@ fn prerequisites_pass_on_this_machine() {
 /// `bc` is not on a minimal machine; the demo timed its steps with it.
 #[test]
 fn readme_scripts_never_call_bc() {
-    for script in ["scripts/demo", "scripts/test", "scripts/emulator", "scripts/emulator-install"] {
+    for script in [
+        "scripts/demo",
+        "scripts/test",
+        "scripts/emulator",
+        "scripts/emulator-install",
+    ] {
         let text =
             std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(script)).unwrap();
         let calls: Vec<&str> = text
             .lines()
             .filter(|l| !l.trim_start().starts_with('#'))
-            .filter(|l| l.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "bc"))
+            .filter(|l| {
+                l.split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w == "bc")
+            })
             .collect();
         assert!(calls.is_empty(), "{script} calls bc: {calls:?}");
     }
