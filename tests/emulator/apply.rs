@@ -430,6 +430,38 @@ fn image_changes_by_variable_and_by_flag_make_one_new_revision_each() {
     assert_eq!(bad.code, Some(1), "{}", bad.all());
 }
 
+/// ECS drops environment entries whose value is empty, so `FOO: ""` (or `${VAR:-}`) never
+/// matched the live task definition and redeployed on every apply
+/// (terraform-provider-aws #39533).
+#[test]
+fn an_empty_env_value_does_not_redeploy_on_every_apply() {
+    let p = Project::new(FIXTURE);
+    p.set_env_overrides(
+        "services:\n  web:\n    env:\n      FOO: \"\"\n      UNSET: \"${NOT_SET_ANYWHERE:-}\"\n      BAR: x\n",
+    );
+    let first = p.apply_ok(&[], &[]);
+    for name in ["FOO", "UNSET"] {
+        assert!(
+            first.stderr.contains(&format!(
+                "env var `{name}` is empty: ECS drops empty values, so it is left out"
+            )),
+            "{}",
+            first.all()
+        );
+    }
+    let env = &p.task_definition("ap-test-web")["containerDefinitions"][0]["environment"];
+    assert_eq!(env, &json!([{"name": "BAR", "value": "x"}]), "{env}");
+    p.assert_converged(&[]);
+    let second = p.apply_ok(&[], &[]);
+    assert_eq!(
+        second.mutating_calls(),
+        Vec::<String>::new(),
+        "{}",
+        second.all()
+    );
+    assert_eq!(p.revisions("ap-test-web"), 1);
+}
+
 #[test]
 fn sizing_count_capacity_and_secret_changes_apply_exactly_that() {
     let p = Project::new(FIXTURE);
