@@ -12,6 +12,7 @@ pub mod interrupt;
 pub mod live;
 pub mod lock;
 pub mod model;
+pub mod permissions;
 pub mod plan;
 pub mod render;
 pub mod spec;

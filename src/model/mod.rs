@@ -46,7 +46,7 @@ pub mod task_def;
 pub mod task_spec;
 pub mod template;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 pub mod timezones;
 pub mod unique;
 pub mod validate;

@@ -1,0 +1,396 @@
+//! The generated policy per command: resource scoping, the `*`-only statement, and the
+//! dependent actions (PassRole, service-linked roles, tag-on-create). moto does not enforce
+//! resources, conditions or dependent actions (docs/emulator.md), so these are pinned here.
+
+use std::collections::BTreeSet;
+
+use super::catalogue::Command;
+use super::document::{PolicyDocument, generate};
+use crate::model::Desired;
+use crate::model::testkit::ok;
+
+const ACCT: &str = "123456789012";
+
+fn desired(extra: &str) -> Desired {
+    ok(extra).0
+}
+
+const ONE_SERVICE: &str = "services:\n  api:\n    image: nginx\n";
+
+const FULL: &str = r#"discovery:
+  namespace: "{app}-{env}.local"
+  vpc: vpc-1
+services:
+  api:
+    image: nginx
+    ports: [8080]
+    autoscaling:
+      min: 1
+      max: 3
+      cpu: 70
+    taskRole:
+      statements:
+        - actions: [s3:GetObject]
+          resources: ["arn:aws:s3:::shop/*"]
+scheduledTasks:
+  report:
+    service: api
+    schedule: rate(1 day)
+"#;
+
+fn policy(extra: &str, command: Command) -> PolicyDocument {
+    generate(&desired(extra), command).document
+}
+
+fn resources<'a>(p: &'a PolicyDocument, sid: &str) -> Vec<&'a str> {
+    p.statement(sid)
+        .unwrap_or_else(|| panic!("no statement `{sid}` in {}", p.to_json()))
+        .resources
+        .iter()
+        .map(String::as_str)
+        .collect()
+}
+
+fn actions<'a>(p: &'a PolicyDocument, sid: &str) -> Vec<&'a str> {
+    p.statement(sid)
+        .unwrap_or_else(|| panic!("no statement `{sid}` in {}", p.to_json()))
+        .actions
+        .iter()
+        .map(String::as_str)
+        .collect()
+}
+
+fn is_write(action: &str) -> bool {
+    let name = action.split(':').nth(1).unwrap_or_default();
+    [
+        "Create",
+        "Update",
+        "Put",
+        "Delete",
+        "Register",
+        "Deregister",
+        "Tag",
+        "Untag",
+        "Run",
+    ]
+    .iter()
+    .chain(
+        [
+            "Stop",
+            "Attach",
+            "Detach",
+            "Pass",
+            "Associate",
+            "Disassociate",
+        ]
+        .iter(),
+    )
+    .any(|w| name.starts_with(w))
+}
+
+#[test]
+fn plan_reads_only_and_names_the_environments_resources() {
+    let p = policy(ONE_SERVICE, Command::Plan);
+    let writes: Vec<&str> = p.actions().into_iter().filter(|a| is_write(a)).collect();
+    assert!(writes.is_empty(), "plan may not write: {writes:?}");
+    assert!(
+        !p.actions().iter().any(|a| a.starts_with("ssm:")),
+        "plan takes no lock"
+    );
+    assert_eq!(
+        resources(&p, "EcsCluster"),
+        [format!("arn:aws:ecs:eu-west-1:{ACCT}:cluster/shop-prod")]
+    );
+    assert_eq!(
+        resources(&p, "EcsServicesOfTheCluster"),
+        [format!("arn:aws:ecs:eu-west-1:{ACCT}:service/shop-prod/*")]
+    );
+    assert_eq!(
+        resources(&p, "IamRoles"),
+        [format!("arn:aws:iam::{ACCT}:role/shop-prod-*")]
+    );
+    assert_eq!(
+        resources(&p, "LogGroups"),
+        [format!(
+            "arn:aws:logs:eu-west-1:{ACCT}:log-group:/ecs/shop-prod/*"
+        )]
+    );
+    assert_eq!(
+        resources(&p, "ScheduleGroup"),
+        [format!(
+            "arn:aws:scheduler:eu-west-1:{ACCT}:schedule-group/shop-prod"
+        )]
+    );
+}
+
+/// The actions whose Service Authorization Reference row lists no resource type.
+#[test]
+fn actions_that_accept_only_star_are_in_one_statement_that_says_so() {
+    let p = policy(ONE_SERVICE, Command::Plan);
+    assert_eq!(resources(&p, "ActionsThatAcceptOnlyAllResources"), ["*"]);
+    assert_eq!(
+        actions(&p, "ActionsThatAcceptOnlyAllResources"),
+        [
+            "application-autoscaling:DescribeScalableTargets",
+            "application-autoscaling:DescribeScalingPolicies",
+            "ecs:DescribeTaskDefinition",
+            "ecs:ListServices",
+            "ecs:ListTaskDefinitionFamilies",
+            "ecs:ListTaskDefinitions",
+            "iam:ListRoles",
+            "logs:DescribeLogGroups",
+            "scheduler:ListSchedules",
+            "servicediscovery:ListNamespaces",
+            "servicediscovery:ListServices",
+        ]
+    );
+    // No other statement is unscoped.
+    for s in &p.statements {
+        if s.sid != "ActionsThatAcceptOnlyAllResources" {
+            assert!(!s.resources.contains(&"*".to_string()), "{}", s.sid);
+        }
+    }
+}
+
+#[test]
+fn apply_passes_exactly_the_task_roles_to_ecs_tasks() {
+    let p = policy(FULL, Command::Apply);
+    let s = p.statement("PassTaskRolesToEcsTasks").unwrap();
+    assert_eq!(s.actions, ["iam:PassRole"]);
+    assert_eq!(
+        s.resources,
+        [
+            format!("arn:aws:iam::{ACCT}:role/shop-prod-api-exec"),
+            format!("arn:aws:iam::{ACCT}:role/shop-prod-api-task"),
+        ]
+    );
+    assert_eq!(
+        s.condition,
+        Some(
+            serde_json::json!({"StringEquals": {"iam:PassedToService": ["ecs-tasks.amazonaws.com"]}})
+        )
+    );
+    let s = p.statement("PassSchedulerRoleToScheduler").unwrap();
+    assert_eq!(
+        s.resources,
+        [format!("arn:aws:iam::{ACCT}:role/shop-prod-scheduler")]
+    );
+    assert_eq!(
+        s.condition,
+        Some(
+            serde_json::json!({"StringEquals": {"iam:PassedToService": ["scheduler.amazonaws.com"]}})
+        )
+    );
+}
+
+#[test]
+fn an_external_task_role_is_passed_by_its_arn() {
+    let p = policy(
+        "services:\n  api:\n    image: nginx\n    taskRole:\n      arn: arn:aws:iam::123456789012:role/existing\n",
+        Command::Apply,
+    );
+    assert_eq!(
+        resources(&p, "PassTaskRolesToEcsTasks"),
+        [
+            "arn:aws:iam::123456789012:role/existing".to_string(),
+            format!("arn:aws:iam::{ACCT}:role/shop-prod-api-exec"),
+        ]
+    );
+}
+
+#[test]
+fn apply_may_create_only_the_ecs_and_autoscaling_service_linked_roles() {
+    let p = policy(FULL, Command::Apply);
+    let ecs = p.statement("CreateEcsServiceLinkedRole").unwrap();
+    assert_eq!(
+        ecs.resources,
+        [format!(
+            "arn:aws:iam::{ACCT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
+        )]
+    );
+    assert_eq!(
+        ecs.condition,
+        Some(serde_json::json!({"StringEquals": {"iam:AWSServiceName": ["ecs.amazonaws.com"]}}))
+    );
+    let aas = p.statement("CreateAutoScalingServiceLinkedRole").unwrap();
+    assert_eq!(
+        aas.condition,
+        Some(
+            serde_json::json!({"StringEquals": {"iam:AWSServiceName": ["ecs.application-autoscaling.amazonaws.com"]}})
+        )
+    );
+    // Without autoscaling, only ECS's.
+    let p = policy(ONE_SERVICE, Command::Apply);
+    assert!(p.statement("CreateEcsServiceLinkedRole").is_some());
+    assert!(p.statement("CreateAutoScalingServiceLinkedRole").is_none());
+    // The lookup before creating it is on that one role.
+    assert_eq!(actions(&p, "EcsServiceLinkedRoleLookup"), ["iam:GetRole"]);
+}
+
+#[test]
+fn apply_has_the_tag_actions_that_create_with_tags_needs() {
+    let p = policy(FULL, Command::Apply);
+    assert!(actions(&p, "EcsTaskDefinitionFamilies").contains(&"ecs:TagResource"));
+    assert!(actions(&p, "EcsCluster").contains(&"ecs:TagResource"));
+    assert!(actions(&p, "EcsServicesOfTheCluster").contains(&"ecs:TagResource"));
+    assert!(actions(&p, "LogGroups").contains(&"logs:TagResource"));
+    assert!(actions(&p, "IamRoles").contains(&"iam:TagRole"));
+    assert!(actions(&p, "CloudMapNamespaces").contains(&"servicediscovery:TagResource"));
+    assert!(actions(&p, "ScalableTargets").contains(&"application-autoscaling:TagResource"));
+    assert!(actions(&p, "ScheduleGroup").contains(&"scheduler:TagResource"));
+    assert!(actions(&p, "EnvironmentLock").contains(&"ssm:AddTagsToResource"));
+    // Cloud Map's private DNS namespace creates a Route 53 zone in the VPC.
+    let star = actions(&p, "ActionsThatAcceptOnlyAllResources");
+    for a in [
+        "route53:CreateHostedZone",
+        "ec2:DescribeVpcs",
+        "ecs:RegisterTaskDefinition",
+    ] {
+        assert!(star.contains(&a), "{a} missing from {star:?}");
+    }
+}
+
+#[test]
+fn features_the_spec_lacks_get_no_create_actions_but_keep_their_deletes() {
+    let p = policy(ONE_SERVICE, Command::Apply);
+    let all = p.actions();
+    for absent in [
+        "scheduler:CreateSchedule",
+        "servicediscovery:CreatePrivateDnsNamespace",
+        "route53:CreateHostedZone",
+        "application-autoscaling:RegisterScalableTarget",
+        "cloudwatch:PutMetricAlarm",
+    ] {
+        assert!(!all.contains(absent), "{absent} without the feature");
+    }
+    // A job, namespace or scaling target removed from the spec is pruned by apply.
+    for present in [
+        "scheduler:DeleteSchedule",
+        "servicediscovery:DeleteNamespace",
+        "application-autoscaling:DeregisterScalableTarget",
+        "cloudwatch:DeleteAlarms",
+    ] {
+        assert!(all.contains(present), "{present} missing");
+    }
+}
+
+#[test]
+fn destroy_deletes_under_the_lock_and_creates_nothing() {
+    let p = policy(FULL, Command::Destroy);
+    let all = p.actions();
+    let creates: Vec<&&str> = all
+        .iter()
+        .filter(|a| a.contains(":Create") || a.contains(":Register") || a.contains(":Put"))
+        .filter(|a| **a != "ssm:PutParameter")
+        .collect();
+    assert!(creates.is_empty(), "{creates:?}");
+    assert!(!all.contains("iam:PassRole"));
+    for a in [
+        "ecs:DeleteService",
+        "ecs:DeleteCluster",
+        "ecs:StopTask",
+        "ecs:DeleteTaskDefinitions",
+        "iam:DeleteRole",
+        "logs:DeleteLogGroup",
+        "servicediscovery:DeleteNamespace",
+        "scheduler:DeleteScheduleGroup",
+        "ssm:DeleteParameter",
+    ] {
+        assert!(all.contains(a), "{a} missing");
+    }
+    assert_eq!(
+        resources(&p, "EnvironmentLock"),
+        [format!(
+            "arn:aws:ssm:eu-west-1:{ACCT}:parameter/ecsctl/locks/shop/prod"
+        )]
+    );
+}
+
+#[test]
+fn run_needs_the_lock_runtask_on_the_families_and_the_jobs_roles() {
+    let p = policy(FULL, Command::Run);
+    let all: BTreeSet<&str> = p.actions();
+    assert_eq!(
+        all,
+        BTreeSet::from([
+            "ecs:DescribeTasks",
+            "ecs:RunTask",
+            "ecs:TagResource",
+            "iam:PassRole",
+            "ssm:AddTagsToResource",
+            "ssm:DeleteParameter",
+            "ssm:GetParameter",
+            "ssm:PutParameter",
+        ])
+    );
+    assert_eq!(
+        resources(&p, "EcsTaskDefinitionFamilies"),
+        [format!(
+            "arn:aws:ecs:eu-west-1:{ACCT}:task-definition/shop-prod-*"
+        )]
+    );
+    assert_eq!(
+        actions(&p, "EcsTasksOfTheCluster"),
+        ["ecs:DescribeTasks", "ecs:TagResource"]
+    );
+    assert!(p.statement("PassSchedulerRoleToScheduler").is_none());
+}
+
+#[test]
+fn arns_use_the_partition_of_the_spec_region() {
+    for (region, partition) in [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")] {
+        let d = desired(ONE_SERVICE);
+        let d = Desired {
+            region: region.to_string(),
+            ..d
+        };
+        let p = generate(&d, Command::Apply).document;
+        assert_eq!(
+            resources(&p, "EcsCluster"),
+            [format!(
+                "arn:{partition}:ecs:{region}:{ACCT}:cluster/shop-prod"
+            )]
+        );
+        assert_eq!(
+            resources(&p, "CreateEcsServiceLinkedRole"),
+            [format!(
+                "arn:{partition}:iam::{ACCT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
+            )]
+        );
+    }
+}
+
+#[test]
+fn without_account_every_arn_has_a_star_account_and_a_note_says_so() {
+    let d = Desired {
+        account_id: None,
+        ..desired(ONE_SERVICE)
+    };
+    let g = generate(&d, Command::Plan);
+    assert_eq!(
+        resources(&g.document, "EcsCluster"),
+        ["arn:aws:ecs:eu-west-1:*:cluster/shop-prod"]
+    );
+    assert_eq!(
+        g.notes,
+        [
+            "the spec sets no `account:`, so every ARN has `*` for its account\n  hint: set \
+          `account:` in ecsctl.yaml or the environment to pin the policy to one account"
+        ]
+    );
+}
+
+#[test]
+fn the_document_is_iam_json_with_single_resources_as_strings() {
+    let text = policy(ONE_SERVICE, Command::Plan).to_json();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["Version"], "2012-10-17");
+    let first = &v["Statement"][0];
+    assert_eq!(first["Sid"], "EcsCluster");
+    assert_eq!(first["Effect"], "Allow");
+    assert_eq!(
+        first["Resource"],
+        format!("arn:aws:ecs:eu-west-1:{ACCT}:cluster/shop-prod")
+    );
+    assert!(text.ends_with("}\n"));
+}

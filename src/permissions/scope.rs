@@ -1,0 +1,144 @@
+//! The environment's resource ARNs, per catalogue scope: what `Resource` each statement names.
+//!
+//! Owns the ARN patterns. Names come from the model exactly as plan builds them: the cluster,
+//! the schedule group and the lock parameter by name, and families, roles and log groups by the
+//! same prefixes pruning lists under (`live::owned::OwnedQuery`), because apply and destroy may
+//! delete anything under them that carries the environment's ownership tags. Must not decide
+//! which actions a command needs (`catalogue.rs`) or print.
+//!
+//! ARN formats: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html> and each
+//! service's "Resource types" table in the Service Authorization Reference. Log groups are
+//! matched with and without the `:*` suffix by one trailing `*`
+//! (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html>).
+
+use super::catalogue::Scope;
+use crate::live::owned::OwnedQuery;
+use crate::model::Desired;
+use crate::model::partition::Partition;
+
+/// The ARN parts and names of one environment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvScope {
+    pub partition: Partition,
+    pub region: String,
+    /// The 12-digit account, or `*` when the spec pins none.
+    pub account: String,
+    pub cluster: String,
+    pub family_prefix: String,
+    pub role_prefix: String,
+    pub log_group_prefix: String,
+    pub schedule_group: String,
+    pub lock_parameter: String,
+}
+
+impl EnvScope {
+    pub fn of(desired: &Desired) -> EnvScope {
+        let q = OwnedQuery::of(desired, false);
+        EnvScope {
+            partition: Partition::of_region(&desired.region),
+            region: desired.region.clone(),
+            account: desired
+                .account_id
+                .clone()
+                .unwrap_or_else(|| "*".to_string()),
+            cluster: desired.cluster.name.clone(),
+            family_prefix: q.family_prefix,
+            role_prefix: q.role_prefix,
+            log_group_prefix: q.log_group_prefix,
+            // As `live::query` and `live::owned` read it: the jobs' group, else the default one
+            // a removed job may have left behind.
+            schedule_group: desired
+                .scheduled_tasks
+                .first()
+                .map(|t| t.group.clone())
+                .unwrap_or_else(|| format!("{}-{}", desired.app, desired.env)),
+            lock_parameter: crate::lock::parameter_name(&desired.app, &desired.env),
+        }
+    }
+
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`
+    fn arn(&self, service: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            self.partition.as_str(),
+            self.region,
+            self.account
+        )
+    }
+
+    /// An IAM role ARN (IAM is global: no region).
+    pub fn role_arn(&self, path_and_name: &str) -> String {
+        format!(
+            "arn:{}:iam::{}:role/{path_and_name}",
+            self.partition.as_str(),
+            self.account
+        )
+    }
+
+    /// The `Resource` values of `scope`.
+    pub fn resources(&self, scope: Scope) -> Vec<String> {
+        let one = |s: String| vec![s];
+        match scope {
+            Scope::Any => one("*".to_string()),
+            Scope::Cluster => one(self.arn("ecs", &format!("cluster/{}", self.cluster))),
+            Scope::Services => one(self.arn("ecs", &format!("service/{}/*", self.cluster))),
+            Scope::Tasks => one(self.arn("ecs", &format!("task/{}/*", self.cluster))),
+            // `family:revision`: the prefix and `*` cover every revision of every family under it.
+            Scope::Families => {
+                one(self.arn("ecs", &format!("task-definition/{}*", self.family_prefix)))
+            }
+            Scope::Roles => one(self.role_arn(&format!("{}*", self.role_prefix))),
+            Scope::LogGroups => {
+                one(self.arn("logs", &format!("log-group:{}*", self.log_group_prefix)))
+            }
+            Scope::Namespaces => one(self.arn("servicediscovery", "namespace/*")),
+            Scope::DiscoveryServices => one(self.arn("servicediscovery", "service/*")),
+            Scope::ScalableTargets => one(self.arn("application-autoscaling", "scalable-target/*")),
+            // Target tracking names its alarms `TargetTracking-service/CLUSTER/SERVICE-Alarm…`.
+            Scope::Alarms => one(self.arn(
+                "cloudwatch",
+                &format!("alarm:TargetTracking-service/{}/*", self.cluster),
+            )),
+            Scope::ScheduleGroup => one(self.arn(
+                "scheduler",
+                &format!("schedule-group/{}", self.schedule_group),
+            )),
+            Scope::Schedules => {
+                one(self.arn("scheduler", &format!("schedule/{}/*", self.schedule_group)))
+            }
+            // The parameter name starts with `/`, which the ARN keeps once: `parameter/ecsctl/…`.
+            Scope::LockParameter => {
+                one(self.arn("ssm", &format!("parameter{}", self.lock_parameter)))
+            }
+            Scope::EcsServiceLinkedRole => one(self.role_arn(ECS_SLR)),
+        }
+    }
+
+    /// Whether the prefixes are narrower than the default name forms allow: custom `names:`
+    /// templates that share less with `{app}-{env}-` widen what pruning (and so the policy)
+    /// covers. Returns the widened prefixes as `(kind, prefix)`.
+    pub fn widened(&self, app: &str, env: &str) -> Vec<(&'static str, String)> {
+        let base = format!("{app}-{env}-");
+        let logs = format!("/ecs/{app}-{env}/");
+        let mut out = Vec::new();
+        if self.family_prefix != base {
+            out.push(("task definition families", self.family_prefix.clone()));
+        }
+        if self.role_prefix != base {
+            out.push(("IAM roles", self.role_prefix.clone()));
+        }
+        if self.log_group_prefix != logs {
+            out.push(("log groups", self.log_group_prefix.clone()));
+        }
+        out
+    }
+}
+
+/// The ECS service-linked role's path and name
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html>).
+pub const ECS_SLR: &str = "aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS";
+
+/// Application Auto Scaling's service-linked role for ECS, created on the first
+/// RegisterScalableTarget of an ECS service
+/// (<https://docs.aws.amazon.com/autoscaling/application/userguide/services-that-can-integrate-ecs.html>).
+pub const AAS_ECS_SLR: &str = "aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService";
