@@ -65,6 +65,8 @@ pub enum Command {
     Run(RunArgs),
     /// Remove an environment lock left behind by a run that is gone (like terraform force-unlock).
     Unlock(UnlockArgs),
+    /// Print the least-privilege IAM policy a CI role needs to run a command on one environment.
+    Permissions(PermissionsArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -336,4 +338,37 @@ pub struct UnlockArgs {
     /// The id of the lock to remove (printed by the command that was refused).
     #[arg(value_name = "LOCK_ID")]
     pub lock_id: String,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl permissions -e prod > ci-apply-prod.json\n  \
+ecsctl permissions -e prod --command plan > ci-plan-prod.json\n  \
+aws iam put-role-policy --role-name ci-prod --policy-name ecsctl --policy-document file://ci-apply-prod.json\n\n\
+Prints an IAM policy document (JSON) on stdout: the actions the command calls and the ones AWS\n\
+checks on top (iam:PassRole, iam:CreateServiceLinkedRole, tag-on-create), each scoped to the\n\
+environment's resources where the action allows it; the actions that accept only \"*\" are in one\n\
+statement that says so. Reads only the spec files: no AWS credentials, config or network. The\n\
+account comes from the spec's `account:` (else `*`), the partition from its region."
+)]
+pub struct PermissionsArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The command the policy is for.
+    #[arg(long, value_enum, value_name = "COMMAND", default_value_t = PermissionsCommand::Apply)]
+    pub command: PermissionsCommand,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PermissionsCommand {
+    /// Read-only: what plan reads.
+    Plan,
+    /// plan's reads, the writes, the lock, PassRole and the service-linked roles.
+    Apply,
+    /// plan's reads, the deletions and the lock.
+    Destroy,
+    /// RunTask for the scheduled tasks, under the lock.
+    Run,
 }

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use super::args::{Cli, ColorWhen, Command, PlanFormat, RenderFormat};
+use super::args::{Cli, ColorWhen, Command, PermissionsCommand, PlanFormat, RenderFormat};
 use clap_complete::Shell;
 
 /// Settings every command shares.
@@ -65,7 +65,15 @@ pub enum CommandSettings {
     Destroy(DestroySettings),
     Run(RunSettings),
     Unlock(UnlockSettings),
+    Permissions(PermissionsSettings),
     Completions(CompletionsSettings),
+}
+
+/// `ecsctl permissions`, resolved.
+#[derive(Clone, Debug)]
+pub struct PermissionsSettings {
+    pub env: String,
+    pub command: crate::permissions::Command,
 }
 
 /// `ecsctl unlock`, resolved.
@@ -169,6 +177,15 @@ impl Settings {
             Command::Unlock(a) => CommandSettings::Unlock(UnlockSettings {
                 env: a.env,
                 lock_id: a.lock_id,
+            }),
+            Command::Permissions(a) => CommandSettings::Permissions(PermissionsSettings {
+                env: a.env,
+                command: match a.command {
+                    PermissionsCommand::Plan => crate::permissions::Command::Plan,
+                    PermissionsCommand::Apply => crate::permissions::Command::Apply,
+                    PermissionsCommand::Destroy => crate::permissions::Command::Destroy,
+                    PermissionsCommand::Run => crate::permissions::Command::Run,
+                },
             }),
             Command::Completions(a) => {
                 CommandSettings::Completions(CompletionsSettings { shell: a.shell })

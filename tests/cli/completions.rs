@@ -17,6 +17,7 @@ fn bash_completions_know_every_command_and_global_flag() {
         "schema",
         "completions",
         "unlock",
+        "permissions",
         "--lock-timeout",
         "--directory",
         "--color",

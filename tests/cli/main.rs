@@ -5,6 +5,7 @@ mod support;
 mod completions;
 mod examples;
 mod offline;
+mod permissions;
 mod render;
 mod schema;
 mod scripts;

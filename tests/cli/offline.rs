@@ -1,4 +1,4 @@
-//! The offline commands (validate, render, schema, completions) never load AWS config or
+//! The offline commands (validate, render, schema, permissions, completions) never load AWS config or
 //! credentials and never touch the network, whatever the AWS environment says.
 
 use std::ffi::OsString;
@@ -14,6 +14,8 @@ const OFFLINE: &[&[&str]] = &[
     &["render", "-e", "prod"],
     &["render", "-e", "dev", "--output", "json"],
     &["schema"],
+    &["permissions", "-e", "prod"],
+    &["permissions", "-e", "dev", "--command", "destroy"],
     &["completions", "bash"],
 ];
 
@@ -134,7 +136,13 @@ fn offline_commands_open_no_network_socket() {
 #[test]
 fn offline_command_sources_do_not_use_the_aws_module() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli/commands");
-    for name in ["validate.rs", "render.rs", "schema.rs", "completions.rs"] {
+    for name in [
+        "validate.rs",
+        "render.rs",
+        "schema.rs",
+        "permissions.rs",
+        "completions.rs",
+    ] {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
         for needle in ["crate::aws", "aws_config", "aws_sdk_"] {
             assert!(

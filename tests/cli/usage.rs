@@ -41,6 +41,7 @@ fn every_command_has_help_with_examples() {
         "destroy",
         "run",
         "unlock",
+        "permissions",
         "completions",
     ] {
         assert!(
