@@ -43,6 +43,7 @@ import faults  # noqa: E402
 import paging  # noqa: E402
 import patches  # noqa: E402
 import patches_aas  # noqa: E402
+import patches_auth  # noqa: E402
 import patches_iam  # noqa: E402
 import patches_scheduler  # noqa: E402
 import patches_ssm  # noqa: E402
@@ -194,7 +195,14 @@ def main() -> None:
         applied = patches.apply_all()
         # The realism modules (IAM/SLR, Scheduler, AAS, paging) go after patches.py: where both
         # touch one operation, these wrap what patches.py installed.
-        for module in (patches_iam, patches_scheduler, patches_aas, patches_ssm, paging):
+        for module in (
+            patches_iam,
+            patches_scheduler,
+            patches_aas,
+            patches_ssm,
+            patches_auth,
+            paging,
+        ):
             applied += module.apply_all()
         log(f"{len(applied)} patches applied: {', '.join(applied)}")
         log(f"realism: {realism.describe()}")

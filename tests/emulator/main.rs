@@ -12,6 +12,7 @@ mod faults;
 mod foreign_revisions;
 mod live;
 mod lock;
+mod permissions;
 mod plan;
 mod prune;
 mod real_aws;

@@ -630,7 +630,7 @@ fn same_named_untagged_resource_is_a_conflict_never_adopted() {
 /// A snapshot without what moto stores on reads: DescribeClusters on a missing cluster stores
 /// a `ClusterFailure` (MISSING), and the first Scheduler call of an account creates its
 /// `default` schedule group (AWS has it from the start). Neither is a change to the account.
-fn writes_only(mut snapshot: Value) -> Value {
+pub(crate) fn writes_only(mut snapshot: Value) -> Value {
     let default_group_only = snapshot["scheduler"]
         == json!({"ScheduleGroup": [{"arn": snapshot["scheduler"]["ScheduleGroup"][0]["arn"],
             "created_on": null, "last_modified": null, "name": "default", "schedules": {}}]});
