@@ -144,17 +144,40 @@ fn plan_apply_and_destroy_run_with_exactly_their_generated_policies() {
 
     // Minus one action apply needs: AccessDenied naming it, and nothing changed.
     let before = writes_only(p.acct.snapshot());
-    for (key, action) in [
-        (&no_read, "logs:DescribeLogGroups"),
-        (&no_lock, "ssm:PutParameter"),
+    let id = &p.acct.id;
+    let denied = |user: &str, action: &str| {
+        format!(
+            "AccessDeniedException: User: arn:aws:iam::{id}:user/{user} is not authorized to \
+             perform: {action}\n"
+        )
+    };
+    for (key, action, expected) in [
+        (
+            &no_read,
+            "logs:DescribeLogGroups",
+            format!(
+                "error: reading the live state failed\n  hint: the caller needs \
+                 `logs:DescribeLogGroups` on this resource\n  caused by: logs:DescribeLogGroups \
+                 on `/ecs/ap-test/w`: {}",
+                denied("ci-apply-no-read", "logs:DescribeLogGroups")
+            ),
+        ),
+        (
+            &no_lock,
+            "ssm:PutParameter",
+            format!(
+                "error: taking the environment lock failed\n  hint: the caller needs \
+                 `ssm:PutParameter` on this resource\n  caused by: ssm:PutParameter on \
+                 `/ecsctl/locks/ap/test`: {}",
+                denied("ci-apply-no-lock", "ssm:PutParameter")
+            ),
+        ),
     ] {
         let r = run_as(&p, key, &["apply", "-e", ENV, "--yes"]);
         assert_eq!(r.code, Some(1), "apply without {action}:\n{}", r.all());
         assert!(
-            r.stderr.contains("AccessDenied")
-                && r.stderr
-                    .contains(&format!("is not authorized to perform: {action}")),
-            "the error does not name AccessDenied on {action}:\n{}",
+            r.stderr.ends_with(&expected),
+            "apply without {action}: want stderr ending in\n{expected}\n{}",
             r.all()
         );
         let after = writes_only(p.acct.snapshot());
