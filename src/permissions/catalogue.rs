@@ -51,6 +51,10 @@ pub enum Scope {
     Services,
     /// Standalone tasks in the cluster (`run`, and destroy stopping them).
     Tasks,
+    /// `*` with the condition `ecs:cluster` = the cluster: ListTasks, whose SAR row names the
+    /// container-instance type (which Fargate has none of); AWS evaluates it on `*` with the
+    /// cluster condition (aws/aws-cdk#3199, awsdocs/amazon-ecs-developer-guide#211).
+    ClusterCondition,
     /// Task definition families under the environment's family prefix, every revision.
     Families,
     /// IAM roles under the environment's role prefix.
@@ -165,7 +169,7 @@ pub const CATALOGUE: &[Entry] = &[
     row("ecs:RegisterTaskDefinition", Scope::Any, WRITE),
     row("ecs:DeregisterTaskDefinition", Scope::Any, DELETE),
     row("ecs:DeleteTaskDefinitions", Scope::Families, DELETE),
-    row("ecs:ListTasks", Scope::Any, DELETE),
+    row("ecs:ListTasks", Scope::ClusterCondition, DELETE),
     row("ecs:DescribeTasks", Scope::Tasks, &[A, D, R]),
     row("ecs:StopTask", Scope::Tasks, DELETE),
     row("ecs:RunTask", Scope::Families, &[R]),

@@ -51,8 +51,12 @@ impl Statement {
         }
     }
 
-    fn when_equals(mut self, key: &str, values: Vec<String>) -> Statement {
-        self.condition = Some(serde_json::json!({ "StringEquals": { key: values } }));
+    fn when_equals(self, key: &str, values: Vec<String>) -> Statement {
+        self.when("StringEquals", key, values)
+    }
+
+    fn when(mut self, operator: &str, key: &str, values: Vec<String>) -> Statement {
+        self.condition = Some(serde_json::json!({ operator: { key: values } }));
         self
     }
 }
@@ -88,7 +92,15 @@ pub fn generate(desired: &Desired, command: Command) -> Generated {
     let (any, scoped): (Vec<_>, Vec<_>) = scoped.into_iter().partition(|(s, _)| *s == Scope::Any);
     let mut statements: Vec<Statement> = scoped
         .into_iter()
-        .map(|(s, actions)| Statement::allow(sid(s), owned(actions), scope.resources(s)))
+        .map(|(s, actions)| {
+            let statement = Statement::allow(sid(s), owned(actions), scope.resources(s));
+            match s {
+                Scope::ClusterCondition => {
+                    statement.when("ArnEquals", "ecs:cluster", vec![scope.cluster_arn()])
+                }
+                _ => statement,
+            }
+        })
         .collect();
     statements.extend(pass_role(desired, &scope, command));
     if command == Command::Apply {
@@ -117,6 +129,7 @@ fn sid(scope: Scope) -> &'static str {
         Scope::Cluster => "EcsCluster",
         Scope::Services => "EcsServicesOfTheCluster",
         Scope::Tasks => "EcsTasksOfTheCluster",
+        Scope::ClusterCondition => "EcsTaskListOfTheCluster",
         Scope::Families => "EcsTaskDefinitionFamilies",
         Scope::Roles => "IamRoles",
         Scope::LogGroups => "LogGroups",

@@ -144,9 +144,9 @@ fn actions_that_accept_only_star_are_in_one_statement_that_says_so() {
             "servicediscovery:ListServices",
         ]
     );
-    // No other statement is unscoped.
+    // No other statement is unscoped, unless a condition limits it.
     for s in &p.statements {
-        if s.sid != "ActionsThatAcceptOnlyAllResources" {
+        if s.sid != "ActionsThatAcceptOnlyAllResources" && s.condition.is_none() {
             assert!(!s.resources.contains(&"*".to_string()), "{}", s.sid);
         }
     }
@@ -285,6 +285,16 @@ fn destroy_deletes_under_the_lock_and_creates_nothing() {
         .collect();
     assert!(creates.is_empty(), "{creates:?}");
     assert!(!all.contains("iam:PassRole"));
+    // ListTasks: `*`, limited to the cluster by its condition.
+    let list = p.statement("EcsTaskListOfTheCluster").unwrap();
+    assert_eq!(list.actions, ["ecs:ListTasks"]);
+    assert_eq!(list.resources, ["*"]);
+    assert_eq!(
+        list.condition,
+        Some(
+            serde_json::json!({"ArnEquals": {"ecs:cluster": [format!("arn:aws:ecs:eu-west-1:{ACCT}:cluster/shop-prod")]}})
+        )
+    );
     for a in [
         "ecs:DeleteService",
         "ecs:DeleteCluster",

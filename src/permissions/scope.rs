@@ -66,6 +66,11 @@ impl EnvScope {
         )
     }
 
+    /// The cluster's ARN (the `ecs:cluster` condition's value).
+    pub fn cluster_arn(&self) -> String {
+        self.arn("ecs", &format!("cluster/{}", self.cluster))
+    }
+
     /// An IAM role ARN (IAM is global: no region).
     pub fn role_arn(&self, path_and_name: &str) -> String {
         format!(
@@ -80,9 +85,10 @@ impl EnvScope {
         let one = |s: String| vec![s];
         match scope {
             Scope::Any => one("*".to_string()),
-            Scope::Cluster => one(self.arn("ecs", &format!("cluster/{}", self.cluster))),
+            Scope::Cluster => one(self.cluster_arn()),
             Scope::Services => one(self.arn("ecs", &format!("service/{}/*", self.cluster))),
             Scope::Tasks => one(self.arn("ecs", &format!("task/{}/*", self.cluster))),
+            Scope::ClusterCondition => one("*".to_string()),
             // `family:revision`: the prefix and `*` cover every revision of every family under it.
             Scope::Families => {
                 one(self.arn("ecs", &format!("task-definition/{}*", self.family_prefix)))
