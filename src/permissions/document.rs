@@ -159,13 +159,25 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
             .collect(),
         Command::Plan | Command::Destroy => return Vec::new(),
     };
+    // The service each role is passed to is the one its trust policy names (the model writes
+    // it, per partition); a role given by ARN is passed to ECS tasks.
+    let trusted = |name: &str| {
+        desired
+            .roles
+            .iter()
+            .find(|r| r.name == name)
+            .map_or(ECS_TASKS.to_string(), |r| r.trusted_service.clone())
+    };
     let mut to_tasks = BTreeSet::new();
+    let mut services = BTreeSet::new();
     for td in families {
         for r in std::iter::once(&td.execution_role).chain(td.task_role.as_ref()) {
-            to_tasks.insert(match r {
-                RoleRef::Owned(name) => scope.role_arn(name),
-                RoleRef::External(arn) => arn.clone(),
-            });
+            let (arn, service) = match r {
+                RoleRef::Owned(name) => (scope.role_arn(name), trusted(name)),
+                RoleRef::External(arn) => (arn.clone(), ECS_TASKS.to_string()),
+            };
+            to_tasks.insert(arn);
+            services.insert(service);
         }
     }
     let mut out = Vec::new();
@@ -176,7 +188,7 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
                 vec!["iam:PassRole".into()],
                 to_tasks.into_iter().collect(),
             )
-            .when_equals("iam:PassedToService", vec![ECS_TASKS.into()]),
+            .when_equals("iam:PassedToService", services.into_iter().collect()),
         );
     }
     if command == Command::Apply && !desired.scheduled_tasks.is_empty() {
