@@ -257,11 +257,10 @@ fn notes(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<String> {
                 .to_string(),
         );
     }
-    for (kind, prefix) in scope.widened(&desired.app, &desired.env) {
+    for (kind, prefix, default) in scope.widened(&desired.app, &desired.env) {
         notes.push(format!(
-            "custom names widen the {kind} the policy covers to the prefix `{prefix}` (the \
-             names the spec shares with `{}-{}-`): pruning looks there too",
-            desired.app, desired.env
+            "custom names widen the {kind} the policy covers to the prefix `{prefix}` (what \
+             the spec's names share with `{default}`): pruning looks there too"
         ));
     }
     if command == Command::Run && desired.scheduled_tasks.is_empty() {

@@ -404,3 +404,26 @@ fn the_document_is_iam_json_with_single_resources_as_strings() {
     );
     assert!(text.ends_with("}\n"));
 }
+
+/// Custom names that share less with `{app}-{env}-` widen what pruning lists, so the policy
+/// covers that wider prefix, and says so.
+#[test]
+fn custom_names_widen_the_scoped_prefixes_with_a_note() {
+    let mut d = desired(ONE_SERVICE);
+    d.task_definitions[0].family = "shop-api-prod".into();
+    d.log_groups[0].name = "/custom/api".into();
+    let g = generate(&d, Command::Plan);
+    assert_eq!(
+        resources(&g.document, "LogGroups"),
+        [format!("arn:aws:logs:eu-west-1:{ACCT}:log-group:/*")]
+    );
+    assert_eq!(
+        g.notes,
+        [
+            "custom names widen the task definition families the policy covers to the prefix \
+             `shop-` (what the spec's names share with `shop-prod-`): pruning looks there too",
+            "custom names widen the log groups the policy covers to the prefix `/` (what the \
+             spec's names share with `/ecs/shop-prod/`): pruning looks there too",
+        ]
+    );
+}

@@ -122,19 +122,23 @@ impl EnvScope {
 
     /// Whether the prefixes are narrower than the default name forms allow: custom `names:`
     /// templates that share less with `{app}-{env}-` widen what pruning (and so the policy)
-    /// covers. Returns the widened prefixes as `(kind, prefix)`.
-    pub fn widened(&self, app: &str, env: &str) -> Vec<(&'static str, String)> {
+    /// covers. Returns the widened prefixes as `(kind, prefix, default prefix)`.
+    pub fn widened(&self, app: &str, env: &str) -> Vec<(&'static str, String, String)> {
         let base = format!("{app}-{env}-");
         let logs = format!("/ecs/{app}-{env}/");
         let mut out = Vec::new();
         if self.family_prefix != base {
-            out.push(("task definition families", self.family_prefix.clone()));
+            out.push((
+                "task definition families",
+                self.family_prefix.clone(),
+                base.clone(),
+            ));
         }
         if self.role_prefix != base {
-            out.push(("IAM roles", self.role_prefix.clone()));
+            out.push(("IAM roles", self.role_prefix.clone(), base.clone()));
         }
         if self.log_group_prefix != logs {
-            out.push(("log groups", self.log_group_prefix.clone()));
+            out.push(("log groups", self.log_group_prefix.clone(), logs));
         }
         out
     }
