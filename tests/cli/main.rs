@@ -5,6 +5,7 @@ mod support;
 mod completions;
 mod examples;
 mod offline;
+mod partitions;
 mod render;
 mod schema;
 mod scripts;
