@@ -1,8 +1,9 @@
-//! The build scope: what every model rule needs (app, env, region, account, `${VAR}` lookup)
-//! and the one place diagnostics are collected.
+//! The build scope: what every model rule needs (app, env, region, partition, account,
+//! `${VAR}` lookup) and the one place diagnostics are collected.
 //!
 //! Owns turning a user string into its final text (`{app}` templates, then `${VAR}`
-//! interpolation), reporting each failure at the string's location. Must not know any resource:
+//! interpolation, then the check that an ARN is in the environment's partition), reporting each
+//! failure at the string's location. Must not know any resource:
 //! the per-concept files decide what a value means.
 
 use std::cell::RefCell;
