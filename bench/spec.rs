@@ -41,6 +41,7 @@ fn main() {
         let ctx = BuildContext {
             env: ENV,
             account_id: None,
+            partition: None,
             vars: &process_var,
         };
         let (desired, _warnings) = build(&loaded.merged, &ctx)

@@ -12,7 +12,6 @@ use crate::aws::{AwsError, iam, write_ecs, write_iam};
 /// assume the service linked role" (cloudformation-coverage-roadmap #818).
 /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html
 const ECS_SERVICE_LINKED_ROLE: &str = "AWSServiceRoleForECS";
-const ECS_SERVICE: &str = "ecs.amazonaws.com";
 use crate::plan::{Action, Step};
 
 pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
@@ -74,5 +73,7 @@ async fn ensure_service_linked_role(ctx: &ApplyCtx<'_>) -> Result<(), AwsError> 
         "creating the ECS service-linked role {ECS_SERVICE_LINKED_ROLE} (first use of ECS in \
          this account)"
     ));
-    write_iam::create_service_linked_role(ctx.clients, ECS_SERVICE).await
+    // `ecs.amazonaws.com` in every partition (Partition::service_principal says why).
+    let service = ctx.desired.partition.service_principal("ecs");
+    write_iam::create_service_linked_role(ctx.clients, &service).await
 }

@@ -2,7 +2,7 @@
 //! change for the step, and what earlier steps made (`Resolved`).
 //!
 //! Owns the idempotency tokens and the account-qualified names (role ARNs, task definition
-//! ARNs) apply sends. Must not call AWS itself.
+//! ARNs) apply sends, in the desired state's partition. Must not call AWS itself.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -54,9 +54,17 @@ impl<'a> ApplyCtx<'a> {
         match r {
             RoleRef::External(arn) if arn.starts_with("arn:") => arn.clone(),
             RoleRef::External(name) | RoleRef::Owned(name) => {
-                format!("arn:aws:iam::{}:role/{name}", self.account_id)
+                self.arn("iam", "", &format!("role/{name}"))
             }
         }
+    }
+
+    /// An ARN in this environment's partition and the caller's account; `region` is empty for
+    /// IAM, the environment's region otherwise.
+    pub fn arn(&self, service: &str, region: &str, resource: &str) -> String {
+        self.desired
+            .partition
+            .arn(service, region, self.account_id, resource)
     }
 
     /// A full task definition ARN for `family:revision` (moto keeps whatever UpdateService was
@@ -69,10 +77,7 @@ impl<'a> ApplyCtx<'a> {
             .task_definition(reference)
             .map(|t| t.arn.clone())
             .unwrap_or_else(|| {
-                format!(
-                    "arn:aws:ecs:{}:{}:task-definition/{reference}",
-                    self.region, self.account_id
-                )
+                self.arn("ecs", self.region, &format!("task-definition/{reference}"))
             })
     }
 

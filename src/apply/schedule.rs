@@ -124,19 +124,15 @@ async fn schedule(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
         .as_ref()
         .filter(|c| c.name == task.cluster)
         .map(|c| c.arn.clone())
-        .unwrap_or_else(|| {
-            format!(
-                "arn:aws:ecs:{}:{}:cluster/{}",
-                ctx.region, ctx.account_id, task.cluster
-            )
-        });
+        .unwrap_or_else(|| ctx.arn("ecs", ctx.region, &format!("cluster/{}", task.cluster)));
     let input = ScheduleInput {
         task,
         cluster_arn,
-        role_arn: format!("arn:aws:iam::{}:role/{}", ctx.account_id, task.role),
-        task_definition_arn: format!(
-            "arn:aws:ecs:{}:{}:task-definition/{}",
-            ctx.region, ctx.account_id, task.family
+        role_arn: ctx.arn("iam", "", &format!("role/{}", task.role)),
+        task_definition_arn: ctx.arn(
+            "ecs",
+            ctx.region,
+            &format!("task-definition/{}", task.family),
         ),
     };
     let exists = ctx

@@ -25,6 +25,11 @@ pub async fn caller_arn(clients: &AwsClients) -> Result<String, AwsError> {
     Ok(caller(clients).await?.arn.clone())
 }
 
+/// The caller's account and ARN (the ARN names the partition the credentials are for).
+pub async fn identity(clients: &AwsClients) -> Result<Caller, AwsError> {
+    Ok(caller(clients).await?.clone())
+}
+
 async fn caller(clients: &AwsClients) -> Result<&Caller, AwsError> {
     clients
         .caller

@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::diagnostic::Diagnostics;
 use crate::model::Desired;
 use crate::model::build::{BuildContext, build};
+use crate::model::partition::Partition;
 use crate::spec::load::{LoadedEnv, load_env};
 use crate::spec::span::SourceMap;
 
@@ -34,10 +35,11 @@ pub fn process_var(name: &str) -> Option<String> {
 }
 
 /// Loads `environments/<env>.yaml` over `ecsctl.yaml` in `dir` and builds the desired state.
-/// `account_id` is the caller's account when a command has asked AWS; offline it is `None`.
+/// `account_id` is the caller's account when known; offline it is `None`. The partition is the
+/// region's (the live commands go through `target`, which checks the caller's against it).
 pub fn load_and_build(dir: &Path, env: &str, account_id: Option<&str>) -> Built {
     match load(dir, env) {
-        Ok(loaded) => build_loaded(&loaded, account_id),
+        Ok(loaded) => build_loaded(&loaded, account_id.map(|a| (a, None))),
         Err(invalid) => invalid,
     }
 }
@@ -51,11 +53,13 @@ pub fn load(dir: &Path, env: &str) -> Result<LoadedEnv, Built> {
 }
 
 /// Builds the desired state from an already loaded spec: the model is pure, so a command that
-/// learns the account later rebuilds from here instead of reading the files again.
-pub fn build_loaded(loaded: &LoadedEnv, account_id: Option<&str>) -> Built {
+/// learns the caller later rebuilds from here instead of reading the files again. `caller` is
+/// the caller's account and partition when a command has asked STS; offline it is `None`.
+pub fn build_loaded(loaded: &LoadedEnv, caller: Option<(&str, Option<Partition>)>) -> Built {
     let ctx = BuildContext {
         env: &loaded.env,
-        account_id,
+        account_id: caller.map(|c| c.0),
+        partition: caller.and_then(|c| c.1),
         vars: &process_var,
     };
     match build(&loaded.merged, &ctx) {

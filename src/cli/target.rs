@@ -3,7 +3,8 @@
 //!
 //! Owns the sequence plan, apply, destroy and run share: load and build offline first (an
 //! invalid spec fails before any AWS call), build the clients with the spec's region as the
-//! fallback, ask STS for the caller, refuse a pinned `account:` that differs, rebuild the
+//! fallback, ask STS for the caller, refuse a pinned `account:` that differs and credentials
+//! from another partition than the region's (`aws-cn` credentials for `eu-west-1`), rebuild the
 //! desired state with the caller's account from the spec already read (the model is pure; the
 //! files are not read twice), apply `--image` overrides, and refuse a region mismatch. Must not
 //! read live state or decide what to change.
@@ -14,10 +15,12 @@ use super::error::{CliError, aws_error};
 use super::output::Output;
 use super::project::{Built, build_loaded, load};
 use super::settings::Globals;
+use crate::aws::sts::Caller;
 use crate::aws::{AwsClients, AwsSettings};
 use crate::diagnostic;
 use crate::model::Desired;
 use crate::model::r#override::{ImageOverride, apply_overrides};
+use crate::model::partition::Partition;
 use crate::spec::load::LoadedEnv;
 
 /// The spec, loaded and built without AWS.
@@ -57,12 +60,18 @@ impl Spec {
     }
 
     /// The desired state with `caller` as the account, without connecting (a saved plan's
-    /// apply, which has connected already, reads only sensitive values from it).
+    /// apply, which has connected already and checked the partition, reads only sensitive
+    /// values from it).
     pub fn for_account(self, caller: &str, out: &mut Output) -> Result<Desired, CliError> {
         if self.offline.account_id.is_some() {
             return Ok(self.offline);
         }
-        report(build_loaded(&self.loaded, Some(caller)), false, out)
+        let partition = self.offline.partition;
+        report(
+            build_loaded(&self.loaded, Some((caller, Some(partition)))),
+            false,
+            out,
+        )
     }
 
     /// Connects to AWS; `failed` is the context of an AWS error (`reading the live state failed`).
@@ -72,16 +81,18 @@ impl Spec {
             ..AwsSettings::default()
         };
         let clients = AwsClients::load(&aws).await;
-        let caller = crate::aws::sts::account_id(&clients)
+        let identity = crate::aws::sts::identity(&clients)
             .await
             .map_err(|e| aws_error(e, failed))?;
+        let caller = identity.account.clone();
         check_account(self.offline.account_id.as_deref(), &caller)?;
+        let partition = caller_partition(&self.offline.region, &identity)?;
         let desired = if self.offline.account_id.is_some() {
             self.offline
         } else {
-            // The offline build printed the warnings; this one only adds the account.
-            let built = report(build_loaded(&self.loaded, Some(&caller)), false, out)?;
-            overridden(built, &self.images)?
+            // The offline build printed the warnings; this one only adds the caller.
+            let built = build_loaded(&self.loaded, Some((&caller, Some(partition))));
+            overridden(report(built, false, out)?, &self.images)?
         };
         check_region(&desired, clients.region())?;
         Ok(Connected {
@@ -112,9 +123,11 @@ hint: unset AWS_REGION or set it to `{region}`",
         )
         .into());
     }
-    let caller = crate::aws::sts::account_id(&clients)
+    let identity = crate::aws::sts::identity(&clients)
         .await
         .map_err(|e| aws_error(e, failed))?;
+    caller_partition(region, &identity)?;
+    let caller = identity.account;
     match account {
         Some(want) if want != caller => Err(anyhow!(
             "the saved plan is for account `{want}` but the credentials are for account `{caller}`; nothing was changed\n  \
@@ -174,6 +187,24 @@ hint: switch credentials (AWS_PROFILE) or change `account:` in ecsctl.yaml"
     }
 }
 
+/// The partition every ARN is built in: the caller's (from its STS ARN), which must be the
+/// region's. `aws-cn` credentials cannot act in `eu-west-1`, and roles created with
+/// `arn:aws:` ARNs in `cn-north-1` name nothing
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html>). An ARN that names
+/// no partition ecsctl knows (moto answers an empty one) leaves the region's.
+pub fn caller_partition(region: &str, caller: &Caller) -> Result<Partition, CliError> {
+    let expected = Partition::of_region(region);
+    match Partition::of_arn(&caller.arn) {
+        Some(p) if p != expected => Err(anyhow!(
+            "the credentials are for partition `{p}` (`{}`) but region `{region}` is in partition `{expected}`; nothing was read\n  \
+hint: use credentials for an `{expected}` account (AWS_PROFILE), or change `region:` in the spec",
+            caller.arn
+        )
+        .into()),
+        _ => Ok(expected),
+    }
+}
+
 /// The clients must talk to the spec's region: a plan read elsewhere would show everything as
 /// missing, and an apply would create it there.
 fn check_region(desired: &Desired, region: &str) -> Result<(), CliError> {
@@ -201,6 +232,48 @@ mod tests {
         assert!(err.to_string().starts_with(
             "the spec pins account `111111111111` but the credentials are for account `222222222222`; nothing was read"
         ));
+    }
+
+    #[test]
+    fn credentials_from_another_partition_than_the_regions_are_refused() {
+        let caller = |arn: &str| Caller {
+            account: "123456789012".into(),
+            arn: arn.into(),
+        };
+        for (region, arn, want) in [
+            (
+                "eu-west-1",
+                "arn:aws:sts::123456789012:assumed-role/ci/x",
+                Partition::Aws,
+            ),
+            (
+                "cn-north-1",
+                "arn:aws-cn:iam::123456789012:user/bob",
+                Partition::AwsCn,
+            ),
+            (
+                "us-gov-west-1",
+                "arn:aws-us-gov:sts::123456789012:assumed-role/ci/x",
+                Partition::AwsUsGov,
+            ),
+            ("cn-north-1", "", Partition::AwsCn),
+        ] {
+            assert_eq!(
+                caller_partition(region, &caller(arn)).ok(),
+                Some(want),
+                "{arn}"
+            );
+        }
+        let err = caller_partition(
+            "cn-north-1",
+            &caller("arn:aws:sts::123456789012:assumed-role/ci/x"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the credentials are for partition `aws` (`arn:aws:sts::123456789012:assumed-role/ci/x`) but region `cn-north-1` is in partition `aws-cn`; nothing was read\n  \
+hint: use credentials for an `aws-cn` account (AWS_PROFILE), or change `region:` in the spec"
+        );
     }
 
     #[test]

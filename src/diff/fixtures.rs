@@ -111,6 +111,7 @@ pub fn desired() -> Desired {
         app: "ohi".into(),
         env: "prod".into(),
         region: REGION.into(),
+        partition: Default::default(),
         account_id: Some(ACCOUNT.into()),
         protected: false,
         cluster: Cluster {

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::partition::Partition;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value, json};
 
@@ -160,12 +161,12 @@ pub fn runtime_platform(arch: Option<&str>, os: Option<&str>) -> Value {
 }
 
 /// A role is referred to by name in the spec and by ARN in AWS: a bare name means
-/// `arn:aws:iam::<caller account>:role/<name>`; ARNs are kept verbatim.
-pub fn role_arn(name_or_arn: &str, account_id: &str) -> String {
+/// `arn:<partition>:iam::<caller account>:role/<name>`; ARNs are kept verbatim.
+pub fn role_arn(name_or_arn: &str, partition: Partition, account_id: &str) -> String {
     if name_or_arn.starts_with("arn:") {
         name_or_arn.to_string()
     } else {
-        format!("arn:aws:iam::{account_id}:role/{name_or_arn}")
+        partition.arn("iam", "", account_id, &format!("role/{name_or_arn}"))
     }
 }
 
@@ -444,9 +445,16 @@ mod tests {
             "web:3"
         );
         assert_eq!(task_definition_ref("web:3"), "web:3");
-        assert_eq!(role_arn("x-exec", "123"), "arn:aws:iam::123:role/x-exec");
         assert_eq!(
-            role_arn("arn:aws:iam::9:role/p/x", "123"),
+            role_arn("x-exec", Partition::Aws, "123"),
+            "arn:aws:iam::123:role/x-exec"
+        );
+        assert_eq!(
+            role_arn("x-exec", Partition::AwsCn, "123"),
+            "arn:aws-cn:iam::123:role/x-exec"
+        );
+        assert_eq!(
+            role_arn("arn:aws:iam::9:role/p/x", Partition::AwsUsGov, "123"),
             "arn:aws:iam::9:role/p/x"
         );
         assert_eq!(

@@ -127,7 +127,7 @@ fn desired_view(ctx: &Ctx, t: &ScheduledTask) -> View {
     put(
         &mut target,
         "roleArn",
-        json!(n::role_arn(&t.role, ctx.account_id)),
+        json!(n::role_arn(&t.role, ctx.desired.partition, ctx.account_id)),
     );
     put(
         &mut target,

@@ -182,8 +182,8 @@ fn desired_view(ctx: &Ctx, td: &TaskDefinition) -> View {
 
 fn role(ctx: &Ctx, r: &RoleRef) -> String {
     match r {
-        RoleRef::Owned(name) => n::role_arn(name, ctx.account_id),
-        RoleRef::External(arn) => n::role_arn(arn, ctx.account_id),
+        RoleRef::Owned(name) => n::role_arn(name, ctx.desired.partition, ctx.account_id),
+        RoleRef::External(arn) => n::role_arn(arn, ctx.desired.partition, ctx.account_id),
     }
 }
 
@@ -337,20 +337,20 @@ fn live_view(ctx: &Ctx, td: &LiveTaskDefinition) -> View {
     put(
         &mut v,
         "executionRoleArn",
-        json!(
-            td.execution_role_arn
-                .as_deref()
-                .map(|r| n::role_arn(r, ctx.account_id))
-        ),
+        json!(td.execution_role_arn.as_deref().map(|r| n::role_arn(
+            r,
+            ctx.desired.partition,
+            ctx.account_id
+        ))),
     );
     put(
         &mut v,
         "taskRoleArn",
-        json!(
-            td.task_role_arn
-                .as_deref()
-                .map(|r| n::role_arn(r, ctx.account_id))
-        ),
+        json!(td.task_role_arn.as_deref().map(|r| n::role_arn(
+            r,
+            ctx.desired.partition,
+            ctx.account_id
+        ))),
     );
     put(
         &mut v,

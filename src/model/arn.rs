@@ -111,13 +111,26 @@ pub fn is_parameter(text: &str) -> bool {
     })
 }
 
-/// `arn:aws:kms:R:A:key/ID` or `alias/NAME`.
-pub fn is_kms_key(text: &str) -> bool {
+/// `arn:aws:kms:R:A:key/ID`: a key's own ARN, not an alias's.
+pub fn is_kms_key_arn(text: &str) -> bool {
     regional(text, "kms").is_some_and(|a| {
-        ["key/", "alias/"]
-            .iter()
-            .any(|p| a.resource.strip_prefix(p).is_some_and(|n| !n.is_empty()))
+        a.resource
+            .strip_prefix("key/")
+            .is_some_and(|n| !n.is_empty())
     })
+}
+
+/// `alias/NAME` or `arn:aws:kms:R:A:alias/NAME`: a KMS alias, which names a key only where an
+/// API says it accepts one.
+pub fn is_kms_alias(text: &str) -> bool {
+    let resource = match parse(text) {
+        Some(a) if a.service == "kms" => a.resource,
+        Some(_) => return false,
+        None => text,
+    };
+    resource
+        .strip_prefix("alias/")
+        .is_some_and(|n| !n.is_empty())
 }
 
 /// `arn:aws:iam::A:role/[PATH/]NAME`.
@@ -198,16 +211,32 @@ mod tests {
                 false,
             ),
             (
-                is_kms_key,
+                is_kms_key_arn,
                 "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab",
                 true,
             ),
             (
-                is_kms_key,
+                is_kms_key_arn,
+                "arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab",
+                true,
+            ),
+            (is_kms_alias, "alias/logs", true),
+            (
+                is_kms_alias,
                 "arn:aws:kms:eu-west-1:123456789012:alias/logs",
                 true,
             ),
-            (is_kms_key, "1234abcd-12ab", false),
+            (
+                is_kms_alias,
+                "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab",
+                false,
+            ),
+            (
+                is_kms_key_arn,
+                "arn:aws:kms:eu-west-1:123456789012:alias/logs",
+                false,
+            ),
+            (is_kms_key_arn, "1234abcd-12ab", false),
             (is_role, "arn:aws:iam::123456789012:role/app/worker", true),
             (is_role, "arn:aws:iam::123456789012:user/bob", false),
             (

@@ -8,6 +8,7 @@
 use super::discovery::namespace;
 use super::iam::scheduler_role;
 use super::names::NameKind;
+use super::partition::Partition;
 use super::project::{cluster, scope};
 use super::resources::*;
 use super::scheduled::{BuiltScheduled, build_scheduled};
@@ -27,6 +28,8 @@ pub struct BuildContext<'a> {
     pub env: &'a str,
     /// The caller's account (from STS) when known; the spec's `account:` takes precedence.
     pub account_id: Option<&'a str>,
+    /// The caller's partition (from its STS ARN) when known; offline the region's.
+    pub partition: Option<Partition>,
     /// The process environment, for `${VAR}`.
     pub vars: &'a dyn Fn(&str) -> Option<String>,
 }
@@ -127,6 +130,7 @@ fn assemble(
         app: cx.app.clone(),
         env: cx.env.clone(),
         region: cx.region.clone(),
+        partition: cx.partition,
         account_id: cx.spec_account.clone(),
         protected,
         cluster,

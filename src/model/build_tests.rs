@@ -62,10 +62,8 @@ fn built_in_defaults() {
         ("/ecs/shop-prod/api", None)
     );
     assert_eq!(d.roles.len(), 1);
-    assert_eq!(
-        d.roles[0].managed_policy_arns,
-        vec!["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy".to_string()]
-    );
+    // Only the scoped inline grants: no AWS managed policy (model/iam.rs says why).
+    assert_eq!(d.roles[0].managed_policy_arns, Vec::<String>::new());
     let owned: Tags = [
         ("ecsctl:app", "shop"),
         ("ecsctl:env", "prod"),
@@ -142,6 +140,7 @@ fn account_placeholder_and_variables() {
     let ctx = BuildContext {
         env: "dev",
         account_id: Some("210987654321"),
+        partition: None,
         vars: &vars,
     };
     let raw = parse(&yaml.replace("${IMAGE_TAG}", "1"), 0);

@@ -1,21 +1,36 @@
 //! The IAM roles ecsctl owns: each task's execution role (least privilege, derived from the
-//! spec), task roles on request, and the scheduler role.
+//! spec), task roles on request (or for ECS Exec), and the scheduler role.
 //!
-//! Owns the policy derivation rules of the brief: exactly the secrets, parameters, ECR
-//! repositories and log group a task uses. Must not call IAM; names arrive already templated.
+//! Owns the policy derivation rules: exactly the secrets, parameters, KMS keys, ECR
+//! repositories and log group a task uses, each grant as the ECS task execution role
+//! documentation lists it
+//! (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html>),
+//! and no AWS managed policy: `AmazonECSTaskExecutionRolePolicy` grants ECR pull and log writes
+//! on `*`, which would make the scoped grants restrict nothing. Every ARN and principal is in
+//! the scope's partition. Must not call IAM; names arrive already templated.
 
 use super::arn;
+use super::partition::Partition;
 use super::policy::{PolicyDocument, Statement};
 use super::resources::{Role, RolePurpose, RoleRef, Tags};
 use super::scope::{Scope, for_check};
 use super::secrets::{Grant, SecretRef};
 use crate::spec::raw::{RawStatement, RawTaskRole};
 use crate::spec::raw_values::Effect;
+use crate::spec::span::Loc;
 
-pub const EXECUTION_POLICY_ARN: &str =
-    "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
-pub const ECS_TASKS: &str = "ecs-tasks.amazonaws.com";
-pub const SCHEDULER: &str = "scheduler.amazonaws.com";
+/// The managed policy older ecsctl versions attached to every execution role; a role that
+/// still has it shows its detach in the plan (it is not in the desired attachments).
+pub const EXECUTION_POLICY_NAME: &str = "service-role/AmazonECSTaskExecutionRolePolicy";
+
+/// The actions the task role needs for ECS Exec; they accept no resource, so `*`
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-required-iam-permissions>).
+pub const EXEC_ACTIONS: [&str; 4] = [
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+];
 
 /// What a task's execution role must reach.
 pub struct ExecutionNeeds<'a> {
@@ -24,6 +39,13 @@ pub struct ExecutionNeeds<'a> {
     pub log_group: &'a str,
 }
 
+/// The execution role's inline policy, statement by statement, each from
+/// <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html>:
+/// ECR pull on the repositories the images are in, with `ecr:GetAuthorizationToken` on `*`
+/// (it takes no resource: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html>);
+/// the awslogs driver's CreateLogStream and PutLogEvents on the task's own group; and the
+/// secrets, parameters and customer-managed KMS keys its containers name
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html#secrets-iam>).
 pub fn execution_role(cx: &Scope, name: String, needs: &ExecutionNeeds, tags: &Tags) -> Role {
     let mut statements = Vec::new();
     let repos: Vec<String> = needs
@@ -43,12 +65,10 @@ pub fn execution_role(cx: &Scope, name: String, needs: &ExecutionNeeds, tags: &T
         ];
         statements.push(sid("EcrPull", Statement::allow(&pull, repos)));
     }
-    let log_arn = format!(
-        "arn:aws:logs:{}:{}:log-group:{}:*",
-        cx.region,
-        cx.account_text(),
-        needs.log_group
-    );
+    let group = format!("log-group:{}:*", needs.log_group);
+    let log_arn = cx
+        .partition
+        .arn("logs", &cx.region, cx.account_text(), &group);
     statements.push(sid(
         "Logs",
         Statement::allow(
@@ -56,7 +76,7 @@ pub fn execution_role(cx: &Scope, name: String, needs: &ExecutionNeeds, tags: &T
             vec![log_arn],
         ),
     ));
-    let (secrets, params) = grants(needs.secrets);
+    let (secrets, params, keys) = grants(needs.secrets);
     if !secrets.is_empty() {
         statements.push(sid(
             "Secrets",
@@ -69,14 +89,23 @@ pub fn execution_role(cx: &Scope, name: String, needs: &ExecutionNeeds, tags: &T
             Statement::allow(&["ssm:GetParameters"], params),
         ));
     }
+    if !keys.is_empty() {
+        statements.push(sid("Kms", Statement::allow(&["kms:Decrypt"], keys)));
+    }
     Role {
         name,
         purpose: RolePurpose::Execution,
-        trusted_service: ECS_TASKS.to_string(),
-        managed_policy_arns: vec![EXECUTION_POLICY_ARN.to_string()],
+        trusted_service: cx.partition.service_principal("ecs-tasks"),
+        managed_policy_arns: Vec::new(),
         inline_policy: Some(PolicyDocument::new(statements)),
         tags: tags.clone(),
     }
+}
+
+/// `AmazonECSTaskExecutionRolePolicy` in `partition`
+/// (<https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSTaskExecutionRolePolicy.html>).
+pub fn execution_policy_arn(partition: Partition) -> String {
+    partition.arn("iam", "", "aws", &format!("policy/{EXECUTION_POLICY_NAME}"))
 }
 
 fn sid(id: &str, mut s: Statement) -> Statement {
@@ -84,18 +113,21 @@ fn sid(id: &str, mut s: Statement) -> Statement {
     s
 }
 
-fn grants(secrets: &[SecretRef]) -> (Vec<String>, Vec<String>) {
-    let (mut sm, mut ssm) = (Vec::new(), Vec::new());
+fn grants(secrets: &[SecretRef]) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let (mut sm, mut ssm, mut kms) = (Vec::new(), Vec::new(), Vec::new());
     for s in secrets {
         match &s.grant {
             Grant::Secret(a) => sm.extend(a.iter().cloned()),
             Grant::Parameter(a) => ssm.push(a.clone()),
         }
+        kms.extend(s.kms_key.iter().cloned());
     }
-    (sm, ssm)
+    (sm, ssm, kms)
 }
 
-/// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG|@DIGEST]` → the repository ARN.
+/// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG|@DIGEST]` → the repository ARN, in the
+/// partition of the host's region (`amazonaws.com.cn` hosts are in China:
+/// <https://docs.amazonaws.cn/en_us/aws/latest/userguide/ecr.html>).
 pub fn ecr_repository(image: &str) -> Option<String> {
     let (host, path) = image.split_once('/')?;
     let mut labels = host.split('.');
@@ -106,9 +138,8 @@ pub fn ecr_repository(image: &str) -> Option<String> {
         labels.next()?,
     );
     let domain: Vec<&str> = labels.collect();
-    let ecr_host = dkr == "dkr"
-        && ecr == "ecr"
-        && (domain == ["amazonaws", "com"] || domain == ["amazonaws", "com", "cn"]);
+    let partition = Partition::of_region(region);
+    let ecr_host = dkr == "dkr" && ecr == "ecr" && domain.join(".") == partition.dns_suffix();
     if !ecr_host || !arn::is_account(&for_check(account)) {
         return None;
     }
@@ -117,21 +148,24 @@ pub fn ecr_repository(image: &str) -> Option<String> {
         Some((repo, tag)) if !tag.contains('/') => repo,
         _ => path,
     };
-    Some(format!("arn:aws:ecr:{region}:{account}:repository/{repo}"))
+    Some(partition.arn("ecr", region, account, &format!("repository/{repo}")))
 }
 
-/// The task role: None without `taskRole`, an existing role by ARN, or one ecsctl creates.
+/// The task role: None without `taskRole` (and without ECS Exec), an existing role by ARN, or
+/// one ecsctl creates. `exec` is where `enableExecuteCommand: true` was written: the role then
+/// also grants the ECS Exec channel actions, and is created for that alone when the task has
+/// none; an existing role cannot be changed, so validate warns that it must grant them.
 pub fn task_role(
     cx: &Scope,
     raw: Option<&RawTaskRole>,
     name: String,
     at: &str,
+    exec: Option<Loc>,
     tags: &Tags,
 ) -> (Option<RoleRef>, Option<Role>) {
-    let Some(raw) = raw else { return (None, None) };
     let path = format!("{at}.taskRole");
-    let wants_owned = raw.statements.is_some() || raw.managed_policies.is_some();
-    if let Some(arn_sp) = &raw.arn {
+    let wants_owned = raw.is_some_and(|r| r.statements.is_some() || r.managed_policies.is_some());
+    if let Some(arn_sp) = raw.and_then(|r| r.arn.as_ref()) {
         if wants_owned {
             let message = "`taskRole.arn` names an existing role; `statements` and `managedPolicies` cannot be added to it";
             cx.error_hint(
@@ -149,26 +183,42 @@ pub fn task_role(
                 arn_sp.loc,
                 format!("{path}.arn"),
                 format!("task role `{text}` is not an IAM role ARN"),
-                "use `arn:aws:iam::ACCOUNT:role/NAME`",
+                format!("use `arn:{}:iam::ACCOUNT:role/NAME`", cx.partition),
+            );
+        }
+        if let Some(loc) = exec {
+            cx.warn(
+                loc,
+                format!("{at}.enableExecuteCommand"),
+                format!(
+                    "ECS Exec needs the task role `{text}` to allow {}; ecsctl does not manage that role, so make sure it does",
+                    EXEC_ACTIONS.join(", ")
+                ),
             );
         }
         return (Some(RoleRef::External(text)), None);
     }
-    if !wants_owned {
+    if !wants_owned && exec.is_none() {
         return (None, None);
     }
-    let managed = managed_policies(cx, raw, &path);
-    let statements: Vec<Statement> = raw
-        .statements
+    let managed = raw.map_or_else(Vec::new, |r| managed_policies(cx, r, &path));
+    let mut statements: Vec<Statement> = raw
+        .and_then(|r| r.statements.as_ref())
         .iter()
         .flat_map(|s| s.value.iter().enumerate())
         .map(|(i, s)| statement(cx, s, &format!("{path}.statements[{i}]")))
         .collect();
+    if exec.is_some() {
+        statements.push(sid(
+            "EcsExec",
+            Statement::allow(&EXEC_ACTIONS, vec!["*".into()]),
+        ));
+    }
     let inline_policy = (!statements.is_empty()).then(|| PolicyDocument::new(statements));
     let role = Role {
         name: name.clone(),
         purpose: RolePurpose::Task,
-        trusted_service: ECS_TASKS.to_string(),
+        trusted_service: cx.partition.service_principal("ecs-tasks"),
         managed_policy_arns: managed,
         inline_policy,
         tags: tags.clone(),
@@ -193,7 +243,10 @@ fn managed_policies(cx: &Scope, raw: &RawTaskRole, path: &str) -> Vec<String> {
                 p.loc,
                 at,
                 format!("managed policy `{text}` is not a policy ARN"),
-                "use `arn:aws:iam::aws:policy/NAME` or `arn:aws:iam::ACCOUNT:policy/NAME`",
+                format!(
+                    "use `arn:{p}:iam::aws:policy/NAME` or `arn:{p}:iam::ACCOUNT:policy/NAME`",
+                    p = cx.partition
+                ),
             );
         }
         out.push(text);
@@ -243,22 +296,16 @@ pub fn scheduler_role(
     roles: &[RoleRef],
     tags: &Tags,
 ) -> Role {
+    let ecs = |resource: String| {
+        cx.partition
+            .arn("ecs", &cx.region, cx.account_text(), &resource)
+    };
     let defs = families
         .iter()
-        .map(|f| {
-            format!(
-                "arn:aws:ecs:{}:{}:task-definition/{f}:*",
-                cx.region,
-                cx.account_text()
-            )
-        })
+        .map(|f| ecs(format!("task-definition/{f}:*")))
         .collect();
     let passed = roles.iter().map(|r| role_arn(cx, r)).collect();
-    let tasks = format!(
-        "arn:aws:ecs:{}:{}:task/{cluster}/*",
-        cx.region,
-        cx.account_text()
-    );
+    let tasks = ecs(format!("task/{cluster}/*"));
     let mut tag = sid(
         "TagRunTask",
         Statement::allow(&["ecs:TagResource"], vec![tasks]),
@@ -272,7 +319,7 @@ pub fn scheduler_role(
     Role {
         name,
         purpose: RolePurpose::Scheduler,
-        trusted_service: SCHEDULER.to_string(),
+        trusted_service: cx.partition.service_principal("scheduler"),
         managed_policy_arns: Vec::new(),
         inline_policy: Some(PolicyDocument::new(statements)),
         tags: tags.clone(),
@@ -281,7 +328,10 @@ pub fn scheduler_role(
 
 pub fn role_arn(cx: &Scope, r: &RoleRef) -> String {
     match r {
-        RoleRef::Owned(name) => format!("arn:aws:iam::{}:role/{name}", cx.account_text()),
+        RoleRef::Owned(name) => {
+            cx.partition
+                .arn("iam", "", cx.account_text(), &format!("role/{name}"))
+        }
         RoleRef::External(arn) => arn.clone(),
     }
 }

@@ -128,15 +128,29 @@ fn retention(cx: &Scope, days: &Sp<u32>, path: &str) -> u32 {
     days.value
 }
 
+/// CreateLogGroup and AssociateKmsKey take "the Amazon Resource Name (ARN) of the KMS key"
+/// and nothing else: no key ID, no alias name, no alias ARN
+/// (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html>,
+/// <https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html>).
 fn kms_key(cx: &Scope, key: &Sp<String>, path: &str) -> Option<String> {
     let text = cx.name(key, path, None)?;
-    if !arn::is_kms_key(&for_check(&text)) {
-        cx.error_hint(
-            key.loc,
-            path,
-            format!("kms key `{text}` is not a KMS key ARN"),
-            "CloudWatch Logs needs the key's full ARN: `arn:aws:kms:REGION:ACCOUNT:key/ID`",
-        );
+    let checked = for_check(&text);
+    if arn::is_kms_key_arn(&checked) {
+        return Some(text);
     }
+    let message = if arn::is_kms_alias(&checked) {
+        format!("kms key `{text}` is an alias; CloudWatch Logs takes only the key's ARN")
+    } else {
+        format!("kms key `{text}` is not a KMS key ARN")
+    };
+    cx.error_hint(
+        key.loc,
+        path,
+        message,
+        format!(
+            "CloudWatch Logs needs the key's full ARN: `arn:{}:kms:REGION:ACCOUNT:key/ID` (`aws kms describe-key --key-id ALIAS` prints it)",
+            cx.partition
+        ),
+    );
     Some(text)
 }

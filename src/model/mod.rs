@@ -22,6 +22,8 @@ pub mod container;
 pub mod discovery;
 pub mod health;
 pub mod iam;
+#[cfg(test)]
+mod iam_tests;
 pub mod logs;
 pub mod names;
 pub mod network;

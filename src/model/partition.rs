@@ -9,11 +9,16 @@
 
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Partition {
+    #[serde(rename = "aws")]
     #[default]
     Aws,
+    #[serde(rename = "aws-cn")]
     AwsCn,
+    #[serde(rename = "aws-us-gov")]
     AwsUsGov,
 }
 
@@ -67,6 +72,33 @@ impl Partition {
     }
 }
 
+impl Partition {
+    /// The IAM service principal of `service` (`ecs-tasks`, `scheduler`, `ecs`) in this
+    /// partition. It is `SERVICE.amazonaws.com` in all three partitions for the services
+    /// ecsctl trusts: only a few older services (EC2, S3) use `amazonaws.com.cn` in China, and
+    /// ECS's task principal in China is `ecs-tasks.amazonaws.com`
+    /// (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/service_principal>,
+    /// <https://github.com/hashicorp/terraform-provider-aws/pull/47141>,
+    /// <https://github.com/terraform-aws-modules/terraform-aws-ecs/issues/124>). So the DNS
+    /// suffix must not be used here, however tempting.
+    pub fn service_principal(self, service: &str) -> String {
+        format!("{service}.amazonaws.com")
+    }
+
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html>).
+    pub fn arn(self, service: &str, region: &str, account: &str, resource: &str) -> String {
+        format!("arn:{self}:{service}:{region}:{account}:{resource}")
+    }
+
+    /// The host of the ECR registry of `account` in `region`
+    /// (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html>; China uses
+    /// `amazonaws.com.cn`: <https://docs.amazonaws.cn/en_us/aws/latest/userguide/ecr.html>).
+    pub fn ecr_host(self, account: &str, region: &str) -> String {
+        format!("{account}.dkr.ecr.{region}.{}", self.dns_suffix())
+    }
+}
+
 impl fmt::Display for Partition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -103,5 +135,35 @@ mod tests {
         }
         assert_eq!(AwsCn.dns_suffix(), "amazonaws.com.cn");
         assert_eq!(AwsUsGov.to_string(), "aws-us-gov");
+    }
+
+    #[test]
+    fn arns_hosts_and_principals_per_partition() {
+        for (p, region, role, host) in [
+            (
+                Aws,
+                "eu-west-1",
+                "arn:aws:iam::1:role/x",
+                "1.dkr.ecr.eu-west-1.amazonaws.com",
+            ),
+            (
+                AwsCn,
+                "cn-north-1",
+                "arn:aws-cn:iam::1:role/x",
+                "1.dkr.ecr.cn-north-1.amazonaws.com.cn",
+            ),
+            (
+                AwsUsGov,
+                "us-gov-west-1",
+                "arn:aws-us-gov:iam::1:role/x",
+                "1.dkr.ecr.us-gov-west-1.amazonaws.com",
+            ),
+        ] {
+            assert_eq!(Partition::of_region(region), p, "{region}");
+            assert_eq!(p.arn("iam", "", "1", "role/x"), role);
+            assert_eq!(p.ecr_host("1", region), host);
+            assert_eq!(p.service_principal("ecs-tasks"), "ecs-tasks.amazonaws.com");
+            assert_eq!(p.service_principal("scheduler"), "scheduler.amazonaws.com");
+        }
     }
 }

@@ -65,7 +65,8 @@ pub fn scope<'a>(raw: &RawProject, ctx: &BuildContext<'a>) -> Scope<'a> {
         }
     };
     let account = spec_account(&pending, raw);
-    pending.rebind(app, region, account, ctx.account_id.map(str::to_string))
+    let caller = (ctx.account_id.map(str::to_string), ctx.partition);
+    pending.rebind(app, region, account, caller)
 }
 
 /// The spec's `account:`, checked to be 12 digits.

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::fargate::FargateSize;
+use super::partition::Partition;
 use super::policy::PolicyDocument;
 
 pub use crate::spec::raw_values::{
@@ -33,6 +34,10 @@ pub struct Desired {
     pub app: String,
     pub env: String,
     pub region: String,
+    /// The partition every ARN, principal and host below is in (`aws`, `aws-cn`,
+    /// `aws-us-gov`). A plan saved before ecsctl knew partitions was made in `aws`.
+    #[serde(default)]
+    pub partition: Partition,
     /// The account named in the spec, if any; plan/apply check the caller against it.
     pub account_id: Option<String>,
     /// Deletions and replacements need `--allow-destroy`.

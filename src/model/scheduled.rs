@@ -79,6 +79,8 @@ pub fn build_scheduled(
                 at: at.clone(),
                 key_loc: key.loc,
                 spec: &spec,
+                // RunTask takes its own `enableExecuteCommand`, which schedules do not set.
+                exec: None,
                 tags: task_tags.clone(),
             };
             let built = build_task(cx, raw.names.as_ref(), &input);

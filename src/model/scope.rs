@@ -1,12 +1,14 @@
-//! The build scope: what every model rule needs (app, env, region, account, `${VAR}` lookup)
-//! and the one place diagnostics are collected.
+//! The build scope: what every model rule needs (app, env, region, partition, account,
+//! `${VAR}` lookup) and the one place diagnostics are collected.
 //!
 //! Owns turning a user string into its final text (`{app}` templates, then `${VAR}`
-//! interpolation), reporting each failure at the string's location. Must not know any resource:
+//! interpolation, then the check that an ARN is in the environment's partition), reporting each
+//! failure at the string's location. Must not know any resource:
 //! the per-concept files decide what a value means.
 
 use std::cell::RefCell;
 
+use super::partition::Partition;
 use super::template::{TemplateVars, expand};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::spec::span::{Loc, Sp};
@@ -15,6 +17,9 @@ pub struct Scope<'a> {
     pub app: String,
     pub env: String,
     pub region: String,
+    /// The caller's partition on live commands (checked against the region's before the
+    /// build), the region's offline: every ARN, principal and host the model builds uses it.
+    pub partition: Partition,
     /// From the spec's `account:` or the caller's identity; None offline without `account:`.
     pub account: Option<String>,
     /// The spec's own `account:` (plan/apply check the caller against it).
@@ -34,6 +39,7 @@ impl<'a> Scope<'a> {
         Scope {
             app,
             env,
+            partition: Partition::of_region(&region),
             region,
             account,
             spec_account: None,
@@ -42,17 +48,20 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// The same scope (and its diagnostics so far) with the project's app, region and account,
-    /// once they are read and checked.
+    /// The same scope (and its diagnostics so far) with the project's app, region, partition
+    /// and account, once they are read and checked. `caller` is the caller's account and
+    /// partition when a command has asked STS.
     pub fn rebind(
         self,
         app: String,
         region: String,
         spec_account: Option<String>,
-        caller: Option<String>,
+        caller: (Option<String>, Option<Partition>),
     ) -> Self {
+        let (caller, partition) = caller;
         Scope {
             app,
+            partition: partition.unwrap_or_else(|| Partition::of_region(&region)),
             region,
             account: spec_account.clone().or(caller),
             spec_account,
@@ -110,12 +119,35 @@ impl<'a> Scope<'a> {
             account: self.account.as_deref(),
             service,
         };
-        match expand(&value.value, &vars) {
-            Ok(text) => self.interpolate(&text, value.loc, path),
+        let text = match expand(&value.value, &vars) {
+            Ok(text) => self.interpolate(&text, value.loc, path)?,
             Err(e) => {
                 self.error_hint(value.loc, path, e.to_string(), e.hint());
-                None
+                return None;
             }
+        };
+        self.check_partition(&text, value.loc, path);
+        Some(text)
+    }
+
+    /// An ARN written in the spec must be in the environment's partition: an `arn:aws:` role
+    /// or secret in `cn-north-1` names nothing IAM or ECS there can find
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html>).
+    fn check_partition(&self, text: &str, loc: Loc, path: &str) {
+        let Some(written) = Partition::of_arn(text) else {
+            return;
+        };
+        if written != self.partition {
+            let rest = text.splitn(3, ':').nth(2).unwrap_or_default();
+            self.error_hint(
+                loc,
+                path,
+                format!(
+                    "`{text}` is in partition `{written}` but this environment is in `{}` (region `{}`)",
+                    self.partition, self.region
+                ),
+                format!("write it as `arn:{}:{rest}`", self.partition),
+            );
         }
     }
 

@@ -3,7 +3,10 @@
 //!
 //! Owns the ARN forms ECS accepts as `valueFrom`
 //! (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html)
-//! and the matching IAM resource. Must not build the policy itself (iam.rs does).
+//! and the matching IAM resource, in the environment's partition, plus the customer managed
+//! KMS key a reference names (`kms:Decrypt` on it, per
+//! <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html#secrets-iam>).
+//! Must not build the policy itself (iam.rs does).
 
 use super::arn;
 use super::scope::{Scope, for_check};
@@ -23,9 +26,11 @@ pub enum Grant {
 pub struct SecretRef {
     pub value_from: String,
     pub grant: Grant,
+    /// A customer managed key the execution role must be able to decrypt with (its ARN).
+    pub kms_key: Option<String>,
 }
 
-const SHAPES: &str = "use `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`, `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`, `{secretsManager: NAME, key: KEY}` or `{ssm: /NAME}`";
+const SHAPES: &str = "use `arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME`, `arn:PARTITION:ssm:REGION:ACCOUNT:parameter/NAME`, `{secretsManager: NAME, key: KEY}` or `{ssm: /NAME}`";
 
 pub fn resolve(cx: &Scope, secret: &Sp<RawSecret>, path: &str) -> Option<SecretRef> {
     match &secret.value {
@@ -52,15 +57,47 @@ fn from_arn(value: &str) -> Option<SecretRef> {
         return Some(SecretRef {
             value_from: value.to_string(),
             grant,
+            kms_key: None,
         });
     }
     arn::is_parameter(&checked).then(|| SecretRef {
         value_from: value.to_string(),
         grant: Grant::Parameter(value.to_string()),
+        kms_key: None,
     })
 }
 
 fn from_ref(cx: &Scope, r: &RawSecretRef, at: &Sp<RawSecret>, path: &str) -> Option<SecretRef> {
+    let kms_key = match &r.kms_key {
+        Some(k) => Some(kms_key(cx, &Sp::new(k.clone(), at.loc), path)?),
+        None => None,
+    };
+    let mut secret = reference(cx, r, at, path)?;
+    secret.kms_key = kms_key;
+    Some(secret)
+}
+
+/// The key a secret reference names. IAM matches `kms:Decrypt` against the key's ARN only: an
+/// alias (name or ARN) in a policy's `Resource` matches no key
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html>).
+fn kms_key(cx: &Scope, key: &Sp<String>, path: &str) -> Option<String> {
+    let text = cx.name(key, path, None)?;
+    if !arn::is_kms_key_arn(&for_check(&text)) {
+        cx.error_hint(
+            key.loc,
+            path,
+            format!("`kmsKey` `{text}` is not a KMS key ARN"),
+            format!(
+                "IAM grants kms:Decrypt on the key's ARN, never an alias: `arn:{}:kms:REGION:ACCOUNT:key/ID` (`aws kms describe-key --key-id ALIAS` prints it)",
+                cx.partition
+            ),
+        );
+        return None;
+    }
+    Some(text)
+}
+
+fn reference(cx: &Scope, r: &RawSecretRef, at: &Sp<RawSecret>, path: &str) -> Option<SecretRef> {
     let text = |s: &String| cx.name(&Sp::new(s.clone(), at.loc), path, None);
     match (&r.secrets_manager, &r.ssm) {
         (Some(name), None) => {
@@ -95,10 +132,11 @@ fn secrets_manager(cx: &Scope, name: &str, key: &str, stage: &str) -> SecretRef 
     let (base, grant) = if name.starts_with("arn:") {
         (name.to_string(), arn_grants(name))
     } else {
-        let base = format!(
-            "arn:aws:secretsmanager:{}:{}:secret:{name}",
-            cx.region,
-            cx.account_text()
+        let base = cx.partition.arn(
+            "secretsmanager",
+            &cx.region,
+            cx.account_text(),
+            &format!("secret:{name}"),
         );
         (base.clone(), vec![format!("{base}-??????")])
     };
@@ -110,6 +148,7 @@ fn secrets_manager(cx: &Scope, name: &str, key: &str, stage: &str) -> SecretRef 
     SecretRef {
         value_from,
         grant: Grant::Secret(grant),
+        kms_key: None,
     }
 }
 
@@ -126,15 +165,13 @@ fn parameter(cx: &Scope, param: &str) -> SecretRef {
     let arn = if param.starts_with("arn:") {
         param.to_string()
     } else {
-        format!(
-            "arn:aws:ssm:{}:{}:parameter/{}",
-            cx.region,
-            cx.account_text(),
-            param.trim_start_matches('/')
-        )
+        let name = format!("parameter/{}", param.trim_start_matches('/'));
+        cx.partition
+            .arn("ssm", &cx.region, cx.account_text(), &name)
     };
     SecretRef {
         value_from: arn.clone(),
         grant: Grant::Parameter(arn),
+        kms_key: None,
     }
 }

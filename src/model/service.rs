@@ -52,6 +52,11 @@ pub fn build_service(
         at: at.clone(),
         key_loc: key.loc,
         spec: &spec,
+        exec: merged
+            .enable_execute_command
+            .as_ref()
+            .filter(|e| e.value)
+            .map(|e| e.loc),
         tags: tags.clone(),
     };
     let task = build_task(cx, env.raw.names.as_ref(), &input);
@@ -130,10 +135,7 @@ pub fn build_service(
         deployment: deployment(cx, merged.deployment.as_ref(), &at, key.loc, env.protected),
         discovery: discovery.as_ref().map(|(_, r, _)| r.clone()),
         platform_version: task.platform_version.clone(),
-        enable_execute_command: merged
-            .enable_execute_command
-            .as_ref()
-            .is_some_and(|e| e.value),
+        enable_execute_command: input.exec.is_some(),
         tags,
     };
     BuiltService {

@@ -27,6 +27,9 @@ pub struct TaskInput<'a> {
     pub at: String,
     pub key_loc: Loc,
     pub spec: &'a TaskSpec,
+    /// Where `enableExecuteCommand: true` was written (services only): the task role then
+    /// grants ECS Exec.
+    pub exec: Option<Loc>,
     pub tags: Tags,
 }
 
@@ -117,7 +120,7 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
     );
     let mut roles = vec![exec];
     let mut role_locs = vec![exec_loc];
-    let (task_role_name, task_loc) = if t.spec.task_role.is_some() {
+    let (task_role_name, task_loc) = if t.spec.task_role.is_some() || t.exec.is_some() {
         named(
             cx,
             names.and_then(|n| n.task_role.as_ref()),
@@ -134,6 +137,7 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
         t.spec.task_role.as_ref(),
         task_role_name,
         &t.at,
+        t.exec,
         &t.tags,
     );
     if let Some(role) = owned {

@@ -42,6 +42,7 @@ pub fn build_raw(raw: &RawProject) -> Result<(Desired, Diagnostics), Diagnostics
     let ctx = BuildContext {
         env: "prod",
         account_id: None,
+        partition: None,
         vars: &no_vars,
     };
     build(raw, &ctx)

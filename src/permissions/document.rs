@@ -14,7 +14,6 @@ use serde::Serialize;
 
 use super::catalogue::{Command, Need, Scope, rows_for};
 use super::scope::{AAS_ECS_SLR, ECS_SLR, EnvScope};
-use crate::model::iam::ECS_TASKS;
 use crate::model::{Desired, RoleRef};
 
 /// An IAM identity-based policy, in IAM's JSON field names and order.
@@ -161,12 +160,13 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
     };
     // The service each role is passed to is the one its trust policy names (the model writes
     // it, per partition); a role given by ARN is passed to ECS tasks.
+    let ecs_tasks = scope.partition.service_principal("ecs-tasks");
     let trusted = |name: &str| {
         desired
             .roles
             .iter()
             .find(|r| r.name == name)
-            .map_or(ECS_TASKS.to_string(), |r| r.trusted_service.clone())
+            .map_or(ecs_tasks.clone(), |r| r.trusted_service.clone())
     };
     let mut to_tasks = BTreeSet::new();
     let mut services = BTreeSet::new();
@@ -174,7 +174,7 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
         for r in std::iter::once(&td.execution_role).chain(td.task_role.as_ref()) {
             let (arn, service) = match r {
                 RoleRef::Owned(name) => (scope.role_arn(name), trusted(name)),
-                RoleRef::External(arn) => (arn.clone(), ECS_TASKS.to_string()),
+                RoleRef::External(arn) => (arn.clone(), ecs_tasks.clone()),
             };
             to_tasks.insert(arn);
             services.insert(service);
@@ -205,7 +205,7 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
             .map(|r| r.trusted_service.clone())
             .collect();
         if services.is_empty() {
-            services.insert(crate::model::iam::SCHEDULER.to_string());
+            services.insert(scope.partition.service_principal("scheduler"));
         }
         out.push(
             Statement::allow(
@@ -233,16 +233,17 @@ fn service_linked_roles(scope: &EnvScope, autoscaling: bool) -> Vec<Statement> {
         )
         .when_equals("iam:AWSServiceName", vec![service.into()])
     };
+    let principal = |service: &str| scope.partition.service_principal(service);
     let mut out = vec![slr(
         "CreateEcsServiceLinkedRole",
         ECS_SLR,
-        "ecs.amazonaws.com",
+        &principal("ecs"),
     )];
     if autoscaling {
         out.push(slr(
             "CreateAutoScalingServiceLinkedRole",
             AAS_ECS_SLR,
-            "ecs.application-autoscaling.amazonaws.com",
+            &principal("ecs.application-autoscaling"),
         ));
     }
     out

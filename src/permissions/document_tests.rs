@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::catalogue::Command;
 use super::document::{PolicyDocument, generate};
 use crate::model::Desired;
-use crate::model::testkit::ok;
+use crate::model::testkit::{build_raw, ok, parse, with_base};
 
 const ACCT: &str = "123456789012";
 
@@ -349,11 +349,9 @@ fn run_needs_the_lock_runtask_on_the_families_and_the_jobs_roles() {
 #[test]
 fn arns_use_the_partition_of_the_spec_region() {
     for (region, partition) in [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")] {
-        let d = desired(ONE_SERVICE);
-        let d = Desired {
-            region: region.to_string(),
-            ..d
-        };
+        // Built offline from a spec in that region, as `ecsctl permissions` builds it.
+        let spec = with_base(ONE_SERVICE).replace("eu-west-1", region);
+        let (d, _) = build_raw(&parse(&spec, 0)).expect("the spec builds");
         let p = generate(&d, Command::Apply).document;
         assert_eq!(
             resources(&p, "EcsCluster"),

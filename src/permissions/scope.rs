@@ -35,7 +35,9 @@ impl EnvScope {
     pub fn of(desired: &Desired) -> EnvScope {
         let q = OwnedQuery::of(desired, false);
         EnvScope {
-            partition: Partition::of_region(&desired.region),
+            // The model's partition: the spec's region offline (`Partition::of_region`), the
+            // caller's ARN once plan has credentials.
+            partition: desired.partition,
             region: desired.region.clone(),
             account: desired
                 .account_id

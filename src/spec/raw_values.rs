@@ -227,6 +227,11 @@ pub struct RawSecretRef {
     /// An SSM Parameter Store parameter name (`/app/db-password`) or ARN.
     #[serde(default)]
     pub ssm: Option<String>,
+    /// The customer managed KMS key that encrypts the secret or SecureString parameter, as a
+    /// key ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`): the execution role is granted
+    /// `kms:Decrypt` on it. Not needed for AWS managed keys.
+    #[serde(default)]
+    pub kms_key: Option<String>,
 }
 
 /// A ulimit: one number sets soft and hard alike.

@@ -5,6 +5,7 @@ mod support;
 mod completions;
 mod examples;
 mod offline;
+mod partitions;
 mod permissions;
 mod render;
 mod schema;

@@ -10,6 +10,7 @@ mod contract;
 mod emulator_harness;
 mod faults;
 mod foreign_revisions;
+mod iam_roles;
 mod live;
 mod lock;
 mod permissions;

@@ -13,7 +13,8 @@ use crate::cli::output::{Label, Output};
 use crate::cli::project::load_and_build;
 use crate::cli::settings::{Globals, RenderSettings};
 use crate::cli::target::report;
-use crate::model::Desired;
+use crate::model::iam::EXEC_ACTIONS;
+use crate::model::{Desired, RoleRef};
 
 /// The version of the rendered document's shape; bump it when a field changes meaning or goes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -89,7 +90,34 @@ pub fn run(
             "`{account_id}` is resolved from your AWS credentials at plan time",
         )?;
     }
+    for note in exec_notes(&desired) {
+        out.line(Label::Note, &note)?;
+    }
     Ok(Outcome::Success)
+}
+
+/// What `enableExecuteCommand` added: ECS Exec works only when the task role may open the
+/// SSM channels, so render names the role that now grants them (and the actions).
+fn exec_notes(desired: &Desired) -> Vec<String> {
+    desired
+        .services
+        .iter()
+        .filter(|s| s.enable_execute_command)
+        .filter_map(|s| {
+            let td = desired
+                .task_definitions
+                .iter()
+                .find(|t| t.family == s.family)?;
+            match td.task_role.as_ref()? {
+                RoleRef::Owned(role) => Some(format!(
+                    "`{}` has enableExecuteCommand: its task role `{role}` grants {} (statement `EcsExec`)",
+                    s.key,
+                    EXEC_ACTIONS.join(", ")
+                )),
+                RoleRef::External(_) => None,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
