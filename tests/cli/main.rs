@@ -1,5 +1,7 @@
 //! Integration tests of the `ecsctl` command line: the real binary, exact output and status.
 
+#[path = "../pty/mod.rs"]
+mod pty;
 mod support;
 
 mod completions;
@@ -8,5 +10,6 @@ mod offline;
 mod render;
 mod schema;
 mod scripts;
+mod terminal;
 mod usage;
 mod validate;
