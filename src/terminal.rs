@@ -9,10 +9,11 @@ use std::io::IsTerminal;
 
 use unicode_width::UnicodeWidthChar;
 
-/// `TERM=dumb` is the terminfo entry for a terminal without cursor movement or colour (Emacs
-/// shell buffers, some CI runners that allocate a pty): it gets plain lines and no escape
-/// codes, as `ls`, git and cargo do.
-/// https://www.gnu.org/software/gettext/manual/html_node/The-TERM-variable.html
+/// `TERM=dumb` names a terminal without cursor movement or colour (Emacs shell buffers, some
+/// CI runners that allocate a pty): it gets plain lines and no escape codes. Common practice
+/// rather than a standard: anstyle-query's `term_supports_color` (the crate clap uses) and
+/// e.g. the_silver_searcher (https://github.com/ggreer/the_silver_searcher/pull/1332) do the
+/// same; https://en.wikipedia.org/wiki/Computer_terminal#Dumb_terminals.
 pub fn is_dumb(term: Option<&str>) -> bool {
     term == Some("dumb")
 }

@@ -271,7 +271,8 @@ pub(crate) mod tests {
       ~ capacityProviderStrategy = [  # forces new deployment
           ~ {
               ~ capacityProvider = "FARGATE" -> "FARGATE_SPOT"
-                # (2 unchanged attributes hidden)
+                base = 0
+                weight = 1
             },
         ]
 

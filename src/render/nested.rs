@@ -2,7 +2,9 @@
 //! commands, capacity strategies, any list or object the diff hands over whole) shown as
 //! nested elements, the way Terraform shows a policy change: objects by key, lists element by
 //! element, each with its own `+`/`-`/`~`, and unchanged siblings summarised
-//! (`# (3 unchanged elements hidden)`).
+//! (`# (3 unchanged elements hidden)`, as Terraform does:
+//! https://github.com/hashicorp/terraform/issues/30811 shows its output,
+//! https://github.com/hashicorp/terraform/issues/15662 why one JSON line is not reviewable).
 //!
 //! Owns the layout of a field's value; the human and markdown views only indent the lines and
 //! pick colours. Must not change what a plan holds: this reads `FieldChange::before`/`after`
@@ -133,6 +135,30 @@ fn whole(out: &mut Vec<Line>, sym: Sym, depth: usize, head: &str, tail: &str, v:
 
 /// A value present on both sides that differs.
 fn changed(out: &mut Vec<Line>, depth: usize, head: &str, tail: &str, b: &Value, a: &Value) {
+    changed_in(out, depth, head, tail, b, a, Unchanged::Count);
+}
+
+/// What a changed object does with its unchanged attributes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unchanged {
+    /// Counted in one `# (N unchanged attributes hidden)` line.
+    Count,
+    /// Shown as context: an element of a list has no name of its own, so its unchanged
+    /// attributes (a statement's `Effect`, `Resource`, `Sid`) are what tells a reviewer which
+    /// element changed. Terraform hides them and reviewers asked for them back
+    /// (https://github.com/hashicorp/terraform/issues/33207).
+    Show,
+}
+
+fn changed_in(
+    out: &mut Vec<Line>,
+    depth: usize,
+    head: &str,
+    tail: &str,
+    b: &Value,
+    a: &Value,
+    unchanged: Unchanged,
+) {
     if !same_shape(b, a) {
         let text = format!("{head}{} -> {}{tail}", value_text(b), value_text(a));
         push(out, Sym::Change, depth, text);
@@ -141,7 +167,7 @@ fn changed(out: &mut Vec<Line>, depth: usize, head: &str, tail: &str, b: &Value,
     match (b, a) {
         (Value::Object(bm), Value::Object(am)) => {
             push(out, Sym::Change, depth, format!("{head}{{"));
-            object(out, depth + 1, bm, am);
+            object(out, depth + 1, bm, am, unchanged);
             push(out, Sym::Same, depth, format!("}}{tail}"));
         }
         (Value::Array(bl), Value::Array(al)) => {
@@ -153,18 +179,23 @@ fn changed(out: &mut Vec<Line>, depth: usize, head: &str, tail: &str, b: &Value,
     }
 }
 
-/// Objects by key, in the after side's order then removed keys; unchanged keys counted once.
+/// Objects by key, in the after side's order then removed keys; unchanged keys counted once
+/// or shown as context.
 fn object(
     out: &mut Vec<Line>,
     depth: usize,
     b: &serde_json::Map<String, Value>,
     a: &serde_json::Map<String, Value>,
+    show: Unchanged,
 ) {
     let keys = a.keys().chain(b.keys().filter(|k| !a.contains_key(*k)));
     let mut unchanged = 0;
     for k in keys {
         let head = format!("{} = ", key_text(k));
         match (b.get(k), a.get(k)) {
+            (Some(x), Some(y)) if x == y && show == Unchanged::Show => {
+                whole(out, Sym::Same, depth, &head, "", y)
+            }
             (Some(x), Some(y)) if x == y => unchanged += 1,
             (Some(x), Some(y)) => changed(out, depth, &head, "", x, y),
             (None, Some(y)) => whole(out, Sym::Add, depth, &head, "", y),
@@ -270,7 +301,7 @@ fn list(out: &mut Vec<Line>, depth: usize, b: &[Value], a: &[Value]) {
             .map(|p| same_shape(removed[p], added[p]))
             .collect();
         for (p, _) in paired.iter().enumerate().filter(|(_, pair)| **pair) {
-            changed(out, depth, "", ",", removed[p], added[p]);
+            changed_in(out, depth, "", ",", removed[p], added[p], Unchanged::Show);
         }
         let alone = |p: &usize| !paired.get(*p).copied().unwrap_or(false);
         for p in (0..removed.len()).filter(alone) {

@@ -29,7 +29,8 @@ fn statement(sid: &str, actions: &[&str], resource: &str) -> Value {
 
 /// Regression: an IAM policy change printed the whole `Statement` list as one JSON line on
 /// each side (up to 765 characters, issue 11). Now one action added to one statement is one
-/// `+` line inside that statement; the other statement and the unchanged keys are counted.
+/// `+` line inside that statement, with the statement's other keys as context; the other
+/// statement is counted.
 #[test]
 fn a_policy_change_is_one_line_per_changed_element() {
     let logs = statement(
@@ -68,7 +69,9 @@ fn a_policy_change_is_one_line_per_changed_element() {
             + "ecr:BatchGetImage",
               # (1 unchanged element hidden)
           ]
-          # (3 unchanged attributes hidden)
+          Effect = "Allow"
+          Resource = ["arn:aws:ecr:eu-west-1:123456789012:repository/ohi-api"]
+          Sid = "Pull"
       },
   ]
 "#
