@@ -16,10 +16,11 @@ use serde_json::Value;
 use super::value_text;
 use crate::plan::FieldChange;
 
-/// A list or object whose one-line text is at most this long stays on one line when it is
-/// added or removed whole (`+ command = ["CMD","true"]`): expanding it would only add lines.
-/// A changed one is always shown element by element.
-pub const INLINE_MAX: usize = 60;
+/// A list or object added or removed whole stays on one line when that line (its nesting
+/// indent, `key = ` and the value) is at most this long: `+ command = ["CMD","true"]`. A longer
+/// one is expanded element by element, so no line of a plan carries a whole policy (they ran
+/// to 765 characters). A changed one is always shown element by element.
+pub const LINE_MAX: usize = 90;
 
 /// What happens to one line's element.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,10 +103,23 @@ fn key_text(k: &str) -> String {
     }
 }
 
+/// Whether a whole value stays on its line: it fits in `LINE_MAX`, or it is a list or object
+/// of one element that itself stays on one line (expanding it would only add two bracket lines
+/// around the same text: `Resource = ["arn:aws:logs:…:*"]`).
+fn inline(depth: usize, head: &str, v: &Value) -> bool {
+    let fits = 4 * depth + head.chars().count() + value_text(v).chars().count() <= LINE_MAX;
+    let only = match v {
+        Value::Array(items) if items.len() == 1 => Some(&items[0]),
+        Value::Object(m) if m.len() == 1 => m.values().next(),
+        _ => None,
+    };
+    fits || only.is_some_and(|e| brackets(e).is_none() || inline(depth + 1, "", e))
+}
+
 /// A value added or removed whole: one line when short, else every element under the symbol.
 fn whole(out: &mut Vec<Line>, sym: Sym, depth: usize, head: &str, tail: &str, v: &Value) {
     let text = value_text(v);
-    let Some((open, close)) = brackets(v).filter(|_| text.chars().count() > INLINE_MAX) else {
+    let Some((open, close)) = brackets(v).filter(|_| !inline(depth, head, v)) else {
         push(out, sym, depth, format!("{head}{text}{tail}"));
         return;
     };

@@ -142,7 +142,8 @@ fn objects_by_key_with_quoted_keys() {
 }
 
 /// A short list or object added or removed whole stays on one line, as before; a long one
-/// (a whole policy on a create) is expanded under its symbol.
+/// (a whole policy on a create) is expanded under its symbol, except a list of one element
+/// (two bracket lines around the same text would gain nothing).
 #[test]
 fn whole_values_inline_when_short_expanded_when_long() {
     let short = f(None, Some(json!(["CMD", "true"])));
@@ -154,11 +155,17 @@ fn whole_values_inline_when_short_expanded_when_long() {
     );
     let long = f(
         None,
-        Some(json!([statement(
-            "Logs",
-            &["logs:CreateLogStream", "logs:PutLogEvents"],
-            "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/ohi-prod/api:*"
-        )])),
+        Some(json!([
+            statement(
+                "Logs",
+                &["logs:CreateLogStream", "logs:PutLogEvents"],
+                "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/ohi-prod/api:*"
+            ),
+            json!({"Action": ["secretsmanager:GetSecretValue"], "Effect": "Allow", "Resource": [
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ohi/prod/database-??????",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ohi/prod/redis-??????",
+            ]}),
+        ])),
     );
     assert_eq!(
         text(&long),
@@ -166,10 +173,16 @@ fn whole_values_inline_when_short_expanded_when_long() {
     + {
         + Action = ["logs:CreateLogStream","logs:PutLogEvents"]
         + Effect = "Allow"
-        + Resource = [
-            + "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/ohi-prod/api:*",
-          ]
+        + Resource = ["arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/ohi-prod/api:*"]
         + Sid = "Logs"
+      },
+    + {
+        + Action = ["secretsmanager:GetSecretValue"]
+        + Effect = "Allow"
+        + Resource = [
+            + "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ohi/prod/database-??????",
+            + "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ohi/prod/redis-??????",
+          ]
       },
   ]
 "#
