@@ -73,3 +73,26 @@ fn the_prompt_takes_only_yes_and_the_progress_display_fits_a_narrow_terminal() {
     );
     p.assert_converged(&[]);
 }
+
+/// Regression: the live display wrote cursor movement and colour to any terminal, `TERM=dumb`
+/// included. There it now writes the plain lines a CI log gets, with no escape code at all.
+#[test]
+fn term_dumb_gets_plain_progress_lines() {
+    let p = Project::new(FIXTURE);
+    p.apply_ok(&[], &[]);
+    let mut cmd = p.cmd(&["apply", "-e", "test", "--yes"], &[("WEB_TAG", "1.28")]);
+    cmd.env_remove("NO_COLOR").env("TERM", "dumb");
+    let done = Pty::spawn(cmd, 80, 40, Stdout::Terminal).finish(Duration::from_secs(300));
+    assert_eq!(done.status.code(), Some(0), "{}", done.terminal);
+    assert!(
+        !done.terminal.contains('\x1b'),
+        "escape codes on TERM=dumb: {:?}",
+        done.terminal
+    );
+    assert!(
+        done.terminal.contains("~ service.web: applying…\r\n")
+            && done.terminal.contains("service ap-test-web: "),
+        "{}",
+        done.terminal
+    );
+}
