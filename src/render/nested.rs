@@ -63,7 +63,17 @@ pub fn field_lines(f: &FieldChange) -> Vec<Line> {
             format!("{head}{} -> (known after apply)", value_text(b)),
         ),
         (None, _, true) => push(&mut out, Sym::Add, 0, format!("{head}(known after apply)")),
-        (Some(b), Some(a), false) => changed(&mut out, 0, &head, "", b, a),
+        (Some(b), Some(a), false) => {
+            changed(&mut out, 0, &head, "", b, a);
+            // Two values the plan shows as equal (both hidden as `(sensitive value)`) but
+            // reported as a change: element by element there would be nothing to see, so the
+            // field says `before -> after` on one line, as it did before.
+            if !out.iter().skip(1).any(|l| l.sym != Sym::Same) {
+                out.clear();
+                let text = format!("{head}{} -> {}", value_text(b), value_text(a));
+                push(&mut out, Sym::Change, 0, text);
+            }
+        }
         (None, Some(a), false) => whole(&mut out, Sym::Add, 0, &head, "", a),
         (Some(b), None, false) => whole(&mut out, Sym::Remove, 0, &head, "", b),
         (None, None, false) => push(&mut out, Sym::Change, 0, format!("{head}null")),

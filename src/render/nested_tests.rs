@@ -211,3 +211,14 @@ fn alignment_keeps_the_longest_common_run() {
         [Op::Keep, Op::Remove(1), Op::Keep, Op::Add(2)]
     );
 }
+
+/// A change whose two sides read the same once masked (`(sensitive value)` in a list) must
+/// still show as a change, not as a block of hidden elements.
+#[test]
+fn a_change_that_looks_equal_stays_visible() {
+    let masked = json!(["(sensitive value)"]);
+    assert_eq!(
+        text(&f(Some(masked.clone()), Some(masked))),
+        "~ p = [\"(sensitive value)\"] -> [\"(sensitive value)\"]\n"
+    );
+}
