@@ -16,3 +16,4 @@ pub mod permissions;
 pub mod plan;
 pub mod render;
 pub mod spec;
+pub mod terminal;

@@ -1,8 +1,12 @@
 //! Progress of an apply, on stderr: a live line per service on a terminal, one plain line per
-//! event otherwise (CI logs).
+//! event otherwise (CI logs, pipes, `TERM=dumb`).
 //!
 //! Owns the `Reporter` trait and its two implementations. Must not decide anything: the
-//! executor and the waiter call it; stdout is never touched.
+//! executor and the waiter call it; stdout is never touched. The live display moves the cursor
+//! up by the number of rows it drew, so every line it writes is cut to the terminal's width: a
+//! wrapped line would take two rows and leave a stale one behind. Nothing is lost by the cut:
+//! a failed step is reported in full after the display (`apply::outcome`), and the plain
+//! reporter never cuts.
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -22,10 +26,10 @@ pub trait Reporter: Send + Sync {
     fn service_event(&self, service: &str, message: &str);
 }
 
-/// Live lines on a terminal, one plain line per event otherwise (CI logs); both on stderr.
+/// Live lines on a terminal that takes escape codes, one plain line per event otherwise (CI
+/// logs, pipes, `TERM=dumb`); both on stderr.
 pub fn for_stderr(color: bool) -> Box<dyn Reporter> {
-    use std::io::IsTerminal;
-    if std::io::stderr().is_terminal() {
+    if crate::terminal::stderr_is_capable() {
         Box::new(TerminalReporter::new(color))
     } else {
         Box::new(PlainReporter::default())
@@ -110,24 +114,11 @@ impl TerminalReporter {
 
     /// Erases the live block, prints `line` (if any), and draws the block again below it.
     fn redraw(&self, block: &mut Block, line: Option<&str>) {
+        let text = frame(block, line, crate::terminal::stderr_width(), self.color);
         let mut err = std::io::stderr().lock();
-        if block.drawn > 0 {
-            // Up to the block's first line, then clear everything below.
-            let _ = write!(err, "\x1b[{}A\r\x1b[J", block.drawn);
-        }
-        if let Some(l) = line {
-            let _ = writeln!(err, "{l}");
-        }
-        for (name, progress, stable) in &block.services {
-            let mark = match (stable, self.color) {
-                (true, true) => "\x1b[32m✓\x1b[0m",
-                (true, false) => "✓",
-                (false, _) => "…",
-            };
-            let _ = writeln!(err, "  {mark} {name}: {progress}");
-        }
-        block.drawn = block.services.len();
+        let _ = err.write_all(text.as_bytes());
         let _ = err.flush();
+        block.drawn = block.services.len();
     }
 
     fn line(&self, text: &str) {
@@ -166,6 +157,35 @@ impl Reporter for TerminalReporter {
     }
 }
 
+/// The bytes of one redraw: up to the block's first row and clear below, `line`, then one row
+/// per service. Every line is cut to `width` (when the terminal has one), so each takes exactly
+/// one row and the next redraw's cursor-up lands on the block's first row.
+fn frame(block: &Block, line: Option<&str>, width: Option<usize>, color: bool) -> String {
+    let fit = |l: &str| match width {
+        Some(w) => crate::terminal::clip(l, w),
+        None => l.to_string(),
+    };
+    let mut out = String::new();
+    if block.drawn > 0 {
+        // Up to the block's first line, then clear everything below.
+        out.push_str(&format!("\x1b[{}A\r\x1b[J", block.drawn));
+    }
+    if let Some(l) = line {
+        out.push_str(&fit(l));
+        out.push('\n');
+    }
+    for (name, progress, stable) in &block.services {
+        let mark = match (stable, color) {
+            (true, true) => "\x1b[32m✓\x1b[0m",
+            (true, false) => "✓",
+            (false, _) => "…",
+        };
+        out.push_str(&fit(&format!("  {mark} {name}: {progress}")));
+        out.push('\n');
+    }
+    out
+}
+
 /// Reports nothing (library use and unit tests).
 pub struct SilentReporter;
 
@@ -175,4 +195,58 @@ impl Reporter for SilentReporter {
     fn note(&self, _: &str) {}
     fn service_progress(&self, _: &str, _: &str, _: bool) {}
     fn service_event(&self, _: &str, _: &str) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terminal::display_width;
+
+    fn block(drawn: usize) -> Block {
+        Block {
+            services: vec![
+                (
+                    "api".into(),
+                    "2/2 running, deployment COMPLETED".into(),
+                    true,
+                ),
+                (
+                    "worker-with-a-long-name".into(),
+                    "1/3 running (2 pending), rollout IN_PROGRESS".into(),
+                    false,
+                ),
+            ],
+            drawn,
+        }
+    }
+
+    /// Regression: a progress line wider than the terminal wrapped onto a second row, so the
+    /// cursor-up by the line count left stale rows on screen. Every row now fits.
+    #[test]
+    fn every_row_of_a_redraw_fits_the_terminal() {
+        let line = "+ task_definition.ohi-prod-worker-with-a-long-name (0.4s)";
+        for color in [false, true] {
+            let text = frame(&block(2), Some(line), Some(40), color);
+            let rows: Vec<&str> = text
+                .strip_prefix("\x1b[2A\r\x1b[J")
+                .unwrap()
+                .lines()
+                .collect();
+            assert_eq!(rows.len(), 3, "{text:?}");
+            for row in &rows {
+                assert!(display_width(row) <= 40, "{row:?}");
+            }
+            assert_eq!(rows[0], "+ task_definition.ohi-prod-worker-with-…");
+            assert_eq!(rows[2], "  … worker-with-a-long-name: 1/3 runnin…");
+        }
+    }
+
+    #[test]
+    fn without_a_width_nothing_is_cut() {
+        let text = frame(&block(0), None, None, false);
+        assert_eq!(
+            text,
+            "  ✓ api: 2/2 running, deployment COMPLETED\n  … worker-with-a-long-name: 1/3 running (2 pending), rollout IN_PROGRESS\n"
+        );
+    }
 }

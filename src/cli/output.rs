@@ -1,6 +1,6 @@
 //! Where command output goes and whether it is coloured.
 //!
-//! Owns the colour decision (`--color`, NO_COLOR, terminal detection), made once per stream,
+//! Owns the colour decision (`--color`, NO_COLOR, `TERM=dumb`, terminal detection), made once per stream,
 //! and the two streams: stdout carries the product (rendered spec, schema, completions), stderr
 //! carries diagnostics, progress and results. Must not decide exit codes or word errors: that
 //! is `run`'s job.
@@ -65,9 +65,12 @@ impl Output {
     /// The process's real stdout and stderr, coloured as `when` and the environment say.
     pub fn from_process(when: ColorWhen) -> Self {
         let no_color = std::env::var("NO_COLOR").ok();
+        // `TERM=dumb` takes no escape codes: under `auto` it counts as no terminal.
+        let dumb = crate::terminal::is_dumb(std::env::var("TERM").ok().as_deref());
+        let tty = |t: bool| t && !dumb;
         Output {
-            stdout_color: use_color(when, io::stdout().is_terminal(), no_color.as_deref()),
-            stderr_color: use_color(when, io::stderr().is_terminal(), no_color.as_deref()),
+            stdout_color: use_color(when, tty(io::stdout().is_terminal()), no_color.as_deref()),
+            stderr_color: use_color(when, tty(io::stderr().is_terminal()), no_color.as_deref()),
             // Not locked for the whole run: a log event from another thread (a tokio blocking
             // task in plan) would wait on the lock forever while this thread waits on it.
             stdout: Box::new(io::stdout()),

@@ -9,8 +9,10 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{field_symbol, headline, value_text};
-use crate::plan::{Action, Effect, FieldChange, Plan, ResourceChange};
+use super::headline;
+use super::nested::{self, Sym};
+use super::ownership::{self, Shown};
+use crate::plan::{Action, Effect, FieldChange, Plan, ResourceChange, Target};
 
 pub fn render(plan: &Plan, color: bool) -> String {
     let mut out = String::new();
@@ -24,15 +26,14 @@ pub fn render(plan: &Plan, color: bool) -> String {
     out.push_str("ecsctl will perform the following actions:\n");
     for c in plan.actionable() {
         out.push('\n');
-        resource(&mut out, c, color);
+        resource(&mut out, &plan.target, c, color);
     }
     out.push('\n');
     out.push_str(&paint(color, Style::new().bold(), &summary.to_string()));
     out.push('\n');
-    let deleted = super::deletions(plan);
-    if deleted > 0 {
+    if let Some(warning) = super::destroy_warning(plan) {
         let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
-        let text = format!("Warning: this plan deletes {deleted} resource(s).");
+        let text = format!("Warning: {warning}.");
         out.push_str(&paint(color, red, &text));
         out.push('\n');
     }
@@ -47,7 +48,7 @@ fn kept_lines(out: &mut String, plan: &Plan) {
     }
 }
 
-fn resource(out: &mut String, c: &ResourceChange, color: bool) {
+fn resource(out: &mut String, target: &Target, c: &ResourceChange, color: bool) {
     let _ = writeln!(out, "  # {} {}", c.address, headline(c));
     if let Some(reason) = &c.reason {
         let _ = writeln!(out, "  # ({reason})");
@@ -62,35 +63,36 @@ fn resource(out: &mut String, c: &ResourceChange, color: bool) {
     if c.action == Action::Delete {
         return;
     }
-    for f in &c.fields {
-        field(out, f, color);
+    for entry in ownership::shown(target, c) {
+        match entry {
+            Shown::Field(f) => field(out, f, color),
+            Shown::Ownership(n) => {
+                let sym = paint(color, style("+"), "+");
+                let text = Shown::ownership_text(n);
+                let _ = writeln!(out, "      {sym} {} = {text}", ownership::PATH);
+            }
+        }
     }
 }
 
 fn field(out: &mut String, f: &FieldChange, color: bool) {
-    let sym = field_symbol(f);
-    let after = if f.after_unknown {
-        "(known after apply)".to_string()
-    } else {
-        f.after.as_ref().map(value_text).unwrap_or_default()
-    };
-    let value = match (&f.before, sym) {
-        (Some(b), "~") => format!("{} -> {after}", value_text(b)),
-        (Some(b), _) => value_text(b),
-        (None, _) => after,
-    };
     let note = match f.effect {
         Effect::NewDeployment | Effect::Replace => {
             format!("  # {}", f.effect.note().unwrap_or_default())
         }
         _ => String::new(),
     };
-    let _ = writeln!(
-        out,
-        "      {} {} = {value}{note}",
-        paint(color, style(sym), sym),
-        f.path
-    );
+    for (n, line) in nested::field_lines(f).iter().enumerate() {
+        let indent = " ".repeat(6 + 4 * line.depth);
+        let sym = line.sym.as_str();
+        let note = if n == 0 { note.as_str() } else { "" };
+        let _ = writeln!(
+            out,
+            "{indent}{} {}{note}",
+            paint(color && line.sym != Sym::Same, style(sym), sym),
+            line.text
+        );
+    }
 }
 
 fn style(symbol: &str) -> Style {
@@ -150,11 +152,24 @@ pub(crate) mod tests {
                 vec![
                     f("retentionInDays", None, Some(json!(30)), Effect::InPlace),
                     f(
+                        r#"tags["ecsctl:app"]"#,
+                        None,
+                        Some(json!("ohi")),
+                        Effect::InPlace,
+                    ),
+                    f(
                         r#"tags["ecsctl:env"]"#,
                         None,
                         Some(json!("prod")),
                         Effect::InPlace,
                     ),
+                    f(
+                        r#"tags["ecsctl:managed-by"]"#,
+                        None,
+                        Some(json!("ecsctl")),
+                        Effect::InPlace,
+                    ),
+                    f("tags.team", None, Some(json!("payments")), Effect::InPlace),
                 ],
                 None,
                 false,
@@ -241,7 +256,8 @@ pub(crate) mod tests {
   # log_group./ecs/ohi-prod/api will be created
   + log_group./ecs/ohi-prod/api
       + retentionInDays = 30
-      + tags["ecsctl:env"] = "prod"
+      + tags["ecsctl:*"] = (3 ownership tags)
+      + tags.team = "payments"
 
   # task_definition.ohi-prod-api will get a new revision
   # (new revision of `ohi-prod-api`, compared with revision 3)
@@ -252,7 +268,13 @@ pub(crate) mod tests {
   # service.api will be updated in place, with a new deployment
   ~ service.api
       ~ taskDefinition = "ohi-prod-api:3" -> (known after apply)
-      ~ capacityProviderStrategy = [{"capacityProvider":"FARGATE","base":0,"weight":1}] -> [{"capacityProvider":"FARGATE_SPOT","base":0,"weight":1}]  # forces new deployment
+      ~ capacityProviderStrategy = [  # forces new deployment
+          ~ {
+              ~ capacityProvider = "FARGATE" -> "FARGATE_SPOT"
+                base = 0
+                weight = 1
+            },
+        ]
 
   # discovery_service.worker must be replaced
 -/+ discovery_service.worker
@@ -262,7 +284,7 @@ pub(crate) mod tests {
   - iam_role.ohi-prod-old-exec
 
 Plan: 2 to add, 2 to change, 2 to destroy.
-Warning: this plan deletes 1 resource(s).
+Warning: this plan destroys 2 resource(s): 1 deleted, 1 replaced (-/+).
 "#;
         assert_eq!(render(&small_plan(), false), want);
     }

@@ -5,7 +5,9 @@
 
 use std::fmt::Write;
 
-use super::{action_label, field_symbol, value_text};
+use super::action_label;
+use super::nested;
+use super::ownership::{self, Shown};
 use crate::plan::{Action, Effect, Plan};
 
 pub fn render(plan: &Plan) -> String {
@@ -13,12 +15,8 @@ pub fn render(plan: &Plan) -> String {
     let mut out = format!("### ecsctl plan: `{}` / `{}`\n\n", t.app, t.env);
     let summary = plan.summary();
     let _ = writeln!(out, "**{summary}**\n");
-    if summary.destroy > 0 {
-        let _ = writeln!(
-            out,
-            "> :warning: **Destructive:** {} resource(s) will be destroyed (deletions and replacements).\n",
-            summary.destroy
-        );
+    if let Some(warning) = super::destroy_warning(plan) {
+        let _ = writeln!(out, "> :warning: **Destructive:** {warning}.\n");
     }
     let kept = super::kept(plan);
     if !kept.is_empty() {
@@ -72,18 +70,19 @@ pub fn render(plan: &Plan) -> String {
         if c.action == Action::Delete {
             continue;
         }
-        for f in &c.fields {
-            let after = if f.after_unknown {
-                "(known after apply)".to_string()
-            } else {
-                f.after.as_ref().map(value_text).unwrap_or_default()
-            };
-            let value = match (&f.before, field_symbol(f)) {
-                (Some(b), "~") => format!("{} -> {after}", value_text(b)),
-                (Some(b), _) => value_text(b),
-                (None, _) => after,
-            };
-            let _ = writeln!(out, "{}     {} = {value}", field_symbol(f), f.path);
+        for entry in ownership::shown(t, c) {
+            match entry {
+                Shown::Field(f) => {
+                    for line in nested::field_lines(f) {
+                        let indent = " ".repeat(5 + 4 * line.depth);
+                        let _ = writeln!(out, "{}{indent}{}", line.sym.as_str(), line.text);
+                    }
+                }
+                Shown::Ownership(n) => {
+                    let text = Shown::ownership_text(n);
+                    let _ = writeln!(out, "+     {} = {text}", ownership::PATH);
+                }
+            }
         }
     }
     out.push_str("```\n\n</details>\n\n");
@@ -123,7 +122,7 @@ mod tests {
             [
                 "| | Resource | Action | Fields |",
                 "|---|---|---|---|",
-                "| `+` | `log_group./ecs/ohi-prod/api` | create | 2 fields |",
+                "| `+` | `log_group./ecs/ohi-prod/api` | create | 5 fields |",
                 "| `~` | `task_definition.ohi-prod-api` | new revision | 2 fields |",
                 "| `~` | `service.api` | update in place, new deployment | 2 fields |",
                 "| `-/+` | `discovery_service.worker` | replace | 1 field; `routingPolicy` forces replacement |",
@@ -131,7 +130,7 @@ mod tests {
             ]
         );
         assert!(
-            md.contains("```diff\n+ log_group./ecs/ohi-prod/api\n+     retentionInDays = 30\n")
+            md.contains("```diff\n+ log_group./ecs/ohi-prod/api\n+     retentionInDays = 30\n+     tags[\"ecsctl:*\"] = (3 ownership tags)\n+     tags.team = \"payments\"\n")
         );
         assert!(md.contains("-     containerDefinitions.api.environment.DEBUG = \"1\"\n"));
         assert!(md.contains("- iam_role.ohi-prod-old-exec\n```"));

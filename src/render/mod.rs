@@ -8,6 +8,8 @@
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod nested;
+pub mod ownership;
 
 use serde_json::Value;
 
@@ -34,15 +36,6 @@ pub fn headline(c: &ResourceChange) -> String {
         s.push_str(", with a new deployment");
     }
     s
-}
-
-/// The symbol of one field line: added, removed or changed.
-pub fn field_symbol(f: &crate::plan::FieldChange) -> &'static str {
-    match (&f.before, &f.after, f.after_unknown) {
-        (None, _, _) => "+",
-        (Some(_), None, false) => "-",
-        _ => "~",
-    }
 }
 
 /// The short label of what happens to one resource (markdown table, progress lines).
@@ -85,10 +78,27 @@ pub fn kept(plan: &crate::plan::Plan) -> Vec<(String, &str)> {
         .collect()
 }
 
-/// How many resources the plan deletes outright (replacements not counted).
-pub fn deletions(plan: &crate::plan::Plan) -> usize {
-    plan.changes
+/// The warning under a plan that destroys anything, or None. It counts what the summary line
+/// counts, as Terraform does: a deletion, and a replacement (`-/+`), which destroys the old
+/// resource before creating the new one, so "2 to destroy" and the warning always agree.
+pub fn destroy_warning(plan: &crate::plan::Plan) -> Option<String> {
+    let destroyed = plan.summary().destroy;
+    if destroyed == 0 {
+        return None;
+    }
+    let replaced = plan
+        .changes
         .iter()
-        .filter(|c| c.action == Action::Delete)
-        .count()
+        .filter(|c| c.action == Action::Replace)
+        .count();
+    let mut s = format!("this plan destroys {destroyed} resource(s)");
+    if replaced > 0 {
+        let deleted = destroyed - replaced;
+        s.push_str(&format!(": {deleted} deleted, {replaced} replaced (-/+)"));
+    }
+    Some(s)
 }
+
+#[cfg(test)]
+#[path = "views_tests.rs"]
+mod views_tests;

@@ -1,5 +1,7 @@
 //! Integration tests of the `ecsctl` command line: the real binary, exact output and status.
 
+#[path = "../pty/mod.rs"]
+mod pty;
 mod support;
 
 mod completions;
@@ -10,5 +12,6 @@ mod permissions;
 mod render;
 mod schema;
 mod scripts;
+mod terminal;
 mod usage;
 mod validate;

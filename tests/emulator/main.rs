@@ -3,6 +3,8 @@
 //! in its own fresh account (`support::account()`), so tests run in parallel without resets.
 //! Add your module below.
 
+#[path = "../pty/mod.rs"]
+mod pty;
 mod support;
 
 mod apply;
@@ -18,3 +20,4 @@ mod plan;
 mod prune;
 mod real_aws;
 mod scheduled;
+mod terminal;

@@ -326,7 +326,7 @@ fn prune_removed_service_plans_deletions_applies_them_and_converges() {
     let human = p.run(&["plan", "-e", "dev"]);
     assert!(
         human.stdout.contains("  - service.pr-dev-worker\n")
-            && human.stdout.contains("Plan: 0 to add, 0 to change, 5 to destroy.\nWarning: this plan deletes 5 resource(s).\n")
+            && human.stdout.contains("Plan: 0 to add, 0 to change, 5 to destroy.\nWarning: this plan destroys 5 resource(s).\n")
             && human.stdout.contains(
                 "  # log_group./ecs/pr-dev/worker is kept (retain); pass --delete-logs to delete it\n"
             ),
