@@ -3,7 +3,9 @@
 mod support;
 
 mod completions;
+mod errors;
 mod examples;
+mod init;
 mod offline;
 mod render;
 mod schema;
