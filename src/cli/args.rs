@@ -323,7 +323,7 @@ pub struct RunArgs {
     pub wait: bool,
 
     /// How long --wait waits (e.g. 90s, 30m, 1h).
-    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = duration::positive)]
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = duration::any)]
     pub timeout: Duration,
 
     /// Replace the main container's command for this run; split like a shell would

@@ -22,12 +22,13 @@ pub fn any(text: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
-/// A duration from 1s up to `MAX`: waiting 0s for something to happen cannot succeed.
+/// A duration from 1s up to `MAX`, for apply's `--timeout`: waiting 0s for a rollout cannot
+/// succeed. (`run --wait --timeout 0` is allowed: it reports the tasks' state at once.)
 pub fn positive(text: &str) -> Result<Duration, String> {
     let d = any(text)?;
     if d.is_zero() {
         return Err(format!(
-            "`{text}` waits for nothing; give at least `1s` (apply: `--no-wait` does not wait)"
+            "`{text}` waits for nothing; give at least `1s` (`--no-wait` does not wait)"
         ));
     }
     Ok(d)
@@ -122,7 +123,7 @@ mod tests {
     fn zero_is_refused_where_it_cannot_succeed() {
         assert_eq!(
             positive("0s").unwrap_err(),
-            "`0s` waits for nothing; give at least `1s` (apply: `--no-wait` does not wait)"
+            "`0s` waits for nothing; give at least `1s` (`--no-wait` does not wait)"
         );
         assert_eq!(positive("1s"), Ok(Duration::from_secs(1)));
     }
