@@ -23,16 +23,15 @@
 //!   (terraform-provider-aws allows 25). aws-config ignores both variables once a retry config
 //!   is set in code, so we set one only when neither the environment nor the profile has;
 //!   the mode they name is kept;
-//! - timeouts: the CLI has flags but no variables for them, so they are fixed here.
+//! - timeouts: the CLI has flags but no variables for them, so they are fixed here;
+//! - every value above is checked first (`env_check`): an empty endpoint or region variable
+//!   counts as unset, as in botocore, and a value that cannot work is a `ConfigError`.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
-use aws_config::environment::region::EnvironmentVariableRegionProvider;
-use aws_config::meta::region::RegionProviderChain;
-use aws_config::profile::ProfileFileRegionProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -41,7 +40,11 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::SdkConfig;
+use aws_types::os_shim_internal::Env;
 use aws_types::region::Region;
+use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
+
+use super::env_check::{Checked, ConfigError};
 
 /// Connecting should be near-instant; a hung connection means a wrong endpoint.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -98,15 +101,18 @@ pub struct AwsClients {
 }
 
 impl AwsClients {
-    /// Loads the AWS configuration (see the module comment) and builds every client.
-    pub async fn load(settings: &AwsSettings) -> AwsClients {
-        let mut region = RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
-            .or_else(ProfileFileRegionProvider::new());
-        if let Some(r) = &settings.region {
-            region = RegionProviderChain::first_try(Region::new(r.clone()));
-        } else if let Some(fallback) = &settings.fallback_region {
-            region = region.or_else(Region::new(fallback.clone()));
-        }
+    /// Loads the AWS configuration (see the module comment) and builds every client; a value
+    /// that cannot work (`env_check`) is an error instead of a panic inside the SDK.
+    pub async fn load(settings: &AwsSettings) -> Result<AwsClients, ConfigError> {
+        let checked = super::env_check::check_process().await?;
+        // `env_check` resolved the region from the environment and the profile, skipping empty
+        // values as botocore does (aws-config's own providers would take `AWS_REGION=""`).
+        let region = settings
+            .region
+            .clone()
+            .or(checked.region.clone())
+            .or(settings.fallback_region.clone())
+            .map(Region::new);
         let timeouts = TimeoutConfig::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .operation_attempt_timeout(ATTEMPT_TIMEOUT)
@@ -130,14 +136,30 @@ impl AwsClients {
         if let Some(n) = settings.max_attempts {
             loader = loader
                 .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(n));
-        } else if !max_attempts_configured().await {
-            // The mode still comes from AWS_RETRY_MODE / the profile, as the CLI's would.
+        } else if !max_attempts_configured(&checked) {
+            // The mode still comes from AWS_RETRY_MODE / the profile, as the CLI's would
+            // (`env_check` has made sure it parses, so this does not panic).
             let resolved = aws_config::default_provider::retry_config::default_provider()
                 .retry_config()
                 .await;
             loader = loader.retry_config(resolved.with_max_attempts(DEFAULT_MAX_ATTEMPTS));
         }
-        AwsClients::from_sdk_config(&loader.load().await)
+        let config = loader.load().await;
+        let config = match config.service_config() {
+            Some(_) => {
+                let endpoints = NonEmptyEndpoints {
+                    inner: config.clone(),
+                    profiles: checked.profiles,
+                    vars: super::env_check::ENDPOINT_VARS
+                        .iter()
+                        .filter_map(|v| Some((v.to_string(), std::env::var(v).ok()?)))
+                        .collect(),
+                };
+                config.to_builder().service_config(endpoints).build()
+            }
+            None => config,
+        };
+        Ok(AwsClients::from_sdk_config(&config))
     }
 
     /// The number of attempts each call may make (for tests and `--stats`).
@@ -188,19 +210,46 @@ impl AwsClients {
 
 /// Whether `AWS_MAX_ATTEMPTS` or the selected profile's `max_attempts` names a number of
 /// attempts (then aws-config applies it and ecsctl keeps out of the way).
-async fn max_attempts_configured() -> bool {
-    if std::env::var_os("AWS_MAX_ATTEMPTS").is_some_and(|v| !v.is_empty()) {
-        return true;
-    }
-    use aws_types::os_shim_internal::{Env, Fs};
-    let files = aws_runtime::env_config::file::EnvConfigFiles::default();
-    match aws_config::profile::load(&Fs::real(), &Env::real(), &files, None).await {
-        Ok(set) => set
-            .get_profile(set.selected_profile())
-            .and_then(|p| p.get("max_attempts"))
-            .is_some(),
-        // A broken config file: aws-config reports it when it loads credentials.
-        Err(_) => false,
+fn max_attempts_configured(checked: &Checked) -> bool {
+    std::env::var_os("AWS_MAX_ATTEMPTS").is_some() || checked.profiles.get("max_attempts").is_some()
+}
+
+/// The endpoint lookup as botocore does it: the first *non-empty* of `AWS_ENDPOINT_URL_<SERVICE>`,
+/// `AWS_ENDPOINT_URL`, the profile's `services` section and its `endpoint_url`
+/// (botocore `configprovider.py`, `EndpointConfigProvider.provide`: `if endpoint_url: return`).
+/// aws-config takes the first *set* one, and an empty URL then panics in the client ("URL was
+/// unset"), so an empty value is looked past here. Other keys go to aws-config unchanged.
+#[derive(Debug)]
+struct NonEmptyEndpoints {
+    /// aws-config's own lookup (`EnvServiceConfig`), which also applies
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`.
+    inner: SdkConfig,
+    profiles: aws_config::profile::ProfileSet,
+    /// The `AWS_ENDPOINT_URL*` variables of the process.
+    vars: std::collections::HashMap<String, String>,
+}
+
+impl LoadServiceConfig for NonEmptyEndpoints {
+    fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+        let found = self.inner.service_config()?.load_config(key.clone())?;
+        if !found.trim().is_empty() || key.env() != "AWS_ENDPOINT_URL" {
+            return Some(found);
+        }
+        // An empty variable shadowed the rest: look again without the empty variables.
+        let set: std::collections::HashMap<String, String> = self
+            .vars
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let env = Env::from(set);
+        let (value, _) = aws_runtime::env_config::EnvConfigValue::new()
+            .env(key.env())
+            .profile(key.profile())
+            .service_id(key.service_id())
+            .load(&env, Some(&self.profiles))?;
+        let value = value.trim().to_string();
+        (!value.is_empty()).then_some(value)
     }
 }
 
@@ -236,10 +285,11 @@ impl Intercept for ServiceCallCounter {
 
     fn read_before_transmit(
         &self,
-        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        super::failure::record_endpoint(self.prefix, context.request().uri());
         if let Some(meta) = cfg.load::<Metadata>() {
             let key = format!("{}:{}", self.prefix, meta.name());
             if let Ok(mut m) = self.counts.0.lock() {
@@ -254,7 +304,6 @@ impl Intercept for ServiceCallCounter {
 mod tests {
     use super::*;
     use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
-    use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
@@ -390,6 +439,32 @@ mod tests {
             "{:?}",
             err.hint()
         );
+    }
+
+    /// `AWS_ENDPOINT_URL_ECS=""` used to shadow `AWS_ENDPOINT_URL` and panic in the client
+    /// ("URL was unset"); botocore skips an empty value, and so does ecsctl now.
+    #[tokio::test]
+    async fn an_empty_endpoint_variable_is_skipped_not_a_panic() {
+        let (global, global_seen) = listener().await;
+        let vars = vec![
+            ("AWS_ENDPOINT_URL".to_string(), global),
+            ("AWS_ENDPOINT_URL_ECS".to_string(), String::new()),
+        ];
+        let inner = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("eu-west-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::for_tests()))
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
+            .service_config(FakeEnv(vars.clone()))
+            .build();
+        let endpoints = NonEmptyEndpoints {
+            inner: inner.clone(),
+            profiles: Default::default(),
+            vars: vars.into_iter().collect(),
+        };
+        let c = AwsClients::from_sdk_config(&inner.to_builder().service_config(endpoints).build());
+        let _ = c.ecs.list_clusters().send().await;
+        assert_eq!(global_seen.await.unwrap(), ["ecs"]);
     }
 
     /// What an emulator gap looks like: HTTP 500 without an AWS error body.

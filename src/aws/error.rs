@@ -1,12 +1,14 @@
 //! The one error type of the AWS layer: which call failed, on what, and AWS's own error code.
 //!
-//! Owns `AwsError`, its wording and its hints. Must not decide exit codes or print: commands do.
+//! Owns `AwsError`, its wording and its hints, and the sorting of the SDK's failures without an
+//! AWS error code (no connection, timeout, no credentials) into a `Failure` a person can act on.
+//! Must not decide exit codes or print: commands do. The SDK's own error structure is only
+//! logged at debug level (`-v`): it is for bug reports, not for the person at the terminal.
 
 use std::fmt;
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// A failed AWS call. `service` and `operation` use IAM's spelling (`ecs`, `DescribeServices`)
@@ -23,6 +25,29 @@ pub struct AwsError {
     pub message: String,
     /// The HTTP status, when a response arrived.
     pub status: Option<u16>,
+    /// Why no AWS answer came back, when that is the case (boxed: `AwsError` is the error of
+    /// most functions in the AWS layer, and stays small).
+    pub failure: Option<Box<Failure>>,
+}
+
+/// A call that got no answer from AWS, sorted by what the person can do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No connection: refused, DNS, TLS, timed out while connecting. `endpoint` is the URL the
+    /// request went to (the scheme and authority), `reason` a short lowercase cause.
+    Unreachable {
+        endpoint: Option<String>,
+        reason: String,
+    },
+    /// Connected, but no answer within the attempt / operation timeout.
+    TimedOut { endpoint: Option<String> },
+    /// The credential chain found nothing (env keys, profile, SSO, web identity, container,
+    /// instance role).
+    NoCredentials { profile: Option<String> },
+    /// The profile uses IAM Identity Center and its cached token is missing or expired.
+    SsoLogin { profile: Option<String> },
+    /// A credential provider failed in another way (its own words in `AwsError::message`).
+    Credentials { profile: Option<String> },
 }
 
 impl fmt::Display for AwsError {
@@ -53,11 +78,12 @@ impl AwsError {
             code: code.map(str::to_string),
             message: message.into(),
             status: None,
+            failure: None,
         }
     }
 
-    /// Keeps AWS's code and message; without them, the whole error chain (which names the
-    /// missing credentials, the timeout or the connection failure).
+    /// Keeps AWS's code and message; without them, a short description of what failed (no
+    /// connection, a timeout, no credentials) and its `Failure`, so the hint can be specific.
     pub fn from_sdk<E>(
         service: &'static str,
         operation: &'static str,
@@ -67,12 +93,14 @@ impl AwsError {
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
+        // The whole structure, for `-v` and bug reports; the message below is for people.
+        tracing::debug!(error = ?err, "{service}:{operation} failed");
         let status = err.raw_response().map(|r| r.status().as_u16());
         let code = err.code().map(str::to_string);
-        let message = match (err.message(), &code) {
-            (Some(m), _) if !m.is_empty() => m.to_string(),
-            (_, Some(_)) => "(no message)".to_string(),
-            (_, None) => DisplayErrorContext(&err).to_string(),
+        let (message, failure) = match (err.message(), &code) {
+            (Some(m), _) if !m.is_empty() => (m.to_string(), None),
+            (_, Some(_)) => ("(no message)".to_string(), None),
+            (_, None) => super::failure::describe(service, &err),
         };
         AwsError {
             service,
@@ -81,7 +109,14 @@ impl AwsError {
             code,
             message,
             status,
+            failure: failure.map(Box::new),
         }
+    }
+
+    /// Whether the call never reached AWS or was never signed: then the message alone (no
+    /// operation, no resource) is what the person needs.
+    pub fn is_connection_failure(&self) -> bool {
+        self.failure.is_some()
     }
 
     pub fn is_code(&self, code: &str) -> bool {
@@ -90,6 +125,9 @@ impl AwsError {
 
     /// What the user can do about it, for the errors people actually hit.
     pub fn hint(&self) -> Option<String> {
+        if let Some(f) = &self.failure {
+            return Some(super::failure::hint(self.service, f));
+        }
         let code = self.code.as_deref().unwrap_or("");
         let msg = self.message.to_lowercase();
         let credentials = [
@@ -100,9 +138,12 @@ impl AwsError {
             "InvalidSignatureException",
             "SignatureDoesNotMatch",
         ];
-        if credentials.contains(&code)
-            || (self.code.is_none() && (msg.contains("credential") || msg.contains("token")))
-        {
+        if credentials.contains(&code) {
+            return Some(super::failure::refused_credentials_hint(
+                std::env::var("AWS_PROFILE").ok().as_deref(),
+            ));
+        }
+        if self.code.is_none() && (msg.contains("credential") || msg.contains("token")) {
             return Some(
                 "set AWS_PROFILE or run `aws sso login` (the AWS CLI's credential chain applies)"
                     .to_string(),
@@ -124,14 +165,27 @@ impl AwsError {
                 self.service, self.operation
             ));
         }
-        if self.code.is_none() && (msg.contains("timeout") || msg.contains("timed out")) {
-            return Some("check the network and AWS_ENDPOINT_URL*".to_string());
-        }
         if self.code.is_none() && msg.contains("region") {
             return Some("set AWS_REGION or the spec's `region:`".to_string());
         }
         None
     }
+}
+
+/// An error and its sources, each once, joined by `: ` (what `DisplayErrorContext` prints
+/// without the `Debug` dump it appends).
+pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        // Wrappers often repeat their source's words; keep each once.
+        if !parts.iter().any(|p| p.contains(text.as_str())) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@ pub mod discovery;
 pub mod ecs;
 pub mod ecs_revisions;
 pub mod ecs_tasks;
+pub mod env_check;
 pub mod error;
+mod failure;
 pub mod iam;
 pub mod list_owned;
 pub mod logs;
@@ -22,6 +24,7 @@ pub mod ssm;
 pub mod sts;
 
 pub use config::{AwsClients, AwsSettings, StaticCredentials};
+pub use env_check::ConfigError;
 
 // Test support: AWS's published responses, fed through the SDK's own deserializer.
 #[cfg(test)]

@@ -12,9 +12,12 @@
 //! 4. in `run.rs`: one arm in `dispatch`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
+
+use super::duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +72,8 @@ pub enum Command {
     Permissions(PermissionsArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Write a commented starter project (ecsctl.yaml, environments/dev.yaml and prod.yaml).
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +120,22 @@ pub enum RenderFormat {
 Then point your editor's YAML language server at it, for example with this first line in\n\
 ecsctl.yaml:\n  # yaml-language-server: $schema=./ecsctl.schema.json")]
 pub struct SchemaArgs {}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl init\n  ecsctl -C infra init --app shop --region eu-west-1\n\n\
+Writes ecsctl.yaml (the app and one service) and environments/dev.yaml and prod.yaml, each\n\
+commented, into the project directory; refuses if any of them exists. Asks nothing, touches no AWS."
+)]
+pub struct InitArgs {
+    /// The app name. Default: the directory's name, made lowercase.
+    #[arg(long, value_name = "NAME")]
+    pub app: Option<String>,
+
+    /// The AWS region of the project. Default: us-east-1.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -208,8 +229,8 @@ pub struct ApplyArgs {
     pub images: Vec<String>,
 
     /// How long to wait for changed services to become stable (e.g. 90s, 15m, 1h).
-    #[arg(long, value_name = "DURATION", default_value = "15m")]
-    pub timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = duration::positive)]
+    pub timeout: Duration,
 
     /// Do not wait for services to become stable.
     #[arg(long)]
@@ -228,8 +249,8 @@ pub struct ApplyArgs {
     pub stats: bool,
 
     /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
-    #[arg(long, value_name = "DURATION", default_value = "0")]
-    pub lock_timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration::any)]
+    pub lock_timeout: Duration,
 }
 
 #[derive(Debug, Args)]
@@ -276,8 +297,8 @@ pub struct DestroyArgs {
     pub stats: bool,
 
     /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
-    #[arg(long, value_name = "DURATION", default_value = "0")]
-    pub lock_timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration::any)]
+    pub lock_timeout: Duration,
 }
 
 #[derive(Debug, Args)]
@@ -304,8 +325,8 @@ pub struct RunArgs {
     pub wait: bool,
 
     /// How long --wait waits (e.g. 90s, 30m, 1h).
-    #[arg(long, value_name = "DURATION", default_value = "1h")]
-    pub timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = duration::any)]
+    pub timeout: Duration,
 
     /// Replace the main container's command for this run; split like a shell would
     /// (quotes and backslashes), without running a shell.
@@ -317,8 +338,8 @@ pub struct RunArgs {
     pub stats: bool,
 
     /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
-    #[arg(long, value_name = "DURATION", default_value = "0")]
-    pub lock_timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration::any)]
+    pub lock_timeout: Duration,
 }
 
 #[derive(Debug, Args)]

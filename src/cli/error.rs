@@ -17,9 +17,26 @@ pub enum CliError {
     #[error("{} in {}; nothing was changed", problems(*count), where_(files))]
     Invalid { count: usize, files: Vec<String> },
 
+    /// The directory holds no `ecsctl.yaml`: not a project (yet).
+    #[error("no `ecsctl.yaml` in `{}`\n  hint: `ecsctl init` writes a starter project there, or pass `-C DIR` to use another directory", dir.display())]
+    NoProject { dir: PathBuf },
+
     /// `validate` found nothing to validate.
     #[error("no environments in `{}`\n  hint: create `{}/<env>.yaml`, e.g. `prod.yaml`", dir.display(), dir.display())]
     NoEnvironments { dir: PathBuf },
+
+    /// The AWS settings of the environment or the config files cannot work (checked before
+    /// any client is built, so the SDK never panics on them).
+    #[error(transparent)]
+    AwsConfig(#[from] crate::aws::ConfigError),
+
+    /// An AWS call failed: one line naming the call, the resource and AWS's words (or, when
+    /// AWS was never reached, why), then what to do.
+    #[error("{}", aws_text(failed, error))]
+    Aws {
+        failed: String,
+        error: Box<crate::aws::AwsError>,
+    },
 
     /// Writing the output failed (other than a closed pipe, which `run` treats as success).
     #[error("cannot write output: {source}")]
@@ -107,19 +124,66 @@ pub fn abandoned(rerun: &str) -> CliError {
 /// The context for AWS errors while plan, apply and destroy read the live state.
 pub const LIVE_READ_FAILED: &str = "reading the live state failed";
 
-/// An AWS error as a CLI error, with `failed` as context when AWS's error has a hint.
+/// An AWS error as a CLI error; `failed` says what the command was doing.
 pub fn aws_error(e: crate::aws::AwsError, failed: &str) -> CliError {
-    let hint = e.hint();
-    let mut err = anyhow::Error::new(e);
-    if let Some(h) = hint {
-        err = err.context(format!("{failed}\n  hint: {h}"));
+    CliError::Aws {
+        failed: failed.to_string(),
+        error: Box::new(e),
     }
-    err.into()
+}
+
+/// `reading the live state failed: ecs:DescribeServices on `x`: AccessDeniedException: …` and
+/// its hint; a call that never reached AWS (no connection, no credentials) is worded by its
+/// cause alone, which is the same whatever the command was doing.
+fn aws_text(failed: &str, e: &crate::aws::AwsError) -> String {
+    let head = if e.is_connection_failure() {
+        e.message.clone()
+    } else {
+        format!("{failed}: {e}")
+    };
+    match e.hint() {
+        Some(h) => format!("{head}\n  hint: {h}"),
+        None => head,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Before: "reading the live state failed", the hint, then the call on a third line.
+    #[test]
+    fn an_aws_error_is_one_line_and_a_hint() {
+        let denied = crate::aws::AwsError::new(
+            "ecs",
+            "DescribeServices",
+            Some("ohi-prod-api"),
+            Some("AccessDeniedException"),
+            "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecs:DescribeServices",
+        );
+        assert_eq!(
+            aws_error(denied, LIVE_READ_FAILED).to_string(),
+            "reading the live state failed: ecs:DescribeServices on `ohi-prod-api`: AccessDeniedException: \
+User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecs:DescribeServices\n  \
+hint: the caller needs `ecs:DescribeServices` on this resource"
+        );
+        let mut refused = crate::aws::AwsError::new(
+            "sts",
+            "GetCallerIdentity",
+            None,
+            None,
+            "cannot reach STS at `http://127.0.0.1:1` (connection refused)",
+        );
+        refused.failure = Some(Box::new(crate::aws::error::Failure::Unreachable {
+            endpoint: Some("http://127.0.0.1:1".into()),
+            reason: "connection refused".into(),
+        }));
+        assert_eq!(
+            aws_error(refused, LIVE_READ_FAILED).to_string(),
+            "cannot reach STS at `http://127.0.0.1:1` (connection refused)\n  \
+hint: check the network and the endpoint (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS, the profile's `endpoint_url`) and the region (AWS_REGION, the profile, the spec)"
+        );
+    }
 
     #[test]
     fn invalid_summary_counts_and_names_files() {

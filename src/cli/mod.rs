@@ -8,6 +8,7 @@
 pub mod args;
 pub mod commands;
 pub mod confirm;
+pub mod duration;
 pub mod error;
 pub mod lock;
 pub mod output;

@@ -29,6 +29,18 @@ pub enum Built {
     },
 }
 
+/// Fails with `NoProject` unless `dir` holds `ecsctl.yaml` (or the `ecsctl.yml` the loader
+/// asks to rename), so a wrong directory is named as such, not as "no environments".
+pub fn require_project(dir: &Path) -> Result<(), crate::cli::error::CliError> {
+    use crate::spec::load::PROJECT_FILE;
+    if dir.join(PROJECT_FILE).exists() || dir.join("ecsctl.yml").exists() {
+        return Ok(());
+    }
+    Err(crate::cli::error::CliError::NoProject {
+        dir: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()),
+    })
+}
+
 /// The process environment, read for `${VAR}` in spec values.
 pub fn process_var(name: &str) -> Option<String> {
     std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())

@@ -75,6 +75,7 @@ fn dispatch(settings: &Settings, out: &mut Output) -> Result<Outcome, CliError> 
         CommandSettings::Unlock(s) => commands::unlock::run(globals, s, out),
         CommandSettings::Permissions(s) => commands::permissions::run(globals, s, out),
         CommandSettings::Completions(s) => commands::completions::run(s, out),
+        CommandSettings::Init(s) => commands::init::run(globals, s, out),
     }
 }
 
@@ -122,13 +123,15 @@ fn color_flag(args: &[OsString]) -> Option<ColorWhen> {
 }
 
 /// Logs go to stderr. RUST_LOG, when set, is the filter; otherwise `-v` shows ecsctl's debug
-/// events, `-vv` traces everything, and without either only warnings appear.
+/// events and the SDK's warnings, `-vv` traces everything, and without either only ecsctl's
+/// warnings and other crates' errors appear: the SDK's warnings repeat, with its debug
+/// structures, what `aws::env_check` and `AwsError` already say in words.
 fn init_logging(verbose: u8, color: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = match std::env::var("RUST_LOG") {
         Ok(spec) if !spec.is_empty() => EnvFilter::new(spec),
         _ => EnvFilter::new(match verbose {
-            0 => "warn",
+            0 => "error,ecsctl=warn",
             1 => "warn,ecsctl=debug",
             _ => "trace",
         }),

@@ -67,6 +67,14 @@ pub enum CommandSettings {
     Unlock(UnlockSettings),
     Permissions(PermissionsSettings),
     Completions(CompletionsSettings),
+    Init(InitSettings),
+}
+
+/// `ecsctl init`, resolved.
+#[derive(Clone, Debug)]
+pub struct InitSettings {
+    pub app: Option<String>,
+    pub region: Option<String>,
 }
 
 /// `ecsctl permissions`, resolved.
@@ -83,18 +91,18 @@ pub struct UnlockSettings {
     pub lock_id: String,
 }
 
-/// `ecsctl run`, resolved. `--timeout` and `--command` are kept as results so the command
-/// reports them like any other error.
+/// `ecsctl run`, resolved. `--command` is kept as a result so the command reports it like any
+/// other error.
 #[derive(Clone, Debug)]
 pub struct RunSettings {
     pub env: String,
     pub job: String,
     pub wait: bool,
-    pub timeout: Result<std::time::Duration, String>,
+    pub timeout: std::time::Duration,
     pub command: Option<Result<Vec<String>, String>>,
     pub stats: bool,
     /// `--lock-timeout`: how long to wait for another run's environment lock.
-    pub lock_timeout: Result<std::time::Duration, String>,
+    pub lock_timeout: std::time::Duration,
 }
 
 /// `ecsctl destroy`, resolved.
@@ -109,7 +117,7 @@ pub struct DestroySettings {
     pub detailed_exitcode: bool,
     pub stats: bool,
     /// `--lock-timeout`: how long to wait for another run's environment lock.
-    pub lock_timeout: Result<std::time::Duration, String>,
+    pub lock_timeout: std::time::Duration,
 }
 
 /// Everything a run needs, resolved from the command line.
@@ -160,19 +168,19 @@ impl Settings {
                 format: a.output,
                 detailed_exitcode: a.detailed_exitcode,
                 stats: a.stats,
-                lock_timeout: parse_duration_flag("--lock-timeout", &a.lock_timeout),
+                lock_timeout: a.lock_timeout,
             }),
             Command::Run(a) => CommandSettings::Run(RunSettings {
                 env: a.env,
                 job: a.job,
                 wait: a.wait,
-                timeout: parse_duration(&a.timeout),
+                timeout: a.timeout,
                 command: a
                     .command
                     .as_deref()
                     .map(super::commands::run::split_command),
                 stats: a.stats,
-                lock_timeout: parse_duration_flag("--lock-timeout", &a.lock_timeout),
+                lock_timeout: a.lock_timeout,
             }),
             Command::Unlock(a) => CommandSettings::Unlock(UnlockSettings {
                 env: a.env,
@@ -190,26 +198,30 @@ impl Settings {
             Command::Completions(a) => {
                 CommandSettings::Completions(CompletionsSettings { shell: a.shell })
             }
+            Command::Init(a) => CommandSettings::Init(InitSettings {
+                app: a.app,
+                region: a.region,
+            }),
         };
         Settings { globals, command }
     }
 }
 
-/// `ecsctl apply`, resolved. The flags that can be wrong (`--image`, `--timeout`) are kept as
-/// results so the command reports them like any other error.
+/// `ecsctl apply`, resolved. `--image`, which can be wrong, is kept as a result so the command
+/// reports it like any other error (durations are checked by clap, `args::duration`).
 #[derive(Clone, Debug)]
 pub struct ApplySettings {
     pub env: Option<String>,
     pub plan_file: Option<PathBuf>,
     pub yes: bool,
     pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
-    pub timeout: Result<std::time::Duration, String>,
+    pub timeout: std::time::Duration,
     pub wait: bool,
     pub allow_destroy: bool,
     pub delete_logs: bool,
     pub stats: bool,
     /// `--lock-timeout`: how long to wait for another run's environment lock.
-    pub lock_timeout: Result<std::time::Duration, String>,
+    pub lock_timeout: std::time::Duration,
 }
 
 impl ApplySettings {
@@ -220,48 +232,14 @@ impl ApplySettings {
             plan_file: a.plan_file,
             yes: a.yes,
             images,
-            timeout: parse_duration(&a.timeout),
+            timeout: a.timeout,
             wait: !a.no_wait,
             allow_destroy: a.allow_destroy,
             delete_logs: a.delete_logs,
             stats: a.stats,
-            lock_timeout: parse_duration_flag("--lock-timeout", &a.lock_timeout),
+            lock_timeout: a.lock_timeout,
         }
     }
-}
-
-/// `--timeout`: `90s`, `15m`, `1h`, `1m30s`, or plain seconds.
-pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    parse_duration_flag("--timeout", text)
-}
-
-/// A duration flag's value, as `parse_duration`; `flag` names it in the error.
-pub fn parse_duration_flag(flag: &str, text: &str) -> Result<std::time::Duration, String> {
-    let bad = || format!("`{flag} {text}` is not a duration\n  hint: e.g. `90s`, `15m`, `1h30m`");
-    let t = text.trim();
-    if let Ok(secs) = t.parse::<u64>() {
-        return Ok(std::time::Duration::from_secs(secs));
-    }
-    let (mut total, mut num) = (0u64, String::new());
-    for c in t.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            _ => return Err(bad()),
-        };
-        let n: u64 = num.parse().map_err(|_| bad())?;
-        total += n * unit;
-        num.clear();
-    }
-    if !num.is_empty() || t.is_empty() {
-        return Err(bad());
-    }
-    Ok(std::time::Duration::from_secs(total))
 }
 
 /// `--image NAME=IMAGE` flags, shared by plan and apply so both read them the same way.
@@ -270,25 +248,4 @@ fn parse_images(texts: &[String]) -> Result<Vec<crate::model::r#override::ImageO
         .iter()
         .map(|t| crate::model::r#override::ImageOverride::parse(t).map_err(|e| e.to_string()))
         .collect()
-}
-
-#[cfg(test)]
-mod apply_settings_tests {
-    use super::parse_duration;
-    use std::time::Duration;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
-        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
-        assert!(parse_duration("5x").is_err());
-        assert!(parse_duration("m").is_err());
-        assert!(parse_duration("").is_err());
-        assert_eq!(
-            super::parse_duration_flag("--lock-timeout", "5x").unwrap_err(),
-            "`--lock-timeout 5x` is not a duration\n  hint: e.g. `90s`, `15m`, `1h30m`"
-        );
-    }
 }

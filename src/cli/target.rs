@@ -46,6 +46,7 @@ impl Spec {
         images: &[ImageOverride],
         out: &mut Output,
     ) -> Result<Spec, CliError> {
+        super::project::require_project(&globals.dir)?;
         let loaded = match load(&globals.dir, env) {
             Ok(loaded) => loaded,
             Err(invalid) => return Err(report(invalid, true, out).unwrap_err()),
@@ -80,7 +81,7 @@ impl Spec {
             fallback_region: Some(self.offline.region.clone()),
             ..AwsSettings::default()
         };
-        let clients = AwsClients::load(&aws).await;
+        let clients = AwsClients::load(&aws).await?;
         let identity = crate::aws::sts::identity(&clients)
             .await
             .map_err(|e| aws_error(e, failed))?;
@@ -114,7 +115,7 @@ pub async fn connect_saved(
         fallback_region: Some(region.to_string()),
         ..AwsSettings::default()
     };
-    let clients = AwsClients::load(&aws).await;
+    let clients = AwsClients::load(&aws).await?;
     if clients.region() != region {
         return Err(anyhow!(
             "the saved plan is for region `{region}` but AWS_REGION / the profile say `{}`; nothing was changed\n  \

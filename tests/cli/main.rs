@@ -5,7 +5,9 @@ mod pty;
 mod support;
 
 mod completions;
+mod errors;
 mod examples;
+mod init;
 mod offline;
 mod partitions;
 mod permissions;

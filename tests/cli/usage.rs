@@ -141,6 +141,6 @@ fn lock_flags_are_on_the_writing_commands_only() {
     assert_eq!(bad.code, Some(1), "{}", bad.stderr);
     assert_eq!(
         bad.stderr,
-        "error: `--lock-timeout 5x` is not a duration\n  hint: e.g. `90s`, `15m`, `1h30m`\n"
+        "error: invalid value '5x' for '--lock-timeout <DURATION>': `5x` is not a duration (e.g. `90s`, `15m`, `1h30m`)\n\nFor more information, try '--help'.\n"
     );
 }

@@ -197,6 +197,7 @@ error: 1 problem in environments/prdo.yaml; nothing was changed
         );
 }
 
+/// Named as the missing file, not as a diagnostic of the environments found beside it.
 #[test]
 fn missing_ecsctl_yaml() {
     ecsctl()
@@ -206,19 +207,21 @@ fn missing_ecsctl_yaml() {
         .assert(
             1,
             "",
-            "error: `ecsctl.yaml` does not exist
-  --> ecsctl.yaml
-   = hint: run in a project directory or pass -C DIR
-
-failed: prod (1 error, 0 warnings)
-error: 1 problem in ecsctl.yaml; nothing was changed
-",
+            &format!(
+                "error: no `ecsctl.yaml` in `{}`\n  hint: `ecsctl init` writes a starter project there, or pass `-C DIR` to use another directory\n",
+                fixture("no-manifest").canonicalize().unwrap().display()
+            ),
         );
 }
 
 #[test]
-fn empty_directory_has_no_environments() {
+fn a_project_without_environments_says_so() {
     let empty = tempfile::tempdir().unwrap();
+    std::fs::write(
+        empty.path().join("ecsctl.yaml"),
+        "app: shop\nregion: eu-west-1\n",
+    )
+    .unwrap();
     ecsctl().current_dir(empty.path()).args(["validate"]).run().assert(
         1,
         "",

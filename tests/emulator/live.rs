@@ -58,7 +58,8 @@ fn fetch(acct: &TestAccount, query: &LiveQuery) -> (Live, BTreeMap<String, u32>)
             }),
             max_attempts: Some(1),
         })
-        .await;
+        .await
+        .expect("the test's AWS settings are valid");
         // As `plan` does: the account first (to build the desired state), then the fetch,
         // which must not ask STS again.
         let caller = ecsctl::aws::sts::account_id(&clients).await.unwrap();

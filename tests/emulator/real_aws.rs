@@ -317,7 +317,8 @@ fn a_replaced_service_is_drained_before_it_is_created_again() {
             }),
             ..Default::default()
         })
-        .await;
+        .await
+        .expect("the test's AWS settings are valid");
         let live = ecsctl::live::fetch(&clients, &desired).await.expect("live");
         let changes = ecsctl::diff::diff(&desired, &live);
         let ctx = ecsctl::apply::ApplyCtx {

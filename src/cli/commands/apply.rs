@@ -40,8 +40,7 @@ pub fn run(
     settings: &ApplySettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let timeout = settings.timeout.clone().map_err(|e| anyhow!(e))?;
-    settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
+    let timeout = settings.timeout;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -254,7 +253,7 @@ impl Run<'_> {
         out: &mut Output,
     ) -> Result<Outcome, CliError> {
         let desired = self.desired;
-        let wait = self.settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
+        let wait = self.settings.lock_timeout;
         let held = lock::take(
             self.clients,
             &desired.app,

@@ -36,7 +36,6 @@ pub fn run(
     settings: &DestroySettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -100,7 +99,7 @@ async fn destroy_env(
     }
     out.flush()?;
 
-    let wait = settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
+    let wait = settings.lock_timeout;
     // From here on Ctrl-C / SIGTERM stop the run cleanly (exit 130) and release the lock.
     let interrupt = Interrupt::listen();
     let taken = lock::take(

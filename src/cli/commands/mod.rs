@@ -1,11 +1,12 @@
 //! One module per command, each a `run` function of resolved settings.
 //!
-//! Offline commands (validate, render, schema, permissions, completions) must never call into `crate::aws`:
-//! they need no credentials and no network (tests/cli/offline.rs proves it).
+//! Offline commands (validate, render, schema, permissions, completions, init) must never call into
+//! `crate::aws`: they need no credentials and no network (tests/cli/offline.rs proves it).
 
 pub mod apply;
 pub mod completions;
 pub mod destroy;
+pub mod init;
 pub mod permissions;
 pub mod plan;
 pub mod render;

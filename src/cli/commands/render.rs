@@ -81,6 +81,7 @@ pub fn run(
     settings: &RenderSettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
+    crate::cli::project::require_project(&globals.dir)?;
     let desired = report(load_and_build(&globals.dir, &settings.env, None), true, out)?;
     let text = render_document(&desired, settings.format)?;
     out.product(&text)?;

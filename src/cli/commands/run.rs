@@ -47,8 +47,7 @@ pub fn run(
     settings: &RunSettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let timeout = settings.timeout.clone().map_err(|e| anyhow!(e))?;
-    let lock_timeout = settings.lock_timeout.clone().map_err(|e| anyhow!(e))?;
+    let (timeout, lock_timeout) = (settings.timeout, settings.lock_timeout);
     let command = match &settings.command {
         Some(Err(e)) => return Err(anyhow!(e.clone()).into()),
         Some(Ok(c)) => Some(c.clone()),

@@ -21,6 +21,7 @@ pub fn run(
     settings: &ValidateSettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
+    crate::cli::project::require_project(&globals.dir)?;
     let envs = match &settings.envs {
         EnvSelection::One(env) => vec![env.clone()],
         EnvSelection::All => environments(&globals.dir).map_err(anyhow::Error::from)?,
