@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 
-use super::template::{TemplateVars, expand};
+use super::template::{TemplateVars, expand, expand_known};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::spec::span::{Loc, Sp};
 
@@ -117,6 +117,19 @@ impl<'a> Scope<'a> {
                 None
             }
         }
+    }
+
+    /// Free text that placeholders reach (env values): the known `{app}`-style placeholders
+    /// expand, any other brace text stays as written (JSON), then `${VAR}`.
+    pub fn value(&self, value: &Sp<String>, path: &str, service: Option<&str>) -> Option<String> {
+        let vars = TemplateVars {
+            app: &self.app,
+            env: &self.env,
+            region: &self.region,
+            account: self.account.as_deref(),
+            service,
+        };
+        self.interpolate(&expand_known(&value.value, &vars), value.loc, path)
     }
 
     /// A built-in default template (no location); errors point at `at`.
