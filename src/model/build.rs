@@ -172,7 +172,9 @@ fn scheduler(cx: &Scope, scheduled: &[BuiltScheduled], tags: &Tags) -> Option<Ro
         }
     }
     let name = first.task.role.clone();
-    check_name(cx, NameKind::Role, &name, Loc::BUILTIN, "scheduledTasks");
+    // `{app}-{env}-scheduler` comes from `app`: point there.
+    let at = cx.app_loc.unwrap_or(Loc::PROJECT_START);
+    check_name(cx, NameKind::Role, &name, at, "scheduledTasks");
     Some(scheduler_role(
         cx,
         name,

@@ -94,9 +94,22 @@ pub fn container(
     let path = |f: &str| format!("{}.{f}", c.at);
     let image = match c.image {
         // `{service}` is allowed so one `defaults.image` can name every service's repository.
-        Some(i) => cx
-            .name(i, &path("image"), Some(service))
-            .unwrap_or_default(),
+        Some(i) => {
+            let text = cx.name(i, &path("image"), Some(service));
+            let text = text.unwrap_or_default();
+            // An offline `{account_id}` stands for an account (scope::for_check); an image that
+            // did not resolve has been reported already.
+            let checked = super::scope::for_check(&text);
+            if let Some(why) = super::image::problem(&checked).filter(|_| !text.is_empty()) {
+                cx.error_hint(
+                    i.loc,
+                    path("image"),
+                    format!("image `{text}` is not valid: {why}"),
+                    "write `[registry/]repository[:tag][@digest]`, e.g. `nginx:1.27` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.4.2`",
+                );
+            }
+            text
+        }
         None => {
             let hint = "set `image`, for example `image: nginx:1.27`";
             cx.error_hint(

@@ -22,6 +22,7 @@ pub mod container;
 pub mod discovery;
 pub mod health;
 pub mod iam;
+pub mod image;
 pub mod logs;
 pub mod names;
 pub mod network;
@@ -41,6 +42,8 @@ pub mod secrets;
 pub mod sensitive;
 pub mod service;
 pub mod size;
+#[cfg(test)]
+mod spec_traps_tests;
 pub mod tags;
 pub mod task_def;
 pub mod task_spec;

@@ -19,6 +19,9 @@ pub struct Scope<'a> {
     pub account: Option<String>,
     /// The spec's own `account:` (plan/apply check the caller against it).
     pub spec_account: Option<String>,
+    /// Where `app:` is written: names derived from the built-in templates (`{app}-{env}`)
+    /// point their problems there.
+    pub app_loc: Option<Loc>,
     pub vars: &'a dyn Fn(&str) -> Option<String>,
     diags: RefCell<Diagnostics>,
 }
@@ -37,6 +40,7 @@ impl<'a> Scope<'a> {
             region,
             account,
             spec_account: None,
+            app_loc: None,
             vars,
             diags: RefCell::new(Diagnostics::default()),
         }

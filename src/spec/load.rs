@@ -241,8 +241,12 @@ impl Loader {
     /// Reads a file into the source map; a missing or unreadable file is a whole-file diagnostic.
     fn read(&mut self, path: &Path, hint_if_missing: String) -> Option<(FileId, String)> {
         let shown = shown_path(path);
-        match std::fs::read_to_string(path) {
-            Ok(text) => Some((self.sources.add(shown, text.clone()), text)),
+        match std::fs::read(path).map(String::from_utf8) {
+            Ok(Ok(text)) => Some((self.sources.add(shown, text.clone()), text)),
+            Ok(Err(e)) => {
+                self.not_utf8(shown, e);
+                None
+            }
             Err(e) => {
                 let id = self.sources.add(shown.clone(), String::new());
                 let d = if e.kind() == std::io::ErrorKind::NotFound {
@@ -263,6 +267,35 @@ impl Loader {
                 None
             }
         }
+    }
+
+    /// A file that is not UTF-8, reported at its first bad byte (line and column counted in
+    /// the valid text before it), with the readable part kept for the snippet.
+    fn not_utf8(&mut self, shown: PathBuf, e: std::string::FromUtf8Error) {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line = before.matches('\n').count() as u32 + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+        let byte = bytes[at];
+        let id = self
+            .sources
+            .add(shown.clone(), String::from_utf8_lossy(&bytes).into_owned());
+        self.diagnostics.push(
+            Diagnostic::error(
+                Loc {
+                    file: id,
+                    line,
+                    col,
+                },
+                "",
+                format!(
+                    "`{}` is not UTF-8 text: byte 0x{byte:02x} here",
+                    shown.display()
+                ),
+            )
+            .with_hint("save the file as UTF-8"),
+        );
     }
 
     /// Reads `environments/<env>.yaml` (or `.yml`), or reports the environment as unknown.

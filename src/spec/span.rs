@@ -34,6 +34,15 @@ impl Loc {
     pub fn is_builtin(&self) -> bool {
         self.line == 0
     }
+
+    /// The first line of `ecsctl.yaml` (always the first file read, `spec::load`): where a
+    /// problem with no value of its own to point at (a missing `app:`) is shown, rather than at
+    /// no line at all.
+    pub const PROJECT_START: Loc = Loc {
+        file: FileId(0),
+        line: 1,
+        col: 1,
+    };
 }
 
 /// A value with the location it was read from.
