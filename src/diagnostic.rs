@@ -142,12 +142,12 @@ pub fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         out,
         "{}{}",
         paint.label(),
-        paint.styled(paint.message(), &format!(": {}", d.message))
+        paint.styled(paint.message(), &format!(": {}", readable(&d.message)))
     );
     let path = if d.path.is_empty() {
         String::new()
     } else {
-        format!(" ({})", d.path)
+        format!(" ({})", readable(&d.path))
     };
     let file = sources
         .path(d.loc.file)
@@ -197,9 +197,46 @@ pub fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     if let Some(hint) = &d.hint {
         let _ = writeln!(
             out,
-            "{pad} {} {hint}",
-            paint.styled(paint.gutter(), "= hint:")
+            "{pad} {} {}",
+            paint.styled(paint.gutter(), "= hint:"),
+            readable(hint)
         );
+    }
+    out
+}
+
+/// The longest user value (text between backticks) a message shows whole, in characters.
+const VALUE_MAX: usize = 80;
+
+/// A message as it may reach a terminal: control characters from the spec escaped (`\n`,
+/// `\u{1b}`), so a value cannot move the cursor or recolour the screen, and each value between
+/// backticks longer than [`VALUE_MAX`] characters cut with an ellipsis, so one line stays one
+/// readable line.
+pub fn readable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let parts: Vec<&str> = text.split('`').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let in_value = i % 2 == 1 && i + 1 < parts.len();
+        let shown: String = if in_value && part.chars().count() > VALUE_MAX {
+            let cut: String = part.chars().take(VALUE_MAX - 1).collect();
+            format!("{cut}…")
+        } else {
+            part.to_string()
+        };
+        for c in shown.chars() {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() => {
+                    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
     }
     out
 }
@@ -384,6 +421,22 @@ impl Paint {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn messages_escape_control_characters_and_cut_long_values() {
+        assert_eq!(
+            readable("value `a\nb\u{1b}[31m\tc` here"),
+            "value `a\\nb\\u{1b}[31m\\tc` here"
+        );
+        let long = "x".repeat(200);
+        let cut = readable(&format!("image `{long}` is bad, see `short`"));
+        assert_eq!(
+            cut,
+            format!("image `{}…` is bad, see `short`", "x".repeat(79))
+        );
+        // An unpaired backtick is not a value: nothing after it is cut.
+        assert_eq!(readable(&format!("a ` {long}")), format!("a ` {long}"));
+    }
     use super::*;
     use crate::spec::span::FileId;
     use std::path::PathBuf;

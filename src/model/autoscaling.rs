@@ -11,6 +11,116 @@ use super::scope::{Scope, for_check};
 use crate::spec::raw::{RawAutoscaling, RawLoadBalancer};
 use crate::spec::span::{Loc, Sp};
 
+/// Whether a service runs with autoscaling, from its own block (both files merged) and
+/// `defaults.autoscaling`. The service's own choice wins, as everywhere else (docs/spec.md,
+/// "Which value wins"): its `enabled`, else any setting of its own (`min`, `max`, a target, a
+/// cooldown: a block it writes means it scales), else `defaults.autoscaling.enabled: true`.
+/// Settings in `defaults.autoscaling` alone turn nothing on, so a block of shared targets and
+/// cooldowns there reaches only the services that scale.
+pub fn turns_on(defaults: Option<&RawAutoscaling>, own: Option<&RawAutoscaling>) -> bool {
+    if let Some(enabled) = own.and_then(|a| a.enabled.as_ref()) {
+        return enabled.value;
+    }
+    let own_range = own.is_some_and(|a| !crate::spec::merge::Merge::replaces(a));
+    let default_on = defaults
+        .and_then(|d| d.enabled.as_ref())
+        .is_some_and(|e| e.value);
+    own_range || default_on
+}
+
+/// A service's autoscaling block after `defaults`: `defaults.autoscaling` under the service's
+/// own when [`turns_on`], its own `enabled: false` when it turns it off, nothing otherwise.
+pub fn with_defaults(
+    defaults: Option<&RawAutoscaling>,
+    own: Option<&RawAutoscaling>,
+) -> Option<RawAutoscaling> {
+    if !turns_on(defaults, own) {
+        return own
+            .filter(|a| a.enabled.as_ref().is_some_and(|e| !e.value))
+            .cloned();
+    }
+    let mut merged = defaults.cloned().unwrap_or_default();
+    if let Some(own) = own {
+        crate::spec::merge::Merge::merge(&mut merged, own.clone());
+    }
+    // On by the rule above, whatever `defaults.autoscaling.enabled` said (warned about).
+    merged.enabled = None;
+    Some(merged)
+}
+
+/// Warnings about `defaults.autoscaling` that does not do what it seems to: `enabled: false`
+/// under services that set their own `min`/`max` (they keep autoscaling: a service's own
+/// settings beat `defaults`), and a range in `defaults` that no service turns on.
+pub fn check_defaults<'a>(
+    cx: &Scope,
+    defaults: Option<&RawAutoscaling>,
+    services: impl Iterator<Item = (&'a str, Option<&'a RawAutoscaling>)>,
+) {
+    let Some(defaults) = defaults else {
+        return;
+    };
+    let mut kept_on = Vec::new();
+    let mut any_on = false;
+    for (key, own) in services {
+        let on = turns_on(Some(defaults), own);
+        any_on |= on;
+        let own_enabled = own.and_then(|a| a.enabled.as_ref()).is_some();
+        if on && !own_enabled {
+            kept_on.push(format!("`{key}`"));
+        }
+    }
+    if let Some(off) = defaults.enabled.as_ref().filter(|e| !e.value)
+        && !kept_on.is_empty()
+    {
+        let shown = listed(&kept_on);
+        cx.push(
+            crate::diagnostic::Diagnostic::warning(
+                off.loc,
+                "defaults.autoscaling.enabled",
+                format!(
+                    "`defaults.autoscaling.enabled: false` does not turn autoscaling off for {shown}, which set their own `autoscaling`"
+                ),
+            )
+            .with_hint(
+                "a service's own settings beat `defaults`: to turn its autoscaling off, set `autoscaling: {enabled: false}` under the service",
+            ),
+        );
+    }
+    let range = defaults.min.as_ref().or(defaults.max.as_ref());
+    if let Some(range) = range
+        && !any_on
+    {
+        cx.push(
+            crate::diagnostic::Diagnostic::warning(
+                range.loc,
+                "defaults.autoscaling",
+                "`defaults.autoscaling` turns autoscaling on for no service",
+            )
+            .with_hint(
+                "a service turns it on with an `autoscaling` block of its own (e.g. `min`/`max`); add `enabled: true` here to turn it on for every service",
+            ),
+        );
+    }
+}
+
+/// `a`, `a and b`, `a, b, c and 2 more`: a list of services short enough for one message.
+fn listed(names: &[String]) -> String {
+    const SHOWN: usize = 3;
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        _ if names.len() <= SHOWN => {
+            let (last, rest) = names.split_last().expect("two or more");
+            format!("{} and {last}", rest.join(", "))
+        }
+        _ => format!(
+            "{} and {} more",
+            names[..SHOWN].join(", "),
+            names.len() - SHOWN
+        ),
+    }
+}
+
 pub struct AutoscalingInput<'a> {
     pub raw: &'a RawAutoscaling,
     pub key: &'a str,

@@ -5,6 +5,9 @@
 //! cross-resource checks and the scheduler role). Must not do I/O: plan and render both call
 //! this with the same inputs and get the same answer.
 
+use std::collections::HashSet;
+
+use super::autoscaling;
 use super::discovery::namespace;
 use super::iam::scheduler_role;
 use super::names::NameKind;
@@ -74,6 +77,21 @@ pub fn build(raw: &RawProject, ctx: &BuildContext) -> Result<(Desired, Diagnosti
 }
 
 fn services(cx: &Scope, env: &ServiceEnv) -> Vec<BuiltService> {
+    let defaults = env.raw.defaults.as_ref();
+    let default_enabled = defaults.and_then(|d| d.enabled.as_ref());
+    let enabled = env
+        .raw
+        .services
+        .iter()
+        .flat_map(|m| m.iter())
+        .filter(|(_, s)| {
+            s.enabled
+                .as_ref()
+                .or(default_enabled)
+                .is_none_or(|e| e.value)
+        })
+        .map(|(key, s)| (key.value.as_str(), s.autoscaling.as_ref()));
+    autoscaling::check_defaults(cx, defaults.and_then(|d| d.autoscaling.as_ref()), enabled);
     let mut out = Vec::new();
     for (key, service) in env.raw.services.iter().flat_map(|m| m.iter()) {
         let merged = merged_service(env.raw, service);
@@ -158,7 +176,9 @@ fn scheduler(cx: &Scope, scheduled: &[BuiltScheduled], tags: &Tags) -> Option<Ro
         }
     }
     let name = first.task.role.clone();
-    check_name(cx, NameKind::Role, &name, Loc::BUILTIN, "scheduledTasks");
+    // `{app}-{env}-scheduler` comes from `app`: point there.
+    let at = cx.app_loc.unwrap_or(Loc::PROJECT_START);
+    check_name(cx, NameKind::Role, &name, at, "scheduledTasks");
     Some(scheduler_role(
         cx,
         name,
@@ -222,11 +242,10 @@ fn task_claims<'a>(claims: &mut Vec<Claim<'a>>, t: &'a BuiltTask, key: &'a str) 
 /// Sorted, with exact repeats dropped (a scheduled task built on a service re-checks the
 /// service's fields at the same locations).
 fn finish(cx: Scope, desired: Desired) -> Result<(Desired, Diagnostics), Diagnostics> {
-    let mut seen: Vec<(Loc, String)> = Vec::new();
+    let mut seen: HashSet<(Loc, String)> = HashSet::new();
     let mut out = Diagnostics::default();
     for d in cx.into_diagnostics() {
-        if !seen.contains(&(d.loc, d.message.clone())) {
-            seen.push((d.loc, d.message.clone()));
+        if seen.insert((d.loc, d.message.clone())) {
             out.push(d);
         }
     }

@@ -94,9 +94,22 @@ pub fn container(
     let path = |f: &str| format!("{}.{f}", c.at);
     let image = match c.image {
         // `{service}` is allowed so one `defaults.image` can name every service's repository.
-        Some(i) => cx
-            .name(i, &path("image"), Some(service))
-            .unwrap_or_default(),
+        Some(i) => {
+            let text = cx.name(i, &path("image"), Some(service));
+            let text = text.unwrap_or_default();
+            // An offline `{account_id}` stands for an account (scope::for_check); an image that
+            // did not resolve has been reported already.
+            let checked = super::scope::for_check(&text);
+            if let Some(why) = super::image::problem(&checked).filter(|_| !text.is_empty()) {
+                cx.error_hint(
+                    i.loc,
+                    path("image"),
+                    format!("image `{text}` is not valid: {why}"),
+                    "write `[registry/]repository[:tag][@digest]`, e.g. `nginx:1.27` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.4.2`",
+                );
+            }
+            text
+        }
         None => {
             let hint = "set `image`, for example `image: nginx:1.27`";
             cx.error_hint(
@@ -135,7 +148,7 @@ pub fn container(
             .unwrap_or_default(),
         environment: c
             .env
-            .map(|e| env_vars(cx, e, &path("env")))
+            .map(|e| env_vars(cx, e, &path("env"), service))
             .unwrap_or_default(),
         sensitive: c
             .sensitive
@@ -213,8 +226,24 @@ fn sensitive(
 /// The env vars, without those whose value is empty (a warning each): ECS drops them from the
 /// task definition (terraform-provider-aws #39533), so sending one would show as a change, a new
 /// revision and a redeploy on every apply.
-fn env_vars(cx: &Scope, map: &SpMap<Sp<Scalar>>, path: &str) -> BTreeMap<String, String> {
-    let mut vars = scalars(cx, map, path);
+///
+/// Values expand the known placeholders (`BACKEND_URL: http://backend.{env}.local`), as names
+/// do; other brace text, such as JSON, is kept as written.
+fn env_vars(
+    cx: &Scope,
+    map: &SpMap<Sp<Scalar>>,
+    path: &str,
+    service: &str,
+) -> BTreeMap<String, String> {
+    let each = |(k, v): (&Sp<String>, &Sp<Scalar>)| {
+        let text = cx.value(
+            &Sp::new(v.value.0.clone(), v.loc),
+            &format!("{path}.{}", k.value),
+            Some(service),
+        );
+        (k.value.clone(), text.unwrap_or_default())
+    };
+    let mut vars: BTreeMap<String, String> = map.iter().map(each).collect();
     for (k, v) in map.iter() {
         if vars.get(&k.value).is_some_and(String::is_empty) {
             vars.remove(&k.value);

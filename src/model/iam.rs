@@ -205,8 +205,8 @@ pub fn task_role(
     let mut statements: Vec<Statement> = raw
         .and_then(|r| r.statements.as_ref())
         .iter()
-        .flat_map(|s| s.value.iter().enumerate())
-        .map(|(i, s)| statement(cx, s, &format!("{path}.statements[{i}]")))
+        .flat_map(|l| l.value.iter().enumerate().map(move |(i, s)| (l.loc, i, s)))
+        .map(|(at, i, s)| statement(cx, s, at, &format!("{path}.statements[{i}]")))
         .collect();
     if exec.is_some() {
         statements.push(sid(
@@ -254,13 +254,18 @@ fn managed_policies(cx: &Scope, raw: &RawTaskRole, path: &str) -> Vec<String> {
     out
 }
 
-fn statement(cx: &Scope, s: &RawStatement, path: &str) -> Statement {
+/// `list`: where `statements:` is written, for a statement with no value of its own to point at.
+fn statement(cx: &Scope, s: &RawStatement, list: crate::spec::span::Loc, path: &str) -> Statement {
     let list = |l: &Option<crate::spec::raw::SpList<String>>, field: &str| -> Vec<String> {
         let Some(l) = l else {
             cx.error(
                 s.sid
                     .as_ref()
-                    .map_or(crate::spec::span::Loc::BUILTIN, |x| x.loc),
+                    .map(|x| x.loc)
+                    .or(s.effect.as_ref().map(|e| e.loc))
+                    .or(s.actions.as_ref().map(|a| a.loc))
+                    .or(s.resources.as_ref().map(|r| r.loc))
+                    .unwrap_or(list),
                 format!("{path}.{field}"),
                 format!("statement has no `{field}`"),
             );

@@ -24,6 +24,7 @@ pub mod health;
 pub mod iam;
 #[cfg(test)]
 mod iam_tests;
+pub mod image;
 pub mod logs;
 pub mod names;
 pub mod network;
@@ -43,6 +44,8 @@ pub mod secrets;
 pub mod sensitive;
 pub mod service;
 pub mod size;
+#[cfg(test)]
+mod spec_traps_tests;
 pub mod tags;
 pub mod task_def;
 pub mod task_spec;

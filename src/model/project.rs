@@ -33,7 +33,7 @@ pub fn scope<'a>(raw: &RawProject, ctx: &BuildContext<'a>) -> Scope<'a> {
         }
         None => {
             pending.error_hint(
-                Loc::BUILTIN,
+                Loc::PROJECT_START,
                 "app",
                 "the spec has no `app`",
                 "set `app: NAME` at the top of ecsctl.yaml",
@@ -56,7 +56,7 @@ pub fn scope<'a>(raw: &RawProject, ctx: &BuildContext<'a>) -> Scope<'a> {
         }
         None => {
             pending.error_hint(
-                Loc::BUILTIN,
+                Loc::PROJECT_START,
                 "region",
                 "the spec has no `region`",
                 "set `region: eu-west-1` (or your region) in ecsctl.yaml or the environment file",
@@ -66,7 +66,9 @@ pub fn scope<'a>(raw: &RawProject, ctx: &BuildContext<'a>) -> Scope<'a> {
     };
     let account = spec_account(&pending, raw);
     let caller = (ctx.account_id.map(str::to_string), ctx.partition);
-    pending.rebind(app, region, account, caller)
+    let mut cx = pending.rebind(app, region, account, caller);
+    cx.app_loc = raw.app.as_ref().map(|a| a.loc);
+    cx
 }
 
 /// The spec's `account:`, checked to be 12 digits.
@@ -89,10 +91,11 @@ pub fn cluster(cx: &Scope, raw: &RawProject, tags: &Tags) -> Cluster {
     let written = raw.cluster.as_ref().and_then(|c| c.name.as_ref());
     let (name, loc) = match written {
         Some(t) => (cx.name(t, "cluster.name", None), t.loc),
-        None => (
-            cx.default_name("{app}-{env}", Loc::BUILTIN, "cluster.name", None),
-            Loc::BUILTIN,
-        ),
+        // The default `{app}-{env}`: a problem with it comes from `app`, so point there.
+        None => {
+            let at = raw.app.as_ref().map_or(Loc::PROJECT_START, |a| a.loc);
+            (cx.default_name("{app}-{env}", at, "cluster.name", None), at)
+        }
     };
     if let Some(name) = &name {
         check_name(cx, NameKind::Cluster, name, loc, "cluster.name");

@@ -19,9 +19,10 @@ fn project_settings() {
     let spec = |head: &str| format!("{head}{NET}services:\n  api:\n    image: nginx\n");
     let cases = [
         ("app name", spec("app: Shop\nregion: eu-west-1\n"), w("app", "app name `Shop` must be 1 to 32 lowercase letters, digits and hyphens, starting with a letter", 1)),
-        ("no app", spec("region: eu-west-1\n"), w("app", "the spec has no `app`", 0)),
+        // Regression: these pointed at "(built-in default)"; now at the first line of ecsctl.yaml.
+        ("no app", spec("region: eu-west-1\n"), w("app", "the spec has no `app`", 1)),
         ("region shape", spec("app: shop\nregion: Ireland\n"), w("region", "region `Ireland` is not an AWS region", 2)),
-        ("no region", spec("app: shop\n"), w("region", "the spec has no `region`", 0)),
+        ("no region", spec("app: shop\n"), w("region", "the spec has no `region`", 1)),
         ("account digits", spec("app: shop\nregion: eu-west-1\naccount: 12345\n"), w("account", "account `12345` is not a 12-digit AWS account ID", 3)),
         (
             "network without security groups",

@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 
 use super::partition::Partition;
-use super::template::{TemplateVars, expand};
+use super::template::{TemplateVars, expand, expand_known};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::spec::span::{Loc, Sp};
 
@@ -24,6 +24,9 @@ pub struct Scope<'a> {
     pub account: Option<String>,
     /// The spec's own `account:` (plan/apply check the caller against it).
     pub spec_account: Option<String>,
+    /// Where `app:` is written: names derived from the built-in templates (`{app}-{env}`)
+    /// point their problems there.
+    pub app_loc: Option<Loc>,
     pub vars: &'a dyn Fn(&str) -> Option<String>,
     diags: RefCell<Diagnostics>,
 }
@@ -43,6 +46,7 @@ impl<'a> Scope<'a> {
             region,
             account,
             spec_account: None,
+            app_loc: None,
             vars,
             diags: RefCell::new(Diagnostics::default()),
         }
@@ -149,6 +153,19 @@ impl<'a> Scope<'a> {
                 format!("write it as `arn:{}:{rest}`", self.partition),
             );
         }
+    }
+
+    /// Free text that placeholders reach (env values): the known `{app}`-style placeholders
+    /// expand, any other brace text stays as written (JSON), then `${VAR}`.
+    pub fn value(&self, value: &Sp<String>, path: &str, service: Option<&str>) -> Option<String> {
+        let vars = TemplateVars {
+            app: &self.app,
+            env: &self.env,
+            region: &self.region,
+            account: self.account.as_deref(),
+            service,
+        };
+        self.interpolate(&expand_known(&value.value, &vars), value.loc, path)
     }
 
     /// A built-in default template (no location); errors point at `at`.

@@ -130,7 +130,16 @@ pub fn build_service(
                 what: "service",
             },
         ),
-        load_balancers: load_balancers(cx, lbs, &task.def.containers, &task.main_container, &at),
+        load_balancers: load_balancers(
+            cx,
+            (
+                lbs,
+                merged.load_balancers.as_ref().map_or(key.loc, |l| l.loc),
+            ),
+            &task.def.containers,
+            &task.main_container,
+            &at,
+        ),
         health_check_grace_period: merged.health_check_grace_period.as_ref().map(|g| g.value),
         deployment: deployment(cx, merged.deployment.as_ref(), &at, key.loc, env.protected),
         discovery: discovery.as_ref().map(|(_, r, _)| r.clone()),
@@ -147,9 +156,11 @@ pub fn build_service(
     }
 }
 
+/// `lbs`: the list and where it is written (a load balancer with no value of its own to point
+/// at is shown there).
 fn load_balancers(
     cx: &Scope,
-    lbs: &[RawLoadBalancer],
+    (lbs, list): (&[RawLoadBalancer], Loc),
     containers: &[ContainerDefinition],
     main: &str,
     at: &str,
@@ -162,7 +173,7 @@ fn load_balancers(
                 .container
                 .as_ref()
                 .or(lb.load_balancer_arn.as_ref())
-                .map_or(Loc::BUILTIN, |c| c.loc);
+                .map_or(list, |c| c.loc);
             cx.error(
                 loc,
                 path("targetGroupArn"),

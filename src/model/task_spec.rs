@@ -114,9 +114,14 @@ impl TaskSpec {
 }
 
 /// A service with its unset fields filled from merged `defaults` (maps merge key by key).
+///
+/// `autoscaling` is the exception: `defaults.autoscaling` reaches only services that turn
+/// autoscaling on (`model::autoscaling::with_defaults`).
 pub fn merged_service(raw: &RawProject, service: &RawService) -> RawService {
     let mut merged = raw.defaults.clone().unwrap_or_default();
     merged.merge(service.clone());
+    let defaults = raw.defaults.as_ref().and_then(|d| d.autoscaling.as_ref());
+    merged.autoscaling = super::autoscaling::with_defaults(defaults, service.autoscaling.as_ref());
     merged
 }
 

@@ -66,6 +66,17 @@ fn known_list() -> String {
 
 /// Expands every placeholder in `text`. A `{` not followed by `name}` is kept as written.
 pub fn expand(text: &str, vars: &TemplateVars) -> Result<String, TemplateError> {
+    expand_with(text, vars, false)
+}
+
+/// Expands the known placeholders in free text (env values) and keeps any other brace text as
+/// written: `{"level": "info"}` or `{user}` in a value is the user's, not a typo of ours.
+/// `{service}` where no service applies stays literal too.
+pub fn expand_known(text: &str, vars: &TemplateVars) -> String {
+    expand_with(text, vars, true).unwrap_or_else(|_| text.to_string())
+}
+
+fn expand_with(text: &str, vars: &TemplateVars, lenient: bool) -> Result<String, TemplateError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(['$', '{']) {
@@ -81,7 +92,7 @@ pub fn expand(text: &str, vars: &TemplateVars) -> Result<String, TemplateError> 
                     out.push_str("${");
                     out.push_str(name);
                     out.push_str(":-");
-                    out.push_str(&expand(default, vars)?);
+                    out.push_str(&expand_with(default, vars, lenient)?);
                     out.push('}');
                 }
                 None => out.push_str(&rest[..end + 3]),
@@ -96,7 +107,11 @@ pub fn expand(text: &str, vars: &TemplateVars) -> Result<String, TemplateError> 
         }
         match placeholder(rest) {
             Some(name) => {
-                out.push_str(&value_of(name, vars)?);
+                match value_of(name, vars) {
+                    Ok(value) => out.push_str(&value),
+                    Err(_) if lenient => out.push_str(&rest[..name.len() + 2]),
+                    Err(e) => return Err(e),
+                }
                 rest = &rest[name.len() + 2..];
             }
             None => {
@@ -204,6 +219,34 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(expand(text, &VARS).unwrap(), want, "{text}");
         }
+    }
+
+    #[test]
+    fn free_text_expands_known_placeholders_only() {
+        let cases = [
+            (
+                "http://backend.{env}.local:8000",
+                "http://backend.prod.local:8000",
+            ),
+            ("{app}/{service}@{region}", "shop/api@eu-west-1"),
+            ("{account_id}", "{account_id}"),
+            ("{\"a\":1,\"env\":\"{env}\"}", "{\"a\":1,\"env\":\"prod\"}"),
+            ("{user} {svc} {}", "{user} {svc} {}"),
+            ("$${env}", "$${env}"),
+            ("${TAG:-{env}}", "${TAG:-prod}"),
+            ("{env", "{env"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(expand_known(text, &VARS), want, "{text}");
+        }
+        let no_service = TemplateVars {
+            service: None,
+            ..VARS
+        };
+        assert_eq!(
+            expand_known("{service}-{env}", &no_service),
+            "{service}-prod"
+        );
     }
 
     #[test]

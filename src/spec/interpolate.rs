@@ -62,14 +62,17 @@ pub fn interpolate(
     let mut rest = text;
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..at]);
-        let offset = text[..text.len() - rest.len() + at].chars().count();
+        // Counted only for an error: counting at every `$` made a whole-file check quadratic
+        // (the fast path of spec::load checks the file's text at once; bench/README.md).
+        let offset = || text[..text.len() - rest.len() + at].chars().count();
         let after = &rest[at + 1..];
         if let Some(literal) = after.strip_prefix("${") {
             out.push_str("${");
             rest = literal;
         } else if let Some(body) = after.strip_prefix('{') {
-            let end = closing_brace(body).ok_or(InterpolateError::Unclosed { offset })?;
-            out.push_str(&expand(&body[..end], offset, lookup)?);
+            let end = closing_brace(body)
+                .ok_or_else(|| InterpolateError::Unclosed { offset: offset() })?;
+            out.push_str(&expand(&body[..end], &offset, lookup)?);
             rest = &body[end + 1..];
         } else {
             out.push('$');
@@ -98,12 +101,12 @@ pub fn closing_brace(body: &str) -> Option<usize> {
 /// The value of one `${...}` body: `NAME` or `NAME:-default`.
 fn expand(
     body: &str,
-    offset: usize,
+    offset: &dyn Fn() -> usize,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, InterpolateError> {
     let bad = || InterpolateError::BadReference {
         text: format!("${{{body}}}"),
-        offset,
+        offset: offset(),
     };
     let (name, default) = match body.split_once(":-") {
         Some((name, default)) => (name, Some(default)),
@@ -118,7 +121,7 @@ fn expand(
         (None, Some(default)) => Ok(default.to_string()),
         (None, None) => Err(InterpolateError::Unset {
             name: name.to_string(),
-            offset,
+            offset: offset(),
         }),
     }
 }
@@ -180,6 +183,11 @@ fn walk(
         }
         Node::Map(entries) => {
             for (key, value) in entries {
+                // Top-level `x-` blocks are ignored (spec::extensions); what an alias copies out
+                // of them is checked where it is used.
+                if path.is_empty() && super::extensions::is_extension(&key.value) {
+                    continue;
+                }
                 walk(value, &child_path(path, &key.value), source, lookup, found);
             }
         }

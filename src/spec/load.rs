@@ -11,6 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use thiserror::Error;
 
+use super::extensions::SpecFile;
 use super::interpolate;
 use super::merge::Merge;
 use super::node::{self, Node};
@@ -156,7 +157,7 @@ pub fn load_env_with(
     let (Some(mut merged), Some(over)) = (base_raw, env_raw) else {
         return Err(loader.fail());
     };
-    merged.merge(over);
+    overlay(&mut merged, over);
     Ok(LoadedEnv {
         sources: loader.sources,
         env: env.to_string(),
@@ -182,17 +183,17 @@ fn fast_path(
     let typed = |file: FileId, text: &str| {
         interpolate::interpolate(text, lookup).ok()?;
         with_current_file(file, || {
-            serde_saphyr::from_str_with_options::<Option<RawProject>>(text, node::yaml_options())
+            serde_saphyr::from_str_with_options::<Option<SpecFile>>(text, node::yaml_options())
         })
         .ok()
-        .map(Option::unwrap_or_default)
+        .map(|file| file.map(|f| f.0).unwrap_or_default())
     };
     let mut merged = typed(base.0, &base.1)?;
     let over = typed(env.0, env.1)?;
     if over.app.is_some() {
         return None;
     }
-    merged.merge(over);
+    overlay(&mut merged, over);
     Some(LoadedEnv {
         sources: SourceMap::default(),
         env: String::new(),
@@ -200,6 +201,28 @@ fn fast_path(
         base_file: base.0,
         env_file: env.0,
     })
+}
+
+/// The environment file laid over `ecsctl.yaml` (`spec::merge`). `services: {}` and
+/// `scheduledTasks: {}` change nothing rather than replacing every service with none: an
+/// environment leaves one out with `enabled: false`, and an empty map there is far more often
+/// a placeholder than a wish to run nothing.
+fn overlay(base: &mut RawProject, mut over: RawProject) {
+    if over
+        .services
+        .as_ref()
+        .is_some_and(|s| s.is_empty() && s.removed().count() == 0)
+    {
+        over.services = None;
+    }
+    if over
+        .scheduled_tasks
+        .as_ref()
+        .is_some_and(|s| s.is_empty() && s.removed().count() == 0)
+    {
+        over.scheduled_tasks = None;
+    }
+    base.merge(over);
 }
 
 struct Loader {
@@ -218,8 +241,12 @@ impl Loader {
     /// Reads a file into the source map; a missing or unreadable file is a whole-file diagnostic.
     fn read(&mut self, path: &Path, hint_if_missing: String) -> Option<(FileId, String)> {
         let shown = shown_path(path);
-        match std::fs::read_to_string(path) {
-            Ok(text) => Some((self.sources.add(shown, text.clone()), text)),
+        match std::fs::read(path).map(String::from_utf8) {
+            Ok(Ok(text)) => Some((self.sources.add(shown, text.clone()), text)),
+            Ok(Err(e)) => {
+                self.not_utf8(shown, e);
+                None
+            }
             Err(e) => {
                 let id = self.sources.add(shown.clone(), String::new());
                 let d = if e.kind() == std::io::ErrorKind::NotFound {
@@ -240,6 +267,35 @@ impl Loader {
                 None
             }
         }
+    }
+
+    /// A file that is not UTF-8, reported at its first bad byte (line and column counted in
+    /// the valid text before it), with the readable part kept for the snippet.
+    fn not_utf8(&mut self, shown: PathBuf, e: std::string::FromUtf8Error) {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line = before.matches('\n').count() as u32 + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+        let byte = bytes[at];
+        let id = self
+            .sources
+            .add(shown.clone(), String::from_utf8_lossy(&bytes).into_owned());
+        self.diagnostics.push(
+            Diagnostic::error(
+                Loc {
+                    file: id,
+                    line,
+                    col,
+                },
+                "",
+                format!(
+                    "`{}` is not UTF-8 text: byte 0x{byte:02x} here",
+                    shown.display()
+                ),
+            )
+            .with_hint("save the file as UTF-8"),
+        );
     }
 
     /// Reads `environments/<env>.yaml` (or `.yml`), or reports the environment as unknown.
@@ -303,10 +359,10 @@ impl Loader {
     /// disagrees, the problem is reported where serde found it rather than lost.
     fn deserialize(&mut self, file: FileId, text: &str) -> Option<RawProject> {
         let parsed = with_current_file(file, || {
-            serde_saphyr::from_str_with_options::<Option<RawProject>>(text, node::yaml_options())
+            serde_saphyr::from_str_with_options::<Option<SpecFile>>(text, node::yaml_options())
         });
         match parsed {
-            Ok(raw) => Some(raw.unwrap_or_default()),
+            Ok(raw) => Some(raw.map(|f| f.0).unwrap_or_default()),
             Err(e) => {
                 let (line, col) = e
                     .location()
@@ -415,6 +471,11 @@ fn syntax_diagnostic(e: &serde_saphyr::Error, file: FileId, text: &str) -> Diagn
         .with_hint("YAML indents with spaces only");
     }
     let d = |message: String| Diagnostic::error(loc, "", message);
+    if let Some(what) = raw.strip_prefix("budget breached: ") {
+        // serde-saphyr's limits against runaway documents (spec::node::yaml_options).
+        return Diagnostic::error(loc, "", "this file is too large for ecsctl to read")
+            .with_hint(format!("a limit of the YAML reader was reached ({what}); split the project, or report it if the file is not unusually large"));
+    }
     if raw == "unclosed quote" {
         return d("this quoted string is never closed".into())
             .with_hint("end it with the quote it starts with");

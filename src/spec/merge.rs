@@ -1,14 +1,36 @@
 //! The overlay merge: how an environment file overrides `ecsctl.yaml`.
 //!
 //! Owns the `Merge` trait and the one rule set behind it: scalars and lists are replaced, maps
-//! merge key by key, blocks merge field by field. Must not validate anything: a merged spec can
-//! still be invalid, and the model reports that with locations from whichever file won.
+//! merge key by key, blocks merge field by field; an explicitly empty map or block (`{}`)
+//! replaces the one below it, and a map key written as `null` removes the key below it
+//! (`spec::spmap`), so an override can take away what it inherits. Must not validate anything:
+//! a merged spec can still be invalid, and the model reports that with locations from whichever
+//! file won.
 
 use super::span::Sp;
 
 /// Overlay `over` onto `self`: whatever `over` sets wins.
 pub trait Merge {
     fn merge(&mut self, over: Self);
+
+    /// Whether this value, laid over another, replaces it whole instead of merging into it:
+    /// an explicitly written empty map or block (`secrets: {}`), which would otherwise change
+    /// nothing and leave no way to drop what a service inherits from `defaults:`.
+    fn replaces(&self) -> bool {
+        false
+    }
+}
+
+/// How a map treats a key written as `null`: values that are one setting (`Sp<T>`: an env var,
+/// a secret, a tag) are removed from what the map inherits; a whole block (a service, a
+/// sidecar, a volume) stays an error there, because an empty `api:` is more often a slip of
+/// indentation than a wish to delete (`enabled: false` leaves a service out).
+pub trait MapValue {
+    const NULL_REMOVES: bool;
+}
+
+impl<T> MapValue for Sp<T> {
+    const NULL_REMOVES: bool = true;
 }
 
 /// A scalar, a list or an untagged choice is replaced whole: merging two lists of subnets
@@ -23,6 +45,7 @@ impl<T: Merge> Merge for Option<T> {
     fn merge(&mut self, over: Self) {
         match (self.as_mut(), over) {
             (_, None) => {}
+            (Some(mine), Some(theirs)) if theirs.replaces() => *mine = theirs,
             (Some(mine), Some(theirs)) => mine.merge(theirs),
             (None, Some(theirs)) => *self = Some(theirs),
         }
@@ -51,6 +74,15 @@ macro_rules! raw_struct {
             fn merge(&mut self, over: Self) {
                 $( $crate::spec::merge::Merge::merge(&mut self.$field, over.$field); )*
             }
+
+            /// `{}`: written, and empty.
+            fn replaces(&self) -> bool {
+                $( self.$field.is_none() && )* true
+            }
+        }
+
+        impl $crate::spec::merge::MapValue for $name {
+            const NULL_REMOVES: bool = false;
         }
     };
 }
@@ -184,6 +216,39 @@ mod tests {
                         (key("Y"), sp("2".into())),
                         (key("Z"), sp("3".into())),
                     ])),
+                    ..Default::default()
+                },
+            },
+            Case {
+                name: "an empty block replaces the block below",
+                base: Outer {
+                    inner: Some(Inner {
+                        a: Some(sp(1)),
+                        b: Some(sp(2)),
+                    }),
+                    ..Default::default()
+                },
+                over: Outer {
+                    inner: Some(Inner::default()),
+                    ..Default::default()
+                },
+                want: Outer {
+                    inner: Some(Inner::default()),
+                    ..Default::default()
+                },
+            },
+            Case {
+                name: "an empty map replaces the map below",
+                base: Outer {
+                    map: Some(SpMap::from_pairs(vec![(key("X"), sp("1".into()))])),
+                    ..Default::default()
+                },
+                over: Outer {
+                    map: Some(SpMap::default()),
+                    ..Default::default()
+                },
+                want: Outer {
+                    map: Some(SpMap::default()),
                     ..Default::default()
                 },
             },

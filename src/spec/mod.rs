@@ -4,6 +4,7 @@
 //! structural checks against the JSON Schema (unknown keys, wrong types), and the overlay merge.
 //! Must not apply defaults or check values: that is the model's job.
 
+pub mod extensions;
 pub mod interpolate;
 pub mod load;
 pub mod merge;
@@ -12,5 +13,6 @@ pub mod raw;
 pub mod raw_values;
 pub mod span;
 pub mod spmap;
+pub mod strict;
 pub mod structure;
 pub mod suggest;

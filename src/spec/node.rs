@@ -89,6 +89,13 @@ pub fn yaml_options() -> serde_saphyr::Options {
     options.leading_zero_numbers_as_strings = true;
     // We render our own snippets; serde-saphyr's would duplicate them inside the message.
     options.with_snippet = false;
+    // serde-saphyr's default budget (250,000 nodes, 1,000,000 events) stops a spec at about
+    // 5,000 services (≈ 50 nodes each); ecsctl reads specs of 20,000 (bench/validate.rs). The
+    // alias limits that guard against "billion laughs" documents stay at their defaults.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 10_000_000;
+    budget.max_events = 40_000_000;
+    options.budget = Some(budget);
     options
 }
 

@@ -422,5 +422,13 @@ pub fn json_schema() -> serde_json::Value {
     let settings = schemars::generate::SchemaSettings::draft07();
     let generator = settings.into_generator();
     let schema = generator.into_root_schema_for::<RawProject>();
-    serde_json::to_value(schema).expect("a JSON Schema is always representable as JSON")
+    let mut value =
+        serde_json::to_value(schema).expect("a JSON Schema is always representable as JSON");
+    // Top-level `x-` keys are the file's own (YAML anchors, notes): ignored, like Compose's.
+    value["patternProperties"] = serde_json::json!({
+        format!("^{}", super::extensions::PREFIX): {
+            "description": "Ignored by ecsctl: a place for YAML anchors (`x-secrets: &secrets`)."
+        }
+    });
+    value
 }

@@ -34,6 +34,15 @@ impl Loc {
     pub fn is_builtin(&self) -> bool {
         self.line == 0
     }
+
+    /// The first line of `ecsctl.yaml` (always the first file read, `spec::load`): where a
+    /// problem with no value of its own to point at (a missing `app:`) is shown, rather than at
+    /// no line at all.
+    pub const PROJECT_START: Loc = Loc {
+        file: FileId(0),
+        line: 1,
+        col: 1,
+    };
 }
 
 /// A value with the location it was read from.
@@ -101,10 +110,11 @@ pub fn with_current_file<R>(file: FileId, f: impl FnOnce() -> R) -> R {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        // `Strict`: a quoted number is a string, never an integer (spec::strict).
+        let spanned = serde_saphyr::Spanned::<super::strict::Strict<T>>::deserialize(deserializer)?;
         let file = CURRENT_FILE.with(|c| c.get());
         Ok(Sp {
-            value: spanned.value,
+            value: spanned.value.0,
             loc: Loc {
                 file,
                 line: spanned.referenced.line() as u32,
@@ -140,6 +150,25 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Sp<T> {
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
+    /// Byte offset of each line's start, built on the first snippet: finding line N by
+    /// scanning the text each time made reporting many diagnostics quadratic.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    /// The text of a 1-based line, without its line break.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .filter(|&i| i < self.text.len())
+                .collect()
+        });
+        let at = *starts.get(line.checked_sub(1)? as usize)?;
+        let rest = &self.text[at..];
+        let end = rest.find('\n').unwrap_or(rest.len());
+        Some(rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]))
+    }
 }
 
 /// All files read for one command, so diagnostics can quote the line they point at.
@@ -150,7 +179,11 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
-        self.files.push(SourceFile { path, text });
+        self.files.push(SourceFile {
+            path,
+            text,
+            line_starts: Default::default(),
+        });
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -164,7 +197,26 @@ impl SourceMap {
 
     /// The text of a 1-based line, without its newline.
     pub fn line(&self, loc: Loc) -> Option<&str> {
-        let file = self.get(loc.file)?;
-        file.text.lines().nth(loc.line.checked_sub(1)? as usize)
+        self.get(loc.file)?.line(loc.line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_by_number_as_str_lines_gives_them() {
+        for text in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\nc\n", "x\n\n"] {
+            let mut map = SourceMap::default();
+            let id = map.add(PathBuf::from("f"), text.to_string());
+            let file = map.get(id).unwrap();
+            let want: Vec<&str> = text.lines().collect();
+            let got: Vec<&str> = (1..=want.len() as u32 + 1)
+                .map_while(|n| file.line(n))
+                .collect();
+            assert_eq!(got, want, "{text:?}");
+            assert_eq!(file.line(0), None);
+        }
     }
 }

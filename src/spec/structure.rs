@@ -149,6 +149,9 @@ impl<'s> Checker<'s> {
                 self.check(value, property, &child, lax, out);
                 continue;
             }
+            if matches_pattern(schema, &key.value) {
+                continue;
+            }
             match schema.get("additionalProperties") {
                 Some(Value::Bool(false)) => out.push(unknown_key(key, path, &child, properties)),
                 Some(additional @ Value::Object(_)) => {
@@ -499,6 +502,21 @@ fn unknown_key(
             n - KEYS_IN_HINT
         )),
     }
+}
+
+/// Whether a key matches one of the schema's `patternProperties`. Only the prefix patterns
+/// ecsctl's own schema uses (`^x-`) are understood; their values may be anything.
+fn matches_pattern(schema: &Map<String, Value>, key: &str) -> bool {
+    schema
+        .get("patternProperties")
+        .and_then(Value::as_object)
+        .is_some_and(|patterns| {
+            patterns.keys().any(|p| {
+                p.strip_prefix('^')
+                    .filter(|prefix| !prefix.contains(['.', '*', '+', '?', '[', '(', '\\', '$']))
+                    .is_some_and(|prefix| key.starts_with(prefix))
+            })
+        })
 }
 
 /// Integers must fit the Rust type behind them (`format: uint32`) and any `minimum`/`maximum`;

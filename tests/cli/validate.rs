@@ -322,3 +322,114 @@ ok: prod (1 service, 1 warning)
 ",
     );
 }
+
+/// A project in a temporary directory: `ecsctl.yaml` and an empty `environments/prod.yaml`.
+fn scratch_project(ecsctl_yaml: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ecsctl.yaml"), ecsctl_yaml).unwrap();
+    std::fs::create_dir(dir.path().join("environments")).unwrap();
+    std::fs::write(dir.path().join("environments/prod.yaml"), "").unwrap();
+    dir
+}
+
+const NETWORK: &str = "app: shop\nregion: eu-west-1\nnetwork:\n  subnets: [subnet-0a1b2c3d]\n  securityGroups: [sg-0a1b2c3d]\n";
+
+#[test]
+fn quoted_count_is_an_error_although_the_spec_is_otherwise_valid() {
+    // Regression: `count: "2"` validated (the fast path let serde read the string as a number).
+    let dir = scratch_project(
+        format!("{NETWORK}services:\n  api:\n    image: nginx:1.27\n    count: \"2\"\n").as_bytes(),
+    );
+    ecsctl()
+        .current_dir(dir.path())
+        .args(["validate"])
+        .run()
+        .assert(
+            1,
+            "",
+            r#"error: expected an integer, found a string
+ --> ecsctl.yaml:9:12 (services.api.count)
+  |
+9 |     count: "2"
+  |            ^^^
+  = hint: remove the quotes: `"2"` is a string
+
+failed: prod (1 error, 0 warnings)
+error: 1 problem in ecsctl.yaml; nothing was changed
+"#,
+        );
+}
+
+#[test]
+fn x_keys_at_the_top_level_hold_anchors_and_are_ignored() {
+    // Regression: `unknown key x-secrets`.
+    let dir = scratch_project(
+        format!(
+            "x-secrets: &secrets\n  DB: {{secretsManager: shop/db}}\n{NETWORK}\
+             services:\n  api:\n    image: nginx:1.27\n    secrets: *secrets\n"
+        )
+        .as_bytes(),
+    );
+    std::fs::write(
+        dir.path().join("environments/prod.yaml"),
+        "x-note: for people\n",
+    )
+    .unwrap();
+    ecsctl()
+        .current_dir(dir.path())
+        .args(["validate"])
+        .run()
+        .assert(0, "", "ok: prod (1 service, 0 warnings)\n");
+}
+
+#[test]
+fn a_non_utf8_file_points_at_its_first_bad_byte() {
+    let dir = scratch_project(
+        b"app: shop\nregion: eu-west-1\nservices:\n  api:\n    env:\n      caf\xe9: 1\n",
+    );
+    ecsctl()
+        .current_dir(dir.path())
+        .args(["validate"])
+        .run()
+        .assert(
+            1,
+            "",
+            "error: `ecsctl.yaml` is not UTF-8 text: byte 0xe9 here
+ --> ecsctl.yaml:6:10
+  |
+6 |       caf\u{fffd}: 1
+  |          ^
+  = hint: save the file as UTF-8
+
+failed: prod (1 error, 0 warnings)
+error: 1 problem in ecsctl.yaml; nothing was changed
+",
+        );
+}
+
+#[test]
+fn control_characters_from_the_spec_are_escaped_in_messages() {
+    // Regression: an image with a newline or an escape sequence passed, and values were echoed
+    // raw to the terminal.
+    let dir = scratch_project(
+        format!("{NETWORK}services:\n  api:\n    image: \"nginx:1.27\\e[31m\\n\"\n").as_bytes(),
+    );
+    ecsctl()
+        .current_dir(dir.path())
+        .args(["validate"])
+        .run()
+        .assert(
+            1,
+            "",
+            r#"error: image `nginx:1.27\u{1b}[31m\n` is not valid: it contains a space, tab or line break
+ --> ecsctl.yaml:8:12 (services.api.image)
+  |
+8 |     image: "nginx:1.27\e[31m\n"
+  |            ^^^^^^^^^^^^^^^^^^^^
+  = hint: write `[registry/]repository[:tag][@digest]`, e.g. `nginx:1.27` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.4.2`
+
+failed: prod (1 error, 0 warnings)
+error: 1 problem in ecsctl.yaml; nothing was changed
+"#,
+        );
+}
