@@ -80,6 +80,7 @@ fn validate_once(dir: &Path) -> (Duration, Duration, Duration) {
     let ctx = BuildContext {
         env: ENV,
         account_id: None,
+        partition: None,
         vars: &process_var,
     };
     let built = build(&loaded.merged, &ctx);

@@ -26,6 +26,14 @@ pub enum OverrideError {
     )]
     Syntax { text: String },
     #[error(
+        "`--image {text}`: image `{image}` is not valid: {why}\n  hint: write `[registry/]repository[:tag][@digest]`, e.g. `nginx:1.27` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.4.2`"
+    )]
+    InvalidImage {
+        text: String,
+        image: String,
+        why: &'static str,
+    },
+    #[error(
         "`--image` names service `{service}`, which the environment does not have (services: {known})"
     )]
     UnknownService { service: String, known: String },
@@ -51,6 +59,16 @@ impl ImageOverride {
         };
         if service.is_empty() || image.is_empty() || container.as_deref() == Some("") {
             return Err(syntax());
+        }
+        // The same check as `image:` in the spec (model/image.rs): a CI variable with a stray
+        // newline or quote must not reach RegisterTaskDefinition either.
+        if let Some(why) = super::image::problem(image) {
+            // Escaped and cut like every value in a message (diagnostic::readable).
+            return Err(OverrideError::InvalidImage {
+                text: crate::diagnostic::readable(text),
+                image: crate::diagnostic::readable(image),
+                why,
+            });
         }
         Ok(ImageOverride {
             service: service.to_string(),
@@ -195,12 +213,38 @@ mod tests {
                 image: "repo/api:1.2".into()
             }
         );
-        let o = ImageOverride::parse("api/nginx=nginx:1.27@sha256:ab=c").unwrap();
+        let digest = format!("nginx:1.27@sha256:{}", "ab".repeat(32));
+        let o = ImageOverride::parse(&format!("api/nginx={digest}")).unwrap();
         assert_eq!(o.container.as_deref(), Some("nginx"));
-        assert_eq!(o.image, "nginx:1.27@sha256:ab=c");
+        assert_eq!(o.image, digest);
         for bad in ["api", "=x", "api=", "api/=x"] {
             assert!(
                 matches!(ImageOverride::parse(bad), Err(OverrideError::Syntax { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    /// A CI variable with a stray line break or quote reached RegisterTaskDefinition: `--image`
+    /// skipped the check `image:` gets in the spec.
+    #[test]
+    fn an_image_override_is_checked_like_the_spec_image() {
+        let err = ImageOverride::parse("web=nginx:1.27\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`--image web=nginx:1.27\\n`: image `nginx:1.27\\n` is not valid: it contains a space, tab or line break\n  hint: write `[registry/]repository[:tag][@digest]`, e.g. `nginx:1.27` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.4.2`"
+        );
+        for bad in [
+            "web=\"nginx:1.27\"",
+            "web=Nginx:1.27",
+            "web=nginx:",
+            "web=nginx@sha256:x",
+        ] {
+            assert!(
+                matches!(
+                    ImageOverride::parse(bad),
+                    Err(OverrideError::InvalidImage { .. })
+                ),
                 "{bad}"
             );
         }
