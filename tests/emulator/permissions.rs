@@ -148,14 +148,13 @@ fn plan_apply_and_destroy_run_with_exactly_their_generated_policies() {
     let denied = |user: &str, action: &str| {
         format!(
             "AccessDeniedException: User: arn:aws:iam::{id}:user/{user} is not authorized to \
-             perform: {action}\n"
+             perform: {action}"
         )
     };
     let read_denied = |prefix: &str| {
         format!(
-            "error: reading the live state failed\n  hint: the caller needs \
-             `logs:DescribeLogGroups` on this resource\n  caused by: logs:DescribeLogGroups on \
-             `{prefix}`: {}",
+            "error: reading the live state failed: logs:DescribeLogGroups on `{prefix}`: {}\n  \
+             hint: the caller needs `logs:DescribeLogGroups` on this resource\n",
             denied("ci-apply-no-read", "logs:DescribeLogGroups")
         )
     };
@@ -171,9 +170,9 @@ fn plan_apply_and_destroy_run_with_exactly_their_generated_policies() {
             &no_lock,
             "ssm:PutParameter",
             vec![format!(
-                "error: taking the environment lock failed\n  hint: the caller needs \
-                 `ssm:PutParameter` on this resource\n  caused by: ssm:PutParameter on \
-                 `/ecsctl/locks/ap/test`: {}",
+                "error: taking the environment lock failed: ssm:PutParameter on \
+                 `/ecsctl/locks/ap/test`: {}\n  hint: the caller needs `ssm:PutParameter` on \
+                 this resource\n",
                 denied("ci-apply-no-lock", "ssm:PutParameter")
             )],
         ),
