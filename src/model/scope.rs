@@ -116,14 +116,7 @@ impl<'a> Scope<'a> {
     /// A name or ARN: `{app}`-style placeholders, then `${VAR}`. `service` is what `{service}`
     /// means here, None where the name is not per service.
     pub fn name(&self, value: &Sp<String>, path: &str, service: Option<&str>) -> Option<String> {
-        let vars = TemplateVars {
-            app: &self.app,
-            env: &self.env,
-            region: &self.region,
-            account: self.account.as_deref(),
-            service,
-        };
-        let text = match expand(&value.value, &vars) {
+        let text = match expand(&value.value, &self.vars(service)) {
             Ok(text) => self.interpolate(&text, value.loc, path)?,
             Err(e) => {
                 self.error_hint(value.loc, path, e.to_string(), e.hint());
@@ -158,14 +151,19 @@ impl<'a> Scope<'a> {
     /// Free text that placeholders reach (env values): the known `{app}`-style placeholders
     /// expand, any other brace text stays as written (JSON), then `${VAR}`.
     pub fn value(&self, value: &Sp<String>, path: &str, service: Option<&str>) -> Option<String> {
-        let vars = TemplateVars {
+        let known = expand_known(&value.value, &self.vars(service));
+        self.interpolate(&known, value.loc, path)
+    }
+
+    /// What `{app}`, `{env}`, `{region}`, `{account_id}` and `{service}` stand for here.
+    fn vars<'s>(&'s self, service: Option<&'s str>) -> TemplateVars<'s> {
+        TemplateVars {
             app: &self.app,
             env: &self.env,
             region: &self.region,
             account: self.account.as_deref(),
             service,
-        };
-        self.interpolate(&expand_known(&value.value, &vars), value.loc, path)
+        }
     }
 
     /// A built-in default template (no location); errors point at `at`.
