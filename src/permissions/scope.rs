@@ -60,12 +60,8 @@ impl EnvScope {
 
     /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`
     fn arn(&self, service: &str, resource: &str) -> String {
-        format!(
-            "arn:{}:{service}:{}:{}:{resource}",
-            self.partition.as_str(),
-            self.region,
-            self.account
-        )
+        self.partition
+            .arn(service, &self.region, &self.account, resource)
     }
 
     /// The cluster's ARN (the `ecs:cluster` condition's value).
@@ -75,11 +71,8 @@ impl EnvScope {
 
     /// An IAM role ARN (IAM is global: no region).
     pub fn role_arn(&self, path_and_name: &str) -> String {
-        format!(
-            "arn:{}:iam::{}:role/{path_and_name}",
-            self.partition.as_str(),
-            self.account
-        )
+        self.partition
+            .arn("iam", "", &self.account, &format!("role/{path_and_name}"))
     }
 
     /// The `Resource` values of `scope`.
