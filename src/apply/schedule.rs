@@ -166,7 +166,9 @@ pub async fn delete(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
                 .live
                 .schedule(name)
                 .and_then(|s| s.group_name.clone())
-                .unwrap_or_else(|| format!("{}-{}", ctx.desired.app, ctx.desired.env));
+                .unwrap_or_else(|| {
+                    crate::model::scheduled::schedule_group(&ctx.desired.app, &ctx.desired.env)
+                });
             write_scheduler::delete_schedule(ctx.clients, &group, name).await
         }
     }

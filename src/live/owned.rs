@@ -174,7 +174,7 @@ async fn leftover_schedules(
     if !desired.scheduled_tasks.is_empty() {
         return Ok(None);
     }
-    let name = format!("{}-{}", desired.app, desired.env);
+    let name = crate::model::scheduled::schedule_group(&desired.app, &desired.env);
     let Some(group) = scheduler::read_group(clients, &name).await? else {
         return Ok(None);
     };

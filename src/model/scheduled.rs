@@ -28,6 +28,12 @@ pub struct BuiltScheduled {
     pub passed_roles: Vec<RoleRef>,
 }
 
+/// The schedule group every scheduled task of an environment shares: `{app}-{env}`. Read,
+/// pruned and deleted by this name even when the spec no longer has scheduled tasks.
+pub fn schedule_group(app: &str, env: &str) -> String {
+    format!("{app}-{env}")
+}
+
 pub fn build_scheduled(
     cx: &Scope,
     raw: &RawProject,
@@ -105,7 +111,7 @@ pub fn build_scheduled(
     let task = ScheduledTask {
         key: key.value.clone(),
         name,
-        group: format!("{}-{}", cx.app, cx.env),
+        group: schedule_group(&cx.app, &cx.env),
         expression: expression(cx, t, key, &at),
         timezone: timezone(cx, t.timezone.as_ref(), &format!("{at}.timezone")),
         enabled: t.enabled.as_ref().is_none_or(|e| e.value),

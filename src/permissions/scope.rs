@@ -53,7 +53,9 @@ impl EnvScope {
                 .scheduled_tasks
                 .first()
                 .map(|t| t.group.clone())
-                .unwrap_or_else(|| format!("{}-{}", desired.app, desired.env)),
+                .unwrap_or_else(|| {
+                    crate::model::scheduled::schedule_group(&desired.app, &desired.env)
+                }),
             lock_parameter: crate::lock::parameter_name(&desired.app, &desired.env),
         }
     }
