@@ -11,6 +11,7 @@ a token that resumes where the page ended.
 | list | AWS default page (API reference) | moto 5.2.1 |
 | --- | --- | --- |
 | iam:ListRoles, ListRolePolicies, ListAttachedRolePolicies, ListRoleTags | MaxItems 100 ("If you do not include this parameter, the number of items defaults to 100"); `Marker` + `IsTruncated` | ListRolePolicies unpaged; ListAttachedRolePolicies returns a Marker to an empty page when the last page is exactly full |
+| iam:GetAccountAuthorizationDetails | MaxItems 100 by default, 1 to 1,000 (API reference: "If you do not include this parameter, the number of items defaults to 100"); `Marker` + `IsTruncated`, across users, groups, roles and policies together | unpaged: everything in one answer, `IsTruncated` always false |
 | logs:DescribeLogGroups | limit 50 ("the default is up to 50 items"); `nextToken` | paged (kept: same filters) |
 | application-autoscaling:DescribeScalableTargets | MaxResults 50; `NextToken` | token is relative to the page (`str(len(page) - 1)`), so the third page repeats the second forever |
 | application-autoscaling:DescribeScalingPolicies | MaxResults 10 ("The default value is 10") | paged by offset, default 100 |
@@ -80,14 +81,16 @@ def page(items: list[Any], requested: Any, token: str | None, aws_default: int) 
 
 @_patch
 def patch_iam_role_lists_paged() -> None:
-    """ListRoles, ListRolePolicies, ListAttachedRolePolicies and ListRoleTags page by MaxItems.
+    """ListRoles, ListRolePolicies, ListAttachedRolePolicies, ListRoleTags and
+    GetAccountAuthorizationDetails page by MaxItems.
 
     AWS (IAM API reference, each of the four): `MaxItems` "If you do not include this parameter,
     the number of items defaults to 100 ... IAM might return fewer results, even when there are
     more results available. In that case, the IsTruncated response element returns true, and
     Marker contains a value to include in the subsequent call".
-    moto: ListRolePolicies ignores MaxItems/Marker; ListAttachedRolePolicies answers a full last
-    page with a Marker to an empty page; the others page by offset.
+    moto: ListRolePolicies and GetAccountAuthorizationDetails ignore MaxItems/Marker (the latter
+    answers the whole account with IsTruncated false); ListAttachedRolePolicies answers a full
+    last page with a Marker to an empty page; the others page by offset.
     Patch: the four response handlers list everything through moto's backend (same filters and
     order) and page it here. Invalid Marker: `ValidationError` (message ours).
     """
@@ -126,7 +129,23 @@ def patch_iam_role_lists_paged() -> None:
         tags, more = paged(self, list(tags))
         return ActionResult({"Tags": tags, **more})
 
+    def get_account_authorization_details(self: Any) -> Any:
+        details = self.backend.get_account_authorization_details(self._get_param("Filter", []))
+        keyed = [
+            (key, item)
+            for key, name in (("UserDetailList", "users"), ("GroupDetailList", "groups"),
+                              ("RoleDetailList", "roles"), ("Policies", "managed_policies"))
+            for item in details[name]
+        ]
+        keyed, more = paged(self, keyed)
+        body: dict[str, Any] = {k: [] for k in ("UserDetailList", "GroupDetailList",
+                                                 "RoleDetailList", "Policies")}
+        for key, item in keyed:
+            body[key].append(item)
+        return ActionResult({**body, **more})
+
     IamResponse.list_roles = list_roles
+    IamResponse.get_account_authorization_details = get_account_authorization_details
     IamResponse.list_role_policies = list_role_policies
     IamResponse.list_attached_role_policies = list_attached_role_policies
     IamResponse.list_role_tags = list_role_tags

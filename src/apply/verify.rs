@@ -83,18 +83,28 @@ pub async fn verify(
     loop {
         let now = match &query {
             Some(q) => {
-                let live = crate::live::fetch_query(clients, q)
-                    .await
-                    .map_err(VerifyError::Read)?;
+                // Tags read from each resource: the tag index lags behind the writes just made.
+                let index = crate::live::tag_index::TagIndex::direct();
+                let live =
+                    crate::live::fetch_query(clients, q, &crate::live::fetch::never_holds, &index)
+                        .await
+                        .map_err(VerifyError::Read)?;
                 // Only what was read: every other resource reads as absent here.
                 let mut now = crate::diff::diff(desired, &live);
                 now.retain(|c| changed.contains(&c.address));
                 now
             }
             None => {
-                let live = crate::live::owned::fetch_with_owned(clients, desired, prune.destroy)
-                    .await
-                    .map_err(VerifyError::Read)?;
+                let index = crate::live::tag_index::TagIndex::direct();
+                let live = crate::live::owned::fetch_with_owned(
+                    clients,
+                    desired,
+                    prune.destroy,
+                    &crate::live::fetch::never_holds,
+                    &index,
+                )
+                .await
+                .map_err(VerifyError::Read)?;
                 crate::diff::changes(desired, &live, prune)
             }
         };

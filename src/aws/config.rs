@@ -92,6 +92,9 @@ pub struct AwsClients {
     pub(crate) scheduler: aws_sdk_scheduler::Client,
     /// Parameter Store, for the environment lock only (`aws::ssm`, `crate::lock`).
     pub(crate) ssm: aws_sdk_ssm::Client,
+    /// The Resource Groups Tagging API: one paged read of the tags of the environment's log
+    /// groups and Cloud Map resources (`aws::tagging`).
+    pub(crate) tagging: aws_sdk_resourcegroupstagging::Client,
     region: String,
     calls: CallCounter,
     /// Who the caller is, asked once: `plan` needs the account before building the desired
@@ -188,6 +191,7 @@ impl AwsClients {
             sts: client!(aws_sdk_sts, "sts"),
             scheduler: client!(aws_sdk_scheduler, "scheduler"),
             ssm: client!(aws_sdk_ssm, "ssm"),
+            tagging: client!(aws_sdk_resourcegroupstagging, "tag"),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
             calls,
             caller: Arc::default(),
@@ -380,6 +384,7 @@ mod tests {
         let (aas, aas_seen) = listener().await;
         let (sched, sched_seen) = listener().await;
         let (ssm, ssm_seen) = listener().await;
+        let (tag, tag_seen) = listener().await;
         let c = clients(vec![
             ("AWS_ENDPOINT_URL".into(), global),
             ("AWS_ENDPOINT_URL_ECS".into(), ecs),
@@ -387,6 +392,7 @@ mod tests {
             ("AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING".into(), aas),
             ("AWS_ENDPOINT_URL_SCHEDULER".into(), sched),
             ("AWS_ENDPOINT_URL_SSM".into(), ssm),
+            ("AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API".into(), tag),
         ]);
         let _ = c.ecs.list_clusters().send().await;
         let _ = c.logs.describe_log_groups().send().await;
@@ -401,6 +407,7 @@ mod tests {
         let _ = c.discovery.list_namespaces().send().await;
         let _ = c.scheduler.list_schedule_groups().send().await;
         let _ = c.ssm.get_parameter().name("/ecsctl/locks/a/b").send().await;
+        let _ = c.tagging.get_resources().send().await;
         assert_eq!(ecs_seen.await.unwrap(), ["ecs"]);
         assert_eq!(logs_seen.await.unwrap(), ["logs"]);
         assert_eq!(aas_seen.await.unwrap(), ["application-autoscaling"]);
@@ -410,12 +417,14 @@ mod tests {
         );
         assert_eq!(sched_seen.await.unwrap(), ["scheduler"]);
         assert_eq!(ssm_seen.await.unwrap(), ["ssm"]);
+        assert_eq!(tag_seen.await.unwrap(), ["tagging"]);
         let calls = c.calls();
         assert_eq!(calls.get("ecs:ListClusters"), Some(&1));
         assert_eq!(calls.get("logs:DescribeLogGroups"), Some(&1));
         assert_eq!(calls.get("scheduler:ListScheduleGroups"), Some(&1));
         assert_eq!(calls.get("ssm:GetParameter"), Some(&1));
-        assert_eq!(calls.len(), 8);
+        assert_eq!(calls.get("tag:GetResources"), Some(&1));
+        assert_eq!(calls.len(), 9);
     }
 
     /// The default chain with nothing to find (no env, no files, no HTTP for IMDS/ECS): the

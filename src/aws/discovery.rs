@@ -5,7 +5,7 @@
 
 use aws_sdk_servicediscovery::types::{
     FilterCondition, NamespaceFilter, NamespaceFilterName, NamespaceSummary, ServiceFilter,
-    ServiceFilterName,
+    ServiceFilterName, ServiceSummary,
 };
 use futures::future::try_join_all;
 
@@ -50,10 +50,30 @@ pub async fn namespace_tags(clients: &AwsClients, arn: &str) -> Result<LiveTags,
     tags(clients, arn).await
 }
 
-/// The services with the given names inside the namespace, with tags. ListServices (filtered by
-/// namespace id in AWS, unfiltered in moto), then GetService per name match to check the
-/// namespace id (ServiceSummary has none), then ListTagsForResource per service kept.
+/// The services with the given names inside the namespace, with tags read one by one (apply's
+/// own lookups and prune candidates): `find_services`, then ListTagsForResource per service.
 pub async fn read_services(
+    clients: &AwsClients,
+    namespace_id: &str,
+    names: &[String],
+) -> Result<Vec<LiveDiscoveryService>, AwsError> {
+    try_join_all(
+        find_services(clients, namespace_id, names)
+            .await?
+            .into_iter()
+            .map(|mut s| async move {
+                s.tags = tags(clients, &s.arn).await?;
+                Ok::<_, AwsError>(s)
+            }),
+    )
+    .await
+}
+
+/// The services with the given names inside the namespace, without tags: ListServices filtered
+/// by the namespace id (up to 100 a page), whose summaries carry everything the diff compares
+/// (DNS records, routing policy, custom health check, description), so no GetService is needed.
+/// https://docs.aws.amazon.com/cloud-map/latest/api/API_ServiceSummary.html
+pub async fn find_services(
     clients: &AwsClients,
     namespace_id: &str,
     names: &[String],
@@ -61,32 +81,17 @@ pub async fn read_services(
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<String> = list_services_in(clients, namespace_id)
+    Ok(summaries_in(clients, namespace_id)
         .await?
-        .into_iter()
-        .filter(|(name, _)| names.iter().any(|w| w == name))
-        .map(|(_, id)| id)
-        .collect();
-    let found = try_join_all(ids.iter().map(|id| async move {
-        let out = clients
-            .discovery
-            .get_service()
-            .id(id)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("servicediscovery", "GetService", Some(id), e))?;
-        let Some(service) = out.service() else {
-            return Ok(None);
-        };
-        if service.namespace_id() != Some(namespace_id) {
-            return Ok(None);
-        }
-        let mut live = service_from_sdk(service);
-        live.tags = tags(clients, &live.arn).await?;
-        Ok::<_, AwsError>(Some(live))
-    }))
-    .await?;
-    Ok(found.into_iter().flatten().collect())
+        .iter()
+        .filter(|s| names.iter().any(|n| Some(n.as_str()) == s.name()))
+        .map(|s| summary_from_sdk(s, namespace_id))
+        .collect())
+}
+
+/// A service's tags (ListTagsForResource).
+pub async fn service_tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
+    tags(clients, arn).await
 }
 
 async fn tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
@@ -120,15 +125,54 @@ pub(crate) fn namespace_from_sdk(n: &NamespaceSummary) -> LiveNamespace {
     }
 }
 
-pub(crate) fn service_from_sdk(
-    s: &aws_sdk_servicediscovery::types::Service,
-) -> LiveDiscoveryService {
+/// `(name, id)` of every Cloud Map service in a namespace (ListServices, paginated).
+pub async fn list_services_in(
+    clients: &AwsClients,
+    namespace_id: &str,
+) -> Result<Vec<(String, String)>, AwsError> {
+    Ok(summaries_in(clients, namespace_id)
+        .await?
+        .iter()
+        .filter_map(|s| Some((s.name()?.to_string(), s.id()?.to_string())))
+        .collect())
+}
+
+/// Every service summary ListServices returns for the namespace id filter, every page.
+async fn summaries_in(
+    clients: &AwsClients,
+    namespace_id: &str,
+) -> Result<Vec<ServiceSummary>, AwsError> {
+    let filter = ServiceFilter::builder()
+        .name(ServiceFilterName::NamespaceId)
+        .values(namespace_id)
+        .condition(FilterCondition::Eq)
+        .build()
+        .expect("name and values are set");
+    // Cloud Map's paginators have no `.items()`: the pages are flattened here. 100 a page is
+    // ListServices' default and largest.
+    let pages = clients
+        .discovery
+        .list_services()
+        .filters(filter)
+        .max_results(100)
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| {
+            AwsError::from_sdk("servicediscovery", "ListServices", Some(namespace_id), e)
+        })?;
+    Ok(pages.iter().flat_map(|p| p.services()).cloned().collect())
+}
+
+/// A ListServices summary, in the namespace the listing was filtered by (a summary names none).
+pub(crate) fn summary_from_sdk(s: &ServiceSummary, namespace_id: &str) -> LiveDiscoveryService {
     let dns = s.dns_config();
     LiveDiscoveryService {
         id: s.id().unwrap_or_default().to_string(),
         arn: s.arn().unwrap_or_default().to_string(),
         name: s.name().unwrap_or_default().to_string(),
-        namespace_id: s.namespace_id().map(str::to_string),
+        namespace_id: Some(namespace_id.to_string()),
         description: s.description().map(str::to_string),
         dns_records: dns
             .map(|d| {
@@ -149,44 +193,10 @@ pub(crate) fn service_from_sdk(
     }
 }
 
-/// `(name, id)` of every Cloud Map service ListServices returns for a namespace, paginated.
-/// AWS filters by namespace id; moto (unpatched) ignores the filter, so callers that need the
-/// namespace to be right check it with GetService (`read_services` does).
-pub async fn list_services_in(
-    clients: &AwsClients,
-    namespace_id: &str,
-) -> Result<Vec<(String, String)>, AwsError> {
-    let filter = ServiceFilter::builder()
-        .name(ServiceFilterName::NamespaceId)
-        .values(namespace_id)
-        .condition(FilterCondition::Eq)
-        .build()
-        .expect("name and values are set");
-    let pages = clients
-        .discovery
-        .list_services()
-        .filters(filter)
-        .into_paginator()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| {
-            AwsError::from_sdk("servicediscovery", "ListServices", Some(namespace_id), e)
-        })?;
-    Ok(pages
-        .iter()
-        .flat_map(|p| p.services())
-        .filter_map(|s| Some((s.name()?.to_string(), s.id()?.to_string())))
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_servicediscovery::types::{
-        DnsConfig, DnsProperties, DnsRecord, HealthCheckCustomConfig, NamespaceProperties,
-        NamespaceType, RecordType, RoutingPolicy, Service,
-    };
+    use aws_sdk_servicediscovery::types::{DnsProperties, NamespaceProperties, NamespaceType};
 
     #[test]
     fn namespace_summary_as_list_namespaces_returns_it() {
@@ -212,51 +222,44 @@ mod tests {
         assert_eq!(live.description.as_deref(), Some("ohi prod"));
     }
 
+    /// The API reference's ListServices example (botocore examples-1.json, "Example: List
+    /// services"), through the SDK's deserializer: the summary is the service the diff compares,
+    /// in the namespace the listing was filtered by.
     #[test]
-    fn service_as_get_service_returns_it() {
-        let s = Service::builder()
-            .id("srv-e4anhexample0004")
-            .arn("arn:aws:servicediscovery:eu-west-1:111122223333:service/srv-e4anhexample0004")
-            .name("api")
-            .namespace_id("ns-e4anhexample0004")
-            .dns_config(
-                DnsConfig::builder()
-                    .routing_policy(RoutingPolicy::Multivalue)
-                    .dns_records(
-                        DnsRecord::builder()
-                            .r#type(RecordType::A)
-                            .ttl(60)
-                            .build()
-                            .unwrap(),
-                    )
-                    .dns_records(
-                        DnsRecord::builder()
-                            .r#type(RecordType::Srv)
-                            .ttl(60)
-                            .build()
-                            .unwrap(),
-                    )
-                    .build()
-                    .unwrap(),
-            )
-            .health_check_custom_config(HealthCheckCustomConfig::builder().build())
-            .build();
-        let live = service_from_sdk(&s);
+    fn service_summary_as_list_services_returns_it() {
+        use crate::aws::replay::{clients, run};
+        let page = serde_json::json!({"Services": [{
+            "Arn": "arn:aws:servicediscovery:us-west-2:123456789012:service/srv-p5zdwlg5uvvzjita",
+            "CreateDate": 1587081768.334,
+            "DnsConfig": {"DnsRecords": [{"TTL": 60, "Type": "A"}], "RoutingPolicy": "MULTIVALUE"},
+            "Id": "srv-p5zdwlg5uvvzjita",
+            "Name": "myservice"
+        }]});
+        let (c, sent) = clients(&[page]);
+        let found = run(find_services(
+            &c,
+            "ns-e4anhexample0004",
+            &["myservice".to_string()],
+        ))
+        .unwrap();
+        assert_eq!(found.len(), 1);
+        let live = &found[0];
+        assert_eq!(live.id, "srv-p5zdwlg5uvvzjita");
         assert_eq!(live.namespace_id.as_deref(), Some("ns-e4anhexample0004"));
         assert_eq!(
             live.dns_records,
-            vec![
-                LiveDnsRecord {
-                    kind: "A".into(),
-                    ttl: 60
-                },
-                LiveDnsRecord {
-                    kind: "SRV".into(),
-                    ttl: 60
-                }
-            ]
+            vec![LiveDnsRecord {
+                kind: "A".into(),
+                ttl: 60
+            }]
         );
         assert_eq!(live.routing_policy.as_deref(), Some("MULTIVALUE"));
-        assert!(live.health_check_custom_config);
+        assert!(!live.health_check_custom_config);
+        assert_eq!(c.calls().get("servicediscovery:GetService"), None);
+        assert_eq!(
+            sent.bodies()[0],
+            serde_json::json!({"Filters": [{"Name": "NAMESPACE_ID",
+                "Values": ["ns-e4anhexample0004"], "Condition": "EQ"}], "MaxResults": 100})
+        );
     }
 }

@@ -26,10 +26,12 @@ pub struct NewestMatch {
 }
 
 /// The family's newest ACTIVE revision that `accept` accepts, with what was described to find
-/// it. A revision ECS cannot describe any more (deleted meanwhile) is skipped.
+/// it. A revision ECS cannot describe any more (deleted meanwhile) is skipped; one in `known`
+/// (described already by the caller, e.g. the revision a service runs) is not described again.
 pub async fn newest_active_revision_where(
     clients: &AwsClients,
     family: &str,
+    known: &[LiveTaskDefinition],
     accept: impl Fn(&LiveTaskDefinition) -> bool,
 ) -> Result<NewestMatch, AwsError> {
     let mut pages = ecs::active_revisions_newest_first(clients, family).send();
@@ -38,8 +40,12 @@ pub async fn newest_active_revision_where(
     let mut listed_all = false;
     loop {
         while let Some(arn) = walk.next(listed_all) {
-            let Some(td) = ecs::describe_task_definition(clients, &arn).await? else {
-                continue;
+            let td = match known.iter().find(|t| t.arn == arn) {
+                Some(td) => td.clone(),
+                None => match ecs::describe_task_definition(clients, &arn).await? {
+                    Some(td) => td,
+                    None => continue,
+                },
             };
             let accepted = accept(&td);
             found.described.push(td);

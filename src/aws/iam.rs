@@ -74,6 +74,106 @@ pub async fn read_role(clients: &AwsClients, name: &str) -> Result<Option<LiveRo
     }))
 }
 
+/// The roles named in `names` that exist, each read completely, with GetAccountAuthorizationDetails
+/// (`Filter=Role`): one call returns up to 1,000 roles with their trust policy, inline policy
+/// documents, attached policies and tags, so an environment's roles cost one call instead of four
+/// each. It cannot be scoped: it pages through the whole account's roles, so it stops as soon as
+/// every name was found (a missing role still costs the whole listing). `None` when the caller
+/// may not call it (`AccessDenied`, e.g. a policy written before ecsctl used it): the caller then
+/// reads role by role with `read_role`.
+/// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html
+/// ("MaxItems ... If you do not include this parameter, the number of items defaults to 100";
+/// 1,000 at most; policy documents URL-encoded as everywhere in IAM). The answer omits a role's
+/// description and maximum session duration, which the diff does not compare.
+pub async fn read_roles_bulk(
+    clients: &AwsClients,
+    names: &[String],
+) -> Result<Option<Vec<LiveRole>>, AwsError> {
+    if names.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let mut found: Vec<LiveRole> = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let out = clients
+            .iam
+            .get_account_authorization_details()
+            .filter(aws_sdk_iam::types::EntityType::Role)
+            .max_items(BULK_PAGE)
+            .set_marker(marker.take())
+            .send()
+            .await;
+        let out = match out {
+            Ok(out) => out,
+            Err(e) => {
+                let err = AwsError::from_sdk("iam", "GetAccountAuthorizationDetails", None, e);
+                if err.is_code("AccessDenied") || err.is_code("AccessDeniedException") {
+                    return Ok(None);
+                }
+                return Err(err);
+            }
+        };
+        for role in out.role_detail_list() {
+            let name = role.role_name().unwrap_or_default();
+            if names.iter().any(|n| n == name) {
+                found.push(role_from_detail(role)?);
+            }
+        }
+        let all_found = names.iter().all(|n| found.iter().any(|r| &r.name == n));
+        match out.marker() {
+            Some(next) if out.is_truncated() && !all_found => marker = Some(next.to_string()),
+            _ => break,
+        }
+    }
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Some(found))
+}
+
+/// GetAccountAuthorizationDetails' largest page (its API reference: MaxItems 1 to 1,000).
+const BULK_PAGE: i32 = 1000;
+
+fn role_from_detail(role: &aws_sdk_iam::types::RoleDetail) -> Result<LiveRole, AwsError> {
+    let name = role.role_name().unwrap_or_default();
+    let decode = |raw: &str, resource: &str| {
+        decode_document(raw, resource).map_err(|mut e| {
+            e.operation = "GetAccountAuthorizationDetails";
+            e
+        })
+    };
+    let trust_policy = role
+        .assume_role_policy_document()
+        .map(|d| decode(d, name))
+        .transpose()?;
+    let inline_policies = role
+        .role_policy_list()
+        .iter()
+        .map(|p| {
+            let policy = p.policy_name().unwrap_or_default();
+            let doc = p.policy_document().unwrap_or("{}");
+            Ok((
+                policy.to_string(),
+                decode(doc, &format!("{name}/{policy}"))?,
+            ))
+        })
+        .collect::<Result<_, AwsError>>()?;
+    Ok(LiveRole {
+        name: name.to_string(),
+        arn: role.arn().unwrap_or_default().to_string(),
+        path: role.path().unwrap_or("/").to_string(),
+        description: None,
+        max_session_duration: None,
+        trust_policy,
+        inline_policies,
+        managed_policy_arns: role
+            .attached_managed_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn())
+            .map(str::to_string)
+            .collect(),
+        tags: tags_from_sdk(role.tags()),
+    })
+}
+
 async fn inline_policies(
     clients: &AwsClients,
     role: &str,

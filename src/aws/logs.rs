@@ -7,14 +7,31 @@ use futures::future::try_join_all;
 use super::{AwsClients, AwsError};
 use crate::live::{LiveLogGroup, LiveTags};
 
-/// The named log groups that exist, with tags. One DescribeLogGroups listing (paginated) under
-/// the names' longest common prefix, filtered to exact names, then one ListTagsForResource per
-/// group found. Names with no useful common prefix (`/ecs/a` and `/custom/b` share only `/`)
-/// are listed one prefix per name instead, so a read never pages through the whole account.
+/// The named log groups that exist, with tags read one by one (apply's own lookups): `find`
+/// then one ListTagsForResource per group found.
 pub async fn read_log_groups(
     clients: &AwsClients,
     names: &[String],
 ) -> Result<Vec<LiveLogGroup>, AwsError> {
+    try_join_all(
+        find(clients, names)
+            .await?
+            .into_iter()
+            .map(|mut group| async move {
+                if let Some(arn) = &group.arn {
+                    group.tags = tags(clients, arn).await?;
+                }
+                Ok(group)
+            }),
+    )
+    .await
+}
+
+/// The named log groups that exist, without tags. One DescribeLogGroups listing (paginated,
+/// 50 a page, AWS's largest) under the names' longest common prefix, filtered to exact names.
+/// Names with no useful common prefix (`/ecs/a` and `/custom/b` share only `/`) are listed one
+/// prefix per name instead, so a read never pages through the whole account.
+pub async fn find(clients: &AwsClients, names: &[String]) -> Result<Vec<LiveLogGroup>, AwsError> {
     if names.is_empty() {
         return Ok(Vec::new());
     }
@@ -31,13 +48,7 @@ pub async fn read_log_groups(
             found.push(group);
         }
     }
-    try_join_all(found.into_iter().map(|mut group| async move {
-        if let Some(arn) = &group.arn {
-            group.tags = tags(clients, arn).await?;
-        }
-        Ok(group)
-    }))
-    .await
+    Ok(found)
 }
 
 /// The prefixes to list: the common one when it says more than `/`, else each name.
@@ -58,7 +69,9 @@ pub(crate) async fn list(
     clients: &AwsClients,
     prefix: &str,
 ) -> Result<Vec<LiveLogGroup>, AwsError> {
-    let mut req = clients.logs.describe_log_groups();
+    // DescribeLogGroups API reference: `limit` "The maximum number of items returned. If you
+    // don't specify a value, the default is up to 50 items", and 50 is also the most.
+    let mut req = clients.logs.describe_log_groups().limit(50);
     if !prefix.is_empty() {
         req = req.log_group_name_prefix(prefix);
     }
@@ -73,7 +86,7 @@ pub(crate) async fn list(
 }
 
 /// ListTagsForResource on a log group ARN (without `:*`).
-pub(crate) async fn tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
+pub async fn tags(clients: &AwsClients, arn: &str) -> Result<LiveTags, AwsError> {
     let out = clients
         .logs
         .list_tags_for_resource()

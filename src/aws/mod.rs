@@ -22,6 +22,7 @@ pub mod scheduler;
 pub mod settling;
 pub mod ssm;
 pub mod sts;
+pub mod tagging;
 
 pub use config::{AwsClients, AwsSettings, StaticCredentials};
 pub use env_check::ConfigError;

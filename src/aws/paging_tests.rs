@@ -43,7 +43,10 @@ fn the_latest_revision_is_found_on_a_later_ascending_page() {
         described("api", 3, Some("dev")),
     ]);
     let found = run(super::ecs_revisions::newest_active_revision_where(
-        &c, "api", dev,
+        &c,
+        "api",
+        &[],
+        dev,
     ))
     .unwrap();
     assert_eq!(found.found, Some(format!("{TD}/api:3")));
@@ -70,7 +73,10 @@ fn a_descending_first_page_with_our_newest_revision_is_one_list_and_one_describe
         described("api", 9, Some("dev")),
     ]);
     let found = run(super::ecs_revisions::newest_active_revision_where(
-        &c, "api", dev,
+        &c,
+        "api",
+        &[],
+        dev,
     ))
     .unwrap();
     assert_eq!(found.found, Some(format!("{TD}/api:9")));
@@ -92,7 +98,10 @@ fn foreign_newer_revisions_are_skipped_across_pages_to_the_newest_of_ours() {
         described("api", 7, Some("dev")),
     ]);
     let found = run(super::ecs_revisions::newest_active_revision_where(
-        &c, "api", dev,
+        &c,
+        "api",
+        &[],
+        dev,
     ))
     .unwrap();
     assert_eq!(found.found, Some(format!("{TD}/api:7")));
@@ -112,7 +121,10 @@ fn a_family_without_a_revision_of_ours_is_read_to_the_end() {
         described("api", 1, Some("prod")),
     ]);
     let found = run(super::ecs_revisions::newest_active_revision_where(
-        &c, "api", dev,
+        &c,
+        "api",
+        &[],
+        dev,
     ))
     .unwrap();
     assert_eq!(found.found, None);

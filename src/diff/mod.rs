@@ -23,6 +23,8 @@ mod sensitive;
 mod service;
 pub(crate) mod task_definition;
 
+pub use task_definition::holds_desired;
+
 use std::collections::BTreeSet;
 
 use crate::live::Live;

@@ -94,6 +94,17 @@ pub fn same_content(
     content(&desired_view(&ctx, td)) == content(&live_view(&ctx, live))
 }
 
+/// Whether `live`, a revision a service runs, holds exactly what the spec wants for its family:
+/// then the diff compares with it alone, so `live::fetch` need not search the family for a
+/// newer revision of ours (`HoldsDesired`).
+pub fn holds_desired(desired: &Desired, account_id: &str, live: &LiveTaskDefinition) -> bool {
+    desired
+        .task_definitions
+        .iter()
+        .find(|td| td.family == live.family)
+        .is_some_and(|td| same_content(desired, account_id, td, live))
+}
+
 /// The revision the family's service runs, if the service exists and runs this family.
 fn running_revision<'a>(ctx: &Ctx<'a>, family: &str) -> Option<&'a LiveTaskDefinition> {
     let service = ctx.desired.services.iter().find(|s| s.family == family)?;

@@ -1,14 +1,23 @@
 //! `fetch`: reads everything one environment owns or references, concurrently, read-only.
 //!
 //! Owns the call plan: which reads run together and which wait for another's answer (the
-//! running revisions' describes wait for the service ARNs and for each family's search for its
-//! newest revision of ours, so that no revision is described twice; Cloud Map services wait for
-//! the namespace id). Must not write to AWS and must not normalise what it reads.
+//! revisions the services run are described once the services are read; a family is searched
+//! for its newest revision of ours only when the revision its service runs does not already
+//! hold what the spec wants; Cloud Map services wait for the namespace id; tags of log groups
+//! and Cloud Map resources come from the tag index where it agrees with the spec). Must not
+//! write to AWS and must not normalise what it reads.
 //!
-//! A family's revision to compare with is its newest ACTIVE one that carries this environment's
-//! ownership tags, not its newest: anyone may register a revision into a family
-//! (`ecs_revisions` describes newest first and stops at the first of ours, so a family whose
-//! newest revision is ours costs 1 ListTaskDefinitions and 1 DescribeTaskDefinition).
+//! A family's revision to compare with is the one its service runs; when that does not hold
+//! the desired content, also its newest ACTIVE one that carries this environment's ownership
+//! tags (apply reuses it when it holds the desired content), not its newest: anyone may
+//! register a revision into a family (`ecs_revisions` describes newest first and stops at the
+//! first of ours). So a converged service costs its share of DescribeServices and one
+//! DescribeTaskDefinition, and a changed one 1 ListTaskDefinitions and at most 1 describe more.
+//!
+//! Calls of a converged environment (docs/aws.md, "Calls"): STS, DescribeClusters,
+//! DescribeServices per 10 services, DescribeTaskDefinition per service, one
+//! GetAccountAuthorizationDetails for every role, DescribeLogGroups and ListServices (Cloud Map)
+//! per page, one tag index read, the scaling reads per page, and the schedule group.
 
 use std::collections::BTreeSet;
 
@@ -16,42 +25,81 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::ownership::is_ours;
 use super::query::LiveQuery;
+use super::tag_index::TagIndex;
 use super::types::{
-    Live, LiveFamily, LiveNamespace, LiveRole, LiveTaskDefinition, find_task_definition,
+    Live, LiveDiscoveryService, LiveFamily, LiveLogGroup, LiveNamespace, LiveRole, LiveTags,
+    LiveTaskDefinition,
 };
 use crate::aws::{
     AwsClients, AwsError, autoscaling, discovery, ecs, ecs_revisions, iam, logs, scheduler, sts,
 };
 use crate::model::Desired;
 
-/// Per-role IAM reads in flight at once. IAM's read quotas are account-wide and low-ish; each
-/// role is 3+ calls, so 8 roles keep ~24 requests in flight without tripping throttling.
+/// Per-role IAM reads in flight at once, when the bulk read is not allowed (`read_roles`).
+/// IAM's read quotas are account-wide and low-ish; each role is 3+ calls, so 8 roles keep ~24
+/// requests in flight without tripping throttling.
 const IAM_CONCURRENCY: usize = 8;
 /// DescribeTaskDefinition calls in flight at once.
 const ECS_CONCURRENCY: usize = 16;
+/// ListTagsForResource calls in flight at once (resources the tag index could not vouch for).
+const TAG_CONCURRENCY: usize = 8;
+
+/// Whether a revision a service runs already holds what the spec wants for its family (the
+/// diff's own content comparison, `diff::task_definition::holds_desired`, handed in by the
+/// caller so that `live` does not depend on `diff`). When it does, the family is not searched
+/// for a newer revision of ours: the diff would compare with the running one anyway.
+/// Its first argument is the caller's account id (the diff builds ARNs with it).
+pub type HoldsDesired<'a> = &'a dyn Fn(&str, &LiveTaskDefinition) -> bool;
+
+/// Searches every family (apply's check after apply, and tests that read without a spec).
+pub fn never_holds(_: &str, _: &LiveTaskDefinition) -> bool {
+    false
+}
 
 /// The live state of the environment `desired` describes. Fails on the first AWS error that
 /// is not "does not exist" (absence is data, not an error).
-pub async fn fetch(clients: &AwsClients, desired: &Desired) -> Result<Live, AwsError> {
-    fetch_query(clients, &LiveQuery::of(desired)).await
+pub async fn fetch(
+    clients: &AwsClients,
+    desired: &Desired,
+    holds: HoldsDesired<'_>,
+    index: &TagIndex,
+) -> Result<Live, AwsError> {
+    fetch_query(clients, &LiveQuery::of(desired), holds, index).await
 }
 
 /// Reads exactly what `query` names.
-pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live, AwsError> {
-    // The services and each family's newest revision of ours, then the revisions the services
-    // run that the search did not describe already.
+pub async fn fetch_query(
+    clients: &AwsClients,
+    query: &LiveQuery,
+    holds: HoldsDesired<'_>,
+    index: &TagIndex,
+) -> Result<Live, AwsError> {
+    // The services, the revisions they run, then the families whose running revision does not
+    // hold the desired content (or that no service runs): their newest revision of ours.
     let ecs_part = async {
-        let (services, (families, mut task_definitions)) = futures::try_join!(
-            ecs::describe_services(clients, &query.cluster, &query.services),
-            newest_owned_revisions(clients, query),
-        )?;
+        let services = ecs::describe_services(clients, &query.cluster, &query.services).await?;
         let running: BTreeSet<String> = services
             .services
             .iter()
             .filter_map(|s| s.task_definition.clone())
-            .filter(|r| find_task_definition(&task_definitions, r).is_none())
             .collect();
-        task_definitions.extend(describe_task_definitions(clients, running).await?);
+        let (mut task_definitions, account) = futures::try_join!(
+            describe_task_definitions(clients, running),
+            sts::account_id(clients),
+        )?;
+        let settled: BTreeSet<&str> = task_definitions
+            .iter()
+            .filter(|td| holds(&account, td))
+            .map(|td| td.family.as_str())
+            .collect();
+        let search: Vec<&String> = query
+            .families
+            .iter()
+            .filter(|f| !settled.contains(f.as_str()))
+            .collect();
+        let (families, described) =
+            newest_owned_revisions(clients, query, &search, &task_definitions).await?;
+        task_definitions.extend(described);
         let mut seen = BTreeSet::new();
         task_definitions.retain(|td| seen.insert(td.arn.clone()));
         Ok::<_, AwsError>((services, families, task_definitions))
@@ -63,11 +111,25 @@ pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live
         let Some(ns) = discovery::read_namespace(clients, name).await? else {
             return Ok((None, Vec::new()));
         };
+        let found = discovery::find_services(clients, &ns.id, &query.discovery_services).await?;
+        let ns_tags = async {
+            match index
+                .settled(clients, &ns.arn, query.namespace_tags.as_ref())
+                .await?
+            {
+                Some(tags) => Ok(tags),
+                None => discovery::namespace_tags(clients, &ns.arn).await,
+            }
+        };
         let (tags, services) = futures::try_join!(
-            discovery::namespace_tags(clients, &ns.arn),
-            discovery::read_services(clients, &ns.id, &query.discovery_services),
+            ns_tags,
+            discovery_tags(clients, index, &query.discovery_tags, found)
         )?;
         Ok::<_, AwsError>((Some(LiveNamespace { tags, ..ns }), services))
+    };
+    let logs_part = async {
+        let found = logs::find(clients, &query.log_groups).await?;
+        log_group_tags(clients, index, &query.log_group_tags, found).await
     };
 
     let scheduler_part = async {
@@ -86,16 +148,25 @@ pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live
         Ok::<_, AwsError>((Some(found), schedules))
     };
 
-    let (account_id, cluster, ecs, roles, log_groups, discovery, scaling_targets, scheduled) = futures::try_join!(
-        sts::account_id(clients),
-        ecs::describe_cluster(clients, &query.cluster),
-        ecs_part,
-        read_roles(clients, &query.roles),
-        logs::read_log_groups(clients, &query.log_groups),
-        discovery_part,
-        autoscaling::read_targets(clients, &query.scaling_resource_ids),
-        scheduler_part,
-    )?;
+    // The tag index is read alongside the lists, so that using it adds no round trip.
+    let index_part = async {
+        if query.log_groups.is_empty() && query.namespace.is_none() {
+            return Ok(());
+        }
+        index.entries(clients).await.map(|_| ())
+    };
+    let (account_id, cluster, ecs, roles, log_groups, discovery, scaling_targets, scheduled, ()) =
+        futures::try_join!(
+            sts::account_id(clients),
+            ecs::describe_cluster(clients, &query.cluster),
+            ecs_part,
+            read_roles(clients, &query.roles),
+            logs_part,
+            discovery_part,
+            autoscaling::read_targets(clients, &query.scaling_resource_ids),
+            scheduler_part,
+            index_part,
+        )?;
     let (schedule_group, schedules) = scheduled;
     let (services, families, task_definitions) = ecs;
     let (namespace, discovery_services) = discovery;
@@ -119,7 +190,12 @@ pub async fn fetch_query(clients: &AwsClients, query: &LiveQuery) -> Result<Live
     })
 }
 
+/// The roles in one bulk read (`iam::read_roles_bulk`), or role by role when the caller may not
+/// make it.
 async fn read_roles(clients: &AwsClients, names: &[String]) -> Result<Vec<LiveRole>, AwsError> {
+    if let Some(roles) = iam::read_roles_bulk(clients, names).await? {
+        return Ok(roles);
+    }
     let roles: Vec<Option<LiveRole>> = stream::iter(names)
         .map(|name| iam::read_role(clients, name))
         .buffered(IAM_CONCURRENCY)
@@ -128,20 +204,73 @@ async fn read_roles(clients: &AwsClients, names: &[String]) -> Result<Vec<LiveRo
     Ok(roles.into_iter().flatten().collect())
 }
 
-/// Per family, its newest ACTIVE revision carrying our ownership tags (an INACTIVE answer means
-/// it was deregistered after the listing), and every revision described to find it.
+/// Tags of the log groups found: the tag index's where it holds what the spec wants, else one
+/// ListTagsForResource each.
+async fn log_group_tags(
+    clients: &AwsClients,
+    index: &TagIndex,
+    expected: &std::collections::BTreeMap<String, LiveTags>,
+    found: Vec<LiveLogGroup>,
+) -> Result<Vec<LiveLogGroup>, AwsError> {
+    stream::iter(found)
+        .map(|mut group| async move {
+            if let Some(arn) = group.arn.clone() {
+                group.tags = match index
+                    .settled(clients, &arn, expected.get(&group.name))
+                    .await?
+                {
+                    Some(tags) => tags,
+                    None => logs::tags(clients, &arn).await?,
+                };
+            }
+            Ok::<_, AwsError>(group)
+        })
+        .buffered(TAG_CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+/// Tags of the Cloud Map services found, as `log_group_tags` does.
+async fn discovery_tags(
+    clients: &AwsClients,
+    index: &TagIndex,
+    expected: &std::collections::BTreeMap<String, LiveTags>,
+    found: Vec<LiveDiscoveryService>,
+) -> Result<Vec<LiveDiscoveryService>, AwsError> {
+    stream::iter(found)
+        .map(|mut service| async move {
+            service.tags = match index
+                .settled(clients, &service.arn, expected.get(&service.name))
+                .await?
+            {
+                Some(tags) => tags,
+                None => discovery::service_tags(clients, &service.arn).await?,
+            };
+            Ok::<_, AwsError>(service)
+        })
+        .buffered(TAG_CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+/// Per family in `search`, its newest ACTIVE revision carrying our ownership tags (an INACTIVE
+/// answer means it was deregistered after the listing), and every revision described to find
+/// it; `known` revisions (those the services run) are not described again.
 async fn newest_owned_revisions(
     clients: &AwsClients,
     query: &LiveQuery,
+    search: &[&String],
+    known: &[LiveTaskDefinition],
 ) -> Result<(Vec<LiveFamily>, Vec<LiveTaskDefinition>), AwsError> {
     let ours = |td: &LiveTaskDefinition| {
         is_ours(&td.tags, &query.app, &query.env) && td.status.as_deref() != Some("INACTIVE")
     };
-    let found: Vec<(LiveFamily, Vec<LiveTaskDefinition>)> = stream::iter(&query.families)
+    let found: Vec<(LiveFamily, Vec<LiveTaskDefinition>)> = stream::iter(search)
         .map(|family| async move {
-            let found = ecs_revisions::newest_active_revision_where(clients, family, ours).await?;
+            let found =
+                ecs_revisions::newest_active_revision_where(clients, family, known, ours).await?;
             let live = LiveFamily {
-                family: family.clone(),
+                family: (*family).clone(),
                 newest_owned_arn: found.found,
             };
             Ok::<_, AwsError>((live, found.described))

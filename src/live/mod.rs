@@ -9,6 +9,7 @@ pub mod owned;
 pub mod ownership;
 pub mod query;
 pub mod schedule;
+pub mod tag_index;
 pub mod types;
 
 pub use fetch::{fetch, fetch_query};

@@ -22,8 +22,10 @@ use std::collections::BTreeSet;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
+use super::fetch::HoldsDesired;
 pub use super::ownership::is_ours;
 use super::schedule::{LiveSchedule, LiveScheduleGroup};
+use super::tag_index::TagIndex;
 use super::types::{
     Live, LiveDiscoveryService, LiveLogGroup, LiveNamespace, LiveRole, LiveScalingTarget,
     LiveService, LiveTags, LiveTaskDefinition,
@@ -145,15 +147,19 @@ fn shared_prefix<'a>(base: &str, names: impl Iterator<Item = &'a str>) -> String
 }
 
 /// `fetch` and `fetch_owned` together: the live state with its `owned` part filled.
+/// `index` serves both: the spec's resources' tags where it agrees with the spec, and which
+/// resources under the environment's prefixes carry our tags (each then confirmed directly).
 pub async fn fetch_with_owned(
     clients: &AwsClients,
     desired: &Desired,
     destroy: bool,
+    holds: HoldsDesired<'_>,
+    index: &TagIndex,
 ) -> Result<Live, AwsError> {
     let query = OwnedQuery::of(desired, destroy);
     let (mut live, owned, leftover) = futures::try_join!(
-        super::fetch(clients, desired),
-        fetch_owned(clients, &query),
+        super::fetch(clients, desired, holds, index),
+        fetch_owned(clients, &query, index),
         leftover_schedules(clients, desired),
     )?;
     live.owned = owned;
@@ -183,7 +189,11 @@ async fn leftover_schedules(
 }
 
 /// Reads the candidates `query` describes, concurrently.
-pub async fn fetch_owned(clients: &AwsClients, query: &OwnedQuery) -> Result<LiveOwned, AwsError> {
+pub async fn fetch_owned(
+    clients: &AwsClients,
+    query: &OwnedQuery,
+    index: &TagIndex,
+) -> Result<LiveOwned, AwsError> {
     let services_part = async {
         let names: Vec<String> = list_owned::service_names(clients, &query.cluster)
             .await?
@@ -205,7 +215,7 @@ pub async fn fetch_owned(clients: &AwsClients, query: &OwnedQuery) -> Result<Liv
         read_families(clients, query),
         read_roles(clients, query),
         read_log_groups(clients, query),
-        read_discovery(clients, query),
+        read_discovery(clients, query, index),
     )?;
     let (services, scaling_targets) = services_and_targets;
     let (namespaces, discovery_services) = discovery;
@@ -311,14 +321,28 @@ async fn read_log_groups(
 
 /// Every namespace with its tags, then the services (with tags) of the namespaces that are
 /// ours: a service inside someone else's namespace is never a candidate.
+///
+/// With a tag index, a namespace it does not list as ours is taken as not ours without reading
+/// its tags (an account may hold many namespaces; one ours a moment ago is then pruned a little
+/// later, never wrongly); one it lists is confirmed with its own tags, except the spec's own,
+/// whose services the spec names (each candidate service inside is confirmed by its own tags).
 async fn read_discovery(
     clients: &AwsClients,
     query: &OwnedQuery,
+    index: &TagIndex,
 ) -> Result<(Vec<LiveNamespace>, Vec<LiveDiscoveryService>), AwsError> {
-    let listed = list_owned::namespaces(clients).await?;
+    let (listed, entries) =
+        futures::try_join!(list_owned::namespaces(clients), index.entries(clients))?;
     let namespaces: Vec<LiveNamespace> = stream::iter(listed)
         .map(|ns| async move {
-            let tags = discovery::namespace_tags(clients, &ns.arn).await?;
+            let tags = match entries.map(|e| e.get(&ns.arn)) {
+                None => discovery::namespace_tags(clients, &ns.arn).await?,
+                Some(None) => LiveTags::new(),
+                Some(Some(tags)) if query.namespace.as_deref() == Some(ns.name.as_str()) => {
+                    tags.clone()
+                }
+                Some(Some(_)) => discovery::namespace_tags(clients, &ns.arn).await?,
+            };
             Ok::<_, AwsError>(LiveNamespace { tags, ..ns })
         })
         .buffered(CONCURRENCY)

@@ -3,8 +3,9 @@
 //!
 //! Owns the choice of what to read (and so what drift can be seen). Must not do I/O.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::types::LiveTags;
 use crate::model::Desired;
 
 /// Names to read, de-duplicated and sorted.
@@ -31,6 +32,12 @@ pub struct LiveQuery {
     /// The EventBridge Scheduler group, read (with every schedule in it) only when the spec
     /// has scheduled tasks.
     pub schedule_group: Option<String>,
+    /// The tags the spec wants on each log group and Cloud Map service (by name) and on the
+    /// namespace: where the tag index holds exactly these, `fetch` takes them from it instead
+    /// of one ListTagsForResource each (`tag_index`).
+    pub log_group_tags: BTreeMap<String, LiveTags>,
+    pub discovery_tags: BTreeMap<String, LiveTags>,
+    pub namespace_tags: Option<LiveTags>,
 }
 
 fn sorted<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
@@ -66,6 +73,17 @@ impl LiveQuery {
                     .chain(service_ids.iter()),
             ),
             schedule_group: desired.scheduled_tasks.first().map(|t| t.group.clone()),
+            log_group_tags: desired
+                .log_groups
+                .iter()
+                .map(|g| (g.name.clone(), g.tags.clone()))
+                .collect(),
+            discovery_tags: desired
+                .discovery_services
+                .iter()
+                .map(|d| (d.name.clone(), d.tags.clone()))
+                .collect(),
+            namespace_tags: desired.namespace.as_ref().map(|n| n.tags.clone()),
         }
     }
 }

@@ -137,11 +137,13 @@ fn actions_that_accept_only_star_are_in_one_statement_that_says_so() {
             "ecs:ListServices",
             "ecs:ListTaskDefinitionFamilies",
             "ecs:ListTaskDefinitions",
+            "iam:GetAccountAuthorizationDetails",
             "iam:ListRoles",
             "logs:DescribeLogGroups",
             "scheduler:ListSchedules",
             "servicediscovery:ListNamespaces",
             "servicediscovery:ListServices",
+            "tag:GetResources",
         ]
     );
     // No other statement is unscoped, unless a condition limits it.

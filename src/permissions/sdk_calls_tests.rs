@@ -28,6 +28,7 @@ fn prefix(field: &str) -> Option<&'static str> {
         "scheduler" => "scheduler",
         "discovery" => "servicediscovery",
         "autoscaling" => "application-autoscaling",
+        "tagging" => "tag",
         _ => return None,
     })
 }

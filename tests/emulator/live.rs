@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use ecsctl::aws::{AwsClients, AwsSettings, StaticCredentials};
-use ecsctl::live::{Live, LiveQuery, fetch_query};
+use ecsctl::live::tag_index::TagIndex;
+use ecsctl::live::{Live, LiveQuery, LiveTaskDefinition, fetch_query};
 use serde_json::{Value, json};
 
 use crate::support::{self, Network, REGION, TestAccount};
@@ -36,12 +37,28 @@ fn query() -> LiveQuery {
             "service/ohi-dev/ohi-dev-worker",
         ]),
         schedule_group: None,
+        ..LiveQuery::default()
     }
 }
 
 /// Runs `fetch_query` in `acct` with one attempt per call (an emulator gap fails fast), after
-/// asking for the caller's account like `plan` does.
+/// asking for the caller's account like `plan` does; every family is searched (no spec says
+/// what its running revision should hold) and tags come from the tag index where it agrees.
 fn fetch(acct: &TestAccount, query: &LiveQuery) -> (Live, BTreeMap<String, u32>) {
+    fetch_with(acct, query, &ecsctl::live::fetch::never_holds)
+}
+
+/// `fetch`, where every running revision holds what the spec wants (a converged environment:
+/// no family is searched).
+fn fetch_converged(acct: &TestAccount, query: &LiveQuery) -> (Live, BTreeMap<String, u32>) {
+    fetch_with(acct, query, &|_: &str, _: &LiveTaskDefinition| true)
+}
+
+fn fetch_with(
+    acct: &TestAccount,
+    query: &LiveQuery,
+    holds: ecsctl::live::fetch::HoldsDesired<'_>,
+) -> (Live, BTreeMap<String, u32>) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -64,7 +81,8 @@ fn fetch(acct: &TestAccount, query: &LiveQuery) -> (Live, BTreeMap<String, u32>)
         // which must not ask STS again.
         let caller = ecsctl::aws::sts::account_id(&clients).await.unwrap();
         assert_eq!(caller, acct.id);
-        let live = fetch_query(&clients, query)
+        let index = TagIndex::of(&query.app, &query.env);
+        let live = fetch_query(&clients, query, holds, &index)
             .await
             .unwrap_or_else(|e| panic!("fetch: {e}"));
         (live, clients.calls())
@@ -413,20 +431,18 @@ fn fetch_makes_the_expected_calls() {
         ("ecs:DescribeTaskDefinition", 2),
         // One per family.
         ("ecs:ListTaskDefinitions", 2),
-        // Per role, existing or not: GetRole, ListRolePolicies and ListAttachedRolePolicies
-        // at once; then GetRolePolicy per inline policy of the existing one. GetRole carries
-        // the tags, so no ListRoleTags.
-        ("iam:GetRole", 2),
-        ("iam:GetRolePolicy", 1),
-        ("iam:ListAttachedRolePolicies", 2),
-        ("iam:ListRolePolicies", 2),
+        // Every role at once: the account's roles are listed until every one asked for was
+        // seen, so a missing one (`worker`) costs the whole listing (2 pages of 2 here).
+        ("iam:GetAccountAuthorizationDetails", 2),
         ("logs:DescribeLogGroups", 1),
+        // The query says no tags are wanted (`query()`), so the tag index vouches for none:
+        // each found resource's tags are read from it.
         ("logs:ListTagsForResource", 1),
-        ("servicediscovery:GetService", 1),
         ("servicediscovery:ListNamespaces", 1),
         ("servicediscovery:ListServices", 1),
         ("servicediscovery:ListTagsForResource", 2),
         ("sts:GetCallerIdentity", 1),
+        ("tag:GetResources", 1),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -436,7 +452,9 @@ fn fetch_makes_the_expected_calls() {
 
 /// A converged `n`-service environment: each service with its own family (running its latest
 /// revision), tagged execution role with the inline policy and the managed one, log group,
-/// Cloud Map service and scaling target. Returns the query for exactly those names.
+/// Cloud Map service and scaling target; the log groups and the Cloud Map namespace and
+/// services carry the ownership tags, as ecsctl creates them. Returns the query for exactly
+/// those names, with the ownership tags as what the spec wants on each.
 fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
     let net = acct.network();
     let names: Vec<String> = (0..n).map(|i| format!("ohi-dev-s{i:02}")).collect();
@@ -450,7 +468,7 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
         (
             "servicediscovery",
             "CreatePrivateDnsNamespace",
-            json!({"Name": NAMESPACE, "Vpc": net.vpc_id}),
+            json!({"Name": NAMESPACE, "Vpc": net.vpc_id, "Tags": tags_upper()}),
         ),
     ];
     for name in &names {
@@ -463,7 +481,8 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
                 "PolicyDocument": json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                     "Action": "logs:PutLogEvents", "Resource": "*"}]}).to_string()})),
             ("iam", "AttachRolePolicy", json!({"RoleName": role, "PolicyArn": EXEC_POLICY})),
-            ("logs", "CreateLogGroup", json!({"logGroupName": format!("/ecs/ohi-dev/{name}")})),
+            ("logs", "CreateLogGroup", json!({"logGroupName": format!("/ecs/ohi-dev/{name}"),
+                "tags": ownership().into_iter().collect::<serde_json::Map<_, _>>()})),
             ("ecs", "RegisterTaskDefinition", json!({"family": name,
                 "requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc", "cpu": "256",
                 "memory": "512", "containerDefinitions": container("nginx:1"),
@@ -487,7 +506,7 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
                 "servicediscovery",
                 "CreateService",
                 json!({"Name": format!("s{i:02}"), "NamespaceId": ns_id,
-                "DnsConfig": {"DnsRecords": [{"Type": "A", "TTL": 60}]}}),
+                "DnsConfig": {"DnsRecords": [{"Type": "A", "TTL": 60}]}, "Tags": tags_upper()}),
             )
         })
         .collect();
@@ -508,13 +527,53 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
             .map(|s| format!("service/{CLUSTER}/{s}"))
             .collect(),
         schedule_group: None,
+        log_group_tags: names
+            .iter()
+            .map(|s| (format!("/ecs/ohi-dev/{s}"), owned_tags()))
+            .collect(),
+        discovery_tags: (0..n).map(|i| (format!("s{i:02}"), owned_tags())).collect(),
+        namespace_tags: Some(owned_tags()),
     }
 }
 
-/// The call budget per operation for an `n`-service converged environment (docs/aws.md), with
-/// the lists paged as the suite's emulator pages them (two items a page, `TEST_WINDOWS`): the
-/// listings of `n` items take `ceil(n / 2)` pages here and one page of AWS's own size (50 or
-/// 100) on AWS for these environment sizes.
+/// The three ownership tags of `ohi` / `dev`, as (key, value) JSON pairs.
+fn ownership() -> Vec<(String, Value)> {
+    owned_tags()
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect()
+}
+
+fn owned_tags() -> BTreeMap<String, String> {
+    [
+        ("ecsctl:managed-by", "ecsctl"),
+        ("ecsctl:app", "ohi"),
+        ("ecsctl:env", "dev"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// The ownership tags as Cloud Map takes them (`[{"Key", "Value"}]`).
+fn tags_upper() -> Value {
+    Value::Array(
+        owned_tags()
+            .into_iter()
+            .map(|(k, v)| json!({"Key": k, "Value": v}))
+            .collect(),
+    )
+}
+
+/// The call budget per operation for an `n`-service converged environment (docs/aws.md,
+/// "Calls"), with the lists paged as the suite's emulator pages them (two items a page,
+/// `TEST_WINDOWS`), where AWS answers these sizes in one page of 50 to 1,000:
+/// - the listings of `n` items take `ceil(n / 2)` pages;
+/// - GetAccountAuthorizationDetails lists the account's roles (ECS's service-linked role, made
+///   by CreateCluster, first) until every one asked for was seen: `ceil((n + 1) / 2)` pages;
+/// - the tag index lists `2n + 1` tagged resources (log groups, Cloud Map services, the
+///   namespace): `n + 1` pages. Every entry agrees with the spec, so no resource's tags are
+///   read one by one, and no family is searched (each service runs what the spec wants).
 fn budget(n: u32) -> BTreeMap<String, u32> {
     let pages = n.div_ceil(2).max(1);
     [
@@ -523,18 +582,12 @@ fn budget(n: u32) -> BTreeMap<String, u32> {
         ("ecs:DescribeClusters", 1),
         ("ecs:DescribeServices", n.div_ceil(10)),
         ("ecs:DescribeTaskDefinition", n),
-        ("ecs:ListTaskDefinitions", n),
-        ("iam:GetRole", n),
-        ("iam:GetRolePolicy", n),
-        ("iam:ListAttachedRolePolicies", n),
-        ("iam:ListRolePolicies", n),
+        ("iam:GetAccountAuthorizationDetails", (n + 1).div_ceil(2)),
         ("logs:DescribeLogGroups", pages),
-        ("logs:ListTagsForResource", n),
-        ("servicediscovery:GetService", n),
         ("servicediscovery:ListNamespaces", 1),
         ("servicediscovery:ListServices", pages),
-        ("servicediscovery:ListTagsForResource", n + 1),
         ("sts:GetCallerIdentity", 1),
+        ("tag:GetResources", n + 1),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -545,10 +598,18 @@ fn budget(n: u32) -> BTreeMap<String, u32> {
 fn fetch_call_budget_for_one_service() {
     let acct = support::account();
     let query = converged_env(&acct, 1);
-    let (live, calls) = fetch(&acct, &query);
+    let (live, calls) = fetch_converged(&acct, &query);
     assert_eq!((live.services.len(), live.task_definitions.len()), (1, 1));
     assert_eq!(calls, budget(1));
-    assert_eq!(calls.values().sum::<u32>(), 18);
+    // 11 on AWS (18 before issue 12); the tag index takes 2 pages of 2 here.
+    assert_eq!(calls.values().sum::<u32>(), 12);
+    // The tags come from the index, and are the resources' own.
+    assert_eq!(live.log_groups[0].tags, owned_tags());
+    assert_eq!(live.discovery_services[0].tags, owned_tags());
+    assert_eq!(live.namespace.as_ref().unwrap().tags, owned_tags());
+    assert_eq!(live.roles[0].tags["ecsctl:managed-by"], "ecsctl");
+    assert_eq!(live.roles[0].inline_policies.len(), 1);
+    assert_eq!(live.roles[0].managed_policy_arns, [EXEC_POLICY]);
 }
 
 /// Ten services: the budget grows per service as documented; two more (missing) names make
@@ -557,7 +618,7 @@ fn fetch_call_budget_for_one_service() {
 fn fetch_call_budget_for_ten_services() {
     let acct = support::account();
     let query = converged_env(&acct, 10);
-    let (live, calls) = fetch(&acct, &query);
+    let (live, calls) = fetch_converged(&acct, &query);
     assert_eq!(live.services.len(), 10);
     assert_eq!(live.roles.len(), 10);
     assert_eq!(live.log_groups.len(), 10);
@@ -566,13 +627,61 @@ fn fetch_call_budget_for_ten_services() {
     // Converged: each service runs its family's latest revision, described once.
     assert_eq!(live.task_definitions.len(), 10);
     assert_eq!(calls, budget(10));
-    // 99 on AWS (one page per listing); each of the three paged listings takes 5 pages here.
-    assert_eq!(calls.values().sum::<u32>(), 99 + 3 * 4);
+    // 20 on AWS, one page per listing (99 before issue 12: 111 here). Here the three listings
+    // of 10 take 5 pages each, the roles 6 and the tag index 11.
+    assert_eq!(calls.values().sum::<u32>(), 20 + 3 * 4 + 5 + 10);
+    assert!(live.log_groups.iter().all(|g| g.tags == owned_tags()));
+    assert!(
+        live.discovery_services
+            .iter()
+            .all(|d| d.tags == owned_tags())
+    );
 
     let mut more = query.clone();
     more.services
         .extend(["ohi-dev-s98".to_string(), "ohi-dev-s99".to_string()]);
-    let (live, calls) = fetch(&acct, &more);
+    let (live, calls) = fetch_converged(&acct, &more);
     assert_eq!(live.services.len(), 10);
     assert_eq!(calls["ecs:DescribeServices"], 2);
+}
+
+/// A server paging at AWS's own page sizes (`ECSCTL_EMULATOR_PAGE_SIZE=0`), so call counts
+/// are the ones a real account sees: the suite's shared server pages two items at a time.
+fn aws_pages() -> &'static support::Emulator {
+    static SERVER: std::sync::OnceLock<support::Emulator> = std::sync::OnceLock::new();
+    SERVER.get_or_init(|| {
+        support::Emulator::start("aws-pages", &[("ECSCTL_EMULATOR_PAGE_SIZE", "0")], 1)
+    })
+}
+
+/// The `--stats` line of a run, per operation.
+fn stats(run: &support::Run) -> BTreeMap<String, u32> {
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("aws calls:"))
+        .unwrap_or_else(|| panic!("no --stats line:\n{}", run.all()));
+    line.split_whitespace()
+        .filter_map(|w| w.split_once('='))
+        .map(|(op, n)| (op.to_string(), n.parse().unwrap()))
+        .collect()
+}
+
+/// The issue-12 budget: a converged plan of the root project's `prod` (11 services, 8 Cloud
+/// Map services, 11 roles, 2 scheduled tasks) reads the live state in at most 35 calls at
+/// AWS's page sizes, STS included.
+#[test]
+fn a_converged_plan_of_the_root_project_prod_reads_in_at_most_35_calls() {
+    let p = crate::apply::example_project_in(".", aws_pages().account());
+    let r = p.run(&["apply", "-e", "prod", "--yes"], &[]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    let plan = p.run(
+        &["plan", "-e", "prod", "--detailed-exitcode", "--stats"],
+        &[],
+    );
+    assert_eq!(plan.code, Some(0), "{}", plan.all());
+    plan.assert_no_writes("a converged plan");
+    let calls = stats(&plan);
+    eprintln!("{calls:#?} total {}", calls.values().sum::<u32>());
+    assert!(calls.values().sum::<u32>() <= 35, "{calls:#?}");
 }

@@ -319,7 +319,13 @@ fn a_replaced_service_is_drained_before_it_is_created_again() {
         })
         .await
         .expect("the test's AWS settings are valid");
-        let live = ecsctl::live::fetch(&clients, &desired).await.expect("live");
+        let index = ecsctl::live::tag_index::TagIndex::of(&desired.app, &desired.env);
+        let holds = |account: &str, td: &ecsctl::live::LiveTaskDefinition| {
+            ecsctl::diff::holds_desired(&desired, account, td)
+        };
+        let live = ecsctl::live::fetch(&clients, &desired, &holds, &index)
+            .await
+            .expect("live");
         let changes = ecsctl::diff::diff(&desired, &live);
         let ctx = ecsctl::apply::ApplyCtx {
             clients: &clients,

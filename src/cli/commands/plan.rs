@@ -88,7 +88,11 @@ async fn plan_env(
         .await?;
     let read = Instant::now();
     // The spec's resources plus what the environment owns in its scope (for pruning).
-    let live = crate::live::owned::fetch_with_owned(&clients, &desired, false)
+    let holds = |account: &str, td: &crate::live::LiveTaskDefinition| {
+        crate::diff::holds_desired(&desired, account, td)
+    };
+    let index = crate::live::tag_index::TagIndex::of(&desired.app, &desired.env);
+    let live = crate::live::owned::fetch_with_owned(&clients, &desired, false, &holds, &index)
         .await
         .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
     let calls: u32 = clients.calls().values().sum();
