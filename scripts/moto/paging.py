@@ -5,8 +5,9 @@ paging").
 AWS pages every list; a client that reads only the first page misses resources. moto pages some
 of these lists, with bugs, and not others. Each list here answers pages of
 `realism.page_size(AWS's default)` items (2 in the realistic mode's default, AWS's own size with
-`ECSCTL_EMULATOR_PAGE_SIZE=0` or in instant mode), or fewer when the client asks for fewer, with
-a token that resumes where the page ended.
+`ECSCTL_EMULATOR_PAGE_SIZE=0` or in instant mode), or the client's own maximum when it sends one
+(AWS honours any value up to the list's documented maximum; the page-size setting still caps
+it), with a token that resumes where the page ended.
 
 | list | AWS default page (API reference) | moto 5.2.1 |
 | --- | --- | --- |
@@ -61,11 +62,13 @@ def decode(token: str | None) -> int:
 
 
 def size(requested: Any, aws_default: int) -> int:
-    """The page size: realism's size for the list, or the client's smaller maximum."""
-    n = realism.page_size(aws_default)
+    """The page size: the client's maximum when it sends one (AWS honours any value up to the
+    list's documented maximum, and ecsctl never sends more), else AWS's default; either capped
+    by `ECSCTL_EMULATOR_PAGE_SIZE` (the suite's 2), as scripts/moto/patches.py pages ECS and
+    Cloud Map lists."""
     if requested is not None and int(requested) > 0:
-        n = min(n, int(requested))
-    return n
+        return min(int(requested), realism.page_size(10**9))
+    return realism.page_size(aws_default)
 
 
 def page(items: list[Any], requested: Any, token: str | None, aws_default: int) -> tuple[list[Any], str | None]:

@@ -1892,8 +1892,10 @@ def patch_servicediscovery_list_filters() -> None:
     moto: `ServiceDiscoveryBackend.list_namespaces` / `list_services` ignore Filters ("not yet
     implemented"), MaxResults and NextToken, and return everything in the account.
     Patch: filter the backend's result in the response handlers, then page it (sorted by id) at
-    realism.page_size(100) / MaxResults with an opaque NextToken. Stricter than before: the
-    earlier version of this patch returned one unpaged list and dropped NextToken.
+    realism.page_size(100) / MaxResults with an opaque NextToken; ListServices answers
+    ServiceSummary objects as AWS does (no NamespaceId, with InstanceCount), where moto answered
+    whole services. Stricter than before: the earlier version of this patch returned one unpaged
+    list and dropped NextToken, and a client could read a namespace id from a summary.
     """
     from moto.servicediscovery.models import ServiceDiscoveryBackend
     from moto.servicediscovery.responses import ServiceDiscoveryResponse
@@ -1933,10 +1935,18 @@ def patch_servicediscovery_list_filters() -> None:
             )
         ]
         page, token = _sd_page(params, services, lambda s: s.id)
-        body: dict[str, Any] = {"Services": [s.to_json() for s in page]}
+        body: dict[str, Any] = {"Services": [service_summary(self, s) for s in page]}
         if token:
             body["NextToken"] = token
         return json.dumps(body)
+
+    def service_summary(self: Any, s: Any) -> dict[str, Any]:
+        # AWS's ServiceSummary: no NamespaceId or CreatorRequestId (those are GetService's),
+        # plus InstanceCount (API reference, ServiceSummary).
+        summary = {k: v for k, v in s.to_json().items()
+                   if k not in ("NamespaceId", "CreatorRequestId") and v is not None}
+        summary["InstanceCount"] = len(getattr(s, "instances", None) or {})
+        return summary
 
     ServiceDiscoveryResponse.list_namespaces = list_namespaces
     ServiceDiscoveryResponse.list_services = list_services

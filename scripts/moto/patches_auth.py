@@ -3,7 +3,7 @@ the `ecsctl permissions` test (docs/emulator.md, "IAM enforcement"): a least-pri
 with scoped resources and conditions is judged on its actions, and a denial on a JSON service
 reaches the SDK as that service's AccessDeniedException.
 
-Owns only these four patches; they change nothing while enforcement is off (moto then never
+Owns only these five patches; they change nothing while enforcement is off (moto then never
 evaluates a policy). Must not make moto enforce more than it does: resources it cannot name and
 conditions it cannot evaluate are left unchecked, which is why scoping and dependent actions
 are unit-tested in src/permissions/.
@@ -131,6 +131,29 @@ def patch_auth_json_access_denied() -> None:
             raise error from denied
 
     ActionAuthenticatorMixin._authenticate_and_authorize_action = _authenticate_and_authorize_action
+
+
+@_patch
+def patch_auth_action_prefix_of_the_tagging_api() -> None:
+    """The Resource Groups Tagging API's actions are `tag:...`, not its signing name.
+
+    AWS: the Service Authorization Reference lists the Resource Groups Tagging API's actions
+    under the prefix `tag` (`tag:GetResources`, `tag:TagResources`, ...), while requests are
+    signed for `tagging` (its endpoint `tagging.REGION.amazonaws.com`, the SDK's signing name).
+    moto 5.2.1 names the action after the credential scope's service: `tagging:GetResources`,
+    which no policy grants, so a policy allowing `tag:GetResources` was denied.
+    Patch: after moto builds the request's action, a `tagging:` prefix becomes `tag:`.
+    """
+    from moto.iam.access_control import IAMRequestBase
+
+    original = IAMRequestBase.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if self._action.startswith("tagging:"):
+            self._action = "tag:" + self._action[len("tagging:"):]
+
+    IAMRequestBase.__init__ = __init__
 
 
 def apply_all() -> list[str]:

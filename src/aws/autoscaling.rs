@@ -37,6 +37,8 @@ async fn targets(clients: &AwsClients, ids: &[String]) -> Result<Vec<ScalableTar
         .service_namespace(ServiceNamespace::Ecs)
         .set_resource_ids(Some(ids.to_vec()))
         .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        // 50, AWS's default and most per page (DescribeScalableTargets API reference).
+        .max_results(50)
         .into_paginator()
         .items()
         .send()
@@ -62,6 +64,9 @@ async fn policies(clients: &AwsClients, ids: &[String]) -> Result<Vec<ScalingPol
         .describe_scaling_policies()
         .service_namespace(ServiceNamespace::Ecs)
         .set_resource_id(single.clone())
+        // 50 is the most a page may hold; without it AWS answers 10 a page.
+        // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_DescribeScalingPolicies.html
+        .max_results(50)
         .into_paginator()
         .items()
         .send()

@@ -288,6 +288,86 @@ mod tests {
         );
     }
 
+    /// One page of GetAccountAuthorizationDetails as IAM answers it (the API reference's
+    /// example response, with the roles cut to `roles` and documents URL-encoded as IAM sends
+    /// them), `marker` making it truncated.
+    fn details_page(roles: &[&str], marker: Option<&str>) -> String {
+        let trust = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22ecs-tasks.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D";
+        let inline = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22logs%3APutLogEvents%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";
+        let members: String = roles
+            .iter()
+            .map(|name| {
+                format!(
+                    "<member><Path>/</Path><RoleName>{name}</RoleName><RoleId>AROA{}EXAMPLE</RoleId>\
+                     <Arn>arn:aws:iam::123456789012:role/{name}</Arn>\
+                     <CreateDate>2014-07-30T17:09:20Z</CreateDate>\
+                     <AssumeRolePolicyDocument>{trust}</AssumeRolePolicyDocument>\
+                     <InstanceProfileList/>\
+                     <RolePolicyList><member><PolicyName>ecsctl</PolicyName>\
+                     <PolicyDocument>{inline}</PolicyDocument></member></RolePolicyList>\
+                     <AttachedManagedPolicies><member><PolicyName>ReadOnlyAccess</PolicyName>\
+                     <PolicyArn>arn:aws:iam::aws:policy/ReadOnlyAccess</PolicyArn></member>\
+                     </AttachedManagedPolicies>\
+                     <Tags><member><Key>ecsctl:app</Key><Value>ohi</Value></member></Tags>\
+                     </member>",
+                    name.len()
+                )
+            })
+            .collect();
+        let truncated = match marker {
+            Some(m) => format!("<IsTruncated>true</IsTruncated><Marker>{m}</Marker>"),
+            None => "<IsTruncated>false</IsTruncated>".to_string(),
+        };
+        format!(
+            "<GetAccountAuthorizationDetailsResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
+             <GetAccountAuthorizationDetailsResult>{truncated}<UserDetailList/><GroupDetailList/>\
+             <RoleDetailList>{members}</RoleDetailList><Policies/>\
+             </GetAccountAuthorizationDetailsResult>\
+             <ResponseMetadata><RequestId>92e79ae7-7399-11e4-8c85-4b53eEXAMPLE</RequestId>\
+             </ResponseMetadata></GetAccountAuthorizationDetailsResponse>"
+        )
+    }
+
+    #[test]
+    fn every_role_comes_from_one_bulk_read_that_stops_once_all_were_seen() {
+        use crate::aws::replay::{clients_raw, run};
+        let first = details_page(&["other-team-role", "ohi-prod-api-exec"], Some("page2"));
+        let second = details_page(&["ohi-prod-worker-exec"], None);
+        // Both names on the first page: the second is never asked for.
+        let (c, _) = clients_raw(&[&first, &second]);
+        let roles = run(read_roles_bulk(&c, &["ohi-prod-api-exec".to_string()]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.calls()["iam:GetAccountAuthorizationDetails"], 1);
+        assert_eq!(roles.len(), 1);
+        let r = &roles[0];
+        assert_eq!(r.arn, "arn:aws:iam::123456789012:role/ohi-prod-api-exec");
+        assert_eq!(
+            r.trust_policy.as_ref().unwrap()["Statement"][0]["Principal"]["Service"],
+            "ecs-tasks.amazonaws.com"
+        );
+        assert_eq!(
+            r.inline_policies["ecsctl"]["Statement"][0]["Action"],
+            "logs:PutLogEvents"
+        );
+        assert_eq!(
+            r.managed_policy_arns,
+            ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+        );
+        assert_eq!(r.tags["ecsctl:app"], "ohi");
+
+        // A role on the second page, and one that exists nowhere: every page is read.
+        let (c, _) = clients_raw(&[&first, &second]);
+        let names = [
+            "ohi-prod-worker-exec".to_string(),
+            "ohi-prod-gone-exec".to_string(),
+        ];
+        let roles = run(read_roles_bulk(&c, &names)).unwrap().unwrap();
+        assert_eq!(c.calls()["iam:GetAccountAuthorizationDetails"], 2);
+        let found: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(found, ["ohi-prod-worker-exec"]);
+    }
+
     #[test]
     fn garbage_document_is_an_error_naming_the_resource() {
         let err = decode_document("%7Bnot json", "web-exec/ecsctl").unwrap_err();

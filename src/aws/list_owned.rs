@@ -21,6 +21,8 @@ pub async fn service_names(clients: &AwsClients, cluster: &str) -> Result<Vec<St
         .ecs
         .list_services()
         .cluster(cluster)
+        // AWS answers 10 a page unless asked for up to 100 (ListServices API reference).
+        .max_results(100)
         .into_paginator()
         .items()
         .send()

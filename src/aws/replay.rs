@@ -60,9 +60,15 @@ impl HttpConnector for Pages {
 
 /// Every client of `AwsClients` (with its call counter), answered by `pages` in order.
 pub fn clients(pages: &[Value]) -> (AwsClients, Sent) {
+    let bodies: Vec<String> = pages.iter().map(Value::to_string).collect();
+    clients_raw(&bodies.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// `clients` with bodies sent as they are: the XML of the query protocol (IAM, STS).
+pub fn clients_raw(pages: &[&str]) -> (AwsClients, Sent) {
     let sent = Sent::default();
     let connector = SharedHttpConnector::new(Pages {
-        bodies: Mutex::new(pages.iter().map(Value::to_string).collect()),
+        bodies: Mutex::new(pages.iter().map(|p| p.to_string()).collect()),
         sent: sent.clone(),
     });
     let config = SdkConfig::builder()

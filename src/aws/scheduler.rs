@@ -80,6 +80,8 @@ pub async fn read_schedules(
         .scheduler
         .list_schedules()
         .group_name(group)
+        // The most a page may hold (ListSchedules API reference: MaxResults 1 to 100).
+        .max_results(100)
         .into_paginator()
         .items()
         .send()

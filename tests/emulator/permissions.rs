@@ -131,6 +131,15 @@ fn plan_apply_and_destroy_run_with_exactly_their_generated_policies() {
         "ci-apply-no-read",
         &without(apply_policy, "logs:DescribeLogGroups"),
     );
+    // A plan policy from before ecsctl read roles and tags in bulk (issue 12).
+    let old_planner = user_with_policy(
+        &p,
+        "ci-plan-old",
+        &without(
+            without(policy(&p, "plan"), "iam:GetAccountAuthorizationDetails"),
+            "tag:GetResources",
+        ),
+    );
     enforce(server);
 
     // A key the account does not know is refused: enforcement is on.
@@ -196,9 +205,33 @@ fn plan_apply_and_destroy_run_with_exactly_their_generated_policies() {
     // apply as the apply policy, then the plan is empty.
     let r = run_as(&p, &applier, &["apply", "-e", ENV, "--yes"]);
     assert_eq!(r.code, Some(0), "apply with its policy:\n{}", r.all());
-    let r = run_as(&p, &planner, &["plan", "-e", ENV, "--detailed-exitcode"]);
+    let r = run_as(
+        &p,
+        &planner,
+        &["plan", "-e", ENV, "--detailed-exitcode", "--stats"],
+    );
     assert_eq!(r.code, Some(0), "plan after apply:\n{}", r.all());
     assert!(r.stdout.starts_with("No changes."), "{}", r.stdout);
+    // The generated policy allows the bulk reads: no role or tag is read one by one.
+    for one_by_one in [
+        "iam:GetRole=",
+        "logs:ListTagsForResource=",
+        "iam:ListRolePolicies=",
+    ] {
+        assert!(!r.stderr.contains(one_by_one), "{one_by_one}\n{}", r.all());
+    }
+    // Without them (an older policy), plan reads each role and each resource's tags instead,
+    // and sees the same: no changes.
+    let r = run_as(
+        &p,
+        &old_planner,
+        &["plan", "-e", ENV, "--detailed-exitcode", "--stats"],
+    );
+    assert_eq!(r.code, Some(0), "plan with an older policy:\n{}", r.all());
+    assert!(r.stdout.starts_with("No changes."), "{}", r.stdout);
+    for one_by_one in ["iam:GetRole=", "logs:ListTagsForResource="] {
+        assert!(r.stderr.contains(one_by_one), "{one_by_one}\n{}", r.all());
+    }
 
     // destroy as the destroy policy removes everything it owns (log groups too).
     let r = run_as(
