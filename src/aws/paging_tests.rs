@@ -142,7 +142,10 @@ fn service_names_gather_every_page_of_the_cluster() {
     let names = run(super::list_owned::service_names(&c, "c")).unwrap();
     assert_eq!(names, ["api", "web", "worker"]);
     assert_eq!(calls(&c, "ecs:ListServices"), 2);
-    assert_eq!(sent.bodies()[1], json!({"cluster": "c", "nextToken": "p2"}));
+    assert_eq!(
+        sent.bodies()[1],
+        json!({"cluster": "c", "maxResults": 100, "nextToken": "p2"})
+    );
 }
 
 #[test]
