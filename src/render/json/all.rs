@@ -3,7 +3,8 @@
 //! `plan -e ENV --output json` writes it, so a CI can split it (`jq '.environments[0].plan'`
 //! is that environment's saved plan, digest included), or why the environment has none.
 //!
-//! Owns the envelope's `JsonPlanAll*` types (described in docs/plan-json.md); versioned on its
+//! Owns the envelope's `JsonPlanAll*` types (described in docs/plan-json.md, their schema
+//! published as docs/plan-all.schema.json); versioned on its
 //! own, with the plan format's rules: a minor version only adds fields. Must not change or
 //! re-word the plans it holds: they are `JsonPlan::saved`.
 
@@ -20,6 +21,10 @@ pub const ALL_FORMAT_VERSION: &str = "1.0";
 /// What `ecsctl plan --all --output json` prints.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(
+    title = "ecsctl plan --all",
+    description = "The plans of every environment of an ecsctl project (envelope format 1.x), each a plan document of format 1.x."
+)]
 pub struct JsonPlanAll {
     /// Always `ecsctl-plan-all`.
     pub kind: String,
@@ -61,7 +66,7 @@ pub struct JsonEnvPlan {
     pub protected: Option<bool>,
     /// The environment's plan document (format 1.1), as `plan -e ENV --output json` writes it;
     /// null when it failed.
-    #[schemars(required)]
+    #[schemars(required, extend("type" = ["object", "null"]))]
     pub plan: Option<JsonPlan>,
     /// Why the environment has no plan, worded as `plan -e ENV` words it; null when planned.
     #[schemars(required, extend("type" = ["string", "null"]))]
@@ -106,6 +111,14 @@ fn env_plan(r: &EnvReport) -> JsonEnvPlan {
 pub fn render(reports: &[EnvReport]) -> String {
     let mut text =
         serde_json::to_string_pretty(&JsonPlanAll::new(reports)).expect("plan JSON serialises");
+    text.push('\n');
+    text
+}
+
+/// The JSON Schema of `JsonPlanAll`, as published in docs/plan-all.schema.json.
+pub fn schema() -> String {
+    let mut text = serde_json::to_string_pretty(&schemars::schema_for!(JsonPlanAll))
+        .expect("schema serialises");
     text.push('\n');
     text
 }
@@ -167,5 +180,32 @@ mod tests {
                 .unwrap()
                 .starts_with("the spec pins account `111111111111`")
         );
+    }
+
+    /// The published schema is the types' own, and real output validates against it.
+    #[test]
+    fn the_published_envelope_schema_is_current_and_output_validates() {
+        // After changing a JsonPlanAll* type, regenerate the file with:
+        //   ECSCTL_BLESS=1 cargo test --lib the_published_envelope_schema
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/plan-all.schema.json");
+        if std::env::var_os("ECSCTL_BLESS").is_some() {
+            std::fs::write(path, schema()).unwrap();
+        }
+        let published = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(published, schema(), "docs/plan-all.schema.json is stale");
+        let root: Value = serde_json::from_str(&published).unwrap();
+        let reports = [
+            planned("dev", false, false),
+            planned("prod", true, true),
+            failed("x"),
+        ];
+        let doc: Value = serde_json::from_str(&render(&reports)).unwrap();
+        let mut errors = Vec::new();
+        crate::render::json::schema_check::validate(&root, &root, &doc, "", &mut errors);
+        assert_eq!(errors, Vec::<String>::new());
+        let mut bad = doc.clone();
+        bad["environments"][0]["status"] = json!("maybe");
+        crate::render::json::schema_check::validate(&root, &root, &bad, "", &mut errors);
+        assert!(!errors.is_empty(), "an unknown status was accepted");
     }
 }
