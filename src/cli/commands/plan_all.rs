@@ -11,6 +11,7 @@
 //! to AWS.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::path::Path;
 use std::time::Instant;
 
@@ -82,15 +83,60 @@ hint: save each environment's plan with `ecsctl plan -e ENV --out FILE`, then `e
     .into()
 }
 
-/// Plans every environment, at most [`ENVIRONMENTS_AT_ONCE`] at a time; writes each one's
-/// stderr (notes, warnings, its error) as a block, in name order, as soon as it and the ones
-/// before it are done. Returns the reports in that order and every call made.
+/// Plans every environment, at most [`ENVIRONMENTS_AT_ONCE`] at a time.
 async fn plan_each(
     globals: &Globals,
     envs: &[String],
     options: &PlanOptions<'_>,
     out: &mut Output,
-) -> Result<(Vec<EnvReport>, BTreeMap<String, u32>), CliError> {
+) -> Result<(Vec<EnvReport>, Calls), CliError> {
+    in_name_order(envs, ENVIRONMENTS_AT_ONCE, out, |env, env_out| {
+        plan_one(globals, env, options, env_out)
+    })
+    .await
+}
+
+/// The AWS calls made, per operation (`--stats`).
+type Calls = BTreeMap<String, u32>;
+
+/// One environment, as `plan -e` plans it, its notes and error written to `env_out`.
+async fn plan_one(
+    globals: &Globals,
+    env: &str,
+    options: &PlanOptions<'_>,
+    mut env_out: Output,
+) -> Result<(EnvReport, Calls), CliError> {
+    let mut calls = BTreeMap::new();
+    let outcome = match plan_env(globals, env, options, &mut calls, &mut env_out).await {
+        Ok(saved) => {
+            protected_note(&saved, &mut env_out)?;
+            EnvOutcome::Planned(Box::new(saved))
+        }
+        Err(e) => {
+            env_out.error(&e)?;
+            EnvOutcome::Failed(e.to_string())
+        }
+    };
+    let report = EnvReport {
+        env: env.to_string(),
+        outcome,
+    };
+    Ok((report, calls))
+}
+
+/// Runs `plan` for every environment, `at_once` at a time, each with its own buffered output
+/// (its lines naming it); writes each one's stderr as a block, in name order, as soon as it
+/// and the ones before it are done. Returns the reports in that order and the calls added up.
+async fn in_name_order<'e, F, Fut>(
+    envs: &'e [String],
+    at_once: usize,
+    out: &mut Output,
+    plan: F,
+) -> Result<(Vec<EnvReport>, Calls), CliError>
+where
+    F: Fn(&'e str, Output) -> Fut,
+    Fut: Future<Output = Result<(EnvReport, Calls), CliError>>,
+{
     let buffered: Vec<(&String, Output, Buffer)> = envs
         .iter()
         .map(|env| {
@@ -98,28 +144,15 @@ async fn plan_each(
             (env, env_out, buffer)
         })
         .collect();
+    let plan = &plan;
     let mut planned = futures::stream::iter(buffered)
-        .map(|(env, mut env_out, buffer)| async move {
-            let mut calls = BTreeMap::new();
-            let outcome = match plan_env(globals, env, options, &mut calls, &mut env_out).await {
-                Ok(saved) => {
-                    protected_note(&saved, &mut env_out)?;
-                    EnvOutcome::Planned(Box::new(saved))
-                }
-                Err(e) => {
-                    env_out.error(&e)?;
-                    EnvOutcome::Failed(e.to_string())
-                }
-            };
-            let report = EnvReport {
-                env: env.clone(),
-                outcome,
-            };
+        .map(|(env, env_out, buffer)| async move {
+            let (report, calls) = plan(env, env_out).await?;
             Ok::<_, CliError>((report, calls, buffer))
         })
-        .buffered(ENVIRONMENTS_AT_ONCE);
+        .buffered(at_once);
     let mut reports = Vec::with_capacity(envs.len());
-    let mut total: BTreeMap<String, u32> = BTreeMap::new();
+    let mut total = Calls::new();
     while let Some(done) = planned.next().await {
         let (report, calls, buffer) = done?;
         out.report(&buffer.take())?;
@@ -159,8 +192,48 @@ hint: each one's error is above; `ecsctl plan -e ENV` plans one alone",
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+    use std::time::Duration;
+
     use super::*;
+    use crate::cli::args::ColorWhen;
     use crate::render::all::tests::{failed, planned};
+
+    /// Ten environments, the later ones quicker: never more than `at_once` run together, each
+    /// one's lines stay together and come out in name order, and the calls add up.
+    #[test]
+    fn environments_run_a_few_at_a_time_and_report_in_name_order() {
+        let envs: Vec<String> = (0..10).map(|i| format!("env{i}")).collect();
+        let (running, most) = (Cell::new(0), Cell::new(0));
+        let parent = Output::from_process(ColorWhen::Never);
+        let (mut out, written) = parent.buffered("all");
+        let runtime = runtime().unwrap();
+        let (reports, calls) = runtime
+            .block_on(in_name_order(&envs, 4, &mut out, |env, mut env_out| {
+                let (running, most) = (&running, &most);
+                async move {
+                    running.set(running.get() + 1);
+                    most.set(most.get().max(running.get()));
+                    env_out.line(Label::Note, "started").unwrap();
+                    let n: u64 = env[3..].parse().unwrap();
+                    tokio::time::sleep(Duration::from_millis(5 * (10 - n))).await;
+                    env_out.line(Label::Note, "done").unwrap();
+                    running.set(running.get() - 1);
+                    let calls = Calls::from([("ecs:ListServices".to_string(), 2)]);
+                    Ok((planned(env, false, false), calls))
+                }
+            }))
+            .unwrap();
+        assert_eq!(most.get(), 4);
+        let names: Vec<&str> = reports.iter().map(|r| r.env.as_str()).collect();
+        assert_eq!(names, envs);
+        assert_eq!(calls, Calls::from([("ecs:ListServices".to_string(), 20)]));
+        let want: String = envs
+            .iter()
+            .map(|e| format!("note: `{e}`: started\nnote: `{e}`: done\n"))
+            .collect();
+        assert_eq!(written.take(), want);
+    }
 
     #[test]
     fn any_failed_environment_exits_1_else_changes_exit_2_when_asked() {
