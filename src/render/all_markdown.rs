@@ -217,7 +217,7 @@ mod tests {
             for c in &one {
                 let mut c = c.clone();
                 c.address =
-                    crate::plan::Address::new(c.address.kind, &format!("{}-{i}", c.address.name));
+                    crate::plan::Address::new(c.address.kind, format!("{}-{i}", c.address.name));
                 changes.push(c);
             }
         }
