@@ -113,10 +113,10 @@ fn plan_all(dir: &Path, endpoint: &str) -> Ecsctl {
 
 /// The elapsed time of the last note, which varies, as `T`.
 fn timeless(mut run: Run) -> Run {
-    let start = run.stderr.find("note: planned 2 environments in ").unwrap();
+    let start = run.stderr.find("note: planned ").unwrap();
+    let start = start + run.stderr[start..].find(" in ").unwrap() + " in ".len();
     let end = start + run.stderr[start..].find(" s\n").unwrap();
-    run.stderr
-        .replace_range(start..end, "note: planned 2 environments in T");
+    run.stderr.replace_range(start..end, "T");
     run
 }
 
@@ -209,5 +209,27 @@ fn plan_all_markdown_is_one_comment_with_a_row_per_environment() {
 <details><summary><code>qa</code>: failed</summary>\n\n```text\n1 problem in environments/qa.yaml; nothing was changed\n```\n\n</details>\n\n"
         ),
         &stderr(&endpoint),
+    );
+}
+
+/// One environment is counted as one (the note once said "1 environments").
+#[test]
+fn plan_all_of_one_environment_counts_it_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path());
+    std::fs::remove_file(dir.path().join("environments/qa.yaml")).unwrap();
+    let endpoint = closed_port();
+    let run = timeless(plan_all(dir.path(), &endpoint).run());
+    let unreachable = UNREACHABLE.replace("{endpoint}", &endpoint);
+    run.assert(
+        1,
+        &format!(
+            "=== dev ===\n\nFailed: {unreachable}\n\nEnvironments:\n  dev  failed\n\
+Total: no changes in 0 of 1 environment (1 failed).\n"
+        ),
+        &format!(
+            "error: `dev`: {unreachable}\n{UNREACHABLE_HINT}\nnote: planned 1 environment in T s\n\
+error: 1 of 1 environments could not be planned: `dev`\n  hint: each one's error is above; `ecsctl plan -e ENV` plans one alone\n"
+        ),
     );
 }

@@ -65,9 +65,19 @@ pub fn run(
     let elapsed = started.elapsed().as_secs_f64();
     out.line(
         Label::Note,
-        &format!("planned {} environments in {elapsed:.2} s", envs.len()),
+        &format!(
+            "planned {} in {elapsed:.2} s",
+            environments_word(envs.len())
+        ),
     )?;
     outcome(&reports, settings.detailed_exitcode)
+}
+
+fn environments_word(n: usize) -> String {
+    match n {
+        1 => "1 environment".to_string(),
+        n => format!("{n} environments"),
+    }
 }
 
 /// `--out` saves one environment's plan, the contract `apply PLANFILE` checks and applies.
