@@ -14,7 +14,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
 use super::duration;
@@ -58,7 +58,7 @@ pub enum Command {
     Render(RenderArgs),
     /// Print the JSON Schema of `ecsctl.yaml` and `environments/*.yaml`, for editors.
     Schema(SchemaArgs),
-    /// Show what apply would change in one environment, field by field; changes nothing.
+    /// Show what apply would change in one environment (or each, --all), field by field; changes nothing.
     Plan(PlanArgs),
     /// Converge AWS to the spec (or a saved plan) with ordered calls, then wait until stable.
     Apply(ApplyArgs),
@@ -152,15 +152,25 @@ pub struct CompletionsArgs {
 #[command(
     after_help = "Examples:\n  ecsctl plan -e staging\n  IMAGE_TAG=$GITHUB_SHA ecsctl plan -e prod --detailed-exitcode\n  \
 ecsctl plan -e prod --output markdown > plan.md\n  ecsctl plan -e prod --output json | jq '.summary'\n  \
-ecsctl plan -e prod --out prod.plan.json\n  ecsctl plan -e prod --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:$GITHUB_SHA\n\n\
+ecsctl plan -e prod --out prod.plan.json\n  ecsctl plan -e prod --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:$GITHUB_SHA\n  \
+ecsctl plan --all --output markdown > plan.md\n\n\
 Reads live AWS (ECS, IAM, Cloud Map, CloudWatch Logs, Application Auto Scaling) with the AWS CLI's\n\
-credentials, region and endpoint settings, and never writes. Exit codes: 0 no changes (or changes\n\
-without --detailed-exitcode), 1 error, 2 changes present with --detailed-exitcode."
+credentials, region and endpoint settings, and never writes. --all plans every environment in\n\
+environments/ (a few at a time, each with its own read) into one report; an environment that\n\
+fails is reported as such and the others are still planned. Exit codes: 0 no changes (or changes\n\
+without --detailed-exitcode), 1 error (in any environment with --all), 2 changes present with\n\
+--detailed-exitcode."
 )]
+// Exactly one of `-e ENV` and `--all`: a plan of "the default environment" would be a guess.
+#[command(group(ArgGroup::new("which").required(true).args(["env", "all"])))]
 pub struct PlanArgs {
     /// The environment to plan (`environments/<ENV>.yaml`).
     #[arg(short, long, value_name = "ENV")]
-    pub env: String,
+    pub env: Option<String>,
+
+    /// Plan every environment of the project into one report (not with --out).
+    #[arg(long)]
+    pub all: bool,
 
     /// The output format on stdout.
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = PlanFormat::Human)]
@@ -170,7 +180,8 @@ pub struct PlanArgs {
     #[arg(long)]
     pub detailed_exitcode: bool,
 
-    /// Also save the plan (versioned JSON with the live-state fingerprint) to FILE.
+    /// Also save the plan (versioned JSON with the live-state fingerprint) to FILE; one
+    /// environment's only, so not with --all.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 

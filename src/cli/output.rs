@@ -6,6 +6,7 @@
 //! is `run`'s job.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::{Arc, Mutex};
 
 use anstyle::{AnsiColor, Style};
 
@@ -59,6 +60,9 @@ pub struct Output {
     pub stdout_color: bool,
     /// Whether stderr may carry ANSI colour; diagnostics are rendered with this.
     pub stderr_color: bool,
+    /// What every labelled line is about when several runs share the streams (`plan --all`):
+    /// `note: `prod`: ...`. None for a single run.
+    scope: Option<String>,
 }
 
 impl Output {
@@ -75,7 +79,23 @@ impl Output {
             // task in plan) would wait on the lock forever while this thread waits on it.
             stdout: Box::new(io::stdout()),
             stderr: Box::new(io::stderr()),
+            scope: None,
         }
+    }
+
+    /// An output into memory with this one's colour decisions, its labelled lines about
+    /// `scope`, for one of several runs at once (`plan --all`): the caller writes what the
+    /// [`Buffer`] holds to the real streams once that run is done, so runs never interleave.
+    pub fn buffered(&self, scope: &str) -> (Output, Buffer) {
+        let buffer = Buffer::default();
+        let output = Output {
+            stdout: Box::new(buffer.clone()),
+            stderr: Box::new(buffer.clone()),
+            stdout_color: self.stdout_color,
+            stderr_color: self.stderr_color,
+            scope: Some(scope.to_string()),
+        };
+        (output, buffer)
     }
 
     /// Writes the product to stdout as is.
@@ -91,6 +111,14 @@ impl Output {
 
     /// Writes `label: message` and a newline to stderr.
     pub fn line(&mut self, label: Label, message: &str) -> io::Result<()> {
+        let scoped;
+        let message = match &self.scope {
+            Some(scope) => {
+                scoped = format!("{scope}: {message}");
+                scoped.as_str()
+            }
+            None => message,
+        };
         if self.stderr_color {
             let style = label.style();
             writeln!(self.stderr, "{style}{}{style:#}: {message}", label.text())
@@ -99,9 +127,45 @@ impl Output {
         }
     }
 
+    /// `error: ...`, then each cause on a `caused by:` line: how `run` words the error a
+    /// command ends with, and `plan --all` each environment's.
+    pub fn error(&mut self, err: &dyn std::error::Error) -> io::Result<()> {
+        self.line(Label::Error, &err.to_string())?;
+        let mut source = err.source();
+        while let Some(cause) = source {
+            self.report(&format!("  caused by: {cause}\n"))?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+
     pub fn flush(&mut self) -> io::Result<()> {
         self.stdout.flush()?;
         self.stderr.flush()
+    }
+}
+
+/// What a buffered [`Output`] was given, both streams in the order written.
+#[derive(Clone, Debug, Default)]
+pub struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Buffer {
+    /// The text written so far, emptying the buffer.
+    pub fn take(&self) -> String {
+        let bytes = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut bytes = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -127,5 +191,19 @@ mod tests {
                 "{when:?} tty={tty} NO_COLOR={no_color:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_buffered_output_scopes_its_lines_and_keeps_them_for_later() {
+        let parent = Output::from_process(ColorWhen::Never);
+        let (mut out, buffer) = parent.buffered("`prod`");
+        out.line(Label::Note, "read the live state").unwrap();
+        out.report("environments/prod.yaml:1:1: warning\n").unwrap();
+        out.line(Label::Error, "failed").unwrap();
+        assert_eq!(
+            buffer.take(),
+            "note: `prod`: read the live state\nenvironments/prod.yaml:1:1: warning\nerror: `prod`: failed\n"
+        );
+        assert_eq!(buffer.take(), "");
     }
 }

@@ -14,7 +14,7 @@ use clap::{CommandFactory, FromArgMatches};
 use super::args::{Cli, ColorWhen};
 use super::commands;
 use super::error::{CliError, Outcome};
-use super::output::{Label, Output};
+use super::output::Output;
 use super::settings::{CommandSettings, Settings};
 
 /// Runs ecsctl with the process's arguments; `main` returns this.
@@ -80,12 +80,7 @@ fn dispatch(settings: &Settings, out: &mut Output) -> Result<Outcome, CliError> 
 }
 
 fn print_error(out: &mut Output, err: &CliError) {
-    let _ = out.line(Label::Error, &err.to_string());
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        let _ = out.report(&format!("  caused by: {cause}\n"));
-        source = cause.source();
-    }
+    let _ = out.error(err);
     let _ = out.flush();
 }
 

@@ -40,7 +40,8 @@ pub struct RenderSettings {
 
 #[derive(Clone, Debug)]
 pub struct PlanSettings {
-    pub env: String,
+    /// `-e ENV`, or every environment with `--all` (clap requires exactly one of them).
+    pub envs: EnvSelection,
     pub format: PlanFormat,
     pub detailed_exitcode: bool,
     pub out: Option<PathBuf>,
@@ -150,7 +151,10 @@ impl Settings {
             }),
             Command::Schema(_) => CommandSettings::Schema,
             Command::Plan(a) => CommandSettings::Plan(PlanSettings {
-                env: a.env,
+                envs: match a.env {
+                    Some(env) => EnvSelection::One(env),
+                    None => EnvSelection::All,
+                },
                 format: a.output,
                 detailed_exitcode: a.detailed_exitcode,
                 out: a.out,

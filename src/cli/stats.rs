@@ -4,6 +4,8 @@
 //! emulator tests parse, so plan, apply and destroy print it through here. Must not count calls
 //! (the AWS layer does).
 
+use std::collections::BTreeMap;
+
 use super::error::CliError;
 use super::output::{Label, Output};
 use crate::aws::AwsClients;
@@ -13,10 +15,18 @@ pub fn print_aws_calls(
     clients: &AwsClients,
     out: &mut Output,
 ) -> Result<(), CliError> {
+    print_calls(enabled, &clients.calls(), out)
+}
+
+/// The line for calls counted elsewhere: `plan --all` adds up its environments' clients.
+pub fn print_calls(
+    enabled: bool,
+    calls: &BTreeMap<String, u32>,
+    out: &mut Output,
+) -> Result<(), CliError> {
     if !enabled {
         return Ok(());
     }
-    let calls = clients.calls();
     let total: u32 = calls.values().sum();
     let list: Vec<String> = calls.iter().map(|(k, v)| format!("{k}={v}")).collect();
     out.line(

@@ -15,6 +15,8 @@ use serde_json::Value;
 use crate::plan::saved::{ECSCTL_VERSION, SavedPlan};
 use crate::plan::{Action, Address, Effect, FieldChange, Plan, ResourceChange, Step, Target};
 
+pub mod all;
+
 pub const FORMAT_VERSION: &str = "1.1";
 
 /// A plan of one environment: what `ecsctl plan --output json` prints and `--out` saves.

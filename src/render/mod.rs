@@ -1,10 +1,13 @@
 //! The views of a plan: human (Terraform-like text), JSON (the public, versioned format) and
-//! markdown (a pull-request comment).
+//! markdown (a pull-request comment); and of several environments' plans (`plan --all`) in
+//! `all`, `json::all` and `all_markdown`.
 //!
 //! Owns every byte of plan output, so commands never format a plan themselves. Must not decide
 //! anything about the plan: each view shows exactly what `Plan` holds, and the human and
 //! markdown views never show what the JSON lacks.
 
+pub mod all;
+pub mod all_markdown;
 pub mod human;
 pub mod json;
 pub mod markdown;

@@ -11,6 +11,7 @@ mod init;
 mod offline;
 mod partitions;
 mod permissions;
+mod plan_all;
 mod render;
 mod schema;
 mod scripts;

@@ -17,6 +17,7 @@ mod live;
 mod lock;
 mod permissions;
 mod plan;
+mod plan_all;
 mod prune;
 mod real_aws;
 mod scheduled;

@@ -9,6 +9,7 @@ pub mod destroy;
 pub mod init;
 pub mod permissions;
 pub mod plan;
+pub mod plan_all;
 pub mod render;
 pub mod run;
 pub mod schema;

@@ -1,11 +1,13 @@
 //! `ecsctl plan -e ENV`: read live AWS, diff it against the spec and print the plan.
 //!
-//! Owns the order of a plan run: load and build the spec, build the AWS clients, check the
+//! Owns the order of a plan run (`plan_env`, which `plan --all` runs once per environment, see
+//! `plan_all.rs`): load and build the spec, build the AWS clients, check the
 //! caller's account against the spec's `account:`, read the live state, diff, render to stdout
 //! (human, JSON or markdown), save with `--out`, and pick the outcome (`--detailed-exitcode`:
 //! changes present → exit 2). Progress and timing go to stderr only. Must not format a plan
 //! (`render` does), decide what changed (`diff`) or ever write to AWS.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
@@ -13,8 +15,9 @@ use anyhow::{Context, anyhow};
 use crate::cli::args::PlanFormat;
 use crate::cli::error::{CliError, LIVE_READ_FAILED, Outcome, aws_error};
 use crate::cli::output::{Label, Output};
-use crate::cli::settings::{Globals, PlanSettings};
+use crate::cli::settings::{EnvSelection, Globals, PlanSettings};
 use crate::cli::target::{Connected, Spec};
+use crate::model::r#override::ImageOverride;
 use crate::plan::saved::{ECSCTL_VERSION, SavedPlan};
 use crate::plan::{Plan, Target};
 use crate::render;
@@ -24,13 +27,17 @@ pub fn run(
     settings: &PlanSettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
+    let env = match &settings.envs {
+        EnvSelection::One(env) => env,
+        EnvSelection::All => return super::plan_all::run(globals, settings, out),
+    };
     let started = Instant::now();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let saved = runtime.block_on(plan_env(globals, settings, out))?;
-    let (plan, protected) = (&saved.plan, saved.desired.protected);
+    let runtime = runtime()?;
+    let images = settings.images.clone().map_err(|e| anyhow!(e))?;
+    let options = PlanOptions::new(settings, &images);
+    let mut calls = BTreeMap::new();
+    let saved = runtime.block_on(plan_env(globals, env, &options, &mut calls, out))?;
+    let plan = &saved.plan;
     let text = match settings.format {
         PlanFormat::Human => render::human::render(plan, out.stdout_color),
         PlanFormat::Json => render::json::render_saved(&saved),
@@ -52,15 +59,46 @@ pub fn run(
             &format!("saved the plan to `{}`", path.display()),
         )?;
     }
-    let destroy = plan.summary().destroy;
-    if protected && destroy > 0 {
-        let env = &plan.target.env;
+    protected_note(&saved, out)?;
+    Ok(outcome(plan, settings.detailed_exitcode))
+}
+
+/// The runtime a plan runs on: one thread is enough, the work is waiting on AWS.
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?)
+}
+
+/// What `plan -e` and `plan --all` pass to every environment's plan.
+pub(super) struct PlanOptions<'a> {
+    pub images: &'a [ImageOverride],
+    pub delete_logs: bool,
+    pub stats: bool,
+}
+
+impl<'a> PlanOptions<'a> {
+    pub fn new(settings: &PlanSettings, images: &'a [ImageOverride]) -> Self {
+        PlanOptions {
+            images,
+            delete_logs: settings.delete_logs,
+            stats: settings.stats,
+        }
+    }
+}
+
+/// A protected environment's plan that destroys something says apply will refuse it.
+pub(super) fn protected_note(saved: &SavedPlan, out: &mut Output) -> Result<(), CliError> {
+    let destroy = saved.plan.summary().destroy;
+    if saved.desired.protected && destroy > 0 {
+        let env = &saved.plan.target.env;
         out.line(
             Label::Note,
             &format!("`{env}` is protected: apply refuses deletions and replacements ({destroy} here) without `--allow-destroy`"),
         )?;
     }
-    Ok(outcome(plan, settings.detailed_exitcode))
+    Ok(())
 }
 
 /// Exit 2 only when asked to and there is something to do.
@@ -72,18 +110,22 @@ pub fn outcome(plan: &Plan, detailed_exitcode: bool) -> Outcome {
     }
 }
 
-/// The plan with the desired values it was computed from (what `--out` saves).
-async fn plan_env(
+/// Plans one environment: the plan with the desired values it was computed from (what `--out`
+/// saves). The one code path of `plan -e` and of each environment of `plan --all`. `calls`
+/// receives the AWS calls of the live read (also when it fails); an environment that fails
+/// before it (an invalid spec, another account) leaves it empty.
+pub(super) async fn plan_env(
     globals: &Globals,
-    settings: &PlanSettings,
+    env: &str,
+    options: &PlanOptions<'_>,
+    calls: &mut BTreeMap<String, u32>,
     out: &mut Output,
 ) -> Result<SavedPlan, CliError> {
-    let images = settings.images.clone().map_err(|e| anyhow!(e))?;
     let Connected {
         desired,
         clients,
         caller,
-    } = Spec::load(globals, &settings.env, &images, out)?
+    } = Spec::load(globals, env, options.images, out)?
         .connect(LIVE_READ_FAILED, out)
         .await?;
     let read = Instant::now();
@@ -92,26 +134,27 @@ async fn plan_env(
         crate::diff::holds_desired(&desired, account, td)
     };
     let index = crate::live::tag_index::TagIndex::of(&desired.app, &desired.env);
-    let live = crate::live::owned::fetch_with_owned(&clients, &desired, false, &holds, &index)
-        .await
-        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
-    let calls: u32 = clients.calls().values().sum();
+    let fetched =
+        crate::live::owned::fetch_with_owned(&clients, &desired, false, &holds, &index).await;
+    *calls = clients.calls();
+    let live = fetched.map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
+    let total: u32 = calls.values().sum();
     out.line(
         Label::Note,
         &format!(
-            "read the live state in {:.2} s ({calls} AWS calls)",
+            "read the live state in {:.2} s ({total} AWS calls)",
             read.elapsed().as_secs_f64()
         ),
     )?;
     // Before the ownership check, so a refused plan still shows it made no write.
-    crate::cli::stats::print_aws_calls(settings.stats, &clients, out)?;
+    crate::cli::stats::print_aws_calls(options.stats, &clients, out)?;
     let conflicts = crate::diff::ownership::conflicts(&desired, &live);
     if !conflicts.is_empty() {
         return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
     }
     let prune = crate::diff::prune::PruneOptions {
         destroy: false,
-        delete_logs: settings.delete_logs,
+        delete_logs: options.delete_logs,
     };
     let changes = crate::diff::changes(&desired, &live, &prune);
     let target = Target {
@@ -123,7 +166,7 @@ async fn plan_env(
     Ok(SavedPlan {
         plan: Plan::new(target, changes),
         desired,
-        delete_logs: settings.delete_logs,
+        delete_logs: options.delete_logs,
         ecsctl_version: ECSCTL_VERSION.to_string(),
     })
 }

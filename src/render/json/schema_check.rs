@@ -12,7 +12,13 @@ const PUBLISHED: &str = include_str!("../../../docs/plan.schema.json");
 /// Validates `v` against `schema` (resolving `#/$defs/…` in `root`); returns every violation
 /// with its JSON pointer. Supports: type, enum, const, properties, required, items, anyOf,
 /// oneOf, $ref, minimum and boolean schemas: exactly what schemars produces for `JsonPlan`.
-fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
+pub(super) fn validate(
+    root: &Value,
+    schema: &Value,
+    v: &Value,
+    at: &str,
+    errors: &mut Vec<String>,
+) {
     let Value::Object(s) = schema else {
         if schema == &Value::Bool(false) {
             errors.push(format!("{at}: nothing is allowed here"));
