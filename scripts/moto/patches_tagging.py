@@ -37,10 +37,11 @@ https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetRes
   `ECSCTL_EMULATOR_TAG_INDEX_MS` (realism.py) sets the lag.
 
 moto 5.2.1 (resourcegroupstaggingapi/models.py): serves ECS and Logs only (no Cloud Map), names
-the log-group type `logs:loggroup`, its range checks can never fail (`1 >= n >= 50`), the default
-page is 50, the last page's token is null, and pages live in a server-side generator (a token
-replays a generator that ignores later writes). moto's CloudWatch Logs keeps a deleted log
-group's tags, so a log group created again under the same name inherited them.
+the log-group type `logs:loggroup`, lists untagged ECS resources when no TagFilters are sent, its
+range checks can never fail (`1 >= n >= 50`), the default page is 50, the last page's token is
+null, and pages live in a server-side generator (a token replays a generator that ignores later
+writes). moto's CloudWatch Logs keeps a deleted log group's tags, so a log group created again
+under the same name inherited them.
 """
 
 from __future__ import annotations

@@ -171,6 +171,7 @@ class Instant(unittest.TestCase):
         logs.create_log_group(logGroupName="/bare")
         logs.create_log_group(logGroupName="/was-tagged", tags={"k": "v"})
         logs.untag_resource(resourceArn=log_group_arn(a, "/was-tagged"), tagKeys=["k"])
+        a.client("ecs").create_cluster(clusterName="bare")
         self.assertEqual(listed(a), {})
 
     def test_pages_at_aws_size_of_100_with_an_empty_last_token(self) -> None:
