@@ -116,9 +116,17 @@ def _record(account: str, region: str, before: State, after: State) -> None:
     changed = {arn for arn in before.keys() | after.keys() if before.get(arn) != after.get(arn)}
     if not changed:
         return
+    cutoff = at - realism.window("tag_index")
     journal = _JOURNAL.setdefault((account, region), {})
     for arn in changed:
-        journal.setdefault(arn, []).append((at, before.get(arn), after.get(arn)))
+        # Changes the index has caught up with need no entry (also bounds an unread journal).
+        entries = [e for e in journal.get(arn, []) if e[0] > cutoff]
+        if cutoff < at:
+            entries.append((at, before.get(arn), after.get(arn)))
+        if entries:
+            journal[arn] = entries
+        else:
+            journal.pop(arn, None)
 
 
 def _journaled(original: Callable[..., Any], state: Callable[[Any], State]) -> Callable[..., Any]:
@@ -309,11 +317,14 @@ def patch_tagging_get_resources() -> None:
                 raise invalid("The specified PaginationToken is not valid.")
 
         account, region = self.current_account, self.region
+        ecs = ecs_backends[account][region]
+        with patches._lock(account, region):  # as every ECS read: due timed actions first
+            patches._tick(ecs)
+            ecs_state = _ecs_state(ecs)
         with _LOCK:
             live = {**_logs_state(logs_backends[account][region]),
                     **_servicediscovery_state(servicediscovery_backends[account][region])}
-            view = {**indexed(account, region, live),
-                    **_ecs_state(ecs_backends[account][region])}
+            view = {**indexed(account, region, live), **ecs_state}
         wanted = set(arn_list) if arn_list is not None else None
         arns = [arn for arn, tags in view.items()
                 if tags and (wanted is None or arn in wanted)
