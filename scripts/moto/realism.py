@@ -46,6 +46,8 @@ WINDOWS: dict[str, tuple[str, float]] = {
     "group_delete": ("ECSCTL_EMULATOR_GROUP_DELETE_MS", 1000),
     # A task started by RunTask runs this long (PROVISIONING/PENDING included) before it stops.
     "task_run": ("ECSCTL_EMULATOR_TASK_RUN_MS", 2000),
+    # tag:GetResources answers from the services' state this long ago (patches_tagging.py).
+    "tag_index": ("ECSCTL_EMULATOR_TAG_INDEX_MS", 2000),
 }
 
 # Lists page at min(AWS's own page size, this). 0: AWS's page sizes exactly.

@@ -34,7 +34,7 @@ REALISTIC = {
     "ECSCTL_EMULATOR_DRAIN_MS": "1000", "ECSCTL_EMULATOR_DEREGISTER_MS": "300",
     "ECSCTL_EMULATOR_TASK_RUN_MS": "3000", "ECSCTL_EMULATOR_SLR_PROPAGATION_MS": "0",
     "ECSCTL_EMULATOR_IAM_PROPAGATION_MS": "0", "ECSCTL_EMULATOR_AAS_LAG_MS": "0",
-    "ECSCTL_EMULATOR_PAGE_SIZE": "2",
+    "ECSCTL_EMULATOR_PAGE_SIZE": "2", "ECSCTL_EMULATOR_TAG_INDEX_MS": "300",
 }
 
 
@@ -330,6 +330,31 @@ def probe_paging(x: Ctx) -> str | None:
     return None if rest["Namespaces"] else "Cloud Map ListNamespaces NextToken dropped"
 
 
+def probe_tagging_get_resources(x: Ctx) -> str | None:
+    logs, tagging = x.c("logs"), x.c("resourcegroupstaggingapi")
+    logs.create_log_group(logGroupName="/tagged", tags={"ecsctl:env": "prod"})
+    got = tagging.get_resources(TagFilters=[{"Key": "ecsctl:env", "Values": ["prod"]}],
+                                ResourceTypeFilters=["logs:log-group"])
+    arns = [r["ResourceARN"] for r in got["ResourceTagMappingList"]]
+    if len(arns) != 1 or not arns[0].endswith(":log-group:/tagged"):
+        return f"logs:log-group lists {arns!r}"
+    if got.get("PaginationToken") != "":
+        return f"last PaginationToken = {got.get('PaginationToken')!r}"
+    sd = x.c("servicediscovery")
+    sd.create_http_namespace(Name="tagged", Tags=[{"Key": "ecsctl:env", "Value": "prod"}])
+    got = tagging.get_resources(ResourceTypeFilters=["servicediscovery:namespace"])
+    return None if got["ResourceTagMappingList"] else "Cloud Map namespaces not listed"
+
+
+def probe_tag_index_lag(x: Ctx) -> str | None:
+    logs, tagging = x.c("logs"), x.c("resourcegroupstaggingapi")
+    logs.create_log_group(logGroupName="/lagging", tags={"lag": "1"})
+    if tagging.get_resources(TagFilters=[{"Key": "lag"}])["ResourceTagMappingList"]:
+        return "a new tagged log group is listed at once"
+    return None if wait_for(lambda: tagging.get_resources(
+        TagFilters=[{"Key": "lag"}])["ResourceTagMappingList"]) else "never listed"
+
+
 PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_ecs_create_service_fields", probe_create_fields),
     ("patch_ecs_create_service_not_idempotent", probe_not_idempotent),
@@ -344,6 +369,7 @@ PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_aas_deregister_deletes_policies", probe_aas_deregister),
     ("patch_servicediscovery_list_filters", probe_cloudmap_filters),
     ("patch_servicediscovery_duplicate_service", probe_cloudmap_duplicate),
+    ("patches_tagging.patch_tagging_get_resources", probe_tagging_get_resources),
 ]
 
 # In order: each may rely on the state the previous ones left.
@@ -358,6 +384,7 @@ REALISTIC_PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_ecs_run_task_fargate + list_tasks + stop_task + delete_cluster (tasks)", probe_run_task_lifecycle),
     ("patch_servicediscovery_delete_service_in_use (ECS-registered instances)", probe_cloudmap_instances),
     ("patch_ecs_list_services_active_paged + patch_servicediscovery_list_filters (paging)", probe_paging),
+    ("patches_tagging.patch_tagging_get_resources (TAG_INDEX_MS lag)", probe_tag_index_lag),
 ]
 
 

@@ -47,6 +47,7 @@ import patches_auth  # noqa: E402
 import patches_iam  # noqa: E402
 import patches_scheduler  # noqa: E402
 import patches_ssm  # noqa: E402
+import patches_tagging  # noqa: E402
 import realism  # noqa: E402
 
 
@@ -202,6 +203,7 @@ def main() -> None:
             patches_ssm,
             patches_auth,
             paging,
+            patches_tagging,
         ):
             applied += module.apply_all()
         log(f"{len(applied)} patches applied: {', '.join(applied)}")
