@@ -103,7 +103,10 @@ def patch_auth_json_access_denied() -> None:
     `AccessDenied`, which the Rust SDK cannot parse for a JSON service ("malformed JSON error
     body"), so ecsctl could not say which action was denied.
     Patch: for services whose protocol is `json` or `rest-json`, the denial is re-raised as a
-    JSON error with the same message; IAM and STS (query protocol) keep moto's XML.
+    JSON error with the same message; for IAM and STS (query protocol) as the query protocol's
+    `<ErrorResponse><Error><Code>AccessDenied</Code>` document: moto's EC2-style
+    `<Errors><Error>` wrapper left the SDK without an error code ("unhandled error"), so a
+    denied IAM read could not be told from any other failure.
     """
     from moto.core.authorization import ActionAuthenticatorMixin
     from moto.core.exceptions import AccessDeniedError, JsonRESTError
@@ -114,6 +117,22 @@ def patch_auth_json_access_denied() -> None:
     class JsonAccessDenied(JsonRESTError):
         code = 400
 
+    def query_access_denied(denied: Any) -> Any:
+        # The query protocol's error document: `<ErrorResponse><Error>` (IAM API reference,
+        # Common Errors; legion-platform/legion#807 quotes one), where moto writes EC2's
+        # `<ErrorResponse><Errors><Error>`, in which the SDK finds no error code.
+        from xml.sax.saxutils import escape
+
+        error = AccessDeniedError.__new__(AccessDeniedError)
+        error.__dict__.update(denied.__dict__)
+        error.description = (
+            '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error>'
+            "<Type>Sender</Type><Code>AccessDenied</Code>"
+            f"<Message>{escape(denied.message)}</Message></Error>"
+            "<RequestId>4a9cb3a8-7a7e-4c5e-9a54-0c2d5eEXAMPLE</RequestId></ErrorResponse>"
+        )
+        return error
+
     def _authenticate_and_authorize_action(self: Any, *args: Any, **kwargs: Any) -> None:
         try:
             original(self, *args, **kwargs)
@@ -122,7 +141,14 @@ def patch_auth_json_access_denied() -> None:
                 protocol = get_service_model(self.boto3_service_name).protocol
             except Exception:  # noqa: BLE001 - an unknown model keeps moto's own answer
                 protocol = ""
-            if protocol not in ("json", "rest-json"):
+            if protocol == "query":
+                raise query_access_denied(denied) from denied
+            # A JSON request gets a JSON error whatever botocore's model now says: the
+            # Resource Groups Tagging API's model moved to `smithy-rpc-v2-cbor`, while the SDKs
+            # ecsctl uses still send (and AWS still answers) `application/x-amz-json-1.1`.
+            content_type = (self.headers.get("Content-Type") or "").lower()
+            json_request = content_type.startswith("application/x-amz-json")
+            if protocol not in ("json", "rest-json") and not json_request:
                 raise
             error = JsonAccessDenied("AccessDeniedException", denied.message)
             error.description = json.dumps(

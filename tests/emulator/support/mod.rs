@@ -77,6 +77,16 @@ pub const TEST_WINDOWS: &[(&str, &str)] = &[
     ("ECSCTL_EMULATOR_DROP_RATE", "0"),
 ];
 
+/// A window of `TEST_WINDOWS` (the shared server's), for a test that must wait it out.
+pub fn window(name: &str) -> std::time::Duration {
+    let ms = TEST_WINDOWS
+        .iter()
+        .find(|(k, _)| *k == name)
+        .unwrap_or_else(|| panic!("`{name}` is not in TEST_WINDOWS"))
+        .1;
+    std::time::Duration::from_millis(ms.parse().expect("a number of milliseconds"))
+}
+
 /// The shared emulator (realistic mode, `TEST_WINDOWS`), started on first use.
 pub fn emulator() -> &'static Emulator {
     static EMULATOR: OnceLock<Emulator> = OnceLock::new();
