@@ -311,6 +311,14 @@ class Realistic(unittest.TestCase):
         last = iam.list_role_policies(RoleName="r1", Marker=iam.list_role_policies(RoleName="r1")["Marker"])
         self.assertEqual((last["PolicyNames"], last["IsTruncated"]), (["p2"], False))
         self.assertNotIn("Marker", last)
+        pages = [[r["RoleName"] for r in p["RoleDetailList"]] for p in
+                 iam.get_paginator("get_account_authorization_details").paginate(Filter=["Role"])]
+        self.assert_pages(pages, [x for p in pages for x in p])
+        self.assertEqual(sorted(x for p in pages for x in p), ["r1", "r2", "r3"])
+        detail = next(r for p in iam.get_paginator("get_account_authorization_details")
+                      .paginate(Filter=["Role"]) for r in p["RoleDetailList"] if r["RoleName"] == "r1")
+        self.assertEqual(sorted(x["PolicyName"] for x in detail["RolePolicyList"]), ["p0", "p1", "p2"])
+        self.assertEqual(len(detail["AttachedManagedPolicies"]), 3)
 
     def test_logs_describe_log_groups_pages_with_next_token(self) -> None:
         acct = self.account()
@@ -492,6 +500,19 @@ class Instant(unittest.TestCase):
                 logs.create_log_group(logGroupName=f"/g/{i}")
             page = logs.describe_log_groups()
             self.assertEqual((len(page["logGroups"]), page.get("nextToken")), (3, None))
+            # AWS's own page sizes: 100 roles unless the client asks for up to 1,000, which it
+            # then gets (ecsctl asks for 1,000).
+            for i in range(100):
+                iam.create_role(RoleName=f"r{i:03}", AssumeRolePolicyDocument=json.dumps(ECS_TRUST))
+            # 102 roles: these, `exec` and ECS's service-linked role (made by CreateCluster).
+            default = iam.get_account_authorization_details(Filter=["Role"])
+            self.assertEqual((len(default["RoleDetailList"]), default["IsTruncated"]), (100, True))
+            asked = iam.get_account_authorization_details(Filter=["Role"], MaxItems=1000)
+            self.assertEqual((len(asked["RoleDetailList"]), asked["IsTruncated"]), (102, False))
+            rest = iam.get_account_authorization_details(Filter=["Role"], Marker=default["Marker"])
+            self.assertEqual(len(rest["RoleDetailList"]), 2)
+            self.assertEqual(len(iam.list_roles()["Roles"]), 100)
+            self.assertEqual(len(iam.list_roles(MaxItems=1000)["Roles"]), 102)
             # Correctness checks are not windows: they stay.
             self.assertEqual(error(lambda: ecs.register_task_definition(
                 **task_definition(taskRoleArn=f"arn:aws:iam::{acct.id}:role/ghost")))[1], "Role is not valid")
