@@ -523,6 +523,26 @@ mod tests {
 
     type Mutate = fn(&mut Desired, &mut Live);
 
+    /// `holds_desired` is the diff's own content comparison: a revision the fetch may stop at
+    /// (no family search) is exactly one the diff would find nothing to change in but tags.
+    #[test]
+    fn a_running_revision_holds_the_desired_content_exactly_when_the_diff_sees_none() {
+        let d = desired();
+        let account = converged().account_id;
+        let mut td = live_task_definition();
+        assert!(super::holds_desired(&d, &account, &td));
+        td.tags.insert("team".into(), "other".into());
+        assert!(super::holds_desired(&d, &account, &td), "tags are not content");
+        td.containers[0].image = Some("nginx:other".into());
+        assert!(!super::holds_desired(&d, &account, &td), "a new image is");
+        let mut other_family = live_task_definition();
+        other_family.family = "ohi-prod-worker".into();
+        assert!(
+            !super::holds_desired(&d, &account, &other_family),
+            "a family the spec does not have"
+        );
+    }
+
     #[test]
     fn task_definition_decisions() {
         // (case, mutation, action, changed paths)
