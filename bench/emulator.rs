@@ -70,6 +70,9 @@ const REALISTIC: &[(&str, &str)] = &[
     ("ECSCTL_EMULATOR_GROUP_DELETE_MS", "1000"),
     ("ECSCTL_EMULATOR_TASK_RUN_MS", "2000"),
     ("ECSCTL_EMULATOR_PAGE_SIZE", "0"),
+    // Kept comparable with the figures measured before rate limits existed; the latency
+    // scenario below turns them on.
+    ("ECSCTL_EMULATOR_RATE_LIMITS", "off"),
 ];
 
 /// One run of the binary: wall time, exit code, outputs and the `--stats` counts.

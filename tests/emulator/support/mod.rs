@@ -74,6 +74,8 @@ pub const TEST_WINDOWS: &[(&str, &str)] = &[
     ("ECSCTL_EMULATOR_PAGE_SIZE", "2"),
     ("ECSCTL_EMULATOR_FAULT_RATE", "0"),
     ("ECSCTL_EMULATOR_DROP_RATE", "0"),
+    // On by default in realistic mode; tests/emulator/rate.rs turns it on for its own server.
+    ("ECSCTL_EMULATOR_RATE_LIMITS", "off"),
 ];
 
 /// The shared emulator (realistic mode, `TEST_WINDOWS`), started on first use.
