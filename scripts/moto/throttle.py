@@ -23,7 +23,10 @@ does not use) and operations the table does not name are never rate limited.
 `GET /ecsctl-emulator/throttle` answers the counts and the table, so a test can prove what
 happened: `{"throttled": n, "limited": m, "by_operation": {"ecs:DescribeServices": {"limited": a,
 "throttled": b}, ...}, "rate_limits": "aws", "latency_ms": 60, "table": [...]}`; `limited`
-counts the requests a bucket decided on (passed or throttled).
+counts the requests a bucket decided on (passed or throttled). `POST
+/ecsctl-emulator/throttle/refill?account=ID` refills that account's buckets, for a test that
+wants the state a quiet minute leaves (AWS's buckets are shared by every client of the account,
+so a run right after another starts on what the first left: docs/aws.md, "Request rate").
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ import os
 import re
 import threading
 import time
+import urllib.parse
 from typing import Any, Callable, Iterable
 
 import faults
 import realism
 
 ROUTE = "/ecsctl-emulator/throttle"
+RESET_ROUTE = "/ecsctl-emulator/throttle/refill"
 LATENCY_ENV = "ECSCTL_EMULATOR_LATENCY_MS"
 RATE_LIMITS_ENV = "ECSCTL_EMULATOR_RATE_LIMITS"
 
@@ -203,8 +208,23 @@ class Throttle:
                     "table": [{"service": s, "bucket": b, "burst": burst, "rate": rate,
                                "operations": list(ops)} for s, b, burst, rate, ops in TABLE]}
 
+    def refill(self, account: str) -> int:
+        """Forgets `account`'s buckets (the next request finds them full, as after a quiet
+        minute); how many there were."""
+        with self.lock:
+            keys = [k for k in self.buckets if k[0] == account]
+            for k in keys:
+                del self.buckets[k]
+            return len(keys)
+
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if path == RESET_ROUTE and environ.get("REQUEST_METHOD") == "POST":
+            account = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("account", [""])[0]
+            body = json.dumps({"refilled": self.refill(account)}).encode()
+            start_response("200 OK", [("Content-Type", "application/json"),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
         if path == ROUTE:
             body = json.dumps(self.report(), sort_keys=True).encode()
             start_response("200 OK", [("Content-Type", "application/json"),

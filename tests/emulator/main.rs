@@ -18,6 +18,7 @@ mod lock;
 mod permissions;
 mod plan;
 mod prune;
+mod rate;
 mod real_aws;
 mod scheduled;
 mod terminal;
