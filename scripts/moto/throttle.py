@@ -27,6 +27,8 @@ counts the requests a bucket decided on (passed or throttled). `POST
 /ecsctl-emulator/throttle/refill?account=ID` refills that account's buckets, for a test that
 wants the state a quiet minute leaves (AWS's buckets are shared by every client of the account,
 so a run right after another starts on what the first left: docs/aws.md, "Request rate").
+`POST /ecsctl-emulator/throttle/latency?ms=N` changes the latency of the running server, so the
+benchmark can time the same account at 0 and 60 ms, alternately.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ import realism
 
 ROUTE = "/ecsctl-emulator/throttle"
 RESET_ROUTE = "/ecsctl-emulator/throttle/refill"
+LATENCY_ROUTE = "/ecsctl-emulator/throttle/latency"
 LATENCY_ENV = "ECSCTL_EMULATOR_LATENCY_MS"
 RATE_LIMITS_ENV = "ECSCTL_EMULATOR_RATE_LIMITS"
 
@@ -222,6 +225,17 @@ class Throttle:
         if path == RESET_ROUTE and environ.get("REQUEST_METHOD") == "POST":
             account = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("account", [""])[0]
             body = json.dumps({"refilled": self.refill(account)}).encode()
+            start_response("200 OK", [("Content-Type", "application/json"),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
+        if path == LATENCY_ROUTE and environ.get("REQUEST_METHOD") == "POST":
+            ms = urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).get("ms", [""])[0]
+            try:
+                self.latency_ms = max(0.0, float(ms))
+            except ValueError:
+                start_response("400 Bad Request", [("Content-Type", "text/plain")])
+                return [b"ms must be a number"]
+            body = json.dumps({"latency_ms": self.latency_ms}).encode()
             start_response("200 OK", [("Content-Type", "application/json"),
                                       ("Content-Length", str(len(body)))])
             return [body]

@@ -234,6 +234,20 @@ class Latency(unittest.TestCase):
     def test_emulator_routes_are_not_delayed(self) -> None:
         self.assertLess(self.get("/ecsctl-emulator/throttle"), self.LATENCY_MS / 1000)
 
+    def test_the_latency_can_change_while_the_server_runs(self) -> None:
+        def set_latency(ms: int) -> None:
+            req = urllib.request.Request(
+                f"{self.server.endpoint}/ecsctl-emulator/throttle/latency?ms={ms}", method="POST")
+            urllib.request.urlopen(req, timeout=10).read()
+
+        set_latency(0)
+        try:
+            self.assertLess(self.get("/"), self.LATENCY_MS / 1000)
+            self.assertEqual(report(self.server)["latency_ms"], 0)
+        finally:
+            set_latency(self.LATENCY_MS)
+        self.assertGreaterEqual(self.get("/"), self.LATENCY_MS / 1000)
+
     def test_eight_concurrent_requests_take_one_latency_not_eight(self) -> None:
         started = time.monotonic()
         threads = [threading.Thread(target=self.get, args=("/",)) for _ in range(8)]
