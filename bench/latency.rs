@@ -4,8 +4,8 @@
 //! buckets of src/aws/rate.rs) and a latency it changes while running (`POST
 //! /ecsctl-emulator/throttle/latency`), so the same account, in the same state, is timed at 0 ms
 //! and at `LATENCY_MS`, alternately (A B A B: a busy machine slows both alike). Per project:
-//! `apply` from empty and a one-service image change at `LATENCY_MS`, then converged plans at
-//! both latencies. Before every timed run the account's buckets are refilled (`POST
+//! `apply` from empty at `LATENCY_MS`, converged plans at both latencies, then a one-service
+//! image change at `LATENCY_MS`. Before every timed run the account's buckets are refilled (`POST
 //! /ecsctl-emulator/throttle/refill`): AWS's buckets are the account's, so back-to-back runs
 //! would start on what the last one left, which is not what a run some minutes later sees.
 //! The critical path in round trips is (median at `LATENCY_MS` − median at 0) / `LATENCY_MS`:
@@ -80,9 +80,6 @@ pub fn scenario(
     let from_empty = b.apply(&[], &[]);
     refill(e, &b);
     b.assert_converged();
-    let image = format!("{}.dkr.ecr.eu-west-1.amazonaws.com/{repo}:2.0.0", b.acct.id);
-    refill(e, &b);
-    let one_image = b.apply(&["--image", &format!("{first}={image}")], &[]);
     let (mut plans_0, mut plans_latency) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         for (ms, into) in [(0, &mut plans_0), (LATENCY_MS, &mut plans_latency)] {
@@ -91,7 +88,11 @@ pub fn scenario(
             into.push(b.assert_converged());
         }
     }
+    // Last: the `--image` override makes the spec's own image a change again.
     set_latency(e, LATENCY_MS);
+    let image = format!("{}.dkr.ecr.eu-west-1.amazonaws.com/{repo}:2.0.0", b.acct.id);
+    refill(e, &b);
+    let one_image = b.apply(&["--image", &format!("{first}={image}")], &[]);
     LatencyResult {
         name: name.to_string(),
         services,

@@ -51,7 +51,7 @@ fn a_small_bucket_keeps_at_least_one_token() {
 
 #[test]
 fn operations_find_their_aws_category() {
-    let of = |s, o| bucket_of(s, o).map(|(name, burst, rate)| (name, burst, rate));
+    let of = bucket_of;
     assert_eq!(
         of("ecs", "ListServices"),
         Some(("service-read".into(), 100, 20))
