@@ -18,8 +18,15 @@
 //! Every account is warmed by one discarded plan before anything is timed, so figures are warm:
 //! moto builds an account's backends on its first calls. Call counts come from `--stats`
 //! (`note: aws calls: TOTAL: service:Operation=N …` on stderr).
-//! Run: `cargo bench --bench emulator` (≈ 4–6 min on 2 cores); `ECSCTL_BENCH_RUNS=N` sets the
-//! timed runs per plan (default 5), `ECSCTL_BENCH_SIZES=10,50` the service counts.
+//! 3. latency and AWS's rate limits (bench/latency.rs): root prod and a generated project on an
+//!    instant server with `ECSCTL_EMULATOR_RATE_LIMITS=aws`, apply at 60 ms, converged plans
+//!    at 0 and 60 ms alternately, and the critical path in round trips.
+//!
+//! Run: `cargo bench --bench emulator` (≈ 4–6 min on 2 cores, plus scenario 3);
+//! `ECSCTL_BENCH_SCENARIOS=plan,apply,latency` picks scenarios (default all),
+//! `ECSCTL_BENCH_RUNS=N` sets the timed runs per plan (default 5), `ECSCTL_BENCH_SIZES=10,50` the
+//! service counts; scenario 3 has `ECSCTL_BENCH_LATENCY_SIZES` (default 200) and
+//! `ECSCTL_BENCH_LATENCY_RUNS` (default 3).
 //! Must not: run as a test, reset the emulator, or touch anything but 127.0.0.1.
 
 // The harness re-exports more than the benchmark uses.
@@ -28,6 +35,7 @@
 mod support;
 
 mod generate;
+mod latency;
 
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
@@ -70,6 +78,9 @@ const REALISTIC: &[(&str, &str)] = &[
     ("ECSCTL_EMULATOR_GROUP_DELETE_MS", "1000"),
     ("ECSCTL_EMULATOR_TASK_RUN_MS", "2000"),
     ("ECSCTL_EMULATOR_PAGE_SIZE", "0"),
+    // Kept comparable with the figures measured before rate limits existed; the latency
+    // scenario below turns them on.
+    ("ECSCTL_EMULATOR_RATE_LIMITS", "off"),
 ];
 
 /// One run of the binary: wall time, exit code, outputs and the `--stats` counts.
@@ -369,8 +380,21 @@ fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
 fn main() {
     // `cargo bench` passes `--bench`; there is nothing to filter.
     let started = Instant::now();
+    let scenarios = std::env::var("ECSCTL_BENCH_SCENARIOS").unwrap_or_default();
+    let want =
+        |name: &str| scenarios.trim().is_empty() || scenarios.split(',').any(|s| s.trim() == name);
+    if want("latency") {
+        latency_main();
+    }
+    if !want("plan") && !want("apply") {
+        return;
+    }
     let runs = env_list("ECSCTL_BENCH_RUNS", &[5])[0].max(1);
-    let sizes = env_list("ECSCTL_BENCH_SIZES", &[10, 50, 200]);
+    let sizes = if want("plan") {
+        env_list("ECSCTL_BENCH_SIZES", &[10, 50, 200])
+    } else {
+        Vec::new()
+    };
     let reps = env_list("ECSCTL_BENCH_APPLY_RUNS", &[3])[0].max(1);
     let instant = Emulator::start("bench-instant", INSTANT, 1);
     let realistic = Emulator::start("bench-realistic", REALISTIC, 1);
@@ -389,7 +413,12 @@ fn main() {
         eprintln!("plan, {n} services: {:.1} s", t.elapsed().as_secs_f64());
     }
     let mut applies = Vec::new();
-    for (mode, emulator) in [("instant", &instant), ("realistic", &realistic)] {
+    let apply_modes = if want("apply") {
+        vec![("instant", &instant), ("realistic", &realistic)]
+    } else {
+        Vec::new()
+    };
+    for (mode, emulator) in apply_modes {
         let t = Instant::now();
         applies.push(apply_scenario(
             "root `prod`",
@@ -413,22 +442,70 @@ fn main() {
         generate::write_project(b.dir.path(), 50).expect("write project");
         b
     };
-    applies.push(apply_scenario(
-        "generated",
-        "instant",
-        reps,
-        generated,
-        50,
-        (&first, &repo),
-        true,
-    ));
-    eprintln!("apply, 50 services: {:.1} s", t.elapsed().as_secs_f64());
+    if want("apply") {
+        applies.push(apply_scenario(
+            "generated",
+            "instant",
+            reps,
+            generated,
+            50,
+            (&first, &repo),
+            true,
+        ));
+        eprintln!("apply, 50 services: {:.1} s", t.elapsed().as_secs_f64());
+    }
 
-    print_plans(&plans, runs);
-    print_operations(&plans);
-    print_applies(&applies);
+    if !plans.is_empty() {
+        print_plans(&plans, runs);
+        print_operations(&plans);
+    }
+    if !applies.is_empty() {
+        print_applies(&applies);
+    }
     println!(
         "\nTotal benchmark time {:.0} s.",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Scenario 3 (bench/latency.rs): root prod and `ECSCTL_BENCH_LATENCY_SIZES` generated
+/// services (default 200), `ECSCTL_BENCH_LATENCY_RUNS` plans at each latency (default 3).
+fn latency_main() {
+    let started = Instant::now();
+    let runs = env_list("ECSCTL_BENCH_LATENCY_RUNS", &[3])[0].max(1);
+    let sizes = env_list("ECSCTL_BENCH_LATENCY_SIZES", &[200]);
+    let settings: Vec<(&str, &str)> = INSTANT.iter().chain(latency::SETTINGS).copied().collect();
+    let server = Emulator::start("bench-latency", &settings, 1);
+    let mut results = Vec::new();
+    let t = Instant::now();
+    results.push(latency::scenario(
+        &server,
+        "root `prod`",
+        root_prod(&server),
+        11,
+        ("api", "ohi-api"),
+        runs,
+    ));
+    eprintln!("latency, root prod: {:.1} s", t.elapsed().as_secs_f64());
+    let first = generate::service_name(0);
+    let repo = format!("bench-{first}");
+    for n in sizes {
+        let t = Instant::now();
+        let b = Bench::new(&server, generate::ENV);
+        generate::write_project(b.dir.path(), n).expect("write project");
+        results.push(latency::scenario(
+            &server,
+            "generated",
+            b,
+            n,
+            (&first, &repo),
+            runs,
+        ));
+        eprintln!("latency, {n} services: {:.1} s", t.elapsed().as_secs_f64());
+    }
+    latency::print(&results);
+    println!(
+        "\nLatency scenario time {:.0} s.",
         started.elapsed().as_secs_f64()
     );
 }

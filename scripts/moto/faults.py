@@ -15,6 +15,7 @@ Throttling errors (code, HTTP status, message), by protocol:
 | service | protocol | throttling error | source |
 | --- | --- | --- | --- |
 | ECS, CloudWatch Logs, Application Auto Scaling, EventBridge, SSM | JSON 1.1 | 400 `ThrottlingException` "Rate exceeded" | AAS/ECS API reference, Common Errors ("ThrottlingException ... HTTP Status Code: 400"); ECS in practice: dask/dask-cloudprovider#309 `(ThrottlingException) when calling the DescribeTasks operation ... Rate exceeded`; Logs, EventBridge and SSM (Parameter Store, the environment lock) model it |
+| Resource Groups Tagging API | JSON 1.1 | 400 `ThrottledException` "Rate exceeded" | its API model (`ThrottledException`: "The request was denied to limit the frequency of submitted requests"; rusoto_resourcegroupstaggingapi `Throttled`); the message text is AWS's generic one |
 | Cloud Map | JSON 1.1 | 429 `RequestLimitExceeded` "Rate exceeded" | Cloud Map API model (`RequestLimitExceeded`, httpStatusCode 429) and Developer Guide "Handle ... API request throttling": "you get the RequestLimitExceeded error code"; the message text is AWS's generic one |
 | Scheduler | REST-JSON | 429 `ThrottlingException` "Rate exceeded" | Scheduler API model (`ThrottlingException`, 429) |
 | IAM, STS | query (XML) | 400 `Throttling` "Rate exceeded", Type Sender | legion-platform/legion#807 (IAM's `<ErrorResponse>` with `<Code>Throttling</Code><Message>Rate exceeded</Message>`) |
@@ -57,7 +58,8 @@ CAP = 3
 ROUTE = "/ecsctl-emulator/faults"
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/[^/]+/([^/]+)/aws4_request")
-JSON_SERVICES = {"ecs", "logs", "application-autoscaling", "events", "servicediscovery", "ssm"}
+JSON_SERVICES = {"ecs", "logs", "application-autoscaling", "events", "servicediscovery", "ssm",
+                 "tagging"}
 QUERY_SERVICES = {"iam", "sts"}
 EC2_SERVICES = {"ec2"}
 REST_SERVICES = {"scheduler"}
@@ -91,8 +93,9 @@ def _error(service: str, kind: str) -> tuple[str, list[tuple[str, str]], bytes]:
     rid = str(uuid.uuid4())
     if kind == "throttling":
         if service in JSON_SERVICES:
-            code, status = ("RequestLimitExceeded", 429) if service == "servicediscovery" else (
-                "ThrottlingException", 400)
+            code, status = {"servicediscovery": ("RequestLimitExceeded", 429),
+                            "tagging": ("ThrottledException", 400)}.get(
+                service, ("ThrottlingException", 400))
         elif service in REST_SERVICES:
             code, status = "ThrottlingException", 429
         elif service in EC2_SERVICES:
@@ -131,6 +134,50 @@ def _error(service: str, kind: str) -> tuple[str, list[tuple[str, str]], bytes]:
     return f"{status} {reason}", headers, body
 
 
+def identify(environ: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(access key id, signing service, operation) of an AWS request, or None for the emulator's
+    own routes, unsigned requests, services ecsctl does not use and `sts:AssumeRole` (the test
+    harnesses open accounts with it). Shared by faults and throttle.py."""
+    path = environ.get("PATH_INFO", "")
+    if path.startswith("/moto-api") or path.startswith("/ecsctl-emulator"):
+        return None
+    m = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if not m:
+        return None
+    key, service = m.group(1), m.group(2)
+    method = environ.get("REQUEST_METHOD", "GET")
+    if service in JSON_SERVICES:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        op = target.rsplit(".", 1)[-1] if target else ""
+    elif service in REST_SERVICES:
+        op = scheduler_operation(method, path)
+    elif service in QUERY_SERVICES | EC2_SERVICES:
+        op = _action(environ)
+    else:
+        return None
+    if not op or (service == "sts" and op == "AssumeRole"):
+        return None
+    return key, service, op
+
+
+def _action(environ: dict[str, Any]) -> str:
+    """`Action=` of a query-protocol request: query string, else the form body (buffered and
+    put back, so moto still reads it)."""
+    query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+    if query.get("Action"):
+        return query["Action"][0]
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= 0:
+        return ""
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+    return form.get("Action", [""])[0]
+
+
 class Faults:
     """The middleware; also serves GET /ecsctl-emulator/faults."""
 
@@ -152,44 +199,7 @@ class Faults:
 
     def identify(self, environ: dict[str, Any]) -> tuple[str, str, str] | None:
         """(access key id, service, operation), or None when the request is not faultable."""
-        path = environ.get("PATH_INFO", "")
-        if path.startswith("/moto-api") or path.startswith("/ecsctl-emulator"):
-            return None
-        m = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
-        if not m:
-            return None
-        key, service = m.group(1), m.group(2)
-        method = environ.get("REQUEST_METHOD", "GET")
-        if service in JSON_SERVICES:
-            target = environ.get("HTTP_X_AMZ_TARGET", "")
-            op = target.rsplit(".", 1)[-1] if target else ""
-        elif service in REST_SERVICES:
-            op = scheduler_operation(method, path)
-        elif service in QUERY_SERVICES | EC2_SERVICES:
-            op = self._action(environ)
-        else:
-            return None
-        if not op or (service == "sts" and op == "AssumeRole"):
-            return None
-        return key, service, op
-
-    @staticmethod
-    def _action(environ: dict[str, Any]) -> str:
-        """`Action=` of a query-protocol request: query string, else the form body (buffered and
-        put back, so moto still reads it)."""
-        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
-        if query.get("Action"):
-            return query["Action"][0]
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length <= 0:
-            return ""
-        body = environ["wsgi.input"].read(length)
-        environ["wsgi.input"] = io.BytesIO(body)
-        form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
-        return form.get("Action", [""])[0]
+        return identify(environ)
 
     # -- decisions -----------------------------------------------------------------------------
 

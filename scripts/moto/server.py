@@ -49,6 +49,7 @@ import patches_scheduler  # noqa: E402
 import patches_ssm  # noqa: E402
 import patches_tagging  # noqa: E402
 import realism  # noqa: E402
+import throttle  # noqa: E402
 
 
 def log(message: str) -> None:
@@ -210,8 +211,12 @@ def main() -> None:
         log(f"realism: {realism.describe()}")
 
     app = with_snapshot_route(DomainDispatcherApplication(create_backend_app))
-    # Outermost: faults (and GET /ecsctl-emulator/faults) see every request first.
+    # Faults (and GET /ecsctl-emulator/faults) see every request that throttle.py lets through.
     app = faults.Faults(app)
+    # Outermost: latency and rate limits (and GET /ecsctl-emulator/throttle), as AWS applies
+    # them before any work is done.
+    app = throttle.Throttle(app)
+    log(app.describe())
     server = make_server("127.0.0.1", args.port, app, threaded=True)
     if args.quiet:
         import logging

@@ -24,6 +24,8 @@
 //!   is set in code, so we set one only when neither the environment nor the profile has;
 //!   the mode they name is kept;
 //! - timeouts: the CLI has flags but no variables for them, so they are fixed here;
+//! - request rate: every request waits for a token of its API's bucket (`rate`, docs/aws.md
+//!   "Request rate"), unless `ECSCTL_RATE_LIMIT=off`;
 //! - every value above is checked first (`env_check`): an empty endpoint or region variable
 //!   counts as unset, as in botocore, and a value that cannot work is a `ConfigError`.
 
@@ -116,11 +118,16 @@ impl AwsClients {
             .or(checked.region.clone())
             .or(settings.fallback_region.clone())
             .map(Region::new);
-        let timeouts = TimeoutConfig::builder()
+        let pace = super::rate::enabled(std::env::var(super::rate::SETTING).ok().as_deref())?;
+        let mut timeouts = TimeoutConfig::builder()
             .connect_timeout(CONNECT_TIMEOUT)
-            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-            .operation_timeout(OPERATION_TIMEOUT)
-            .build();
+            .operation_timeout(OPERATION_TIMEOUT);
+        if !pace {
+            // Paced, the attempt timeout is the paced client's (it must not count the wait for
+            // a token; see `rate::PacedHttpClient`).
+            timeouts.set_operation_attempt_timeout(Some(ATTEMPT_TIMEOUT));
+        }
+        let timeouts = timeouts.build();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(region)
             .timeout_config(timeouts);
@@ -148,6 +155,19 @@ impl AwsClients {
             loader = loader.retry_config(resolved.with_max_attempts(DEFAULT_MAX_ATTEMPTS));
         }
         let config = loader.load().await;
+        let paced = pace
+            .then(|| {
+                super::rate::PacedHttpClient::wrap(
+                    config.http_client(),
+                    super::rate::Limiter::process(),
+                    ATTEMPT_TIMEOUT,
+                )
+            })
+            .flatten();
+        let config = match paced {
+            Some(client) => config.to_builder().http_client(client).build(),
+            None => config,
+        };
         let config = match config.service_config() {
             Some(_) => {
                 let endpoints = NonEmptyEndpoints {
@@ -178,6 +198,7 @@ impl AwsClients {
                 $krate::Client::from_conf(
                     $krate::config::Builder::from(config)
                         .interceptor(calls.for_service($prefix))
+                        .interceptor(super::rate::TagRequest)
                         .build(),
                 )
             };

@@ -67,6 +67,11 @@ pub enum ConfigError {
         "{origin} is `{value}`; the AWS SDK for Rust knows the retry modes `standard` and `adaptive`\n  hint: set it to `standard`, or unset it"
     )]
     RetryMode { origin: String, value: String },
+
+    #[error(
+        "`ECSCTL_RATE_LIMIT` is `{value}`; ecsctl knows `aws` (the default: stay under AWS's throttles) and `off`\n  hint: unset it; set `off` only when AWS has raised your account's API quotas"
+    )]
+    RateLimit { value: String },
 }
 
 /// What the check resolved, for building the clients.

@@ -17,6 +17,7 @@ mod failure;
 pub mod iam;
 pub mod list_owned;
 pub mod logs;
+pub mod rate;
 pub mod run_task;
 pub mod scheduler;
 pub mod settling;

@@ -125,6 +125,7 @@ fn aws_environment_values_never_panic() {
             &[broken.as_str(), dir.as_str()],
         ),
         ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", &["", "maybe"]),
+        ("ECSCTL_RATE_LIMIT", &["fast", "0"]),
     ];
     for (var, values) in vars {
         for value in *values {
@@ -138,6 +139,11 @@ fn aws_environment_values_never_panic() {
         1,
         "",
         "error: `AWS_MAX_ATTEMPTS` is `abc`, which is not a number of attempts (1 or more)\n  hint: e.g. `10`; unset it for ecsctl's default of 10\n",
+    );
+    plan(&endpoint).env("ECSCTL_RATE_LIMIT", "fast").run().assert(
+        1,
+        "",
+        "error: `ECSCTL_RATE_LIMIT` is `fast`; ecsctl knows `aws` (the default: stay under AWS's throttles) and `off`\n  hint: unset it; set `off` only when AWS has raised your account's API quotas\n",
     );
     plan(&endpoint).env("AWS_ENDPOINT_URL_ECS", "garbage").run().assert(
         1,

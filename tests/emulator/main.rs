@@ -19,6 +19,7 @@ mod permissions;
 mod plan;
 mod plan_all;
 mod prune;
+mod rate;
 mod real_aws;
 mod scheduled;
 mod terminal;

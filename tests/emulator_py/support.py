@@ -33,6 +33,8 @@ class Server:
 
     def __init__(self, **settings: Any) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ECSCTL_EMULATOR_")}
+        # Rate limits (on by default in realistic mode) only where a test is about them.
+        env["ECSCTL_EMULATOR_RATE_LIMITS"] = "off"
         env.update({k: str(v) for k, v in settings.items()})
         self.process = subprocess.Popen(
             [os.path.join(ROOT, "scripts/emulator"), "--port", "0", "--quiet", "--watch-parent"],

@@ -75,6 +75,8 @@ pub const TEST_WINDOWS: &[(&str, &str)] = &[
     ("ECSCTL_EMULATOR_PAGE_SIZE", "2"),
     ("ECSCTL_EMULATOR_FAULT_RATE", "0"),
     ("ECSCTL_EMULATOR_DROP_RATE", "0"),
+    // On by default in realistic mode; tests/emulator/rate.rs turns it on for its own server.
+    ("ECSCTL_EMULATOR_RATE_LIMITS", "off"),
 ];
 
 /// A window of `TEST_WINDOWS` (the shared server's), for a test that must wait it out.
