@@ -532,7 +532,10 @@ mod tests {
         let mut td = live_task_definition();
         assert!(super::holds_desired(&d, &account, &td));
         td.tags.insert("team".into(), "other".into());
-        assert!(super::holds_desired(&d, &account, &td), "tags are not content");
+        assert!(
+            super::holds_desired(&d, &account, &td),
+            "tags are not content"
+        );
         td.containers[0].image = Some("nginx:other".into());
         assert!(!super::holds_desired(&d, &account, &td), "a new image is");
         let mut other_family = live_task_definition();
