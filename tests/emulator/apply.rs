@@ -931,6 +931,13 @@ fn out_of_band_drift_shows_in_the_plan_and_apply_reverts_it() {
         "DeleteLogGroup",
         json!({"logGroupName": "/ecs/ap-test/worker"}),
     );
+    // A tag changed out of band shows once the tag index has caught up with it: until then the
+    // index still holds what the spec wants, which the plan trusts (docs/aws.md, "The tag
+    // index"; `live::a_resource_the_tag_index_has_not_caught_up_with_is_read_directly` pins
+    // the other direction, where a stale entry is never trusted).
+    std::thread::sleep(
+        support::window("ECSCTL_EMULATOR_TAG_INDEX_MS") + std::time::Duration::from_millis(100),
+    );
 
     let r = p.run(
         &["plan", "-e", ENV, "--output", "json", "--detailed-exitcode"],
