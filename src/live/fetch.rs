@@ -112,15 +112,13 @@ pub async fn fetch_query(
             return Ok((None, Vec::new()));
         };
         let found = discovery::find_services(clients, &ns.id, &query.discovery_services).await?;
-        let ns_tags = async {
-            match index
-                .settled(clients, &ns.arn, query.namespace_tags.as_ref())
-                .await?
-            {
-                Some(tags) => Ok(tags),
-                None => discovery::namespace_tags(clients, &ns.arn).await,
-            }
-        };
+        let ns_tags = tags_of(
+            clients,
+            index,
+            &ns.arn,
+            query.namespace_tags.as_ref(),
+            discovery::namespace_tags(clients, &ns.arn),
+        );
         let (tags, services) = futures::try_join!(
             ns_tags,
             discovery_tags(clients, index, &query.discovery_tags, found)
@@ -204,8 +202,25 @@ async fn read_roles(clients: &AwsClients, names: &[String]) -> Result<Vec<LiveRo
     Ok(roles.into_iter().flatten().collect())
 }
 
-/// Tags of the log groups found: the tag index's where it holds what the spec wants, else one
-/// ListTagsForResource each.
+/// A resource's tags: the tag index's entry where it holds exactly what the spec wants there
+/// (`expected`), else `read`, the resource's own ListTagsForResource (`tag_index`).
+async fn tags_of<F>(
+    clients: &AwsClients,
+    index: &TagIndex,
+    arn: &str,
+    expected: Option<&LiveTags>,
+    read: F,
+) -> Result<LiveTags, AwsError>
+where
+    F: std::future::Future<Output = Result<LiveTags, AwsError>>,
+{
+    match index.settled(clients, arn, expected).await? {
+        Some(tags) => Ok(tags),
+        None => read.await,
+    }
+}
+
+/// Tags of the log groups found (`tags_of`), `TAG_CONCURRENCY` at a time.
 async fn log_group_tags(
     clients: &AwsClients,
     index: &TagIndex,
@@ -215,13 +230,8 @@ async fn log_group_tags(
     stream::iter(found)
         .map(|mut group| async move {
             if let Some(arn) = group.arn.clone() {
-                group.tags = match index
-                    .settled(clients, &arn, expected.get(&group.name))
-                    .await?
-                {
-                    Some(tags) => tags,
-                    None => logs::tags(clients, &arn).await?,
-                };
+                let want = expected.get(&group.name);
+                group.tags = tags_of(clients, index, &arn, want, logs::tags(clients, &arn)).await?;
             }
             Ok::<_, AwsError>(group)
         })
@@ -230,7 +240,7 @@ async fn log_group_tags(
         .await
 }
 
-/// Tags of the Cloud Map services found, as `log_group_tags` does.
+/// Tags of the Cloud Map services found (`tags_of`), `TAG_CONCURRENCY` at a time.
 async fn discovery_tags(
     clients: &AwsClients,
     index: &TagIndex,
@@ -239,13 +249,9 @@ async fn discovery_tags(
 ) -> Result<Vec<LiveDiscoveryService>, AwsError> {
     stream::iter(found)
         .map(|mut service| async move {
-            service.tags = match index
-                .settled(clients, &service.arn, expected.get(&service.name))
-                .await?
-            {
-                Some(tags) => tags,
-                None => discovery::service_tags(clients, &service.arn).await?,
-            };
+            let (arn, want) = (service.arn.clone(), expected.get(&service.name));
+            let read = discovery::service_tags(clients, &arn);
+            service.tags = tags_of(clients, index, &arn, want, read).await?;
             Ok::<_, AwsError>(service)
         })
         .buffered(TAG_CONCURRENCY)

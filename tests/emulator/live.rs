@@ -423,7 +423,7 @@ fn fetch_makes_the_expected_calls() {
     let net = acct.network();
     create_env(&acct, &net);
     let (_, calls) = fetch(&acct, &query());
-    let expected: BTreeMap<String, u32> = [
+    let expected = counts(&[
         ("application-autoscaling:DescribeScalableTargets", 1),
         ("application-autoscaling:DescribeScalingPolicies", 1),
         ("ecs:DescribeClusters", 1),
@@ -444,10 +444,7 @@ fn fetch_makes_the_expected_calls() {
         ("servicediscovery:ListTagsForResource", 2),
         ("sts:GetCallerIdentity", 1),
         ("tag:GetResources", 1),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    ]);
     assert_eq!(calls, expected);
 }
 
@@ -584,7 +581,7 @@ fn tags_upper() -> Value {
 ///   read one by one, and no family is searched (each service runs what the spec wants).
 fn budget(n: u32) -> BTreeMap<String, u32> {
     let pages = n.div_ceil(2).max(1);
-    [
+    counts(&[
         ("application-autoscaling:DescribeScalableTargets", pages),
         ("application-autoscaling:DescribeScalingPolicies", 1),
         ("ecs:DescribeClusters", 1),
@@ -596,10 +593,7 @@ fn budget(n: u32) -> BTreeMap<String, u32> {
         ("servicediscovery:ListServices", pages),
         ("sts:GetCallerIdentity", 1),
         ("tag:GetResources", n + 1),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
+    ])
 }
 
 #[test]
@@ -662,6 +656,11 @@ fn aws_pages() -> &'static support::Emulator {
     })
 }
 
+/// Calls per operation, as `AwsClients::calls` and `--stats` count them.
+fn counts(pairs: &[(&str, u32)]) -> BTreeMap<String, u32> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
 /// The `--stats` line of a run, per operation.
 fn stats(run: &support::Run) -> BTreeMap<String, u32> {
     let line = run
@@ -694,7 +693,7 @@ fn a_converged_plan_of_the_root_project_prod_reads_in_at_most_35_calls() {
     assert_eq!(plan.code, Some(0), "{}", plan.all());
     plan.assert_no_writes("a converged plan");
     let calls = stats(&plan);
-    let expected: BTreeMap<String, u32> = [
+    let expected = counts(&[
         ("application-autoscaling:DescribeScalableTargets", 1),
         ("application-autoscaling:DescribeScalingPolicies", 1),
         ("ecs:DescribeClusters", 1),
@@ -717,10 +716,7 @@ fn a_converged_plan_of_the_root_project_prod_reads_in_at_most_35_calls() {
         ("sts:GetCallerIdentity", 1),
         // Every tag of the log groups and Cloud Map resources.
         ("tag:GetResources", 1),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+    ]);
     assert_eq!(calls, expected);
     assert_eq!(calls.values().sum::<u32>(), 29);
 }
