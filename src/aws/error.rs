@@ -123,6 +123,12 @@ impl AwsError {
         self.code.as_deref() == Some(code)
     }
 
+    /// Whether AWS refused the call for want of a permission: `AccessDenied` (query protocol:
+    /// IAM, STS) or `AccessDeniedException` (JSON protocols).
+    pub fn is_access_denied(&self) -> bool {
+        self.code.as_deref().is_some_and(|c| c.starts_with("AccessDenied"))
+    }
+
     /// What the user can do about it, for the errors people actually hit.
     pub fn hint(&self) -> Option<String> {
         if let Some(f) = &self.failure {
@@ -149,7 +155,7 @@ impl AwsError {
                     .to_string(),
             );
         }
-        if code.starts_with("AccessDenied") || code == "UnauthorizedOperation" {
+        if self.is_access_denied() || code == "UnauthorizedOperation" {
             return Some(format!(
                 "the caller needs `{}:{}` on this resource",
                 self.service, self.operation

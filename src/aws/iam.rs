@@ -107,7 +107,7 @@ pub async fn read_roles_bulk(
             Ok(out) => out,
             Err(e) => {
                 let err = AwsError::from_sdk("iam", "GetAccountAuthorizationDetails", None, e);
-                if err.is_code("AccessDenied") || err.is_code("AccessDeniedException") {
+                if err.is_access_denied() {
                     return Ok(None);
                 }
                 return Err(err);

@@ -42,7 +42,7 @@ pub async fn tagged(
         Ok(pages) => pages,
         Err(e) => {
             let err = AwsError::from_sdk("tag", "GetResources", None, e);
-            if err.is_code("AccessDeniedException") || err.is_code("AccessDenied") {
+            if err.is_access_denied() {
                 return Ok(None);
             }
             return Err(err);
