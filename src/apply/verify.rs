@@ -95,16 +95,9 @@ pub async fn verify(
                 now
             }
             None => {
-                let index = crate::live::tag_index::TagIndex::direct();
-                let live = crate::live::owned::fetch_with_owned(
-                    clients,
-                    desired,
-                    prune.destroy,
-                    &crate::live::fetch::never_holds,
-                    &index,
-                )
-                .await
-                .map_err(VerifyError::Read)?;
+                let live = crate::live::owned::fetch_direct(clients, desired, prune.destroy)
+                    .await
+                    .map_err(VerifyError::Read)?;
                 crate::diff::changes(desired, &live, prune)
             }
         };

@@ -146,10 +146,41 @@ fn shared_prefix<'a>(base: &str, names: impl Iterator<Item = &'a str>) -> String
     base[..end].to_string()
 }
 
+/// What plan and apply diff against (`fetch_with_owned`): tags from the environment's tag index
+/// where it agrees with the spec, and no family search for a service whose running revision
+/// `holds` what the spec wants.
+pub async fn fetch_for_diff(
+    clients: &AwsClients,
+    desired: &Desired,
+    holds: HoldsDesired<'_>,
+) -> Result<Live, AwsError> {
+    let index = TagIndex::of(&desired.app, &desired.env);
+    fetch_with_owned(clients, desired, false, holds, &index).await
+}
+
+/// `fetch_with_owned` with every tag read from its resource and every family searched: for
+/// `destroy`, which must find what an apply a moment ago created, and apply's check after
+/// apply, which must see its own writes (the tag index lags behind both).
+pub async fn fetch_direct(
+    clients: &AwsClients,
+    desired: &Desired,
+    destroy: bool,
+) -> Result<Live, AwsError> {
+    let index = TagIndex::direct();
+    fetch_with_owned(
+        clients,
+        desired,
+        destroy,
+        &super::fetch::never_holds,
+        &index,
+    )
+    .await
+}
+
 /// `fetch` and `fetch_owned` together: the live state with its `owned` part filled.
 /// `index` serves both: the spec's resources' tags where it agrees with the spec, and which
 /// resources under the environment's prefixes carry our tags (each then confirmed directly).
-pub async fn fetch_with_owned(
+async fn fetch_with_owned(
     clients: &AwsClients,
     desired: &Desired,
     destroy: bool,

@@ -358,16 +358,9 @@ impl Run<'_> {
             let holds = |account: &str, td: &crate::live::LiveTaskDefinition| {
                 crate::diff::holds_desired(self.desired, account, td)
             };
-            let index = crate::live::tag_index::TagIndex::of(&self.desired.app, &self.desired.env);
-            let live = crate::live::owned::fetch_with_owned(
-                self.clients,
-                self.desired,
-                false,
-                &holds,
-                &index,
-            )
-            .await
-            .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
+            let live = crate::live::owned::fetch_for_diff(self.clients, self.desired, &holds)
+                .await
+                .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
             let conflicts = crate::diff::ownership::conflicts(self.desired, &live);
             if !conflicts.is_empty() {
                 return Err(anyhow!(crate::diff::ownership::message(

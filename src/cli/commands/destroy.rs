@@ -160,18 +160,9 @@ async fn read_and_plan(
     caller: &str,
     settings: &DestroySettings,
 ) -> Result<(Live, Plan), CliError> {
-    // Every tag read directly: the tag index may not list yet what an apply a moment ago
-    // created, and destroy must find all of it (`live::tag_index`).
-    let index = crate::live::tag_index::TagIndex::direct();
-    let live = crate::live::owned::fetch_with_owned(
-        clients,
-        desired,
-        true,
-        &crate::live::fetch::never_holds,
-        &index,
-    )
-    .await
-    .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
+    let live = crate::live::owned::fetch_direct(clients, desired, true)
+        .await
+        .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
     let opts = PruneOptions {
         destroy: true,
         delete_logs: settings.delete_logs,

@@ -133,9 +133,7 @@ pub(super) async fn plan_env(
     let holds = |account: &str, td: &crate::live::LiveTaskDefinition| {
         crate::diff::holds_desired(&desired, account, td)
     };
-    let index = crate::live::tag_index::TagIndex::of(&desired.app, &desired.env);
-    let fetched =
-        crate::live::owned::fetch_with_owned(&clients, &desired, false, &holds, &index).await;
+    let fetched = crate::live::owned::fetch_for_diff(&clients, &desired, &holds).await;
     *calls = clients.calls();
     let live = fetched.map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
     let total: u32 = calls.values().sum();
