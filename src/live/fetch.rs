@@ -111,7 +111,8 @@ pub async fn fetch_query(
         let Some(ns) = discovery::read_namespace(clients, name).await? else {
             return Ok((None, Vec::new()));
         };
-        let found = discovery::find_services(clients, &ns.id, &query.discovery_services).await?;
+        // The namespace's tags alongside the services' listing, as before the index: when the
+        // index cannot vouch for them, their read adds no round trip.
         let ns_tags = tags_of(
             clients,
             index,
@@ -119,10 +120,11 @@ pub async fn fetch_query(
             query.namespace_tags.as_ref(),
             discovery::namespace_tags(clients, &ns.arn),
         );
-        let (tags, services) = futures::try_join!(
+        let (tags, found) = futures::try_join!(
             ns_tags,
-            discovery_tags(clients, index, &query.discovery_tags, found)
+            discovery::find_services(clients, &ns.id, &query.discovery_services)
         )?;
+        let services = discovery_tags(clients, index, &query.discovery_tags, found).await?;
         Ok::<_, AwsError>((Some(LiveNamespace { tags, ..ns }), services))
     };
     let logs_part = async {
