@@ -64,9 +64,8 @@ async fn policies(clients: &AwsClients, ids: &[String]) -> Result<Vec<ScalingPol
         .describe_scaling_policies()
         .service_namespace(ServiceNamespace::Ecs)
         .set_resource_id(single.clone())
-        // 50 is the most a page may hold; without it AWS answers 10 a page.
-        // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_DescribeScalingPolicies.html
-        .max_results(50)
+        // No MaxResults: AWS's default page of 10 is also its largest ("This value can be
+        // between 1 and 10", DescribeScalingPolicies API reference); more is a validation error.
         .into_paginator()
         .items()
         .send()
