@@ -126,7 +126,9 @@ impl AwsError {
     /// Whether AWS refused the call for want of a permission: `AccessDenied` (query protocol:
     /// IAM, STS) or `AccessDeniedException` (JSON protocols).
     pub fn is_access_denied(&self) -> bool {
-        self.code.as_deref().is_some_and(|c| c.starts_with("AccessDenied"))
+        self.code
+            .as_deref()
+            .is_some_and(|c| c.starts_with("AccessDenied"))
     }
 
     /// What the user can do about it, for the errors people actually hit.
