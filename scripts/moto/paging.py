@@ -45,6 +45,17 @@ class BadToken(Exception):
     pass
 
 
+class TooLarge(Exception):
+    """A page size above the list's documented maximum: AWS refuses it with a validation error
+    ("1 validation error detected: Value 'N' at 'maxResults' failed to satisfy constraint: Member
+    must have value less than or equal to MAX", the shape of AWS's constraint errors)."""
+
+    def __init__(self, value: int, field: str, maximum: int) -> None:
+        super().__init__(
+            f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy "
+            f"constraint: Member must have value less than or equal to {maximum}")
+
+
 def encode(offset: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"ecsctl-emulator-offset": offset}).encode()).decode()
 
@@ -61,20 +72,23 @@ def decode(token: str | None) -> int:
     return offset
 
 
-def size(requested: Any, aws_default: int) -> int:
+def size(requested: Any, aws_default: int, aws_max: int, field: str) -> int:
     """The page size: the client's maximum when it sends one (AWS honours any value up to the
-    list's documented maximum, and ecsctl never sends more), else AWS's default; either capped
-    by `ECSCTL_EMULATOR_PAGE_SIZE` (the suite's 2), as scripts/moto/patches.py pages ECS and
-    Cloud Map lists."""
+    list's documented maximum `aws_max` and refuses a larger one: `TooLarge`), else AWS's
+    default; either capped by `ECSCTL_EMULATOR_PAGE_SIZE` (the suite's 2), as
+    scripts/moto/patches.py pages ECS and Cloud Map lists."""
     if requested is not None and int(requested) > 0:
+        if int(requested) > aws_max:
+            raise TooLarge(int(requested), field, aws_max)
         return min(int(requested), realism.page_size(10**9))
     return realism.page_size(aws_default)
 
 
-def page(items: list[Any], requested: Any, token: str | None, aws_default: int) -> tuple[list[Any], str | None]:
+def page(items: list[Any], requested: Any, token: str | None, aws_default: int, aws_max: int,
+         field: str) -> tuple[list[Any], str | None]:
     """One page of `items` from `token`; the next token, or None on the last page."""
     start = decode(token)
-    end = start + size(requested, aws_default)
+    end = start + size(requested, aws_default, aws_max, field)
     return items[start:end], (encode(end) if end < len(items) else None)
 
 
@@ -102,10 +116,14 @@ def patch_iam_role_lists_paged() -> None:
     from moto.iam.responses import IamResponse
 
     def paged(self: Any, items: list[Any]) -> tuple[list[Any], dict[str, Any]]:
+        # MaxItems 1 to 1,000 in each of these lists (IAM API reference).
         try:
-            items, marker = page(items, self._get_int_param("MaxItems"), self._get_param("Marker"), 100)
+            items, marker = page(items, self._get_int_param("MaxItems"), self._get_param("Marker"),
+                                 100, 1000, "maxItems")
         except BadToken:
             raise ValidationError("Invalid Marker.") from None
+        except TooLarge as e:
+            raise ValidationError(str(e)) from None
         return items, {"IsTruncated": marker is not None, "Marker": marker}
 
     def list_roles(self: Any) -> Any:
@@ -181,7 +199,7 @@ def patch_logs_describe_log_groups_paged() -> None:
         groups, _ = self.logs_backend.describe_log_groups(
             limit=ALL, log_group_name_prefix=self._get_param("logGroupNamePrefix"), next_token=None)
         try:
-            groups, token = page(list(groups), limit, self._get_param("nextToken"), 50)
+            groups, token = page(list(groups), limit, self._get_param("nextToken"), 50, 50, "limit")
         except BadToken:
             raise InvalidParameterException("The specified nextToken is not valid.") from None
         result: dict[str, Any] = {"logGroups": [g.to_describe_dict() for g in groups]}
@@ -222,9 +240,11 @@ def patch_aas_describe_paged() -> None:
             self._get_param("ScalableDimension"))
         try:
             targets, token = page(list(targets), self._get_int_param("MaxResults"),
-                                  self._get_param("NextToken"), 50)
+                                  self._get_param("NextToken"), 50, 50, "maxResults")
         except BadToken:
             raise AWSValidationException("Invalid NextToken.") from None
+        except TooLarge as e:
+            raise AWSValidationException(str(e)) from None
         result: dict[str, Any] = {"ScalableTargets": [_build_target(t) for t in targets]}
         if token:
             result["NextToken"] = token
@@ -235,7 +255,10 @@ def patch_aas_describe_paged() -> None:
     original_policies = ApplicationAutoScalingResponse.describe_scaling_policies
 
     def describe_scaling_policies(self: Any) -> Any:
-        n = size(self._get_int_param("MaxResults"), 10)
+        try:
+            n = size(self._get_int_param("MaxResults"), 10, 10, "maxResults")
+        except TooLarge as e:
+            raise AWSValidationException(str(e)) from None
         read = self._get_param
 
         def _get_param(name: str, if_none: Any = None) -> Any:
@@ -270,9 +293,12 @@ def patch_scheduler_lists_paged() -> None:
 
     def paged(self: Any, items: list[Any]) -> tuple[list[Any], str | None]:
         try:
-            return page(items, self._get_int_param("MaxResults"), self._get_param("NextToken"), 100)
+            return page(items, self._get_int_param("MaxResults"), self._get_param("NextToken"),
+                        100, 100, "maxResults")
         except BadToken:
             raise ValidationException("Invalid NextToken.") from None
+        except TooLarge as e:
+            raise ValidationException(str(e)) from None
 
     def list_schedules(self: Any) -> str:
         schedules, _ = self.scheduler_backend.list_schedules(

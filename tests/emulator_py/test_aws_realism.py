@@ -311,6 +311,9 @@ class Realistic(unittest.TestCase):
         last = iam.list_role_policies(RoleName="r1", Marker=iam.list_role_policies(RoleName="r1")["Marker"])
         self.assertEqual((last["PolicyNames"], last["IsTruncated"]), (["p2"], False))
         self.assertNotIn("Marker", last)
+        code, message, _ = error(lambda: iam.list_roles(MaxItems=1001))
+        self.assertEqual(code, "ValidationError")
+        self.assertIn("less than or equal to 1000", message)
         pages = [[r["RoleName"] for r in p["RoleDetailList"]] for p in
                  iam.get_paginator("get_account_authorization_details").paginate(Filter=["Role"])]
         self.assert_pages(pages, [x for p in pages for x in p])
@@ -356,6 +359,14 @@ class Realistic(unittest.TestCase):
                  for page in aas.get_paginator("describe_scaling_policies").paginate(
                      ServiceNamespace="ecs", ResourceId="service/c/s0")]
         self.assert_pages(pages, ["p0", "p1", "p2"])
+        # Each list's documented maximum page is a hard limit: more is a validation error.
+        for call in (lambda: aas.describe_scaling_policies(ServiceNamespace="ecs", MaxResults=11),
+                     lambda: aas.describe_scalable_targets(ServiceNamespace="ecs", MaxResults=51)):
+            code, message, status = error(call)
+            self.assertEqual((code, status), ("ValidationException", 400))
+            self.assertIn("Member must have value less than or equal to", message)
+        self.assertEqual(len(aas.describe_scaling_policies(ServiceNamespace="ecs", MaxResults=10)
+                             ["ScalingPolicies"]), 2)  # the suite's page of two
 
     def test_scheduler_lists_page_with_next_token(self) -> None:
         acct = self.account()
