@@ -187,6 +187,11 @@ async fn fetch_with_owned(
     holds: HoldsDesired<'_>,
     index: &TagIndex,
 ) -> Result<Live, AwsError> {
+    // A partial desired state (`-s`) prunes nothing the owned read would find (`diff::prune`):
+    // it reads only its own resources, which is what makes a partial plan cheaper.
+    if desired.target.is_some() && !destroy {
+        return super::fetch(clients, desired, holds, index).await;
+    }
     let query = OwnedQuery::of(desired, destroy);
     let (mut live, owned, leftover) = futures::try_join!(
         super::fetch(clients, desired, holds, index),
