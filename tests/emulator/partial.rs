@@ -181,3 +181,63 @@ hint: did you mean `web`? services here: `web`, `worker`"
         r.all()
     );
 }
+
+/// The `N` of `note: aws calls: N: …` (`--stats`).
+fn total_calls(r: &crate::support::Run) -> u32 {
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("aws calls: "))
+        .unwrap_or_else(|| panic!("no --stats line:\n{}", r.all()));
+    let after = line.split("aws calls: ").nth(1).unwrap();
+    after.split(':').next().unwrap().trim().parse().unwrap()
+}
+
+/// A partial plan reads only its service's resources (no owned-resource scan for pruning), so
+/// on the converged root project (`prod`, 11 services) `-s api` costs fewer calls than the full
+/// plan (17 vs 81 on the emulator), still sees no change, and writes nothing.
+#[test]
+fn a_partial_plan_of_the_root_project_reads_less_than_the_full_plan() {
+    let p = crate::apply::example_project_in(".", crate::support::account());
+    let applied = p.run(&["apply", "-e", "prod", "--yes", "--no-wait"], &[]);
+    assert_eq!(applied.code, Some(0), "{}", applied.all());
+    let full = p.run(
+        &["plan", "-e", "prod", "--stats", "--detailed-exitcode"],
+        &[],
+    );
+    assert_eq!(full.code, Some(0), "{}", full.all());
+    let one = p.run(
+        &[
+            "plan",
+            "-e",
+            "prod",
+            "-s",
+            "api",
+            "--stats",
+            "--detailed-exitcode",
+        ],
+        &[],
+    );
+    assert_eq!(one.code, Some(0), "{}", one.all());
+    one.assert_no_writes("a partial plan");
+    assert!(
+        one.stdout.starts_with("Partial plan: only service `api`"),
+        "{}",
+        one.all()
+    );
+    let (full_calls, one_calls) = (total_calls(&full), total_calls(&one));
+    let stats = |r: &crate::support::Run| {
+        let line = r.stderr.lines().find(|l| l.contains("aws calls: "));
+        line.unwrap_or_default().to_string()
+    };
+    eprintln!(
+        "root prod converged: full plan {full_calls} AWS calls, `-s api` {one_calls}\n  full: {}\n  -s api: {}",
+        stats(&full),
+        stats(&one)
+    );
+    assert!(
+        one_calls * 4 < full_calls,
+        "full {full_calls}, -s api {one_calls}:\n{}",
+        one.all()
+    );
+}
