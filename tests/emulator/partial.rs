@@ -241,3 +241,72 @@ fn a_partial_plan_of_the_root_project_reads_less_than_the_full_plan() {
         one.all()
     );
 }
+
+/// A job built from web (`service: web`, own command, so its own family) comes with `-s web`
+/// and takes web's new image; the worker's job and the scheduler role shared by both jobs are
+/// left exactly as they were (the role is the whole spec's, never one rebuilt from web's jobs).
+#[test]
+fn s_web_brings_its_job_and_leaves_the_worker_job_and_the_shared_scheduler_role_alone() {
+    let p = Project::new();
+    p.overlay(
+        "dev",
+        "scheduledTasks:\n  migrate:\n    service: web\n    command: [migrate]\n    schedule: rate(1 day)\n  \
+sweep:\n    service: worker\n    schedule: rate(1 hour)",
+    );
+    p.ok(&["apply", "-e", "dev", "--yes"]);
+    let role_policy = || {
+        p.must(
+            "iam",
+            "GetRolePolicy",
+            json!({"RoleName": "pr-dev-scheduler", "PolicyName": "ecsctl"}),
+        )["PolicyDocument"]
+            .clone()
+    };
+    let sweep = || {
+        p.must(
+            "scheduler",
+            "GetSchedule",
+            json!({"Name": "pr-dev-sweep", "GroupName": "pr-dev"}),
+        )["Target"]
+            .clone()
+    };
+    let (policy_before, sweep_before) = (role_policy(), sweep());
+    p.overlay("dev", NEW_IMAGES);
+
+    let plan = p.ok(&["plan", "-e", "dev", "-s", "web", "--output", "json"]);
+    let doc: Value = serde_json::from_str(&plan.stdout).unwrap();
+    let all = addresses(&doc, false);
+    assert!(all.contains(&"schedule.pr-dev-migrate".to_string()), "{all:?}");
+    assert!(
+        all.contains(&"iam_role.pr-dev-scheduler".to_string()),
+        "{all:?}"
+    );
+    assert!(
+        all.iter()
+            .all(|a| !a.contains("worker") && !a.contains("sweep")),
+        "{all:?}"
+    );
+    let changed = addresses(&doc, true);
+    assert!(
+        changed.contains(&"task_definition.pr-dev-migrate".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.contains(&"iam_role.pr-dev-scheduler".to_string()),
+        "{changed:?}"
+    );
+
+    p.ok(&["apply", "-e", "dev", "-s", "web", "--yes"]);
+    let migrate = p.must(
+        "ecs",
+        "DescribeTaskDefinition",
+        json!({"taskDefinition": "pr-dev-migrate"}),
+    );
+    assert_eq!(
+        migrate["taskDefinition"]["containerDefinitions"][0]["image"],
+        "nginx:1.28"
+    );
+    assert_eq!(role_policy(), policy_before);
+    assert_eq!(sweep(), sweep_before);
+    assert_eq!(running_image(&p, "pr-dev-worker"), "busybox:1.36");
+}
