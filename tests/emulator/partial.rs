@@ -276,7 +276,10 @@ sweep:\n    service: worker\n    schedule: rate(1 hour)",
     let plan = p.ok(&["plan", "-e", "dev", "-s", "web", "--output", "json"]);
     let doc: Value = serde_json::from_str(&plan.stdout).unwrap();
     let all = addresses(&doc, false);
-    assert!(all.contains(&"schedule.pr-dev-migrate".to_string()), "{all:?}");
+    assert!(
+        all.contains(&"schedule.pr-dev-migrate".to_string()),
+        "{all:?}"
+    );
     assert!(
         all.contains(&"iam_role.pr-dev-scheduler".to_string()),
         "{all:?}"
@@ -309,4 +312,32 @@ sweep:\n    service: worker\n    schedule: rate(1 hour)",
     assert_eq!(role_policy(), policy_before);
     assert_eq!(sweep(), sweep_before);
     assert_eq!(running_image(&p, "pr-dev-worker"), "busybox:1.36");
+}
+
+/// `plan --all -s worker` plans the worker in every environment; one whose spec has no worker
+/// is reported as failed with the known services, the others are still planned (exit 1).
+#[test]
+fn plan_all_s_plans_the_service_everywhere_and_fails_where_it_is_missing() {
+    let p = Project::new();
+    p.overlay("prod", "services:\n  worker:\n    enabled: false");
+    let r = p.run(&["plan", "--all", "-s", "worker", "--output", "json"]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let envs = doc["environments"].as_array().unwrap();
+    assert_eq!(envs[0]["env"], "dev");
+    assert_eq!(envs[0]["status"], "planned");
+    assert_eq!(envs[0]["plan"]["target"], json!({"services": ["worker"]}));
+    assert!(
+        addresses(&envs[0]["plan"], false)
+            .iter()
+            .all(|a| !a.contains("web")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(envs[1]["env"], "prod");
+    assert_eq!(envs[1]["status"], "failed");
+    assert_eq!(
+        envs[1]["error"],
+        "`-s`: no service `worker` in environment `prod`; nothing was read or changed\n  hint: services here: `web`"
+    );
 }
