@@ -201,7 +201,13 @@ pub struct PlanArgs {
 
     /// Plan only this service (repeatable), with its scheduled tasks (`service: NAME`) and the
     /// resources they use; nothing else is changed or pruned. The plan says it is partial.
-    #[arg(short = 's', long = "service", value_name = "NAME")]
+    /// Not with --delete-logs: a partial plan deletes no log group.
+    #[arg(
+        short = 's',
+        long = "service",
+        value_name = "NAME",
+        conflicts_with = "delete_logs"
+    )]
     pub services: Vec<String>,
 }
 
@@ -272,8 +278,14 @@ pub struct ApplyArgs {
     pub lock_timeout: Duration,
 
     /// Apply only this service (repeatable), with its scheduled tasks (`service: NAME`) and the
-    /// resources they use; nothing else is changed or pruned. Not with a PLANFILE.
-    #[arg(short = 's', long = "service", value_name = "NAME")]
+    /// resources they use; nothing else is changed or pruned. Not with a PLANFILE or
+    /// --delete-logs (a partial apply deletes no log group).
+    #[arg(
+        short = 's',
+        long = "service",
+        value_name = "NAME",
+        conflicts_with = "delete_logs"
+    )]
     pub services: Vec<String>,
 }
 

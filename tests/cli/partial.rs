@@ -50,3 +50,18 @@ fn s_needs_an_environment() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stderr.contains("--env <ENV>"), "{}", r.stderr);
 }
+
+/// A partial plan deletes no log group, so `--delete-logs` could only be ignored: refused.
+#[test]
+fn s_with_delete_logs_is_a_usage_error() {
+    for command in ["plan", "apply"] {
+        let r = offline(&[command, "-e", "dev", "-s", "web", "--delete-logs"]);
+        assert_eq!(r.code, Some(1), "{command}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("the argument '--service <NAME>' cannot be used with '--delete-logs'"),
+            "{command}: {}",
+            r.stderr
+        );
+    }
+}
