@@ -16,14 +16,22 @@ use crate::spec::suggest::{did_you_mean, join_or, ticked};
 
 /// `-s` named a service the environment does not have.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}", message(.env, .unknown, .known))]
+#[error("{}", message(.env, .unknown, .known, .jobs))]
 pub struct UnknownServices {
     pub env: String,
     pub unknown: Vec<String>,
     pub known: Vec<String>,
+    /// Unknown names that are scheduled tasks, with the service each is built from: `-s`
+    /// takes services, and the hint says which one brings the job.
+    pub jobs: Vec<(String, Option<String>)>,
 }
 
-fn message(env: &str, unknown: &[String], known: &[String]) -> String {
+fn message(
+    env: &str,
+    unknown: &[String],
+    known: &[String],
+    jobs: &[(String, Option<String>)],
+) -> String {
     let names = join_or(&ticked(unknown.iter().map(String::as_str)));
     let noun = if unknown.len() == 1 {
         "service"
@@ -37,6 +45,14 @@ fn message(env: &str, unknown: &[String], known: &[String]) -> String {
     } else {
         ticked(known.iter().map(String::as_str)).join(", ")
     };
+    if let Some((job, service)) = jobs.first() {
+        let how = match service {
+            Some(s) => format!("it is built from `{s}`, so `-s {s}` plans it with its service"),
+            None => "it belongs to no service, so only a full plan includes it".to_string(),
+        };
+        text.push_str(&format!("\n  hint: `{job}` is a scheduled task; {how}"));
+        return text;
+    }
     let close = unknown
         .iter()
         .find_map(|u| did_you_mean(u, known.iter().map(String::as_str)));
@@ -59,10 +75,17 @@ pub fn restrict(desired: &Desired, services: &[String]) -> Result<Desired, Unkno
         .map(|w| w.to_string())
         .collect();
     if !unknown.is_empty() {
+        let jobs = desired
+            .scheduled_tasks
+            .iter()
+            .filter(|t| unknown.contains(&t.key))
+            .map(|t| (t.key.clone(), t.service.clone()))
+            .collect();
         return Err(UnknownServices {
             env: desired.env.clone(),
             unknown,
             known,
+            jobs,
         });
     }
     let mut d = desired.clone();

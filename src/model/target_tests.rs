@@ -126,3 +126,20 @@ hint: did you mean `web`? services here: `web`, `worker`, `beat`"
 hint: services here: `web`, `worker`, `beat`"
     );
 }
+
+#[test]
+fn a_scheduled_task_name_says_which_service_brings_it() {
+    let (full, _) = ok(SPEC);
+    assert_eq!(
+        restrict(&full, &["migrate".into()])
+            .unwrap_err()
+            .to_string(),
+        "`-s`: no service `migrate` in environment `prod`; nothing was read or changed\n  \
+hint: `migrate` is a scheduled task; it is built from `web`, so `-s web` plans it with its service"
+    );
+    assert_eq!(
+        restrict(&full, &["report".into()]).unwrap_err().to_string(),
+        "`-s`: no service `report` in environment `prod`; nothing was read or changed\n  \
+hint: `report` is a scheduled task; it belongs to no service, so only a full plan includes it"
+    );
+}
