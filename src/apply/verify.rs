@@ -318,6 +318,7 @@ mod tests {
             env: "dev".into(),
             region: "eu-west-1".into(),
             account_id: None,
+            services: None,
         };
         Plan::new(target, changes)
     }

@@ -242,6 +242,7 @@ mod tests {
     pub(crate) fn task() -> ScheduledTask {
         ScheduledTask {
             key: "job".into(),
+            service: None,
             name: "omc-prod-job".into(),
             group: "omc-prod".into(),
             expression: "rate(15 minutes)".into(),

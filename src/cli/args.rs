@@ -153,11 +153,12 @@ pub struct CompletionsArgs {
     after_help = "Examples:\n  ecsctl plan -e staging\n  IMAGE_TAG=$GITHUB_SHA ecsctl plan -e prod --detailed-exitcode\n  \
 ecsctl plan -e prod --output markdown > plan.md\n  ecsctl plan -e prod --output json | jq '.summary'\n  \
 ecsctl plan -e prod --out prod.plan.json\n  ecsctl plan -e prod --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:$GITHUB_SHA\n  \
-ecsctl plan --all --output markdown > plan.md\n\n\
+ecsctl plan --all --output markdown > plan.md\n  ecsctl plan -e prod -s web -s worker\n\n\
 Reads live AWS (ECS, IAM, Cloud Map, CloudWatch Logs, Application Auto Scaling) with the AWS CLI's\n\
 credentials, region and endpoint settings, and never writes. --all plans every environment in\n\
 environments/ (a few at a time, each with its own read) into one report; an environment that\n\
-fails is reported as such and the others are still planned. Exit codes: 0 no changes (or changes\n\
+fails is reported as such and the others are still planned. -s limits the plan to those services\n\
+(with --all, in every environment). Exit codes: 0 no changes (or changes\n\
 without --detailed-exitcode), 1 error (in any environment with --all), 2 changes present with\n\
 --detailed-exitcode."
 )]
@@ -197,6 +198,17 @@ pub struct PlanArgs {
     /// service/container), so a pipeline's plan shows the build it is about to deploy.
     #[arg(long = "image", value_name = "NAME=IMAGE")]
     pub images: Vec<String>,
+
+    /// Plan only this service (repeatable), with its scheduled tasks (`service: NAME`) and the
+    /// resources they use; nothing else is changed or pruned. The plan says it is partial.
+    /// Not with --delete-logs: a partial plan deletes no log group.
+    #[arg(
+        short = 's',
+        long = "service",
+        value_name = "NAME",
+        conflicts_with = "delete_logs"
+    )]
+    pub services: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -212,10 +224,12 @@ pub enum PlanFormat {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  ecsctl apply -e staging\n  ecsctl apply -e prod --yes --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:$GITHUB_SHA\n  \
-ecsctl plan -e prod --out prod.plan.json && ecsctl apply prod.plan.json --yes\n  ecsctl apply -e dev --yes --no-wait\n\n\
+ecsctl plan -e prod --out prod.plan.json && ecsctl apply prod.plan.json --yes\n  ecsctl apply -e dev --yes --no-wait\n  \
+ecsctl apply -e prod -s web --image web=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$GITHUB_SHA\n\n\
 On a terminal, apply shows the plan and asks for `yes`. Without a terminal (CI) it refuses unless\n\
 --yes is given. A saved plan applies exactly its own values (not the spec, -e or --image), and only\n\
-if the live state still matches it. With changes to make, apply takes the environment's lock\n\
+if the live state still matches it. -s NAME applies one service (repeatable) with its scheduled\n\
+tasks and what they use, and never prunes anything else. With changes to make, apply takes the environment's lock\n\
 (--lock-timeout waits for it) and checks the result after the writes. Progress goes to stderr.\n\
 Exit codes: 0 applied (or nothing to do), 1 error, a failed call, a failed deployment, a timeout or\n\
 a failed check, 130 stopped by Ctrl-C or SIGTERM."
@@ -262,6 +276,17 @@ pub struct ApplyArgs {
     /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
     #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration::any)]
     pub lock_timeout: Duration,
+
+    /// Apply only this service (repeatable), with its scheduled tasks (`service: NAME`) and the
+    /// resources they use; nothing else is changed or pruned. Not with a PLANFILE or
+    /// --delete-logs (a partial apply deletes no log group).
+    #[arg(
+        short = 's',
+        long = "service",
+        value_name = "NAME",
+        conflicts_with = "delete_logs"
+    )]
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -278,6 +303,10 @@ pub struct DestroyArgs {
     /// The environment to destroy (`environments/<ENV>.yaml`).
     #[arg(short, long, value_name = "ENV")]
     pub env: String,
+
+    /// Not supported: destroy removes the whole environment (refused with a hint).
+    #[arg(short = 's', long = "service", value_name = "NAME", hide = true)]
+    pub services: Vec<String>,
 
     /// Destroy without asking (required without a terminal, e.g. in CI).
     #[arg(short = 'y', long)]

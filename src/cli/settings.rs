@@ -49,6 +49,8 @@ pub struct PlanSettings {
     pub stats: bool,
     /// `--image` overrides; a malformed one is reported by the command like any other error.
     pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
+    /// `-s NAME`: plan only these services (empty: all).
+    pub services: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -119,6 +121,8 @@ pub struct DestroySettings {
     pub stats: bool,
     /// `--lock-timeout`: how long to wait for another run's environment lock.
     pub lock_timeout: std::time::Duration,
+    /// `-s NAME`, which destroy refuses (it removes the whole environment).
+    pub services: Vec<String>,
 }
 
 /// Everything a run needs, resolved from the command line.
@@ -161,6 +165,7 @@ impl Settings {
                 delete_logs: a.delete_logs,
                 stats: a.stats,
                 images: parse_images(&a.images),
+                services: a.services,
             }),
             Command::Apply(a) => CommandSettings::Apply(ApplySettings::from_args(a)),
             Command::Destroy(a) => CommandSettings::Destroy(DestroySettings {
@@ -173,6 +178,7 @@ impl Settings {
                 detailed_exitcode: a.detailed_exitcode,
                 stats: a.stats,
                 lock_timeout: a.lock_timeout,
+                services: a.services,
             }),
             Command::Run(a) => CommandSettings::Run(RunSettings {
                 env: a.env,
@@ -226,6 +232,8 @@ pub struct ApplySettings {
     pub stats: bool,
     /// `--lock-timeout`: how long to wait for another run's environment lock.
     pub lock_timeout: std::time::Duration,
+    /// `-s NAME`: apply only these services (empty: all).
+    pub services: Vec<String>,
 }
 
 impl ApplySettings {
@@ -242,6 +250,7 @@ impl ApplySettings {
             delete_logs: a.delete_logs,
             stats: a.stats,
             lock_timeout: a.lock_timeout,
+            services: a.services,
         }
     }
 }

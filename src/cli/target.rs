@@ -6,8 +6,9 @@
 //! fallback, ask STS for the caller, refuse a pinned `account:` that differs and credentials
 //! from another partition than the region's (`aws-cn` credentials for `eu-west-1`), rebuild the
 //! desired state with the caller's account from the spec already read (the model is pure; the
-//! files are not read twice), apply `--image` overrides, and refuse a region mismatch. Must not
-//! read live state or decide what to change.
+//! files are not read twice), apply `--image` overrides, restrict to `-s` services
+//! (`model::target`), and refuse a region mismatch. Must not read live state or decide what to
+//! change.
 
 use anyhow::anyhow;
 
@@ -27,6 +28,8 @@ use crate::spec::load::LoadedEnv;
 pub struct Spec {
     loaded: LoadedEnv,
     images: Vec<ImageOverride>,
+    /// `-s NAME`: the services the desired state is restricted to (empty: all).
+    services: Vec<String>,
     /// The desired state with `{account_id}` unresolved unless the spec pins `account:`.
     pub offline: Desired,
 }
@@ -56,8 +59,20 @@ impl Spec {
         Ok(Spec {
             loaded,
             images: images.to_vec(),
+            services: Vec::new(),
             offline,
         })
+    }
+
+    /// `-s NAME` (plan, apply): restricts the desired state to those services and what they
+    /// use (`model::target`), checked offline so an unknown name fails before any AWS call.
+    pub fn restrict(mut self, services: &[String]) -> Result<Spec, CliError> {
+        if services.is_empty() {
+            return Ok(self);
+        }
+        self.offline = restricted(&self.offline, services)?;
+        self.services = services.to_vec();
+        Ok(self)
     }
 
     /// The desired state with `caller` as the account, without connecting (a saved plan's
@@ -93,7 +108,11 @@ impl Spec {
         } else {
             // The offline build printed the warnings; this one only adds the caller.
             let built = build_loaded(&self.loaded, Some((&caller, Some(partition))));
-            overridden(report(built, false, out)?, &self.images)?
+            let full = overridden(report(built, false, out)?, &self.images)?;
+            match self.services.is_empty() {
+                true => full,
+                false => restricted(&full, &self.services)?,
+            }
         };
         check_region(&desired, clients.region())?;
         Ok(Connected {
@@ -141,6 +160,10 @@ hint: switch credentials (AWS_PROFILE), or make the plan with these"
         .into()),
         _ => Ok((clients, caller)),
     }
+}
+
+fn restricted(desired: &Desired, services: &[String]) -> Result<Desired, CliError> {
+    crate::model::target::restrict(desired, services).map_err(|e| anyhow!(e.to_string()).into())
 }
 
 fn overridden(mut desired: Desired, images: &[ImageOverride]) -> Result<Desired, CliError> {

@@ -212,6 +212,7 @@ pub fn desired() -> Desired {
             }],
         }],
         scheduled_tasks: vec![],
+        target: None,
     }
 }
 

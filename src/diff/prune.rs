@@ -9,7 +9,7 @@
 //! or in destroy when the spec says `logs.retain: false` for it; otherwise it appears as a
 //! no-op whose reason says it is kept. Deleted services, their scaling targets and discovery
 //! services are addressed by their AWS names (the spec key of a service that left the spec is
-//! not knowable).
+//! not knowable). A partial desired state (`plan -s`) prunes only stray scaling on its services.
 
 use serde_json::json;
 
@@ -37,6 +37,13 @@ pub struct PruneOptions {
 /// The deletions (and kept log groups), in diff order; `plan::step::order` puts the deletions
 /// in reverse dependency order.
 pub fn prune(desired: &Desired, live: &Live, opts: &PruneOptions) -> Vec<ResourceChange> {
+    // A partial plan (`-s`, `model::target`) must never delete what it filtered out, and it
+    // cannot tell which owned leftovers were its services' (a dropped discovery service or
+    // job names no service): it prunes only stray scaling on its own services. A full plan
+    // prunes the rest.
+    if desired.target.is_some() && !opts.destroy {
+        return stray_scaling(desired, live);
+    }
     let (app, env) = (desired.app.as_str(), desired.env.as_str());
     let ours = |tags: &LiveTags| is_ours(tags, app, env);
     let o = &live.owned;

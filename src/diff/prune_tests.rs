@@ -184,6 +184,7 @@ fn deletions_run_in_reverse_dependency_order() {
         env: "prod".into(),
         region: "eu-west-1".into(),
         account_id: None,
+        services: None,
     };
     let plan = Plan::new(target, prune(&desired(), &l, &opts));
     let kinds: Vec<&str> = plan.steps.iter().map(|s| s.address.kind.as_str()).collect();
@@ -221,6 +222,36 @@ fn nothing_owned_means_nothing_to_prune() {
     assert_eq!(
         addresses(&prune(&desired(), &converged(), &destroy), Action::Delete),
         ["cluster.ohi-prod"]
+    );
+}
+
+/// Issue 13, item 8: a partial plan (`-s api`) must never delete a service (or anything else)
+/// because it was filtered out, even when the full plan would; stray scaling on its own
+/// service is still its business.
+#[test]
+fn a_partial_desired_state_prunes_only_stray_scaling_on_its_services() {
+    let mut d = desired();
+    d.target = Some(vec!["api".into()]);
+    assert_eq!(
+        prune(&d, &live_with_leftovers(), &PruneOptions::default()),
+        vec![],
+        "the full plan deletes the worker (only_our_resources_the_spec_dropped_are_deletions)"
+    );
+    let delete_logs = PruneOptions {
+        destroy: false,
+        delete_logs: true,
+    };
+    assert_eq!(prune(&d, &live_with_leftovers(), &delete_logs), vec![]);
+    d.scaling_targets.clear();
+    assert_eq!(
+        addresses(
+            &prune(&d, &converged(), &PruneOptions::default()),
+            Action::Delete
+        ),
+        [
+            "scaling_target.ohi-prod-api",
+            "scaling_policy.ohi-prod-api-cpu"
+        ]
     );
 }
 
@@ -312,6 +343,7 @@ fn destroy_of_a_family_with_a_foreign_newer_revision_deletes_ours_and_lists_the_
             env: "prod".into(),
             region: "eu-west-1".into(),
             account_id: None,
+            services: None,
         },
         changes,
     );

@@ -17,6 +17,7 @@ const ADDR: &str = "schedule.ohi-prod-report";
 fn task() -> ScheduledTask {
     ScheduledTask {
         key: "report".into(),
+        service: None,
         name: "ohi-prod-report".into(),
         group: "ohi-prod".into(),
         expression: "cron(0 2 * * ? *)".into(),

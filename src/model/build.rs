@@ -160,6 +160,7 @@ fn assemble(
         services: services.into_iter().map(|s| s.service).collect(),
         scaling_targets,
         scheduled_tasks: scheduled.into_iter().map(|s| s.task).collect(),
+        target: None,
     }
 }
 

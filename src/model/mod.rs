@@ -47,6 +47,7 @@ pub mod size;
 #[cfg(test)]
 mod spec_traps_tests;
 pub mod tags;
+pub mod target;
 pub mod task_def;
 pub mod task_spec;
 pub mod template;

@@ -51,6 +51,11 @@ pub struct Desired {
     pub services: Vec<Service>,
     pub scaling_targets: Vec<ScalingTarget>,
     pub scheduled_tasks: Vec<ScheduledTask>,
+    /// `plan/apply -s NAME`: the spec keys of the services this desired state was restricted
+    /// to (`model::target`); `None` for the whole environment. A partial desired state holds
+    /// only those services and what they use, and the diff prunes nothing outside them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -401,6 +406,10 @@ pub enum ScalingMetric {
 #[serde(rename_all = "camelCase")]
 pub struct ScheduledTask {
     pub key: String,
+    /// The spec key of the service it is built from (`service: X`), if any: a partial plan
+    /// of X includes it (`model::target`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
     /// The EventBridge Scheduler schedule name.
     pub name: String,
     /// The schedule group (one per app and environment).

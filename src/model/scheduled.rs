@@ -110,6 +110,7 @@ pub fn build_scheduled(
     let retry = t.retry_policy.as_ref();
     let task = ScheduledTask {
         key: key.value.clone(),
+        service: reused.map(|b| b.service.key.clone()),
         name,
         group: schedule_group(&cx.app, &cx.env),
         expression: expression(cx, t, key, &at),

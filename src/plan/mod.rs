@@ -21,6 +21,9 @@ pub struct Target {
     pub env: String,
     pub region: String,
     pub account_id: Option<String>,
+    /// A partial plan's services (`plan -s`, spec keys, sorted); `None` for the whole
+    /// environment. Renderers say the plan is partial.
+    pub services: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

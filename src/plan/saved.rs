@@ -102,6 +102,7 @@ mod tests {
             env: "dev".into(),
             region: "eu-west-1".into(),
             account_id: Some("123456789012".into()),
+            services: None,
         };
         Plan::new(target, changes)
     }

@@ -189,6 +189,7 @@ pub(crate) mod tests {
                 env: env.into(),
                 region: "eu-west-1".into(),
                 account_id: Some("123456789012".into()),
+                services: None,
             };
             Plan::new(target, vec![])
         };

@@ -16,6 +16,10 @@ use crate::plan::{Action, Effect, FieldChange, Plan, ResourceChange, Target};
 
 pub fn render(plan: &Plan, color: bool) -> String {
     let mut out = String::new();
+    if let Some(header) = super::partial_header(plan) {
+        out.push_str(&paint(color, Style::new().bold(), &format!("{header}.")));
+        out.push_str("\n\n");
+    }
     let summary = plan.summary();
     if summary.is_empty() {
         out.push_str(&paint(color, Style::new().bold(), &summary.to_string()));
@@ -245,6 +249,7 @@ pub(crate) mod tests {
             env: "prod".into(),
             region: "eu-west-1".into(),
             account_id: Some("123456789012".into()),
+            services: None,
         };
         Plan::new(target, changes)
     }
@@ -296,6 +301,7 @@ Warning: this plan destroys 2 resource(s): 1 deleted, 1 replaced (-/+).
             env: "e".into(),
             region: "r".into(),
             account_id: None,
+            services: None,
         };
         let plan = Plan::new(target, vec![]);
         assert_eq!(
@@ -335,6 +341,7 @@ mod from_diff {
             env: "prod".into(),
             region: "eu-west-1".into(),
             account_id: None,
+            services: None,
         };
         let plan = Plan::new(target, diff(&d, &l));
         let want = r#"ecsctl will perform the following actions:

@@ -1,4 +1,4 @@
-//! The machine view: the public, versioned JSON plan (`formatVersion` "1.1"), also the format of
+//! The machine view: the public, versioned JSON plan (`formatVersion` "1.2"), also the format of
 //! a saved plan (`plan --out FILE`).
 //!
 //! Owns the `Json*` types, their conversion from and back to `Plan` and `SavedPlan`, the digest
@@ -17,7 +17,7 @@ use crate::plan::{Action, Address, Effect, FieldChange, Plan, ResourceChange, St
 
 pub mod all;
 
-pub const FORMAT_VERSION: &str = "1.1";
+pub const FORMAT_VERSION: &str = "1.2";
 
 /// A plan of one environment: what `ecsctl plan --output json` prints and `--out` saves.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -27,7 +27,7 @@ pub const FORMAT_VERSION: &str = "1.1";
     description = "The plan of one ecsctl environment (format 1.x)."
 )]
 pub struct JsonPlan {
-    /// `1.1`. Minor versions add fields; a new major version changes or removes them.
+    /// `1.2`. Minor versions add fields; a new major version changes or removes them.
     pub format_version: String,
     pub app: String,
     pub env: String,
@@ -35,6 +35,10 @@ pub struct JsonPlan {
     /// The AWS account the plan was computed against.
     #[schemars(required, extend("type" = ["string", "null"]))]
     pub account_id: Option<String>,
+    /// Present only on a partial plan (`plan -s NAME`): the services it is limited to. Its
+    /// changes leave everything else out, and it deletes nothing outside them. Since 1.2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<JsonTarget>,
     /// `sha256:<hex>` over the live state each change was computed from; apply refuses a saved
     /// plan whose fingerprint no longer matches.
     pub fingerprint: String,
@@ -60,6 +64,15 @@ pub struct JsonPlan {
     /// without `digest`: apply refuses a file whose content no longer matches. Since 1.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
+}
+
+/// What a partial plan is limited to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonTarget {
+    /// The spec names of the services (`-s`), sorted; their scheduled tasks and the resources
+    /// they use come with them.
+    pub services: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -202,6 +215,9 @@ impl JsonPlan {
             env: plan.target.env.clone(),
             region: plan.target.region.clone(),
             account_id: plan.target.account_id.clone(),
+            target: plan.target.services.as_ref().map(|services| JsonTarget {
+                services: services.clone(),
+            }),
             fingerprint: plan.fingerprint.clone(),
             summary: JsonSummary {
                 add: n(summary.add),
@@ -324,6 +340,7 @@ impl JsonPlan {
             env: self.env.clone(),
             region: self.region.clone(),
             account_id: self.account_id.clone(),
+            services: self.target.as_ref().map(|t| t.services.clone()),
         };
         Ok(Plan {
             target,

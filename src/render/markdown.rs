@@ -13,6 +13,9 @@ use crate::plan::{Action, Effect, Plan};
 pub fn render(plan: &Plan) -> String {
     let t = &plan.target;
     let mut out = format!("### ecsctl plan: `{}` / `{}`\n\n", t.app, t.env);
+    if let Some(header) = super::partial_header(plan) {
+        let _ = writeln!(out, "> **{header}.**\n");
+    }
     let summary = plan.summary();
     let _ = writeln!(out, "**{summary}**\n");
     if let Some(warning) = super::destroy_warning(plan) {

@@ -81,6 +81,24 @@ pub fn kept(plan: &crate::plan::Plan) -> Vec<(String, &str)> {
         .collect()
 }
 
+/// The header of a partial plan (`plan -s`), or None: which services it covers, and that the
+/// rest of the environment is neither changed nor pruned by it.
+pub fn partial_header(plan: &crate::plan::Plan) -> Option<String> {
+    let services = plan.target.services.as_ref()?;
+    let names: Vec<String> = services.iter().map(|s| format!("`{s}`")).collect();
+    Some(format!(
+        "Partial plan: only {} {} (with {} scheduled tasks and the resources they use); the rest of `{}` is neither changed nor pruned",
+        if services.len() == 1 {
+            "service"
+        } else {
+            "services"
+        },
+        names.join(", "),
+        if services.len() == 1 { "its" } else { "their" },
+        plan.target.env
+    ))
+}
+
 /// The warning under a plan that destroys anything, or None. It counts what the summary line
 /// counts, as Terraform does: a deletion, and a replacement (`-/+`), which destroys the old
 /// resource before creating the new one, so "2 to destroy" and the warning always agree.

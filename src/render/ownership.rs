@@ -82,6 +82,7 @@ mod tests {
             env: "prod".into(),
             region: "eu-west-1".into(),
             account_id: None,
+            services: None,
         }
     }
 

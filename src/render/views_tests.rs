@@ -16,6 +16,7 @@ fn target() -> Target {
         env: "prod".into(),
         region: "eu-west-1".into(),
         account_id: Some("123456789012".into()),
+        services: None,
     }
 }
 
@@ -158,4 +159,36 @@ fn a_policy_change_shows_the_changed_action_only() {
         md.contains("~     inlinePolicies.ecsctl.Statement = [\n          # (1 unchanged element hidden)\n~         {\n~             Action = [\n                  # (1 unchanged element hidden)\n+                 \"logs:PutLogEvents\",\n"),
         "{md}"
     );
+}
+
+/// Issue 13, item 8: a partial plan says so in every view, and the JSON document carries its
+/// services (`target.services`) through a save and a read back.
+#[test]
+fn a_partial_plan_says_so_in_every_view() {
+    let mut t = target();
+    t.services = Some(vec!["api".into(), "worker".into()]);
+    let plan = Plan::new(t, diff(&desired(), &converged()));
+    let header = "Partial plan: only services `api`, `worker` (with their scheduled tasks and the resources they use); the rest of `prod` is neither changed nor pruned.";
+    let text = human::render(&plan, false);
+    assert!(
+        text.starts_with(&format!("{header}\n\nNo changes.")),
+        "{text}"
+    );
+    let md = markdown::render(&plan);
+    assert!(
+        md.starts_with(&format!(
+            "### ecsctl plan: `ohi` / `prod`\n\n> **{header}**\n\n"
+        )),
+        "{md}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json::render(&plan)).unwrap();
+    assert_eq!(doc["formatVersion"], json!("1.2"));
+    assert_eq!(doc["target"], json!({"services": ["api", "worker"]}));
+    let back = json::JsonPlan::parse(&json::render(&plan)).unwrap();
+    assert_eq!(back.target.services, plan.target.services);
+    // A full plan has no `target` and no header.
+    let full = Plan::new(target(), diff(&desired(), &converged()));
+    let doc: serde_json::Value = serde_json::from_str(&json::render(&full)).unwrap();
+    assert!(doc.get("target").is_none());
+    assert!(!human::render(&full, false).contains("Partial"));
 }

@@ -9,6 +9,7 @@ mod errors;
 mod examples;
 mod init;
 mod offline;
+mod partial;
 mod partitions;
 mod permissions;
 mod plan_all;

@@ -15,6 +15,7 @@ mod foreign_revisions;
 mod iam_roles;
 mod live;
 mod lock;
+mod partial;
 mod permissions;
 mod plan;
 mod plan_all;

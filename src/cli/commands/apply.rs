@@ -66,6 +66,7 @@ pub fn run(
                     clients,
                     caller,
                 } = Spec::load(globals, env, &images, out)?
+                    .restrict(&settings.services)?
                     .connect(LIVE_READ_FAILED, out)
                     .await?;
                 let prune = PruneOptions {
@@ -103,6 +104,10 @@ fn refuse_spec_inputs(settings: &ApplySettings, path: &std::path::Path) -> Resul
     }
     if settings.delete_logs {
         given.push("`--delete-logs`");
+    }
+    // A partial plan names its own services (`target` in the file).
+    if !settings.services.is_empty() {
+        given.push("`-s`");
     }
     if given.is_empty() {
         return Ok(());
@@ -386,6 +391,7 @@ impl Run<'_> {
             env: self.desired.env.clone(),
             region: self.desired.region.clone(),
             account_id: Some(self.caller.to_string()),
+            services: self.desired.target.clone(),
         }
     }
 

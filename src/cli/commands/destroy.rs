@@ -36,11 +36,26 @@ pub fn run(
     settings: &DestroySettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
+    refuse_services(settings)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(destroy_env(globals, settings, out))
+}
+
+/// `destroy -s`: destroy removes a whole environment; removing one service is a spec change.
+fn refuse_services(settings: &DestroySettings) -> Result<(), CliError> {
+    if settings.services.is_empty() {
+        return Ok(());
+    }
+    Err(anyhow::anyhow!(
+        "`destroy` does not take `-s`: it removes the whole environment `{}`; nothing was changed\n  \
+hint: to remove one service, delete it from the spec and run `ecsctl apply -e {}` (a full apply prunes it)",
+        settings.env,
+        settings.env
+    )
+    .into())
 }
 
 async fn destroy_env(
@@ -173,6 +188,7 @@ async fn read_and_plan(
             env: desired.env.clone(),
             region: desired.region.clone(),
             account_id: Some(caller.to_string()),
+            services: None,
         },
         prune(desired, &live, &opts),
     );

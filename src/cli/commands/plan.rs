@@ -76,14 +76,17 @@ pub(super) struct PlanOptions<'a> {
     pub images: &'a [ImageOverride],
     pub delete_logs: bool,
     pub stats: bool,
+    /// `-s NAME`: the services to plan (empty: all); with `--all`, in every environment.
+    pub services: &'a [String],
 }
 
 impl<'a> PlanOptions<'a> {
-    pub fn new(settings: &PlanSettings, images: &'a [ImageOverride]) -> Self {
+    pub fn new(settings: &'a PlanSettings, images: &'a [ImageOverride]) -> Self {
         PlanOptions {
             images,
             delete_logs: settings.delete_logs,
             stats: settings.stats,
+            services: &settings.services,
         }
     }
 }
@@ -126,6 +129,7 @@ pub(super) async fn plan_env(
         clients,
         caller,
     } = Spec::load(globals, env, options.images, out)?
+        .restrict(options.services)?
         .connect(LIVE_READ_FAILED, out)
         .await?;
     let read = Instant::now();
@@ -160,6 +164,7 @@ pub(super) async fn plan_env(
         env: desired.env.clone(),
         region: desired.region.clone(),
         account_id: Some(caller),
+        services: desired.target.clone(),
     };
     Ok(SavedPlan {
         plan: Plan::new(target, changes),
@@ -180,6 +185,7 @@ mod tests {
             env: "e".into(),
             region: "r".into(),
             account_id: None,
+            services: None,
         };
         let empty = Plan::new(target, vec![]);
         let changed = render::human::tests::small_plan();

@@ -64,7 +64,7 @@ pub struct JsonEnvPlan {
     /// The spec's `protected` (null when the environment failed before its spec was built).
     #[schemars(required, extend("type" = ["boolean", "null"]))]
     pub protected: Option<bool>,
-    /// The environment's plan document (format 1.1), as `plan -e ENV --output json` writes it;
+    /// The environment's plan document (format 1.2), as `plan -e ENV --output json` writes it;
     /// null when it failed.
     #[schemars(required, extend("type" = ["object", "null"]))]
     pub plan: Option<JsonPlan>,
