@@ -195,7 +195,8 @@ pub struct PlanArgs {
     pub stats: bool,
 
     /// Override a container image as `apply --image` does (NAME is a service or
-    /// service/container), so a pipeline's plan shows the build it is about to deploy.
+    /// service/container; every container of the same repository follows), so a pipeline's
+    /// plan shows the build it is about to deploy.
     #[arg(long = "image", value_name = "NAME=IMAGE")]
     pub images: Vec<String>,
 
@@ -248,8 +249,9 @@ pub struct ApplyArgs {
     #[arg(short = 'y', long)]
     pub yes: bool,
 
-    /// Override a container image: NAME is a service (its main container) or service/container.
-    /// Repeatable.
+    /// Override a container image: NAME is a service (its main container) or service/container;
+    /// every container whose spec image is in the same repository follows (other services,
+    /// sidecars, scheduled tasks), and the plan lists them. Repeatable.
     #[arg(long = "image", value_name = "NAME=IMAGE")]
     pub images: Vec<String>,
 

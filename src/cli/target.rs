@@ -167,7 +167,8 @@ fn restricted(desired: &Desired, services: &[String]) -> Result<Desired, CliErro
 }
 
 fn overridden(mut desired: Desired, images: &[ImageOverride]) -> Result<Desired, CliError> {
-    apply_overrides(&mut desired, images).map_err(|e| anyhow!(e.to_string()))?;
+    let notes = apply_overrides(&mut desired, images).map_err(|e| anyhow!(e.to_string()))?;
+    desired.image_notes = notes;
     Ok(desired)
 }
 

@@ -185,6 +185,7 @@ fn deletions_run_in_reverse_dependency_order() {
         region: "eu-west-1".into(),
         account_id: None,
         services: None,
+        images: Vec::new(),
     };
     let plan = Plan::new(target, prune(&desired(), &l, &opts));
     let kinds: Vec<&str> = plan.steps.iter().map(|s| s.address.kind.as_str()).collect();
@@ -344,6 +345,7 @@ fn destroy_of_a_family_with_a_foreign_newer_revision_deletes_ours_and_lists_the_
             region: "eu-west-1".into(),
             account_id: None,
             services: None,
+            images: Vec::new(),
         },
         changes,
     );

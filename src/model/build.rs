@@ -161,6 +161,7 @@ fn assemble(
         scaling_targets,
         scheduled_tasks: scheduled.into_iter().map(|s| s.task).collect(),
         target: None,
+        image_notes: Vec::new(),
     }
 }
 

@@ -29,6 +29,8 @@ pub mod logs;
 pub mod names;
 pub mod network;
 pub mod r#override;
+#[cfg(test)]
+mod override_tests;
 pub mod partition;
 pub mod project;
 #[cfg(test)]

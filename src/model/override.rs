@@ -2,15 +2,17 @@
 //! diff, so `plan` and `apply` see exactly the same desired state.
 //!
 //! Owns parsing the flag and rewriting the images (NAME is a service key, or `service/container`;
-//! a bare service means its main container, the first one). Keeps the execution role's ECR pull
-//! statement in step with the images, exactly as the model derives it. Must stay pure: no I/O,
-//! no AWS.
+//! a bare service means its main container, the first one; every container whose spec image is
+//! in the same repository follows, see `apply_overrides`), and the notes saying what each flag
+//! set, which the plan shows. Keeps the execution roles' ECR pull statements in step with the
+//! images, exactly as the model derives them. Must stay pure: no I/O, no AWS.
 
 use std::fmt;
 
 use super::iam::ecr_repository;
 use super::policy::Statement;
 use super::resources::{Desired, RoleRef};
+pub use crate::plan::{ImageNote, TouchedContainer, TouchedKind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageOverride {
@@ -87,18 +89,70 @@ impl fmt::Display for ImageOverride {
     }
 }
 
-/// Applies every override, in order (a later one for the same container wins).
+/// Applies every override, in order (a later one for the same container wins), and says what
+/// each one set.
+///
+/// An override sets the container it names and every other container, in any task definition
+/// of the environment (services, sidecars, scheduled tasks' own families), whose *spec* image
+/// is in the same repository as the named container's spec image: `--image web=REPO:v2` then
+/// deploys `v2` to `worker` and `beat` that use REPO through `defaults`, and to the `migrate`
+/// job built from `web`, instead of a mix of versions. Repositories are compared as written
+/// (registry and path, without tag or digest): `nginx` and `docker.io/library/nginx` differ.
+/// Matching uses the images before any override, so the order of two flags for different
+/// repositories does not matter.
 pub fn apply_overrides(
     desired: &mut Desired,
     overrides: &[ImageOverride],
-) -> Result<(), OverrideError> {
+) -> Result<Vec<ImageNote>, OverrideError> {
+    let spec_images: Vec<Vec<String>> = desired
+        .task_definitions
+        .iter()
+        .map(|td| td.containers.iter().map(|c| c.image.clone()).collect())
+        .collect();
+    let mut notes = Vec::new();
+    let mut touched_families = Vec::new();
     for o in overrides {
-        apply_one(desired, o)?;
+        let (family, index) = named_container(desired, o)?;
+        let Some(td) = desired
+            .task_definitions
+            .iter()
+            .position(|t| t.family == family)
+        else {
+            continue;
+        };
+        let repo = repository(&spec_images[td][index]).to_string();
+        let mut containers = Vec::new();
+        for (t, images) in spec_images.iter().enumerate() {
+            for (c, image) in images.iter().enumerate() {
+                let named = t == td && c == index;
+                if !named && repository(image) != repo {
+                    continue;
+                }
+                let def = &mut desired.task_definitions[t];
+                def.containers[c].image = o.image.clone();
+                containers.push((def.family.clone(), def.containers[c].name.clone(), c == 0));
+                if !touched_families.contains(&def.family) {
+                    touched_families.push(def.family.clone());
+                }
+            }
+        }
+        notes.push(ImageNote {
+            flag: o.to_string(),
+            repository: repo,
+            containers: containers
+                .into_iter()
+                .flat_map(|(family, name, main)| owners(desired, &family, &name, main))
+                .collect(),
+        });
     }
-    Ok(())
+    for family in touched_families {
+        refresh_ecr_grants(desired, &family);
+    }
+    Ok(notes)
 }
 
-fn apply_one(desired: &mut Desired, o: &ImageOverride) -> Result<(), OverrideError> {
+/// The task definition family and container index an override names.
+fn named_container(desired: &Desired, o: &ImageOverride) -> Result<(String, usize), OverrideError> {
     let Some(service) = desired.services.iter().find(|s| s.key == o.service) else {
         return Err(OverrideError::UnknownService {
             service: o.service.clone(),
@@ -110,46 +164,84 @@ fn apply_one(desired: &mut Desired, o: &ImageOverride) -> Result<(), OverrideErr
                 .join(", "),
         });
     };
-    let family = service.family.clone();
     let Some(td) = desired
         .task_definitions
-        .iter_mut()
-        .find(|t| t.family == family)
+        .iter()
+        .find(|t| t.family == service.family)
     else {
-        return Ok(());
+        return Ok((service.family.clone(), 0));
     };
-    let known = || td_names(&td.containers);
     let index = match &o.container {
         None => 0,
-        Some(c) => match td.containers.iter().position(|x| &x.name == c) {
-            Some(i) => i,
-            None => {
-                return Err(OverrideError::UnknownContainer {
-                    service: o.service.clone(),
-                    container: c.clone(),
-                    known: known(),
-                });
-            }
-        },
+        Some(c) => td
+            .containers
+            .iter()
+            .position(|x| &x.name == c)
+            .ok_or_else(|| OverrideError::UnknownContainer {
+                service: o.service.clone(),
+                container: c.clone(),
+                known: td_names(&td.containers),
+            })?,
     };
-    let Some(container) = td.containers.get_mut(index) else {
-        return Ok(());
-    };
-    container.image = o.image.clone();
-    let repos: Vec<String> = td
-        .containers
-        .iter()
-        .filter_map(|c| ecr_repository(&c.image))
-        .collect();
-    if let RoleRef::Owned(role) = &td.execution_role {
-        let role = role.clone();
-        if let Some(r) = desired.roles.iter_mut().find(|r| r.name == role)
-            && let Some(doc) = r.inline_policy.take()
-        {
-            r.inline_policy = Some(with_ecr_repos(doc, repos));
-        }
+    Ok((service.family.clone(), index))
+}
+
+/// `registry/path` of an image, without its tag and digest (`nginx:1.27@sha256:..` → `nginx`;
+/// a registry port stays: `host:5000/app:1` → `host:5000/app`).
+fn repository(image: &str) -> &str {
+    let path = image.split('@').next().unwrap_or(image);
+    match path.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => path,
     }
-    Ok(())
+}
+
+/// Who runs a container of `family`: the services and the scheduled tasks (with a family of
+/// their own, or the service's) that use it, in spec order.
+fn owners(desired: &Desired, family: &str, container: &str, main: bool) -> Vec<TouchedContainer> {
+    let services = desired
+        .services
+        .iter()
+        .filter(|s| s.family == family)
+        .map(|s| (TouchedKind::Service, s.key.clone()));
+    let jobs = desired
+        .scheduled_tasks
+        .iter()
+        .filter(|t| t.family == family)
+        .map(|t| (TouchedKind::ScheduledTask, t.key.clone()));
+    services
+        .chain(jobs)
+        .map(|(kind, name)| TouchedContainer {
+            kind,
+            name,
+            container: container.to_string(),
+            main,
+        })
+        .collect()
+}
+
+/// The ECR pull grant of the execution role `family` uses, from the images of every task
+/// definition that uses that role (as `model::iam` derives it from the spec's images).
+fn refresh_ecr_grants(desired: &mut Desired, family: &str) {
+    let Some(RoleRef::Owned(role)) = desired
+        .task_definitions
+        .iter()
+        .find(|t| t.family == family)
+        .map(|t| t.execution_role.clone())
+    else {
+        return;
+    };
+    let repos: Vec<String> = desired
+        .task_definitions
+        .iter()
+        .filter(|t| matches!(&t.execution_role, RoleRef::Owned(r) if *r == role))
+        .flat_map(|t| t.containers.iter().filter_map(|c| ecr_repository(&c.image)))
+        .collect();
+    if let Some(r) = desired.roles.iter_mut().find(|r| r.name == role)
+        && let Some(doc) = r.inline_policy.take()
+    {
+        r.inline_policy = Some(with_ecr_repos(doc, repos));
+    }
 }
 
 fn td_names(containers: &[super::resources::ContainerDefinition]) -> String {

@@ -56,6 +56,10 @@ pub struct Desired {
     /// only those services and what they use, and the diff prunes nothing outside them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Vec<String>>,
+    /// What each `--image` flag set (`model::override`), shown in the plan; kept in a saved
+    /// plan so `apply PLANFILE` shows the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub image_notes: Vec<crate::plan::ImageNote>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -24,6 +24,66 @@ pub struct Target {
     /// A partial plan's services (`plan -s`, spec keys, sorted); `None` for the whole
     /// environment. Renderers say the plan is partial.
     pub services: Option<Vec<String>>,
+    /// What each `--image` flag set (`model::override`): the containers it reached because
+    /// they use the same repository. Empty without `--image`.
+    pub images: Vec<ImageNote>,
+}
+
+/// One `--image` flag and every container it set.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageNote {
+    /// The flag as given, `NAME=IMAGE`.
+    pub flag: String,
+    /// The repository (registry and path, no tag) of the named container's spec image.
+    pub repository: String,
+    pub containers: Vec<TouchedContainer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TouchedContainer {
+    pub kind: TouchedKind,
+    /// The service's or scheduled task's spec key.
+    pub name: String,
+    pub container: String,
+    /// Whether it is the task's main (first) container.
+    pub main: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TouchedKind {
+    Service,
+    ScheduledTask,
+}
+
+impl std::fmt::Display for TouchedContainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.kind {
+            TouchedKind::Service => "",
+            TouchedKind::ScheduledTask => "scheduled task ",
+        };
+        if self.main {
+            write!(f, "{kind}`{}`", self.name)
+        } else {
+            write!(f, "{kind}`{}/{}`", self.name, self.container)
+        }
+    }
+}
+
+impl ImageNote {
+    /// One line for the plan's header: `--image web=…:v2 set `web`, `worker`, scheduled task
+    /// `migrate` (same repository `…`)`.
+    pub fn line(&self) -> String {
+        let set: Vec<String> = self.containers.iter().map(|c| c.to_string()).collect();
+        format!(
+            "--image {} set {} (every container whose image is in `{}`)",
+            self.flag,
+            set.join(", "),
+            self.repository
+        )
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

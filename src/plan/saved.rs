@@ -103,6 +103,7 @@ mod tests {
             region: "eu-west-1".into(),
             account_id: Some("123456789012".into()),
             services: None,
+            images: Vec::new(),
         };
         Plan::new(target, changes)
     }

@@ -190,6 +190,7 @@ pub(crate) mod tests {
                 region: "eu-west-1".into(),
                 account_id: Some("123456789012".into()),
                 services: None,
+                images: Vec::new(),
             };
             Plan::new(target, vec![])
         };

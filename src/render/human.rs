@@ -20,6 +20,14 @@ pub fn render(plan: &Plan, color: bool) -> String {
         out.push_str(&paint(color, Style::new().bold(), &format!("{header}.")));
         out.push_str("\n\n");
     }
+    let images = super::image_lines(plan);
+    for line in &images {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if !images.is_empty() {
+        out.push('\n');
+    }
     let summary = plan.summary();
     if summary.is_empty() {
         out.push_str(&paint(color, Style::new().bold(), &summary.to_string()));
@@ -250,6 +258,7 @@ pub(crate) mod tests {
             region: "eu-west-1".into(),
             account_id: Some("123456789012".into()),
             services: None,
+            images: Vec::new(),
         };
         Plan::new(target, changes)
     }
@@ -302,6 +311,7 @@ Warning: this plan destroys 2 resource(s): 1 deleted, 1 replaced (-/+).
             region: "r".into(),
             account_id: None,
             services: None,
+            images: Vec::new(),
         };
         let plan = Plan::new(target, vec![]);
         assert_eq!(
@@ -342,6 +352,7 @@ mod from_diff {
             region: "eu-west-1".into(),
             account_id: None,
             services: None,
+            images: Vec::new(),
         };
         let plan = Plan::new(target, diff(&d, &l));
         let want = r#"ecsctl will perform the following actions:

@@ -39,6 +39,10 @@ pub struct JsonPlan {
     /// changes leave everything else out, and it deletes nothing outside them. Since 1.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<JsonTarget>,
+    /// Present only with `--image`: what each flag set, every container whose spec image is in
+    /// the same repository as the one it names. Since 1.2.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<JsonImageNote>,
     /// `sha256:<hex>` over the live state each change was computed from; apply refuses a saved
     /// plan whose fingerprint no longer matches.
     pub fingerprint: String,
@@ -64,6 +68,81 @@ pub struct JsonPlan {
     /// without `digest`: apply refuses a file whose content no longer matches. Since 1.1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
+}
+
+/// One `--image` flag and the containers it set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonImageNote {
+    /// The flag as given, `NAME=IMAGE`.
+    pub flag: String,
+    /// The repository (registry and path, without tag or digest) of the named container's
+    /// spec image; every container whose spec image is in it was set.
+    pub repository: String,
+    pub containers: Vec<JsonTouchedContainer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonTouchedContainer {
+    /// `service` or `scheduledTask`.
+    pub kind: JsonTouchedKind,
+    /// The spec key of the service or scheduled task.
+    pub name: String,
+    pub container: String,
+    /// Whether it is the task's main (first) container.
+    pub main: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum JsonTouchedKind {
+    Service,
+    ScheduledTask,
+}
+
+impl JsonImageNote {
+    fn of(n: &crate::plan::ImageNote) -> Self {
+        use crate::plan::TouchedKind;
+        JsonImageNote {
+            flag: n.flag.clone(),
+            repository: n.repository.clone(),
+            containers: n
+                .containers
+                .iter()
+                .map(|c| JsonTouchedContainer {
+                    kind: match c.kind {
+                        TouchedKind::Service => JsonTouchedKind::Service,
+                        TouchedKind::ScheduledTask => JsonTouchedKind::ScheduledTask,
+                    },
+                    name: c.name.clone(),
+                    container: c.container.clone(),
+                    main: c.main,
+                })
+                .collect(),
+        }
+    }
+
+    fn back(&self) -> crate::plan::ImageNote {
+        use crate::plan::{ImageNote, TouchedContainer, TouchedKind};
+        ImageNote {
+            flag: self.flag.clone(),
+            repository: self.repository.clone(),
+            containers: self
+                .containers
+                .iter()
+                .map(|c| TouchedContainer {
+                    kind: match c.kind {
+                        JsonTouchedKind::Service => TouchedKind::Service,
+                        JsonTouchedKind::ScheduledTask => TouchedKind::ScheduledTask,
+                    },
+                    name: c.name.clone(),
+                    container: c.container.clone(),
+                    main: c.main,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// What a partial plan is limited to.
@@ -218,6 +297,7 @@ impl JsonPlan {
             target: plan.target.services.as_ref().map(|services| JsonTarget {
                 services: services.clone(),
             }),
+            images: plan.target.images.iter().map(JsonImageNote::of).collect(),
             fingerprint: plan.fingerprint.clone(),
             summary: JsonSummary {
                 add: n(summary.add),
@@ -341,6 +421,7 @@ impl JsonPlan {
             region: self.region.clone(),
             account_id: self.account_id.clone(),
             services: self.target.as_ref().map(|t| t.services.clone()),
+            images: self.images.iter().map(JsonImageNote::back).collect(),
         };
         Ok(Plan {
             target,

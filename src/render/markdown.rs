@@ -16,6 +16,9 @@ pub fn render(plan: &Plan) -> String {
     if let Some(header) = super::partial_header(plan) {
         let _ = writeln!(out, "> **{header}.**\n");
     }
+    for line in super::image_lines(plan) {
+        let _ = writeln!(out, "- {line}\n");
+    }
     let summary = plan.summary();
     let _ = writeln!(out, "**{summary}**\n");
     if let Some(warning) = super::destroy_warning(plan) {

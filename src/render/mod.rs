@@ -81,6 +81,11 @@ pub fn kept(plan: &crate::plan::Plan) -> Vec<(String, &str)> {
         .collect()
 }
 
+/// One line per `--image` flag: the containers it set (`model::override`).
+pub fn image_lines(plan: &crate::plan::Plan) -> Vec<String> {
+    plan.target.images.iter().map(|n| n.line()).collect()
+}
+
 /// The header of a partial plan (`plan -s`), or None: which services it covers, and that the
 /// rest of the environment is neither changed nor pruned by it.
 pub fn partial_header(plan: &crate::plan::Plan) -> Option<String> {

@@ -83,6 +83,7 @@ mod tests {
             region: "eu-west-1".into(),
             account_id: None,
             services: None,
+            images: Vec::new(),
         }
     }
 

@@ -17,6 +17,7 @@ fn target() -> Target {
         region: "eu-west-1".into(),
         account_id: Some("123456789012".into()),
         services: None,
+        images: Vec::new(),
     }
 }
 
@@ -191,4 +192,47 @@ fn a_partial_plan_says_so_in_every_view() {
     let doc: serde_json::Value = serde_json::from_str(&json::render(&full)).unwrap();
     assert!(doc.get("target").is_none());
     assert!(!human::render(&full, false).contains("Partial"));
+}
+
+/// What an `--image` flag set is in every view, and survives a saved plan's round trip.
+#[test]
+fn image_notes_show_in_every_view() {
+    use crate::plan::{ImageNote, TouchedContainer, TouchedKind};
+    let touched = |kind, name: &str, container: &str, main| TouchedContainer {
+        kind,
+        name: name.into(),
+        container: container.into(),
+        main,
+    };
+    let mut t = target();
+    t.images = vec![ImageNote {
+        flag: "api=repo/api:v2".into(),
+        repository: "repo/api".into(),
+        containers: vec![
+            touched(TouchedKind::Service, "api", "api", true),
+            touched(TouchedKind::Service, "worker", "agent", false),
+            touched(TouchedKind::ScheduledTask, "migrate", "api", true),
+        ],
+    }];
+    let plan = Plan::new(t, diff(&desired(), &converged()));
+    let line = "--image api=repo/api:v2 set `api`, `worker/agent`, scheduled task `migrate` (every container whose image is in `repo/api`)";
+    let text = human::render(&plan, false);
+    assert!(
+        text.starts_with(&format!("{line}\n\nNo changes.")),
+        "{text}"
+    );
+    let md = markdown::render(&plan);
+    assert!(md.contains(&format!("\n- {line}\n")), "{md}");
+    let doc: serde_json::Value = serde_json::from_str(&json::render(&plan)).unwrap();
+    assert_eq!(
+        doc["images"][0]["containers"][2]["kind"],
+        json!("scheduledTask")
+    );
+    let back = json::JsonPlan::parse(&json::render(&plan)).unwrap();
+    assert_eq!(back.target.images, plan.target.images);
+    // Without --image there is no `images` key and no line.
+    let plain = Plan::new(target(), diff(&desired(), &converged()));
+    let doc: serde_json::Value = serde_json::from_str(&json::render(&plain)).unwrap();
+    assert!(doc.get("images").is_none());
+    assert!(!human::render(&plain, false).contains("--image"));
 }

@@ -13,6 +13,7 @@ mod emulator_harness;
 mod faults;
 mod foreign_revisions;
 mod iam_roles;
+mod images;
 mod live;
 mod lock;
 mod partial;

@@ -392,6 +392,7 @@ impl Run<'_> {
             region: self.desired.region.clone(),
             account_id: Some(self.caller.to_string()),
             services: self.desired.target.clone(),
+            images: self.desired.image_notes.clone(),
         }
     }
 

@@ -189,6 +189,7 @@ async fn read_and_plan(
             region: desired.region.clone(),
             account_id: Some(caller.to_string()),
             services: None,
+            images: Vec::new(),
         },
         prune(desired, &live, &opts),
     );

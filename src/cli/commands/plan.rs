@@ -165,6 +165,7 @@ pub(super) async fn plan_env(
         region: desired.region.clone(),
         account_id: Some(caller),
         services: desired.target.clone(),
+        images: desired.image_notes.clone(),
     };
     Ok(SavedPlan {
         plan: Plan::new(target, changes),
@@ -186,6 +187,7 @@ mod tests {
             region: "r".into(),
             account_id: None,
             services: None,
+            images: Vec::new(),
         };
         let empty = Plan::new(target, vec![]);
         let changed = render::human::tests::small_plan();

@@ -213,6 +213,7 @@ fn saved_fixture() -> SavedPlan {
         region: d.region.clone(),
         account_id: Some("123456789012".into()),
         services: None,
+        images: Vec::new(),
     };
     SavedPlan {
         plan: Plan::new(target, crate::diff::diff(&d, &live)),
