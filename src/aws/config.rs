@@ -454,12 +454,11 @@ mod tests {
         assert_eq!(calls.get("scheduler:ListScheduleGroups"), Some(&1));
         assert_eq!(calls.get("ssm:GetParameter"), Some(&1));
         assert_eq!(calls.get("tag:GetResources"), Some(&1));
-        assert_eq!(calls.get("ec2:DescribeSubnets"), Some(&1));
         assert_eq!(
             calls.get("elasticloadbalancing:DescribeTargetGroups"),
             Some(&1)
         );
-        assert_eq!(calls.len(), 15);
+        assert_eq!(calls.len(), 10);
     }
 
     /// The default chain with nothing to find (no env, no files, no HTTP for IMDS/ECS): the
