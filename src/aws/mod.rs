@@ -16,6 +16,7 @@ pub mod error;
 mod failure;
 pub mod iam;
 pub mod list_owned;
+pub mod log_events;
 pub mod logs;
 pub mod rate;
 pub mod run_task;
