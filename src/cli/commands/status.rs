@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, anyhow};
 use futures::future::try_join_all;
 
+use crate::apply::wait::ServiceRollout;
 use crate::aws::ecs_rollout::describe_rollouts;
 use crate::aws::{AwsClients, AwsError};
 use crate::cli::error::{CliError, Outcome, aws_error};
@@ -161,7 +162,7 @@ async fn snapshot(
 ) -> Result<EnvStatus, AwsError> {
     let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
     let (rollouts, schedules) = tokio::try_join!(
-        describe_rollouts(clients, &desired.cluster.name, &names),
+        rollouts(clients, &desired.cluster.name, &names),
         try_join_all(jobs.iter().map(|j| read_job(clients, j))),
     )?;
     let mut statuses = Vec::new();
@@ -170,7 +171,11 @@ async fn snapshot(
             .iter()
             .find(|r| r.service_name == svc.name)
             .cloned()
-            .unwrap_or_default();
+            .unwrap_or_else(|| ServiceRollout {
+                service_name: svc.name.clone(),
+                status: "MISSING".into(),
+                ..Default::default()
+            });
         statuses.push(ServiceStatus {
             key: svc.key.clone(),
             live,
@@ -189,6 +194,19 @@ async fn snapshot(
         services: statuses,
         jobs: schedules,
     })
+}
+
+/// The services as ECS reports them; before the first apply the cluster does not exist
+/// (`ClusterNotFoundException`), so none of the services does: shown as not created.
+async fn rollouts(
+    clients: &AwsClients,
+    cluster: &str,
+    names: &[String],
+) -> Result<Vec<ServiceRollout>, AwsError> {
+    match describe_rollouts(clients, cluster, names).await {
+        Err(e) if e.is_code("ClusterNotFoundException") => Ok(Vec::new()),
+        other => other,
+    }
 }
 
 /// DescribeTaskDefinition for each revision a deployment runs that the cache lacks.
