@@ -291,14 +291,68 @@ fn logs_follow_prints_events_written_after_it_started_once_and_stops_on_sigint()
     );
     assert_eq!(next("the last event"), "aaaa1111 web | last");
 
+    let status = interrupt(&mut child);
+    assert_eq!(status.code(), Some(0), "Ctrl-C ends a follow with 0");
+}
+
+/// Sends SIGINT (Ctrl-C) and waits (10 s at most) for the process to end.
+fn interrupt(child: &mut std::process::Child) -> std::process::ExitStatus {
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
     let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
+    loop {
         if let Some(s) = child.try_wait().unwrap() {
-            break s;
+            return s;
         }
-        assert!(Instant::now() < deadline, "--follow did not stop on SIGINT");
+        assert!(Instant::now() < deadline, "ecsctl did not stop on SIGINT");
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Without a terminal, `--watch` prints one document per refresh (JSON lines) and Ctrl-C ends
+/// it with 0, the calls made printed by `--stats`, none a write.
+#[test]
+fn status_watch_prints_snapshots_until_sigint() {
+    let p = Project::new(FIXTURE);
+    let mut child = p
+        .cmd(
+            &[
+                "status",
+                "-e",
+                "test",
+                "--watch",
+                "--interval",
+                "1s",
+                "--output",
+                "json",
+                "--stats",
+            ],
+            &[],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ecsctl status --watch");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    for n in 0..2 {
+        let line = lines.next().expect("a snapshot").unwrap();
+        let doc: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert_eq!(doc["formatVersion"], 1, "snapshot {n}");
+        assert_eq!(doc["services"][0]["status"], "MISSING", "snapshot {n}");
+    }
+    let status = interrupt(&mut child);
+    assert_eq!(status.code(), Some(0));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let run = crate::support::Run {
+        code: status.code(),
+        stdout: String::new(),
+        stderr,
     };
-    assert_eq!(status.code(), Some(0), "Ctrl-C ends a follow with 0");
+    run.assert_no_writes("status --watch");
+    assert!(
+        run.stderr.contains("ecs:DescribeServices="),
+        "{}",
+        run.stderr
+    );
 }
