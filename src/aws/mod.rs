@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod ecs;
 pub mod ecs_revisions;
 pub mod ecs_tasks;
+pub mod elbv2;
 pub mod env_check;
 pub mod error;
 mod failure;

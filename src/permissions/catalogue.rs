@@ -233,6 +233,14 @@ pub const CATALOGUE: &[Entry] = &[
     row("logs:DescribeLogGroups", Scope::Any, READ),
     // `ecsctl logs`: the events of the service's or job's own log group (SAR: log-group).
     row("logs:FilterLogEvents", Scope::LogGroups, &[Command::Logs]),
+    // ---- Elastic Load Balancing v2 ----
+    // `ecsctl status`: target health of the services' target groups. ELBv2's Describe*
+    // actions name no resource type in the SAR (list_elasticloadbalancingv2): only "*".
+    row(
+        "elasticloadbalancing:DescribeTargetHealth",
+        Scope::Any,
+        &[Command::Status],
+    ),
     row("logs:ListTagsForResource", Scope::LogGroups, READ),
     row("logs:CreateLogGroup", Scope::LogGroups, WRITE),
     row("logs:PutRetentionPolicy", Scope::LogGroups, WRITE),

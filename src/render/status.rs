@@ -10,6 +10,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde::Serialize;
 
 use crate::apply::wait::{RolloutDeployment, ServiceRollout};
+use crate::aws::elbv2::TargetState;
 use crate::lock::clock::format_rfc3339;
 
 /// The JSON document's version; bumped on any incompatible change (docs/status-json.md).
@@ -39,6 +40,55 @@ pub struct ServiceStatus {
     pub live: ServiceRollout,
     /// The containers' images of each deployment's task definition, by deployment id.
     pub images: Vec<(String, Vec<(String, String)>)>,
+    /// The spec's target groups of the service with their targets' health (ELBv2).
+    pub target_groups: Vec<TargetGroupHealth>,
+}
+
+/// One target group; `targets` is None when the group does not exist.
+#[derive(Clone, Debug)]
+pub struct TargetGroupHealth {
+    pub arn: String,
+    pub targets: Option<Vec<TargetState>>,
+}
+
+impl TargetGroupHealth {
+    /// `my-targets` of `...:targetgroup/my-targets/73e2d6bc24d8a067`.
+    fn name(&self) -> &str {
+        self.arn
+            .split_once("targetgroup/")
+            .and_then(|(_, rest)| rest.split('/').next())
+            .unwrap_or(&self.arn)
+    }
+
+    /// The group exists and no target in it is `unhealthy`.
+    fn is_ok(&self) -> bool {
+        self.targets
+            .as_ref()
+            .is_some_and(|t| t.iter().all(|t| t.state != "unhealthy"))
+    }
+
+    /// `2 healthy, 1 unhealthy (Target.Timeout)`, states in ELB's words, sorted.
+    fn summary(&self) -> String {
+        let Some(targets) = &self.targets else {
+            return "not found".to_string();
+        };
+        if targets.is_empty() {
+            return "no targets".to_string();
+        }
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for t in targets {
+            let key = match &t.reason {
+                Some(r) if t.state != "healthy" => format!("{} ({r})", t.state),
+                _ => t.state.clone(),
+            };
+            *counts.entry(key).or_default() += 1;
+        }
+        counts
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// One scheduled job of the spec, as EventBridge Scheduler reports it; None when absent.
@@ -61,15 +111,16 @@ impl ServiceStatus {
         self.live.status == "ACTIVE"
     }
 
-    /// Healthy: exists, one deployment, as many running as desired, and the rollout (when
-    /// tracked) not FAILED. A service mid-rollout is not healthy yet; `status --watch` shows
-    /// when it becomes so.
+    /// Healthy: exists, one deployment, as many running as desired, the rollout (when tracked)
+    /// not FAILED, and no load balancer target `unhealthy` (nor a target group missing). A
+    /// service mid-rollout is not healthy yet; `status --watch` shows when it becomes so.
     pub fn is_healthy(&self) -> bool {
         let s = &self.live;
         self.exists()
             && s.deployments.len() == 1
             && s.running_count == s.desired_count
             && s.deployments[0].rollout_state.as_deref() != Some("FAILED")
+            && self.target_groups.iter().all(TargetGroupHealth::is_ok)
     }
 
     fn images_of(&self, d: &RolloutDeployment) -> &[(String, String)] {
@@ -156,6 +207,9 @@ fn service_text(svc: &ServiceStatus, out: &mut String) {
             out.push_str(&format!("    {name}: {image}\n"));
         }
     }
+    for tg in &svc.target_groups {
+        out.push_str(&format!("  target group {}: {}\n", tg.name(), tg.summary()));
+    }
     for e in s.events.iter().take(EVENTS_SHOWN) {
         out.push_str(&format!("  {} {}\n", when(e.created_at), e.message));
     }
@@ -185,7 +239,27 @@ struct JsonService<'a> {
     running: i32,
     pending: i32,
     deployments: Vec<JsonDeployment<'a>>,
+    target_groups: Vec<JsonTargetGroup<'a>>,
     events: Vec<JsonEvent<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonTargetGroup<'a> {
+    arn: &'a str,
+    /// False when the target group does not exist (then `targets` is empty).
+    found: bool,
+    targets: Vec<JsonTarget<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonTarget<'a> {
+    id: &'a str,
+    port: Option<i32>,
+    state: &'a str,
+    reason: Option<&'a str>,
+    description: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -290,6 +364,26 @@ fn json_service(svc: &ServiceStatus) -> JsonService<'_> {
                     .map(|(c, i)| JsonImage {
                         container: c,
                         image: i,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        target_groups: svc
+            .target_groups
+            .iter()
+            .map(|tg| JsonTargetGroup {
+                arn: &tg.arn,
+                found: tg.targets.is_some(),
+                targets: tg
+                    .targets
+                    .iter()
+                    .flatten()
+                    .map(|t| JsonTarget {
+                        id: &t.id,
+                        port: t.port,
+                        state: &t.state,
+                        reason: t.reason.as_deref(),
+                        description: t.description.as_deref(),
                     })
                     .collect(),
             })

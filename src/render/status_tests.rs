@@ -40,6 +40,20 @@ fn rolling() -> ServiceStatus {
             "ecs-svc/2".into(),
             vec![("web".into(), "nginx:1.28".into())],
         )],
+        target_groups: vec![TargetGroupHealth {
+            arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/ap-test-web/73e2d6bc24d8a067".into(),
+            targets: Some(vec![target("10.0.1.5", "healthy", None), target("10.0.2.7", "initial", Some("Elb.RegistrationInProgress"))]),
+        }],
+    }
+}
+
+fn target(id: &str, state: &str, reason: Option<&str>) -> TargetState {
+    TargetState {
+        id: id.into(),
+        port: Some(8080),
+        state: state.into(),
+        reason: reason.map(str::to_string),
+        description: None,
     }
 }
 
@@ -63,6 +77,7 @@ fn missing() -> ServiceStatus {
             ..Default::default()
         },
         images: vec![],
+        target_groups: vec![],
     }
 }
 
@@ -73,6 +88,13 @@ fn health_needs_one_deployment_all_running_and_no_failed_rollout() {
     s.live.deployments.truncate(1);
     assert!(!s.is_healthy(), "1 of 2 running");
     s.live.running_count = 2;
+    assert!(s.is_healthy(), "an initial target is not unhealthy");
+    s.target_groups[0].targets.as_mut().unwrap()[1] =
+        target("10.0.2.7", "unhealthy", Some("Target.Timeout"));
+    assert!(!s.is_healthy(), "an unhealthy target");
+    s.target_groups[0].targets = None;
+    assert!(!s.is_healthy(), "a missing target group");
+    s.target_groups.clear();
     assert!(s.is_healthy());
     s.live.deployments[0].rollout_state = Some("FAILED".into());
     assert!(!s.is_healthy());
@@ -105,6 +127,7 @@ service web (ap-test-web): not healthy\n  desired 2, running 1, pending 1\n  \
 PRIMARY ap-test-web:7 running 1/2, IN_PROGRESS: ECS deployment ecs-svc/2 in progress.\n    \
 web: nginx:1.28\n  \
 ACTIVE ap-test-web:6 running 1/1, COMPLETED: ECS deployment ecs-svc/1 completed.\n  \
+target group ap-test-web: 1 healthy, 1 initial (Elb.RegistrationInProgress)\n  \
 2025-11-28T07:01:10Z (service ap-test-web) has started 1 tasks: (task 0123).\n  \
 2025-11-28T06:06:50Z (service ap-test-web) has reached a steady state.\n\n\
 service worker (ap-test-worker): not created\n\n\
@@ -125,6 +148,11 @@ fn json_document_is_versioned_and_carries_what_the_human_view_shows() {
     assert_eq!(web["deployments"][0]["images"][0]["image"], "nginx:1.28");
     assert_eq!(web["deployments"][1]["images"], serde_json::json!([]));
     assert_eq!(web["events"][0]["createdAt"], "2025-11-28T07:01:10Z");
+    let tg = &web["targetGroups"][0];
+    assert_eq!(tg["found"], true);
+    assert_eq!(tg["targets"][1]["state"], "initial");
+    assert_eq!(tg["targets"][1]["reason"], "Elb.RegistrationInProgress");
+    assert_eq!(tg["targets"][0]["port"], 8080);
     assert_eq!(doc["services"][1]["status"], "MISSING");
     assert_eq!(doc["jobs"], serde_json::json!([]));
 }

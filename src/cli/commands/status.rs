@@ -21,7 +21,9 @@ use crate::cli::stats::print_aws_calls;
 use crate::cli::target::{Connected, Spec};
 use crate::interrupt::Interrupt;
 use crate::model::{Desired, ScheduledTask, Service};
-use crate::render::status::{EnvStatus, JobStatus, LiveJob, ServiceStatus, human, json};
+use crate::render::status::{
+    EnvStatus, JobStatus, LiveJob, ServiceStatus, TargetGroupHealth, human, json,
+};
 
 /// The exit status when a service shown is not healthy or not created (documented in `--help`).
 pub const EXIT_UNHEALTHY: u8 = 3;
@@ -180,9 +182,11 @@ async fn snapshot(
             key: svc.key.clone(),
             live,
             images: Vec::new(),
+            target_groups: Vec::new(),
         });
     }
     fill_images(clients, &mut statuses, cache).await?;
+    fill_targets(clients, services, &mut statuses).await?;
     Ok(EnvStatus {
         app: desired.app.clone(),
         env: desired.env.clone(),
@@ -244,6 +248,43 @@ async fn fill_images(
                 let images = cache.get(d.task_definition.as_ref()?)?;
                 Some((d.id.clone()?, images.clone()))
             })
+            .collect();
+    }
+    Ok(())
+}
+
+/// DescribeTargetHealth once per target group the shown services use (only those that exist:
+/// a service not created has no targets to ask about).
+async fn fill_targets(
+    clients: &AwsClients,
+    services: &[&Service],
+    statuses: &mut [ServiceStatus],
+) -> Result<(), AwsError> {
+    let mut arns: Vec<&str> = services
+        .iter()
+        .zip(statuses.iter())
+        .filter(|(_, st)| st.exists())
+        .flat_map(|(s, _)| {
+            s.load_balancers
+                .iter()
+                .map(|lb| lb.target_group_arn.as_str())
+        })
+        .collect();
+    arns.sort_unstable();
+    arns.dedup();
+    let read = try_join_all(arns.iter().map(|arn| async move {
+        let targets = crate::aws::elbv2::target_health(clients, arn).await?;
+        Ok::<_, AwsError>(TargetGroupHealth {
+            arn: arn.to_string(),
+            targets,
+        })
+    }))
+    .await?;
+    for (svc, st) in services.iter().zip(statuses.iter_mut()) {
+        st.target_groups = svc
+            .load_balancers
+            .iter()
+            .filter_map(|lb| read.iter().find(|g| g.arn == lb.target_group_arn).cloned())
             .collect();
     }
     Ok(())
