@@ -22,24 +22,20 @@ def patch_logs_filter_log_events_stream_prefix() -> None:
     """FilterLogEvents with `logStreamNamePrefix` searches only the streams with that prefix.
 
     AWS (FilterLogEvents API reference, Request Parameters): "logStreamNamePrefix: Filters the
-    results to include only events from log streams that have names starting with this prefix.
-    If you specify a value for both logStreamNamePrefix and logStreamNames, the action returns an
-    InvalidParameterException error."
+    results to include only events from log streams that have names starting with this prefix."
     https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html
+    The same page makes the prefix and `logStreamNames` together an InvalidParameterException;
+    ecsctl never sends both, and AWS's message for it is not published, so that case is left to
+    moto (which ignores the prefix then).
     """
-    from moto.logs.exceptions import InvalidParameterException
     from moto.logs.responses import LogsResponse
 
     original = LogsResponse.filter_log_events
 
     def filter_log_events(self: Any) -> str:
         prefix = self._get_param("logStreamNamePrefix")
-        if prefix is None:
+        if prefix is None or self._get_param("logStreamNames"):
             return original(self)
-        if self._get_param("logStreamNames"):
-            raise InvalidParameterException(
-                msg="Cannot specify both logStreamNames and logStreamNamePrefix"
-            )
         group_name = self._get_param("logGroupName")
         group = self.logs_backend.groups.get(group_name)
         names = [n for n in (group.streams if group else {}) if n.startswith(prefix)]
