@@ -16,6 +16,7 @@ pub mod env_check;
 pub mod error;
 mod failure;
 pub mod iam;
+pub mod job_runs;
 pub mod list_owned;
 pub mod log_events;
 pub mod logs;

@@ -421,12 +421,14 @@ pub enum PermissionsCommand {
 ecsctl status -e prod --output json | jq '.services[] | {key, healthy}'\n  ecsctl status -e staging --watch --interval 10s\n\n\
 Per service: desired, running and pending tasks, each deployment (PRIMARY / ACTIVE, its rollout\n\
 state and reason, task definition revision, images), load balancer target health and the newest\n\
-events; a service of the spec that does not exist is shown as not created. Per scheduled job: its schedule, timezone and state.\n\
-Reads ECS, ELBv2 and EventBridge Scheduler with the AWS CLI's credentials; never writes, takes no lock.\n\
---watch redraws on a terminal and prints one snapshot after another otherwise (JSON lines with\n\
---output json), until Ctrl-C. Exit codes: 0 every service shown is healthy (one deployment, all\n\
-desired tasks running, rollout not failed, no target unhealthy), 1 error, 3 a service is not healthy or not created\n\
-(so CI can gate on it; --watch exits 0 on Ctrl-C)."
+events; a service of the spec that does not exist is shown as not created. Per scheduled job: its\n\
+schedule, timezone, state and last run (the newest task ECS lists: running, or stopped within\n\
+about an hour). Reads ECS, ELBv2 and EventBridge Scheduler with the AWS CLI's credentials; never\n\
+writes, takes no lock. --watch redraws on a terminal and prints one snapshot after another\n\
+otherwise (JSON lines with --output json), until Ctrl-C. Exit codes: 0 every service shown is\n\
+healthy (one deployment, all desired tasks running, rollout not failed, no target unhealthy),\n\
+1 error, 3 a service is not healthy or not created (so CI can gate on it; --watch exits 0 on\n\
+Ctrl-C)."
 )]
 pub struct StatusArgs {
     /// The environment (`environments/<ENV>.yaml`).

@@ -178,8 +178,16 @@ pub const CATALOGUE: &[Entry] = &[
     row("ecs:RegisterTaskDefinition", Scope::Any, WRITE),
     row("ecs:DeregisterTaskDefinition", Scope::Any, DELETE),
     row("ecs:DeleteTaskDefinitions", Scope::Families, DELETE),
-    row("ecs:ListTasks", Scope::ClusterCondition, DELETE),
-    row("ecs:DescribeTasks", Scope::Tasks, &[A, D, R]),
+    row(
+        "ecs:ListTasks",
+        Scope::ClusterCondition,
+        &[A, D, Command::Status],
+    ),
+    row(
+        "ecs:DescribeTasks",
+        Scope::Tasks,
+        &[A, D, R, Command::Status],
+    ),
     row("ecs:StopTask", Scope::Tasks, DELETE),
     row("ecs:RunTask", Scope::Families, &[R]),
     row("ecs:TagResource", Scope::Cluster, WRITE),

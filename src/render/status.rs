@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::apply::wait::{RolloutDeployment, ServiceRollout};
 use crate::aws::elbv2::TargetState;
+use crate::aws::job_runs::LastRun;
 use crate::lock::clock::format_rfc3339;
 
 /// The JSON document's version; bumped on any incompatible change (docs/status-json.md).
@@ -97,6 +98,8 @@ pub struct JobStatus {
     pub key: String,
     pub schedule: String,
     pub live: Option<LiveJob>,
+    /// The newest task of the job's family ECS still lists (stopped ones for about an hour).
+    pub last_run: Option<LastRun>,
 }
 
 #[derive(Clone, Debug)]
@@ -159,14 +162,36 @@ pub fn human(s: &EnvStatus) -> String {
         for job in &s.jobs {
             out.push_str(&match &job.live {
                 Some(l) => format!(
-                    "  {}: {} ({}) {}\n",
-                    job.key, l.expression, l.timezone, l.state
+                    "  {}: {} ({}) {}, {}\n",
+                    job.key,
+                    l.expression,
+                    l.timezone,
+                    l.state,
+                    last_run_text(job.last_run.as_ref())
                 ),
                 None => format!("  {}: not created (spec: {})\n", job.key, job.schedule),
             });
         }
     }
     out
+}
+
+/// `last run 2026-11-28T07:01:02Z STOPPED, exit 0` or `no run in the last hour`.
+fn last_run_text(last: Option<&LastRun>) -> String {
+    let Some(l) = last else {
+        return "no run in the last hour".to_string();
+    };
+    let mut s = format!(
+        "last run {} {}",
+        when(l.created_at),
+        l.run.last_status.as_deref().unwrap_or("?")
+    );
+    if let Some(code) = l.run.containers.first().and_then(|c| c.exit_code) {
+        s.push_str(&format!(", exit {code}"));
+    } else if let Some(reason) = l.run.stopped_reason.as_deref() {
+        s.push_str(&format!(": {reason}"));
+    }
+    s
 }
 
 fn service_text(svc: &ServiceStatus, out: &mut String) {
@@ -297,6 +322,21 @@ struct JsonJob<'a> {
     /// The spec's expression; `live` is null when the schedule does not exist.
     schedule: &'a str,
     live: Option<JsonLiveJob<'a>>,
+    /// Null when ECS lists no task of the family (stopped tasks are listed for about an hour).
+    last_run: Option<JsonLastRun<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonLastRun<'a> {
+    task_arn: &'a str,
+    last_status: Option<&'a str>,
+    created_at: String,
+    stopped_at: Option<String>,
+    started_by: Option<&'a str>,
+    /// The first (main) container's exit code once it stopped.
+    exit_code: Option<i32>,
+    stopped_reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -326,6 +366,15 @@ pub fn json(s: &EnvStatus) -> String {
                     expression: &l.expression,
                     timezone: &l.timezone,
                     state: &l.state,
+                }),
+                last_run: j.last_run.as_ref().map(|l| JsonLastRun {
+                    task_arn: &l.run.arn,
+                    last_status: l.run.last_status.as_deref(),
+                    created_at: when(l.created_at),
+                    stopped_at: l.stopped_at.map(when),
+                    started_by: l.started_by.as_deref(),
+                    exit_code: l.run.containers.first().and_then(|c| c.exit_code),
+                    stopped_reason: l.run.stopped_reason.as_deref(),
                 }),
             })
             .collect(),

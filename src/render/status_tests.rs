@@ -112,11 +112,28 @@ fn human_view_shows_counts_deployments_images_events_and_missing_services() {
                 timezone: "Europe/Paris".into(),
                 state: "ENABLED".into(),
             }),
+            last_run: Some(LastRun {
+                run: crate::aws::run_task::TaskRun {
+                    arn: "arn:aws:ecs:eu-west-1:123456789012:task/ap-test/0123".into(),
+                    last_status: Some("STOPPED".into()),
+                    stop_code: Some("EssentialContainerExited".into()),
+                    stopped_reason: Some("Essential container in task exited".into()),
+                    containers: vec![crate::aws::run_task::ContainerRun {
+                        name: "report".into(),
+                        exit_code: Some(3),
+                        reason: None,
+                    }],
+                },
+                created_at: 1764313200.0,
+                stopped_at: Some(1764313260.0),
+                started_by: Some("ecsctl run".into()),
+            }),
         },
         JobStatus {
             key: "sync".into(),
             schedule: "rate(1 hour)".into(),
             live: None,
+            last_run: None,
         },
     ];
     let text = human(&env(vec![rolling(), missing()], jobs));
@@ -131,7 +148,7 @@ target group ap-test-web: 1 healthy, 1 initial (Elb.RegistrationInProgress)\n  \
 2025-11-28T07:01:10Z (service ap-test-web) has started 1 tasks: (task 0123).\n  \
 2025-11-28T06:06:50Z (service ap-test-web) has reached a steady state.\n\n\
 service worker (ap-test-worker): not created\n\n\
-scheduled jobs:\n  report: cron(0 3 * * ? *) (Europe/Paris) ENABLED\n  \
+scheduled jobs:\n  report: cron(0 3 * * ? *) (Europe/Paris) ENABLED, last run 2025-11-28T07:00:00Z STOPPED, exit 3\n  \
 sync: not created (spec: rate(1 hour))\n"
     );
 }

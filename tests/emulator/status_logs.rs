@@ -356,3 +356,55 @@ fn status_watch_prints_snapshots_until_sigint() {
         run.stderr
     );
 }
+
+/// Per scheduled job: the schedule as Scheduler holds it, then the last run once `ecsctl run`
+/// started one (the newest task of its family; the emulator stops it with exit code 3).
+#[test]
+fn status_shows_each_jobs_schedule_and_its_last_run() {
+    let p = Project::new(FIXTURE);
+    let manifest = p.dir.path().join("ecsctl.yaml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str(
+        "\nscheduledTasks:\n  report:\n    image: \"busybox:1.36\"\n    command: [echo, report]\n    \
+schedule: cron(0 3 * * ? *)\n    timezone: Europe/Paris\n    cpu: 256\n    memory: 512\n    \
+env:\n      ECSCTL_EMULATOR_EXIT_CODE: \"3\"\n",
+    );
+    std::fs::write(&manifest, text).unwrap();
+    p.apply_ok(&[], &[]);
+
+    let before = p.run(&["status", "-e", "test"], &[]);
+    assert_eq!(before.code, Some(0), "{}", before.all());
+    assert!(
+        before.stdout.contains(
+            "scheduled jobs:\n  report: cron(0 3 * * ? *) (Europe/Paris) ENABLED, no run in the last hour\n"
+        ),
+        "{}",
+        before.stdout
+    );
+
+    let run = p.run(
+        &["run", "-e", "test", "report", "--wait", "--timeout", "60s"],
+        &[],
+    );
+    assert_eq!(run.code, Some(3), "{}", run.all());
+    let task = run.stdout.trim().to_string();
+
+    let after = p.run(
+        &["status", "-e", "test", "--output", "json", "--stats"],
+        &[],
+    );
+    assert_eq!(after.code, Some(0), "{}", after.all());
+    after.assert_no_writes("status");
+    let doc: Value = serde_json::from_str(&after.stdout).unwrap();
+    let job = &doc["jobs"][0];
+    assert_eq!(job["key"], "report");
+    assert_eq!(
+        job["live"],
+        json!({"expression": "cron(0 3 * * ? *)", "timezone": "Europe/Paris", "state": "ENABLED"})
+    );
+    let last = &job["lastRun"];
+    assert_eq!(last["taskArn"], task.as_str(), "{doc}");
+    assert_eq!(last["lastStatus"], "STOPPED");
+    assert_eq!(last["exitCode"], 3);
+    assert_eq!(last["startedBy"], "ecsctl run");
+}

@@ -291,8 +291,12 @@ async fn fill_targets(
 }
 
 async fn read_job(clients: &AwsClients, job: &ScheduledTask) -> Result<JobStatus, AwsError> {
-    let live = crate::aws::scheduler::read_schedule(clients, &job.group, &job.name).await?;
+    let (live, last_run) = tokio::try_join!(
+        crate::aws::scheduler::read_schedule(clients, &job.group, &job.name),
+        crate::aws::job_runs::last_run(clients, &job.cluster, &job.family),
+    )?;
     Ok(JobStatus {
+        last_run,
         key: job.key.clone(),
         schedule: job.expression.clone(),
         live: live.map(|l| LiveJob {
