@@ -408,3 +408,35 @@ env:\n      ECSCTL_EMULATOR_EXIT_CODE: \"3\"\n",
     assert_eq!(last["exitCode"], 3);
     assert_eq!(last["startedBy"], "ecsctl run");
 }
+
+/// On a terminal, `--watch` redraws in place (cursor home, clear screen, then the snapshot)
+/// every interval, and Ctrl-C ends it with 0.
+#[test]
+fn status_watch_redraws_on_a_terminal_until_ctrl_c() {
+    use crate::pty::{Pty, Stdout};
+    const REDRAW: &str = "\x1b[H\x1b[2J";
+    let p = Project::new(FIXTURE);
+    let mut cmd = p.cmd(
+        &["status", "-e", "test", "--watch", "--interval", "1s"],
+        &[],
+    );
+    cmd.env("TERM", "xterm-256color");
+    let mut pty = Pty::spawn(cmd, 100, 40, Stdout::Terminal);
+    pty.wait_for(
+        "service web (ap-test-web): not created",
+        Duration::from_secs(60),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while pty.terminal().matches(REDRAW).count() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "no second redraw:\n{}",
+            pty.terminal()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    pty.interrupt();
+    let done = pty.finish(Duration::from_secs(10));
+    assert_eq!(done.status.code(), Some(0), "{}", done.terminal);
+    assert!(done.terminal.starts_with(REDRAW), "{:?}", done.terminal);
+}
