@@ -60,7 +60,7 @@ ROUTE = "/ecsctl-emulator/faults"
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/[^/]+/([^/]+)/aws4_request")
 JSON_SERVICES = {"ecs", "logs", "application-autoscaling", "events", "servicediscovery", "ssm",
                  "tagging"}
-QUERY_SERVICES = {"iam", "sts"}
+QUERY_SERVICES = {"iam", "sts", "elasticloadbalancing"}
 EC2_SERVICES = {"ec2"}
 REST_SERVICES = {"scheduler"}
 READ_PREFIXES = ("Describe", "List", "Get", "BatchGet")
@@ -100,6 +100,10 @@ def _error(service: str, kind: str) -> tuple[str, list[tuple[str, str]], bytes]:
             code, status = "ThrottlingException", 429
         elif service in EC2_SERVICES:
             code, status = "RequestLimitExceeded", 503
+        elif service == "elasticloadbalancing":
+            # "you get the ThrottlingException error code and a Rate exceeded error message"
+            # (ELB user guide, "Request throttling for the ELB API").
+            code, status = "ThrottlingException", 400
         else:
             code, status = "Throttling", 400
         message = "Request limit exceeded." if service in EC2_SERVICES else THROTTLING_MESSAGE
@@ -125,7 +129,9 @@ def _error(service: str, kind: str) -> tuple[str, list[tuple[str, str]], bytes]:
     else:
         fault = "Sender" if status < 500 else "Receiver"
         xmlns = {"iam": "https://iam.amazonaws.com/doc/2010-05-08/",
-                 "sts": "https://sts.amazonaws.com/doc/2011-06-15/"}[service]
+                 "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
+                 "elasticloadbalancing":
+                     "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"}[service]
         body = (f"<ErrorResponse xmlns=\"{xmlns}\"><Error><Type>{fault}"
                 f"</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>{rid}"
                 "</RequestId></ErrorResponse>").encode()

@@ -45,6 +45,7 @@ import patches  # noqa: E402
 import patches_aas  # noqa: E402
 import patches_auth  # noqa: E402
 import patches_iam  # noqa: E402
+import patches_logs  # noqa: E402
 import patches_scheduler  # noqa: E402
 import patches_ssm  # noqa: E402
 import patches_tagging  # noqa: E402
@@ -202,6 +203,7 @@ def main() -> None:
             patches_scheduler,
             patches_aas,
             patches_ssm,
+            patches_logs,
             patches_auth,
             paging,
             patches_tagging,

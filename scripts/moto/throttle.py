@@ -103,6 +103,8 @@ TABLE: list[tuple[str, str, int, int, tuple[str, ...]]] = [
     ("application-autoscaling", "read", 50, 20, (READS,)),
     ("application-autoscaling", "write", 50, 5, (WRITES,)),
     ("tagging", "GetResources", 10, 5, ("GetResources",)),
+    # ELB API throttling page, API version 2, non-mutating Describe* (documented).
+    ("elasticloadbalancing", "describe", 40, 10, (READS,)),
 ]
 
 GLOBAL_SERVICES = {"iam"}

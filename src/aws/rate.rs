@@ -230,6 +230,9 @@ pub const TABLE: &[Row] = &[
     row("application-autoscaling", "read", 50, 20, &[READS]),
     row("application-autoscaling", "write", 50, 5, &[WRITES]),
     row("tagging", "GetResources", 10, 5, &["GetResources"]),
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html
+    // (ELB API version 2, non-mutating `Describe*`: bucket 40, refill 10 a second).
+    row("elasticloadbalancing", "describe", 40, 10, &[READS]),
 ];
 
 /// IAM is a global service: one set of buckets per account, whatever the region.

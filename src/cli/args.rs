@@ -74,6 +74,10 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Write a commented starter project (ecsctl.yaml, environments/dev.yaml and prod.yaml).
     Init(InitArgs),
+    /// Show each service's tasks, deployments, images and events, and each job's schedule; read only.
+    Status(StatusArgs),
+    /// Print (or follow) the CloudWatch Logs of one service's or job's tasks, in time order.
+    Logs(LogsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -434,4 +438,104 @@ pub enum PermissionsCommand {
     Destroy,
     /// RunTask for the scheduled tasks, under the lock.
     Run,
+    /// Read-only: what `ecsctl status` reads.
+    Status,
+    /// Read-only: FilterLogEvents on the environment's log groups (`ecsctl logs`).
+    Logs,
+}
+
+// ---- status and logs (issue 13): read-only commands ----
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl status -e prod\n  ecsctl status -e prod web worker\n  \
+ecsctl status -e prod --output json | jq '.services[] | {key, healthy}'\n  ecsctl status -e staging --watch --interval 10s\n\n\
+Per service: desired, running and pending tasks, each deployment (PRIMARY / ACTIVE, its rollout\n\
+state and reason, task definition revision, images), load balancer target health and the newest\n\
+events; a service of the spec that does not exist is shown as not created. Per scheduled job: its\n\
+schedule, timezone, state and last run (the newest task ECS lists: running, or stopped within\n\
+about an hour). Reads ECS, ELBv2 and EventBridge Scheduler with the AWS CLI's credentials; never\n\
+writes, takes no lock. --watch redraws on a terminal and prints one snapshot after another\n\
+otherwise (JSON lines with --output json), until Ctrl-C. Exit codes: 0 every service shown is\n\
+healthy (one deployment, all desired tasks running, rollout not failed, no target unhealthy),\n\
+1 error, 3 a service is not healthy or not created (so CI can gate on it; --watch exits 0 on\n\
+Ctrl-C)."
+)]
+pub struct StatusArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// Only these services (the spec's names); default: every service and job.
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+
+    /// The output format on stdout.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = StatusFormat::Human)]
+    pub output: StatusFormat,
+
+    /// Refresh until Ctrl-C.
+    #[arg(long)]
+    pub watch: bool,
+
+    /// How often --watch refreshes (e.g. 5s, 1m).
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = duration::positive, requires = "watch")]
+    pub interval: Duration,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// Text, one block per service.
+    Human,
+    /// The versioned status document (docs/status-json.md), one line per snapshot.
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl logs -e prod web\n  ecsctl logs -e prod web --since 2h --filter ERROR\n  \
+ecsctl logs -e prod web --container envoy --follow\n  ecsctl logs -e staging migrate --since 2026-11-28T07:00:00Z\n  \
+ecsctl logs -e prod web --output json | jq -r .message\n\n\
+Reads the log group and stream prefix the spec gives the service's (or job's) containers\n\
+(FilterLogEvents), and prints each event as `TASK CONTAINER | message`, in time order (task is the\n\
+task id's first 8 characters; coloured on a terminal). --follow polls every 2 seconds, looking\n\
+back 30 seconds for late events and never printing one twice, until Ctrl-C (exit 0). --filter is\n\
+a CloudWatch Logs filter pattern (a plain word matches events containing it). Never writes."
+)]
+pub struct LogsArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// A service or scheduled job of the spec.
+    #[arg(value_name = "SERVICE|JOB")]
+    pub target: String,
+
+    /// Keep printing new events until Ctrl-C.
+    #[arg(short, long)]
+    pub follow: bool,
+
+    /// How far back to start: 10m, 2h, 1d, or an RFC 3339 time.
+    #[arg(long, value_name = "WHEN", default_value = "10m")]
+    pub since: String,
+
+    /// Only events matching this CloudWatch Logs filter pattern.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+
+    /// Only this container's events (default: every container of the task).
+    #[arg(long, value_name = "CONTAINER")]
+    pub container: Option<String>,
+
+    /// `human` lines, or `json`: one JSON object per event (JSON lines).
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = StatusFormat::Human)]
+    pub output: StatusFormat,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
 }

@@ -11,6 +11,7 @@ pub mod confirm;
 pub mod duration;
 pub mod error;
 pub mod lock;
+pub mod log_window;
 pub mod output;
 pub mod project;
 pub mod run;

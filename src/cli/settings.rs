@@ -71,6 +71,8 @@ pub enum CommandSettings {
     Permissions(PermissionsSettings),
     Completions(CompletionsSettings),
     Init(InitSettings),
+    Status(StatusSettings),
+    Logs(LogsSettings),
 }
 
 /// `ecsctl init`, resolved.
@@ -203,6 +205,8 @@ impl Settings {
                     PermissionsCommand::Apply => crate::permissions::Command::Apply,
                     PermissionsCommand::Destroy => crate::permissions::Command::Destroy,
                     PermissionsCommand::Run => crate::permissions::Command::Run,
+                    PermissionsCommand::Status => crate::permissions::Command::Status,
+                    PermissionsCommand::Logs => crate::permissions::Command::Logs,
                 },
             }),
             Command::Completions(a) => {
@@ -211,6 +215,23 @@ impl Settings {
             Command::Init(a) => CommandSettings::Init(InitSettings {
                 app: a.app,
                 region: a.region,
+            }),
+            Command::Status(a) => CommandSettings::Status(StatusSettings {
+                env: a.env,
+                services: a.services,
+                json: a.output == super::args::StatusFormat::Json,
+                watch: a.watch.then_some(a.interval),
+                stats: a.stats,
+            }),
+            Command::Logs(a) => CommandSettings::Logs(LogsSettings {
+                env: a.env,
+                target: a.target,
+                follow: a.follow,
+                since: a.since,
+                filter: a.filter,
+                container: a.container,
+                json: a.output == super::args::StatusFormat::Json,
+                stats: a.stats,
             }),
         };
         Settings { globals, command }
@@ -261,4 +282,29 @@ fn parse_images(texts: &[String]) -> Result<Vec<crate::model::r#override::ImageO
         .iter()
         .map(|t| crate::model::r#override::ImageOverride::parse(t).map_err(|e| e.to_string()))
         .collect()
+}
+
+/// `ecsctl status`, resolved.
+#[derive(Clone, Debug)]
+pub struct StatusSettings {
+    pub env: String,
+    /// The spec's service names to show; empty: all, and the jobs.
+    pub services: Vec<String>,
+    pub json: bool,
+    /// `--watch` with its `--interval`.
+    pub watch: Option<std::time::Duration>,
+    pub stats: bool,
+}
+
+/// `ecsctl logs`, resolved. `--since` stays text: the command resolves it against the clock.
+#[derive(Clone, Debug)]
+pub struct LogsSettings {
+    pub env: String,
+    pub target: String,
+    pub follow: bool,
+    pub since: String,
+    pub filter: Option<String>,
+    pub container: Option<String>,
+    pub json: bool,
+    pub stats: bool,
 }

@@ -28,6 +28,10 @@ pub enum Command {
     Apply,
     Destroy,
     Run,
+    /// `ecsctl status`: services, their task definitions and the schedules, read only.
+    Status,
+    /// `ecsctl logs`: the log events of one service's or job's log group.
+    Logs,
 }
 
 impl Command {
@@ -37,6 +41,8 @@ impl Command {
             Command::Apply => "apply",
             Command::Destroy => "destroy",
             Command::Run => "run",
+            Command::Status => "status",
+            Command::Logs => "logs",
         }
     }
 }
@@ -120,6 +126,8 @@ const READ: &[Command] = &[P, A, D];
 const WRITE: &[Command] = &[A];
 const DELETE: &[Command] = &[A, D];
 const LOCK: &[Command] = &[A, D, R];
+/// plan's reads that `status` also sends (it reads no IAM, Cloud Map, Logs or scaling).
+const READ_STATUS: &[Command] = &[P, A, D, Command::Status];
 
 const fn row(action: &'static str, scope: Scope, commands: &'static [Command]) -> Entry {
     Entry {
@@ -159,19 +167,27 @@ pub const CATALOGUE: &[Entry] = &[
     row("ecs:UpdateCluster", Scope::Cluster, WRITE),
     row("ecs:PutClusterCapacityProviders", Scope::Cluster, WRITE),
     row("ecs:DeleteCluster", Scope::Cluster, DELETE),
-    row("ecs:DescribeServices", Scope::Services, READ),
+    row("ecs:DescribeServices", Scope::Services, READ_STATUS),
     row("ecs:ListServices", Scope::Any, READ),
     row("ecs:CreateService", Scope::Services, WRITE),
     row("ecs:UpdateService", Scope::Services, DELETE),
     row("ecs:DeleteService", Scope::Services, DELETE),
     row("ecs:ListTaskDefinitions", Scope::Any, READ),
     row("ecs:ListTaskDefinitionFamilies", Scope::Any, READ),
-    row("ecs:DescribeTaskDefinition", Scope::Any, READ),
+    row("ecs:DescribeTaskDefinition", Scope::Any, READ_STATUS),
     row("ecs:RegisterTaskDefinition", Scope::Any, WRITE),
     row("ecs:DeregisterTaskDefinition", Scope::Any, DELETE),
     row("ecs:DeleteTaskDefinitions", Scope::Families, DELETE),
-    row("ecs:ListTasks", Scope::ClusterCondition, DELETE),
-    row("ecs:DescribeTasks", Scope::Tasks, &[A, D, R]),
+    row(
+        "ecs:ListTasks",
+        Scope::ClusterCondition,
+        &[A, D, Command::Status],
+    ),
+    row(
+        "ecs:DescribeTasks",
+        Scope::Tasks,
+        &[A, D, R, Command::Status],
+    ),
     row("ecs:StopTask", Scope::Tasks, DELETE),
     row("ecs:RunTask", Scope::Families, &[R]),
     row("ecs:TagResource", Scope::Cluster, WRITE),
@@ -223,6 +239,16 @@ pub const CATALOGUE: &[Entry] = &[
     row("tag:GetResources", Scope::Any, READ),
     // ---- CloudWatch Logs ----
     row("logs:DescribeLogGroups", Scope::Any, READ),
+    // `ecsctl logs`: the events of the service's or job's own log group (SAR: log-group).
+    row("logs:FilterLogEvents", Scope::LogGroups, &[Command::Logs]),
+    // ---- Elastic Load Balancing v2 ----
+    // `ecsctl status`: target health of the services' target groups. ELBv2's Describe*
+    // actions name no resource type in the SAR (list_elasticloadbalancingv2): only "*".
+    row(
+        "elasticloadbalancing:DescribeTargetHealth",
+        Scope::Any,
+        &[Command::Status],
+    ),
     row("logs:ListTagsForResource", Scope::LogGroups, READ),
     row("logs:CreateLogGroup", Scope::LogGroups, WRITE),
     row("logs:PutRetentionPolicy", Scope::LogGroups, WRITE),
@@ -406,7 +432,7 @@ pub const CATALOGUE: &[Entry] = &[
     row("scheduler:GetScheduleGroup", Scope::ScheduleGroup, READ),
     row("scheduler:ListTagsForResource", Scope::ScheduleGroup, READ),
     row("scheduler:ListSchedules", Scope::Any, READ),
-    row("scheduler:GetSchedule", Scope::Schedules, READ),
+    row("scheduler:GetSchedule", Scope::Schedules, READ_STATUS),
     when(
         row("scheduler:CreateScheduleGroup", Scope::ScheduleGroup, WRITE),
         Schedules,

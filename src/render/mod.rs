@@ -10,9 +10,11 @@ pub mod all;
 pub mod all_markdown;
 pub mod human;
 pub mod json;
+pub mod logs;
 pub mod markdown;
 pub mod nested;
 pub mod ownership;
+pub mod status;
 
 use serde_json::Value;
 

@@ -16,6 +16,7 @@ mod plan_all;
 mod render;
 mod schema;
 mod scripts;
+mod status_logs;
 mod terminal;
 mod usage;
 mod validate;

@@ -24,4 +24,5 @@ mod prune;
 mod rate;
 mod real_aws;
 mod scheduled;
+mod status_logs;
 mod terminal;

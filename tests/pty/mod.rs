@@ -140,6 +140,13 @@ impl Pty {
             .expect("write to pty");
     }
 
+    /// Sends SIGINT, as Ctrl-C would (the pty is not the child's controlling terminal, so
+    /// typing `\x03` would not).
+    pub fn interrupt(&self) {
+        // SAFETY: kill(2) on the child's own pid, which this Pty has not yet waited for.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
+    }
+
     /// Waits for the command to exit (killing it after `timeout`) and collects its output.
     pub fn finish(mut self, timeout: Duration) -> Finished {
         let deadline = Instant::now() + timeout;

@@ -54,7 +54,8 @@ impl Run {
             .lines()
             .find(|l| l.contains("aws calls:"))
             .unwrap_or_else(|| panic!("no --stats line:\n{}", self.stderr));
-        let reads = ["Describe", "List", "Get"];
+        // FilterLogEvents (`ecsctl logs`) reads too.
+        let reads = ["Describe", "List", "Get", "Filter"];
         line.split_whitespace()
             .filter_map(|w| w.split_once('='))
             .map(|(op, _)| op.to_string())

@@ -1,0 +1,217 @@
+//! `ecsctl logs -e ENV SERVICE|JOB`: the CloudWatch Logs of one service's or job's tasks, in
+//! time order, once or (`--follow`) until Ctrl-C.
+//!
+//! Owns which streams are read (from the model: each container's awslogs group and stream
+//! prefix, `{prefix}/{container}/` per container, so another family sharing a group never
+//! shows) and the follow loop. `--follow` polls FilterLogEvents; StartLiveTail is not used
+//! (docs/logs.md says why). Read only: no lock, no writes. Must not format
+//! (`render::logs` does) or decide the window (`cli::log_window` does).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, anyhow};
+use futures::future::try_join_all;
+
+use crate::aws::log_events::{LogEvent, LogQuery, filter_log_events};
+use crate::aws::{AwsClients, AwsError};
+use crate::cli::error::{CliError, Outcome, aws_error};
+use crate::cli::log_window::{Tail, since_ms, sort};
+use crate::cli::output::Output;
+use crate::cli::settings::{Globals, LogsSettings};
+use crate::cli::stats::print_aws_calls;
+use crate::cli::target::{Connected, Spec};
+use crate::interrupt::Interrupt;
+use crate::model::Desired;
+
+/// How often `--follow` polls: FilterLogEvents allows 5 calls a second per account and region
+/// (CloudWatch Logs quotas page), shared with every other reader.
+const POLL_EVERY: Duration = Duration::from_secs(2);
+
+const FAILED: &str = "reading the logs failed";
+
+/// One `logStreamNamePrefix` in one group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Source {
+    group: String,
+    prefix: String,
+}
+
+pub fn run(
+    globals: &Globals,
+    settings: &LogsSettings,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let now = now_ms();
+    let start = since_ms(&settings.since, now).map_err(|e| anyhow!(e))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(logs(globals, settings, start, out))
+}
+
+async fn logs(
+    globals: &Globals,
+    settings: &LogsSettings,
+    start: i64,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let spec = Spec::load(globals, &settings.env, &[], out)?;
+    // An unknown service, job or container is refused before any AWS call.
+    sources(
+        &spec.offline,
+        &settings.target,
+        settings.container.as_deref(),
+    )?;
+    let Connected {
+        desired, clients, ..
+    } = spec.connect(FAILED, out).await?;
+    let sources = sources(&desired, &settings.target, settings.container.as_deref())?;
+    let result = if settings.follow {
+        follow(&clients, &sources, settings, start, out).await
+    } else {
+        let mut events = read(&clients, &sources, settings, start)
+            .await
+            .map_err(|e| aws_error(e, FAILED))?;
+        sort(&mut events);
+        print(&events, settings.json, out).map(|()| Outcome::Success)
+    };
+    print_aws_calls(settings.stats, &clients, out)?;
+    result
+}
+
+/// Polls until Ctrl-C (exit 0: stopping is how a follow ends).
+async fn follow(
+    clients: &AwsClients,
+    sources: &[Source],
+    settings: &LogsSettings,
+    start: i64,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let interrupt = Interrupt::listen();
+    let mut tail = Tail::new(start);
+    loop {
+        let events = read(clients, sources, settings, tail.start())
+            .await
+            .map_err(|e| aws_error(e, FAILED))?;
+        print(&tail.fresh(events), settings.json, out)?;
+        tokio::select! {
+            () = tokio::time::sleep(POLL_EVERY) => {}
+            () = interrupt.after(1) => return Ok(Outcome::Success),
+        }
+    }
+}
+
+async fn read(
+    clients: &AwsClients,
+    sources: &[Source],
+    settings: &LogsSettings,
+    start: i64,
+) -> Result<Vec<LogEvent>, AwsError> {
+    let all = try_join_all(sources.iter().map(|s| {
+        let q = LogQuery {
+            group: &s.group,
+            stream_prefix: &s.prefix,
+            start,
+            pattern: settings.filter.as_deref(),
+        };
+        async move { filter_log_events(clients, &q).await }
+    }))
+    .await?;
+    Ok(all.into_iter().flatten().collect())
+}
+
+fn print(events: &[LogEvent], json: bool, out: &mut Output) -> Result<(), CliError> {
+    let text: String = events
+        .iter()
+        .map(|e| {
+            if json {
+                crate::render::logs::json(e)
+            } else {
+                crate::render::logs::human(e, out.stdout_color)
+            }
+        })
+        .collect();
+    if !text.is_empty() {
+        out.product(&text)?;
+    }
+    Ok(())
+}
+
+/// The streams of `target`'s containers (or the one named): a service's or a job's family.
+fn sources(
+    desired: &Desired,
+    target: &str,
+    container: Option<&str>,
+) -> Result<Vec<Source>, CliError> {
+    let family = desired
+        .services
+        .iter()
+        .find(|s| s.key == target || s.name == target)
+        .map(|s| &s.family)
+        .or_else(|| {
+            let jobs = desired.scheduled_tasks.iter();
+            jobs.clone()
+                .find(|j| j.key == target || j.name == target)
+                .map(|j| &j.family)
+        })
+        .ok_or_else(|| unknown_target(desired, target))?;
+    let def = desired
+        .task_definitions
+        .iter()
+        .find(|t| &t.family == family)
+        .ok_or_else(|| anyhow!("no task definition `{family}` in the model of `{target}`"))?;
+    let chosen: Vec<_> = def
+        .containers
+        .iter()
+        .filter(|c| container.is_none_or(|want| c.name == want))
+        .collect();
+    if chosen.is_empty() {
+        let known: Vec<String> = def
+            .containers
+            .iter()
+            .map(|c| format!("`{}`", c.name))
+            .collect();
+        return Err(anyhow!(
+            "`{target}` has no container `{}`\n  hint: containers: {}",
+            container.unwrap_or_default(),
+            known.join(", ")
+        )
+        .into());
+    }
+    Ok(chosen
+        .iter()
+        .map(|c| Source {
+            group: c.log_configuration.group.clone(),
+            prefix: format!("{}/{}/", c.log_configuration.stream_prefix, c.name),
+        })
+        .collect())
+}
+
+fn unknown_target(desired: &Desired, target: &str) -> CliError {
+    let mut known: Vec<String> = desired
+        .services
+        .iter()
+        .map(|s| format!("`{}`", s.key))
+        .collect();
+    known.extend(
+        desired
+            .scheduled_tasks
+            .iter()
+            .map(|j| format!("`{}`", j.key)),
+    );
+    anyhow!(
+        "no service or scheduled task `{target}` in environment `{}`\n  hint: services and jobs: {}",
+        desired.env,
+        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+    )
+    .into()
+}
+
+fn now_ms() -> i64 {
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_millis();
+    i64::try_from(ms).unwrap_or(i64::MAX)
+}
