@@ -84,8 +84,6 @@ pub struct StaticCredentials {
 
 /// One client per AWS service, built once from the same configuration. Cheap to clone.
 #[derive(Clone, Debug)]
-// `elbv2` is wired before its caller (`status`) lands.
-#[allow(dead_code)]
 pub struct AwsClients {
     pub(crate) ecs: aws_sdk_ecs::Client,
     pub(crate) iam: aws_sdk_iam::Client,
