@@ -142,6 +142,7 @@ pub(crate) fn schedule_from_sdk(s: &GetScheduleOutput, name: &str) -> LiveSchedu
         flexible_mode: window.map(|w| w.mode().as_str().to_string()),
         flexible_window_minutes: window.and_then(|w| w.maximum_window_in_minutes()),
         start_date: s.start_date().map(|d| d.to_string()),
+        creation_date: s.creation_date().map(|d| d.to_string()),
         end_date: s.end_date().map(|d| d.to_string()),
         kms_key_arn: s.kms_key_arn().map(str::to_string),
         target: s.target().map(target_from_sdk),

@@ -68,6 +68,7 @@ fn schedule() -> LiveSchedule {
         flexible_mode: Some("OFF".into()),
         flexible_window_minutes: None,
         start_date: None,
+        creation_date: None,
         end_date: None,
         kms_key_arn: None,
         target: Some(LiveScheduleTarget {

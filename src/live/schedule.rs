@@ -39,6 +39,10 @@ pub struct LiveSchedule {
     pub flexible_mode: Option<String>,
     pub flexible_window_minutes: Option<i32>,
     pub start_date: Option<String>,
+    /// When the schedule was created: a rate schedule without a start date counts from it
+    /// (`status`'s next run). Not compared by the diff.
+    #[serde(default)]
+    pub creation_date: Option<String>,
     pub end_date: Option<String>,
     pub kms_key_arn: Option<String>,
     pub target: Option<LiveScheduleTarget>,

@@ -28,6 +28,7 @@ pub mod image;
 pub mod logs;
 pub mod names;
 pub mod network;
+pub mod next_run;
 pub mod r#override;
 #[cfg(test)]
 mod override_tests;

@@ -2,7 +2,7 @@
 //! `rate(N unit)`.
 //!
 //! Owns the syntax rules, so a typo fails at validate time with the field named. Must not
-//! compute run times. Reference:
+//! compute run times (`next_run` does, with these field tables). Reference:
 //! https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
 
 /// A problem with an expression: the message and an optional hint.
@@ -52,19 +52,19 @@ fn check_rate(body: &str) -> Result<(), ScheduleError> {
     }
 }
 
-struct Field {
-    name: &'static str,
-    min: u32,
-    max: u32,
-    names: &'static [&'static str],
+pub(super) struct Field {
+    pub(super) name: &'static str,
+    pub(super) min: u32,
+    pub(super) max: u32,
+    pub(super) names: &'static [&'static str],
 }
 
-const MONTHS: &[&str] = &[
+pub(super) const MONTHS: &[&str] = &[
     "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
 ];
-const DAYS: &[&str] = &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+pub(super) const DAYS: &[&str] = &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
-const FIELDS: [Field; 6] = [
+pub(super) const FIELDS: [Field; 6] = [
     Field {
         name: "minutes",
         min: 0,
@@ -186,7 +186,7 @@ fn check_item(field: &Field, item: &str) -> Result<(), String> {
     }
 }
 
-fn value(field: &Field, text: &str) -> Result<u32, String> {
+pub(super) fn value(field: &Field, text: &str) -> Result<u32, String> {
     if let Some(i) = field
         .names
         .iter()

@@ -107,6 +107,8 @@ pub struct LiveJob {
     pub expression: String,
     pub timezone: String,
     pub state: String,
+    /// RFC 3339 (UTC); None when disabled or no run is left (`model::next_run`).
+    pub next_run: Option<String>,
 }
 
 impl ServiceStatus {
@@ -162,12 +164,15 @@ pub fn human(s: &EnvStatus) -> String {
         for job in &s.jobs {
             out.push_str(&match &job.live {
                 Some(l) => format!(
-                    "  {}: {} ({}) {}, {}\n",
+                    "  {}: {} ({}) {}, {}, {}\n",
                     job.key,
                     l.expression,
                     l.timezone,
                     l.state,
-                    last_run_text(job.last_run.as_ref())
+                    last_run_text(job.last_run.as_ref()),
+                    l.next_run
+                        .as_deref()
+                        .map_or("no next run".to_string(), |n| format!("next run {n}"))
                 ),
                 None => format!("  {}: not created (spec: {})\n", job.key, job.schedule),
             });
@@ -345,6 +350,8 @@ struct JsonLiveJob<'a> {
     expression: &'a str,
     timezone: &'a str,
     state: &'a str,
+    /// RFC 3339 UTC; null when disabled or no run is left.
+    next_run: Option<&'a str>,
 }
 
 /// The JSON document, one line (so `--watch` prints JSON lines).
@@ -366,6 +373,7 @@ pub fn json(s: &EnvStatus) -> String {
                     expression: &l.expression,
                     timezone: &l.timezone,
                     state: &l.state,
+                    next_run: l.next_run.as_deref(),
                 }),
                 last_run: j.last_run.as_ref().map(|l| JsonLastRun {
                     task_arn: &l.run.arn,

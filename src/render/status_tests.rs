@@ -111,6 +111,7 @@ fn human_view_shows_counts_deployments_images_events_and_missing_services() {
                 expression: "cron(0 3 * * ? *)".into(),
                 timezone: "Europe/Paris".into(),
                 state: "ENABLED".into(),
+                next_run: Some("2025-11-29T02:00:00Z".into()),
             }),
             last_run: Some(LastRun {
                 run: crate::aws::run_task::TaskRun {
@@ -148,7 +149,7 @@ target group ap-test-web: 1 healthy, 1 initial (Elb.RegistrationInProgress)\n  \
 2025-11-28T07:01:10Z (service ap-test-web) has started 1 tasks: (task 0123).\n  \
 2025-11-28T06:06:50Z (service ap-test-web) has reached a steady state.\n\n\
 service worker (ap-test-worker): not created\n\n\
-scheduled jobs:\n  report: cron(0 3 * * ? *) (Europe/Paris) ENABLED, last run 2025-11-28T07:00:00Z STOPPED, exit 3\n  \
+scheduled jobs:\n  report: cron(0 3 * * ? *) (Europe/Paris) ENABLED, last run 2025-11-28T07:00:00Z STOPPED, exit 3, next run 2025-11-29T02:00:00Z\n  \
 sync: not created (spec: rate(1 hour))\n"
     );
 }

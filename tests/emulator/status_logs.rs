@@ -376,7 +376,7 @@ env:\n      ECSCTL_EMULATOR_EXIT_CODE: \"3\"\n",
     assert_eq!(before.code, Some(0), "{}", before.all());
     assert!(
         before.stdout.contains(
-            "scheduled jobs:\n  report: cron(0 3 * * ? *) (Europe/Paris) ENABLED, no run in the last hour\n"
+            "scheduled jobs:\n  report: cron(0 3 * * ? *) (Europe/Paris) ENABLED, no run in the last hour, next run "
         ),
         "{}",
         before.stdout
@@ -398,9 +398,27 @@ env:\n      ECSCTL_EMULATOR_EXIT_CODE: \"3\"\n",
     let doc: Value = serde_json::from_str(&after.stdout).unwrap();
     let job = &doc["jobs"][0];
     assert_eq!(job["key"], "report");
+    let live = &job["live"];
     assert_eq!(
-        job["live"],
-        json!({"expression": "cron(0 3 * * ? *)", "timezone": "Europe/Paris", "state": "ENABLED"})
+        (&live["expression"], &live["timezone"], &live["state"]),
+        (
+            &json!("cron(0 3 * * ? *)"),
+            &json!("Europe/Paris"),
+            &json!("ENABLED")
+        )
+    );
+    // The next run is the next 03:00 in Paris, within a day from now.
+    let next: jiff::Timestamp = live["nextRun"].as_str().unwrap().parse().unwrap();
+    let now = jiff::Timestamp::now();
+    assert!(
+        next > now && next <= now + jiff::SignedDuration::from_hours(24),
+        "{next}"
+    );
+    let paris = next.to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap());
+    assert_eq!(
+        (paris.hour(), paris.minute(), paris.second()),
+        (3, 0, 0),
+        "{paris}"
     );
     let last = &job["lastRun"];
     assert_eq!(last["taskArn"], task.as_str(), "{doc}");

@@ -299,10 +299,31 @@ async fn read_job(clients: &AwsClients, job: &ScheduledTask) -> Result<JobStatus
         last_run,
         key: job.key.clone(),
         schedule: job.expression.clone(),
-        live: live.map(|l| LiveJob {
-            expression: l.schedule_expression.unwrap_or_default(),
-            timezone: l.timezone.unwrap_or_else(|| "UTC".into()),
-            state: l.state.unwrap_or_default(),
+        live: live.map(|l| {
+            let next_run = next_run_of(&l, jiff::Timestamp::now());
+            LiveJob {
+                expression: l.schedule_expression.unwrap_or_default(),
+                timezone: l.timezone.unwrap_or_else(|| "UTC".into()),
+                state: l.state.unwrap_or_default(),
+                next_run,
+            }
         }),
     })
+}
+
+/// When Scheduler runs the job next, as it reported the schedule (`model::next_run`); None
+/// when it is disabled or has no further run.
+fn next_run_of(l: &crate::live::schedule::LiveSchedule, now: jiff::Timestamp) -> Option<String> {
+    if l.state.as_deref() == Some("DISABLED") {
+        return None;
+    }
+    let date = |d: &Option<String>| d.as_deref().and_then(|d| d.parse().ok());
+    let times = crate::model::next_run::ScheduleTimes {
+        expression: l.schedule_expression.as_deref()?,
+        timezone: l.timezone.as_deref().unwrap_or("UTC"),
+        start: date(&l.start_date),
+        end: date(&l.end_date),
+        created: date(&l.creation_date),
+    };
+    crate::model::next_run::next_run(&times, now).map(|t| t.to_string())
 }
