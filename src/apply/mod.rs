@@ -18,6 +18,7 @@ mod prune;
 mod registry;
 pub mod reporter;
 mod role;
+pub mod run_revision;
 mod scaling;
 mod schedule;
 mod service;

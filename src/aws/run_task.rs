@@ -20,6 +20,9 @@ use crate::model::ScheduledTask;
 #[derive(Clone, Debug)]
 pub struct RunRequest<'a> {
     pub task: &'a ScheduledTask,
+    /// The revision to start (an ARN): the one the spec describes now
+    /// (`apply::run_revision`), not the family's latest.
+    pub task_definition: &'a str,
     /// The main container (the first of the task definition), for `command`.
     pub container: String,
     pub command: Option<Vec<String>>,
@@ -62,8 +65,7 @@ fn invalid(resource: &str, e: impl std::fmt::Display) -> AwsError {
     )
 }
 
-/// The RunTask request: the family (ECS picks its latest ACTIVE revision, as the schedule
-/// does), count, capacity strategy or FARGATE, awsvpc network, platform version, tags.
+/// The RunTask request: the revision the spec describes now, count, capacity strategy or FARGATE, awsvpc network, platform version, tags.
 pub(crate) fn request(
     clients: &AwsClients,
     r: &RunRequest,
@@ -89,7 +91,7 @@ pub(crate) fn request(
         .ecs
         .run_task()
         .cluster(&t.cluster)
-        .task_definition(&t.family)
+        .task_definition(r.task_definition)
         .count(t.count as i32)
         .network_configuration(
             NetworkConfiguration::builder()

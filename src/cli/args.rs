@@ -350,9 +350,12 @@ pub struct DestroyArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  ecsctl run -e prod defillama-collector\n  ecsctl run -e staging db-migrate --wait --timeout 30m\n  \
-ecsctl run -e prod nightly-report --wait --command \"./report --since '2 days ago'\"\n\n\
-Starts the task the way its schedule would (ECS RunTask: same cluster, task definition family,\n\
-count, capacity, network, platform version and tags); the schedule itself is not touched. Prints\n\
+ecsctl run -e prod nightly-report --wait --command \"./report --since '2 days ago'\"\n  \
+ecsctl run -e staging migrate --wait --image web=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:$GITHUB_SHA\n\n\
+Starts the task the way its schedule would (ECS RunTask: same cluster, count, capacity, network,\n\
+platform version and tags) with the task definition the spec describes now, --image included: the\n\
+newest matching revision of ours, or a new one registered first. Warns when the job's image differs\n\
+from what the services of the same repository run. The schedule itself is not touched. Prints\n\
 the task ARNs on stdout. With --wait, waits for the tasks to stop and exits with the main\n\
 container's exit code (the first non-zero one when several tasks ran), or 1 with the stop reason\n\
 when a task could not start."
@@ -373,6 +376,12 @@ pub struct RunArgs {
     /// How long --wait waits (e.g. 90s, 30m, 1h).
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = duration::any)]
     pub timeout: Duration,
+
+    /// Override a container image as `apply --image` does (NAME is a service or
+    /// service/container; every container of the same repository follows, this job's
+    /// included). Repeatable.
+    #[arg(long = "image", value_name = "NAME=IMAGE")]
+    pub images: Vec<String>,
 
     /// Replace the main container's command for this run; split like a shell would
     /// (quotes and backslashes), without running a shell.

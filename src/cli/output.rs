@@ -28,6 +28,7 @@ pub enum Label {
     Ok,
     Failed,
     Error,
+    Warning,
     Note,
 }
 
@@ -37,6 +38,7 @@ impl Label {
             Label::Ok => "ok",
             Label::Failed => "failed",
             Label::Error => "error",
+            Label::Warning => "warning",
             Label::Note => "note",
         }
     }
@@ -47,6 +49,7 @@ impl Label {
             Label::Failed | Label::Error => {
                 Style::new().fg_color(Some(AnsiColor::Red.into())).bold()
             }
+            Label::Warning => Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold(),
             Label::Note => Style::new().fg_color(Some(AnsiColor::Cyan.into())).bold(),
         }
     }

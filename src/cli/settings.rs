@@ -105,6 +105,7 @@ pub struct RunSettings {
     pub wait: bool,
     pub timeout: std::time::Duration,
     pub command: Option<Result<Vec<String>, String>>,
+    pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
     pub stats: bool,
     /// `--lock-timeout`: how long to wait for another run's environment lock.
     pub lock_timeout: std::time::Duration,
@@ -191,6 +192,7 @@ impl Settings {
                     .command
                     .as_deref()
                     .map(super::commands::run::split_command),
+                images: parse_images(&a.images),
                 stats: a.stats,
                 lock_timeout: a.lock_timeout,
             }),

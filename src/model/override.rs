@@ -188,7 +188,7 @@ fn named_container(desired: &Desired, o: &ImageOverride) -> Result<(String, usiz
 
 /// `registry/path` of an image, without its tag and digest (`nginx:1.27@sha256:..` → `nginx`;
 /// a registry port stays: `host:5000/app:1` → `host:5000/app`).
-fn repository(image: &str) -> &str {
+pub fn repository(image: &str) -> &str {
     let path = image.split('@').next().unwrap_or(image);
     match path.rsplit_once(':') {
         Some((repo, tag)) if !tag.contains('/') => repo,

@@ -128,6 +128,12 @@ const DELETE: &[Command] = &[A, D];
 const LOCK: &[Command] = &[A, D, R];
 /// plan's reads that `status` also sends (it reads no IAM, Cloud Map, Logs or scaling).
 const READ_STATUS: &[Command] = &[P, A, D, Command::Status];
+/// plan's reads that `status` and `run` also send (`run` compares the services' images).
+const READ_STATUS_RUN: &[Command] = &[P, A, D, R, Command::Status];
+/// plan's reads that `run` also sends (the revision it starts, `apply::run_revision`).
+const READ_RUN: &[Command] = &[P, A, D, R];
+/// apply's writes that `run` also sends (registering the revision the spec describes).
+const WRITE_RUN: &[Command] = &[A, R];
 
 const fn row(action: &'static str, scope: Scope, commands: &'static [Command]) -> Entry {
     Entry {
@@ -167,15 +173,15 @@ pub const CATALOGUE: &[Entry] = &[
     row("ecs:UpdateCluster", Scope::Cluster, WRITE),
     row("ecs:PutClusterCapacityProviders", Scope::Cluster, WRITE),
     row("ecs:DeleteCluster", Scope::Cluster, DELETE),
-    row("ecs:DescribeServices", Scope::Services, READ_STATUS),
+    row("ecs:DescribeServices", Scope::Services, READ_STATUS_RUN),
     row("ecs:ListServices", Scope::Any, READ),
     row("ecs:CreateService", Scope::Services, WRITE),
     row("ecs:UpdateService", Scope::Services, DELETE),
     row("ecs:DeleteService", Scope::Services, DELETE),
-    row("ecs:ListTaskDefinitions", Scope::Any, READ),
+    row("ecs:ListTaskDefinitions", Scope::Any, READ_RUN),
     row("ecs:ListTaskDefinitionFamilies", Scope::Any, READ),
-    row("ecs:DescribeTaskDefinition", Scope::Any, READ_STATUS),
-    row("ecs:RegisterTaskDefinition", Scope::Any, WRITE),
+    row("ecs:DescribeTaskDefinition", Scope::Any, READ_STATUS_RUN),
+    row("ecs:RegisterTaskDefinition", Scope::Any, WRITE_RUN),
     row("ecs:DeregisterTaskDefinition", Scope::Any, DELETE),
     row("ecs:DeleteTaskDefinitions", Scope::Families, DELETE),
     row(
@@ -193,7 +199,7 @@ pub const CATALOGUE: &[Entry] = &[
     row("ecs:TagResource", Scope::Cluster, WRITE),
     row("ecs:TagResource", Scope::Services, WRITE),
     dep(
-        row("ecs:TagResource", Scope::Families, WRITE),
+        row("ecs:TagResource", Scope::Families, WRITE_RUN),
         TAG_ON_CREATE_ECS,
     ),
     dep(

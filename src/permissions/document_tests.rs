@@ -325,7 +325,13 @@ fn run_needs_the_lock_runtask_on_the_families_and_the_jobs_roles() {
     assert_eq!(
         all,
         BTreeSet::from([
+            // the revision the spec describes now, found or registered (apply::run_revision),
+            // and the services' images the run compares with
+            "ecs:DescribeServices",
+            "ecs:DescribeTaskDefinition",
             "ecs:DescribeTasks",
+            "ecs:ListTaskDefinitions",
+            "ecs:RegisterTaskDefinition",
             "ecs:RunTask",
             "ecs:TagResource",
             "iam:PassRole",

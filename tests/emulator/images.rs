@@ -142,3 +142,73 @@ fn one_image_flag_reaches_web_worker_beat_and_the_migrate_job() {
     assert_eq!(again.code, Some(0), "{}", again.all());
     again.assert_no_writes("plan");
 }
+
+/// The task definition and image of the task `run` printed, read out of band.
+fn run_image(p: &Project, task_arn: &str) -> (String, String) {
+    let tasks = p.must(
+        "ecs",
+        "DescribeTasks",
+        json!({"cluster": "pr-dev", "tasks": [task_arn]}),
+    );
+    let td = tasks["tasks"][0]["taskDefinitionArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let image = p.must(
+        "ecs",
+        "DescribeTaskDefinition",
+        json!({"taskDefinition": td}),
+    )["taskDefinition"]["containerDefinitions"][0]["image"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (td, image)
+}
+
+/// "Migrate, then deploy": `run` starts the revision the spec describes now with the run's
+/// `--image` (registering it), warns that the services still run the old image, and reuses an
+/// identical revision instead of registering another. Before, it started the family's latest
+/// revision (`:v1`) and exited 0 without a word.
+#[test]
+fn run_starts_the_spec_revision_with_its_image_and_warns_when_services_run_another() {
+    let p = project();
+    p.ok(&["apply", "-e", "dev", "--yes"]);
+    let flag = format!("web={V2}");
+
+    let migrate = p.ok(&["run", "-e", "dev", "migrate", "--image", &flag, "--stats"]);
+    let (td, image) = run_image(&p, migrate.stdout.trim());
+    assert_eq!(image, V2, "{}", migrate.all());
+    assert!(td.ends_with("pr-dev-migrate:2"), "{td}");
+    assert!(
+        migrate.stderr.contains(&format!(
+            "registered {td} for this run: no revision of `pr-dev-migrate` held what the spec describes now"
+        )),
+        "{}",
+        migrate.stderr
+    );
+    assert!(
+        migrate.stderr.contains(&format!(
+            "warning: this run uses `{V2}`, but service `web` runs `{V1}` (pr-dev-web:1)"
+        )),
+        "{}",
+        migrate.stderr
+    );
+    // The services were not touched: a run is not a deploy.
+    assert_eq!(images(&p, "pr-dev-web"), [V1]);
+
+    // Without --image the spec's own revision (the first) is started again, registering none.
+    let again = p.ok(&["run", "-e", "dev", "migrate", "--stats"]);
+    let (td, image) = run_image(&p, again.stdout.trim());
+    assert_eq!(
+        (td.ends_with("pr-dev-migrate:1"), image.as_str()),
+        (true, V1),
+        "{td}"
+    );
+    assert!(!again.stderr.contains("registered"), "{}", again.stderr);
+    assert!(!again.stderr.contains("warning:"), "{}", again.stderr);
+    assert!(
+        !again.stderr.contains("ecs:RegisterTaskDefinition"),
+        "{}",
+        again.stderr
+    );
+}

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 
+use crate::apply::run_revision;
 use crate::apply::wait::{PollError, poll};
 use crate::aws::run_task::{RunRequest, TaskRun, describe_tasks, run_task};
 use crate::aws::{AwsClients, AwsError};
@@ -73,13 +74,19 @@ async fn run_job(
     run: &JobRun,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let spec = Spec::load(globals, &settings.env, &[], out)?;
+    let images = settings.images.clone().map_err(|e| anyhow!(e))?;
+    let spec = Spec::load(globals, &settings.env, &images, out)?;
     // An unknown job is refused before any AWS call.
     job(&spec.offline, &run.job)?;
     let Connected {
-        desired, clients, ..
+        desired,
+        clients,
+        caller,
     } = spec.connect("the run failed", out).await?;
-    let result = run_scheduled(&clients, &desired, run, None, out).await;
+    for note in &desired.image_notes {
+        out.line(Label::Note, &note.line())?;
+    }
+    let result = run_scheduled(&clients, &desired, &caller, run, None, out).await;
     print_aws_calls(settings.stats, &clients, out)?;
     result
 }
@@ -90,6 +97,7 @@ async fn run_job(
 pub async fn run_scheduled(
     clients: &AwsClients,
     desired: &Desired,
+    account_id: &str,
     run: &JobRun,
     held: Option<&EnvLock>,
     out: &mut Output,
@@ -105,7 +113,7 @@ pub async fn run_scheduled(
             )
             .into());
         }
-        return start_and_wait(clients, desired, task, run, out).await;
+        return start_and_wait(clients, desired, account_id, task, run, out).await;
     }
     let env = desired.env.as_str();
     let command = format!("run {}", task.key);
@@ -124,7 +132,7 @@ pub async fn run_scheduled(
     let id = taken.id().to_string();
     let body = async {
         tokio::select! {
-            r = start_and_wait(clients, desired, task, run, out) => r,
+            r = start_and_wait(clients, desired, account_id, task, run, out) => r,
             () = interrupt.after(1) => Err(CliError::Interrupted {
                 message: format!(
                     "`run {}` interrupted; a task it started keeps running on ECS (ecsctl stops only waiting)\n  hint: `aws ecs list-tasks --cluster {} --family {}` shows it",
@@ -141,12 +149,41 @@ pub async fn run_scheduled(
 async fn start_and_wait(
     clients: &AwsClients,
     desired: &Desired,
+    account_id: &str,
     task: &ScheduledTask,
     run: &JobRun,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
     let env = desired.env.as_str();
     let main = main_container(desired, task);
+    let td = desired
+        .task_definitions
+        .iter()
+        .find(|d| d.family == task.family)
+        .ok_or_else(|| {
+            anyhow!(
+                "scheduled task `{}` has no task definition `{}`",
+                task.key,
+                task.family
+            )
+        })?;
+    let (revision, mismatches) = tokio::try_join!(
+        run_revision::revision_for_run(clients, desired, account_id, td),
+        image_mismatches(clients, desired, td),
+    )
+    .map_err(|e| aws_error(e, "the run failed"))?;
+    if revision.registered {
+        out.line(
+            Label::Note,
+            &format!(
+                "registered {} for this run: no revision of `{}` held what the spec describes now",
+                revision.arn, task.family
+            ),
+        )?;
+    }
+    for m in mismatches {
+        out.line(Label::Warning, &m)?;
+    }
     if !task.enabled {
         out.line(
             Label::Note,
@@ -158,6 +195,7 @@ async fn start_and_wait(
     }
     let request = RunRequest {
         task,
+        task_definition: &revision.arn,
         container: main.clone(),
         command: run.command.clone(),
         started_by: "ecsctl run".to_string(),
@@ -246,6 +284,67 @@ fn job<'a>(desired: &'a Desired, key: &str) -> Result<&'a ScheduledTask, CliErro
         desired.env
     )
     .into())
+}
+
+/// One line per service whose live revision runs another image of a repository this job's
+/// task definition uses: "migrate, then deploy" with `--image` on the run but not yet applied
+/// is fine; a run of an old image after a deploy usually is not.
+async fn image_mismatches(
+    clients: &AwsClients,
+    desired: &Desired,
+    td: &crate::model::TaskDefinition,
+) -> Result<Vec<String>, AwsError> {
+    use crate::model::r#override::repository;
+    let ours: Vec<&str> = td.containers.iter().map(|c| c.image.as_str()).collect();
+    let related: Vec<(String, String)> = desired
+        .services
+        .iter()
+        .filter(|s| s.family != td.family)
+        .filter(|s| {
+            desired
+                .task_definitions
+                .iter()
+                .find(|d| d.family == s.family)
+                .is_some_and(|d| {
+                    d.containers
+                        .iter()
+                        .any(|c| ours.iter().any(|o| repository(o) == repository(&c.image)))
+                })
+        })
+        .map(|s| (s.name.clone(), s.key.clone()))
+        .collect();
+    if related.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names: Vec<String> = related.iter().map(|(n, _)| n.clone()).collect();
+    let read = crate::aws::ecs::describe_services(clients, &desired.cluster.name, &names).await?;
+    let mut lines = Vec::new();
+    for svc in &read.services {
+        let Some(arn) = &svc.task_definition else {
+            continue;
+        };
+        let Some(live) = crate::aws::ecs::describe_task_definition(clients, arn).await? else {
+            continue;
+        };
+        let key = related
+            .iter()
+            .find(|(n, _)| *n == svc.name)
+            .map_or(svc.name.as_str(), |(_, k)| k.as_str());
+        for c in &live.containers {
+            let running = c.image.as_deref().unwrap_or_default();
+            if let Some(mine) = ours
+                .iter()
+                .find(|o| repository(o) == repository(running) && **o != running)
+            {
+                lines.push(format!(
+                    "this run uses `{mine}`, but service `{}` runs `{running}` ({})\n  hint: pass the image the services run with `--image`, or apply first",
+                    key,
+                    arn.rsplit('/').next().unwrap_or(arn)
+                ));
+            }
+        }
+    }
+    Ok(lines)
 }
 
 /// The first container of the task's family (ecsctl puts the main container first).
