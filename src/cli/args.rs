@@ -66,6 +66,8 @@ pub enum Command {
     Destroy(DestroyArgs),
     /// Start one run of a scheduled task now, with its schedule's parameters.
     Run(RunArgs),
+    /// Start a new deployment of the revision services run now (new tasks; for mutable tags like :latest).
+    Redeploy(RedeployArgs),
     /// Remove an environment lock left behind by a run that is gone (like terraform force-unlock).
     Unlock(UnlockArgs),
     /// Print the least-privilege IAM policy a CI role needs to run a command on one environment.
@@ -343,6 +345,46 @@ pub struct RunArgs {
     /// (quotes and backslashes), without running a shell.
     #[arg(long, value_name = "COMMAND")]
     pub command: Option<String>,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration::any)]
+    pub lock_timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl redeploy -e staging web\n  ecsctl redeploy -e prod web worker --yes\n  \
+ecsctl redeploy -e dev web --no-wait\n\n\
+Sends ECS UpdateService with forceNewDeployment and the revision each service runs now, so new\n\
+tasks pull the image again (a mutable tag such as `:latest`). Nothing else changes: the next plan\n\
+of the unchanged spec stays empty. Shows the services first, asks on a terminal (needs --yes\n\
+without one), holds the environment lock, then waits like apply. Exit codes: 0 stable (or\n\
+--no-wait), 1 error, failed deployment or timeout."
+)]
+pub struct RedeployArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The services to redeploy, by their name in `services` (or the ECS service name).
+    #[arg(value_name = "SERVICE", required = true)]
+    pub services: Vec<String>,
+
+    /// Do not ask for confirmation (needed without a terminal, as in CI).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Return once ECS accepted the new deployments, without waiting for them to be stable.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// How long to wait for the services to become stable (e.g. 90s, 15m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = duration::positive)]
+    pub timeout: Duration,
 
     /// Print the AWS calls made, per operation, to stderr.
     #[arg(long)]

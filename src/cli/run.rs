@@ -72,6 +72,7 @@ fn dispatch(settings: &Settings, out: &mut Output) -> Result<Outcome, CliError> 
         CommandSettings::Apply(s) => commands::apply::run(globals, s, out),
         CommandSettings::Destroy(s) => commands::destroy::run(globals, s, out),
         CommandSettings::Run(s) => commands::run::run(globals, s, out),
+        CommandSettings::Redeploy(s) => commands::redeploy::run(globals, s, out),
         CommandSettings::Unlock(s) => commands::unlock::run(globals, s, out),
         CommandSettings::Permissions(s) => commands::permissions::run(globals, s, out),
         CommandSettings::Completions(s) => commands::completions::run(s, out),

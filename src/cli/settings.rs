@@ -65,6 +65,7 @@ pub enum CommandSettings {
     Apply(ApplySettings),
     Destroy(DestroySettings),
     Run(RunSettings),
+    Redeploy(RedeploySettings),
     Unlock(UnlockSettings),
     Permissions(PermissionsSettings),
     Completions(CompletionsSettings),
@@ -101,6 +102,19 @@ pub struct RunSettings {
     pub wait: bool,
     pub timeout: std::time::Duration,
     pub command: Option<Result<Vec<String>, String>>,
+    pub stats: bool,
+    /// `--lock-timeout`: how long to wait for another run's environment lock.
+    pub lock_timeout: std::time::Duration,
+}
+
+/// `ecsctl redeploy`, resolved.
+#[derive(Clone, Debug)]
+pub struct RedeploySettings {
+    pub env: String,
+    pub services: Vec<String>,
+    pub yes: bool,
+    pub wait: bool,
+    pub timeout: std::time::Duration,
     pub stats: bool,
     /// `--lock-timeout`: how long to wait for another run's environment lock.
     pub lock_timeout: std::time::Duration,
@@ -183,6 +197,15 @@ impl Settings {
                     .command
                     .as_deref()
                     .map(super::commands::run::split_command),
+                stats: a.stats,
+                lock_timeout: a.lock_timeout,
+            }),
+            Command::Redeploy(a) => CommandSettings::Redeploy(RedeploySettings {
+                env: a.env,
+                services: a.services,
+                yes: a.yes,
+                wait: !a.no_wait,
+                timeout: a.timeout,
                 stats: a.stats,
                 lock_timeout: a.lock_timeout,
             }),

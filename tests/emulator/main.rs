@@ -21,5 +21,6 @@ mod plan_all;
 mod prune;
 mod rate;
 mod real_aws;
+mod redeploy;
 mod scheduled;
 mod terminal;

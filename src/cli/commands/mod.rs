@@ -10,6 +10,7 @@ pub mod init;
 pub mod permissions;
 pub mod plan;
 pub mod plan_all;
+pub mod redeploy;
 pub mod render;
 pub mod run;
 pub mod schema;
