@@ -44,6 +44,7 @@ import paging  # noqa: E402
 import patches  # noqa: E402
 import patches_aas  # noqa: E402
 import patches_auth  # noqa: E402
+import patches_exec  # noqa: E402
 import patches_iam  # noqa: E402
 import patches_scheduler  # noqa: E402
 import patches_ssm  # noqa: E402
@@ -203,6 +204,7 @@ def main() -> None:
             patches_aas,
             patches_ssm,
             patches_auth,
+            patches_exec,
             paging,
             patches_tagging,
         ):
