@@ -68,6 +68,8 @@ pub enum Command {
     Run(RunArgs),
     /// Start a new deployment of the revision services run now (new tasks; for mutable tags like :latest).
     Redeploy(RedeployArgs),
+    /// Run a command in a running container of a service (ECS Exec and the Session Manager plugin).
+    Exec(ExecArgs),
     /// Remove an environment lock left behind by a run that is gone (like terraform force-unlock).
     Unlock(UnlockArgs),
     /// Print the least-privilege IAM policy a CI role needs to run a command on one environment.
@@ -353,6 +355,47 @@ pub struct RunArgs {
     /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
     #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration::any)]
     pub lock_timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl exec -e staging web -- /bin/sh\n  ecsctl exec -e prod web --container app -- rails console\n  \
+ecsctl exec -e prod worker --task 0f9a3c2e5b7d4e1f8a6b9c0d1e2f3a4b -- sh -c 'ps aux'\n\n\
+Picks a RUNNING task of the service (or --task), checks that ECS Exec was on when it started and\n\
+that its ExecuteCommandAgent runs, calls ECS ExecuteCommand and hands the session to the AWS\n\
+Session Manager plugin (session-manager-plugin, which must be on PATH) exactly as\n\
+`aws ecs execute-command` does. The container defaults to the service's main (first) one. Needs\n\
+`enableExecuteCommand: true` on the service; tasks started before it was applied need\n\
+`ecsctl redeploy`. Exit code: the plugin's. Takes no lock and changes nothing ecsctl manages."
+)]
+pub struct ExecArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The service, by its name in `services` (or the ECS service name).
+    #[arg(value_name = "SERVICE")]
+    pub service: String,
+
+    /// The task (id or ARN). Default: the service's first RUNNING task.
+    #[arg(long, value_name = "ID")]
+    pub task: Option<String>,
+
+    /// The container. Default: the service's main (first) container.
+    #[arg(long, short = 'c', value_name = "NAME")]
+    pub container: Option<String>,
+
+    /// Interactive session (the default and the only mode ECS Exec supports).
+    #[arg(short, long)]
+    pub interactive: bool,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// The command to run in the container, after `--`.
+    #[arg(value_name = "COMMAND", required = true, last = true, num_args = 1..)]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -66,6 +66,7 @@ pub enum CommandSettings {
     Destroy(DestroySettings),
     Run(RunSettings),
     Redeploy(RedeploySettings),
+    Exec(ExecSettings),
     Unlock(UnlockSettings),
     Permissions(PermissionsSettings),
     Completions(CompletionsSettings),
@@ -105,6 +106,17 @@ pub struct RunSettings {
     pub stats: bool,
     /// `--lock-timeout`: how long to wait for another run's environment lock.
     pub lock_timeout: std::time::Duration,
+}
+
+/// `ecsctl exec`, resolved.
+#[derive(Clone, Debug)]
+pub struct ExecSettings {
+    pub env: String,
+    pub service: String,
+    pub task: Option<String>,
+    pub container: Option<String>,
+    pub command: Vec<String>,
+    pub stats: bool,
 }
 
 /// `ecsctl redeploy`, resolved.
@@ -199,6 +211,14 @@ impl Settings {
                     .map(super::commands::run::split_command),
                 stats: a.stats,
                 lock_timeout: a.lock_timeout,
+            }),
+            Command::Exec(a) => CommandSettings::Exec(ExecSettings {
+                env: a.env,
+                service: a.service,
+                task: a.task,
+                container: a.container,
+                command: a.command,
+                stats: a.stats,
             }),
             Command::Redeploy(a) => CommandSettings::Redeploy(RedeploySettings {
                 env: a.env,

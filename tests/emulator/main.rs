@@ -10,6 +10,7 @@ mod support;
 mod apply;
 mod contract;
 mod emulator_harness;
+mod exec;
 mod faults;
 mod foreign_revisions;
 mod iam_roles;

@@ -6,6 +6,7 @@
 pub mod apply;
 pub mod completions;
 pub mod destroy;
+pub mod exec;
 pub mod init;
 pub mod permissions;
 pub mod plan;
