@@ -68,6 +68,8 @@ pub enum Command {
     Run(RunArgs),
     /// Start a new deployment of the revision services run now (new tasks; for mutable tags like :latest).
     Redeploy(RedeployArgs),
+    /// Roll a service back to an earlier revision ecsctl deployed (shown first, waited like apply).
+    Rollback(RollbackArgs),
     /// Run a command in a running container of a service (ECS Exec and the Session Manager plugin).
     Exec(ExecArgs),
     /// Remove an environment lock left behind by a run that is gone (like terraform force-unlock).
@@ -396,6 +398,50 @@ pub struct ExecArgs {
     /// The command to run in the container, after `--`.
     #[arg(value_name = "COMMAND", required = true, last = true, num_args = 1..)]
     pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl rollback -e prod web\n  ecsctl rollback -e prod web --to 41 --yes\n\n\
+Deploys the newest ACTIVE revision of the service's family that ecsctl registered for this\n\
+environment before the one it runs (or --to REVISION), after showing the fields that differ.\n\
+Asks on a terminal (needs --yes without one), holds the environment lock, then waits like apply.\n\
+The next apply of the unchanged spec (e.g. the next merge in CI) deploys the spec's revision\n\
+again: pin the rolled-back image in the spec (`image:`) or pass `--image` to keep it.\n\
+Exit codes: 0 stable (or --no-wait), 1 error, no earlier revision, failed deployment or timeout."
+)]
+pub struct RollbackArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The service, by its name in `services` (or the ECS service name).
+    #[arg(value_name = "SERVICE")]
+    pub service: String,
+
+    /// The revision number of the family to go back to. Default: the newest earlier one ecsctl registered.
+    #[arg(long, value_name = "REVISION")]
+    pub to: Option<u32>,
+
+    /// Do not ask for confirmation (needed without a terminal, as in CI).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Return once ECS accepted the deployment, without waiting for it to be stable.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// How long to wait for the service to become stable (e.g. 90s, 15m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = duration::positive)]
+    pub timeout: Duration,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration::any)]
+    pub lock_timeout: Duration,
 }
 
 #[derive(Debug, Args)]

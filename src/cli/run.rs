@@ -74,6 +74,7 @@ fn dispatch(settings: &Settings, out: &mut Output) -> Result<Outcome, CliError> 
         CommandSettings::Run(s) => commands::run::run(globals, s, out),
         CommandSettings::Redeploy(s) => commands::redeploy::run(globals, s, out),
         CommandSettings::Exec(s) => commands::exec::run(globals, s, out),
+        CommandSettings::Rollback(s) => commands::rollback::run(globals, s, out),
         CommandSettings::Unlock(s) => commands::unlock::run(globals, s, out),
         CommandSettings::Permissions(s) => commands::permissions::run(globals, s, out),
         CommandSettings::Completions(s) => commands::completions::run(s, out),

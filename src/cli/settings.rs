@@ -67,6 +67,7 @@ pub enum CommandSettings {
     Run(RunSettings),
     Redeploy(RedeploySettings),
     Exec(ExecSettings),
+    Rollback(RollbackSettings),
     Unlock(UnlockSettings),
     Permissions(PermissionsSettings),
     Completions(CompletionsSettings),
@@ -117,6 +118,20 @@ pub struct ExecSettings {
     pub container: Option<String>,
     pub command: Vec<String>,
     pub stats: bool,
+}
+
+/// `ecsctl rollback`, resolved.
+#[derive(Clone, Debug)]
+pub struct RollbackSettings {
+    pub env: String,
+    pub service: String,
+    pub to: Option<u32>,
+    pub yes: bool,
+    pub wait: bool,
+    pub timeout: std::time::Duration,
+    pub stats: bool,
+    /// `--lock-timeout`: how long to wait for another run's environment lock.
+    pub lock_timeout: std::time::Duration,
 }
 
 /// `ecsctl redeploy`, resolved.
@@ -219,6 +234,16 @@ impl Settings {
                 container: a.container,
                 command: a.command,
                 stats: a.stats,
+            }),
+            Command::Rollback(a) => CommandSettings::Rollback(RollbackSettings {
+                env: a.env,
+                service: a.service,
+                to: a.to,
+                yes: a.yes,
+                wait: !a.no_wait,
+                timeout: a.timeout,
+                stats: a.stats,
+                lock_timeout: a.lock_timeout,
             }),
             Command::Redeploy(a) => CommandSettings::Redeploy(RedeploySettings {
                 env: a.env,

@@ -23,5 +23,6 @@ mod prune;
 mod rate;
 mod real_aws;
 mod redeploy;
+mod rollback;
 mod scheduled;
 mod terminal;

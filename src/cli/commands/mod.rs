@@ -13,6 +13,7 @@ pub mod plan;
 pub mod plan_all;
 pub mod redeploy;
 pub mod render;
+pub mod rollback;
 pub mod run;
 pub mod schema;
 pub mod unlock;

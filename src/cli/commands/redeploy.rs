@@ -189,7 +189,7 @@ async fn locked(
     finish(&desired.env, changed.len(), wait, started.elapsed(), out)
 }
 
-async fn wait(
+pub(crate) async fn wait(
     clients: &AwsClients,
     changed: &[Changed],
     timeout: Duration,
@@ -233,7 +233,10 @@ fn finish(
 }
 
 /// The spec's services named on the command line (by key or ECS name), in that order.
-fn services<'a>(desired: &'a Desired, names: &[String]) -> Result<Vec<&'a Service>, CliError> {
+pub(crate) fn services<'a>(
+    desired: &'a Desired,
+    names: &[String],
+) -> Result<Vec<&'a Service>, CliError> {
     let mut found = Vec::new();
     for name in names {
         match desired
