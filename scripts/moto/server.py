@@ -44,6 +44,7 @@ import paging  # noqa: E402
 import patches  # noqa: E402
 import patches_aas  # noqa: E402
 import patches_auth  # noqa: E402
+import patches_exec  # noqa: E402
 import patches_iam  # noqa: E402
 import patches_logs  # noqa: E402
 import patches_scheduler  # noqa: E402
@@ -205,6 +206,7 @@ def main() -> None:
             patches_ssm,
             patches_logs,
             patches_auth,
+            patches_exec,
             paging,
             patches_tagging,
         ):

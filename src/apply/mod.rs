@@ -32,3 +32,5 @@ pub use context::{ApplyCtx, Resolved};
 pub use executor::{ApplyOptions, execute};
 pub use outcome::{ApplyOutcome, WaitOutcome};
 pub use reporter::{PlainReporter, Reporter, SilentReporter, TerminalReporter};
+// `redeploy` waits for the services it updated with apply's waiter.
+pub use service::Changed;

@@ -70,7 +70,7 @@ pub(crate) fn record_endpoint(service: &'static str, uri: &str) {
     }
 }
 
-fn last_endpoint(service: &str) -> Option<String> {
+pub(crate) fn last_endpoint(service: &str) -> Option<String> {
     endpoints().lock().ok()?.get(service).cloned()
 }
 

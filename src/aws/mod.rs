@@ -9,6 +9,8 @@ pub mod autoscaling;
 pub mod config;
 pub mod discovery;
 pub mod ecs;
+// `ecsctl exec`: ListTasks, DescribeTasks (agents) and ExecuteCommand.
+pub mod ecs_exec;
 pub mod ecs_revisions;
 pub mod ecs_tasks;
 pub mod elbv2;

@@ -66,6 +66,12 @@ pub enum Command {
     Destroy(DestroyArgs),
     /// Start one run of a scheduled task now, with its schedule's parameters.
     Run(RunArgs),
+    /// Start a new deployment of the revision services run now (new tasks; for mutable tags like :latest).
+    Redeploy(RedeployArgs),
+    /// Roll a service back to an earlier revision ecsctl deployed (shown first, waited like apply).
+    Rollback(RollbackArgs),
+    /// Run a command in a running container of a service (ECS Exec and the Session Manager plugin).
+    Exec(ExecArgs),
     /// Remove an environment lock left behind by a run that is gone (like terraform force-unlock).
     Unlock(UnlockArgs),
     /// Print the least-privilege IAM policy a CI role needs to run a command on one environment.
@@ -387,6 +393,131 @@ pub struct RunArgs {
     /// (quotes and backslashes), without running a shell.
     #[arg(long, value_name = "COMMAND")]
     pub command: Option<String>,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration::any)]
+    pub lock_timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl exec -e staging web -- /bin/sh\n  ecsctl exec -e prod web --container app -- rails console\n  \
+ecsctl exec -e prod worker --task 0f9a3c2e5b7d4e1f8a6b9c0d1e2f3a4b -- sh -c 'ps aux'\n\n\
+Picks a RUNNING task of the service (or --task), checks that ECS Exec was on when it started and\n\
+that its ExecuteCommandAgent runs, calls ECS ExecuteCommand and hands the session to the AWS\n\
+Session Manager plugin (session-manager-plugin, which must be on PATH) exactly as\n\
+`aws ecs execute-command` does. The container defaults to the service's main (first) one. Needs\n\
+`enableExecuteCommand: true` on the service; tasks started before it was applied need\n\
+`ecsctl redeploy`. Exit code: the plugin's. Takes no lock and changes nothing ecsctl manages."
+)]
+pub struct ExecArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The service, by its name in `services` (or the ECS service name).
+    #[arg(value_name = "SERVICE")]
+    pub service: String,
+
+    /// The task (id or ARN). Default: the service's first RUNNING task.
+    #[arg(long, value_name = "ID")]
+    pub task: Option<String>,
+
+    /// The container. Default: the service's main (first) container.
+    #[arg(long, short = 'c', value_name = "NAME")]
+    pub container: Option<String>,
+
+    /// Interactive session (the default and the only mode ECS Exec supports).
+    #[arg(short, long)]
+    pub interactive: bool,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// The command to run in the container, after `--`.
+    #[arg(value_name = "COMMAND", required = true, last = true, num_args = 1..)]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl rollback -e prod web\n  ecsctl rollback -e prod web --to 41 --yes\n\n\
+Deploys the newest ACTIVE revision of the service's family that ecsctl registered for this\n\
+environment before the one it runs (or --to REVISION), after showing the fields that differ.\n\
+Asks on a terminal (needs --yes without one), holds the environment lock, then waits like apply.\n\
+The next apply of the unchanged spec (e.g. the next merge in CI) deploys the spec's revision\n\
+again: pin the rolled-back image in the spec (`image:`) or pass `--image` to keep it.\n\
+Exit codes: 0 stable (or --no-wait), 1 error, no earlier revision, failed deployment or timeout."
+)]
+pub struct RollbackArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The service, by its name in `services` (or the ECS service name).
+    #[arg(value_name = "SERVICE")]
+    pub service: String,
+
+    /// The revision number of the family to go back to. Default: the newest earlier one ecsctl registered.
+    #[arg(long, value_name = "REVISION")]
+    pub to: Option<u32>,
+
+    /// Do not ask for confirmation (needed without a terminal, as in CI).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Return once ECS accepted the deployment, without waiting for it to be stable.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// How long to wait for the service to become stable (e.g. 90s, 15m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = duration::positive)]
+    pub timeout: Duration,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// How long to wait for another run's lock on the environment (e.g. 60s, 5m); 0 fails at once.
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration::any)]
+    pub lock_timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl redeploy -e staging web\n  ecsctl redeploy -e prod web worker --yes\n  \
+ecsctl redeploy -e dev web --no-wait\n\n\
+Sends ECS UpdateService with forceNewDeployment and the revision each service runs now, so new\n\
+tasks pull the image again (a mutable tag such as `:latest`). Nothing else changes: the next plan\n\
+of the unchanged spec stays empty. Shows the services first, asks on a terminal (needs --yes\n\
+without one), holds the environment lock, then waits like apply. Exit codes: 0 stable (or\n\
+--no-wait), 1 error, failed deployment or timeout."
+)]
+pub struct RedeployArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The services to redeploy, by their name in `services` (or the ECS service name).
+    #[arg(value_name = "SERVICE", required = true)]
+    pub services: Vec<String>,
+
+    /// Do not ask for confirmation (needed without a terminal, as in CI).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Return once ECS accepted the new deployments, without waiting for them to be stable.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// How long to wait for the services to become stable (e.g. 90s, 15m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = duration::positive)]
+    pub timeout: Duration,
 
     /// Print the AWS calls made, per operation, to stderr.
     #[arg(long)]

@@ -67,6 +67,9 @@ pub enum CommandSettings {
     Apply(ApplySettings),
     Destroy(DestroySettings),
     Run(RunSettings),
+    Redeploy(RedeploySettings),
+    Exec(ExecSettings),
+    Rollback(RollbackSettings),
     Unlock(UnlockSettings),
     Permissions(PermissionsSettings),
     Completions(CompletionsSettings),
@@ -106,6 +109,44 @@ pub struct RunSettings {
     pub timeout: std::time::Duration,
     pub command: Option<Result<Vec<String>, String>>,
     pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
+    pub stats: bool,
+    /// `--lock-timeout`: how long to wait for another run's environment lock.
+    pub lock_timeout: std::time::Duration,
+}
+
+/// `ecsctl exec`, resolved.
+#[derive(Clone, Debug)]
+pub struct ExecSettings {
+    pub env: String,
+    pub service: String,
+    pub task: Option<String>,
+    pub container: Option<String>,
+    pub command: Vec<String>,
+    pub stats: bool,
+}
+
+/// `ecsctl rollback`, resolved.
+#[derive(Clone, Debug)]
+pub struct RollbackSettings {
+    pub env: String,
+    pub service: String,
+    pub to: Option<u32>,
+    pub yes: bool,
+    pub wait: bool,
+    pub timeout: std::time::Duration,
+    pub stats: bool,
+    /// `--lock-timeout`: how long to wait for another run's environment lock.
+    pub lock_timeout: std::time::Duration,
+}
+
+/// `ecsctl redeploy`, resolved.
+#[derive(Clone, Debug)]
+pub struct RedeploySettings {
+    pub env: String,
+    pub services: Vec<String>,
+    pub yes: bool,
+    pub wait: bool,
+    pub timeout: std::time::Duration,
     pub stats: bool,
     /// `--lock-timeout`: how long to wait for another run's environment lock.
     pub lock_timeout: std::time::Duration,
@@ -193,6 +234,33 @@ impl Settings {
                     .as_deref()
                     .map(super::commands::run::split_command),
                 images: parse_images(&a.images),
+                stats: a.stats,
+                lock_timeout: a.lock_timeout,
+            }),
+            Command::Exec(a) => CommandSettings::Exec(ExecSettings {
+                env: a.env,
+                service: a.service,
+                task: a.task,
+                container: a.container,
+                command: a.command,
+                stats: a.stats,
+            }),
+            Command::Rollback(a) => CommandSettings::Rollback(RollbackSettings {
+                env: a.env,
+                service: a.service,
+                to: a.to,
+                yes: a.yes,
+                wait: !a.no_wait,
+                timeout: a.timeout,
+                stats: a.stats,
+                lock_timeout: a.lock_timeout,
+            }),
+            Command::Redeploy(a) => CommandSettings::Redeploy(RedeploySettings {
+                env: a.env,
+                services: a.services,
+                yes: a.yes,
+                wait: !a.no_wait,
+                timeout: a.timeout,
                 stats: a.stats,
                 lock_timeout: a.lock_timeout,
             }),

@@ -196,6 +196,8 @@ pub const CATALOGUE: &[Entry] = &[
     ),
     row("ecs:StopTask", Scope::Tasks, DELETE),
     row("ecs:RunTask", Scope::Families, &[R]),
+    // `ecsctl exec` (a person at a terminal, not CI): in no per-command policy yet.
+    row("ecs:ExecuteCommand", Scope::Tasks, &[]),
     row("ecs:TagResource", Scope::Cluster, WRITE),
     row("ecs:TagResource", Scope::Services, WRITE),
     dep(

@@ -6,12 +6,15 @@
 pub mod apply;
 pub mod completions;
 pub mod destroy;
+pub mod exec;
 pub mod init;
 pub mod logs;
 pub mod permissions;
 pub mod plan;
 pub mod plan_all;
+pub mod redeploy;
 pub mod render;
+pub mod rollback;
 pub mod run;
 pub mod schema;
 pub mod status;
