@@ -1,93 +1,39 @@
-//! RFC 3339 UTC timestamps (`2026-11-28T07:01:02Z`) for the lock's `when`, without a date crate.
+//! RFC 3339 UTC timestamps (`2026-11-28T07:01:02Z`) for the lock's `when` and the day-two
+//! commands' times.
 //!
-//! Owns the conversion between `SystemTime` and that one text form, with H. Hinnant's civil-date
-//! algorithms (http://howardhinnant.github.io/date_algorithms.html). Must not read the clock:
-//! callers pass the time, so tests are exact.
+//! Owns the conversion between `SystemTime` and that one text form, through jiff (the date crate
+//! `status` needs for time zones; it replaced the hand-written civil-date arithmetic). Must not
+//! read the clock: callers pass the time, so tests are exact.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `YYYY-MM-DDTHH:MM:SSZ`, whole seconds (a time before 1970 reads as the epoch).
 pub fn format_rfc3339(t: SystemTime) -> String {
     let secs = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    jiff::Timestamp::from_second(secs)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
-/// The inverse of `format_rfc3339`, also accepting fractional seconds and a numeric offset
-/// (other tools may write the record); None for anything else.
+/// The inverse of `format_rfc3339`, also accepting fractional seconds (dropped: the lock's
+/// times are whole seconds) and a numeric offset (other tools may write the record); None for
+/// anything else, and for times before 1970.
 pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    // RFC 3339 always has seconds; jiff's ISO 8601 parser would also take `07:01Z`.
     let b = text.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+    if b.len() < 20 || b.get(16) != Some(&b':') {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<i64>().ok();
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if b[13] != b':' || b[16] != b':' || !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let mut rest = &text[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(frac.len());
-        rest = &frac[digits..];
-    }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let sign = match rest.as_bytes().first()? {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let (oh, om) = rest[1..].split_once(':')?;
-            sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60)
-        }
-    };
-    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset;
-    Some(UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).ok()?))
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
+    let t: jiff::Timestamp = text.parse().ok()?;
+    let whole = jiff::Timestamp::from_second(t.as_second()).ok()?;
+    (whole >= jiff::Timestamp::UNIX_EPOCH).then(|| SystemTime::from(whole))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn formats_and_parses_utc_seconds() {
