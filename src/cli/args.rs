@@ -582,6 +582,12 @@ pub enum PermissionsCommand {
     Status,
     /// Read-only: FilterLogEvents on the environment's log groups (`ecsctl logs`).
     Logs,
+    /// ECS ExecuteCommand on the environment's tasks, with the reads that find them.
+    Exec,
+    /// UpdateService (a new deployment of the same revision) under the lock, and the wait.
+    Redeploy,
+    /// redeploy's, plus the task definition reads that find the previous revision.
+    Rollback,
 }
 
 // ---- status and logs (issue 13): read-only commands ----

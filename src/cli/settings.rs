@@ -277,6 +277,9 @@ impl Settings {
                     PermissionsCommand::Run => crate::permissions::Command::Run,
                     PermissionsCommand::Status => crate::permissions::Command::Status,
                     PermissionsCommand::Logs => crate::permissions::Command::Logs,
+                    PermissionsCommand::Exec => crate::permissions::Command::Exec,
+                    PermissionsCommand::Redeploy => crate::permissions::Command::Redeploy,
+                    PermissionsCommand::Rollback => crate::permissions::Command::Rollback,
                 },
             }),
             Command::Completions(a) => {

@@ -32,6 +32,12 @@ pub enum Command {
     Status,
     /// `ecsctl logs`: the log events of one service's or job's log group.
     Logs,
+    /// `ecsctl exec`: ECS Exec into a running task of a service.
+    Exec,
+    /// `ecsctl redeploy`: a new deployment of the running revision, under the lock.
+    Redeploy,
+    /// `ecsctl rollback`: the previous revision of ours, under the lock.
+    Rollback,
 }
 
 impl Command {
@@ -43,6 +49,9 @@ impl Command {
             Command::Run => "run",
             Command::Status => "status",
             Command::Logs => "logs",
+            Command::Exec => "exec",
+            Command::Redeploy => "redeploy",
+            Command::Rollback => "rollback",
         }
     }
 }
@@ -125,13 +134,14 @@ use Origin::{Call, Dependent};
 const READ: &[Command] = &[P, A, D];
 const WRITE: &[Command] = &[A];
 const DELETE: &[Command] = &[A, D];
-const LOCK: &[Command] = &[A, D, R];
+const LOCK: &[Command] = &[A, D, R, Command::Redeploy, Command::Rollback];
 /// plan's reads that `status` also sends (it reads no IAM, Cloud Map, Logs or scaling).
 const READ_STATUS: &[Command] = &[P, A, D, Command::Status];
-/// plan's reads that `status` and `run` also send (`run` compares the services' images).
-const READ_STATUS_RUN: &[Command] = &[P, A, D, R, Command::Status];
+/// plan's reads that `status`, `run` and `rollback` also send (`run` compares the services' images;
+/// `rollback` reads the revisions it picks from).
+const READ_STATUS_RUN: &[Command] = &[P, A, D, R, Command::Status, Command::Rollback];
 /// plan's reads that `run` also sends (the revision it starts, `apply::run_revision`).
-const READ_RUN: &[Command] = &[P, A, D, R];
+const READ_RUN: &[Command] = &[P, A, D, R, Command::Rollback];
 /// apply's writes that `run` also sends (registering the revision the spec describes).
 const WRITE_RUN: &[Command] = &[A, R];
 
@@ -173,10 +183,26 @@ pub const CATALOGUE: &[Entry] = &[
     row("ecs:UpdateCluster", Scope::Cluster, WRITE),
     row("ecs:PutClusterCapacityProviders", Scope::Cluster, WRITE),
     row("ecs:DeleteCluster", Scope::Cluster, DELETE),
-    row("ecs:DescribeServices", Scope::Services, READ_STATUS_RUN),
+    row(
+        "ecs:DescribeServices",
+        Scope::Services,
+        &[
+            P,
+            A,
+            D,
+            R,
+            Command::Status,
+            Command::Redeploy,
+            Command::Rollback,
+        ],
+    ),
     row("ecs:ListServices", Scope::Any, READ),
     row("ecs:CreateService", Scope::Services, WRITE),
-    row("ecs:UpdateService", Scope::Services, DELETE),
+    row(
+        "ecs:UpdateService",
+        Scope::Services,
+        &[A, D, Command::Redeploy, Command::Rollback],
+    ),
     row("ecs:DeleteService", Scope::Services, DELETE),
     row("ecs:ListTaskDefinitions", Scope::Any, READ_RUN),
     row("ecs:ListTaskDefinitionFamilies", Scope::Any, READ),
@@ -187,17 +213,18 @@ pub const CATALOGUE: &[Entry] = &[
     row(
         "ecs:ListTasks",
         Scope::ClusterCondition,
-        &[A, D, Command::Status],
+        &[A, D, Command::Status, Command::Exec],
     ),
     row(
         "ecs:DescribeTasks",
         Scope::Tasks,
-        &[A, D, R, Command::Status],
+        &[A, D, R, Command::Status, Command::Exec],
     ),
     row("ecs:StopTask", Scope::Tasks, DELETE),
     row("ecs:RunTask", Scope::Families, &[R]),
-    // `ecsctl exec` (a person at a terminal, not CI): in no per-command policy yet.
-    row("ecs:ExecuteCommand", Scope::Tasks, &[]),
+    // `ecsctl exec`; the session itself goes to SSM's messages endpoint through the plugin, on
+    // the ECS-issued token (no ssm: action for the caller).
+    row("ecs:ExecuteCommand", Scope::Tasks, &[Command::Exec]),
     row("ecs:TagResource", Scope::Cluster, WRITE),
     row("ecs:TagResource", Scope::Services, WRITE),
     dep(

@@ -156,7 +156,13 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
             .iter()
             .filter(|t| desired.scheduled_tasks.iter().any(|j| j.family == t.family))
             .collect(),
-        Command::Plan | Command::Destroy | Command::Status | Command::Logs => return Vec::new(),
+        Command::Plan
+        | Command::Destroy
+        | Command::Status
+        | Command::Logs
+        | Command::Exec
+        | Command::Redeploy
+        | Command::Rollback => return Vec::new(),
     };
     // The service each role is passed to is the one its trust policy names (the model writes
     // it, per partition); a role given by ARN is passed to ECS tasks.

@@ -433,3 +433,31 @@ fn custom_names_widen_the_scoped_prefixes_with_a_note() {
         ]
     );
 }
+
+/// The day-two commands of issue 13 each get exactly what they send: exec finds a task and
+/// opens the session, redeploy and rollback update services under the lock (rollback also reads
+/// the family's revisions); none of them passes a role or reads IAM.
+#[test]
+fn exec_redeploy_and_rollback_policies_hold_exactly_their_calls() {
+    let lock = [
+        "ssm:AddTagsToResource",
+        "ssm:DeleteParameter",
+        "ssm:GetParameter",
+        "ssm:PutParameter",
+    ];
+    let exec = policy(FULL, Command::Exec);
+    assert_eq!(
+        exec.actions(),
+        BTreeSet::from(["ecs:DescribeTasks", "ecs:ExecuteCommand", "ecs:ListTasks"])
+    );
+    let redeploy = policy(FULL, Command::Redeploy);
+    let mut want: BTreeSet<&str> = lock.into_iter().collect();
+    want.extend(["ecs:DescribeServices", "ecs:UpdateService"]);
+    assert_eq!(redeploy.actions(), want);
+    let rollback = policy(FULL, Command::Rollback);
+    want.extend(["ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions"]);
+    assert_eq!(rollback.actions(), want);
+    for p in [&exec, &redeploy, &rollback] {
+        assert!(!p.to_json().contains("iam:"), "{}", p.to_json());
+    }
+}

@@ -57,8 +57,9 @@ fn an_unknown_command_is_a_usage_error() {
         .run();
     assert_eq!(run.code, Some(1));
     assert!(
-        run.stderr
-            .contains("[possible values: plan, apply, destroy, run, status, logs]"),
+        run.stderr.contains(
+            "[possible values: plan, apply, destroy, run, status, logs, exec, redeploy, rollback]"
+        ),
         "{}",
         run.stderr
     );
