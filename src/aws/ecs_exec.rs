@@ -6,7 +6,7 @@
 //! task or container to use nor start the plugin (`cli::commands::exec` does).
 //! Reference: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ExecuteCommand.html
 
-use aws_sdk_ecs::types::{DesiredStatus, Task};
+use aws_sdk_ecs::types::Task;
 
 use super::{AwsClients, AwsError};
 
@@ -44,18 +44,7 @@ pub async fn service_tasks(
     cluster: &str,
     service: &str,
 ) -> Result<Vec<String>, AwsError> {
-    clients
-        .ecs
-        .list_tasks()
-        .cluster(cluster)
-        .service_name(service)
-        .desired_status(DesiredStatus::Running)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| AwsError::from_sdk("ecs", "ListTasks", Some(service), e))
+    super::ecs_tasks::running_task_arns(clients, cluster, Some(service)).await
 }
 
 /// DescribeTasks of at most 100 tasks (the caller passes one service's, or the one asked for).

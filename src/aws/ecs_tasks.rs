@@ -41,7 +41,7 @@ pub async fn running_tasks(
     clients: &AwsClients,
     cluster: &str,
 ) -> Result<Vec<ClusterTask>, AwsError> {
-    let arns = match list_tasks(clients, cluster).await {
+    let arns = match running_task_arns(clients, cluster, None).await {
         Ok(a) => a,
         Err(e) if e.is_code("ClusterNotFoundException") => return Ok(Vec::new()),
         Err(e) => return Err(e),
@@ -61,18 +61,25 @@ pub async fn running_tasks(
     Ok(try_join_all(calls).await?.into_iter().flatten().collect())
 }
 
-async fn list_tasks(clients: &AwsClients, cluster: &str) -> Result<Vec<String>, AwsError> {
+/// The ARNs of the tasks whose desired status is RUNNING, of the cluster or of one service
+/// (ListTasks `serviceName`), every page.
+pub(crate) async fn running_task_arns(
+    clients: &AwsClients,
+    cluster: &str,
+    service: Option<&str>,
+) -> Result<Vec<String>, AwsError> {
     clients
         .ecs
         .list_tasks()
         .cluster(cluster)
+        .set_service_name(service.map(str::to_string))
         .desired_status(DesiredStatus::Running)
         .into_paginator()
         .items()
         .send()
         .try_collect()
         .await
-        .map_err(|e| AwsError::from_sdk("ecs", "ListTasks", Some(cluster), e))
+        .map_err(|e| AwsError::from_sdk("ecs", "ListTasks", Some(service.unwrap_or(cluster)), e))
 }
 
 fn from_sdk(t: &Task) -> ClusterTask {
