@@ -41,10 +41,7 @@ pub fn run(
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
     let timeout = settings.timeout;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     let result = match &settings.plan_file {
         Some(path) => {
             refuse_spec_inputs(settings, path)?;

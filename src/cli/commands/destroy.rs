@@ -12,7 +12,7 @@
 
 use std::time::Instant;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 
 use crate::apply::{ApplyCtx, ApplyOptions};
 use crate::aws::AwsClients;
@@ -37,10 +37,7 @@ pub fn run(
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
     refuse_services(settings)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     runtime.block_on(destroy_env(globals, settings, out))
 }
 

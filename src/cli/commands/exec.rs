@@ -13,7 +13,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 
 use crate::aws::AwsClients;
 use crate::aws::ecs_exec::{self, EXEC_AGENT, ExecSession, ExecTask};
@@ -34,10 +34,7 @@ pub fn run(
     settings: &ExecSettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     runtime.block_on(exec(globals, settings, out))
 }
 

@@ -9,7 +9,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use futures::future::try_join_all;
 
 use crate::aws::log_events::{LogEvent, LogQuery, filter_log_events};
@@ -43,10 +43,7 @@ pub fn run(
 ) -> Result<Outcome, CliError> {
     let now = now_ms();
     let start = since_ms(&settings.since, now).map_err(|e| anyhow!(e))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     runtime.block_on(logs(globals, settings, start, out))
 }
 

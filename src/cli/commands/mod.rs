@@ -20,3 +20,13 @@ pub mod schema;
 pub mod status;
 pub mod unlock;
 pub mod validate;
+
+/// The runtime every command that talks to AWS runs on: one thread is enough, the work is
+/// waiting on AWS.
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, crate::cli::error::CliError> {
+    use anyhow::Context;
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?)
+}

@@ -32,7 +32,7 @@ pub fn run(
         EnvSelection::All => return super::plan_all::run(globals, settings, out),
     };
     let started = Instant::now();
-    let runtime = runtime()?;
+    let runtime = super::runtime()?;
     let images = settings.images.clone().map_err(|e| anyhow!(e))?;
     let options = PlanOptions::new(settings, &images);
     let mut calls = BTreeMap::new();
@@ -61,14 +61,6 @@ pub fn run(
     }
     protected_note(&saved, out)?;
     Ok(outcome(plan, settings.detailed_exitcode))
-}
-
-/// The runtime a plan runs on: one thread is enough, the work is waiting on AWS.
-pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?)
 }
 
 /// What `plan -e` and `plan --all` pass to every environment's plan.

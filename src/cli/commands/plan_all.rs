@@ -18,7 +18,8 @@ use std::time::Instant;
 use anyhow::anyhow;
 use futures::StreamExt;
 
-use super::plan::{PlanOptions, plan_env, protected_note, runtime};
+use super::plan::{PlanOptions, plan_env, protected_note};
+use super::runtime;
 use crate::cli::args::PlanFormat;
 use crate::cli::error::{CliError, Outcome};
 use crate::cli::output::{Buffer, Label, Output};

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 
 use crate::apply::{ApplyOutcome, Changed, WaitOutcome};
 use crate::aws::write_ecs::{self, ServiceUpdate};
@@ -30,10 +30,7 @@ pub fn run(
     settings: &RedeploySettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     runtime.block_on(redeploy(globals, settings, out))
 }
 

@@ -9,7 +9,7 @@
 
 use std::time::{Instant, SystemTime};
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use serde_json::Value;
 
 use crate::apply::{ApplyOutcome, Changed, WaitOutcome};
@@ -34,10 +34,7 @@ pub fn run(
     settings: &RollbackSettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     runtime.block_on(rollback(globals, settings, out))
 }
 

@@ -13,7 +13,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 
 use crate::apply::run_revision;
 use crate::apply::wait::{PollError, poll};
@@ -61,10 +61,7 @@ pub fn run(
         timeout,
         lock_timeout,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     runtime.block_on(run_job(globals, settings, &run, out))
 }
 

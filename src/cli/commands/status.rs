@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use futures::future::try_join_all;
 
 use crate::apply::wait::ServiceRollout;
@@ -39,10 +39,7 @@ pub fn run(
     settings: &StatusSettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     runtime.block_on(status(globals, settings, out))
 }
 

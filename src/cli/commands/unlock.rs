@@ -8,7 +8,7 @@
 
 use std::time::SystemTime;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 
 use crate::aws::ssm;
 use crate::cli::error::{CliError, Outcome, aws_error};
@@ -24,10 +24,7 @@ pub fn run(
     settings: &UnlockSettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     runtime.block_on(unlock(globals, settings, out))
 }
 
