@@ -11,6 +11,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::time::Instant;
 
+use crate::diff::normalize::task_definition_ref;
+
 /// One service as DescribeServices returns it, reduced to what waiting needs.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -91,13 +93,6 @@ impl ServiceRollout {
     }
 }
 
-/// `family:revision` of a task definition reference (full ARN or already short).
-fn revision_of(reference: &str) -> &str {
-    reference
-        .rsplit_once("task-definition/")
-        .map_or(reference, |(_, tail)| tail)
-}
-
 /// AWS's `services-stable` rule plus the rollout state: ACTIVE, exactly one deployment, as many
 /// running as desired, the rollout (when tracked) COMPLETED, and running the revision apply
 /// deployed (when it deployed one).
@@ -109,7 +104,7 @@ pub fn is_stable(s: &ServiceRollout, expected_task_definition: Option<&str>) -> 
     let revision_ok = expected_task_definition.is_none_or(|want| {
         only.task_definition
             .as_deref()
-            .is_some_and(|got| revision_of(got) == revision_of(want))
+            .is_some_and(|got| task_definition_ref(got) == task_definition_ref(want))
     });
     s.status == "ACTIVE" && s.running_count == s.desired_count && rollout_done && revision_ok
 }
@@ -137,11 +132,11 @@ pub fn has_failed(s: &ServiceRollout, expected_task_definition: Option<&str>) ->
     }
     let want = expected_task_definition?;
     let primary = s.primary()?.task_definition.as_deref()?;
-    if revision_of(primary) != revision_of(want) {
+    if task_definition_ref(primary) != task_definition_ref(want) {
         return Some(format!(
             "the deployment was rolled back: the service runs `{}`, not `{}`",
-            revision_of(primary),
-            revision_of(want)
+            task_definition_ref(primary),
+            task_definition_ref(want)
         ));
     }
     None
@@ -253,14 +248,15 @@ fn our_deployment_failed(
     let primary = s.primary()?;
     let want = expected_task_definition?;
     let runs = primary.task_definition.as_deref()?;
-    (primary.id.as_deref() != Some(mark.id.as_str()) && revision_of(runs) != revision_of(want))
-        .then(|| {
-            format!(
-                "the deployment was rolled back: the service runs `{}`, not `{}`",
-                revision_of(runs),
-                revision_of(want)
-            )
-        })
+    (primary.id.as_deref() != Some(mark.id.as_str())
+        && task_definition_ref(runs) != task_definition_ref(want))
+    .then(|| {
+        format!(
+            "the deployment was rolled back: the service runs `{}`, not `{}`",
+            task_definition_ref(runs),
+            task_definition_ref(want)
+        )
+    })
 }
 
 /// How a poll loop ended without an answer.

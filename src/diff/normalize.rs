@@ -172,11 +172,9 @@ pub fn role_arn(name_or_arn: &str, partition: Partition, account_id: &str) -> St
 
 /// A task definition is `family:revision` however it is written: AWS returns the full ARN
 /// (`arn:aws:ecs:…:task-definition/web:3`), moto whatever UpdateService was sent (`web:3`).
-pub fn task_definition_ref(text: &str) -> String {
-    match text.rsplit_once("task-definition/") {
-        Some((_, tail)) => tail.to_string(),
-        None => text.to_string(),
-    }
+pub fn task_definition_ref(text: &str) -> &str {
+    text.rsplit_once("task-definition/")
+        .map_or(text, |(_, tail)| tail)
 }
 
 /// The last segment of an ARN's resource part (`…:cluster/ohi-prod` → `ohi-prod`); names pass
@@ -445,6 +443,12 @@ mod tests {
             "web:3"
         );
         assert_eq!(task_definition_ref("web:3"), "web:3");
+        assert_eq!(
+            task_definition_ref(
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod-web:7"
+            ),
+            "shop-prod-web:7"
+        );
         assert_eq!(
             role_arn("x-exec", Partition::Aws, "123"),
             "arn:aws:iam::123:role/x-exec"

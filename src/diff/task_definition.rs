@@ -67,7 +67,7 @@ pub fn diff(ctx: &Ctx, td: &TaskDefinition) -> (ResourceChange, Revision) {
         (None, None) => digest_view(None),
         (r, l) => digest_view(Some(&json!([r.map(Value::Object), l.map(Value::Object)]))),
     };
-    let existing = existing.map(|r| n::task_definition_ref(&r.arn));
+    let existing = existing.map(|r| n::task_definition_ref(&r.arn).to_string());
     (
         change,
         Revision {

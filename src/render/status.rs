@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::apply::wait::{RolloutDeployment, ServiceRollout};
 use crate::aws::elbv2::TargetState;
 use crate::aws::job_runs::LastRun;
+use crate::diff::normalize::task_definition_ref;
 use crate::lock::clock::format_rfc3339;
 
 /// The JSON document's version; bumped on any incompatible change (docs/status-json.md).
@@ -141,11 +142,6 @@ fn when(secs: f64) -> String {
     format_rfc3339(UNIX_EPOCH + Duration::from_secs_f64(secs.max(0.0)))
 }
 
-/// `family:revision` of a task definition ARN.
-fn revision(arn: &str) -> &str {
-    arn.rsplit_once("task-definition/").map_or(arn, |(_, r)| r)
-}
-
 /// The human view: one block per service, then the jobs.
 pub fn human(s: &EnvStatus) -> String {
     let mut out = format!(
@@ -221,7 +217,7 @@ fn service_text(svc: &ServiceStatus, out: &mut String) {
         let mut line = format!(
             "  {} {} running {}/{}",
             d.status.as_deref().unwrap_or("?"),
-            revision(d.task_definition.as_deref().unwrap_or("?")),
+            task_definition_ref(d.task_definition.as_deref().unwrap_or("?")),
             d.running_count,
             d.desired_count
         );

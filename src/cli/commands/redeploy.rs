@@ -20,6 +20,7 @@ use crate::cli::output::{Label, Output};
 use crate::cli::settings::{Globals, RedeploySettings};
 use crate::cli::stats::print_aws_calls;
 use crate::cli::target::{Connected, Spec};
+use crate::diff::normalize::task_definition_ref;
 use crate::interrupt::Interrupt;
 use crate::model::{Desired, Service};
 
@@ -136,7 +137,7 @@ fn plan_text(targets: &[Target<'_>]) -> String {
         s.push_str(&format!(
             "  ~ service.{} (redeploy: new deployment of {})\n",
             t.service.key,
-            short_revision(&t.task_definition)
+            task_definition_ref(&t.task_definition)
         ));
     }
     s.push_str(&format!(
@@ -259,23 +260,4 @@ pub(crate) fn services<'a>(
         }
     }
     Ok(found)
-}
-
-/// `family:revision` of a task definition ARN.
-fn short_revision(arn: &str) -> &str {
-    arn.rsplit_once("task-definition/").map_or(arn, |(_, t)| t)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::short_revision;
-
-    #[test]
-    fn short_revision_is_family_and_number() {
-        assert_eq!(
-            short_revision("arn:aws:ecs:us-east-1:123456789012:task-definition/shop-prod-web:7"),
-            "shop-prod-web:7"
-        );
-        assert_eq!(short_revision("shop-prod-web:7"), "shop-prod-web:7");
-    }
 }

@@ -336,7 +336,7 @@ async fn image_mismatches(
                 lines.push(format!(
                     "this run uses `{mine}`, but service `{}` runs `{running}` ({})\n  hint: pass the image the services run with `--image`, or apply first",
                     key,
-                    arn.rsplit('/').next().unwrap_or(arn)
+                    crate::diff::normalize::task_definition_ref(arn)
                 ));
             }
         }
