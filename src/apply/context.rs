@@ -51,12 +51,7 @@ impl<'a> ApplyCtx<'a> {
     }
 
     pub fn role_arn(&self, r: &RoleRef) -> String {
-        match r {
-            RoleRef::External(arn) if arn.starts_with("arn:") => arn.clone(),
-            RoleRef::External(name) | RoleRef::Owned(name) => {
-                self.arn("iam", "", &format!("role/{name}"))
-            }
-        }
+        role_arn(self.desired, self.account_id, r)
     }
 
     /// An ARN in this environment's partition and the caller's account; `region` is empty for
@@ -127,6 +122,19 @@ pub fn tag_delta(
         .cloned()
         .collect();
     (set, remove)
+}
+
+/// A role's ARN as a task definition names it: an external ARN as given, a name (ours or
+/// external) in the environment's partition and the caller's account.
+pub fn role_arn(desired: &Desired, account_id: &str, r: &RoleRef) -> String {
+    match r {
+        RoleRef::External(arn) if arn.starts_with("arn:") => arn.clone(),
+        RoleRef::External(name) | RoleRef::Owned(name) => {
+            desired
+                .partition
+                .arn("iam", "", account_id, &format!("role/{name}"))
+        }
+    }
 }
 
 #[cfg(test)]

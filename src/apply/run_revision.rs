@@ -44,14 +44,7 @@ pub async fn revision_for_run(
             });
         }
     }
-    let role = |r: &RoleRef| match r {
-        RoleRef::External(arn) if arn.starts_with("arn:") => arn.clone(),
-        RoleRef::External(name) | RoleRef::Owned(name) => {
-            desired
-                .partition
-                .arn("iam", "", account_id, &format!("role/{name}"))
-        }
-    };
+    let role = |r: &RoleRef| super::context::role_arn(desired, account_id, r);
     let exec = role(&td.execution_role);
     let task = td.task_role.as_ref().map(role);
     let arn = write_ecs::register_task_definition(clients, td, &exec, task.as_deref()).await?;
