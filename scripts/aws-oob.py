@@ -7,6 +7,12 @@ environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...), as for the AWS CLI.
 
   aws-oob.py assume-role ACCOUNT          -> {"AccessKeyId", "SecretAccessKey", "SessionToken", "Account"}
   aws-oob.py network                      -> {"VpcId", "SubnetIds": [2], "SecurityGroupId"}
+  aws-oob.py target-groups JSON           -> {"NAME": "ARN"}: JSON {"VpcId", "SubnetIds", "Names"};
+      one `ip` target group per name in the VPC, each forwarded to by a listener of one
+      application load balancer (ECS refuses a target group no load balancer forwards to).
+  aws-oob.py push-images JSON             -> {"pushed": [URI...]}: JSON [URI...] of ECR images
+      `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG`; creates each repository and puts a
+      minimal image manifest under each tag (the pre-flight asks ECR whether they exist).
   aws-oob.py call SERVICE OPERATION JSON  -> the operation's response as JSON, every page merged
       for a paginated list (OPERATION in boto3's snake_case or the API's PascalCase; datetimes as ISO 8601 strings;
        ResponseMetadata dropped). An AWS error prints {"Error": {"Code", "Message"}} on stdout
@@ -111,6 +117,60 @@ def network() -> dict:
     return {"VpcId": vpc, "SubnetIds": subnets, "SecurityGroupId": sg["GroupId"]}
 
 
+def target_groups(spec: dict) -> dict:
+    elb = client("elbv2")
+    lb = elb.create_load_balancer(Name=f"ecsctl-test-{int(time.time() * 1000) % 10**9}",
+                                  Subnets=spec["SubnetIds"])["LoadBalancers"][0]["LoadBalancerArn"]
+    out = {}
+    for port, name in enumerate(spec["Names"], start=8000):
+        arn = elb.create_target_group(Name=name[:32], Protocol="HTTP", Port=80,
+                                      VpcId=spec["VpcId"], TargetType="ip")[
+            "TargetGroups"][0]["TargetGroupArn"]
+        elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=port,
+                            DefaultActions=[{"Type": "forward", "TargetGroupArn": arn}])
+        out[name] = arn
+    return out
+
+
+# A minimal Docker image manifest (schema 2), as `docker push` stores one: ECR keeps it under
+# the tag; the pre-flight only asks DescribeImages whether the tag exists.
+MANIFEST = json.dumps({
+    "schemaVersion": 2,
+    "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+    "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
+               "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},
+    "layers": [],
+})
+
+
+def push_images(uris: list) -> dict:
+    pushed = []
+    for uri in uris:
+        host, path = uri.split("/", 1)
+        account, region = host.split(".")[0], host.split(".")[3]
+        repo, tag = path.rsplit(":", 1) if ":" in path.rsplit("/", 1)[-1] else (path, "latest")
+        ecr = client_in("ecr", region)
+        with contextlib.suppress(ecr.exceptions.RepositoryAlreadyExistsException):
+            ecr.create_repository(repositoryName=repo)
+        with contextlib.suppress(ecr.exceptions.ImageAlreadyExistsException):
+            ecr.put_image(registryId=account, repositoryName=repo, imageManifest=MANIFEST,
+                          imageTag=tag)
+        pushed.append(uri)
+    return {"pushed": pushed}
+
+
+def client_in(service: str, region: str):  # noqa: ANN201
+    saved = ENV.get("AWS_REGION")
+    ENV["AWS_REGION"] = region
+    try:
+        return client(service)
+    finally:
+        if saved is None:
+            ENV.pop("AWS_REGION", None)
+        else:
+            ENV["AWS_REGION"] = saved
+
+
 def call(service: str, operation: str, params: str) -> dict:
     c = client(service)
     name = operation if operation in c.meta.method_to_api_mapping else None
@@ -191,6 +251,10 @@ def run(argv: list[str], stdin: str, emit) -> int:  # noqa: ANN001
             out = batch(json.loads(stdin), settle=argv == ["batch", "--settle"])
         elif argv == ["network"]:
             out = network()
+        elif len(argv) == 2 and argv[0] == "target-groups":
+            out = target_groups(json.loads(argv[1]))
+        elif len(argv) == 2 and argv[0] == "push-images":
+            out = push_images(json.loads(argv[1]))
         elif len(argv) in (3, 4) and argv[0] == "call":
             out = call(argv[1], argv[2], argv[3] if len(argv) == 4 else "{}")
         else:

@@ -44,6 +44,7 @@ import paging  # noqa: E402
 import patches  # noqa: E402
 import patches_aas  # noqa: E402
 import patches_auth  # noqa: E402
+import patches_elb  # noqa: E402
 import patches_exec  # noqa: E402
 import patches_iam  # noqa: E402
 import patches_logs  # noqa: E402
@@ -207,6 +208,7 @@ def main() -> None:
             patches_logs,
             patches_auth,
             patches_exec,
+            patches_elb,
             paging,
             patches_tagging,
         ):

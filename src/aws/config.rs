@@ -84,6 +84,8 @@ pub struct StaticCredentials {
 
 /// One client per AWS service, built once from the same configuration. Cheap to clone.
 #[derive(Clone, Debug)]
+// The read-only clients of the pre-flight (ec2 .. ecr) are wired before their callers land.
+#[allow(dead_code)]
 pub struct AwsClients {
     pub(crate) ecs: aws_sdk_ecs::Client,
     pub(crate) iam: aws_sdk_iam::Client,
@@ -97,8 +99,19 @@ pub struct AwsClients {
     /// The Resource Groups Tagging API: one paged read of the tags of the environment's log
     /// groups and Cloud Map resources (`aws::tagging`).
     pub(crate) tagging: aws_sdk_resourcegroupstagging::Client,
-    /// Read only: the target health of the services' target groups (`status`).
+    /// Read only, for the references a spec makes (subnets, security groups): `verify` and the
+    /// pre-flight before apply writes.
+    pub(crate) ec2: aws_sdk_ec2::Client,
+    /// Read only: target groups (the pre-flight) and their target health (`status`).
     pub(crate) elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    /// Read only: the secrets a spec references (the pre-flight).
+    pub(crate) secrets: aws_sdk_secretsmanager::Client,
+    /// Read only: the KMS keys a spec references (the pre-flight).
+    pub(crate) kms: aws_sdk_kms::Client,
+    /// Read only: EFS file systems and access points a spec mounts (the pre-flight).
+    pub(crate) efs: aws_sdk_efs::Client,
+    /// Read only: that the ECR images being deployed exist (the pre-flight).
+    pub(crate) ecr: aws_sdk_ecr::Client,
     region: String,
     calls: CallCounter,
     /// Who the caller is, asked once: `plan` needs the account before building the desired
@@ -215,7 +228,12 @@ impl AwsClients {
             scheduler: client!(aws_sdk_scheduler, "scheduler"),
             ssm: client!(aws_sdk_ssm, "ssm"),
             tagging: client!(aws_sdk_resourcegroupstagging, "tag"),
+            ec2: client!(aws_sdk_ec2, "ec2"),
             elbv2: client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing"),
+            secrets: client!(aws_sdk_secretsmanager, "secretsmanager"),
+            kms: client!(aws_sdk_kms, "kms"),
+            efs: client!(aws_sdk_efs, "elasticfilesystem"),
+            ecr: client!(aws_sdk_ecr, "ecr"),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
             calls,
             caller: Arc::default(),
@@ -409,9 +427,15 @@ mod tests {
         let (sched, sched_seen) = listener().await;
         let (ssm, ssm_seen) = listener().await;
         let (tag, tag_seen) = listener().await;
+        let (ec2, ec2_seen) = listener().await;
         let (elb, elb_seen) = listener().await;
+        let (sm, sm_seen) = listener().await;
+        let (efs, efs_seen) = listener().await;
         let c = clients(vec![
+            ("AWS_ENDPOINT_URL_EC2".into(), ec2),
             ("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2".into(), elb),
+            ("AWS_ENDPOINT_URL_SECRETS_MANAGER".into(), sm),
+            ("AWS_ENDPOINT_URL_EFS".into(), efs),
             ("AWS_ENDPOINT_URL".into(), global),
             ("AWS_ENDPOINT_URL_ECS".into(), ecs),
             ("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS".into(), logs),
@@ -434,14 +458,23 @@ mod tests {
         let _ = c.scheduler.list_schedule_groups().send().await;
         let _ = c.ssm.get_parameter().name("/ecsctl/locks/a/b").send().await;
         let _ = c.tagging.get_resources().send().await;
+        let _ = c.ec2.describe_subnets().send().await;
         let _ = c.elbv2.describe_target_groups().send().await;
+        let _ = c.secrets.describe_secret().secret_id("s").send().await;
+        let _ = c.efs.describe_file_systems().send().await;
+        // KMS and ECR use the global variable here: their own names are the service ids.
+        let _ = c.kms.describe_key().key_id("alias/k").send().await;
+        let _ = c.ecr.describe_repositories().send().await;
+        assert_eq!(ec2_seen.await.unwrap(), ["ec2"]);
         assert_eq!(elb_seen.await.unwrap(), ["elasticloadbalancing"]);
+        assert_eq!(sm_seen.await.unwrap(), ["secretsmanager"]);
+        assert_eq!(efs_seen.await.unwrap(), ["elasticfilesystem"]);
         assert_eq!(ecs_seen.await.unwrap(), ["ecs"]);
         assert_eq!(logs_seen.await.unwrap(), ["logs"]);
         assert_eq!(aas_seen.await.unwrap(), ["application-autoscaling"]);
         assert_eq!(
             global_seen.await.unwrap(),
-            ["iam", "servicediscovery", "sts"]
+            ["ecr", "iam", "kms", "servicediscovery", "sts"]
         );
         assert_eq!(sched_seen.await.unwrap(), ["scheduler"]);
         assert_eq!(ssm_seen.await.unwrap(), ["ssm"]);

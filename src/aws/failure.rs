@@ -31,7 +31,12 @@ pub fn service_name(service: &str) -> &str {
         "application-autoscaling" => "Application Auto Scaling",
         "scheduler" => "EventBridge Scheduler",
         "ssm" => "SSM Parameter Store",
+        "ec2" => "EC2",
         "elasticloadbalancing" => "Elastic Load Balancing",
+        "secretsmanager" => "Secrets Manager",
+        "kms" => "KMS",
+        "elasticfilesystem" => "EFS",
+        "ecr" => "ECR",
         other => other,
     }
 }
@@ -43,6 +48,8 @@ fn endpoint_var(service: &str) -> String {
         "application-autoscaling" => "APPLICATION_AUTO_SCALING".to_string(),
         "tag" | "tagging" => "RESOURCE_GROUPS_TAGGING_API".to_string(),
         "elasticloadbalancing" => "ELASTIC_LOAD_BALANCING_V2".to_string(),
+        "secretsmanager" => "SECRETS_MANAGER".to_string(),
+        "elasticfilesystem" => "EFS".to_string(),
         other => other.to_ascii_uppercase(),
     };
     format!("AWS_ENDPOINT_URL_{suffix}")

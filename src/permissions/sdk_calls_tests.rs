@@ -29,7 +29,12 @@ fn prefix(field: &str) -> Option<&'static str> {
         "discovery" => "servicediscovery",
         "autoscaling" => "application-autoscaling",
         "tagging" => "tag",
+        "ec2" => "ec2",
         "elbv2" => "elasticloadbalancing",
+        "secrets" => "secretsmanager",
+        "kms" => "kms",
+        "efs" => "elasticfilesystem",
+        "ecr" => "ecr",
         _ => return None,
     })
 }
