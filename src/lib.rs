@@ -14,6 +14,7 @@ pub mod lock;
 pub mod model;
 pub mod permissions;
 pub mod plan;
+pub mod preflight;
 pub mod render;
 pub mod spec;
 pub mod terminal;

@@ -105,6 +105,13 @@ TABLE: list[tuple[str, str, int, int, tuple[str, ...]]] = [
     ("tagging", "GetResources", 10, 5, ("GetResources",)),
     # ELB API throttling page, API version 2, non-mutating Describe* (documented).
     ("elasticloadbalancing", "describe", 40, 10, (READS,)),
+    # The pre-flight's reads: EC2 non-mutating actions (documented), Secrets Manager
+    # DescribeSecret (documented); KMS, EFS and ECR reads assumed.
+    ("ec2", "describe", 100, 20, (READS,)),
+    ("secretsmanager", "DescribeSecret", 40000, 40000, ("DescribeSecret",)),
+    ("kms", "read", 50, 20, (READS,)),
+    ("elasticfilesystem", "read", 50, 20, (READS,)),
+    ("ecr", "read", 50, 20, (READS,)),
 ]
 
 GLOBAL_SERVICES = {"iam"}

@@ -243,6 +243,11 @@ impl AwsClients {
         }
     }
 
+    /// The caller's account, once `sts::identity` has asked (None before).
+    pub fn caller_account(&self) -> Option<String> {
+        self.caller.get().map(|c| c.account.clone())
+    }
+
     /// The region the clients talk to ("" if none could be resolved).
     pub fn region(&self) -> &str {
         &self.region
@@ -489,7 +494,7 @@ mod tests {
             calls.get("elasticloadbalancing:DescribeTargetGroups"),
             Some(&1)
         );
-        assert_eq!(calls.len(), 10);
+        assert_eq!(calls.len(), 15);
     }
 
     /// The default chain with nothing to find (no env, no files, no HTTP for IMDS/ECS): the

@@ -10,6 +10,7 @@ pub mod config;
 pub mod discovery;
 pub mod ecs;
 // `ecsctl exec`: ListTasks, DescribeTasks (agents) and ExecuteCommand.
+pub mod ec2;
 pub mod ecs_exec;
 pub mod ecs_revisions;
 pub mod ecs_tasks;
@@ -22,13 +23,16 @@ pub mod job_runs;
 pub mod list_owned;
 pub mod log_events;
 pub mod logs;
+pub mod lookup;
 pub mod rate;
+pub mod referenced;
 pub mod run_task;
 pub mod scheduler;
 pub mod settling;
 pub mod ssm;
 pub mod sts;
 pub mod tagging;
+pub mod target_groups;
 
 pub use config::{AwsClients, AwsSettings, StaticCredentials};
 pub use env_check::ConfigError;

@@ -233,6 +233,21 @@ pub const TABLE: &[Row] = &[
     // https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html
     // (ELB API version 2, non-mutating `Describe*`: bucket 40, refill 10 a second).
     row("elasticloadbalancing", "describe", 40, 10, &[READS]),
+    // The pre-flight's reads. EC2: non-mutating actions, bucket 100, refill 20 a second
+    // (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html). Secrets
+    // Manager: DescribeSecret 40,000 a second (AWS What's New, 2025-03-04). KMS, EFS and ECR
+    // reads: assumed (docs/emulator.md says why).
+    row("ec2", "describe", 100, 20, &[READS]),
+    row(
+        "secretsmanager",
+        "DescribeSecret",
+        40000,
+        40000,
+        &["DescribeSecret"],
+    ),
+    row("kms", "read", 50, 20, &[READS]),
+    row("elasticfilesystem", "read", 50, 20, &[READS]),
+    row("ecr", "read", 50, 20, &[READS]),
 ];
 
 /// IAM is a global service: one set of buckets per account, whatever the region.

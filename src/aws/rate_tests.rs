@@ -74,7 +74,11 @@ fn operations_find_their_aws_category() {
         of("scheduler", "GetScheduleGroup"),
         Some(("other:GetScheduleGroup".into(), 10, 10))
     );
-    assert_eq!(of("ec2", "DescribeSubnets"), None);
+    assert_eq!(
+        of("ec2", "DescribeSubnets"),
+        Some(("describe".into(), 100, 20))
+    );
+    assert_eq!(of("ec2", "CreateVpc"), None);
     assert_eq!(of("ecs", "DescribeServicesSomeday"), None);
 }
 

@@ -84,6 +84,47 @@ pub enum Command {
     Status(StatusArgs),
     /// Print (or follow) the CloudWatch Logs of one service's or job's tasks, in time order.
     Logs(LogsArgs),
+    /// Check, read-only, that everything the spec references exists in AWS and fits (subnets, security groups, target groups, secrets, keys, EFS, images).
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl verify -e prod\n  IMAGE_TAG=$GITHUB_SHA ecsctl verify -e staging\n  \
+ecsctl verify -e prod -s web --image web=123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:v2\n  \
+ecsctl verify -e prod --output json | jq '.errors[].message'\n\n\
+Reads, never writes: the subnets and security groups (they exist and share one VPC with the\n\
+services' target groups and the Cloud Map namespace), the target groups (target type `ip`, a load\n\
+balancer forwards to them), the Secrets Manager secrets and SSM parameters of `secrets:`, the KMS\n\
+keys, the EFS file systems and access points, and the ECR images being deployed (images in other\n\
+registries are listed as not checked). Each problem points at the spec line that wrote the value.\n\
+apply runs the same checks before its first write and stops on a problem; plan shows them, as\n\
+warnings, for what it would write. Exit codes: 0 no problem, 1 a problem (or an error)."
+)]
+pub struct VerifyArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// Only these services (repeatable), with their scheduled tasks and what they use.
+    #[arg(short = 's', long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+
+    /// Check the images as `apply --image` would deploy them.
+    #[arg(long = "image", value_name = "NAME=IMAGE")]
+    pub images: Vec<String>,
+
+    /// Do not ask ECR whether the images exist.
+    #[arg(long)]
+    pub skip_image_check: bool,
+
+    /// The output format on stdout.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = StatusFormat::Human)]
+    pub output: StatusFormat,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Debug, Args)]
@@ -210,6 +251,11 @@ pub struct PlanArgs {
     #[arg(long = "image", value_name = "NAME=IMAGE")]
     pub images: Vec<String>,
 
+    /// Do not check that the ECR images being deployed exist (the pre-flight's DescribeImages),
+    /// e.g. when a later step of the pipeline pushes them.
+    #[arg(long)]
+    pub skip_image_check: bool,
+
     /// Plan only this service (repeatable), with its scheduled tasks (`service: NAME`) and the
     /// resources they use; nothing else is changed or pruned. The plan says it is partial.
     /// Not with --delete-logs: a partial plan deletes no log group.
@@ -264,6 +310,11 @@ pub struct ApplyArgs {
     /// sidecars, scheduled tasks), and the plan lists them. Repeatable.
     #[arg(long = "image", value_name = "NAME=IMAGE")]
     pub images: Vec<String>,
+
+    /// Do not check that the ECR images being deployed exist (the pre-flight's DescribeImages),
+    /// e.g. when a later step of the pipeline pushes them.
+    #[arg(long)]
+    pub skip_image_check: bool,
 
     /// How long to wait for changed services to become stable (e.g. 90s, 15m, 1h).
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = duration::positive)]
@@ -580,6 +631,8 @@ pub enum PermissionsCommand {
     Run,
     /// Read-only: what `ecsctl status` reads.
     Status,
+    /// Read-only: what `ecsctl verify` (and the pre-flight of plan and apply) reads.
+    Verify,
     /// Read-only: FilterLogEvents on the environment's log groups (`ecsctl logs`).
     Logs,
     /// ECS ExecuteCommand on the environment's tasks, with the reads that find them.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod lock;
 pub mod log_window;
 pub mod output;
+pub mod preflight;
 pub mod project;
 pub mod run;
 pub mod settings;

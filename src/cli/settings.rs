@@ -51,6 +51,8 @@ pub struct PlanSettings {
     pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
     /// `-s NAME`: plan only these services (empty: all).
     pub services: Vec<String>,
+    /// `--skip-image-check`: the pre-flight does not ask ECR.
+    pub skip_image_check: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +78,18 @@ pub enum CommandSettings {
     Init(InitSettings),
     Status(StatusSettings),
     Logs(LogsSettings),
+    Verify(VerifySettings),
+}
+
+/// `ecsctl verify`, resolved.
+#[derive(Clone, Debug)]
+pub struct VerifySettings {
+    pub env: String,
+    pub services: Vec<String>,
+    pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
+    pub skip_image_check: bool,
+    pub json: bool,
+    pub stats: bool,
 }
 
 /// `ecsctl init`, resolved.
@@ -210,6 +224,7 @@ impl Settings {
                 stats: a.stats,
                 images: parse_images(&a.images),
                 services: a.services,
+                skip_image_check: a.skip_image_check,
             }),
             Command::Apply(a) => CommandSettings::Apply(ApplySettings::from_args(a)),
             Command::Destroy(a) => CommandSettings::Destroy(DestroySettings {
@@ -276,6 +291,7 @@ impl Settings {
                     PermissionsCommand::Destroy => crate::permissions::Command::Destroy,
                     PermissionsCommand::Run => crate::permissions::Command::Run,
                     PermissionsCommand::Status => crate::permissions::Command::Status,
+                    PermissionsCommand::Verify => crate::permissions::Command::Verify,
                     PermissionsCommand::Logs => crate::permissions::Command::Logs,
                     PermissionsCommand::Exec => crate::permissions::Command::Exec,
                     PermissionsCommand::Redeploy => crate::permissions::Command::Redeploy,
@@ -288,6 +304,14 @@ impl Settings {
             Command::Init(a) => CommandSettings::Init(InitSettings {
                 app: a.app,
                 region: a.region,
+            }),
+            Command::Verify(a) => CommandSettings::Verify(VerifySettings {
+                env: a.env,
+                services: a.services,
+                images: parse_images(&a.images),
+                skip_image_check: a.skip_image_check,
+                json: a.output == super::args::StatusFormat::Json,
+                stats: a.stats,
             }),
             Command::Status(a) => CommandSettings::Status(StatusSettings {
                 env: a.env,
@@ -328,6 +352,8 @@ pub struct ApplySettings {
     pub lock_timeout: std::time::Duration,
     /// `-s NAME`: apply only these services (empty: all).
     pub services: Vec<String>,
+    /// `--skip-image-check`: the pre-flight does not ask ECR.
+    pub skip_image_check: bool,
 }
 
 impl ApplySettings {
@@ -345,6 +371,7 @@ impl ApplySettings {
             stats: a.stats,
             lock_timeout: a.lock_timeout,
             services: a.services,
+            skip_image_check: a.skip_image_check,
         }
     }
 }

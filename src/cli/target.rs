@@ -39,6 +39,8 @@ pub struct Connected {
     pub desired: Desired,
     pub clients: AwsClients,
     pub caller: String,
+    /// The spec's files, for diagnostics found after connecting (the pre-flight's).
+    pub sources: crate::spec::span::SourceMap,
 }
 
 impl Spec {
@@ -119,6 +121,7 @@ impl Spec {
             desired,
             clients,
             caller,
+            sources: self.loaded.sources,
         })
     }
 }

@@ -162,6 +162,7 @@ fn assemble(
         scheduled_tasks: scheduled.into_iter().map(|s| s.task).collect(),
         target: None,
         image_notes: Vec::new(),
+        written: cx.take_written(),
     }
 }
 

@@ -60,6 +60,10 @@ pub struct Desired {
     /// plan so `apply PLANFILE` shows the same.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_notes: Vec<crate::plan::ImageNote>,
+    /// Where each string was written in the spec (`model::scope::Written`): the pre-flight's
+    /// findings point there. Not in a saved plan (its findings name the resource instead).
+    #[serde(skip)]
+    pub written: super::scope::Written,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

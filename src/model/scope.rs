@@ -13,6 +13,25 @@ use super::template::{TemplateVars, expand, expand_known};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::spec::span::{Loc, Sp};
 
+/// A resolved string → where it was first written and its YAML path.
+#[derive(Clone, Debug, Default)]
+pub struct Written(pub std::collections::BTreeMap<String, (Loc, String)>);
+
+/// Where a value was written is not part of the desired state: two builds of the same spec, or a
+/// saved plan (which does not keep it) and its spec, are equal.
+impl PartialEq for Written {
+    fn eq(&self, _: &Written) -> bool {
+        true
+    }
+}
+
+impl Written {
+    /// Where `value` was first written, if the spec wrote it (an `--image` flag did not).
+    pub fn get(&self, value: &str) -> Option<&(Loc, String)> {
+        self.0.get(value)
+    }
+}
+
 pub struct Scope<'a> {
     pub app: String,
     pub env: String,
@@ -29,6 +48,8 @@ pub struct Scope<'a> {
     pub app_loc: Option<Loc>,
     pub vars: &'a dyn Fn(&str) -> Option<String>,
     diags: RefCell<Diagnostics>,
+    /// Where each final string was first written (`Desired::written`).
+    written: RefCell<Written>,
 }
 
 impl<'a> Scope<'a> {
@@ -49,6 +70,7 @@ impl<'a> Scope<'a> {
             app_loc: None,
             vars,
             diags: RefCell::new(Diagnostics::default()),
+            written: RefCell::new(Written::default()),
         }
     }
 
@@ -103,6 +125,19 @@ impl<'a> Scope<'a> {
         self.diags.into_inner().sorted()
     }
 
+    /// Where each string the build resolved was first written, for problems found later
+    /// against AWS (the pre-flight) to point at the spec line.
+    pub fn take_written(&self) -> Written {
+        std::mem::take(&mut self.written.borrow_mut())
+    }
+
+    fn wrote(&self, text: &str, loc: Loc, path: &str) {
+        let mut written = self.written.borrow_mut();
+        if !written.0.contains_key(text) {
+            written.0.insert(text.to_string(), (loc, path.to_string()));
+        }
+    }
+
     /// The account for ARNs: the real one, or the literal `{account_id}` offline.
     pub fn account_text(&self) -> &str {
         self.account.as_deref().unwrap_or("{account_id}")
@@ -110,7 +145,9 @@ impl<'a> Scope<'a> {
 
     /// A string with `${VAR}` references resolved (env values, commands, labels…).
     pub fn text(&self, value: &Sp<String>, path: &str) -> Option<String> {
-        self.interpolate(&value.value, value.loc, path)
+        let text = self.interpolate(&value.value, value.loc, path)?;
+        self.wrote(&text, value.loc, path);
+        Some(text)
     }
 
     /// A name or ARN: `{app}`-style placeholders, then `${VAR}`. `service` is what `{service}`
@@ -124,6 +161,7 @@ impl<'a> Scope<'a> {
             }
         };
         self.check_partition(&text, value.loc, path);
+        self.wrote(&text, value.loc, path);
         Some(text)
     }
 

@@ -38,6 +38,8 @@ pub enum Command {
     Redeploy,
     /// `ecsctl rollback`: the previous revision of ours, under the lock.
     Rollback,
+    /// `ecsctl verify`: the pre-flight's reads of what the spec references.
+    Verify,
 }
 
 impl Command {
@@ -48,6 +50,7 @@ impl Command {
             Command::Destroy => "destroy",
             Command::Run => "run",
             Command::Status => "status",
+            Command::Verify => "verify",
             Command::Logs => "logs",
             Command::Exec => "exec",
             Command::Redeploy => "redeploy",
@@ -93,6 +96,14 @@ pub enum Scope {
     LockParameter,
     /// The ECS service-linked role (its `iam:GetRole` before creating it).
     EcsServiceLinkedRole,
+    /// The Secrets Manager secrets the containers' `secrets:` name (the pre-flight reads them).
+    ReferencedSecrets,
+    /// The customer managed KMS keys the spec names.
+    ReferencedKeys,
+    /// The EFS file systems and access points the volumes name.
+    ReferencedFileSystems,
+    /// The ECR repositories of the images being deployed.
+    ReferencedRepositories,
 }
 
 /// When a row applies beyond its commands: some writes only happen when the spec has the
@@ -106,6 +117,11 @@ pub enum Need {
     Autoscaling,
     /// The spec has scheduled tasks.
     Schedules,
+    /// The spec references secrets, KMS keys, EFS or ECR images (the pre-flight reads them).
+    Secrets,
+    KmsKeys,
+    Efs,
+    EcrImages,
 }
 
 /// Why a row is there.
@@ -132,6 +148,8 @@ use Need::{Always, Autoscaling, Namespace, Schedules};
 use Origin::{Call, Dependent};
 
 const READ: &[Command] = &[P, A, D];
+/// The pre-flight's reads (`crate::preflight`).
+const PREFLIGHT: &[Command] = &[P, A, Command::Verify];
 const WRITE: &[Command] = &[A];
 const DELETE: &[Command] = &[A, D];
 const LOCK: &[Command] = &[A, D, R, Command::Redeploy, Command::Rollback];
@@ -283,6 +301,54 @@ pub const CATALOGUE: &[Entry] = &[
         "elasticloadbalancing:DescribeTargetHealth",
         Scope::Any,
         &[Command::Status],
+    ),
+    // The pre-flight (`ecsctl verify`, and plan and apply before they write): metadata reads
+    // of what the spec references, never a secret's value. EC2's and ELBv2's Describe* and
+    // ssm:DescribeParameters name no resource type in the SAR: only "*". DescribeSecret,
+    // DescribeKey, the EFS and ECR reads are scoped to what the spec names.
+    row("ec2:DescribeSubnets", Scope::Any, PREFLIGHT),
+    row("ec2:DescribeSecurityGroups", Scope::Any, PREFLIGHT),
+    row(
+        "elasticloadbalancing:DescribeTargetGroups",
+        Scope::Any,
+        PREFLIGHT,
+    ),
+    row("ssm:DescribeParameters", Scope::Any, PREFLIGHT),
+    when(
+        row(
+            "secretsmanager:DescribeSecret",
+            Scope::ReferencedSecrets,
+            PREFLIGHT,
+        ),
+        Need::Secrets,
+    ),
+    when(
+        row("kms:DescribeKey", Scope::ReferencedKeys, PREFLIGHT),
+        Need::KmsKeys,
+    ),
+    when(
+        row(
+            "elasticfilesystem:DescribeFileSystems",
+            Scope::ReferencedFileSystems,
+            PREFLIGHT,
+        ),
+        Need::Efs,
+    ),
+    when(
+        row(
+            "elasticfilesystem:DescribeAccessPoints",
+            Scope::ReferencedFileSystems,
+            PREFLIGHT,
+        ),
+        Need::Efs,
+    ),
+    when(
+        row(
+            "ecr:DescribeImages",
+            Scope::ReferencedRepositories,
+            PREFLIGHT,
+        ),
+        Need::EcrImages,
     ),
     row("logs:ListTagsForResource", Scope::LogGroups, READ),
     row("logs:CreateLogGroup", Scope::LogGroups, WRITE),

@@ -76,6 +76,10 @@ pub fn generate(desired: &Desired, command: Command) -> Generated {
         Need::Namespace => desired.namespace.is_some(),
         Need::Autoscaling => !desired.scaling_targets.is_empty(),
         Need::Schedules => !desired.scheduled_tasks.is_empty(),
+        Need::Secrets => !scope.referenced_secrets.is_empty(),
+        Need::KmsKeys => !scope.referenced_keys.is_empty(),
+        Need::Efs => !scope.referenced_file_systems.is_empty(),
+        Need::EcrImages => !scope.referenced_repositories.is_empty(),
     };
     let mut scoped: Vec<(Scope, BTreeSet<&str>)> = Vec::new();
     for row in rows_for(command, has) {
@@ -140,6 +144,10 @@ fn sid(scope: Scope) -> &'static str {
         Scope::Schedules => "Schedules",
         Scope::LockParameter => "EnvironmentLock",
         Scope::EcsServiceLinkedRole => "EcsServiceLinkedRoleLookup",
+        Scope::ReferencedSecrets => "ReferencedSecrets",
+        Scope::ReferencedKeys => "ReferencedKmsKeys",
+        Scope::ReferencedFileSystems => "ReferencedEfs",
+        Scope::ReferencedRepositories => "ReferencedEcrRepositories",
     }
 }
 
@@ -159,6 +167,7 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
         Command::Plan
         | Command::Destroy
         | Command::Status
+        | Command::Verify
         | Command::Logs
         | Command::Exec
         | Command::Redeploy

@@ -93,8 +93,14 @@ fn plan_reads_only_and_names_the_environments_resources() {
     let p = policy(ONE_SERVICE, Command::Plan);
     let writes: Vec<&str> = p.actions().into_iter().filter(|a| is_write(a)).collect();
     assert!(writes.is_empty(), "plan may not write: {writes:?}");
+    // The pre-flight's ssm:DescribeParameters reads metadata; the lock's calls are these.
+    let lock = [
+        "ssm:PutParameter",
+        "ssm:GetParameter",
+        "ssm:DeleteParameter",
+    ];
     assert!(
-        !p.actions().iter().any(|a| a.starts_with("ssm:")),
+        !p.actions().iter().any(|a| lock.contains(a)),
         "plan takes no lock"
     );
     assert_eq!(
@@ -133,16 +139,20 @@ fn actions_that_accept_only_star_are_in_one_statement_that_says_so() {
         [
             "application-autoscaling:DescribeScalableTargets",
             "application-autoscaling:DescribeScalingPolicies",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeSubnets",
             "ecs:DescribeTaskDefinition",
             "ecs:ListServices",
             "ecs:ListTaskDefinitionFamilies",
             "ecs:ListTaskDefinitions",
+            "elasticloadbalancing:DescribeTargetGroups",
             "iam:GetAccountAuthorizationDetails",
             "iam:ListRoles",
             "logs:DescribeLogGroups",
             "scheduler:ListSchedules",
             "servicediscovery:ListNamespaces",
             "servicediscovery:ListServices",
+            "ssm:DescribeParameters",
             "tag:GetResources",
         ]
     );
@@ -460,4 +470,41 @@ fn exec_redeploy_and_rollback_policies_hold_exactly_their_calls() {
     for p in [&exec, &redeploy, &rollback] {
         assert!(!p.to_json().contains("iam:"), "{}", p.to_json());
     }
+}
+
+/// The pre-flight reads exactly what the spec references: the secrets (with and without AWS's
+/// random suffix), the ECR repositories; a spec without them gets no statement for them, and
+/// `verify` gets the pre-flight's reads only.
+#[test]
+fn the_preflight_reads_are_scoped_to_what_the_spec_references() {
+    let spec = "services:\n  api:\n    image: \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api:v1\"\n    secrets:\n      DB:\n        secretsManager: shop/db\n";
+    let p = policy(spec, Command::Verify);
+    assert_eq!(
+        actions(&p, "ReferencedSecrets"),
+        ["secretsmanager:DescribeSecret"]
+    );
+    assert_eq!(
+        resources(&p, "ReferencedSecrets"),
+        [
+            format!("arn:aws:secretsmanager:eu-west-1:{ACCT}:secret:shop/db"),
+            format!("arn:aws:secretsmanager:eu-west-1:{ACCT}:secret:shop/db-??????"),
+        ]
+    );
+    assert_eq!(
+        resources(&p, "ReferencedEcrRepositories"),
+        ["arn:aws:ecr:eu-west-1:123456789012:repository/shop/api"]
+    );
+    let all = p.actions();
+    assert!(
+        !all.iter()
+            .any(|a| a.starts_with("ecs:") || a.starts_with("iam:")),
+        "{all:?}"
+    );
+    let plain = policy(ONE_SERVICE, Command::Apply);
+    assert!(
+        !plain
+            .statements
+            .iter()
+            .any(|s| s.sid.starts_with("Referenced"))
+    );
 }

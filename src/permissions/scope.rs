@@ -29,6 +29,13 @@ pub struct EnvScope {
     pub log_group_prefix: String,
     pub schedule_group: String,
     pub lock_parameter: String,
+    /// What the spec references outside the environment (`preflight::references`), as
+    /// policy resources: secret ARNs (with and without AWS's `-??????` suffix), key ARNs, EFS
+    /// file system and access point ARNs, ECR repository ARNs.
+    pub referenced_secrets: Vec<String>,
+    pub referenced_keys: Vec<String>,
+    pub referenced_file_systems: Vec<String>,
+    pub referenced_repositories: Vec<String>,
 }
 
 impl EnvScope {
@@ -57,7 +64,49 @@ impl EnvScope {
                     crate::model::scheduled::schedule_group(&desired.app, &desired.env)
                 }),
             lock_parameter: crate::lock::parameter_name(&desired.app, &desired.env),
+            referenced_secrets: Vec::new(),
+            referenced_keys: Vec::new(),
+            referenced_file_systems: Vec::new(),
+            referenced_repositories: Vec::new(),
         }
+        .with_references(desired)
+    }
+
+    fn with_references(mut self, desired: &Desired) -> EnvScope {
+        let refs = crate::preflight::references::gather(desired, None);
+        // Offline, an ARN the model built keeps `{account_id}`: any account, as `account`.
+        let any = |arn: &str| arn.replace("{account_id}", "*");
+        self.referenced_secrets = refs
+            .secrets
+            .keys()
+            .flat_map(|a| [any(a), format!("{}-??????", any(a))])
+            .collect();
+        self.referenced_keys = refs.kms_keys.keys().map(|k| any(k)).collect();
+        let efs = |kind: &str, id: &str| {
+            self.partition.arn(
+                "elasticfilesystem",
+                &self.region,
+                &self.account,
+                &format!("{kind}/{id}"),
+            )
+        };
+        let mut fs: Vec<String> = refs
+            .file_systems
+            .keys()
+            .map(|f| efs("file-system", f))
+            .collect();
+        fs.extend(refs.access_points.keys().map(|a| efs("access-point", a)));
+        self.referenced_file_systems = fs;
+        let mut repos: Vec<String> = refs
+            .images
+            .keys()
+            .filter_map(|i| crate::model::iam::ecr_repository(i))
+            .map(|r| any(&r))
+            .collect();
+        repos.sort();
+        repos.dedup();
+        self.referenced_repositories = repos;
+        self
     }
 
     /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`
@@ -114,6 +163,10 @@ impl EnvScope {
                 one(self.arn("ssm", &format!("parameter{}", self.lock_parameter)))
             }
             Scope::EcsServiceLinkedRole => one(self.role_arn(ECS_SLR)),
+            Scope::ReferencedSecrets => self.referenced_secrets.clone(),
+            Scope::ReferencedKeys => self.referenced_keys.clone(),
+            Scope::ReferencedFileSystems => self.referenced_file_systems.clone(),
+            Scope::ReferencedRepositories => self.referenced_repositories.clone(),
         }
     }
 

@@ -62,6 +62,7 @@ pub fn run(
                     desired,
                     clients,
                     caller,
+                    sources,
                 } = Spec::load(globals, env, &images, out)?
                     .restrict(&settings.services)?
                     .connect(LIVE_READ_FAILED, out)
@@ -74,6 +75,7 @@ pub fn run(
                     settings,
                     clients: &clients,
                     desired: &desired,
+                    sources: &sources,
                     caller: &caller,
                     prune,
                     timeout,
@@ -151,10 +153,12 @@ async fn apply_saved(
         print_aws_calls(settings.stats, &clients, out)?;
         return Err(e);
     }
+    let no_sources = crate::spec::span::SourceMap::default();
     let run = Run {
         settings,
         clients: &clients,
         desired: &saved.desired,
+        sources: &no_sources,
         caller: &caller,
         prune: PruneOptions {
             destroy: false,
@@ -195,6 +199,8 @@ struct Run<'a> {
     settings: &'a ApplySettings,
     clients: &'a AwsClients,
     desired: &'a Desired,
+    /// The spec's files, to point the pre-flight's findings at (empty for a saved plan).
+    sources: &'a crate::spec::span::SourceMap,
     caller: &'a str,
     prune: PruneOptions,
     timeout: Duration,
@@ -220,6 +226,7 @@ impl Run<'_> {
         // it (a stale plan is then refused after 3 lock calls instead of costing every saved
         // apply a second read).
         if let Some(saved) = saved.filter(|s| s.has_changes()) {
+            self.preflight(saved, out).await?;
             self.refuse_before_lock(saved, out)?;
             return self.under_lock(Some(saved), &interrupt, out).await;
         }
@@ -232,8 +239,29 @@ impl Run<'_> {
             out.product(&render::human::render(&plan, out.stdout_color))?;
             return Ok(Outcome::Success);
         }
+        self.preflight(&plan, out).await?;
         self.refuse_before_lock(&plan, out)?;
         self.under_lock(saved, &interrupt, out).await
+    }
+
+    /// Every reference of the desired state (not only what this plan writes: a service kept as
+    /// it is still needs its subnets when the next deployment starts tasks) is read before the
+    /// lock and the first write; a problem stops the run with nothing written.
+    async fn preflight(&self, plan: &Plan, out: &mut Output) -> Result<(), CliError> {
+        let checked = crate::cli::preflight::check(
+            self.clients,
+            self.desired,
+            self.sources,
+            None,
+            !self.settings.skip_image_check,
+            crate::cli::preflight::Mode::Refuse,
+            out,
+        )
+        .await;
+        if checked.is_err() {
+            out.product(&render::human::render(plan, out.stdout_color))?;
+        }
+        checked.map(|_| ())
     }
 
     /// The refusals that need no lock come before it (checked again on the plan under it),

@@ -66,6 +66,7 @@ async fn destroy_env(
         desired,
         clients,
         caller,
+        ..
     } = Spec::load(globals, env, &[], out)?
         .connect(LIVE_READ_FAILED, out)
         .await?;

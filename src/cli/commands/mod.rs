@@ -20,6 +20,7 @@ pub mod schema;
 pub mod status;
 pub mod unlock;
 pub mod validate;
+pub mod verify;
 
 /// The runtime every command that talks to AWS runs on: one thread is enough, the work is
 /// waiting on AWS.

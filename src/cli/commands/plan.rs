@@ -70,6 +70,8 @@ pub(super) struct PlanOptions<'a> {
     pub stats: bool,
     /// `-s NAME`: the services to plan (empty: all); with `--all`, in every environment.
     pub services: &'a [String],
+    /// `--skip-image-check`.
+    pub skip_image_check: bool,
 }
 
 impl<'a> PlanOptions<'a> {
@@ -79,6 +81,7 @@ impl<'a> PlanOptions<'a> {
             delete_logs: settings.delete_logs,
             stats: settings.stats,
             services: &settings.services,
+            skip_image_check: settings.skip_image_check,
         }
     }
 }
@@ -120,6 +123,7 @@ pub(super) async fn plan_env(
         desired,
         clients,
         caller,
+        sources,
     } = Spec::load(globals, env, options.images, out)?
         .restrict(options.services)?
         .connect(LIVE_READ_FAILED, out)
@@ -140,10 +144,10 @@ pub(super) async fn plan_env(
             read.elapsed().as_secs_f64()
         ),
     )?;
-    // Before the ownership check, so a refused plan still shows it made no write.
-    crate::cli::stats::print_aws_calls(options.stats, &clients, out)?;
     let conflicts = crate::diff::ownership::conflicts(&desired, &live);
     if !conflicts.is_empty() {
+        // A refused plan still shows it made no write.
+        crate::cli::stats::print_aws_calls(options.stats, &clients, out)?;
         return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
     }
     let prune = crate::diff::prune::PruneOptions {
@@ -159,8 +163,32 @@ pub(super) async fn plan_env(
         services: desired.target.clone(),
         images: desired.image_notes.clone(),
     };
+    let plan = Plan::new(target, changes);
+    // What the plan would write is checked against AWS (read-only; nothing on a converged
+    // plan): a missing subnet or image shows here as a warning, and apply refuses it.
+    if plan.has_changes() {
+        let only = crate::cli::preflight::written_by(&plan);
+        let mode = crate::cli::preflight::Mode::Warn;
+        let check_images = !options.skip_image_check;
+        let checked = crate::cli::preflight::check(
+            &clients,
+            &desired,
+            &sources,
+            Some(&only),
+            check_images,
+            mode,
+            out,
+        )
+        .await;
+        *calls = clients.calls();
+        if let Err(e) = checked {
+            crate::cli::stats::print_aws_calls(options.stats, &clients, out)?;
+            return Err(e);
+        }
+    }
+    crate::cli::stats::print_aws_calls(options.stats, &clients, out)?;
     Ok(SavedPlan {
-        plan: Plan::new(target, changes),
+        plan,
         desired,
         delete_logs: options.delete_logs,
         ecsctl_version: ECSCTL_VERSION.to_string(),

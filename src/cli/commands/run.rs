@@ -79,6 +79,7 @@ async fn run_job(
         desired,
         clients,
         caller,
+        ..
     } = spec.connect("the run failed", out).await?;
     for note in &desired.image_notes {
         out.line(Label::Note, &note.line())?;

@@ -1,0 +1,91 @@
+//! Elastic Load Balancing v2 reads for the pre-flight: the target groups a spec names, with
+//! what ECS needs of them (target type `ip` for awsvpc tasks, the VPC, a load balancer).
+//!
+//! Owns the call and the conversion. DescribeTargetGroups by ARN fails the whole call with
+//! `TargetGroupNotFound` ("One or more target groups not found") when any ARN is unknown and
+//! does not say which, so on that answer each ARN is asked alone (only on the failing path)
+//! (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroups.html).
+//! Must not judge (crate::preflight does) and must not write.
+
+use std::collections::BTreeMap;
+
+use super::lookup::Lookup;
+use super::{AwsClients, AwsError};
+
+/// What the pre-flight needs of one target group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetGroupFacts {
+    /// `ip`, `instance`, `lambda` or `alb`.
+    pub target_type: String,
+    pub vpc: Option<String>,
+    /// How many load balancers forward to it (ECS refuses a group with none).
+    pub load_balancers: usize,
+}
+
+/// Each ARN in `arns` with what DescribeTargetGroups says of it.
+pub async fn target_groups(
+    clients: &AwsClients,
+    arns: &[String],
+) -> Result<BTreeMap<String, Lookup<TargetGroupFacts>>, AwsError> {
+    let mut out = BTreeMap::new();
+    if arns.is_empty() {
+        return Ok(out);
+    }
+    // DescribeTargetGroups takes at most 20 ARNs per call (its TargetGroupArns limit).
+    for chunk in arns.chunks(20) {
+        match describe(clients, chunk).await {
+            Ok(found) => out.extend(found),
+            Err(e) if e.is_code("TargetGroupNotFound") => {
+                for arn in chunk {
+                    let one = match describe(clients, std::slice::from_ref(arn)).await {
+                        Ok(found) => found,
+                        Err(e) => {
+                            vec![(
+                                arn.clone(),
+                                Lookup::from_error(e, &["TargetGroupNotFound"])?,
+                            )]
+                        }
+                    };
+                    out.extend(one);
+                }
+            }
+            Err(e) if e.is_access_denied() => {
+                let why = Lookup::<TargetGroupFacts>::from_error(e, &[])?;
+                out.extend(chunk.iter().map(|a| (a.clone(), why.clone())));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+async fn describe(
+    clients: &AwsClients,
+    arns: &[String],
+) -> Result<Vec<(String, Lookup<TargetGroupFacts>)>, AwsError> {
+    let res = clients
+        .elbv2
+        .describe_target_groups()
+        .set_target_group_arns(Some(arns.to_vec()))
+        .send()
+        .await
+        .map_err(|e| {
+            let one = (arns.len() == 1).then(|| arns[0].as_str());
+            AwsError::from_sdk("elasticloadbalancing", "DescribeTargetGroups", one, e)
+        })?;
+    Ok(res
+        .target_groups()
+        .iter()
+        .filter_map(|g| {
+            let facts = TargetGroupFacts {
+                target_type: g
+                    .target_type()
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                vpc: g.vpc_id().map(str::to_string),
+                load_balancers: g.load_balancer_arns().len(),
+            };
+            Some((g.target_group_arn()?.to_string(), Lookup::Found(facts)))
+        })
+        .collect())
+}
