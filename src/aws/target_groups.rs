@@ -35,6 +35,9 @@ pub async fn target_groups(
     for chunk in arns.chunks(20) {
         match describe(clients, chunk).await {
             Ok(found) => out.extend(found),
+            Err(e) if e.is_code("TargetGroupNotFound") && chunk.len() == 1 => {
+                out.insert(chunk[0].clone(), Lookup::Missing);
+            }
             Err(e) if e.is_code("TargetGroupNotFound") => {
                 for arn in chunk {
                     let one = match describe(clients, std::slice::from_ref(arn)).await {

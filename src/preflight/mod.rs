@@ -273,7 +273,12 @@ pub fn diagnostics(report: &Report, desired: &Desired) -> Diagnostics {
     for f in &report.findings {
         let (loc, path) =
             written_at(desired, &f.value).unwrap_or_else(|| (Loc::BUILTIN, f.users.join(", ")));
-        let message = format!("{}; used by {}", f.message, f.users.join(", "));
+        // A finding about one task names it already.
+        let named = f.users.len() == 1 && f.message.starts_with(&f.users[0]);
+        let message = match named {
+            true => f.message.clone(),
+            false => format!("{}; used by {}", f.message, f.users.join(", ")),
+        };
         let d = match f.error {
             true => Diagnostic::error(loc, path, message),
             false => Diagnostic::warning(loc, path, message),

@@ -39,12 +39,15 @@ impl Project {
         copy_dir(&src.join("environments"), &dir.path().join("environments"));
         let env_file =
             std::fs::read_to_string(dir.path().join("environments/test.yaml")).unwrap_or_default();
-        Project {
+        let p = Project {
             acct,
             net,
             dir,
             env_file,
-        }
+        };
+        // What the spec references outside ecsctl exists, as on the account of a team using it.
+        push_spec_images(&p);
+        p
     }
 
     /// Replaces the env file with the original plus `extra` YAML (an overlay).
@@ -1127,11 +1130,14 @@ pub(crate) fn push_spec_images(p: &Project) {
     }
     p.push_images(&images);
     for name in secrets {
-        p.call(
+        let made = p.acct.call(
             "secretsmanager",
             "CreateSecret",
             json!({"Name": name, "SecretString": "fixture"}),
         );
+        if let Err(e) = made {
+            assert_eq!(e.code, "ResourceExistsException", "{e:?}");
+        }
     }
 }
 

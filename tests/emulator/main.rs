@@ -21,6 +21,7 @@ mod partial;
 mod permissions;
 mod plan;
 mod plan_all;
+mod preflight;
 mod prune;
 mod rate;
 mod real_aws;
