@@ -269,6 +269,7 @@ struct PlanResult {
 fn plan_scenario(emulator: &Emulator, n: usize, runs: usize) -> PlanResult {
     let b = Bench::new(emulator, generate::ENV);
     generate::write_project(b.dir.path(), n).expect("write project");
+    support::fixtures::bind(&b.acct, &b.net, b.dir.path());
     let _warm = b.plan();
     let empty: Vec<Run> = (0..runs).map(|_| b.plan()).collect();
     let apply = b.apply(&["--no-wait"], &[]);
@@ -324,6 +325,7 @@ fn root_prod(emulator: &Emulator) -> Bench {
         text = text.replace(&format!("vpc-0a1b2c3d4e5f60{i}00"), &b.net.vpc_id);
     }
     std::fs::write(b.dir.path().join("environments/prod.yaml"), text).unwrap();
+    support::fixtures::bind(&b.acct, &b.net, b.dir.path());
     b
 }
 
@@ -353,6 +355,7 @@ fn apply_scenario(
         result.from_empty.push(b.apply(&[], &[]));
         b.assert_converged();
         let image = format!("{}.dkr.ecr.eu-west-1.amazonaws.com/{repo}:2.0.0", b.acct.id);
+        support::fixtures::push_tag(&b.acct, &b.net, b.dir.path(), "2.0.0");
         result
             .one_image
             .push(b.apply(&["--image", &format!("{first}={image}")], &[]));
@@ -440,6 +443,7 @@ fn main() {
     let generated = || {
         let b = Bench::new(&instant, generate::ENV);
         generate::write_project(b.dir.path(), 50).expect("write project");
+        support::fixtures::bind(&b.acct, &b.net, b.dir.path());
         b
     };
     if want("apply") {
@@ -493,6 +497,8 @@ fn latency_main() {
         let t = Instant::now();
         let b = Bench::new(&server, generate::ENV);
         generate::write_project(b.dir.path(), n).expect("write project");
+        support::fixtures::bind(&b.acct, &b.net, b.dir.path());
+        support::fixtures::bind(&b.acct, &b.net, b.dir.path());
         results.push(latency::scenario(
             &server,
             "generated",

@@ -91,6 +91,7 @@ pub fn scenario(
     // Last: the `--image` override makes the spec's own image a change again.
     set_latency(e, LATENCY_MS);
     let image = format!("{}.dkr.ecr.eu-west-1.amazonaws.com/{repo}:2.0.0", b.acct.id);
+    crate::support::fixtures::push_tag(&b.acct, &b.net, b.dir.path(), "2.0.0");
     refill(e, &b);
     let one_image = b.apply(&["--image", &format!("{first}={image}")], &[]);
     LatencyResult {

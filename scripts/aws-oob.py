@@ -10,6 +10,9 @@ environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...), as for the AWS CLI.
   aws-oob.py target-groups JSON           -> {"NAME": "ARN"}: JSON {"VpcId", "SubnetIds", "Names"};
       one `ip` target group per name in the VPC, each forwarded to by a listener of one
       application load balancer (ECS refuses a target group no load balancer forwards to).
+  aws-oob.py efs JSON                     -> {"fs-placeholder": "fs-real", ...}: JSON
+      {"FileSystems": [ID...], "AccessPoints": [[FSAP, FS]...]}; one EFS file system per ID and
+      one access point per pair (moto cannot create chosen ids).
   aws-oob.py push-images JSON             -> {"pushed": [URI...]}: JSON [URI...] of ECR images
       `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG`; creates each repository and puts a
       minimal image manifest under each tag (the pre-flight asks ECR whether they exist).
@@ -118,17 +121,44 @@ def network() -> dict:
 
 
 def target_groups(spec: dict) -> dict:
+    """Idempotent (a retried call on a server that loses responses finds what it made)."""
     elb = client("elbv2")
-    lb = elb.create_load_balancer(Name=f"ecsctl-test-{int(time.time() * 1000) % 10**9}",
-                                  Subnets=spec["SubnetIds"])["LoadBalancers"][0]["LoadBalancerArn"]
+    lb_name = f"ecsctl-test-{spec['VpcId'][-12:]}"
+    try:
+        lb = elb.create_load_balancer(Name=lb_name, Subnets=spec["SubnetIds"])
+    except ClientError as e:
+        if e.response["Error"]["Code"] != "DuplicateLoadBalancerName":
+            raise
+        lb = elb.describe_load_balancers(Names=[lb_name])
+    lb = lb["LoadBalancers"][0]["LoadBalancerArn"]
     out = {}
     for port, name in enumerate(spec["Names"], start=8000):
-        arn = elb.create_target_group(Name=name[:32], Protocol="HTTP", Port=80,
-                                      VpcId=spec["VpcId"], TargetType="ip")[
-            "TargetGroups"][0]["TargetGroupArn"]
-        elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=port,
-                            DefaultActions=[{"Type": "forward", "TargetGroupArn": arn}])
+        try:
+            arn = elb.create_target_group(Name=name[:32], Protocol="HTTP", Port=80,
+                                          VpcId=spec["VpcId"], TargetType="ip")
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "DuplicateTargetGroupName":
+                raise
+            arn = elb.describe_target_groups(Names=[name[:32]])
+        arn = arn["TargetGroups"][0]["TargetGroupArn"]
+        with contextlib.suppress(ClientError):
+            elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=port,
+                                DefaultActions=[{"Type": "forward", "TargetGroupArn": arn}])
         out[name] = arn
+    return out
+
+
+def efs(spec: dict) -> dict:
+    """{placeholder id: real id}: a file system per `FileSystems` entry, an access point per
+    `AccessPoints` [fsap, fs] pair on the file system made for its fs."""
+    c = client("efs")
+    out = {}
+    for fs in spec["FileSystems"]:
+        out[fs] = c.create_file_system(CreationToken=f"ecsctl-test-{fs}",
+                                       Encrypted=True)["FileSystemId"]
+    for ap, fs in spec["AccessPoints"]:
+        out[ap] = c.create_access_point(FileSystemId=out[fs],
+                                        ClientToken=f"ecsctl-test-{ap}")["AccessPointId"]
     return out
 
 
@@ -253,6 +283,8 @@ def run(argv: list[str], stdin: str, emit) -> int:  # noqa: ANN001
             out = network()
         elif len(argv) == 2 and argv[0] == "target-groups":
             out = target_groups(json.loads(argv[1]))
+        elif len(argv) == 2 and argv[0] == "efs":
+            out = efs(json.loads(argv[1]))
         elif len(argv) == 2 and argv[0] == "push-images":
             out = push_images(json.loads(argv[1]))
         elif len(argv) in (3, 4) and argv[0] == "call":

@@ -107,6 +107,18 @@ def probe_no_security_groups(x: Ctx) -> str | None:
     return None
 
 
+def probe_unknown_target_group(x: Ctx) -> str | None:
+    arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/nope/0a1b2c3d4e5f6201"
+    try:
+        x.service("tg", loadBalancers=[{"targetGroupArn": arn, "containerName": "app",
+                                        "containerPort": 80}])
+    except ClientError as e:
+        if "validate the specified targetGroupArn" in str(e):
+            return None
+        return f"wrong error {e}"
+    return "CreateService accepted a target group that does not exist"
+
+
 def probe_update_task_definition_arn(x: Ctx) -> str | None:
     x.service("upd")
     got = x.ecs.update_service(cluster="c", service="upd", taskDefinition="web:2")["service"]
@@ -361,6 +373,7 @@ PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_ecs_create_service_not_idempotent", probe_not_idempotent),
     ("patch_ecs_awsvpc_without_security_groups", probe_no_security_groups),
     ("patch_ecs_update_service_task_definition_arn", probe_update_task_definition_arn),
+    ("patches_elb.patch_ecs_service_target_groups_exist", probe_unknown_target_group),
     ("patch_ecs_create_cluster_idempotent", probe_create_cluster_idempotent),
     ("patch_ecs_builtin_capacity_providers", probe_builtin_capacity_providers),
     ("patch_ecs_service_rollout", probe_rollout),

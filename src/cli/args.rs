@@ -209,7 +209,9 @@ Reads live AWS (ECS, IAM, Cloud Map, CloudWatch Logs, Application Auto Scaling) 
 credentials, region and endpoint settings, and never writes. --all plans every environment in\n\
 environments/ (a few at a time, each with its own read) into one report; an environment that\n\
 fails is reported as such and the others are still planned. -s limits the plan to those services\n\
-(with --all, in every environment). Exit codes: 0 no changes (or changes\n\
+(with --all, in every environment). What the plan would write is checked against what it\n\
+references (subnets, target groups, secrets, images...: `ecsctl verify`); a problem is a warning\n\
+here and stops apply. Exit codes: 0 no changes (or changes\n\
 without --detailed-exitcode), 1 error (in any environment with --all), 2 changes present with\n\
 --detailed-exitcode."
 )]
@@ -286,7 +288,9 @@ ecsctl apply -e prod -s web --image web=123456789012.dkr.ecr.eu-west-1.amazonaws
 On a terminal, apply shows the plan and asks for `yes`. Without a terminal (CI) it refuses unless\n\
 --yes is given. A saved plan applies exactly its own values (not the spec, -e or --image), and only\n\
 if the live state still matches it. -s NAME applies one service (repeatable) with its scheduled\n\
-tasks and what they use, and never prunes anything else. With changes to make, apply takes the environment's lock\n\
+tasks and what they use, and never prunes anything else. With changes to make, apply first checks\n\
+everything the spec references (the pre-flight of `ecsctl verify`; --skip-image-check skips ECR)\n\
+and stops, writing nothing, on a problem; then it takes the environment's lock\n\
 (--lock-timeout waits for it) and checks the result after the writes. Progress goes to stderr.\n\
 Exit codes: 0 applied (or nothing to do), 1 error, a failed call, a failed deployment, a timeout or\n\
 a failed check, 130 stopped by Ctrl-C or SIGTERM."

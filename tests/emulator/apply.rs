@@ -46,7 +46,7 @@ impl Project {
             env_file,
         };
         // What the spec references outside ecsctl exists, as on the account of a team using it.
-        push_spec_images(&p);
+        support::fixtures::bind(&p.acct, &p.net, p.dir.path());
         p
     }
 
@@ -1051,106 +1051,9 @@ pub(crate) fn example_project_in(relative: &str, acct: TestAccount) -> Project {
             text = text.replace(&format!("sg-0a1b2c3d4e5f60{i}11"), &p.net.security_group_id);
             text = text.replace(&format!("vpc-0a1b2c3d4e5f60{i}00"), &p.net.vpc_id);
         }
-        for region in ["us-east-1", "ap-southeast-2"] {
-            text = text.replace(&format!("region: {region}"), "region: eu-west-1");
-        }
         std::fs::write(&path, text).unwrap();
     }
-    bind_target_groups(&p);
-    push_spec_images(&p);
     p
-}
-
-/// The target group ARNs the project's files name (placeholders), each replaced by a real `ip`
-/// target group in the account's VPC that a load balancer forwards to, as AWS requires (the
-/// emulator refuses the placeholders at CreateService, as AWS does).
-pub(crate) fn bind_target_groups(p: &Project) {
-    let files = project_files(p);
-    let mut arns: Vec<String> = Vec::new();
-    for path in &files {
-        let text = std::fs::read_to_string(path).unwrap();
-        for (at, _) in text.match_indices("arn:aws:elasticloadbalancing:") {
-            let end = text[at..]
-                .find(|c: char| c == '"' || c == '\'' || c.is_whitespace())
-                .map_or(text.len(), |e| at + e);
-            let arn = text[at..end].to_string();
-            if arn.contains(":targetgroup/") && !arns.contains(&arn) {
-                arns.push(arn);
-            }
-        }
-    }
-    if arns.is_empty() {
-        return;
-    }
-    let name = |arn: &str| arn.split('/').nth(1).unwrap_or_default().to_string();
-    let names: Vec<String> = arns.iter().map(|a| name(a)).collect();
-    let spec = json!({"VpcId": p.net.vpc_id, "SubnetIds": p.net.subnet_ids, "Names": names});
-    let real = p
-        .acct
-        .oob(&["target-groups", &spec.to_string()])
-        .expect("target group fixtures");
-    for path in &files {
-        let mut text = std::fs::read_to_string(path).unwrap();
-        for arn in &arns {
-            text = text.replace(arn, real[name(arn)].as_str().unwrap());
-        }
-        std::fs::write(path, text).unwrap();
-    }
-}
-
-/// Pushes every ECR image the project's environments deploy and creates every Secrets Manager
-/// secret their containers read (as `render` resolves them, with the account's id), so apply's
-/// pre-flight finds them as it would on an account whose team made them.
-pub(crate) fn push_spec_images(p: &Project) {
-    let mut images: Vec<String> = Vec::new();
-    let mut secrets: Vec<String> = Vec::new();
-    for path in project_files(p).iter().skip(1) {
-        let env = path.file_stem().unwrap().to_string_lossy().to_string();
-        let r = p.run(&["render", "-e", &env, "--output", "json"], &[]);
-        if r.code != Some(0) {
-            continue;
-        }
-        for image in r.stdout.split('"').filter(|s| s.contains(".dkr.ecr.")) {
-            let image = image.replace("{account_id}", &p.acct.id);
-            if !images.contains(&image) {
-                images.push(image);
-            }
-        }
-        for arn in r
-            .stdout
-            .split('"')
-            .filter(|s| s.contains(":secretsmanager:"))
-        {
-            let name = arn.split(":secret:").nth(1).unwrap_or_default();
-            let name = name.split(':').next().unwrap_or_default().to_string();
-            if !name.is_empty() && !secrets.contains(&name) {
-                secrets.push(name);
-            }
-        }
-    }
-    p.push_images(&images);
-    for name in secrets {
-        let made = p.acct.call(
-            "secretsmanager",
-            "CreateSecret",
-            json!({"Name": name, "SecretString": "fixture"}),
-        );
-        if let Err(e) = made {
-            assert_eq!(e.code, "ResourceExistsException", "{e:?}");
-        }
-    }
-}
-
-/// ecsctl.yaml, then every environment file.
-fn project_files(p: &Project) -> Vec<std::path::PathBuf> {
-    let mut files = vec![p.dir.path().join("ecsctl.yaml")];
-    let mut envs: Vec<_> = std::fs::read_dir(p.dir.path().join("environments"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    envs.sort();
-    files.extend(envs);
-    files
 }
 
 /// One environment's whole life on an empty account: apply succeeds, the next plan says

@@ -204,6 +204,9 @@ fn plan_is_read_only_and_its_fingerprint_is_stable() {
     let acct = support::account();
     let dir = project();
     create_drifted(&acct, dir.path());
+    // An AWS account has its default VPC; moto makes it on the account's first EC2 call,
+    // which would be the plan's pre-flight read.
+    acct.call("ec2", "DescribeVpcs", json!({})).unwrap();
     let before = acct.snapshot();
     let saved = dir.path().join("dev.plan.json");
     let out = run(

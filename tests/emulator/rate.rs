@@ -71,6 +71,7 @@ fn apply_and_plan_stay_under_aws_rate_limits_without_throttling() {
     let net = acct.network();
     let dir = tempfile::tempdir().unwrap();
     generate::write_project(dir.path(), SERVICES).unwrap();
+    crate::support::fixtures::bind(&acct, &net, dir.path());
     let p = Project { acct, net, dir };
     let env = generate::ENV;
 

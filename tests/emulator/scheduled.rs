@@ -36,7 +36,6 @@ impl Omc {
             .replace("region: ap-southeast-2", &format!("region: {REGION}"));
         std::fs::write(dir.path().join("ecsctl.yaml"), manifest).unwrap();
         std::fs::create_dir_all(dir.path().join("environments")).unwrap();
-        let mut env_file = String::new();
         for env in ["staging", "prod"] {
             let mut text =
                 std::fs::read_to_string(src.join(format!("environments/{env}.yaml"))).unwrap();
@@ -48,10 +47,10 @@ impl Omc {
                 text = text.replace(&format!("sg-0a1b2c3d4e5f60{i}11"), &net.security_group_id);
             }
             std::fs::write(dir.path().join(format!("environments/{env}.yaml")), &text).unwrap();
-            if env == ENV {
-                env_file = text;
-            }
         }
+        support::fixtures::bind(&acct, &net, dir.path());
+        let env_file =
+            std::fs::read_to_string(dir.path().join(format!("environments/{ENV}.yaml"))).unwrap();
         Omc {
             acct,
             net,

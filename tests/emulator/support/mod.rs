@@ -20,6 +20,7 @@
 #![allow(dead_code)] // the harness API is shared by modules other engineers add
 
 mod account;
+pub mod fixtures;
 pub mod http;
 mod oob;
 mod run;
