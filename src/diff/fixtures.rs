@@ -214,6 +214,7 @@ pub fn desired() -> Desired {
         scheduled_tasks: vec![],
         target: None,
         image_notes: Vec::new(),
+        keep_revisions: crate::model::revisions::DEFAULT_KEEP,
     }
 }
 
@@ -437,5 +438,6 @@ pub fn converged() -> Live {
         owned: Default::default(),
         schedule_group: None,
         schedules: vec![],
+        retention: vec![],
     }
 }

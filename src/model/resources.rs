@@ -60,6 +60,14 @@ pub struct Desired {
     /// plan so `apply PLANFILE` shows the same.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_notes: Vec<crate::plan::ImageNote>,
+    /// `revisions.keep`: revisions of ours kept ACTIVE per family (`diff::retain`). A plan
+    /// saved before the setting existed keeps the default.
+    #[serde(default = "default_keep_revisions")]
+    pub keep_revisions: u32,
+}
+
+fn default_keep_revisions() -> u32 {
+    super::revisions::DEFAULT_KEEP
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
