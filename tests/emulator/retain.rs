@@ -138,3 +138,67 @@ fn a_revision_of_someone_else_is_left_active() {
     p.apply_ok(&[], &[("WEB_TAG", "1.29")]);
     assert_eq!(statuses(&p, 4), ["INACTIVE", "ACTIVE", "ACTIVE", "ACTIVE"]);
 }
+
+/// A saved plan deregisters exactly what it showed, and is refused once the revision it would
+/// deregister moved (here: someone else deregistered it first).
+#[test]
+fn a_saved_plan_deregisters_what_it_showed_and_only_while_nothing_moved() {
+    let p = Project::new(FIXTURE);
+    p.set_env_overrides("revisions:\n  keep: 2\n");
+    p.apply_ok(&[], &[]);
+    p.apply_ok(&[], &[("WEB_TAG", "1.28")]);
+    let file = p.dir.path().join("test.plan.json");
+    let file = file.to_str().unwrap();
+
+    let r = p.run(
+        &["plan", "-e", "test", "--out", file],
+        &[("WEB_TAG", "1.29")],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert!(
+        r.stdout.contains("- task_definition.ap-test-web:1"),
+        "{}",
+        r.all()
+    );
+    p.call(
+        "ecs",
+        "DeregisterTaskDefinition",
+        json!({"taskDefinition": format!("{FAMILY}:1")}),
+    );
+    let stale = p.run(&["apply", file, "--yes", "--stats"], &[]);
+    assert_eq!(stale.code, Some(1), "{}", stale.all());
+    assert!(
+        stale
+            .stderr
+            .contains("error: the live state changed since the plan was made (`task_definition.ap-test-web:1` moved); nothing was changed"),
+        "{}",
+        stale.all()
+    );
+    stale.assert_no_writes("a stale saved plan");
+
+    // Planned again while 1 is already gone: 3 joins 2, nothing more to deregister.
+    let r = p.run(
+        &["plan", "-e", "test", "--out", file],
+        &[("WEB_TAG", "1.29")],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert!(!r.stdout.contains("- task_definition."), "{}", r.all());
+    // One more change, saved then applied: exactly revision 2 goes.
+    p.apply_ok(&[], &[("WEB_TAG", "1.29")]);
+    let r = p.run(
+        &["plan", "-e", "test", "--out", file],
+        &[("WEB_TAG", "1.30")],
+    );
+    assert!(
+        r.stdout.contains("- task_definition.ap-test-web:2"),
+        "{}",
+        r.all()
+    );
+    let applied = p.run(&["apply", file, "--yes", "--stats"], &[]);
+    assert_eq!(applied.code, Some(0), "{}", applied.all());
+    assert_eq!(
+        statuses(&p, 4),
+        ["INACTIVE", "INACTIVE", "ACTIVE", "ACTIVE"]
+    );
+    p.assert_converged(&[("WEB_TAG", "1.30")]);
+}
