@@ -260,3 +260,35 @@ fn an_unreachable_stream_host_means_unavailable() {
     );
     assert!(!unavailable(&throttled));
 }
+
+#[test]
+fn a_streaming_exception_ends_the_stream_with_its_code() {
+    let frames = [
+        event("sessionStart", &json!({"requestId": "r", "sessionId": "s"})),
+        exception("SessionStreamingException", "Internal error"),
+    ]
+    .concat();
+    let end = super::super::replay::run(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(serve_once(listener, frames));
+        let clients = clients_at(&format!("http://127.0.0.1:{port}"));
+        let arns = vec![GROUP.to_string()];
+        let q = TailQuery {
+            group_arns: &arns,
+            stream_prefixes: &[],
+            pattern: None,
+        };
+        let mut session = start(&clients, &q).await.expect("the session opens");
+        let (_, request) = server.await.unwrap();
+        assert_eq!(
+            request,
+            json!({"logGroupIdentifiers": [GROUP]}),
+            "no prefixes, no pattern"
+        );
+        assert_eq!(session.next().await.expect("sessionStart"), Some(vec![]));
+        session.next().await.expect_err("the exception frame")
+    });
+    assert!(end.is_code("SessionStreamingException"), "{end:?}");
+    assert_eq!(end.message, "Internal error");
+}

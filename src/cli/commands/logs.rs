@@ -32,6 +32,9 @@ const POLL_EVERY: Duration = Duration::from_secs(2);
 
 const FAILED: &str = "reading the logs failed";
 
+/// The pause before a new Live Tail session when one ended (3-hour limit, broken connection).
+const REOPEN_PAUSE: Duration = Duration::from_secs(1);
+
 /// One `logStreamNamePrefix` in one group.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Source {
@@ -189,6 +192,8 @@ async fn tail_sessions(
                 Err(e) => return Err(aws_error(e, FAILED)),
             }
         }
+        // A stream that keeps closing at once must not turn into a StartLiveTail loop.
+        tokio::time::sleep(REOPEN_PAUSE).await;
         session = live_tail::start(clients, q)
             .await
             .map_err(|e| aws_error(e, FAILED))?;
