@@ -202,3 +202,22 @@ fn a_saved_plan_deregisters_what_it_showed_and_only_while_nothing_moved() {
     );
     p.assert_converged(&[("WEB_TAG", "1.30")]);
 }
+
+/// Trimming is what every deploy does: a protected environment does not ask for
+/// `--allow-destroy` for it, and its plan does not warn that apply will refuse.
+#[test]
+fn a_protected_environment_trims_without_allow_destroy() {
+    let p = Project::new(FIXTURE);
+    p.set_env_overrides("protected: true\nrevisions:\n  keep: 2\n");
+    p.apply_ok(&[], &[]);
+    p.apply_ok(&[], &[("WEB_TAG", "1.28")]);
+    let plan = p.run(&["plan", "-e", "test"], &[("WEB_TAG", "1.29")]);
+    assert!(
+        plan.stdout.contains("- task_definition.ap-test-web:1"),
+        "{}",
+        plan.all()
+    );
+    assert!(!plan.stderr.contains("is protected"), "{}", plan.all());
+    p.apply_ok(&[], &[("WEB_TAG", "1.29")]);
+    assert_eq!(statuses(&p, 3), ["INACTIVE", "ACTIVE", "ACTIVE"]);
+}
