@@ -83,6 +83,7 @@ TABLE: list[tuple[str, str, int, int, tuple[str, ...]]] = [
     ("logs", "CreateLogGroup", 5, 5, ("CreateLogGroup",)),
     ("logs", "DeleteLogGroup", 5, 5, ("DeleteLogGroup",)),
     ("logs", "DescribeLogGroups", 5, 5, ("DescribeLogGroups",)),
+    ("logs", "StartLiveTail", 5, 5, ("StartLiveTail",)),  # assumed (docs/emulator.md)
     ("logs", "other", 5, 5, (EACH,)),  # assumed
     # EventBridge Scheduler quotas, per API (documented).
     ("scheduler", "CreateSchedule", 50, 50, ("CreateSchedule",)),

@@ -1,7 +1,8 @@
 //! Deletion steps (pruning and `destroy`): every `Action::Delete` step comes here. The plan
 //! only deletes what `diff::prune` found with this environment's ownership tags; the handlers
 //! look the resource up in `live.owned` and re-check ownership where a cheap read allows
-//! (roles, task definition revisions) right before deleting.
+//! (roles, task definition revisions) right before deleting. Retention's deregistrations
+//! (`task_definition.FAMILY:REVISION`, `diff::retain`) come here too.
 //!
 //! Services are scaled to 0, deleted, and waited for until ECS no longer lists them as
 //! ACTIVE/DRAINING (bounded), so the discovery services they registered in can go next. Before
@@ -66,7 +67,10 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
                 None => Ok(()),
             }
         }
-        ResourceKind::TaskDefinition => delete_family(ctx, name).await,
+        ResourceKind::TaskDefinition => match step.address.revision() {
+            Some(_) => deregister_revision(ctx, name).await,
+            None => delete_family(ctx, name).await,
+        },
         ResourceKind::Namespace => {
             let Some(ns) = o.namespaces.iter().find(|n| n.name == name) else {
                 return Ok(());
@@ -233,6 +237,29 @@ async fn delete_family(ctx: &ApplyCtx<'_>, family: &str) -> Result<(), AwsError>
         write_prune::delete_task_definitions(c, &gone).await?;
     }
     Ok(())
+}
+
+/// Retention (`diff::retain`): deregisters one old revision of ours, described again first.
+/// One whose tags changed since the plan, or already INACTIVE, is left alone; it is never
+/// deleted (an INACTIVE revision stays describable, for the record of what ran).
+async fn deregister_revision(ctx: &ApplyCtx<'_>, family_revision: &str) -> Result<(), AwsError> {
+    let c = ctx.clients;
+    let Some(td) = ecs::describe_task_definition(c, family_revision).await? else {
+        return Ok(());
+    };
+    if !is_ours(&td.tags, &ctx.desired.app, &ctx.desired.env) {
+        return Err(AwsError::new(
+            "ecs",
+            "DeregisterTaskDefinition",
+            Some(family_revision),
+            None,
+            "the revision's ownership tags changed since the plan; it was not deregistered",
+        ));
+    }
+    if td.status.as_deref() != Some("ACTIVE") {
+        return Ok(());
+    }
+    write_prune::deregister_task_definition(c, &td.arn).await
 }
 
 /// Reads the role fresh (its policies must go first), checks it is still ours, deletes it.

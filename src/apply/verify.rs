@@ -129,7 +129,12 @@ pub async fn verify(
 /// services that run a changed family, a changed schedule's family). None (read everything,
 /// with the owned listing) when the plan deletes something.
 pub fn scope(desired: &Desired, applied: &Plan) -> Option<LiveQuery> {
-    if applied.actionable().any(|c| c.action == Action::Delete) {
+    // Deregistering old revisions (retention) is judged by its own answer (INACTIVE), so it
+    // does not need the whole environment read again.
+    if applied
+        .actionable()
+        .any(|c| c.action == Action::Delete && c.address.revision().is_none())
+    {
         return None;
     }
     let changed: BTreeSet<&Address> = applied.actionable().map(|c| &c.address).collect();
@@ -159,6 +164,8 @@ pub fn scope(desired: &Desired, applied: &Plan) -> Option<LiveQuery> {
         })
         .collect();
     let mut q = LiveQuery::of(desired);
+    // Apply's own deregistrations answered INACTIVE already; nothing here re-trims.
+    q.keep_revisions = None;
     q.services.retain(|n| services.iter().any(|s| &s.name == n));
     q.families.retain(|f| {
         has(ResourceKind::TaskDefinition, f)

@@ -21,6 +21,7 @@ mod failure;
 pub mod iam;
 pub mod job_runs;
 pub mod list_owned;
+pub mod live_tail;
 pub mod log_events;
 pub mod logs;
 pub mod lookup;

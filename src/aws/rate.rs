@@ -203,6 +203,9 @@ pub const TABLE: &[Row] = &[
     row("logs", "CreateLogGroup", 5, 5, &["CreateLogGroup"]),
     row("logs", "DeleteLogGroup", 5, 5, &["DeleteLogGroup"]),
     row("logs", "DescribeLogGroups", 5, 5, &["DescribeLogGroups"]),
+    // StartLiveTail has its own quota on the same page (sessions are also limited in number);
+    // its rate is assumed at the Logs default of 5 (docs/emulator.md, "Latency and rate limits").
+    row("logs", "StartLiveTail", 5, 5, &["StartLiveTail"]),
     row("logs", "other", 5, 5, &[EACH]),
     // https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html
     row("scheduler", "CreateSchedule", 50, 50, &["CreateSchedule"]),

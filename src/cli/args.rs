@@ -705,8 +705,10 @@ ecsctl logs -e prod web --container envoy --follow\n  ecsctl logs -e staging mig
 ecsctl logs -e prod web --output json | jq -r .message\n\n\
 Reads the log group and stream prefix the spec gives the service's (or job's) containers\n\
 (FilterLogEvents), and prints each event as `TASK CONTAINER | message`, in time order (task is the\n\
-task id's first 8 characters; coloured on a terminal). --follow polls every 2 seconds, looking\n\
-back 30 seconds for late events and never printing one twice, until Ctrl-C (exit 0). --filter is\n\
+task id's first 8 characters; coloured on a terminal). --follow then streams new events with\n\
+CloudWatch Logs Live Tail (StartLiveTail) until Ctrl-C (exit 0); where Live Tail is unavailable\n\
+(endpoint unreachable, no logs:StartLiveTail permission) it says so and polls every 2 seconds,\n\
+looking back 30 seconds for late events; never printing one twice. --filter is\n\
 a CloudWatch Logs filter pattern (a plain word matches events containing it). Never writes."
 )]
 pub struct LogsArgs {

@@ -81,6 +81,52 @@ impl Tail {
     }
 }
 
+/// What a Live Tail `--follow` has printed, by content: Live Tail events carry no event id, and
+/// the same event may come from the FilterLogEvents backlog read when the session opened (or
+/// reopened after its 3-hour limit) and from the session itself. Remembered for `LOOKBACK_MS`
+/// before the newest event printed, as `Tail` does.
+#[derive(Debug, Default)]
+pub struct Seen {
+    seen: HashMap<(i64, String, String), usize>,
+    newest: Option<i64>,
+}
+
+impl Seen {
+    /// Where a backlog read starts after `since_ms`: the lookback before the newest event
+    /// printed, never before `since_ms`.
+    pub fn start(&self, since_ms: i64) -> i64 {
+        self.newest
+            .map_or(since_ms, |n| since_ms.max(n - LOOKBACK_MS))
+    }
+
+    /// The events not printed before, in time order; remembers them. An event printed `n`
+    /// times before drops its first `n` copies here (a line really logged twice shows twice).
+    pub fn fresh(&mut self, mut events: Vec<LogEvent>) -> Vec<LogEvent> {
+        sort(&mut events);
+        let mut budget = self.seen.clone();
+        events.retain(|e| {
+            let key = (e.timestamp, e.stream.clone(), e.message.clone());
+            match budget.get_mut(&key) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            }
+        });
+        for e in &events {
+            let key = (e.timestamp, e.stream.clone(), e.message.clone());
+            *self.seen.entry(key).or_default() += 1;
+            self.newest = Some(self.newest.map_or(e.timestamp, |n| n.max(e.timestamp)));
+        }
+        if let Some(newest) = self.newest {
+            self.seen
+                .retain(|(ts, _, _), _| *ts >= newest - LOOKBACK_MS);
+        }
+        events
+    }
+}
+
 /// Time order, then stream and id: the interleaving of several tasks' and containers' events.
 pub fn sort(events: &mut [LogEvent]) {
     events.sort_by(|a, b| {
@@ -99,6 +145,26 @@ mod tests {
             message: format!("m{id}"),
             event_id: id.into(),
         }
+    }
+
+    #[test]
+    fn live_tail_prints_each_event_once_by_content_and_a_repeated_line_again() {
+        let mut seen = Seen::default();
+        let backlog = vec![ev(1_000_500, "1"), ev(1_000_000, "2")];
+        assert_eq!(seen.fresh(backlog).len(), 2);
+        assert_eq!(seen.start(0), 1_000_500 - LOOKBACK_MS);
+        // Live Tail events have no id: the same content is the same event, once per copy.
+        let mut live = ev(1_000_500, "");
+        live.message = "m1".into();
+        let mut twice = live.clone();
+        twice.timestamp = 1_000_600;
+        let got = seen.fresh(vec![live.clone(), twice.clone(), twice.clone()]);
+        assert_eq!(got, [twice.clone(), twice.clone()]);
+        assert!(
+            seen.fresh(vec![twice]).is_empty(),
+            "both copies were printed"
+        );
+        assert_eq!(seen.start(2_000_000), 2_000_000, "never before --since");
     }
 
     #[test]

@@ -215,6 +215,7 @@ pub fn desired() -> Desired {
         target: None,
         image_notes: Vec::new(),
         written: Default::default(),
+        keep_revisions: crate::model::revisions::DEFAULT_KEEP,
     }
 }
 
@@ -438,5 +439,6 @@ pub fn converged() -> Live {
         owned: Default::default(),
         schedule_group: None,
         schedules: vec![],
+        retention: vec![],
     }
 }

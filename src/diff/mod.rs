@@ -3,8 +3,9 @@
 //! Owns building a normalised view of each resource from both sides (one file per kind), the
 //! normalisation rules (`normalize`), the table of what each field change costs (`rules`) and
 //! the generic comparison (`compare`). Must stay pure: no async, no I/O, no clock. Live only
-//! holds what the desired state names, so nothing here deletes: removals are `prune`'s, from
-//! the owned resources live read separately.
+//! holds what the desired state names, so the per-kind diffs delete nothing: removals are
+//! `prune`'s, from the owned resources live read separately, and `retain`'s (old revisions of
+//! a family getting a new one, beyond `revisions.keep`).
 
 mod cluster;
 pub mod compare;
@@ -16,6 +17,7 @@ pub mod normalize;
 pub mod ownership;
 pub mod prune;
 pub mod prune_family;
+pub(crate) mod retain;
 pub mod rules;
 mod scaling;
 pub mod schedule;
@@ -76,6 +78,7 @@ pub fn diff(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
         changes.push(change);
         revisions.push(choice);
     }
+    changes.extend(retain::retain(&ctx, &revisions));
     for t in &desired.scheduled_tasks {
         changes.push(schedule::diff(&ctx, t));
     }

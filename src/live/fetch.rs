@@ -102,7 +102,16 @@ pub async fn fetch_query(
         task_definitions.extend(described);
         let mut seen = BTreeSet::new();
         task_definitions.retain(|td| seen.insert(td.arn.clone()));
-        Ok::<_, AwsError>((services, families, task_definitions))
+        let retention = retention_reads(
+            clients,
+            query,
+            &account,
+            holds,
+            &families,
+            &task_definitions,
+        )
+        .await?;
+        Ok::<_, AwsError>((services, families, task_definitions, retention))
     };
     let discovery_part = async {
         let Some(name) = &query.namespace else {
@@ -168,7 +177,7 @@ pub async fn fetch_query(
             index_part,
         )?;
     let (schedule_group, schedules) = scheduled;
-    let (services, families, task_definitions) = ecs;
+    let (services, families, task_definitions, retention) = ecs;
     let (namespace, discovery_services) = discovery;
 
     Ok(Live {
@@ -187,6 +196,7 @@ pub async fn fetch_query(
         owned: Default::default(),
         schedule_group,
         schedules,
+        retention,
     })
 }
 
@@ -288,6 +298,34 @@ async fn newest_owned_revisions(
         .await?;
     let (families, described): (Vec<_>, Vec<_>) = found.into_iter().unzip();
     Ok((families, described.into_iter().flatten().collect()))
+}
+
+/// `live::retention` for each searched family whose newest revision of ours does not hold the
+/// spec's content either: apply registers a new revision there, which may push an old one of
+/// ours past `keep`. Families whose running revision holds the content were never searched.
+async fn retention_reads(
+    clients: &AwsClients,
+    query: &LiveQuery,
+    account: &str,
+    holds: HoldsDesired<'_>,
+    searched: &[LiveFamily],
+    known: &[LiveTaskDefinition],
+) -> Result<Vec<super::owned::LiveOwnedFamily>, AwsError> {
+    let Some(keep) = query.keep_revisions else {
+        return Ok(Vec::new());
+    };
+    let registers = searched.iter().filter(|f| {
+        let newest = f.newest_owned_arn.as_deref();
+        !newest
+            .and_then(|arn| super::types::find_task_definition(known, arn))
+            .is_some_and(|td| holds(account, td))
+    });
+    let read: Vec<Option<super::owned::LiveOwnedFamily>> = stream::iter(registers)
+        .map(|f| super::retention::read(clients, &f.family, keep, known))
+        .buffered(ECS_CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(read.into_iter().flatten().collect())
 }
 
 async fn describe_task_definitions(

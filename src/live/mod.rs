@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod owned;
 pub mod ownership;
 pub mod query;
+pub mod retention;
 pub mod schedule;
 pub mod tag_index;
 pub mod types;

@@ -161,7 +161,7 @@ pub async fn fetch_for_diff(
         None => TagIndex::of(&desired.app, &desired.env),
         Some(_) => TagIndex::direct(),
     };
-    fetch_with_owned(clients, desired, false, holds, &index).await
+    fetch_with_owned(clients, desired, false, holds, &index, true).await
 }
 
 /// `fetch_with_owned` with every tag read from its resource and every family searched: for
@@ -173,12 +173,15 @@ pub async fn fetch_direct(
     destroy: bool,
 ) -> Result<Live, AwsError> {
     let index = TagIndex::direct();
+    // No retention read: destroy deletes whole families, and the check after apply judges
+    // what apply did, which a fresh trim of the families would only add calls to.
     fetch_with_owned(
         clients,
         desired,
         destroy,
         &super::fetch::never_holds,
         &index,
+        false,
     )
     .await
 }
@@ -186,21 +189,29 @@ pub async fn fetch_direct(
 /// `fetch` and `fetch_owned` together: the live state with its `owned` part filled.
 /// `index` serves both: the spec's resources' tags where it agrees with the spec, and which
 /// resources under the environment's prefixes carry our tags (each then confirmed directly).
+/// `retention`: read the families a new revision will be registered into for trimming
+/// (`live::retention`).
 async fn fetch_with_owned(
     clients: &AwsClients,
     desired: &Desired,
     destroy: bool,
     holds: HoldsDesired<'_>,
     index: &TagIndex,
+    retention: bool,
 ) -> Result<Live, AwsError> {
+    let mut live_query = super::LiveQuery::of(desired);
+    if !retention {
+        live_query.keep_revisions = None;
+    }
+    let spec_part = super::fetch_query(clients, &live_query, holds, index);
     // A partial desired state (`-s`) prunes nothing the owned read would find (`diff::prune`):
     // it reads only its own resources, which is what makes a partial plan cheaper.
     if desired.target.is_some() && !destroy {
-        return super::fetch(clients, desired, holds, index).await;
+        return spec_part.await;
     }
     let query = OwnedQuery::of(desired, destroy);
     let (mut live, owned, leftover) = futures::try_join!(
-        super::fetch(clients, desired, holds, index),
+        spec_part,
         fetch_owned(clients, &query, index),
         leftover_schedules(clients, desired),
     )?;

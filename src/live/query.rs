@@ -38,6 +38,10 @@ pub struct LiveQuery {
     pub log_group_tags: BTreeMap<String, LiveTags>,
     pub discovery_tags: BTreeMap<String, LiveTags>,
     pub namespace_tags: Option<LiveTags>,
+    /// `revisions.keep`: for a family apply will register a new revision into, its ACTIVE
+    /// revisions are read with their tags when there may be more of ours than this
+    /// (`retention`). None: not read (destroy, and apply's check after apply).
+    pub keep_revisions: Option<u32>,
 }
 
 fn sorted<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
@@ -84,6 +88,7 @@ impl LiveQuery {
                 .map(|d| (d.name.clone(), d.tags.clone()))
                 .collect(),
             namespace_tags: desired.namespace.as_ref().map(|n| n.tags.clone()),
+            keep_revisions: Some(desired.keep_revisions),
         }
     }
 }

@@ -54,6 +54,10 @@ pub struct Live {
     /// Every schedule in that group, named by the spec or not.
     #[serde(default)]
     pub schedules: Vec<super::schedule::LiveSchedule>,
+    /// Every ACTIVE revision, with tags, of each family a new revision will be registered into
+    /// that holds at least `revisions.keep` ACTIVE ones (`live::retention`); empty otherwise.
+    #[serde(default)]
+    pub retention: Vec<super::owned::LiveOwnedFamily>,
 }
 
 impl Live {

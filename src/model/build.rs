@@ -70,9 +70,10 @@ pub fn build(raw: &RawProject, ctx: &BuildContext) -> Result<(Desired, Diagnosti
             build_scheduled(&cx, raw, &base_tags, &cluster.name, key, t, &services)
         })
         .collect();
-    let desired = assemble(
+    let mut desired = assemble(
         &cx, cluster, namespace, services, scheduled, &base_tags, protected,
     );
+    desired.keep_revisions = super::revisions::keep(&cx, raw.revisions.as_ref());
     finish(cx, desired)
 }
 
@@ -163,6 +164,7 @@ fn assemble(
         target: None,
         image_notes: Vec::new(),
         written: cx.take_written(),
+        keep_revisions: super::revisions::DEFAULT_KEEP,
     }
 }
 

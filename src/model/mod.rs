@@ -7,6 +7,7 @@
 pub mod fargate;
 pub mod policy;
 pub mod resources;
+pub mod revisions;
 
 pub use resources::*;
 

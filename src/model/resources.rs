@@ -64,6 +64,14 @@ pub struct Desired {
     /// findings point there. Not in a saved plan (its findings name the resource instead).
     #[serde(skip)]
     pub written: super::scope::Written,
+    /// `revisions.keep`: revisions of ours kept ACTIVE per family (`diff::retain`). A plan
+    /// saved before the setting existed keeps the default.
+    #[serde(default = "default_keep_revisions")]
+    pub keep_revisions: u32,
+}
+
+fn default_keep_revisions() -> u32 {
+    super::revisions::DEFAULT_KEEP
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

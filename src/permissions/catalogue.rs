@@ -294,6 +294,8 @@ pub const CATALOGUE: &[Entry] = &[
     row("logs:DescribeLogGroups", Scope::Any, READ),
     // `ecsctl logs`: the events of the service's or job's own log group (SAR: log-group).
     row("logs:FilterLogEvents", Scope::LogGroups, &[Command::Logs]),
+    // `logs --follow`: Live Tail; without it, `logs` polls FilterLogEvents (still works).
+    row("logs:StartLiveTail", Scope::LogGroups, &[Command::Logs]),
     // ---- Elastic Load Balancing v2 ----
     // `ecsctl status`: target health of the services' target groups. ELBv2's Describe*
     // actions name no resource type in the SAR (list_elasticloadbalancingv2): only "*".

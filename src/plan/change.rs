@@ -90,6 +90,18 @@ impl Address {
         let (kind, name) = text.split_once('.')?;
         Some(Address::new(ResourceKind::parse(kind)?, name))
     }
+
+    /// `task_definition.FAMILY:REVISION`: one revision of a family (retention's deregistration,
+    /// or a revision of someone else's kept), as opposed to `task_definition.FAMILY`, the whole
+    /// family. A family name cannot hold `:` (RegisterTaskDefinition: letters, numbers,
+    /// hyphens and underscores), so the form is unambiguous.
+    pub fn revision(&self) -> Option<(&str, i32)> {
+        if self.kind != ResourceKind::TaskDefinition {
+            return None;
+        }
+        let (family, revision) = self.name.rsplit_once(':')?;
+        Some((family, revision.parse().ok()?))
+    }
 }
 
 impl fmt::Display for Address {

@@ -59,7 +59,8 @@ struct JsonEvent<'a> {
     container: &'a str,
     stream: &'a str,
     message: &'a str,
-    event_id: &'a str,
+    /// Null for an event Live Tail streamed (it carries no event id).
+    event_id: Option<&'a str>,
 }
 
 /// One JSON line.
@@ -73,7 +74,7 @@ pub fn json(e: &LogEvent) -> String {
         container,
         stream: &e.stream,
         message: e.message.trim_end_matches('\n'),
-        event_id: &e.event_id,
+        event_id: Some(e.event_id.as_str()).filter(|id| !id.is_empty()),
     };
     let mut line = serde_json::to_string(&doc).unwrap_or_default();
     line.push('\n');

@@ -50,6 +50,19 @@ raw_struct! {
         pub services: Option<SpMap<RawService>>,
         /// Tasks run on a schedule (cron or rate), by name.
         pub scheduled_tasks: Option<SpMap<RawScheduledTask>>,
+        /// How many task definition revisions apply keeps ACTIVE per family, for rollback.
+        pub revisions: Option<RawRevisions>,
+    }
+}
+
+raw_struct! {
+    /// Task definition revisions kept for `ecsctl rollback`.
+    pub struct RawRevisions {
+        /// How many revisions ecsctl registered (per family) stay ACTIVE: when apply registers
+        /// a new revision, it deregisters older ones of its own beyond this many, never one a
+        /// service, a deployment or a schedule still uses. Default 10; at least 1 (with 1,
+        /// `ecsctl rollback` has no earlier revision to go back to).
+        pub keep: Option<Sp<u32>>,
     }
 }
 

@@ -18,6 +18,7 @@ fn schema_prints_one_json_schema_document_on_stdout() {
         "services",
         "defaults",
         "discovery",
+        "revisions",
     ] {
         assert!(
             schema["properties"][key].is_object(),

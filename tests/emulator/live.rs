@@ -538,6 +538,7 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
             .collect(),
         discovery_tags: (0..n).map(|i| (format!("s{i:02}"), owned_tags())).collect(),
         namespace_tags: Some(owned_tags()),
+        keep_revisions: Some(10),
     }
 }
 

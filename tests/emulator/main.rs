@@ -26,6 +26,7 @@ mod prune;
 mod rate;
 mod real_aws;
 mod redeploy;
+mod retain;
 mod rollback;
 mod scheduled;
 mod status_logs;

@@ -279,6 +279,16 @@ fn logs_follow_prints_events_written_after_it_started_once_and_stops_on_sigint()
 
     let status = interrupt(&mut child);
     assert_eq!(status.code(), Some(0), "Ctrl-C ends a follow with 0");
+    // The emulator serves no StartLiveTail: its `stream-` host does not resolve, as on a
+    // network without the stream-logs endpoint, so the follow said so once and polled.
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let note = "polling FilterLogEvents every 2 s instead";
+    assert_eq!(stderr.matches(note).count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("note: live tail is not available (StartLiveTail failed: "),
+        "{stderr}"
+    );
 }
 
 /// Sends SIGINT (Ctrl-C) and waits (10 s at most) for the process to end.

@@ -365,12 +365,13 @@ impl Run<'_> {
         self.finish(&plan, &outcome, out)
     }
 
-    /// A protected environment replaces or deletes nothing without `--allow-destroy`.
+    /// A protected environment replaces or deletes nothing without `--allow-destroy`, except
+    /// retention's deregistration of old revisions (`revisions.keep`): the spec asks for it,
+    /// and it is what every deploy does there.
     fn refuse_protected(&self, plan: &Plan) -> Result<(), CliError> {
-        let destructive = plan
-            .steps
-            .iter()
-            .any(|s| matches!(s.action, Action::Replace | Action::Delete));
+        let destructive = plan.steps.iter().any(|s| {
+            matches!(s.action, Action::Replace | Action::Delete) && s.address.revision().is_none()
+        });
         if destructive && self.desired.protected && !self.settings.allow_destroy {
             return Err(anyhow!(
                 "environment `{}` is protected and the plan replaces or deletes resources; nothing was changed\n  hint: review the plan, then pass `--allow-destroy`",

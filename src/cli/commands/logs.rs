@@ -3,20 +3,23 @@
 //!
 //! Owns which streams are read (from the model: each container's awslogs group and stream
 //! prefix, `{prefix}/{container}/` per container, so another family sharing a group never
-//! shows) and the follow loop. `--follow` polls FilterLogEvents; StartLiveTail is not used
-//! (docs/logs.md says why). Read only: no lock, no writes. Must not format
-//! (`render::logs` does) or decide the window (`cli::log_window` does).
+//! shows) and the follow loop. `--follow` streams with StartLiveTail (after the backlog
+//! since `--since`, read with FilterLogEvents), reopening the session at its 3-hour limit, and
+//! polls FilterLogEvents where Live Tail is unavailable (`aws::live_tail::unavailable`; more
+//! than 10 log groups). Read only: no lock, no writes. Must not format (`render::logs` does)
+//! or decide the window (`cli::log_window` does).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::anyhow;
 use futures::future::try_join_all;
 
+use crate::aws::live_tail::{self, LiveTail, TailQuery};
 use crate::aws::log_events::{LogEvent, LogQuery, filter_log_events};
 use crate::aws::{AwsClients, AwsError};
 use crate::cli::error::{CliError, Outcome, aws_error};
-use crate::cli::log_window::{Tail, since_ms, sort};
-use crate::cli::output::Output;
+use crate::cli::log_window::{Seen, Tail, since_ms, sort};
+use crate::cli::output::{Label, Output};
 use crate::cli::settings::{Globals, LogsSettings};
 use crate::cli::stats::print_aws_calls;
 use crate::cli::target::{Connected, Spec};
@@ -28,6 +31,9 @@ use crate::model::Desired;
 const POLL_EVERY: Duration = Duration::from_secs(2);
 
 const FAILED: &str = "reading the logs failed";
+
+/// The pause before a new Live Tail session when one ended (3-hour limit, broken connection).
+const REOPEN_PAUSE: Duration = Duration::from_secs(1);
 
 /// One `logStreamNamePrefix` in one group.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,11 +67,18 @@ async fn logs(
         settings.container.as_deref(),
     )?;
     let Connected {
-        desired, clients, ..
+        desired,
+        clients,
+        caller,
+        ..
     } = spec.connect(FAILED, out).await?;
     let sources = sources(&desired, &settings.target, settings.container.as_deref())?;
     let result = if settings.follow {
-        follow(&clients, &sources, settings, start, out).await
+        let arns = group_arns(&desired, &caller, &sources);
+        match stream(&clients, &sources, &arns, settings, start, out).await {
+            Streamed::Done(result) => result,
+            Streamed::Unavailable => follow(&clients, &sources, settings, start, out).await,
+        }
     } else {
         let mut events = read(&clients, &sources, settings, start)
             .await
@@ -75,6 +88,123 @@ async fn logs(
     };
     print_aws_calls(settings.stats, &clients, out)?;
     result
+}
+
+/// How a Live Tail follow ended: with the command's result, or before anything was printed
+/// because Live Tail is not available (then the caller polls).
+enum Streamed {
+    Done(Result<Outcome, CliError>),
+    Unavailable,
+}
+
+/// The distinct log group ARNs of `sources` (StartLiveTail takes ARNs only), in the caller's
+/// account and the environment's partition and region.
+fn group_arns(desired: &Desired, account: &str, sources: &[Source]) -> Vec<String> {
+    let mut arns: Vec<String> = sources
+        .iter()
+        .map(|s| {
+            let resource = format!("log-group:{}", s.group);
+            desired
+                .partition
+                .arn("logs", &desired.region, account, &resource)
+        })
+        .collect();
+    arns.dedup();
+    arns.sort();
+    arns.dedup();
+    arns
+}
+
+/// Opens a Live Tail session, prints the backlog since `start`, then every event the session
+/// sends until Ctrl-C, reopening the session when it ends (3-hour limit, or the stream closed).
+async fn stream(
+    clients: &AwsClients,
+    sources: &[Source],
+    arns: &[String],
+    settings: &LogsSettings,
+    start: i64,
+    out: &mut Output,
+) -> Streamed {
+    if arns.len() > live_tail::MAX_GROUPS {
+        return Streamed::Unavailable;
+    }
+    let prefixes: Vec<String> = sources.iter().map(|s| s.prefix.clone()).collect();
+    let q = TailQuery {
+        group_arns: arns,
+        stream_prefixes: &prefixes,
+        pattern: settings.filter.as_deref(),
+    };
+    let session = match live_tail::start(clients, &q).await {
+        Ok(session) => session,
+        Err(e) if live_tail::unavailable(&e) => {
+            let why = unavailable_note(&e);
+            return match out.line(Label::Note, &why) {
+                Ok(()) => Streamed::Unavailable,
+                Err(e) => Streamed::Done(Err(e.into())),
+            };
+        }
+        Err(e) => return Streamed::Done(Err(aws_error(e, FAILED))),
+    };
+    let interrupt = Interrupt::listen();
+    let streaming = tail_sessions(clients, sources, &q, session, settings, start, out);
+    Streamed::Done(tokio::select! {
+        r = streaming => r,
+        () = interrupt.after(1) => Ok(Outcome::Success),
+    })
+}
+
+/// The stderr note when Live Tail is unavailable (once, before polling starts).
+fn unavailable_note(e: &AwsError) -> String {
+    let why = if e.is_access_denied() {
+        "the caller may not call logs:StartLiveTail".to_string()
+    } else {
+        format!("StartLiveTail failed: {}", e.message)
+    };
+    format!("live tail is not available ({why}); polling FilterLogEvents every 2 s instead")
+}
+
+/// The backlog, then the session's events; a new session (and a backlog read from just
+/// before the last event printed) whenever one ends. Returns only on an error.
+async fn tail_sessions(
+    clients: &AwsClients,
+    sources: &[Source],
+    q: &TailQuery<'_>,
+    mut session: LiveTail,
+    settings: &LogsSettings,
+    start: i64,
+    out: &mut Output,
+) -> Result<Outcome, CliError> {
+    let mut seen = Seen::default();
+    loop {
+        // The session is open first, so nothing ingested between the two reads is missed;
+        // what both return prints once (`Seen`).
+        let backlog = read(clients, sources, settings, seen.start(start))
+            .await
+            .map_err(|e| aws_error(e, FAILED))?;
+        print(&seen.fresh(backlog), settings.json, out)?;
+        loop {
+            match session.next().await {
+                Ok(Some(events)) => {
+                    let ours = events.into_iter().filter(|e| from_sources(e, sources));
+                    print(&seen.fresh(ours.collect()), settings.json, out)?;
+                }
+                Ok(None) => break,
+                Err(e) if e.is_code(live_tail::SESSION_TIMEOUT) => break,
+                Err(e) => return Err(aws_error(e, FAILED)),
+            }
+        }
+        // A stream that keeps closing at once must not turn into a StartLiveTail loop.
+        tokio::time::sleep(REOPEN_PAUSE).await;
+        session = live_tail::start(clients, q)
+            .await
+            .map_err(|e| aws_error(e, FAILED))?;
+    }
+}
+
+/// Whether a Live Tail event is from one of the streams asked for: with several log groups
+/// the session cannot filter by stream prefix (the API allows prefixes with one group only).
+fn from_sources(e: &LogEvent, sources: &[Source]) -> bool {
+    sources.iter().any(|s| e.stream.starts_with(&s.prefix))
 }
 
 /// Polls until Ctrl-C (exit 0: stopping is how a follow ends).

@@ -19,7 +19,7 @@ use crate::cli::settings::{EnvSelection, Globals, PlanSettings};
 use crate::cli::target::{Connected, Spec};
 use crate::model::r#override::ImageOverride;
 use crate::plan::saved::{ECSCTL_VERSION, SavedPlan};
-use crate::plan::{Plan, Target};
+use crate::plan::{Action, Plan, Target};
 use crate::render;
 
 pub fn run(
@@ -88,7 +88,14 @@ impl<'a> PlanOptions<'a> {
 
 /// A protected environment's plan that destroys something says apply will refuse it.
 pub(super) fn protected_note(saved: &SavedPlan, out: &mut Output) -> Result<(), CliError> {
-    let destroy = saved.plan.summary().destroy;
+    // Retention's deregistrations (`task_definition.FAMILY:REVISION`) are not refused.
+    let destroy = saved
+        .plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Replace | Action::Delete))
+        .filter(|c| c.address.revision().is_none())
+        .count();
     if saved.desired.protected && destroy > 0 {
         let env = &saved.plan.target.env;
         out.line(
