@@ -166,8 +166,12 @@ fn assemble(
     }
 }
 
-/// One scheduler role for the environment, when it has any scheduled task.
-fn scheduler(cx: &Scope, scheduled: &[BuiltScheduled], tags: &Tags) -> Option<Role> {
+/// One scheduler role for the environment, when it has any job with a schedule; it may start
+/// only those jobs' task definitions and pass only their roles (jobs run only on demand are
+/// started by `ecsctl run` or apply, never by Scheduler).
+fn scheduler(cx: &Scope, all: &[BuiltScheduled], tags: &Tags) -> Option<Role> {
+    let scheduled: Vec<&BuiltScheduled> =
+        all.iter().filter(|s| s.task.expression.is_some()).collect();
     let first = scheduled.first()?;
     let mut families: Vec<String> = scheduled.iter().map(|s| s.task.family.clone()).collect();
     families.sort();

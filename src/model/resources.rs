@@ -66,6 +66,15 @@ pub struct Desired {
     pub written: super::scope::Written,
 }
 
+impl Desired {
+    /// The jobs that have an EventBridge schedule (not those run only on demand).
+    pub fn schedules(&self) -> impl Iterator<Item = &ScheduledTask> {
+        self.scheduled_tasks
+            .iter()
+            .filter(|t| t.expression.is_some())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cluster {
@@ -422,7 +431,10 @@ pub struct ScheduledTask {
     pub name: String,
     /// The schedule group (one per app and environment).
     pub group: String,
-    pub expression: String,
+    /// `cron(...)` / `rate(...)`; None for a job run only on demand (`ecsctl run`, or before
+    /// deploy): it has a task definition but no EventBridge schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
     pub timezone: String,
     pub enabled: bool,
     pub description: Option<String>,

@@ -387,11 +387,13 @@ raw_struct! {
 }
 
 container_struct! {
-    /// A task run on a schedule by EventBridge Scheduler.
+    /// A task run on a schedule by EventBridge Scheduler, or (without `schedule`) only on
+    /// demand: by `ecsctl run`, or by apply before it deploys (`beforeDeploy`).
     pub struct RawScheduledTask {
         /// Set to false to disable the schedule in one environment (it stays defined).
         pub enabled: Option<Sp<bool>>,
-        /// `cron(minutes hours day-of-month month day-of-week year)` or `rate(N unit)`.
+        /// `cron(minutes hours day-of-month month day-of-week year)` or `rate(N unit)`. Omit it
+        /// for a job that runs only on demand (no EventBridge schedule is created).
         pub schedule: Option<Sp<String>>,
         /// IANA time zone of a cron schedule, for example `Europe/Berlin`. Default `UTC`.
         pub timezone: Option<Sp<String>>,
