@@ -70,9 +70,10 @@ pub fn build(raw: &RawProject, ctx: &BuildContext) -> Result<(Desired, Diagnosti
             build_scheduled(&cx, raw, &base_tags, &cluster.name, key, t, &services)
         })
         .collect();
-    let desired = assemble(
+    let mut desired = assemble(
         &cx, cluster, namespace, services, scheduled, &base_tags, protected,
     );
+    desired.before_deploy = super::before_deploy::before_deploy(&cx, raw, &desired.scheduled_tasks);
     finish(cx, desired)
 }
 
@@ -162,6 +163,7 @@ fn assemble(
         scheduled_tasks: scheduled.into_iter().map(|s| s.task).collect(),
         target: None,
         image_notes: Vec::new(),
+        before_deploy: Vec::new(),
         written: cx.take_written(),
     }
 }

@@ -60,6 +60,10 @@ pub struct Desired {
     /// plan so `apply PLANFILE` shows the same.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_notes: Vec<crate::plan::ImageNote>,
+    /// `beforeDeploy`: the jobs (keys of `scheduled_tasks`) apply runs before it updates any
+    /// service, when it deploys something (`model::before_deploy`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before_deploy: Vec<String>,
     /// Where each string was written in the spec (`model::scope::Written`): the pre-flight's
     /// findings point there. Not in a saved plan (its findings name the resource instead).
     #[serde(skip)]

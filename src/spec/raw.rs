@@ -48,8 +48,13 @@ raw_struct! {
         pub defaults: Option<RawService>,
         /// The long-running services, by name.
         pub services: Option<SpMap<RawService>>,
-        /// Tasks run on a schedule (cron or rate), by name.
+        /// Tasks run on a schedule (cron or rate), or only on demand, by name.
         pub scheduled_tasks: Option<SpMap<RawScheduledTask>>,
+        /// Jobs (keys of `scheduledTasks`) that apply runs, with this apply's images, after
+        /// registering the new task definitions and before updating any service, one after the
+        /// other; one that fails stops the apply with nothing deployed. Only when the apply
+        /// deploys something. For example `[migrate]`.
+        pub before_deploy: Option<SpList<String>>,
     }
 }
 
