@@ -76,6 +76,7 @@ pub fn generate(desired: &Desired, command: Command) -> Generated {
         Need::Namespace => desired.namespace.is_some(),
         Need::Autoscaling => !desired.scaling_targets.is_empty(),
         Need::Schedules => desired.schedules().next().is_some(),
+        Need::BeforeDeploy => !desired.before_deploy.is_empty(),
         Need::Secrets => !scope.referenced_secrets.is_empty(),
         Need::KmsKeys => !scope.referenced_keys.is_empty(),
         Need::Efs => !scope.referenced_file_systems.is_empty(),
