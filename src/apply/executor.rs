@@ -29,6 +29,9 @@ pub struct ApplyOptions {
     /// Ctrl-C / SIGTERM: the first starts no new step and abandons the rollout wait (the
     /// steps in flight finish); the command abandons the rest on a second one.
     pub interrupt: Interrupt,
+    /// `beforeDeploy` jobs (the plan's `target.before_deploy`): run after the task definition
+    /// and schedule phases, before the first service step (or after the last step when none).
+    pub before_deploy: Vec<String>,
 }
 
 impl Default for ApplyOptions {
@@ -38,6 +41,7 @@ impl Default for ApplyOptions {
             timeout: Duration::from_secs(15 * 60),
             concurrency: 4,
             interrupt: Interrupt::never(),
+            before_deploy: Vec::new(),
         }
     }
 }
@@ -69,7 +73,12 @@ async fn run(ctx: &ApplyCtx<'_>, steps: &[Step], opts: &ApplyOptions) -> ApplyOu
     let mut outcome = ApplyOutcome::default();
     let mut changed = Vec::new();
     let stop = || failed.load(Ordering::SeqCst) || opts.interrupt.requested();
+    let mut jobs_pending = !opts.before_deploy.is_empty();
     for batch in batches(steps) {
+        if jobs_pending && !stop() && deploys_from(&batch[0]) {
+            jobs_pending = false;
+            before_deploy(ctx, opts, &mut outcome, &failed).await;
+        }
         if stop() {
             outcome.not_attempted.extend(batch.iter().cloned());
             continue;
@@ -112,7 +121,10 @@ async fn run(ctx: &ApplyCtx<'_>, steps: &[Step], opts: &ApplyOptions) -> ApplyOu
             }
         }
     }
-    if opts.wait && outcome.failed.is_empty() && !opts.interrupt.requested() {
+    if jobs_pending && !stop() {
+        before_deploy(ctx, opts, &mut outcome, &failed).await;
+    }
+    if opts.wait && outcome.is_success() && !opts.interrupt.requested() {
         let wait =
             stable::wait_for_services(ctx.clients, ctx.reporter, &changed, opts.timeout, since);
         outcome.wait = tokio::select! {
@@ -124,6 +136,25 @@ async fn run(ctx: &ApplyCtx<'_>, steps: &[Step], opts: &ApplyOptions) -> ApplyOu
     }
     outcome.interrupted = opts.interrupt.requested();
     outcome
+}
+
+/// The first step that puts new code in front of users (a service) or deletes: the
+/// `beforeDeploy` jobs run before it.
+fn deploys_from(step: &Step) -> bool {
+    step.action == Action::Delete || step.address.kind.phase() >= ResourceKind::Service.phase()
+}
+
+/// Runs the `beforeDeploy` jobs; a failure stops the run like a failed step.
+async fn before_deploy(
+    ctx: &ApplyCtx<'_>,
+    opts: &ApplyOptions,
+    outcome: &mut ApplyOutcome,
+    failed: &AtomicBool,
+) {
+    if let Err(f) = super::before_deploy::run_jobs(ctx, &opts.before_deploy, opts.timeout).await {
+        failed.store(true, Ordering::SeqCst);
+        outcome.before_deploy = Some(f);
+    }
 }
 
 /// Consecutive steps of the same phase and direction: the plan already ordered them.

@@ -7,10 +7,12 @@
 //! outcome (`outcome`: done / failed / not attempted). Must not decide what changes: the plan
 //! does, and apply never branches on a change's display-only `reason`.
 
+pub mod before_deploy;
 mod cluster;
 pub mod context;
 mod discovery;
 pub mod executor;
+pub mod job_outcome;
 mod log_group;
 mod namespace;
 pub mod outcome;

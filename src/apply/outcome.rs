@@ -17,6 +17,8 @@ pub struct ApplyOutcome {
     pub wait: WaitOutcome,
     /// Ctrl-C or SIGTERM stopped the run: no step started after it.
     pub interrupted: bool,
+    /// A `beforeDeploy` job failed: no service step ran.
+    pub before_deploy: Option<super::before_deploy::JobFailure>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -46,6 +48,7 @@ pub enum WaitOutcome {
 impl ApplyOutcome {
     pub fn is_success(&self) -> bool {
         self.failed.is_empty()
+            && self.before_deploy.is_none()
             && !self.interrupted
             && matches!(self.wait, WaitOutcome::Skipped | WaitOutcome::Stable { .. })
     }
@@ -79,6 +82,23 @@ impl ApplyOutcome {
                 );
                 if let Some(h) = e.hint() {
                     let _ = writeln!(s, "    hint: {h}");
+                }
+            }
+        }
+        if let Some(f) = &self.before_deploy {
+            let _ = writeln!(s, "Before deploy: job `{}` {}", f.job, f.reason);
+            if let Some(task) = &f.task {
+                let _ = writeln!(s, "    task: `{task}`");
+            }
+            match f.log_lines.is_empty() {
+                true => {
+                    let _ = writeln!(s, "    (its log has no lines)");
+                }
+                false => {
+                    let _ = writeln!(s, "    last log lines:");
+                    for l in &f.log_lines {
+                        let _ = writeln!(s, "      | {l}");
+                    }
                 }
             }
         }
@@ -120,6 +140,12 @@ impl ApplyOutcome {
                 self.done.len(),
                 self.failed.len(),
                 self.not_attempted.len()
+            );
+        }
+        if let Some(f) = &self.before_deploy {
+            return format!(
+                "job `{}` {} before deploy; no service was updated\n  hint: `ecsctl logs -e ENV {}` shows its output; fix it and run `ecsctl apply` again (the task definitions are registered already)",
+                f.job, f.reason, f.job
             );
         }
         if let Some((step, e)) = self.failed.first() {
@@ -178,6 +204,7 @@ mod tests {
             not_attempted: vec![step(ResourceKind::ScalingTarget, "api", Action::Create)],
             wait: WaitOutcome::Skipped,
             interrupted: false,
+            before_deploy: None,
         };
         assert!(!o.is_success());
         assert_eq!(

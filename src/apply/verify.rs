@@ -327,6 +327,7 @@ mod tests {
             account_id: None,
             services: None,
             images: Vec::new(),
+            before_deploy: Vec::new(),
         };
         Plan::new(target, changes)
     }

@@ -130,7 +130,7 @@ pub async fn create_schedule(clients: &AwsClients, i: &ScheduleInput<'_>) -> Res
         .create_schedule()
         .name(&t.name)
         .group_name(&t.group)
-        .schedule_expression(&t.expression)
+        .set_schedule_expression(t.expression.clone())
         .schedule_expression_timezone(&t.timezone)
         .set_description(t.description.clone())
         .state(p.state)
@@ -149,7 +149,7 @@ pub async fn update_schedule(clients: &AwsClients, i: &ScheduleInput<'_>) -> Res
         .update_schedule()
         .name(&t.name)
         .group_name(&t.group)
-        .schedule_expression(&t.expression)
+        .set_schedule_expression(t.expression.clone())
         .schedule_expression_timezone(&t.timezone)
         .set_description(t.description.clone())
         .state(p.state)
@@ -245,7 +245,7 @@ mod tests {
             service: None,
             name: "omc-prod-job".into(),
             group: "omc-prod".into(),
-            expression: "rate(15 minutes)".into(),
+            expression: Some("rate(15 minutes)".into()),
             timezone: "UTC".into(),
             enabled: false,
             description: None,

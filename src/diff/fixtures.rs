@@ -214,6 +214,7 @@ pub fn desired() -> Desired {
         scheduled_tasks: vec![],
         target: None,
         image_notes: Vec::new(),
+        before_deploy: Vec::new(),
         written: Default::default(),
         keep_revisions: crate::model::revisions::DEFAULT_KEEP,
     }

@@ -79,7 +79,8 @@ pub fn diff(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
         revisions.push(choice);
     }
     changes.extend(retain::retain(&ctx, &revisions));
-    for t in &desired.scheduled_tasks {
+    // A job run only on demand has a task definition but no schedule.
+    for t in desired.schedules() {
         changes.push(schedule::diff(&ctx, t));
     }
     for s in &desired.services {

@@ -75,7 +75,7 @@ pub fn conflicts(desired: &Desired, live: &Live) -> Vec<Conflict> {
     // Schedules cannot be tagged: the group's tags say whose its schedules are.
     // A DELETING group is on its way out (a destroy moments ago): whoever's it was, apply waits
     // for it to go and creates ours, so it conflicts with nothing.
-    if let (Some(t), Some(g)) = (desired.scheduled_tasks.first(), &live.schedule_group)
+    if let (Some(t), Some(g)) = (desired.schedules().next(), &live.schedule_group)
         && g.name == t.group
         && g.state.as_deref() != Some("DELETING")
     {

@@ -37,7 +37,7 @@ pub const DEFAULT_EVENT_AGE_SECONDS: i64 = 86400;
 /// The group exists exactly when the environment has scheduled tasks; it carries the
 /// environment's tags (the cluster's: ownership plus the spec's top-level `tags`).
 pub(crate) fn diff_group(ctx: &Ctx) -> Option<ResourceChange> {
-    let first = ctx.desired.scheduled_tasks.first()?;
+    let first = ctx.desired.schedules().next()?;
     let mut want = View::new();
     put(&mut want, "tags", json!(ctx.desired.cluster.tags));
     let live = ctx
@@ -306,13 +306,13 @@ pub fn prune(
         .schedules
         .iter()
         .filter(|s| s.group_name.as_deref().is_none_or(|g| g == group.name))
-        .filter(|s| destroy || !desired.scheduled_tasks.iter().any(|t| t.name == s.name))
+        .filter(|s| destroy || !desired.schedules().any(|t| t.name == s.name))
         .map(|s| {
             let view = json!({"group": group.name, "arn": s.arn, "state": s.state});
             delete(ResourceKind::Schedule, &s.name, view)
         })
         .collect();
-    if destroy || desired.scheduled_tasks.is_empty() {
+    if destroy || desired.schedules().next().is_none() {
         let view = json!({"arn": group.arn, "tags": group.tags});
         out.push(delete(ResourceKind::ScheduleGroup, &group.name, view));
     }

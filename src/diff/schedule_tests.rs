@@ -20,7 +20,7 @@ fn task() -> ScheduledTask {
         service: None,
         name: "ohi-prod-report".into(),
         group: "ohi-prod".into(),
-        expression: "cron(0 2 * * ? *)".into(),
+        expression: Some("cron(0 2 * * ? *)".into()),
         timezone: "UTC".into(),
         enabled: true,
         description: None,
@@ -176,7 +176,7 @@ fn one_change_at_a_time_is_shown_exactly() {
     let cases: Vec<(&str, Mutate, &[&str])> = vec![
         (
             "schedule",
-            |t| t.expression = "rate(1 hour)".into(),
+            |t| t.expression = Some("rate(1 hour)".into()),
             &["scheduleExpression"],
         ),
         (

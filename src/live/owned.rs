@@ -230,7 +230,7 @@ async fn leftover_schedules(
     clients: &AwsClients,
     desired: &Desired,
 ) -> Result<Option<(LiveScheduleGroup, Vec<LiveSchedule>)>, AwsError> {
-    if !desired.scheduled_tasks.is_empty() {
+    if desired.schedules().next().is_some() {
         return Ok(None);
     }
     let name = crate::model::scheduled::schedule_group(&desired.app, &desired.env);

@@ -76,7 +76,7 @@ impl LiveQuery {
                     .map(|t| &t.resource_id)
                     .chain(service_ids.iter()),
             ),
-            schedule_group: desired.scheduled_tasks.first().map(|t| t.group.clone()),
+            schedule_group: desired.schedules().next().map(|t| t.group.clone()),
             log_group_tags: desired
                 .log_groups
                 .iter()

@@ -74,6 +74,7 @@ pub fn build(raw: &RawProject, ctx: &BuildContext) -> Result<(Desired, Diagnosti
         &cx, cluster, namespace, services, scheduled, &base_tags, protected,
     );
     desired.keep_revisions = super::revisions::keep(&cx, raw.revisions.as_ref());
+    desired.before_deploy = super::before_deploy::before_deploy(&cx, raw, &desired.scheduled_tasks);
     finish(cx, desired)
 }
 
@@ -163,13 +164,18 @@ fn assemble(
         scheduled_tasks: scheduled.into_iter().map(|s| s.task).collect(),
         target: None,
         image_notes: Vec::new(),
+        before_deploy: Vec::new(),
         written: cx.take_written(),
         keep_revisions: super::revisions::DEFAULT_KEEP,
     }
 }
 
-/// One scheduler role for the environment, when it has any scheduled task.
-fn scheduler(cx: &Scope, scheduled: &[BuiltScheduled], tags: &Tags) -> Option<Role> {
+/// One scheduler role for the environment, when it has any job with a schedule; it may start
+/// only those jobs' task definitions and pass only their roles (jobs run only on demand are
+/// started by `ecsctl run` or apply, never by Scheduler).
+fn scheduler(cx: &Scope, all: &[BuiltScheduled], tags: &Tags) -> Option<Role> {
+    let scheduled: Vec<&BuiltScheduled> =
+        all.iter().filter(|s| s.task.expression.is_some()).collect();
     let first = scheduled.first()?;
     let mut families: Vec<String> = scheduled.iter().map(|s| s.task.family.clone()).collect();
     families.sort();

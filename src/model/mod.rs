@@ -13,6 +13,7 @@ pub use resources::*;
 
 pub mod arn;
 pub mod autoscaling;
+pub mod before_deploy;
 pub mod build;
 #[cfg(test)]
 mod build_tests;

@@ -60,6 +60,10 @@ pub struct Desired {
     /// plan so `apply PLANFILE` shows the same.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_notes: Vec<crate::plan::ImageNote>,
+    /// `beforeDeploy`: the jobs (keys of `scheduled_tasks`) apply runs before it updates any
+    /// service, when it deploys something (`model::before_deploy`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before_deploy: Vec<String>,
     /// Where each string was written in the spec (`model::scope::Written`): the pre-flight's
     /// findings point there. Not in a saved plan (its findings name the resource instead).
     #[serde(skip)]
@@ -72,6 +76,15 @@ pub struct Desired {
 
 fn default_keep_revisions() -> u32 {
     super::revisions::DEFAULT_KEEP
+}
+
+impl Desired {
+    /// The jobs that have an EventBridge schedule (not those run only on demand).
+    pub fn schedules(&self) -> impl Iterator<Item = &ScheduledTask> {
+        self.scheduled_tasks
+            .iter()
+            .filter(|t| t.expression.is_some())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -430,7 +443,10 @@ pub struct ScheduledTask {
     pub name: String,
     /// The schedule group (one per app and environment).
     pub group: String,
-    pub expression: String,
+    /// `cron(...)` / `rate(...)`; None for a job run only on demand (`ecsctl run`, or before
+    /// deploy): it has a task definition but no EventBridge schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
     pub timezone: String,
     pub enabled: bool,
     pub description: Option<String>,

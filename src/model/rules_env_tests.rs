@@ -351,15 +351,6 @@ fn scheduled_tasks() {
     let task = |body: &str| format!("scheduledTasks:\n  nightly:\n    image: nginx\n{body}");
     let cases = [
         (
-            "no schedule",
-            task(""),
-            w(
-                "scheduledTasks.nightly.schedule",
-                "scheduled task has no `schedule`",
-                2,
-            ),
-        ),
-        (
             "cron fields",
             task("    schedule: cron(0 3 * * *)\n"),
             w(

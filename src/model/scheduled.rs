@@ -49,7 +49,7 @@ pub fn build_scheduled(
             Some(b) => Some(b),
             None => {
                 // Without its service the task cannot be built, but its schedule can be checked.
-                expression(cx, t, key, &at);
+                expression(cx, t, &at);
                 timezone(cx, t.timezone.as_ref(), &format!("{at}.timezone"));
                 return None;
             }
@@ -113,7 +113,7 @@ pub fn build_scheduled(
         service: reused.map(|b| b.service.key.clone()),
         name,
         group: schedule_group(&cx.app, &cx.env),
-        expression: expression(cx, t, key, &at),
+        expression: expression(cx, t, &at),
         timezone: timezone(cx, t.timezone.as_ref(), &format!("{at}.timezone")),
         enabled: t.enabled.as_ref().is_none_or(|e| e.value),
         description: t
@@ -222,27 +222,54 @@ fn roles_of(def: &TaskDefinition) -> Vec<RoleRef> {
         .collect()
 }
 
-fn expression(cx: &Scope, t: &RawScheduledTask, key: &Sp<String>, at: &str) -> String {
+/// The schedule expression; None without `schedule:` (a job run only on demand, by `ecsctl
+/// run` or before a deploy), when the settings that only a schedule uses are warned about.
+fn expression(cx: &Scope, t: &RawScheduledTask, at: &str) -> Option<String> {
     let path = format!("{at}.schedule");
     let Some(s) = &t.schedule else {
-        cx.error_hint(
-            key.loc,
-            path,
-            "scheduled task has no `schedule`",
-            "for example `schedule: cron(0 3 * * ? *)` or `rate(1 hour)`",
-        );
-        return String::new();
+        schedule_only(cx, t, at);
+        return None;
     };
-    let Some(text) = cx.text(s, &path) else {
-        return String::new();
-    };
+    let text = cx.text(s, &path)?;
     if let Err((message, hint)) = schedule::check(&text) {
         match hint {
             Some(h) => cx.error_hint(s.loc, path, message, h),
             None => cx.error(s.loc, path, message),
         }
     }
-    text
+    Some(text)
+}
+
+/// `timezone`, `enabled` and `retryPolicy` configure the EventBridge schedule: without one they
+/// do nothing, which the spec's author did not mean (a warning, since the job still runs).
+fn schedule_only(cx: &Scope, t: &RawScheduledTask, at: &str) {
+    let hint =
+        "add `schedule:` to run it on a schedule, or remove the key (the job runs only on demand)";
+    let unused = [
+        ("timezone", t.timezone.as_ref().map(|v| v.loc)),
+        ("enabled", t.enabled.as_ref().map(|v| v.loc)),
+        (
+            "retryPolicy",
+            t.retry_policy.as_ref().and_then(|r| {
+                r.maximum_retry_attempts
+                    .as_ref()
+                    .map(|v| v.loc)
+                    .or(r.maximum_event_age_seconds.as_ref().map(|v| v.loc))
+            }),
+        ),
+    ];
+    for (key, loc) in unused {
+        if let Some(loc) = loc {
+            cx.push(
+                crate::diagnostic::Diagnostic::warning(
+                    loc,
+                    format!("{at}.{key}"),
+                    format!("`{key}` has no effect: this job has no `schedule`"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
 }
 
 /// Checked against the embedded IANA list (offline); the nearest name is the hint.

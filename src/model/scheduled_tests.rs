@@ -84,7 +84,7 @@ fn an_environment_disables_or_reschedules_one_job_only() {
     let collect = &d.scheduled_tasks[0];
     assert!(!collect.enabled);
     // Everything else of the disabled job is kept as ecsctl.yaml says.
-    assert_eq!(collect.expression, "cron(0 2 * * ? *)");
+    assert_eq!(collect.expression.as_deref(), Some("cron(0 2 * * ? *)"));
     assert_eq!(collect.timezone, "Australia/Sydney");
     assert_eq!(
         collect.capacity[0].capacity_provider.as_str(),
@@ -93,11 +93,70 @@ fn an_environment_disables_or_reschedules_one_job_only() {
     let report = &d.scheduled_tasks[1];
     assert!(report.enabled);
     assert_eq!(
-        (report.expression.as_str(), report.count),
+        (
+            report.expression.as_deref().unwrap_or_default(),
+            report.count
+        ),
         ("rate(12 hours)", 2)
     );
     // Without the environment file, both run as written.
     let (plain, _) = build_raw(&merged(&base, "{}\n")).unwrap_or_else(|e| panic!("{e:?}"));
     assert!(plain.scheduled_tasks.iter().all(|t| t.enabled));
-    assert_eq!(plain.scheduled_tasks[1].expression, "rate(1 day)");
+    assert_eq!(
+        plain.scheduled_tasks[1].expression.as_deref(),
+        Some("rate(1 day)")
+    );
+}
+
+/// A job without `schedule` runs only on demand: its task definition is built, no schedule and
+/// no scheduler role (nothing for Scheduler to start); settings only a schedule uses warn.
+#[test]
+fn a_job_without_a_schedule_runs_on_demand_with_no_scheduler_role() {
+    let (d, warnings) = ok(
+        "services:\n  api:\n    image: nginx\nscheduledTasks:\n  migrate:\n    service: api\n    command: [migrate]\n    timezone: Europe/Paris\n",
+    );
+    let job = &d.scheduled_tasks[0];
+    assert_eq!(job.expression, None);
+    assert!(d.schedules().next().is_none());
+    assert!(
+        d.task_definitions.iter().any(|t| t.family == job.family),
+        "its task definition is built"
+    );
+    assert!(
+        !d.roles.iter().any(|r| r.name.ends_with("-scheduler")),
+        "{:?}",
+        d.roles.iter().map(|r| &r.name).collect::<Vec<_>>()
+    );
+    let warned: Vec<(String, String)> = warnings
+        .iter()
+        .map(|w| (w.path.clone(), w.message.clone()))
+        .collect();
+    assert_eq!(
+        warned,
+        [(
+            "scheduledTasks.migrate.timezone".to_string(),
+            "`timezone` has no effect: this job has no `schedule`".to_string()
+        )]
+    );
+}
+
+/// With a scheduled job beside a run-only one, the scheduler role may start only the scheduled
+/// job's task definition.
+#[test]
+fn the_scheduler_role_grants_only_the_scheduled_jobs() {
+    let (d, _) = ok(
+        "services:\n  api:\n    image: nginx\nscheduledTasks:\n  migrate:\n    image: busybox\n  nightly:\n    image: alpine\n    schedule: rate(1 day)\n",
+    );
+    let role = d
+        .roles
+        .iter()
+        .find(|r| r.name.ends_with("-scheduler"))
+        .unwrap();
+    let policy = serde_json::to_string(&role.inline_policy).unwrap();
+    assert!(policy.contains("-nightly"), "{policy}");
+    assert!(!policy.contains("-migrate"), "{policy}");
+    assert_eq!(
+        d.schedules().map(|t| t.key.as_str()).collect::<Vec<_>>(),
+        ["nightly"]
+    );
 }

@@ -93,6 +93,9 @@ pub fn restrict(desired: &Desired, services: &[String]) -> Result<Desired, Unkno
     d.services.retain(|s| ours(&s.key));
     d.scheduled_tasks
         .retain(|t| t.service.as_deref().is_some_and(ours));
+    // A partial apply runs the before-deploy jobs built on the services it deploys.
+    let kept: BTreeSet<String> = d.scheduled_tasks.iter().map(|t| t.key.clone()).collect();
+    d.before_deploy.retain(|k| kept.contains(k));
     let families: BTreeSet<&str> = d
         .services
         .iter()

@@ -117,6 +117,8 @@ pub enum Need {
     Autoscaling,
     /// The spec has scheduled tasks.
     Schedules,
+    /// The spec runs `beforeDeploy` jobs.
+    BeforeDeploy,
     /// The spec references secrets, KMS keys, EFS or ECR images (the pre-flight reads them).
     Secrets,
     KmsKeys,
@@ -240,6 +242,16 @@ pub const CATALOGUE: &[Entry] = &[
     ),
     row("ecs:StopTask", Scope::Tasks, DELETE),
     row("ecs:RunTask", Scope::Families, &[R]),
+    // apply's `beforeDeploy` jobs: RunTask, and their last log lines when one fails
+    // (DescribeTasks is apply's already).
+    when(
+        row("ecs:RunTask", Scope::Families, WRITE),
+        Need::BeforeDeploy,
+    ),
+    when(
+        row("logs:FilterLogEvents", Scope::LogGroups, WRITE),
+        Need::BeforeDeploy,
+    ),
     // `ecsctl exec`; the session itself goes to SSM's messages endpoint through the plugin, on
     // the ECS-issued token (no ssm: action for the caller).
     row("ecs:ExecuteCommand", Scope::Tasks, &[Command::Exec]),

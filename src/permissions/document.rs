@@ -75,7 +75,8 @@ pub fn generate(desired: &Desired, command: Command) -> Generated {
         Need::Always => true,
         Need::Namespace => desired.namespace.is_some(),
         Need::Autoscaling => !desired.scaling_targets.is_empty(),
-        Need::Schedules => !desired.scheduled_tasks.is_empty(),
+        Need::Schedules => desired.schedules().next().is_some(),
+        Need::BeforeDeploy => !desired.before_deploy.is_empty(),
         Need::Secrets => !scope.referenced_secrets.is_empty(),
         Need::KmsKeys => !scope.referenced_keys.is_empty(),
         Need::Efs => !scope.referenced_file_systems.is_empty(),
@@ -206,17 +207,16 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
             .when_equals("iam:PassedToService", services.into_iter().collect()),
         );
     }
-    if command == Command::Apply && !desired.scheduled_tasks.is_empty() {
+    if command == Command::Apply && desired.schedules().next().is_some() {
         let roles: BTreeSet<String> = desired
-            .scheduled_tasks
-            .iter()
+            .schedules()
             .map(|j| scope.role_arn(&j.role))
             .collect();
         // The role's own trusted service (the model writes it per partition).
         let mut services: BTreeSet<String> = desired
             .roles
             .iter()
-            .filter(|r| desired.scheduled_tasks.iter().any(|j| j.role == r.name))
+            .filter(|r| desired.schedules().any(|j| j.role == r.name))
             .map(|r| r.trusted_service.clone())
             .collect();
         if services.is_empty() {

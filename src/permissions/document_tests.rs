@@ -508,3 +508,19 @@ fn the_preflight_reads_are_scoped_to_what_the_spec_references() {
             .any(|s| s.sid.starts_with("Referenced"))
     );
 }
+
+/// apply may start the `beforeDeploy` jobs and read their logs only when the spec has some.
+#[test]
+fn apply_with_before_deploy_jobs_may_run_them_and_read_their_logs() {
+    let jobs = "services:\n  api:\n    image: nginx\nscheduledTasks:\n  migrate:\n    service: api\n    command: [migrate]\nbeforeDeploy: [migrate]\n";
+    let with = policy(jobs, Command::Apply);
+    assert!(
+        with.actions().contains("ecs:RunTask"),
+        "{:?}",
+        with.actions()
+    );
+    assert!(with.actions().contains("logs:FilterLogEvents"));
+    let without = policy(ONE_SERVICE, Command::Apply);
+    assert!(!without.actions().contains("ecs:RunTask"));
+    assert!(!without.actions().contains("logs:FilterLogEvents"));
+}

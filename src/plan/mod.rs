@@ -27,6 +27,9 @@ pub struct Target {
     /// What each `--image` flag set (`model::override`): the containers it reached because
     /// they use the same repository. Empty without `--image`.
     pub images: Vec<ImageNote>,
+    /// `beforeDeploy`: the jobs apply runs after registering the task definitions and before
+    /// updating any service; empty when the plan deploys nothing (`deploys`).
+    pub before_deploy: Vec<String>,
 }
 
 /// One `--image` flag and every container it set.
@@ -114,6 +117,25 @@ impl Plan {
 
     pub fn has_changes(&self) -> bool {
         !self.summary().is_empty()
+    }
+
+    /// The `beforeDeploy` jobs this plan runs: all of `jobs` when it deploys something
+    /// (`deploys`), none otherwise (a converged plan, or one that only prunes or scales).
+    pub fn before_deploy(jobs: &[String], changes: &[ResourceChange]) -> Vec<String> {
+        match Plan::deploys(changes) {
+            true => jobs.to_vec(),
+            false => Vec::new(),
+        }
+    }
+
+    /// Whether applying starts new code: a task definition gets a new revision, or a service
+    /// is created or replaced. Only then do the `beforeDeploy` jobs run.
+    pub fn deploys(changes: &[ResourceChange]) -> bool {
+        changes.iter().any(|c| match c.address.kind {
+            ResourceKind::TaskDefinition => matches!(c.action, Action::Create | Action::Update),
+            ResourceKind::Service => matches!(c.action, Action::Create | Action::Replace),
+            _ => false,
+        })
     }
 
     /// The changes that do something, in diff order.

@@ -191,6 +191,7 @@ pub(crate) mod tests {
                 account_id: Some("123456789012".into()),
                 services: None,
                 images: Vec::new(),
+                before_deploy: Vec::new(),
             };
             Plan::new(target, vec![])
         };

@@ -259,6 +259,7 @@ pub(crate) mod tests {
             account_id: Some("123456789012".into()),
             services: None,
             images: Vec::new(),
+            before_deploy: Vec::new(),
         };
         Plan::new(target, changes)
     }
@@ -312,6 +313,7 @@ Warning: this plan destroys 2 resource(s): 1 deleted, 1 replaced (-/+).
             account_id: None,
             services: None,
             images: Vec::new(),
+            before_deploy: Vec::new(),
         };
         let plan = Plan::new(target, vec![]);
         assert_eq!(
@@ -353,6 +355,7 @@ mod from_diff {
             account_id: None,
             services: None,
             images: Vec::new(),
+            before_deploy: Vec::new(),
         };
         let plan = Plan::new(target, diff(&d, &l));
         let want = r#"ecsctl will perform the following actions:

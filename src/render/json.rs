@@ -1,4 +1,4 @@
-//! The machine view: the public, versioned JSON plan (`formatVersion` "1.2"), also the format of
+//! The machine view: the public, versioned JSON plan (`formatVersion` "1.3"), also the format of
 //! a saved plan (`plan --out FILE`).
 //!
 //! Owns the `Json*` types, their conversion from and back to `Plan` and `SavedPlan`, the digest
@@ -17,7 +17,7 @@ use crate::plan::{Action, Address, Effect, FieldChange, Plan, ResourceChange, St
 
 pub mod all;
 
-pub const FORMAT_VERSION: &str = "1.2";
+pub const FORMAT_VERSION: &str = "1.3";
 
 /// A plan of one environment: what `ecsctl plan --output json` prints and `--out` saves.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -43,6 +43,11 @@ pub struct JsonPlan {
     /// the same repository as the one it names. Since 1.2.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<JsonImageNote>,
+    /// Present only when apply will run `beforeDeploy` jobs (the plan deploys something): their
+    /// names in `scheduledTasks`, in the order apply runs them, after registering the task
+    /// definitions and before updating any service. Since 1.3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before_deploy: Vec<String>,
     /// `sha256:<hex>` over the live state each change was computed from; apply refuses a saved
     /// plan whose fingerprint no longer matches.
     pub fingerprint: String,
@@ -298,6 +303,7 @@ impl JsonPlan {
                 services: services.clone(),
             }),
             images: plan.target.images.iter().map(JsonImageNote::of).collect(),
+            before_deploy: plan.target.before_deploy.clone(),
             fingerprint: plan.fingerprint.clone(),
             summary: JsonSummary {
                 add: n(summary.add),
@@ -422,6 +428,7 @@ impl JsonPlan {
             account_id: self.account_id.clone(),
             services: self.target.as_ref().map(|t| t.services.clone()),
             images: self.images.iter().map(JsonImageNote::back).collect(),
+            before_deploy: self.before_deploy.clone(),
         };
         Ok(Plan {
             target,

@@ -83,9 +83,19 @@ pub fn kept(plan: &crate::plan::Plan) -> Vec<(String, &str)> {
         .collect()
 }
 
-/// One line per `--image` flag: the containers it set (`model::override`).
+/// One line per `--image` flag: the containers it set (`model::override`); then the
+/// `beforeDeploy` jobs apply runs, when the plan deploys something.
 pub fn image_lines(plan: &crate::plan::Plan) -> Vec<String> {
-    plan.target.images.iter().map(|n| n.line()).collect()
+    let mut lines: Vec<String> = plan.target.images.iter().map(|n| n.line()).collect();
+    let jobs = &plan.target.before_deploy;
+    if !jobs.is_empty() {
+        let names: Vec<String> = jobs.iter().map(|j| format!("`{j}`")).collect();
+        lines.push(format!(
+            "Before updating any service, apply runs {} (beforeDeploy) with the new task definitions; a failure stops it with nothing deployed.",
+            names.join(", then ")
+        ));
+    }
+    lines
 }
 
 /// The header of a partial plan (`plan -s`), or None: which services it covers, and that the

@@ -84,6 +84,7 @@ mod tests {
             account_id: None,
             services: None,
             images: Vec::new(),
+            before_deploy: Vec::new(),
         }
     }
 

@@ -97,7 +97,8 @@ impl TargetGroupHealth {
 #[derive(Clone, Debug)]
 pub struct JobStatus {
     pub key: String,
-    pub schedule: String,
+    /// The spec's expression; None for a job run only on demand.
+    pub schedule: Option<String>,
     pub live: Option<LiveJob>,
     /// The newest task of the job's family ECS still lists (stopped ones for about an hour).
     pub last_run: Option<LastRun>,
@@ -170,7 +171,14 @@ pub fn human(s: &EnvStatus) -> String {
                         .as_deref()
                         .map_or("no next run".to_string(), |n| format!("next run {n}"))
                 ),
-                None => format!("  {}: not created (spec: {})\n", job.key, job.schedule),
+                None => match &job.schedule {
+                    Some(s) => format!("  {}: not created (spec: {s})\n", job.key),
+                    None => format!(
+                        "  {}: on demand (no schedule), {}\n",
+                        job.key,
+                        last_run_text(job.last_run.as_ref())
+                    ),
+                },
             });
         }
     }
@@ -320,8 +328,9 @@ struct JsonEvent<'a> {
 #[serde(rename_all = "camelCase")]
 struct JsonJob<'a> {
     key: &'a str,
-    /// The spec's expression; `live` is null when the schedule does not exist.
-    schedule: &'a str,
+    /// The spec's expression (null for a job run only on demand); `live` is null when the
+    /// schedule does not exist.
+    schedule: Option<&'a str>,
     live: Option<JsonLiveJob<'a>>,
     /// Null when ECS lists no task of the family (stopped tasks are listed for about an hour).
     last_run: Option<JsonLastRun<'a>>,
@@ -364,7 +373,7 @@ pub fn json(s: &EnvStatus) -> String {
             .iter()
             .map(|j| JsonJob {
                 key: &j.key,
-                schedule: &j.schedule,
+                schedule: j.schedule.as_deref(),
                 live: j.live.as_ref().map(|l| JsonLiveJob {
                     expression: &l.expression,
                     timezone: &l.timezone,

@@ -106,7 +106,7 @@ fn human_view_shows_counts_deployments_images_events_and_missing_services() {
     let jobs = vec![
         JobStatus {
             key: "report".into(),
-            schedule: "cron(0 3 * * ? *)".into(),
+            schedule: Some("cron(0 3 * * ? *)".into()),
             live: Some(LiveJob {
                 expression: "cron(0 3 * * ? *)".into(),
                 timezone: "Europe/Paris".into(),
@@ -132,7 +132,7 @@ fn human_view_shows_counts_deployments_images_events_and_missing_services() {
         },
         JobStatus {
             key: "sync".into(),
-            schedule: "rate(1 hour)".into(),
+            schedule: Some("rate(1 hour)".into()),
             live: None,
             last_run: None,
         },

@@ -18,6 +18,7 @@ fn target() -> Target {
         account_id: Some("123456789012".into()),
         services: None,
         images: Vec::new(),
+        before_deploy: Vec::new(),
     }
 }
 
@@ -183,7 +184,7 @@ fn a_partial_plan_says_so_in_every_view() {
         "{md}"
     );
     let doc: serde_json::Value = serde_json::from_str(&json::render(&plan)).unwrap();
-    assert_eq!(doc["formatVersion"], json!("1.2"));
+    assert_eq!(doc["formatVersion"], json!("1.3"));
     assert_eq!(doc["target"], json!({"services": ["api", "worker"]}));
     let back = json::JsonPlan::parse(&json::render(&plan)).unwrap();
     assert_eq!(back.target.services, plan.target.services);
@@ -235,4 +236,20 @@ fn image_notes_show_in_every_view() {
     let doc: serde_json::Value = serde_json::from_str(&json::render(&plain)).unwrap();
     assert!(doc.get("images").is_none());
     assert!(!human::render(&plain, false).contains("--image"));
+}
+
+/// A plan that runs `beforeDeploy` jobs says so in every view, and the JSON keeps it through a
+/// saved plan's round trip (1.3).
+#[test]
+fn the_before_deploy_jobs_show_in_every_view() {
+    let mut plan = crate::render::human::tests::small_plan();
+    plan.target.before_deploy = vec!["migrate".into(), "seed".into()];
+    let line = "Before updating any service, apply runs `migrate`, then `seed` (beforeDeploy)";
+    assert!(crate::render::human::render(&plan, false).contains(line));
+    assert!(crate::render::markdown::render(&plan).contains(line));
+    let text = crate::render::json::render(&plan);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["beforeDeploy"], json!(["migrate", "seed"]));
+    let back = crate::render::json::JsonPlan::parse(&text).unwrap();
+    assert_eq!(back.target.before_deploy, plan.target.before_deploy);
 }

@@ -48,8 +48,13 @@ raw_struct! {
         pub defaults: Option<RawService>,
         /// The long-running services, by name.
         pub services: Option<SpMap<RawService>>,
-        /// Tasks run on a schedule (cron or rate), by name.
+        /// Tasks run on a schedule (cron or rate), or only on demand, by name.
         pub scheduled_tasks: Option<SpMap<RawScheduledTask>>,
+        /// Jobs (keys of `scheduledTasks`) that apply runs, with this apply's images, after
+        /// registering the new task definitions and before updating any service, one after the
+        /// other; one that fails stops the apply with nothing deployed. Only when the apply
+        /// deploys something. For example `[migrate]`.
+        pub before_deploy: Option<SpList<String>>,
         /// How many task definition revisions apply keeps ACTIVE per family, for rollback.
         pub revisions: Option<RawRevisions>,
     }
@@ -400,11 +405,13 @@ raw_struct! {
 }
 
 container_struct! {
-    /// A task run on a schedule by EventBridge Scheduler.
+    /// A task run on a schedule by EventBridge Scheduler, or (without `schedule`) only on
+    /// demand: by `ecsctl run`, or by apply before it deploys (`beforeDeploy`).
     pub struct RawScheduledTask {
         /// Set to false to disable the schedule in one environment (it stays defined).
         pub enabled: Option<Sp<bool>>,
-        /// `cron(minutes hours day-of-month month day-of-week year)` or `rate(N unit)`.
+        /// `cron(minutes hours day-of-month month day-of-week year)` or `rate(N unit)`. Omit it
+        /// for a job that runs only on demand (no EventBridge schedule is created).
         pub schedule: Option<Sp<String>>,
         /// IANA time zone of a cron schedule, for example `Europe/Berlin`. Default `UTC`.
         pub timezone: Option<Sp<String>>,

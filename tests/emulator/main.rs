@@ -15,6 +15,7 @@ mod faults;
 mod foreign_revisions;
 mod iam_roles;
 mod images;
+mod jobs;
 mod live;
 mod lock;
 mod partial;

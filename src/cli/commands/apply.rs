@@ -352,6 +352,7 @@ impl Run<'_> {
             wait: self.settings.wait,
             timeout: self.timeout,
             interrupt: interrupt.clone(),
+            before_deploy: plan.target.before_deploy.clone(),
             ..ApplyOptions::default()
         };
         let outcome = crate::apply::execute(&ctx, &plan.steps, &opts).await;
@@ -401,7 +402,9 @@ impl Run<'_> {
                 .into());
             }
             let changes = crate::diff::changes(self.desired, &live, &self.prune);
-            Ok((Plan::new(self.target(), changes), live))
+            let mut target = self.target();
+            target.before_deploy = Plan::before_deploy(&self.desired.before_deploy, &changes);
+            Ok((Plan::new(target, changes), live))
         };
         tokio::select! {
             r = read => r,
@@ -419,6 +422,7 @@ impl Run<'_> {
             account_id: Some(self.caller.to_string()),
             services: self.desired.target.clone(),
             images: self.desired.image_notes.clone(),
+            before_deploy: Vec::new(),
         }
     }
 

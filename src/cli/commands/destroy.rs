@@ -188,6 +188,7 @@ async fn read_and_plan(
             account_id: Some(caller.to_string()),
             services: None,
             images: Vec::new(),
+            before_deploy: Vec::new(),
         },
         prune(desired, &live, &opts),
     );

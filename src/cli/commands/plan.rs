@@ -169,6 +169,7 @@ pub(super) async fn plan_env(
         account_id: Some(caller),
         services: desired.target.clone(),
         images: desired.image_notes.clone(),
+        before_deploy: Plan::before_deploy(&desired.before_deploy, &changes),
     };
     let plan = Plan::new(target, changes);
     // What the plan would write is checked against AWS (read-only; nothing on a converged
@@ -215,6 +216,7 @@ mod tests {
             account_id: None,
             services: None,
             images: Vec::new(),
+            before_deploy: Vec::new(),
         };
         let empty = Plan::new(target, vec![]);
         let changed = render::human::tests::small_plan();

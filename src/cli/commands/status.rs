@@ -288,8 +288,15 @@ async fn fill_targets(
 }
 
 async fn read_job(clients: &AwsClients, job: &ScheduledTask) -> Result<JobStatus, AwsError> {
+    // A job run only on demand has no schedule to read.
+    let schedule = async {
+        match job.expression {
+            Some(_) => crate::aws::scheduler::read_schedule(clients, &job.group, &job.name).await,
+            None => Ok(None),
+        }
+    };
     let (live, last_run) = tokio::try_join!(
-        crate::aws::scheduler::read_schedule(clients, &job.group, &job.name),
+        schedule,
         crate::aws::job_runs::last_run(clients, &job.cluster, &job.family),
     )?;
     Ok(JobStatus {

@@ -190,7 +190,7 @@ fn another_major_version_is_refused() {
     let err = JsonPlan::parse(&doc.to_string()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "plan format `2.0` is not supported (this ecsctl reads 1.2 and other 1.x)"
+        "plan format `2.0` is not supported (this ecsctl reads 1.3 and other 1.x)"
     );
     doc["formatVersion"] = json!("1.3");
     doc["someFutureField"] = json!(true);
@@ -214,6 +214,7 @@ fn saved_fixture() -> SavedPlan {
         account_id: Some("123456789012".into()),
         services: None,
         images: Vec::new(),
+        before_deploy: Vec::new(),
     };
     SavedPlan {
         plan: Plan::new(target, crate::diff::diff(&d, &live)),
@@ -261,7 +262,7 @@ fn an_edited_saved_plan_is_refused() {
     let err = JsonPlan::parse_saved(&no_digest.to_string()).unwrap_err();
     assert!(matches!(err, SavedPlanError::Incomplete { .. }), "{err}");
     // A 1.0 plan (before the contract) has no values to apply.
-    let old = render(&small_plan()).replace("\"1.2\"", "\"1.0\"");
+    let old = render(&small_plan()).replace("\"1.3\"", "\"1.0\"");
     assert!(matches!(
         JsonPlan::parse_saved(&old).unwrap_err(),
         SavedPlanError::Incomplete { found } if found == "1.0"
