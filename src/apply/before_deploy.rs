@@ -24,6 +24,8 @@ const LOG_LINES: usize = 20;
 /// A job that did not exit 0: apply stops before the services.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobFailure {
+    /// The environment (for the hint's `ecsctl logs -e ENV JOB`).
+    pub env: String,
     pub job: String,
     /// The task ARN, once one was started.
     pub task: Option<String>,
@@ -41,6 +43,7 @@ pub async fn run_jobs(
 ) -> Result<(), JobFailure> {
     for key in jobs {
         let fail = |task: Option<String>, reason: String| JobFailure {
+            env: ctx.desired.env.clone(),
             job: key.clone(),
             task,
             reason,
@@ -83,6 +86,7 @@ async fn run_one(
     timeout: Duration,
 ) -> Result<(String, RunOutcome), JobFailure> {
     let fail = |task: Option<String>, e: String| JobFailure {
+        env: ctx.desired.env.clone(),
         job: job.key.clone(),
         task,
         reason: e,

@@ -144,8 +144,8 @@ impl ApplyOutcome {
         }
         if let Some(f) = &self.before_deploy {
             return format!(
-                "job `{}` {} before deploy; no service was updated\n  hint: `ecsctl logs -e ENV {}` shows its output; fix it and run `ecsctl apply` again (the task definitions are registered already)",
-                f.job, f.reason, f.job
+                "job `{}` {} before deploy; no service was updated\n  hint: `ecsctl logs -e {} {}` shows its output; fix it and run `ecsctl apply` again (the task definitions are registered already)",
+                f.job, f.reason, f.env, f.job
             );
         }
         if let Some((step, e)) = self.failed.first() {

@@ -250,6 +250,7 @@ fn before_deploy_runs_the_new_image_first_and_a_failing_job_deploys_nothing() {
     assert_eq!(failed.code, Some(1), "{}", failed.all());
     for expected in [
         "job `migrate` exited with code 3 before deploy; no service was updated",
+        "hint: `ecsctl logs -e test migrate` shows its output",
         "last log lines:",
         "| applying 0042_add_column",
         "| ERROR: column \"email\" already exists",
