@@ -74,6 +74,19 @@ pub struct LiveOwnedRevision {
     pub tags: LiveTags,
 }
 
+impl LiveOwnedRevision {
+    /// A listed revision as DescribeTaskDefinition answered for it; None when it is gone or no
+    /// longer ACTIVE (deregistered between the listing and the describe).
+    pub(crate) fn of(arn: String, described: Option<LiveTaskDefinition>) -> Option<Self> {
+        let td = described.filter(|t| t.status.as_deref().is_none_or(|s| s == "ACTIVE"))?;
+        Some(LiveOwnedRevision {
+            arn,
+            revision: td.revision,
+            tags: td.tags,
+        })
+    }
+}
+
 /// Where to look, and which names to skip because the spec keeps them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OwnedQuery {
@@ -315,14 +328,7 @@ async fn read_families(
         let revisions = arns
             .into_iter()
             .zip(&mut described)
-            .filter_map(|(arn, td)| {
-                let td = td.filter(|t| t.status.as_deref().is_none_or(|s| s == "ACTIVE"))?;
-                Some(LiveOwnedRevision {
-                    arn,
-                    revision: td.revision,
-                    tags: td.tags,
-                })
-            })
+            .filter_map(|(arn, td)| LiveOwnedRevision::of(arn, td))
             .collect();
         LiveOwnedFamily { family, revisions }
     });

@@ -48,14 +48,7 @@ pub async fn read(
     let revisions = arns
         .into_iter()
         .zip(described)
-        .filter_map(|(arn, td)| {
-            let td = td.filter(|t| t.status.as_deref().is_none_or(|s| s == "ACTIVE"))?;
-            Some(LiveOwnedRevision {
-                arn,
-                revision: td.revision,
-                tags: td.tags,
-            })
-        })
+        .filter_map(|(arn, td)| LiveOwnedRevision::of(arn, td))
         .collect();
     Ok(Some(LiveOwnedFamily {
         family: family.to_string(),
