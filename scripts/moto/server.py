@@ -43,6 +43,7 @@ import faults  # noqa: E402
 import paging  # noqa: E402
 import patches  # noqa: E402
 import patches_aas  # noqa: E402
+import patches_alarms  # noqa: E402
 import patches_auth  # noqa: E402
 import patches_elb  # noqa: E402
 import patches_exec  # noqa: E402
@@ -209,6 +210,7 @@ def main() -> None:
             patches_auth,
             patches_exec,
             patches_elb,
+            patches_alarms,
             paging,
             patches_tagging,
         ):

@@ -179,9 +179,22 @@ pub const READ_LAG_GRACE: std::time::Duration = std::time::Duration::from_secs(6
 /// least as recently updated. Without a mark (a response without deployments), every read has.
 pub fn caught_up(s: &ServiceRollout, mark: Option<&DeploymentMark>) -> bool {
     let Some(mark) = mark else { return true };
+    // An event about our deployment is a read after our write too: a deployment that failed
+    // and was rolled back at once may be gone from the list before the first read.
     s.deployments
         .iter()
         .any(|d| d.id.as_deref() == Some(mark.id.as_str()) && d.updated_at >= mark.updated_at)
+        || failed_event(s, &mark.id).is_some()
+}
+
+/// ECS's event that deployment `id` failed (`(service S) (deployment ID) deployment failed:
+/// REASON.`), newest first: the reason when the deployment itself is no longer listed.
+fn failed_event<'a>(s: &'a ServiceRollout, id: &str) -> Option<&'a str> {
+    let needle = format!("(deployment {id}) deployment failed");
+    s.events
+        .iter()
+        .map(|e| e.message.as_str())
+        .find(|m| m.contains(&needle))
 }
 
 /// One read of a service apply changed, judged: a read that has not caught up with the write
@@ -234,10 +247,18 @@ fn our_deployment_failed(
     if s.status != "ACTIVE" {
         return Some(format!("the service is {}", s.status));
     }
-    let ours = s
+    let listed = s
         .deployments
         .iter()
-        .find(|d| d.id.as_deref() == Some(mark.id.as_str()))?;
+        .find(|d| d.id.as_deref() == Some(mark.id.as_str()));
+    let Some(ours) = listed else {
+        let event = failed_event(s, &mark.id)?;
+        let reason = event.split("deployment failed: ").nth(1).unwrap_or(event);
+        return Some(format!(
+            "deployment `{}` failed and was rolled back: {reason}",
+            mark.id
+        ));
+    };
     if ours.rollout_state.as_deref() == Some("FAILED") {
         let reason = ours
             .rollout_state_reason

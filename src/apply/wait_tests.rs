@@ -276,3 +276,28 @@ fn an_older_failed_deployment_is_history_once_ours_is_followed() {
     assert!(has_failed(&s, Some(TD2)).is_some());
     assert!(matches!(assess(&s, expect(&m), NOW), Verdict::Pending(_)));
 }
+
+/// A deployment that failed and was rolled back before the first read (an alarm in ALARM at
+/// once): ours is no longer listed, the PRIMARY is the old revision, and ECS's event about our
+/// deployment says why. That read is caught up, and the failure carries the event's reason.
+#[test]
+fn a_deployment_gone_before_the_first_read_fails_with_its_event() {
+    let m = mark(0.0);
+    let mut s = completed();
+    s.deployments[0].id = Some("ecs-svc/2222222222222222222".into());
+    s.deployments[0].task_definition = Some(TD1.into());
+    s.events.insert(
+        0,
+        ServiceEvent {
+            id: "e1".into(),
+            created_at: 1.0,
+            message: "(service ohi-prod-api) (deployment ecs-svc/1111111111111111111) deployment failed: alarm(s) api-5xx detected.".into(),
+        },
+    );
+    assert_eq!(
+        assess(&s, expect(&m), NOW),
+        Verdict::Failed(
+            "deployment `ecs-svc/1111111111111111111` failed and was rolled back: alarm(s) api-5xx detected.".into()
+        )
+    );
+}

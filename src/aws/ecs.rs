@@ -318,6 +318,11 @@ pub(crate) fn service_from_sdk(s: &Service) -> LiveService {
                     enable: c.enable(),
                     rollback: c.rollback(),
                 }),
+                alarms: d.alarms().map(|a| crate::live::LiveDeploymentAlarms {
+                    names: a.alarm_names().to_vec(),
+                    enable: a.enable(),
+                    rollback: a.rollback(),
+                }),
             }
         }),
         enable_execute_command: s.enable_execute_command(),

@@ -145,6 +145,7 @@ fn service_keeps_aws_defaults_unnormalised() {
                 enable: false,
                 rollback: false
             }),
+            alarms: None,
         })
     );
     assert_eq!(

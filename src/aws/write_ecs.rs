@@ -390,10 +390,19 @@ fn deployment(s: &Service) -> Result<DeploymentConfiguration, AwsError> {
         .enable(d.circuit_breaker_enable)
         .rollback(d.circuit_breaker_rollback)
         .build();
+    // Always sent, so removing the spec's alarms turns them off (ECS keeps what it was given).
+    let on = !d.alarms.is_empty();
+    let alarms = aws_sdk_ecs::types::DeploymentAlarms::builder()
+        .set_alarm_names(Some(d.alarms.clone()))
+        .enable(on)
+        .rollback(on)
+        .build()
+        .map_err(|e| invalid("CreateService/UpdateService", &s.name, e))?;
     Ok(DeploymentConfiguration::builder()
         .maximum_percent(d.maximum_percent as i32)
         .minimum_healthy_percent(d.minimum_healthy_percent as i32)
         .deployment_circuit_breaker(breaker)
+        .alarms(alarms)
         .build())
 }
 

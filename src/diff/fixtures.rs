@@ -188,6 +188,7 @@ pub fn desired() -> Desired {
                 minimum_healthy_percent: 100,
                 circuit_breaker_enable: true,
                 circuit_breaker_rollback: true,
+                alarms: Vec::new(),
             },
             discovery: Some(ServiceRegistry {
                 discovery_service: "api".into(),
@@ -408,6 +409,7 @@ pub fn converged() -> Live {
                 maximum_percent: Some(200),
                 minimum_healthy_percent: Some(100),
                 circuit_breaker: Some(LiveCircuitBreaker { enable: true, rollback: true }),
+                alarms: None,
             }),
             enable_execute_command: false,
             enable_ecs_managed_tags: false,

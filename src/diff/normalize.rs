@@ -208,13 +208,29 @@ pub fn deployment_configuration(
     max: Option<i64>,
     min: Option<i64>,
     breaker: Option<(bool, bool)>,
+    alarms: Option<(&[String], bool, bool)>,
 ) -> Value {
     let (enable, rollback) = breaker.unwrap_or((false, false));
     json!({
         "maximumPercent": max.unwrap_or(200),
         "minimumHealthyPercent": min.unwrap_or(100),
         "deploymentCircuitBreaker": { "enable": enable, "rollback": rollback },
+        "alarms": deployment_alarms(alarms),
     })
+}
+
+/// Deployment alarms as compared: the names (a set, sorted) with rollback, when enabled;
+/// absent, disabled or without names is no alarms (`[]`). ECS returns `alarms` only once it
+/// was set (DescribeServices, DeploymentConfiguration).
+pub fn deployment_alarms(alarms: Option<(&[String], bool, bool)>) -> Value {
+    match alarms {
+        Some((names, true, rollback)) if !names.is_empty() => {
+            let mut names = names.to_vec();
+            names.sort();
+            json!({"alarmNames": names, "rollback": rollback})
+        }
+        _ => json!([]),
+    }
 }
 
 /// Cloud Map routing policy defaults to MULTIVALUE.
@@ -389,8 +405,19 @@ mod tests {
             ),
             (
                 "deployment",
-                deployment_configuration(None, None, None),
-                deployment_configuration(Some(200), Some(100), Some((false, false))),
+                deployment_configuration(None, None, None, None),
+                deployment_configuration(Some(200), Some(100), Some((false, false)), None),
+            ),
+            (
+                // ECS returns `alarms` disabled with no names once they were turned off.
+                "alarms off",
+                deployment_alarms(None),
+                deployment_alarms(Some((&[], false, false))),
+            ),
+            (
+                "alarms as a set",
+                deployment_alarms(Some((&["b".to_string(), "a".to_string()], true, true))),
+                deployment_alarms(Some((&["a".to_string(), "b".to_string()], true, true))),
             ),
             (
                 "routing",

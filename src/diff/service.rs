@@ -160,6 +160,7 @@ fn desired_view(
             Some(d.maximum_percent.into()),
             Some(d.minimum_healthy_percent.into()),
             Some((d.circuit_breaker_enable, d.circuit_breaker_rollback)),
+            Some((&d.alarms, true, true)),
         ),
     );
     put(
@@ -265,6 +266,8 @@ fn live_view(ctx: &Ctx, s: &Service, l: &LiveService) -> View {
             dc.and_then(|d| d.minimum_healthy_percent).map(i64::from),
             dc.and_then(|d| d.circuit_breaker)
                 .map(|c| (c.enable, c.rollback)),
+            dc.and_then(|d| d.alarms.as_ref())
+                .map(|a| (a.names.as_slice(), a.enable, a.rollback)),
         ),
     );
     put(

@@ -282,6 +282,17 @@ pub struct LiveDeploymentConfiguration {
     pub maximum_percent: Option<i32>,
     pub minimum_healthy_percent: Option<i32>,
     pub circuit_breaker: Option<LiveCircuitBreaker>,
+    /// Absent until a deployment configuration sets them.
+    #[serde(default)]
+    pub alarms: Option<LiveDeploymentAlarms>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveDeploymentAlarms {
+    pub names: Vec<String>,
+    pub enable: bool,
+    pub rollback: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

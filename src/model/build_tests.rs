@@ -33,6 +33,7 @@ fn built_in_defaults() {
         minimum_healthy_percent: 100,
         circuit_breaker_enable: true,
         circuit_breaker_rollback: true,
+        alarms: Vec::new(),
     };
     assert_eq!(s.deployment, deployment);
     let t = &d.task_definitions[0];

@@ -259,3 +259,32 @@ fn variables_expand_in_sizes_and_secret_keys() {
         "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/jwt:JWT_SECRET::"
     );
 }
+
+/// `deployment.alarms`: names kept in order; an empty or repeated one is a located error.
+#[test]
+fn deployment_alarms_are_names_each_once() {
+    let (d, _) = crate::model::testkit::ok(
+        "services:\n  api:\n    image: nginx\n    deployment:\n      alarms: [api-5xx, api-latency]\n",
+    );
+    assert_eq!(d.services[0].deployment.alarms, ["api-5xx", "api-latency"]);
+    let bad: Vec<(String, String)> = crate::model::testkit::diagnostics(
+        "services:\n  api:\n    image: nginx\n    deployment:\n      alarms: [api-5xx, \"\", api-5xx]\n",
+    )
+    .into_iter()
+    .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+    .map(|d| (d.path, d.message))
+    .collect();
+    assert_eq!(
+        bad,
+        [
+            (
+                "services.api.deployment.alarms[1]".to_string(),
+                "alarm name `` must be 1 to 255 characters".to_string()
+            ),
+            (
+                "services.api.deployment.alarms[2]".to_string(),
+                "alarm `api-5xx` is named twice".to_string()
+            ),
+        ]
+    );
+}

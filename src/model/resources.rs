@@ -378,13 +378,17 @@ pub struct LoadBalancer {
     pub container_port: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
     pub maximum_percent: u32,
     pub minimum_healthy_percent: u32,
     pub circuit_breaker_enable: bool,
     pub circuit_breaker_rollback: bool,
+    /// `deployment.alarms`: CloudWatch alarms that fail (and roll back) a deployment. A plan
+    /// saved before the key existed has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alarms: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -277,5 +277,34 @@ fn deployment(
         minimum_healthy_percent,
         circuit_breaker_enable: enable.is_none_or(|e| e.value),
         circuit_breaker_rollback: rollback,
+        alarms: alarms(cx, raw.and_then(|d| d.alarms.as_ref()), at),
     }
+}
+
+/// Alarm names as CloudWatch takes them (1 to 255 characters), each once, in the order written.
+fn alarms(cx: &Scope, list: Option<&crate::spec::raw::SpList<String>>, at: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, item) in list
+        .map(|l| l.value.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let path = format!("{at}.deployment.alarms[{i}]");
+        let Some(name) = cx.text(item, &path) else {
+            continue;
+        };
+        if name.is_empty() || name.chars().count() > 255 {
+            cx.error(
+                item.loc,
+                path,
+                format!("alarm name `{name}` must be 1 to 255 characters"),
+            );
+        } else if out.contains(&name) {
+            cx.error(item.loc, path, format!("alarm `{name}` is named twice"));
+        } else {
+            out.push(name);
+        }
+    }
+    out
 }

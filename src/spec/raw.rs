@@ -190,6 +190,10 @@ raw_struct! {
         pub min_healthy_percent: Option<Sp<u32>>,
         /// The deployment circuit breaker.
         pub circuit_breaker: Option<RawCircuitBreaker>,
+        /// CloudWatch alarm names ECS watches during a deployment (and its bake time after):
+        /// one in ALARM fails the deployment, which ECS rolls back to the last completed one,
+        /// and apply exits 1 naming it. Empty or absent: no deployment alarms.
+        pub alarms: Option<SpList<String>>,
     }
 }
 

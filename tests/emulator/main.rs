@@ -7,6 +7,7 @@
 mod pty;
 mod support;
 
+mod alarms;
 mod apply;
 mod contract;
 mod emulator_harness;
