@@ -125,6 +125,16 @@ async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
     })
 }
 
+/// The live service's enabled deployment alarms (to turn off when the spec has none).
+fn live_alarms(ctx: &ApplyCtx<'_>, s: &Service) -> Vec<String> {
+    ctx.live
+        .service(&s.name)
+        .and_then(|l| l.deployment_configuration.as_ref()?.alarms.as_ref())
+        .filter(|a| a.enable)
+        .map(|a| a.names.clone())
+        .unwrap_or_default()
+}
+
 async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<Changed>, AwsError> {
     let change = ctx.change(step);
     let mut u = ServiceUpdate::default();
@@ -149,6 +159,9 @@ async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<C
     }
     u.health_check_grace_period = touches(step, "healthCheckGracePeriodSeconds");
     u.deployment = touches(step, "deploymentConfiguration");
+    if u.deployment && s.deployment.alarms.is_empty() {
+        u.alarms_off = live_alarms(ctx, s);
+    }
     u.enable_execute_command = touches(step, "enableExecuteCommand");
     let deployment = if u.is_empty() {
         None

@@ -384,25 +384,34 @@ fn network(n: &Network, op: &'static str, res: &str) -> Result<NetworkConfigurat
         .build())
 }
 
-fn deployment(s: &Service) -> Result<DeploymentConfiguration, AwsError> {
+/// The deployment configuration; `alarms_off` are alarms to turn off (the live service's, when
+/// the spec has none). Alarms are sent only when there are some: the spec's, enabled with
+/// rollback, or those being turned off, disabled, so a service that never had alarms is sent
+/// none (an empty `alarmNames` is not documented as accepted).
+fn deployment(s: &Service, alarms_off: &[String]) -> Result<DeploymentConfiguration, AwsError> {
     let d = &s.deployment;
     let breaker = DeploymentCircuitBreaker::builder()
         .enable(d.circuit_breaker_enable)
         .rollback(d.circuit_breaker_rollback)
         .build();
-    // Always sent, so removing the spec's alarms turns them off (ECS keeps what it was given).
     let on = !d.alarms.is_empty();
-    let alarms = aws_sdk_ecs::types::DeploymentAlarms::builder()
-        .set_alarm_names(Some(d.alarms.clone()))
-        .enable(on)
-        .rollback(on)
-        .build()
-        .map_err(|e| invalid("CreateService/UpdateService", &s.name, e))?;
+    let names = if on { &d.alarms[..] } else { alarms_off };
+    let alarms = match names.is_empty() {
+        true => None,
+        false => Some(
+            aws_sdk_ecs::types::DeploymentAlarms::builder()
+                .set_alarm_names(Some(names.to_vec()))
+                .enable(on)
+                .rollback(on)
+                .build()
+                .map_err(|e| invalid("CreateService/UpdateService", &s.name, e))?,
+        ),
+    };
     Ok(DeploymentConfiguration::builder()
         .maximum_percent(d.maximum_percent as i32)
         .minimum_healthy_percent(d.minimum_healthy_percent as i32)
         .deployment_circuit_breaker(breaker)
-        .alarms(alarms)
+        .set_alarms(alarms)
         .build())
 }
 
@@ -461,7 +470,7 @@ pub async fn create_service(
         .set_load_balancers(Some(load_balancers(s)))
         .set_service_registries(Some(registries(s, registry_arn)))
         .set_health_check_grace_period_seconds(s.health_check_grace_period.map(|v| v as i32))
-        .deployment_configuration(deployment(s)?)
+        .deployment_configuration(deployment(s, &[])?)
         .enable_execute_command(s.enable_execute_command)
         .enable_ecs_managed_tags(true)
         .propagate_tags(PropagateTags::Service)
@@ -485,6 +494,9 @@ pub struct ServiceUpdate {
     pub registries: Option<Option<String>>,
     pub health_check_grace_period: bool,
     pub deployment: bool,
+    /// With `deployment`: the live service's enabled deployment alarms when the spec has none,
+    /// sent back disabled (ECS keeps alarms it was given until told otherwise).
+    pub alarms_off: Vec<String>,
     pub enable_execute_command: bool,
     pub force_new_deployment: bool,
 }
@@ -541,7 +553,7 @@ pub async fn update_service(
             .set_health_check_grace_period_seconds(s.health_check_grace_period.map(|v| v as i32));
     }
     if u.deployment {
-        req = req.deployment_configuration(deployment(s)?);
+        req = req.deployment_configuration(deployment(s, &u.alarms_off)?);
     }
     if u.enable_execute_command {
         req = req.enable_execute_command(s.enable_execute_command);
