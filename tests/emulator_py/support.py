@@ -16,6 +16,7 @@ import os
 import random
 import subprocess
 import time
+import unittest
 from typing import Any, Callable
 
 import boto3
@@ -100,3 +101,17 @@ def eventually(check: Callable[[], Any], timeout: float = 10.0, interval: float 
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s (last: {value!r})")
         time.sleep(interval)
+
+
+class InstantServerTest(unittest.TestCase):
+    """A test class with its own private instant-mode emulator, started once for the class."""
+
+    server: Server
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.server = Server(ECSCTL_EMULATOR_MODE="instant")
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.server.stop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unittest
 from typing import Any
 
-from tests.emulator_py.support import Server, eventually
+from tests.emulator_py.support import InstantServerTest, eventually
 from tests.emulator_py.test_ecs_realism import Ecs
 
 
@@ -18,17 +18,7 @@ def config(enable: bool) -> dict[str, Any]:
             "alarms": {"alarmNames": ["web-5xx"], "enable": enable, "rollback": enable}}
 
 
-class DeploymentAlarms(unittest.TestCase):
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-
+class DeploymentAlarms(InstantServerTest):
     def setup(self, enable: bool) -> tuple[Ecs, Any]:
         x = Ecs(self.server)
         cw = x.account.client("cloudwatch")

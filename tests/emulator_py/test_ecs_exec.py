@@ -9,7 +9,7 @@ from __future__ import annotations
 import unittest
 from typing import Any
 
-from tests.emulator_py.support import Server, eventually
+from tests.emulator_py.support import InstantServerTest, eventually
 from tests.emulator_py.test_ecs_realism import Ecs, error
 
 NOT_ENABLED = (
@@ -20,17 +20,7 @@ NOT_ENABLED = (
 )
 
 
-class EcsExec(unittest.TestCase):
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-
+class EcsExec(InstantServerTest):
     def running_task(self, x: Ecs, service: str) -> dict[str, Any]:
         def check() -> dict[str, Any] | None:
             arns = x.ecs.list_tasks(cluster="c", serviceName=service)["taskArns"]

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.emulator_py.support import REGION, Account, Server, eventually
+from tests.emulator_py.support import Account, InstantServerTest, REGION, Server, eventually
 
 ONE_ATTEMPT = Config(retries={"total_max_attempts": 1, "mode": "standard"}, region_name=REGION)
 
@@ -535,18 +535,8 @@ class EcsRealismTest(unittest.TestCase):
         self.assertEqual(len(sd.list_instances(ServiceId=svc, MaxResults=1)["Instances"]), 1)
 
 
-class InstantModeTest(unittest.TestCase):
+class InstantModeTest(InstantServerTest):
     """ECSCTL_EMULATOR_MODE=instant: every window 0, so each write settles within its request."""
-
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
 
     def test_everything_settles_at_once(self) -> None:
         x = Ecs(self.server)

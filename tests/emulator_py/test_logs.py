@@ -8,22 +8,12 @@ from __future__ import annotations
 import time
 import unittest
 
-from tests.emulator_py.support import Server
+from tests.emulator_py.support import InstantServerTest
 
 GROUP = "/ecs/app-env/web"
 
 
-class FilterLogEventsPrefix(unittest.TestCase):
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-
+class FilterLogEventsPrefix(InstantServerTest):
     def setUp(self) -> None:
         self.logs = self.server.account().client("logs")
         self.logs.create_log_group(logGroupName=GROUP)

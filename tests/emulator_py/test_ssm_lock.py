@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from tests.emulator_py.support import Server
+from tests.emulator_py.support import InstantServerTest
 
 ALREADY_EXISTS = ("ParameterAlreadyExists",
                   "The parameter already exists. To overwrite this value, set the overwrite option "
@@ -24,17 +24,7 @@ def error(e: ClientError) -> tuple[str, str, int]:
             e.response["ResponseMetadata"]["HTTPStatusCode"])
 
 
-class SsmLock(unittest.TestCase):
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-
+class SsmLock(InstantServerTest):
     def test_concurrent_creates_without_overwrite_have_exactly_one_winner(self) -> None:
         ssm = self.server.account().client("ssm")
         threads, rounds = 24, 5

@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from tests.emulator_py.support import NO_RETRY, Account, Server, eventually
+from tests.emulator_py.support import Account, InstantServerTest, NO_RETRY, Server, eventually
 
 # Long enough that a read straight after a write lands inside it on a busy machine.
 LAG_MS = 1000
@@ -69,18 +69,8 @@ def log_group_arn(account: Account, name: str, region: str = "eu-west-1") -> str
     return f"arn:aws:logs:{region}:{account.id}:log-group:{name}"
 
 
-class Instant(unittest.TestCase):
+class Instant(InstantServerTest):
     """No lag (instant mode): types, filters, AWS's page size, errors, accounts and regions."""
-
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
 
     def test_ecsctl_request_lists_its_log_groups_and_cloud_map_resources(self) -> None:
         a = self.server.account()

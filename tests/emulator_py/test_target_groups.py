@@ -8,7 +8,7 @@ from __future__ import annotations
 import unittest
 from typing import Any
 
-from tests.emulator_py.support import Server
+from tests.emulator_py.support import InstantServerTest
 from tests.emulator_py.test_ecs_realism import Ecs, error
 
 UNKNOWN = (
@@ -18,17 +18,7 @@ UNKNOWN = (
 )
 
 
-class TargetGroups(unittest.TestCase):
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-
+class TargetGroups(InstantServerTest):
     def group(self, x: Ecs, name: str, listener: bool) -> str:
         ec2, elb = x.account.client("ec2"), x.account.client("elbv2")
         vpc = ec2.describe_subnets(SubnetIds=[x.subnet])["Subnets"][0]["VpcId"]

@@ -7,20 +7,10 @@ from __future__ import annotations
 
 import unittest
 
-from tests.emulator_py.support import Server, eventually
+from tests.emulator_py.support import InstantServerTest, eventually
 
 
-class TaskOutput(unittest.TestCase):
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
-
+class TaskOutput(InstantServerTest):
     def test_a_stopped_task_has_written_its_lines_to_its_stream(self) -> None:
         a = self.server.account()
         ecs, logs = a.client("ecs"), a.client("logs")
