@@ -56,7 +56,7 @@ pub async fn run_jobs(
             "before deploy: running job `{key}` ({})",
             job.family
         ));
-        let started = now_ms();
+        let started = jiff::Timestamp::now().as_millisecond();
         let (arn, outcome) = run_one(ctx, job, timeout).await?;
         match outcome {
             RunOutcome::Exited(0) => {
@@ -175,12 +175,4 @@ async fn last_lines(
         }
         Err(e) => vec![format!("(its log could not be read: {e})")],
     }
-}
-
-fn now_ms() -> i64 {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_millis();
-    i64::try_from(ms).unwrap_or(i64::MAX)
 }

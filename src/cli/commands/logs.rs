@@ -9,7 +9,7 @@
 //! than 10 log groups). Read only: no lock, no writes. Must not format (`render::logs` does)
 //! or decide the window (`cli::log_window` does).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::anyhow;
 use futures::future::try_join_all;
@@ -47,7 +47,7 @@ pub fn run(
     settings: &LogsSettings,
     out: &mut Output,
 ) -> Result<Outcome, CliError> {
-    let now = now_ms();
+    let now = jiff::Timestamp::now().as_millisecond();
     let start = since_ms(&settings.since, now).map_err(|e| anyhow!(e))?;
     let runtime = super::runtime()?;
     runtime.block_on(logs(globals, settings, start, out))
@@ -333,12 +333,4 @@ fn unknown_target(desired: &Desired, target: &str) -> CliError {
         if known.is_empty() { "none".to_string() } else { known.join(", ") }
     )
     .into()
-}
-
-fn now_ms() -> i64 {
-    let ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_millis();
-    i64::try_from(ms).unwrap_or(i64::MAX)
 }
