@@ -9,7 +9,7 @@ use super::settle::settle;
 use super::wait::DeploymentMark;
 use crate::aws::AwsError;
 use crate::aws::write_ecs::{self, ServiceUpdate};
-use crate::model::Service;
+use crate::model::{RoleRef, Service};
 use crate::plan::{Action, Step};
 
 /// What the waiter needs about a service apply changed.
@@ -112,9 +112,17 @@ async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
         )
     })?;
     let registry = registry_arn(ctx, s);
+    let role = infrastructure_role_arn(ctx, s);
     let token = ctx.token("service", &(s, &td, &registry));
     let deployment = settle(ctx.reporter, || {
-        write_ecs::create_service(ctx.clients, s, &td, registry.as_deref(), &token)
+        write_ecs::create_service(
+            ctx.clients,
+            s,
+            &td,
+            registry.as_deref(),
+            role.as_deref(),
+            &token,
+        )
     })
     .await?;
     Ok(Changed {
@@ -123,6 +131,39 @@ async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
         task_definition: Some(td),
         deployment,
     })
+}
+
+fn infrastructure_role_arn(ctx: &ApplyCtx<'_>, s: &Service) -> Option<String> {
+    let name = s.deployment.infrastructure_role.as_ref()?;
+    Some(ctx.role_arn(&RoleRef::Owned(name.clone())))
+}
+
+/// The service as UpdateService sends its load balancers: a blue/green pair ECS alternated
+/// is sent in the live order, so the update keeps production on the group ECS last shifted
+/// it to (sending the spec's order resets ECS's choice: terraform-provider-aws #45678).
+fn in_live_order(ctx: &ApplyCtx<'_>, s: &Service) -> Service {
+    let mut s = s.clone();
+    let Some(live) = ctx.live.service(&s.name) else {
+        return s;
+    };
+    for lb in &mut s.load_balancers {
+        let alternated = live
+            .load_balancers
+            .iter()
+            .any(|l| crate::diff::deployment::alternated(l, lb));
+        if let (true, Some(t)) = (alternated, lb.traffic.as_mut()) {
+            std::mem::swap(&mut lb.target_group_arn, &mut t.alternate_target_group_arn);
+        }
+    }
+    s
+}
+
+/// Whether the live service has lifecycle hooks (to clear when the spec goes back to rolling).
+fn live_hooks(ctx: &ApplyCtx<'_>, s: &Service) -> bool {
+    ctx.live
+        .service(&s.name)
+        .and_then(|l| l.deployment_configuration.as_ref())
+        .is_some_and(|d| !d.lifecycle_hooks.is_empty())
 }
 
 /// The live service's enabled deployment alarms (to turn off when the spec has none).
@@ -162,11 +203,17 @@ async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<C
     if u.deployment && s.deployment.alarms.is_empty() {
         u.alarms_off = live_alarms(ctx, s);
     }
+    u.hooks_off = u.deployment && s.deployment.strategy.is_rolling() && live_hooks(ctx, s);
+    u.role_arn = infrastructure_role_arn(ctx, s);
     u.enable_execute_command = touches(step, "enableExecuteCommand");
     let deployment = if u.is_empty() {
         None
     } else {
-        write_ecs::update_service(ctx.clients, s, &u).await?
+        let sent = in_live_order(ctx, s);
+        settle(ctx.reporter, || {
+            write_ecs::update_service(ctx.clients, &sent, &u)
+        })
+        .await?
     };
     if touches(step, "tags") {
         let live = ctx.live.service(&s.name);

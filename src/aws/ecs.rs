@@ -11,11 +11,12 @@ use futures::future::try_join_all;
 
 use super::{AwsClients, AwsError};
 use crate::live::{
-    LiveCapacityProviderItem, LiveCircuitBreaker, LiveCluster, LiveContainerDefinition,
-    LiveContainerDependency, LiveDeployment, LiveDeploymentConfiguration, LiveEfsVolume,
-    LiveHealthCheck, LiveKeyValue, LiveLoadBalancer, LiveLogConfiguration, LiveMountPoint,
-    LiveNetwork, LivePortMapping, LiveRuntimePlatform, LiveSecret, LiveService,
-    LiveServiceRegistry, LiveSetting, LiveTags, LiveTaskDefinition, LiveUlimit, LiveVolume,
+    LiveAdvancedConfiguration, LiveCapacityProviderItem, LiveCircuitBreaker, LiveCluster,
+    LiveContainerDefinition, LiveContainerDependency, LiveDeployment, LiveDeploymentConfiguration,
+    LiveEfsVolume, LiveHealthCheck, LiveKeyValue, LiveLifecycleHook, LiveLoadBalancer,
+    LiveLogConfiguration, LiveMountPoint, LiveNetwork, LivePortMapping, LiveRuntimePlatform,
+    LiveSecret, LiveService, LiveServiceRegistry, LiveSetting, LiveTags, LiveTaskDefinition,
+    LiveUlimit, LiveVolume,
 };
 
 /// DescribeServices takes at most 10 names per call (moto accepts more; AWS does not).
@@ -297,6 +298,16 @@ pub(crate) fn service_from_sdk(s: &Service) -> LiveService {
                 load_balancer_name: l.load_balancer_name().map(str::to_string),
                 container_name: l.container_name().map(str::to_string),
                 container_port: l.container_port(),
+                advanced: l
+                    .advanced_configuration()
+                    .map(|a| LiveAdvancedConfiguration {
+                        alternate_target_group_arn: a
+                            .alternate_target_group_arn()
+                            .map(str::to_string),
+                        production_listener_rule: a.production_listener_rule().map(str::to_string),
+                        test_listener_rule: a.test_listener_rule().map(str::to_string),
+                        role_arn: a.role_arn().map(str::to_string),
+                    }),
             })
             .collect(),
         service_registries: s
@@ -323,6 +334,27 @@ pub(crate) fn service_from_sdk(s: &Service) -> LiveService {
                     enable: a.enable(),
                     rollback: a.rollback(),
                 }),
+                strategy: d.strategy().map(|s| s.as_str().to_string()),
+                bake_time_in_minutes: d.bake_time_in_minutes(),
+                linear: d
+                    .linear_configuration()
+                    .map(|l| (l.step_percent(), l.step_bake_time_in_minutes())),
+                canary: d
+                    .canary_configuration()
+                    .map(|c| (c.canary_percent(), c.canary_bake_time_in_minutes())),
+                lifecycle_hooks: d
+                    .lifecycle_hooks()
+                    .iter()
+                    .map(|h| LiveLifecycleHook {
+                        hook_target_arn: h.hook_target_arn().map(str::to_string),
+                        role_arn: h.role_arn().map(str::to_string),
+                        lifecycle_stages: h
+                            .lifecycle_stages()
+                            .iter()
+                            .map(|s| s.as_str().to_string())
+                            .collect(),
+                    })
+                    .collect(),
             }
         }),
         enable_execute_command: s.enable_execute_command(),

@@ -146,6 +146,7 @@ fn service_keeps_aws_defaults_unnormalised() {
                 rollback: false
             }),
             alarms: None,
+            ..Default::default()
         })
     );
     assert_eq!(

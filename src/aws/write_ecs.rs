@@ -8,14 +8,15 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ecs::types::{
-    ApplicationProtocol, AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem,
-    ClusterSetting, ClusterSettingName, Compatibility, ContainerCondition, ContainerDefinition,
-    ContainerDependency, CpuArchitecture, DeploymentCircuitBreaker, DeploymentConfiguration,
-    EfsAuthorizationConfig, EfsAuthorizationConfigIam, EfsTransitEncryption,
-    EfsVolumeConfiguration, EphemeralStorage, HealthCheck, KeyValuePair, LoadBalancer,
-    LogConfiguration, LogDriver, MountPoint, NetworkConfiguration, NetworkMode, OsFamily,
-    PortMapping, PropagateTags, RuntimePlatform, Secret, ServiceRegistry, Tag, TransportProtocol,
-    Ulimit, UlimitName, Volume,
+    AdvancedConfiguration, ApplicationProtocol, AssignPublicIp, AwsVpcConfiguration,
+    CanaryConfiguration, CapacityProviderStrategyItem, ClusterSetting, ClusterSettingName,
+    Compatibility, ContainerCondition, ContainerDefinition, ContainerDependency, CpuArchitecture,
+    DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentLifecycleHook,
+    DeploymentLifecycleHookStage, DeploymentStrategy, EfsAuthorizationConfig,
+    EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EphemeralStorage,
+    HealthCheck, KeyValuePair, LinearConfiguration, LoadBalancer, LogConfiguration, LogDriver,
+    MountPoint, NetworkConfiguration, NetworkMode, OsFamily, PortMapping, PropagateTags,
+    RuntimePlatform, Secret, ServiceRegistry, Tag, TransportProtocol, Ulimit, UlimitName, Volume,
 };
 
 use aws_sdk_ecs::config::retry::RetryConfig;
@@ -388,7 +389,12 @@ fn network(n: &Network, op: &'static str, res: &str) -> Result<NetworkConfigurat
 /// the spec has none). Alarms are sent only when there are some: the spec's, enabled with
 /// rollback, or those being turned off, disabled, so a service that never had alarms is sent
 /// none (an empty `alarmNames` is not documented as accepted).
-fn deployment(s: &Service, alarms_off: &[String]) -> Result<DeploymentConfiguration, AwsError> {
+fn deployment(
+    s: &Service,
+    role_arn: Option<&str>,
+    alarms_off: &[String],
+    hooks_off: bool,
+) -> Result<DeploymentConfiguration, AwsError> {
     let d = &s.deployment;
     let breaker = DeploymentCircuitBreaker::builder()
         .enable(d.circuit_breaker_enable)
@@ -407,22 +413,80 @@ fn deployment(s: &Service, alarms_off: &[String]) -> Result<DeploymentConfigurat
                 .map_err(|e| invalid("CreateService/UpdateService", &s.name, e))?,
         ),
     };
-    Ok(DeploymentConfiguration::builder()
+    let mut out = DeploymentConfiguration::builder()
         .maximum_percent(d.maximum_percent as i32)
         .minimum_healthy_percent(d.minimum_healthy_percent as i32)
         .deployment_circuit_breaker(breaker)
         .set_alarms(alarms)
-        .build())
+        .strategy(DeploymentStrategy::from(d.strategy.aws_name()))
+        .set_bake_time_in_minutes(d.strategy.bake_time().map(|m| m as i32));
+    match d.strategy {
+        model::Strategy::Linear {
+            step_tenths,
+            step_bake_time,
+            ..
+        } => {
+            out = out.linear_configuration(
+                LinearConfiguration::builder()
+                    .step_percent(f64::from(step_tenths) / 10.0)
+                    .step_bake_time_in_minutes(step_bake_time as i32)
+                    .build(),
+            );
+        }
+        model::Strategy::Canary {
+            percent_tenths,
+            canary_bake_time,
+            ..
+        } => {
+            out = out.canary_configuration(
+                CanaryConfiguration::builder()
+                    .canary_percent(f64::from(percent_tenths) / 10.0)
+                    .canary_bake_time_in_minutes(canary_bake_time as i32)
+                    .build(),
+            );
+        }
+        _ => {}
+    }
+    if !d.strategy.is_rolling() {
+        let hooks = d.hooks.iter().map(|h| {
+            DeploymentLifecycleHook::builder()
+                .hook_target_arn(&h.function)
+                .set_role_arn(role_arn.map(str::to_string))
+                .set_lifecycle_stages(Some(
+                    h.stages
+                        .iter()
+                        .map(|s| DeploymentLifecycleHookStage::from(s.as_str()))
+                        .collect(),
+                ))
+                .build()
+        });
+        out = out.set_lifecycle_hooks(Some(hooks.collect()));
+    } else if hooks_off {
+        // Back to rolling from a strategy with hooks: ECS keeps hooks it was given until told.
+        out = out.set_lifecycle_hooks(Some(Vec::new()));
+    }
+    Ok(out.build())
 }
 
-fn load_balancers(s: &Service) -> Vec<LoadBalancer> {
+/// The load balancers; with a blue/green strategy each carries its alternate target group and
+/// listener rules, and the role ECS moves them with.
+fn load_balancers(s: &Service, role_arn: Option<&str>) -> Vec<LoadBalancer> {
     s.load_balancers
         .iter()
         .map(|l| {
+            let advanced = l.traffic.as_ref().map(|t| {
+                AdvancedConfiguration::builder()
+                    .alternate_target_group_arn(&t.alternate_target_group_arn)
+                    .production_listener_rule(&t.production_listener_rule)
+                    .set_test_listener_rule(t.test_listener_rule.clone())
+                    .set_role_arn(role_arn.map(str::to_string))
+                    .build()
+            });
             LoadBalancer::builder()
                 .target_group_arn(&l.target_group_arn)
                 .container_name(&l.container_name)
                 .container_port(l.container_port as i32)
+                .set_advanced_configuration(advanced)
                 .build()
         })
         .collect()
@@ -449,6 +513,7 @@ pub async fn create_service(
     s: &Service,
     task_definition_arn: &str,
     registry_arn: Option<&str>,
+    role_arn: Option<&str>,
     client_token: &str,
 ) -> Result<Option<DeploymentMark>, AwsError> {
     let op = "CreateService";
@@ -467,10 +532,10 @@ pub async fn create_service(
         .set_capacity_provider_strategy(strategy)
         .platform_version(&s.platform_version)
         .network_configuration(network(&s.network, op, &s.name)?)
-        .set_load_balancers(Some(load_balancers(s)))
+        .set_load_balancers(Some(load_balancers(s, role_arn)))
         .set_service_registries(Some(registries(s, registry_arn)))
         .set_health_check_grace_period_seconds(s.health_check_grace_period.map(|v| v as i32))
-        .deployment_configuration(deployment(s, &[])?)
+        .deployment_configuration(deployment(s, role_arn, &[], false)?)
         .enable_execute_command(s.enable_execute_command)
         .enable_ecs_managed_tags(true)
         .propagate_tags(PropagateTags::Service)
@@ -497,6 +562,11 @@ pub struct ServiceUpdate {
     /// With `deployment`: the live service's enabled deployment alarms when the spec has none,
     /// sent back disabled (ECS keeps alarms it was given until told otherwise).
     pub alarms_off: Vec<String>,
+    /// With `deployment`: the live service has lifecycle hooks and the spec went back to
+    /// rolling, so they are cleared.
+    pub hooks_off: bool,
+    /// The infrastructure role's ARN, sent with blue/green load balancers and hooks.
+    pub role_arn: Option<String>,
     pub enable_execute_command: bool,
     pub force_new_deployment: bool,
 }
@@ -543,7 +613,7 @@ pub async fn update_service(
         req = req.platform_version(&s.platform_version);
     }
     if u.load_balancers {
-        req = req.set_load_balancers(Some(load_balancers(s)));
+        req = req.set_load_balancers(Some(load_balancers(s, u.role_arn.as_deref())));
     }
     if let Some(arn) = &u.registries {
         req = req.set_service_registries(Some(registries(s, arn.as_deref())));
@@ -553,7 +623,12 @@ pub async fn update_service(
             .set_health_check_grace_period_seconds(s.health_check_grace_period.map(|v| v as i32));
     }
     if u.deployment {
-        req = req.deployment_configuration(deployment(s, &u.alarms_off)?);
+        req = req.deployment_configuration(deployment(
+            s,
+            u.role_arn.as_deref(),
+            &u.alarms_off,
+            u.hooks_off,
+        )?);
     }
     if u.enable_execute_command {
         req = req.enable_execute_command(s.enable_execute_command);

@@ -181,6 +181,7 @@ pub fn desired() -> Desired {
                 target_group_arn: TG.into(),
                 container_name: "api".into(),
                 container_port: 8000,
+                traffic: None,
             }],
             health_check_grace_period: Some(60),
             deployment: Deployment {
@@ -189,6 +190,9 @@ pub fn desired() -> Desired {
                 circuit_breaker_enable: true,
                 circuit_breaker_rollback: true,
                 alarms: Vec::new(),
+                strategy: Strategy::Rolling,
+                hooks: Vec::new(),
+                infrastructure_role: None,
             },
             discovery: Some(ServiceRegistry {
                 discovery_service: "api".into(),
@@ -397,6 +401,7 @@ pub fn converged() -> Live {
                 load_balancer_name: None,
                 container_name: Some("api".into()),
                 container_port: Some(8000),
+                advanced: None,
             }],
             service_registries: vec![LiveServiceRegistry {
                 registry_arn: Some(format!("arn:aws:servicediscovery:{REGION}:{ACCOUNT}:service/srv-abc")),
@@ -410,6 +415,7 @@ pub fn converged() -> Live {
                 minimum_healthy_percent: Some(100),
                 circuit_breaker: Some(LiveCircuitBreaker { enable: true, rollback: true }),
                 alarms: None,
+                ..Default::default()
             }),
             enable_execute_command: false,
             enable_ecs_managed_tags: false,

@@ -9,6 +9,7 @@
 
 mod cluster;
 pub mod compare;
+pub mod deployment;
 mod discovery_service;
 mod iam_role;
 mod log_group;

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::Ctx;
 use super::cluster::strategy_item;
 use super::compare::{View, compare};
+use super::deployment;
 use super::normalize as n;
 use super::normalize::{put, put_always};
 use super::task_definition::Revision;
@@ -36,7 +37,8 @@ pub fn diff(
     new_registries: &BTreeSet<String>,
 ) -> ResourceChange {
     let live = ctx.live.service(&s.name);
-    let want = desired_view(s, live, revisions, new_registries);
+    let role = |name: &str| n::role_arn(name, ctx.desired.partition, ctx.account_id);
+    let want = desired_view(s, live, revisions, new_registries, &role);
     let live_view = live.map(|l| live_view(ctx, s, l));
     let mut change = compare(
         Address::new(ResourceKind::Service, &s.key),
@@ -79,6 +81,7 @@ fn desired_view(
     live: Option<&LiveService>,
     revisions: &[Revision],
     new_registries: &BTreeSet<String>,
+    role: deployment::RoleArn,
 ) -> View {
     let mut v = View::new();
     put(&mut v, "cluster", json!(s.cluster));
@@ -123,14 +126,12 @@ fn desired_view(
             }),
         ),
     );
-    let lbs = s.load_balancers.iter().map(|l| {
-        load_balancer(
-            Some(&l.target_group_arn),
-            Some(&l.container_name),
-            Some(l.container_port.into()),
-        )
-    });
-    put(&mut v, "loadBalancers", n::sorted_list(lbs.collect()));
+    let infrastructure = s.deployment.infrastructure_role.as_deref().map(role);
+    put(
+        &mut v,
+        "loadBalancers",
+        deployment::desired_load_balancers(&s.load_balancers, infrastructure),
+    );
     if let Some(d) = &s.discovery {
         // Registries are compared by ARN: the live ARN shows as the Cloud Map service's name
         // only when it is the ARN live read under that name (`live_view`), and one that this
@@ -152,16 +153,10 @@ fn desired_view(
         "healthCheckGracePeriodSeconds",
         json!(s.health_check_grace_period),
     );
-    let d = &s.deployment;
     put(
         &mut v,
         "deploymentConfiguration",
-        n::deployment_configuration(
-            Some(d.maximum_percent.into()),
-            Some(d.minimum_healthy_percent.into()),
-            Some((d.circuit_breaker_enable, d.circuit_breaker_rollback)),
-            Some((&d.alarms, true, true)),
-        ),
+        deployment::desired(&s.deployment, role),
     );
     put(
         &mut v,
@@ -228,14 +223,11 @@ fn live_view(ctx: &Ctx, s: &Service, l: &LiveService) -> View {
             ),
         );
     }
-    let lbs = l.load_balancers.iter().map(|b| {
-        load_balancer(
-            b.target_group_arn.as_deref(),
-            b.container_name.as_deref(),
-            b.container_port.map(i64::from),
-        )
-    });
-    put(&mut v, "loadBalancers", n::sorted_list(lbs.collect()));
+    put(
+        &mut v,
+        "loadBalancers",
+        deployment::live_load_balancers(&l.load_balancers, &s.load_balancers),
+    );
     let regs = l.service_registries.iter().map(|r| {
         // The registry by discovery service name when live read it, otherwise the ARN verbatim.
         let arn = r.registry_arn.as_deref().unwrap_or_default();
@@ -257,18 +249,10 @@ fn live_view(ctx: &Ctx, s: &Service, l: &LiveService) -> View {
         "healthCheckGracePeriodSeconds",
         json!(l.health_check_grace_period_seconds),
     );
-    let dc = l.deployment_configuration.as_ref();
     put(
         &mut v,
         "deploymentConfiguration",
-        n::deployment_configuration(
-            dc.and_then(|d| d.maximum_percent).map(i64::from),
-            dc.and_then(|d| d.minimum_healthy_percent).map(i64::from),
-            dc.and_then(|d| d.circuit_breaker)
-                .map(|c| (c.enable, c.rollback)),
-            dc.and_then(|d| d.alarms.as_ref())
-                .map(|a| (a.names.as_slice(), a.enable, a.rollback)),
-        ),
+        deployment::live(l.deployment_configuration.as_ref()),
     );
     put(
         &mut v,
@@ -289,14 +273,6 @@ fn network<'a>(
         "securityGroups": n::string_set(groups),
         "assignPublicIp": n::assign_public_ip(public),
     })
-}
-
-fn load_balancer(target_group: Option<&str>, container: Option<&str>, port: Option<i64>) -> Value {
-    let mut m = View::new();
-    put(&mut m, "targetGroupArn", json!(target_group));
-    put(&mut m, "containerName", json!(container));
-    put(&mut m, "containerPort", json!(port));
-    Value::Object(m)
 }
 
 fn registry(discovery_service: &str, container: Option<&str>, port: Option<i64>) -> Value {

@@ -264,6 +264,18 @@ pub struct LiveLoadBalancer {
     pub load_balancer_name: Option<String>,
     pub container_name: Option<String>,
     pub container_port: Option<i32>,
+    /// `advancedConfiguration`, for blue/green, linear and canary deployments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advanced: Option<LiveAdvancedConfiguration>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveAdvancedConfiguration {
+    pub alternate_target_group_arn: Option<String>,
+    pub production_listener_rule: Option<String>,
+    pub test_listener_rule: Option<String>,
+    pub role_arn: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -276,7 +288,7 @@ pub struct LiveServiceRegistry {
     pub container_port: Option<i32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LiveDeploymentConfiguration {
     pub maximum_percent: Option<i32>,
@@ -285,6 +297,27 @@ pub struct LiveDeploymentConfiguration {
     /// Absent until a deployment configuration sets them.
     #[serde(default)]
     pub alarms: Option<LiveDeploymentAlarms>,
+    /// `ROLLING`, `BLUE_GREEN`, `LINEAR`, `CANARY`; absent on services made before strategies.
+    #[serde(default)]
+    pub strategy: Option<String>,
+    #[serde(default)]
+    pub bake_time_in_minutes: Option<i32>,
+    /// `linearConfiguration` (stepPercent, stepBakeTimeInMinutes).
+    #[serde(default)]
+    pub linear: Option<(Option<f64>, Option<i32>)>,
+    /// `canaryConfiguration` (canaryPercent, canaryBakeTimeInMinutes).
+    #[serde(default)]
+    pub canary: Option<(Option<f64>, Option<i32>)>,
+    #[serde(default)]
+    pub lifecycle_hooks: Vec<LiveLifecycleHook>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveLifecycleHook {
+    pub hook_target_arn: Option<String>,
+    pub role_arn: Option<String>,
+    pub lifecycle_stages: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

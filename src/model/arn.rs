@@ -64,6 +64,45 @@ pub fn is_target_group(text: &str) -> bool {
     regional(text, "elasticloadbalancing").is_some_and(|a| two_parts(a.resource, "targetgroup/"))
 }
 
+/// A listener rule of an Application Load Balancer
+/// (`listener-rule/app/LB/ID/LISTENER/RULE`) or a listener of a Network Load Balancer
+/// (`listener/net/LB/ID/LISTENER`): what a blue/green load balancer's production and test
+/// traffic go through (AdvancedConfiguration in the ECS API reference).
+pub fn is_traffic_rule(text: &str) -> bool {
+    let Some(arn) = regional(text, "elasticloadbalancing") else {
+        return false;
+    };
+    let parts = |prefix: &str| {
+        arn.resource
+            .strip_prefix(prefix)
+            .map(|r| r.split('/').filter(|p| !p.is_empty()).count())
+    };
+    parts("listener-rule/app/") == Some(4)
+        || parts("listener/net/") == Some(3)
+        || parts("listener/app/") == Some(3)
+}
+
+/// The listener a rule ARN belongs to (`listener-rule/app/LB/ID/L/R` → `listener/app/LB/ID/L`);
+/// a listener ARN is its own.
+pub fn listener_of(text: &str) -> String {
+    match text.split_once(":listener-rule/") {
+        Some((head, rest)) => {
+            let listener = rest.rsplit_once('/').map_or(rest, |(l, _)| l);
+            format!("{head}:listener/{listener}")
+        }
+        None => text.to_string(),
+    }
+}
+
+/// `arn:aws:lambda:R:A:function:NAME` (a version or alias after one more `:` is allowed).
+pub fn is_lambda_function(text: &str) -> bool {
+    regional(text, "lambda").is_some_and(|a| {
+        a.resource
+            .strip_prefix("function:")
+            .is_some_and(|rest| !rest.is_empty() && rest.split(':').count() <= 2)
+    })
+}
+
 /// `arn:aws:elasticloadbalancing:R:A:loadbalancer/app/NAME/ID` → `app/NAME/ID`.
 pub fn alb_label(text: &str) -> Option<&str> {
     let arn = regional(text, "elasticloadbalancing")?;
@@ -162,9 +201,54 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_rule_belongs_to_its_listener() {
+        assert_eq!(
+            listener_of("arn:aws:elasticloadbalancing:eu-west-1:1:listener-rule/app/web/5/f/9"),
+            "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/web/5/f"
+        );
+        let net = "arn:aws:elasticloadbalancing:eu-west-1:1:listener/net/api/5/f";
+        assert_eq!(listener_of(net), net);
+    }
+
+    #[test]
     fn table_of_shapes() {
         type Check = fn(&str) -> bool;
         let cases: &[(Check, &str, bool)] = &[
+            (
+                is_traffic_rule,
+                "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee",
+                true,
+            ),
+            (
+                is_traffic_rule,
+                "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/net/api/50dc6c495c0c9188/f2f7dc8efc522ab2",
+                true,
+            ),
+            (
+                is_traffic_rule,
+                "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123abcd",
+                false,
+            ),
+            (
+                is_traffic_rule,
+                "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2",
+                false,
+            ),
+            (
+                is_lambda_function,
+                "arn:aws:lambda:eu-west-1:123456789012:function:smoke-test",
+                true,
+            ),
+            (
+                is_lambda_function,
+                "arn:aws:lambda:eu-west-1:123456789012:function:smoke-test:live",
+                true,
+            ),
+            (
+                is_lambda_function,
+                "arn:aws:lambda:eu-west-1:123456789012:layer:smoke",
+                false,
+            ),
             (
                 is_target_group,
                 "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123abcd",

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use super::autoscaling;
 use super::discovery::namespace;
-use super::iam::scheduler_role;
+use super::iam::{infrastructure_role, scheduler_role};
 use super::names::NameKind;
 use super::partition::Partition;
 use super::project::{cluster, scope};
@@ -49,6 +49,7 @@ pub fn build(raw: &RawProject, ctx: &BuildContext) -> Result<(Desired, Diagnosti
     let cluster = cluster(&cx, raw, &base_tags);
     let namespace = namespace(&cx, raw.discovery.as_ref(), &base_tags);
     let protected = raw.protected.as_ref().is_some_and(|p| p.value);
+    let infrastructure = format!("{}-{}-ecs-infrastructure", cx.app, cx.env);
     let env = ServiceEnv {
         raw,
         cluster: &cluster.name,
@@ -60,6 +61,7 @@ pub fn build(raw: &RawProject, ctx: &BuildContext) -> Result<(Desired, Diagnosti
             .as_ref()
             .and_then(|d| d.enabled.as_ref())
             .is_some_and(|e| !e.value),
+        infrastructure_role: &infrastructure,
     };
     let services = services(&cx, &env);
     let scheduled: Vec<BuiltScheduled> = raw
@@ -129,6 +131,7 @@ fn assemble(
         .flat_map(|(t, _)| t.roles.iter().cloned())
         .collect();
     roles.extend(scheduler(cx, &scheduled, tags));
+    roles.extend(infrastructure(cx, &services, tags));
     let groups = tasks
         .iter()
         .map(|(t, key)| {
@@ -198,6 +201,21 @@ fn scheduler(cx: &Scope, all: &[BuiltScheduled], tags: &Tags) -> Option<Role> {
         &passed,
         tags,
     ))
+}
+
+/// One infrastructure role for the environment, when a service deploys blueGreen, linear or
+/// canary with load balancers or hooks; it may touch only those services' target groups,
+/// listener rules and hook functions.
+fn infrastructure(cx: &Scope, services: &[BuiltService], tags: &Tags) -> Option<Role> {
+    let users: Vec<&Service> = services
+        .iter()
+        .map(|s| &s.service)
+        .filter(|s| s.deployment.infrastructure_role.is_some())
+        .collect();
+    let name = users.first()?.deployment.infrastructure_role.clone()?;
+    let at = cx.app_loc.unwrap_or(Loc::PROJECT_START);
+    check_name(cx, NameKind::Role, &name, at, "services");
+    Some(infrastructure_role(cx, name, &users, tags))
 }
 
 fn check_unique(cx: &Scope, services: &[BuiltService], scheduled: &[BuiltScheduled]) {

@@ -34,6 +34,9 @@ fn built_in_defaults() {
         circuit_breaker_enable: true,
         circuit_breaker_rollback: true,
         alarms: Vec::new(),
+        strategy: Strategy::Rolling,
+        hooks: Vec::new(),
+        infrastructure_role: None,
     };
     assert_eq!(s.deployment, deployment);
     let t = &d.task_definitions[0];

@@ -1,5 +1,6 @@
 //! The IAM roles ecsctl owns: each task's execution role (least privilege, derived from the
-//! spec), task roles on request (or for ECS Exec), and the scheduler role.
+//! spec), task roles on request (or for ECS Exec), the scheduler role, and the infrastructure
+//! role of blueGreen, linear and canary deployments.
 //!
 //! Owns the policy derivation rules: exactly the secrets, parameters, KMS keys, ECR
 //! repositories and log group a task uses, each grant as the ECS task execution role
@@ -12,7 +13,7 @@
 use super::arn;
 use super::partition::Partition;
 use super::policy::{PolicyDocument, Statement};
-use super::resources::{Role, RolePurpose, RoleRef, Tags};
+use super::resources::{Role, RolePurpose, RoleRef, Service, Tags};
 use super::scope::{Scope, for_check};
 use super::secrets::{Grant, SecretRef};
 use crate::spec::raw::{RawStatement, RawTaskRole};
@@ -325,6 +326,70 @@ pub fn scheduler_role(
         name,
         purpose: RolePurpose::Scheduler,
         trusted_service: cx.partition.service_principal("scheduler"),
+        managed_policy_arns: Vec::new(),
+        inline_policy: Some(PolicyDocument::new(statements)),
+        tags: tags.clone(),
+    }
+}
+
+/// The infrastructure role ECS assumes during blueGreen, linear and canary deployments: the
+/// statements of the managed `AmazonECSInfrastructureRolePolicyForLoadBalancers`
+/// (<https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSInfrastructureRolePolicyForLoadBalancers.html>)
+/// scoped to the services' own target groups, listener rules and listeners (a listener's
+/// default rule is changed with ModifyListener, so each rule's listener is granted too), and
+/// `lambda:InvokeFunction` on exactly the hook functions
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html>).
+/// The ELB reads take no resource-level scope (Service Authorization Reference), so `*`.
+pub fn infrastructure_role(cx: &Scope, name: String, services: &[&Service], tags: &Tags) -> Role {
+    let (mut groups, mut rules, mut listeners, mut functions) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for s in services {
+        for lb in &s.load_balancers {
+            let Some(t) = &lb.traffic else { continue };
+            groups.push(lb.target_group_arn.clone());
+            groups.push(t.alternate_target_group_arn.clone());
+            for r in std::iter::once(&t.production_listener_rule).chain(&t.test_listener_rule) {
+                if r.contains(":listener-rule/") {
+                    rules.push(r.clone());
+                }
+                listeners.push(arn::listener_of(r));
+            }
+        }
+        functions.extend(s.deployment.hooks.iter().map(|h| h.function.clone()));
+    }
+    let mut statements = Vec::new();
+    let mut add = |id: &str, actions: &[&str], mut resources: Vec<String>| {
+        resources.sort();
+        resources.dedup();
+        if !resources.is_empty() {
+            statements.push(sid(id, Statement::allow(actions, resources)));
+        }
+    };
+    if !groups.is_empty() {
+        let reads = [
+            "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:DescribeRules",
+            "elasticloadbalancing:DescribeTargetGroups",
+            "elasticloadbalancing:DescribeTargetHealth",
+        ];
+        add("ElbRead", &reads, vec!["*".into()]);
+    }
+    let targets = [
+        "elasticloadbalancing:RegisterTargets",
+        "elasticloadbalancing:DeregisterTargets",
+    ];
+    add("TargetGroups", &targets, groups);
+    add("ListenerRules", &["elasticloadbalancing:ModifyRule"], rules);
+    add(
+        "Listeners",
+        &["elasticloadbalancing:ModifyListener"],
+        listeners,
+    );
+    add("Hooks", &["lambda:InvokeFunction"], functions);
+    Role {
+        name,
+        purpose: RolePurpose::Infrastructure,
+        trusted_service: cx.partition.service_principal("ecs"),
         managed_policy_arns: Vec::new(),
         inline_policy: Some(PolicyDocument::new(statements)),
         tags: tags.clone(),

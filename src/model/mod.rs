@@ -21,6 +21,10 @@ mod build_tests;
 mod build_tests_more;
 pub mod capacity;
 pub mod container;
+pub mod deployment;
+#[cfg(test)]
+#[path = "deployment_tests.rs"]
+mod deployment_tests;
 pub mod discovery;
 pub mod health;
 pub mod iam;

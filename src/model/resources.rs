@@ -134,6 +134,9 @@ pub enum RolePurpose {
     Task,
     /// Assumed by EventBridge Scheduler to run scheduled tasks.
     Scheduler,
+    /// Assumed by ECS to shift load balancer traffic and invoke lifecycle hooks during
+    /// blueGreen, linear and canary deployments.
+    Infrastructure,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -376,6 +379,19 @@ pub struct LoadBalancer {
     pub target_group_arn: String,
     pub container_name: String,
     pub container_port: u32,
+    /// Set with a blueGreen, linear or canary strategy: what ECS shifts traffic with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<TrafficShift>,
+}
+
+/// A load balancer's `advancedConfiguration`: the second target group and the listener rules
+/// ECS moves between the two (the role is the environment's infrastructure role).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrafficShift {
+    pub alternate_target_group_arn: String,
+    pub production_listener_rule: String,
+    pub test_listener_rule: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -389,6 +405,74 @@ pub struct Deployment {
     /// saved before the key existed has none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<String>,
+    /// How ECS moves to a new revision; a plan saved before the key existed is rolling.
+    #[serde(default, skip_serializing_if = "Strategy::is_rolling")]
+    pub strategy: Strategy,
+    /// Lambda lifecycle hooks (not with rolling).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hooks: Vec<LifecycleHook>,
+    /// The environment's infrastructure role (by name), which ECS assumes to move listener
+    /// rules and invoke hooks; set when the strategy has load balancers or hooks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infrastructure_role: Option<String>,
+}
+
+/// `deployment.strategy` with its settings. Percentages are kept in tenths of a percent (ECS
+/// takes multiples of 0.1), so the model compares exactly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum Strategy {
+    #[default]
+    Rolling,
+    BlueGreen {
+        bake_time: u32,
+    },
+    Linear {
+        bake_time: u32,
+        step_tenths: u32,
+        step_bake_time: u32,
+    },
+    Canary {
+        bake_time: u32,
+        percent_tenths: u32,
+        canary_bake_time: u32,
+    },
+}
+
+impl Strategy {
+    pub fn is_rolling(&self) -> bool {
+        matches!(self, Strategy::Rolling)
+    }
+
+    /// The DeploymentStrategy value ECS takes.
+    pub fn aws_name(&self) -> &'static str {
+        match self {
+            Strategy::Rolling => "ROLLING",
+            Strategy::BlueGreen { .. } => "BLUE_GREEN",
+            Strategy::Linear { .. } => "LINEAR",
+            Strategy::Canary { .. } => "CANARY",
+        }
+    }
+
+    /// Minutes both revisions run after production traffic moved (None for rolling).
+    pub fn bake_time(&self) -> Option<u32> {
+        match *self {
+            Strategy::Rolling => None,
+            Strategy::BlueGreen { bake_time }
+            | Strategy::Linear { bake_time, .. }
+            | Strategy::Canary { bake_time, .. } => Some(bake_time),
+        }
+    }
+}
+
+/// A deployment lifecycle hook: ECS invokes `function` (a Lambda ARN) at each stage, as the
+/// infrastructure role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LifecycleHook {
+    pub function: String,
+    /// ECS's stage names (`POST_TEST_TRAFFIC_SHIFT`), in ECS's order.
+    pub stages: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

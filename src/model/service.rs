@@ -2,12 +2,12 @@
 //! discovery service and scaling target.
 //!
 //! Owns the service-level settings (name, count, capacity, network, load balancers, deployment)
-//! and their defaults. Deployment defaults to 200/100 with the circuit breaker on and rollback:
-//! a failing image then rolls back by itself instead of looping, the production-safe choice.
+//! and their defaults; `deployment.rs` owns the deployment settings.
 //! Must not compare names across services (build.rs does, once all are known).
 
 use super::autoscaling::{AutoscalingInput, autoscaling};
 use super::capacity::{capacity_path, strategy};
+use super::deployment::{DeploymentInput, deployment};
 use super::discovery::{ServiceDiscoveryInput, discovery_service};
 use super::names::NameKind;
 use super::network::{Owner, network};
@@ -16,7 +16,7 @@ use super::scope::{Scope, for_check};
 use super::task_def::{BuiltTask, TaskInput, build_task, named};
 use super::task_spec::service_task;
 use super::{arn, tags};
-use crate::spec::raw::{RawDeployment, RawLoadBalancer, RawProject, RawService};
+use crate::spec::raw::{RawLoadBalancer, RawProject, RawService};
 use crate::spec::span::{Loc, Sp};
 
 pub struct BuiltService {
@@ -35,6 +35,8 @@ pub struct ServiceEnv<'a> {
     pub protected: bool,
     /// The environment set `discovery.enabled: false`: services register nowhere.
     pub discovery_off: bool,
+    /// The role ECS assumes for blueGreen, linear and canary deployments.
+    pub infrastructure_role: &'a str,
 }
 
 pub fn build_service(
@@ -105,6 +107,27 @@ pub fn build_service(
     let desired_count = scaling
         .as_ref()
         .map_or(merged.count.as_ref().map_or(1, |c| c.value), |s| s.1);
+    let lbs_at = merged.load_balancers.as_ref().map_or(key.loc, |l| l.loc);
+    let mut load_balancers = load_balancers(
+        cx,
+        (lbs, lbs_at),
+        &task.def.containers,
+        &task.main_container,
+        &at,
+    );
+    let deployment = deployment(
+        cx,
+        &DeploymentInput {
+            raw: merged.deployment.as_ref(),
+            at: &at,
+            key: key.loc,
+            protected: env.protected,
+            infrastructure_role: env.infrastructure_role,
+            raw_load_balancers: lbs,
+            load_balancers_at: lbs_at,
+        },
+        &mut load_balancers,
+    );
     let service = Service {
         key: key.value.clone(),
         name,
@@ -130,18 +153,9 @@ pub fn build_service(
                 what: "service",
             },
         ),
-        load_balancers: load_balancers(
-            cx,
-            (
-                lbs,
-                merged.load_balancers.as_ref().map_or(key.loc, |l| l.loc),
-            ),
-            &task.def.containers,
-            &task.main_container,
-            &at,
-        ),
+        load_balancers,
         health_check_grace_period: merged.health_check_grace_period.as_ref().map(|g| g.value),
-        deployment: deployment(cx, merged.deployment.as_ref(), &at, key.loc, env.protected),
+        deployment,
         discovery: discovery.as_ref().map(|(_, r, _)| r.clone()),
         platform_version: task.platform_version.clone(),
         enable_execute_command: input.exec.is_some(),
@@ -234,77 +248,97 @@ fn load_balancers(
                 0
             }
         };
+        let traffic = traffic(cx, lb, &target_group_arn, tg.loc, &path);
         out.push(LoadBalancer {
             target_group_arn,
             container_name,
             container_port,
+            traffic,
         });
     }
     out
 }
 
-fn deployment(
+/// The load balancer's blue/green settings, when any is written: the alternate target group
+/// and the production listener rule are both needed, the test rule is optional.
+fn traffic(
     cx: &Scope,
-    raw: Option<&RawDeployment>,
-    at: &str,
-    key: Loc,
-    protected: bool,
-) -> Deployment {
-    let maximum_percent = raw
-        .and_then(|d| d.max_percent.as_ref())
-        .map_or(200, |m| m.value);
-    let minimum_healthy_percent = match raw.and_then(|d| d.min_healthy_percent.as_ref()) {
-        Some(m) => super::validate::in_range(
-            cx,
-            m,
-            0..=100,
-            "minimum healthy percent",
-            &format!("{at}.deployment.minHealthyPercent"),
-        ),
-        None => 100,
-    };
-    let breaker = raw.and_then(|d| d.circuit_breaker.as_ref());
-    let enable = breaker.and_then(|b| b.enabled.as_ref());
-    let rollback = breaker
-        .and_then(|b| b.rollback.as_ref())
-        .is_none_or(|r| r.value);
-    if protected && enable.is_some_and(|e| !e.value) {
-        let loc = enable.map_or(key, |e| e.loc);
-        cx.warn(loc, format!("{at}.deployment.circuitBreaker.enabled"), "circuit breaker disabled in a protected environment: a failing deployment keeps retrying instead of rolling back");
+    lb: &RawLoadBalancer,
+    target_group: &str,
+    tg_loc: Loc,
+    path: &dyn Fn(&str) -> String,
+) -> Option<TrafficShift> {
+    let alt = lb.alternate_target_group_arn.as_ref();
+    let prod = lb.production_listener_rule.as_ref();
+    let test = lb.test_listener_rule.as_ref();
+    if alt.is_none() && prod.is_none() && test.is_none() {
+        return None;
     }
-    Deployment {
-        maximum_percent,
-        minimum_healthy_percent,
-        circuit_breaker_enable: enable.is_none_or(|e| e.value),
-        circuit_breaker_rollback: rollback,
-        alarms: alarms(cx, raw.and_then(|d| d.alarms.as_ref()), at),
-    }
-}
-
-/// Alarm names as CloudWatch takes them (1 to 255 characters), each once, in the order written.
-fn alarms(cx: &Scope, list: Option<&crate::spec::raw::SpList<String>>, at: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for (i, item) in list
-        .map(|l| l.value.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let path = format!("{at}.deployment.alarms[{i}]");
-        let Some(name) = cx.text(item, &path) else {
-            continue;
-        };
-        if name.is_empty() || name.chars().count() > 255 {
+    let any = alt.or(prod).or(test).map_or(tg_loc, |v| v.loc);
+    let mut ok = true;
+    let mut need = |v: Option<&Sp<String>>, key: &str, what: &str| -> Option<String> {
+        let Some(v) = v else {
             cx.error(
-                item.loc,
-                path,
-                format!("alarm name `{name}` must be 1 to 255 characters"),
+                any,
+                path(key),
+                format!("load balancer has no `{key}` ({what}), which the other blue/green settings need"),
             );
-        } else if out.contains(&name) {
-            cx.error(item.loc, path, format!("alarm `{name}` is named twice"));
-        } else {
-            out.push(name);
+            ok = false;
+            return None;
+        };
+        cx.name(v, &path(key), None)
+    };
+    let alternate = need(alt, "alternateTargetGroupArn", "the second target group");
+    let production = need(
+        prod,
+        "productionListenerRule",
+        "the listener rule ECS moves production traffic with",
+    );
+    if let (Some(a), Some(v)) = (&alternate, alt) {
+        if !arn::is_target_group(&for_check(a)) {
+            cx.error_hint(
+                v.loc,
+                path("alternateTargetGroupArn"),
+                format!("`{a}` is not a target group ARN"),
+                "use `arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID`",
+            );
+        } else if a == target_group {
+            cx.error(
+                v.loc,
+                path("alternateTargetGroupArn"),
+                "the alternate target group must differ from `targetGroupArn`: ECS starts the new revision in it while the current one serves",
+            );
         }
     }
-    out
+    let rule_hint = "use a listener rule ARN (`arn:aws:elasticloadbalancing:REGION:ACCOUNT:listener-rule/app/LB/ID/LISTENER/RULE`) or, for a Network Load Balancer, a listener ARN";
+    let rule = |text: &Option<String>, v: Option<&Sp<String>>, key: &str| {
+        if let (Some(t), Some(v)) = (text, v)
+            && !arn::is_traffic_rule(&for_check(t))
+        {
+            cx.error_hint(
+                v.loc,
+                path(key),
+                format!("`{t}` is not a listener rule or listener ARN"),
+                rule_hint,
+            );
+        }
+    };
+    rule(&production, prod, "productionListenerRule");
+    let test_rule = test.and_then(|v| cx.name(v, &path("testListenerRule"), None));
+    rule(&test_rule, test, "testListenerRule");
+    if let (Some(t), Some(p), Some(v)) = (&test_rule, &production, test)
+        && t == p
+    {
+        cx.error(
+            v.loc,
+            path("testListenerRule"),
+            "the test listener rule must differ from the production one",
+        );
+    }
+    Some(TrafficShift {
+        alternate_target_group_arn: alternate?,
+        production_listener_rule: production?,
+        test_listener_rule: test_rule,
+    })
+    .filter(|_| ok)
 }

@@ -155,8 +155,9 @@ fn sid(scope: Scope) -> &'static str {
 /// `iam:PassRole` on exactly the roles the command hands to a service, one statement per
 /// service with `iam:PassedToService`. apply registers task definitions and creates services
 /// (ECS checks that the caller may pass their roles) and creates schedules (Scheduler checks
-/// the schedule's role: terraform-aws-modules/terraform-aws-ecs#414); run starts the jobs'
-/// task definitions. <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html>
+/// the schedule's role: terraform-aws-modules/terraform-aws-ecs#414), and hands ECS the
+/// infrastructure role of blueGreen, linear and canary services; run starts the jobs' task
+/// definitions. <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html>
 fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<Statement> {
     let families: Vec<&crate::model::TaskDefinition> = match command {
         Command::Apply => desired.task_definitions.iter().collect(),
@@ -205,6 +206,27 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
                 to_tasks.into_iter().collect(),
             )
             .when_equals("iam:PassedToService", services.into_iter().collect()),
+        );
+    }
+    // The infrastructure role goes to ECS itself with the services' load balancers and hooks
+    // (CreateService/UpdateService `advancedConfiguration.roleArn`, `lifecycleHooks[].roleArn`).
+    let infrastructure: BTreeSet<String> = desired
+        .services
+        .iter()
+        .filter_map(|s| s.deployment.infrastructure_role.as_deref())
+        .map(|name| scope.role_arn(name))
+        .collect();
+    if command == Command::Apply && !infrastructure.is_empty() {
+        out.push(
+            Statement::allow(
+                "PassInfrastructureRoleToEcs",
+                vec!["iam:PassRole".into()],
+                infrastructure.into_iter().collect(),
+            )
+            .when_equals(
+                "iam:PassedToService",
+                vec![scope.partition.service_principal("ecs")],
+            ),
         );
     }
     if command == Command::Apply && desired.schedules().next().is_some() {

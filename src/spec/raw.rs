@@ -170,6 +170,15 @@ raw_struct! {
         pub port: Option<Sp<u32>>,
         /// The load balancer's ARN; needed for requestsPerTarget autoscaling.
         pub load_balancer_arn: Option<Sp<String>>,
+        /// blueGreen, linear and canary deployments: the second target group, which receives
+        /// the new revision's tasks while the current one keeps production traffic.
+        pub alternate_target_group_arn: Option<Sp<String>>,
+        /// blueGreen, linear and canary deployments: the listener rule (Application Load
+        /// Balancer) or listener (Network Load Balancer) whose production traffic ECS shifts.
+        pub production_listener_rule: Option<Sp<String>>,
+        /// blueGreen, linear and canary deployments: an optional listener rule or listener
+        /// that sends test traffic to the new revision before production moves.
+        pub test_listener_rule: Option<Sp<String>>,
     }
 }
 
@@ -194,6 +203,50 @@ raw_struct! {
         /// one in ALARM fails the deployment, which ECS rolls back to the last completed one,
         /// and apply exits 1 naming it. Empty or absent: no deployment alarms.
         pub alarms: Option<SpList<String>>,
+        /// `rolling` (default), `blueGreen`, `linear` or `canary`: how ECS moves to a new
+        /// revision. The last three start the new revision beside the current one and shift
+        /// traffic to it (all at once, in steps, or a canary share first).
+        pub strategy: Option<Sp<DeploymentStrategy>>,
+        /// blueGreen, linear, canary: minutes both revisions keep running after production
+        /// traffic moved, so a rollback is instant. 0 to 1440. Default 0.
+        pub bake_time: Option<Sp<u32>>,
+        /// `strategy: linear`: the size of each traffic step and the wait between steps.
+        pub linear: Option<RawLinear>,
+        /// `strategy: canary`: the canary's share of traffic and how long it runs alone.
+        pub canary: Option<RawCanary>,
+        /// blueGreen, linear, canary: Lambda functions ECS calls at deployment stages; one that
+        /// answers FAILED rolls the deployment back.
+        pub hooks: Option<Sp<Vec<RawHook>>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawLinear {
+        /// Percent of production traffic moved at each step, 3.0 to 100.0 in steps of 0.1.
+        /// Default 10.
+        pub step_percent: Option<Sp<f64>>,
+        /// Minutes between steps, 0 to 1440. Default 6.
+        pub step_bake_time: Option<Sp<u32>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawCanary {
+        /// Percent of production traffic the canary gets first, 0.1 to 100.0 in steps of 0.1.
+        /// Default 5.
+        pub percent: Option<Sp<f64>>,
+        /// Minutes the canary runs before the rest of the traffic moves, 0 to 1440. Default 10.
+        pub bake_time: Option<Sp<u32>>,
+    }
+}
+
+raw_struct! {
+    /// A deployment lifecycle hook: a Lambda function ECS invokes at the named stages.
+    pub struct RawHook {
+        /// The Lambda function's ARN (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`).
+        pub lambda: Option<Sp<String>>,
+        /// The stages it runs at, e.g. `[postTestTrafficShift]`.
+        pub stages: Option<SpList<HookStage>>,
     }
 }
 
