@@ -118,6 +118,13 @@ pub fn restrict(desired: &Desired, services: &[String]) -> Result<Desired, Unkno
                 .map(|c| c.log_configuration.group.clone()),
         );
     }
+    // The infrastructure role of the kept services' blue/green deployments (built from the
+    // whole spec, so it keeps every service's grants).
+    roles.extend(
+        d.services
+            .iter()
+            .filter_map(|s| s.deployment.infrastructure_role.clone()),
+    );
     let jobs = !d.scheduled_tasks.is_empty();
     d.roles
         .retain(|r| roles.contains(&r.name) || (jobs && r.purpose == RolePurpose::Scheduler));

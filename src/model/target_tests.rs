@@ -143,3 +143,32 @@ hint: `migrate` is a scheduled task; it is built from `web`, so `-s web` plans i
 hint: `report` is a scheduled task; it belongs to no service, so only a full plan includes it"
     );
 }
+
+/// A blue/green service keeps the environment's infrastructure role, built from the whole
+/// spec (another service's listener rule stays granted); a rolling one leaves it out.
+#[test]
+fn a_blue_green_service_keeps_the_whole_infrastructure_role() {
+    let lb = |name: &str, rule: &str| {
+        format!(
+            "    ports: [80]\n    loadBalancers:\n      - targetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/{name}/1a\n        alternateTargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/{name}-alt/2b\n        productionListenerRule: arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/lb/5d/6e/{rule}\n    deployment:\n      strategy: blueGreen\n"
+        )
+    };
+    let spec = format!(
+        "services:\n  web:\n    image: nginx\n{}  api:\n    image: nginx\n{}  beat:\n    image: busybox\n",
+        lb("web", "7f"),
+        lb("api", "8a")
+    );
+    let (full, _) = ok(&spec);
+    let infra = |d: &Desired| {
+        d.roles
+            .iter()
+            .find(|r| r.purpose == RolePurpose::Infrastructure)
+            .cloned()
+    };
+    let d = restrict(&full, &["web".into()]).unwrap();
+    assert_eq!(infra(&d), infra(&full));
+    let policy = serde_json::to_string(&infra(&d).unwrap().inline_policy).unwrap();
+    assert!(policy.contains("listener-rule/app/lb/5d/6e/8a"), "{policy}");
+    let d = restrict(&full, &["beat".into()]).unwrap();
+    assert_eq!(infra(&d), None);
+}
