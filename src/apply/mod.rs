@@ -26,6 +26,7 @@ mod schedule;
 mod service;
 mod settle;
 pub mod stable;
+pub mod stages;
 mod task_definition;
 pub mod verify;
 pub mod wait;

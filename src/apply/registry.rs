@@ -39,6 +39,7 @@ pub fn users(ctx: &ApplyCtx<'_>, arn: &str) -> Vec<Changed> {
                 cluster: cluster_of(ctx, s),
                 task_definition: None,
                 deployment: None,
+                stages: None,
             });
         }
     }

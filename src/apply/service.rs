@@ -6,6 +6,7 @@
 
 use super::context::{ApplyCtx, planned, tag_delta, touches};
 use super::settle::settle;
+use super::stages::StageWatch;
 use super::wait::DeploymentMark;
 use crate::aws::AwsError;
 use crate::aws::write_ecs::{self, ServiceUpdate};
@@ -21,6 +22,8 @@ pub struct Changed {
     pub task_definition: Option<String>,
     /// The deployment the write's response named, which the waiter follows by id.
     pub deployment: Option<DeploymentMark>,
+    /// Set for blueGreen, linear and canary: the waiter reads the deployment's stages.
+    pub stages: Option<StageWatch>,
 }
 
 pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<Option<Changed>, AwsError> {
@@ -130,6 +133,7 @@ async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
         cluster: s.cluster.clone(),
         task_definition: Some(td),
         deployment,
+        stages: StageWatch::of(&s.deployment.strategy),
     })
 }
 
@@ -236,6 +240,7 @@ async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<C
         cluster: s.cluster.clone(),
         task_definition: u.task_definition.clone(),
         deployment,
+        stages: StageWatch::of(&s.deployment.strategy),
     };
     if u.registries.is_some() {
         // A Cloud Map service it left may be deleted later in this run, after this rollout.

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::outcome::WaitOutcome;
 use super::reporter::Reporter;
 use super::service::Changed;
+use super::stages::{self, ServiceDeploymentState};
 use super::wait::{Expected, PollError, ServiceRollout, Verdict, assess, caught_up, poll};
-use crate::aws::{AwsClients, AwsError, ecs_rollout};
+use crate::aws::{AwsClients, AwsError, ecs_rollout, ecs_service_deployments};
 
 /// First poll at once, then every 2 s growing to 15 s (the AWS CLI waiter's interval).
 const FIRST_INTERVAL: Duration = Duration::from_secs(2);
@@ -40,6 +41,7 @@ pub async fn wait_for_services(
         - 2.0;
     let seen: Mutex<BTreeSet<String>> = Mutex::default();
     let last: Mutex<BTreeMap<String, String>> = Mutex::default();
+    let stages: Mutex<BTreeMap<String, Watched>> = Mutex::default();
     let mut by_cluster: BTreeMap<&str, Vec<&Changed>> = BTreeMap::new();
     for c in changed {
         by_cluster.entry(&c.cluster).or_default().push(c);
@@ -49,6 +51,9 @@ pub async fn wait_for_services(
         for (cluster, services) in &by_cluster {
             let names: Vec<String> = services.iter().map(|c| c.name.clone()).collect();
             let rollouts = ecs_rollout::describe_rollouts(clients, cluster, &names)
+                .await
+                .map_err(Stop::Aws)?;
+            let deployments = read_stages(clients, cluster, services, since, &stages)
                 .await
                 .map_err(Stop::Aws)?;
             for r in &rollouts {
@@ -61,12 +66,24 @@ pub async fn wait_for_services(
                     })
                     .unwrap_or_default();
                 stream_events(reporter, r, since, &seen);
-                let verdict = assess(r, want, started.elapsed());
+                let mut verdict = assess(r, want, started.elapsed());
+                // ECS's service deployment says why it stopped or rolled back (an alarm, a
+                // hook), and which stage it is in.
+                let stage = deployments.get(&r.service_name);
+                if let Some(reason) = stage.and_then(|(d, _)| stages::failure(d)) {
+                    verdict = Verdict::Failed(reason);
+                }
                 let progress = match &verdict {
                     // A lagging read's counts are the old ones: say what is awaited instead.
                     Verdict::Pending(why) if !caught_up(r, want.deployment) => {
                         format!("{why} ({}s)", started.elapsed().as_secs())
                     }
+                    Verdict::Pending(_) => match stage {
+                        Some((d, words)) if d.status.as_deref() != Some("SUCCESSFUL") => {
+                            format!("{words}, {}", r.progress())
+                        }
+                        _ => r.progress(),
+                    },
                     _ => r.progress(),
                 };
                 let stable = verdict == Verdict::Stable;
@@ -108,6 +125,81 @@ pub async fn wait_for_services(
             }
         }
     }
+}
+
+/// What the wait knows of one blue/green service's deployment: its ARN once listed, and since
+/// when this wait has seen it baking.
+#[derive(Default)]
+struct Watched {
+    arn: Option<String>,
+    baking_since: Option<Instant>,
+}
+
+/// The service deployments of the services that watch stages, with their stage in words: the
+/// deployment each write started is found once (ListServiceDeployments, created since the
+/// write), then all are described together (DescribeServiceDeployments, 20 a call).
+async fn read_stages(
+    clients: &AwsClients,
+    cluster: &str,
+    services: &[&Changed],
+    since: f64,
+    watched: &Mutex<BTreeMap<String, Watched>>,
+) -> Result<BTreeMap<String, (ServiceDeploymentState, String)>, AwsError> {
+    let watching: Vec<&&Changed> = services.iter().filter(|c| c.stages.is_some()).collect();
+    for c in &watching {
+        let known = lock(watched).get(&c.name).is_some_and(|w| w.arn.is_some());
+        if known {
+            continue;
+        }
+        // The write's own time when its response named the deployment, else the run's start.
+        let written = c.deployment.as_ref().map_or(since, |m| m.updated_at - 1.0);
+        let listed =
+            ecs_service_deployments::created_since(clients, cluster, &c.name, written).await?;
+        if let Some(arn) = stages::ours(&listed, written) {
+            lock(watched).entry(c.name.clone()).or_default().arn = Some(arn.to_string());
+        }
+    }
+    let arns: Vec<String> = {
+        let w = lock(watched);
+        watching
+            .iter()
+            .filter_map(|c| w.get(&c.name)?.arn.clone())
+            .collect()
+    };
+    if arns.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let states = ecs_service_deployments::describe(clients, &arns).await?;
+    let mut w = lock(watched);
+    let mut out = BTreeMap::new();
+    for c in watching {
+        let Some(entry) = w.get_mut(&c.name) else {
+            continue;
+        };
+        let Some(d) = states
+            .iter()
+            .find(|d| Some(&d.service_deployment_arn) == entry.arn.as_ref())
+        else {
+            continue;
+        };
+        let baking = d.lifecycle_stage.as_deref() == Some("BAKE_TIME");
+        let baked_for = match (baking, entry.baking_since) {
+            (true, Some(t)) => t.elapsed().as_secs(),
+            (true, None) => {
+                entry.baking_since = Some(Instant::now());
+                0
+            }
+            (false, _) => 0,
+        };
+        let watch = c.stages.expect("filtered on stages");
+        let words = stages::stage_words(d, watch, baked_for);
+        out.insert(c.name.clone(), (d.clone(), words));
+    }
+    Ok(out)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Reports events newer than `since` not reported yet, oldest first.

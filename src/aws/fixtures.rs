@@ -43,6 +43,11 @@ pub const DESCRIBE_TASK_DEFINITION: &str = fixture!("ecs-describe-task-definitio
 /// DescribeTaskDefinition: the same family with status, compatibilities and tags (AWS CLI).
 pub const DESCRIBE_TASK_DEFINITION_CLI: &str =
     fixture!("ecs-describe-task-definition.aws-cli.json");
+/// DescribeServiceDeployments: one rolling deployment, SUCCESSFUL (AWS CLI).
+pub const DESCRIBE_SERVICE_DEPLOYMENTS: &str =
+    fixture!("ecs-describe-service-deployments.aws-cli.json");
+/// ListServiceDeployments: the same deployment, in brief (AWS CLI).
+pub const LIST_SERVICE_DEPLOYMENTS: &str = fixture!("ecs-list-service-deployments.aws-cli.json");
 /// botocore's ServicesStable and ServicesInactive waiters (the rules `aws ecs wait` applies).
 pub const WAITERS: &str = fixture!("ecs-waiters-services.botocore.json");
 
@@ -63,7 +68,15 @@ pub const SERVICE_FIXTURES: &[(&str, &str)] = &[
 ];
 
 /// The fields ECS types as timestamps in these responses.
-const TIMESTAMPS: &[&str] = &["createdAt", "updatedAt", "registeredAt", "deregisteredAt"];
+const TIMESTAMPS: &[&str] = &[
+    "createdAt",
+    "updatedAt",
+    "registeredAt",
+    "deregisteredAt",
+    "startedAt",
+    "finishedAt",
+    "stoppedAt",
+];
 
 /// The fixture as the wire carries it: ISO-8601 timestamps become epoch seconds.
 pub fn wire(fixture: &str) -> Value {
@@ -88,6 +101,19 @@ pub fn services(fixture: &str) -> Vec<Value> {
 pub fn live_service(fixture: &str) -> LiveService {
     let sdk = replay::describe_services(&services(fixture));
     super::ecs::service_from_sdk(&sdk[0])
+}
+
+/// A DescribeServiceDeployments response (wire JSON, e.g. `wire(fixture)` or a shape derived
+/// from it) read through the SDK's deserializer and `ecs_service_deployments::describe`.
+pub fn service_deployment_states(
+    response: &Value,
+) -> Vec<crate::apply::stages::ServiceDeploymentState> {
+    let (clients, _) = replay::clients(std::slice::from_ref(response));
+    replay::run(super::ecs_service_deployments::describe(
+        &clients,
+        &["any".to_string()],
+    ))
+    .expect("the SDK parses the response")
 }
 
 /// The fixture read through the SDK's DescribeTaskDefinition deserializer and

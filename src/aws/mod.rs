@@ -49,6 +49,7 @@ pub use error::AwsError;
 
 // Writes, for apply (one file per service).
 pub mod ecs_rollout;
+pub mod ecs_service_deployments;
 // Test hooks, absent from release builds (see fail_at.rs and Cargo.toml).
 #[cfg(feature = "fault-hooks")]
 pub mod fail_at;

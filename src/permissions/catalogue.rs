@@ -68,6 +68,8 @@ pub enum Scope {
     Cluster,
     /// Every service of the cluster (pruning deletes services the spec no longer names).
     Services,
+    /// The service deployments of the cluster's services (`service-deployment/CLUSTER/*`).
+    ServiceDeployments,
     /// Standalone tasks in the cluster (`run`, and destroy stopping them).
     Tasks,
     /// `*` with the condition `ecs:cluster` = the cluster: ListTasks, whose SAR row names the
@@ -217,6 +219,17 @@ pub const CATALOGUE: &[Entry] = &[
         ],
     ),
     row("ecs:ListServices", Scope::Any, READ),
+    // The wait of blueGreen, linear and canary deployments reads their stages.
+    row(
+        "ecs:ListServiceDeployments",
+        Scope::Services,
+        &[A, Command::Redeploy, Command::Rollback],
+    ),
+    row(
+        "ecs:DescribeServiceDeployments",
+        Scope::ServiceDeployments,
+        &[A, Command::Redeploy, Command::Rollback],
+    ),
     row("ecs:CreateService", Scope::Services, WRITE),
     row(
         "ecs:UpdateService",

@@ -132,6 +132,7 @@ fn sid(scope: Scope) -> &'static str {
         Scope::Any => "ActionsThatAcceptOnlyAllResources",
         Scope::Cluster => "EcsCluster",
         Scope::Services => "EcsServicesOfTheCluster",
+        Scope::ServiceDeployments => "EcsServiceDeploymentsOfTheCluster",
         Scope::Tasks => "EcsTasksOfTheCluster",
         Scope::ClusterCondition => "EcsTaskListOfTheCluster",
         Scope::Families => "EcsTaskDefinitionFamilies",

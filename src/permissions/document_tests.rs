@@ -462,7 +462,14 @@ fn exec_redeploy_and_rollback_policies_hold_exactly_their_calls() {
     );
     let redeploy = policy(FULL, Command::Redeploy);
     let mut want: BTreeSet<&str> = lock.into_iter().collect();
-    want.extend(["ecs:DescribeServices", "ecs:UpdateService"]);
+    // The wait reads a blue/green deployment's stages (ListServiceDeployments and
+    // DescribeServiceDeployments) as apply's does.
+    want.extend([
+        "ecs:DescribeServiceDeployments",
+        "ecs:DescribeServices",
+        "ecs:ListServiceDeployments",
+        "ecs:UpdateService",
+    ]);
     assert_eq!(redeploy.actions(), want);
     let rollback = policy(FULL, Command::Rollback);
     want.extend(["ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions"]);

@@ -133,6 +133,9 @@ impl EnvScope {
             Scope::Any => one("*".to_string()),
             Scope::Cluster => one(self.cluster_arn()),
             Scope::Services => one(self.arn("ecs", &format!("service/{}/*", self.cluster))),
+            Scope::ServiceDeployments => {
+                one(self.arn("ecs", &format!("service-deployment/{}/*", self.cluster)))
+            }
             Scope::Tasks => one(self.arn("ecs", &format!("task/{}/*", self.cluster))),
             Scope::ClusterCondition => one("*".to_string()),
             // `family:revision`: the prefix and `*` cover every revision of every family under it.

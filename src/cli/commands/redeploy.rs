@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::anyhow;
 
+use crate::apply::stages::StageWatch;
 use crate::apply::{ApplyOutcome, Changed, WaitOutcome};
 use crate::aws::write_ecs::{self, ServiceUpdate};
 use crate::aws::{AwsClients, ecs_rollout};
@@ -177,6 +178,7 @@ async fn locked(
             cluster: t.service.cluster.clone(),
             task_definition: Some(t.task_definition.clone()),
             deployment: mark,
+            stages: StageWatch::of(&t.service.deployment.strategy),
         });
     }
     let wait = if settings.wait {

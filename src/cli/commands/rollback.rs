@@ -12,6 +12,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::anyhow;
 use serde_json::Value;
 
+use crate::apply::stages::StageWatch;
 use crate::apply::{ApplyOutcome, Changed, WaitOutcome};
 use crate::aws::write_ecs::{self, ServiceUpdate};
 use crate::aws::{AwsClients, ecs, ecs_revisions, ecs_rollout};
@@ -260,6 +261,7 @@ async fn locked(
         cluster: s.cluster.clone(),
         task_definition: Some(target.arn.clone()),
         deployment: mark,
+        stages: StageWatch::of(&s.deployment.strategy),
     }];
     let wait = if settings.wait {
         super::redeploy::wait(clients, &changed, settings.timeout, since, interrupt, out).await
