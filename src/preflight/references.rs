@@ -126,7 +126,17 @@ fn network(
         user,
         subnets: n.subnets.clone(),
         security_groups: n.security_groups.clone(),
-        target_groups: lbs.iter().map(|l| l.target_group_arn.clone()).collect(),
+        // A blue/green pair: ECS refuses an alternate group as it refuses the first one.
+        target_groups: lbs
+            .iter()
+            .flat_map(|l| {
+                std::iter::once(l.target_group_arn.clone()).chain(
+                    l.traffic
+                        .as_ref()
+                        .map(|t| t.alternate_target_group_arn.clone()),
+                )
+            })
+            .collect(),
         namespace_vpc,
     }
 }
@@ -222,6 +232,22 @@ pub fn ecr_image(image: &str) -> Option<EcrImage> {
 mod tests {
     use super::*;
     use crate::aws::referenced::ImageId;
+
+    /// A blue/green service's alternate target group is checked like its first one.
+    #[test]
+    fn both_groups_of_a_blue_green_pair_are_checked() {
+        let (d, _) = crate::model::testkit::ok(
+            "services:\n  web:\n    image: nginx\n    ports: [80]\n    loadBalancers:\n      - targetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/1a\n        alternateTargetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-alt/2b\n        productionListenerRule: arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/lb/5d/6e/7f\n    deployment:\n      strategy: blueGreen\n",
+        );
+        let refs = gather(&d, None);
+        assert_eq!(
+            refs.networks[0].target_groups,
+            [
+                "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/1a",
+                "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-alt/2b"
+            ]
+        );
+    }
 
     #[test]
     fn ecr_images_are_split_into_registry_region_repository_and_tag_or_digest() {

@@ -437,7 +437,7 @@ container_struct! {
         pub load_balancers: Option<Sp<Vec<RawLoadBalancer>>>,
         /// Seconds to ignore load balancer health checks after a task starts.
         pub health_check_grace_period: Option<Sp<u32>>,
-        /// Rolling deployment settings.
+        /// The deployment strategy (rolling, blueGreen, linear, canary) and its settings.
         pub deployment: Option<RawDeployment>,
         /// Cloud Map service discovery.
         pub discovery: Option<RawServiceDiscovery>,
