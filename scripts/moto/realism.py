@@ -46,6 +46,9 @@ WINDOWS: dict[str, tuple[str, float]] = {
     "group_delete": ("ECSCTL_EMULATOR_GROUP_DELETE_MS", 1000),
     # A task started by RunTask runs this long (PROVISIONING/PENDING included) before it stops.
     "task_run": ("ECSCTL_EMULATOR_TASK_RUN_MS", 2000),
+    # One minute of a blue/green, linear or canary deployment's bake or step time lasts this
+    # long (patches_strategies.py): a 10-minute bake takes 1 s in the demo.
+    "bake_minute": ("ECSCTL_EMULATOR_BAKE_MINUTE_MS", 100),
     # tag:GetResources answers from the services' state this long ago (patches_tagging.py).
     "tag_index": ("ECSCTL_EMULATOR_TAG_INDEX_MS", 2000),
 }

@@ -119,6 +119,33 @@ def probe_unknown_target_group(x: Ctx) -> str | None:
     return "CreateService accepted a target group that does not exist"
 
 
+def probe_service_deployments(x: Ctx) -> str | None:
+    x.service("sd", desiredCount=1)
+    try:
+        listed = x.ecs.list_service_deployments(cluster="c", service="sd")["serviceDeployments"]
+    except ClientError as e:
+        return f"ListServiceDeployments failed: {e}"
+    if len(listed) != 1 or listed[0]["status"] != "SUCCESSFUL":
+        return f"one SUCCESSFUL service deployment expected, got {listed}"
+    got = x.ecs.describe_service_deployments(
+        serviceDeploymentArns=[listed[0]["serviceDeploymentArn"]])["serviceDeployments"]
+    return None if got and got[0]["targetServiceRevision"]["requestedTaskCount"] == 1 \
+        else f"DescribeServiceDeployments answered {got}"
+
+
+def probe_blue_green_checks(x: Ctx) -> str | None:
+    arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/nope/0a1b2c3d4e5f6201"
+    try:
+        x.service("bg", deploymentConfiguration={"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 1},
+                  loadBalancers=[{"targetGroupArn": arn, "containerName": "app",
+                                  "containerPort": 80}])
+    except ClientError as e:
+        if "requires advancedConfiguration" in str(e):
+            return None
+        return f"wrong error {e}"
+    return "CreateService took BLUE_GREEN without the alternate group, rule and role"
+
+
 def probe_update_task_definition_arn(x: Ctx) -> str | None:
     x.service("upd")
     got = x.ecs.update_service(cluster="c", service="upd", taskDefinition="web:2")["service"]
@@ -384,6 +411,9 @@ PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_servicediscovery_list_filters", probe_cloudmap_filters),
     ("patch_servicediscovery_duplicate_service", probe_cloudmap_duplicate),
     ("patches_tagging.patch_tagging_get_resources", probe_tagging_get_resources),
+    ("patches_strategies.patch_ecs_list_and_describe_service_deployments",
+     probe_service_deployments),
+    ("patches_strategies.patch_ecs_deployment_strategy_checks", probe_blue_green_checks),
 ]
 
 # In order: each may rely on the state the previous ones left.

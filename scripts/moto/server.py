@@ -51,6 +51,7 @@ import patches_iam  # noqa: E402
 import patches_logs  # noqa: E402
 import patches_scheduler  # noqa: E402
 import patches_ssm  # noqa: E402
+import patches_strategies  # noqa: E402
 import patches_tagging  # noqa: E402
 import realism  # noqa: E402
 import throttle  # noqa: E402
@@ -211,6 +212,7 @@ def main() -> None:
             patches_exec,
             patches_elb,
             patches_alarms,
+            patches_strategies,
             paging,
             patches_tagging,
         ):
