@@ -10,6 +10,11 @@ environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...), as for the AWS CLI.
   aws-oob.py target-groups JSON           -> {"NAME": "ARN"}: JSON {"VpcId", "SubnetIds", "Names"};
       one `ip` target group per name in the VPC, each forwarded to by a listener of one
       application load balancer (ECS refuses a target group no load balancer forwards to).
+  aws-oob.py listener-rules JSON          -> {"placeholder rule ARN": "ARN"}: JSON [{"TargetGroupArn",
+      "AlternateTargetGroupArn", "Production", "Test"?}] of real target groups (as
+      `target-groups` made them) and placeholder rule ARNs; per pair, a rule on the production
+      group's listener forwarding 100/0 to the pair (the production rule) and, with "Test", one
+      on a new listener (port + 1000) likewise, as the ECS blue/green guide sets them up.
   aws-oob.py efs JSON                     -> {"fs-placeholder": "fs-real", ...}: JSON
       {"FileSystems": [ID...], "AccessPoints": [[FSAP, FS]...]}; one EFS file system per ID and
       one access point per pair (moto cannot create chosen ids).
@@ -148,6 +153,34 @@ def target_groups(spec: dict) -> dict:
     return out
 
 
+def listener_rules(pairs: list) -> dict:
+    """Idempotent per placeholder only within one run (a rerun makes new rules)."""
+    elb = client("elbv2")
+    out = {}
+    for pair in pairs:
+        blue, green = pair["TargetGroupArn"], pair["AlternateTargetGroupArn"]
+        lb = elb.describe_target_groups(TargetGroupArns=[blue])["TargetGroups"][0][
+            "LoadBalancerArns"][0]
+        listeners = elb.describe_listeners(LoadBalancerArn=lb)["Listeners"]
+        listener = next(l for l in listeners if any(
+            a.get("TargetGroupArn") == blue for a in l.get("DefaultActions", [])))
+        forward = [{"Type": "forward", "ForwardConfig": {"TargetGroups": [
+            {"TargetGroupArn": blue, "Weight": 100}, {"TargetGroupArn": green, "Weight": 0}]}}]
+        where = [{"Field": "path-pattern", "Values": ["/*"]}]
+        out[pair["Production"]] = elb.create_rule(
+            ListenerArn=listener["ListenerArn"], Priority=10, Conditions=where,
+            Actions=forward)["Rules"][0]["RuleArn"]
+        if pair.get("Test"):
+            test = elb.create_listener(
+                LoadBalancerArn=lb, Protocol="HTTP", Port=int(listener["Port"]) + 1000,
+                DefaultActions=[{"Type": "fixed-response",
+                                 "FixedResponseConfig": {"StatusCode": "404"}}])
+            out[pair["Test"]] = elb.create_rule(
+                ListenerArn=test["Listeners"][0]["ListenerArn"], Priority=10, Conditions=where,
+                Actions=forward)["Rules"][0]["RuleArn"]
+    return out
+
+
 def efs(spec: dict) -> dict:
     """{placeholder id: real id}: a file system per `FileSystems` entry, an access point per
     `AccessPoints` [fsap, fs] pair on the file system made for its fs."""
@@ -283,6 +316,8 @@ def run(argv: list[str], stdin: str, emit) -> int:  # noqa: ANN001
             out = network()
         elif len(argv) == 2 and argv[0] == "target-groups":
             out = target_groups(json.loads(argv[1]))
+        elif len(argv) == 2 and argv[0] == "listener-rules":
+            out = listener_rules(json.loads(argv[1]))
         elif len(argv) == 2 and argv[0] == "efs":
             out = efs(json.loads(argv[1]))
         elif len(argv) == 2 and argv[0] == "push-images":

@@ -420,7 +420,11 @@ pub struct Deployment {
 /// `deployment.strategy` with its settings. Percentages are kept in tenths of a percent (ECS
 /// takes multiples of 0.1), so the model compares exactly.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "type")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "type"
+)]
 pub enum Strategy {
     #[default]
     Rolling,

@@ -32,4 +32,5 @@ mod retain;
 mod rollback;
 mod scheduled;
 mod status_logs;
+mod strategies;
 mod terminal;

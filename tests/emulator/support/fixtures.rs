@@ -36,6 +36,7 @@ pub fn bind(acct: &TestAccount, net: &Network, dir: &Path) {
         std::fs::write(path, text).unwrap();
     }
     target_groups(acct, net, &files);
+    listener_rules(acct, &files);
     efs(acct, &files);
     let strings = rendered(acct, net, dir, None);
     images(acct, &strings);
@@ -104,6 +105,56 @@ fn target_groups(acct: &TestAccount, net: &Network, files: &[PathBuf]) {
     let pairs: Vec<(String, String)> = arns
         .iter()
         .map(|a| (a.clone(), real[name(a)].as_str().unwrap().to_string()))
+        .collect();
+    replace_all(files, &pairs);
+}
+
+/// A blue/green load balancer's listener rules: per `productionListenerRule` (and
+/// `testListenerRule`) placeholder, a real rule forwarding 100/0 to the item's target group and
+/// alternate (already real, `target_groups` ran first), on that group's load balancer.
+fn listener_rules(acct: &TestAccount, files: &[PathBuf]) {
+    let value = |line: &str| {
+        line.split_once(':')
+            .map(|(_, v)| v.trim().trim_matches('"').trim_matches('\'').to_string())
+            .unwrap_or_default()
+    };
+    let mut pairs: Vec<Value> = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut current = serde_json::Map::new();
+        let flush = |current: &mut serde_json::Map<String, Value>, pairs: &mut Vec<Value>| {
+            if current.contains_key("Production") {
+                pairs.push(Value::Object(std::mem::take(current)));
+            }
+            current.clear();
+        };
+        for line in text.lines() {
+            let key = line.trim().trim_start_matches("- ");
+            let field = match key.split(':').next().unwrap_or_default() {
+                "targetGroupArn" => {
+                    flush(&mut current, &mut pairs);
+                    "TargetGroupArn"
+                }
+                "alternateTargetGroupArn" => "AlternateTargetGroupArn",
+                "productionListenerRule" => "Production",
+                "testListenerRule" => "Test",
+                _ => continue,
+            };
+            current.insert(field.to_string(), json!(value(key)));
+        }
+        flush(&mut current, &mut pairs);
+    }
+    if pairs.is_empty() {
+        return;
+    }
+    let real = acct
+        .oob(&["listener-rules", &Value::Array(pairs).to_string()])
+        .expect("listener rule fixtures");
+    let pairs: Vec<(String, String)> = real
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
         .collect();
     replace_all(files, &pairs);
 }

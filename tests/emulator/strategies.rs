@@ -1,0 +1,197 @@
+//! Deployment strategies (issue 14): a service moves from rolling to blue/green, applies through
+//! the stages (the wait reports them), re-plans "No changes." although ECS traded the target
+//! group pair, deploys a new image, rolls back on a failing lifecycle hook (apply exits 1 naming
+//! it), goes to canary, and back to rolling, which removes the infrastructure role.
+//!
+//! The emulator runs the strategies as docs/emulator.md "Deployment strategies" says: a hook
+//! is represented by its outcome (a function named `*-fails` answers FAILED; moto cannot run
+//! Lambda functions).
+
+use serde_json::{Value, json};
+
+use crate::apply::Project;
+use crate::support;
+
+const FIXTURE: &str = "tests/fixtures/apply-basic";
+
+/// Two target groups behind the account's load balancer and a production and a test rule
+/// forwarding 100/0 to them, as a team would have them before choosing blue/green.
+struct Pair {
+    blue: String,
+    green: String,
+    prod: String,
+    test: String,
+}
+
+fn pair(p: &Project) -> Pair {
+    let spec = json!({"VpcId": p.net.vpc_id, "SubnetIds": p.net.subnet_ids,
+                      "Names": ["ap-web-blue", "ap-web-green"]});
+    let groups = p.acct.oob(&["target-groups", &spec.to_string()]).unwrap();
+    let s = |v: &Value| v.as_str().unwrap().to_string();
+    let (blue, green) = (s(&groups["ap-web-blue"]), s(&groups["ap-web-green"]));
+    let rules = json!([{"TargetGroupArn": blue, "AlternateTargetGroupArn": green,
+                        "Production": "prod", "Test": "test"}]);
+    let real = p.acct.oob(&["listener-rules", &rules.to_string()]).unwrap();
+    Pair {
+        blue,
+        green,
+        prod: s(&real["prod"]),
+        test: s(&real["test"]),
+    }
+}
+
+fn overrides(pair: &Pair, deployment: &str) -> String {
+    format!(
+        "services:\n  web:\n    loadBalancers:\n      - targetGroupArn: \"{}\"\n        alternateTargetGroupArn: \"{}\"\n        productionListenerRule: \"{}\"\n        testListenerRule: \"{}\"\n    deployment:\n{deployment}",
+        pair.blue, pair.green, pair.prod, pair.test
+    )
+}
+
+fn web(p: &Project) -> Value {
+    let s = p.call(
+        "ecs",
+        "DescribeServices",
+        json!({"cluster": "ap-test", "services": ["ap-test-web"]}),
+    );
+    s["services"][0].clone()
+}
+
+fn weights(p: &Project, rule: &str) -> Value {
+    let r = p.call("elbv2", "DescribeRules", json!({"RuleArns": [rule]}));
+    let groups = &r["Rules"][0]["Actions"][0]["ForwardConfig"]["TargetGroups"];
+    let mut out = serde_json::Map::new();
+    for g in groups.as_array().unwrap() {
+        out.insert(
+            g["TargetGroupArn"].as_str().unwrap().to_string(),
+            g["Weight"].clone(),
+        );
+    }
+    Value::Object(out)
+}
+
+fn infrastructure_role(p: &Project) -> Option<Value> {
+    p.acct
+        .call(
+            "iam",
+            "GetRole",
+            json!({"RoleName": "ap-test-ecs-infrastructure"}),
+        )
+        .ok()
+}
+
+#[test]
+fn blue_green_applies_through_its_stages_converges_rolls_back_on_a_hook_and_goes_back_to_rolling() {
+    let p = Project::in_account(FIXTURE, support::account());
+    p.apply_ok(&[], &[]);
+    let pair = pair(&p);
+
+    // Rolling -> blue/green: the plan shows the strategy and the advanced configuration; apply
+    // creates the infrastructure role, hands it to ECS, and the wait reports the stages (a
+    // 30-minute bake lasts 3 s at the emulator's bake_minute of 100 ms).
+    p.set_env_overrides(&overrides(
+        &pair,
+        "      strategy: blueGreen\n      bakeTime: 30\n",
+    ));
+    let plan = p.run(&["plan", "-e", "test"], &[]);
+    for field in [
+        "deploymentConfiguration.strategy",
+        "deploymentConfiguration.bakeTimeInMinutes",
+        "loadBalancers",
+        "ap-test-ecs-infrastructure",
+    ] {
+        assert!(plan.stdout.contains(field), "{field}:\n{}", plan.all());
+    }
+    let r = p.apply_ok(&[], &[("WEB_TAG", "1.28")]);
+    assert!(r.stderr.contains("baking"), "{}", r.all());
+    let role = infrastructure_role(&p).expect("the infrastructure role exists");
+    let trust = role["Role"]["AssumeRolePolicyDocument"].to_string();
+    assert!(trust.contains("ecs.amazonaws.com"), "{trust}");
+    let s = web(&p);
+    assert_eq!(s["deploymentConfiguration"]["strategy"], "BLUE_GREEN");
+    assert_eq!(s["deploymentConfiguration"]["bakeTimeInMinutes"], 30);
+    let adv = &s["loadBalancers"][0]["advancedConfiguration"];
+    assert!(
+        adv["roleArn"]
+            .as_str()
+            .unwrap()
+            .ends_with(":role/ap-test-ecs-infrastructure"),
+        "{adv}"
+    );
+    // Production moved to the alternate group; ECS shows the pair traded, and the plan says
+    // nothing about it.
+    assert_eq!(weights(&p, &pair.prod)[&pair.green], 100);
+    assert_eq!(s["loadBalancers"][0]["targetGroupArn"], json!(pair.green));
+    p.assert_converged(&[("WEB_TAG", "1.28")]);
+
+    // A new image deploys back to the first group; still converged.
+    p.set_env_overrides(&overrides(
+        &pair,
+        "      strategy: blueGreen\n      bakeTime: 1\n",
+    ));
+    p.apply_ok(&[], &[("WEB_TAG", "1.29")]);
+    assert_eq!(weights(&p, &pair.prod)[&pair.blue], 100);
+    p.assert_converged(&[("WEB_TAG", "1.29")]);
+
+    // A hook that answers FAILED after test traffic: ECS rolls back and apply names it.
+    let hook = format!(
+        "arn:aws:lambda:eu-west-1:{}:function:ap-smoke-fails",
+        p.acct.id
+    );
+    p.set_env_overrides(&overrides(
+        &pair,
+        &format!(
+            "      strategy: blueGreen\n      bakeTime: 1\n      hooks:\n        - lambda: {hook}\n          stages: [postTestTrafficShift]\n"
+        ),
+    ));
+    let r = p.run(&["apply", "-e", "test", "--yes"], &[("WEB_TAG", "1.30")]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stderr.contains("ECS rolled the deployment back")
+            && r.stderr
+                .contains(&format!("lifecycle hook {hook} returned FAILED")),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        weights(&p, &pair.prod)[&pair.blue],
+        100,
+        "production stayed"
+    );
+    let policy = p.call(
+        "iam",
+        "GetRolePolicy",
+        json!({"RoleName": "ap-test-ecs-infrastructure", "PolicyName": "ecsctl"}),
+    );
+    assert!(
+        policy["PolicyDocument"].to_string().contains(&hook),
+        "the role may invoke exactly the hook: {policy}"
+    );
+
+    // Canary, then back to rolling: the hooks and advanced configuration go, and so does the
+    // role no service needs any more.
+    p.set_env_overrides(&overrides(
+        &pair,
+        "      strategy: canary\n      canary: {percent: 10, bakeTime: 1}\n",
+    ));
+    p.apply_ok(&[], &[("WEB_TAG", "1.29")]);
+    let s = web(&p);
+    assert_eq!(s["deploymentConfiguration"]["strategy"], "CANARY");
+    assert_eq!(
+        s["deploymentConfiguration"]["canaryConfiguration"],
+        json!({"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 1})
+    );
+    p.assert_converged(&[("WEB_TAG", "1.29")]);
+    p.set_env_overrides(&overrides(&pair, "      strategy: rolling\n"));
+    let plan = p.run(&["plan", "-e", "test"], &[("WEB_TAG", "1.29")]);
+    assert!(
+        plan.stdout.contains("deploymentConfiguration.strategy"),
+        "{}",
+        plan.all()
+    );
+    p.apply_ok(&[], &[("WEB_TAG", "1.29")]);
+    let s = web(&p);
+    assert_eq!(s["deploymentConfiguration"]["strategy"], "ROLLING");
+    assert_eq!(s["loadBalancers"][0].get("advancedConfiguration"), None);
+    assert!(infrastructure_role(&p).is_none(), "the role is pruned");
+    p.assert_converged(&[("WEB_TAG", "1.29")]);
+}
