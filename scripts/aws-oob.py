@@ -14,7 +14,8 @@ environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...), as for the AWS CLI.
       "AlternateTargetGroupArn", "Production", "Test"?}] of real target groups (as
       `target-groups` made them) and placeholder rule ARNs; per pair, a rule on the production
       group's listener forwarding 100/0 to the pair (the production rule) and, with "Test", one
-      on a new listener (port + 1000) likewise, as the ECS blue/green guide sets them up.
+      on a new listener (port + 1000) likewise, as the ECS blue/green guide sets them up;
+      idempotent like `target-groups`.
   aws-oob.py efs JSON                     -> {"fs-placeholder": "fs-real", ...}: JSON
       {"FileSystems": [ID...], "AccessPoints": [[FSAP, FS]...]}; one EFS file system per ID and
       one access point per pair (moto cannot create chosen ids).
@@ -154,8 +155,28 @@ def target_groups(spec: dict) -> dict:
 
 
 def listener_rules(pairs: list) -> dict:
-    """Idempotent per placeholder only within one run (a rerun makes new rules)."""
+    """Idempotent (a retried call on a server that loses responses finds what it made): the
+    rule at priority 10 of a listener, and the test listener on its port, are reused."""
     elb = client("elbv2")
+    where = [{"Field": "path-pattern", "Values": ["/*"]}]
+
+    def rule(listener_arn: str, forward: list) -> str:
+        def existing() -> str | None:
+            for r in elb.describe_rules(ListenerArn=listener_arn)["Rules"]:
+                if r.get("Priority") == "10":
+                    return r["RuleArn"]
+            return None
+        found = existing()
+        if found:
+            return found
+        try:
+            return elb.create_rule(ListenerArn=listener_arn, Priority=10, Conditions=where,
+                                   Actions=forward)["Rules"][0]["RuleArn"]
+        except ClientError as e:
+            if e.response["Error"]["Code"] != "PriorityInUse":
+                raise
+            return existing()
+
     out = {}
     for pair in pairs:
         blue, green = pair["TargetGroupArn"], pair["AlternateTargetGroupArn"]
@@ -166,18 +187,19 @@ def listener_rules(pairs: list) -> dict:
             a.get("TargetGroupArn") == blue for a in l.get("DefaultActions", [])))
         forward = [{"Type": "forward", "ForwardConfig": {"TargetGroups": [
             {"TargetGroupArn": blue, "Weight": 100}, {"TargetGroupArn": green, "Weight": 0}]}}]
-        where = [{"Field": "path-pattern", "Values": ["/*"]}]
-        out[pair["Production"]] = elb.create_rule(
-            ListenerArn=listener["ListenerArn"], Priority=10, Conditions=where,
-            Actions=forward)["Rules"][0]["RuleArn"]
+        out[pair["Production"]] = rule(listener["ListenerArn"], forward)
         if pair.get("Test"):
-            test = elb.create_listener(
-                LoadBalancerArn=lb, Protocol="HTTP", Port=int(listener["Port"]) + 1000,
-                DefaultActions=[{"Type": "fixed-response",
-                                 "FixedResponseConfig": {"StatusCode": "404"}}])
-            out[pair["Test"]] = elb.create_rule(
-                ListenerArn=test["Listeners"][0]["ListenerArn"], Priority=10, Conditions=where,
-                Actions=forward)["Rules"][0]["RuleArn"]
+            port = int(listener["Port"]) + 1000
+            test = next((l for l in listeners if int(l["Port"]) == port), None)
+            if test is None:
+                with contextlib.suppress(ClientError):
+                    elb.create_listener(
+                        LoadBalancerArn=lb, Protocol="HTTP", Port=port,
+                        DefaultActions=[{"Type": "fixed-response",
+                                         "FixedResponseConfig": {"StatusCode": "404"}}])
+                test = next(l for l in elb.describe_listeners(LoadBalancerArn=lb)["Listeners"]
+                            if int(l["Port"]) == port)
+            out[pair["Test"]] = rule(test["ListenerArn"], forward)
     return out
 
 
