@@ -195,3 +195,49 @@ fn blue_green_applies_through_its_stages_converges_rolls_back_on_a_hook_and_goes
     assert!(infrastructure_role(&p).is_none(), "the role is pruned");
     p.assert_converged(&[("WEB_TAG", "1.29")]);
 }
+
+/// Linear shifts production in steps and converges; a deployment alarm in ALARM at the end of
+/// the bake rolls a linear deployment back, and apply exits 1 naming the alarm.
+#[test]
+fn linear_converges_and_an_alarm_in_the_bake_rolls_it_back() {
+    let p = Project::in_account(FIXTURE, support::account());
+    let pair = pair(&p);
+    let alarm = "ap-test-web-5xx";
+    p.call(
+        "cloudwatch",
+        "PutMetricAlarm",
+        json!({"AlarmName": alarm, "MetricName": "HTTPCode_Target_5XX_Count",
+               "Namespace": "AWS/ApplicationELB", "Statistic": "Sum", "Period": 60,
+               "EvaluationPeriods": 1, "Threshold": 5.0,
+               "ComparisonOperator": "GreaterThanThreshold"}),
+    );
+    p.set_env_overrides(&overrides(
+        &pair,
+        &format!(
+            "      strategy: linear\n      bakeTime: 1\n      linear: {{stepPercent: 50, stepBakeTime: 1}}\n      alarms: [{alarm}]\n"
+        ),
+    ));
+    p.apply_ok(&[], &[]);
+    let s = web(&p);
+    assert_eq!(
+        s["deploymentConfiguration"]["linearConfiguration"],
+        json!({"stepPercent": 50.0, "stepBakeTimeInMinutes": 1})
+    );
+    assert_eq!(weights(&p, &pair.prod)[&pair.green], 100);
+    p.assert_converged(&[]);
+
+    p.call(
+        "cloudwatch",
+        "SetAlarmState",
+        json!({"AlarmName": alarm, "StateValue": "ALARM", "StateReason": "5xx above 5"}),
+    );
+    let r = p.run(&["apply", "-e", "test", "--yes"], &[("WEB_TAG", "1.28")]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stderr.contains("ECS rolled the deployment back") && r.stderr.contains(alarm),
+        "{}",
+        r.stderr
+    );
+    // Production went back to the group that served before the deployment.
+    assert_eq!(weights(&p, &pair.prod)[&pair.green], 100);
+}
