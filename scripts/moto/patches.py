@@ -762,17 +762,28 @@ def _act_fail(when: float, backend: Any, service: Any, dep: _Deployment) -> None
     dep.updated = _wall(when)
     _event(service, when, f"(service {service.name}) (deployment {dep.id}) deployment failed: "
                           "tasks failed to start.")
-    good = service.__dict__.get("_ecsctl_last_good")
-    if _breaker_rollback(service) and good is not None and good is not dep:
-        dep.status = "ACTIVE"
-        _apply_inputs(service, good.inputs)
-        back = _Deployment(
-            service, "completed", copy.deepcopy(good.inputs),
-            reason=f"ECS deployment circuit breaker: rolling back to deploymentId {good.id}.")
-        _deps(service).insert(0, back)
-        _event(service, when, f"(service {service.name}) rolling back to deployment {good.id}.")
-        _launch(backend, service, back, when)
+    if _breaker_rollback(service):
+        roll_back(when, backend, service, dep,
+                  "ECS deployment circuit breaker: rolling back to deploymentId {good}.")
     _render(service)
+
+
+def roll_back(when: float, backend: Any, service: Any, dep: _Deployment, reason: str) -> None:
+    """The failed `dep` gives way to a new PRIMARY deployment of the last COMPLETED one's inputs
+    (`reason` with `{good}` for its id), event "(service S) rolling back to deployment ID."; no
+    rollback without a completed deployment. Shared by the circuit breaker, deployment alarms
+    (patches_alarms.py) and lifecycle hooks (patches_strategies.py)."""
+    good = service.__dict__.get("_ecsctl_last_good")
+    if good is None or good is dep:
+        return
+    dep.status = "ACTIVE"
+    _apply_inputs(service, good.inputs)
+    back = _Deployment(service, "completed", copy.deepcopy(good.inputs),
+                       reason=reason.format(good=good.id))
+    back._ecsctl_rollback = True
+    _deps(service).insert(0, back)
+    _event(service, when, f"(service {service.name}) rolling back to deployment {good.id}.")
+    _launch(backend, service, back, when)
 
 
 def _poll(backend: Any, service: Any) -> None:

@@ -9,7 +9,6 @@ and `SetAlarmState` as the API reference does).
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import patches
@@ -71,19 +70,11 @@ def _fail(when: float, backend: Any, service: Any, dep: Any, firing: list[str]) 
     dep.updated = patches._wall(when)
     patches._event(service, when, f"(service {service.name}) (deployment {dep.id}) deployment "
                                   f"failed: alarm(s) {names} detected.")
-    good = service.__dict__.get("_ecsctl_last_good")
     config = (getattr(service, "deployment_configuration", None) or {}).get("alarms") or {}
-    if config.get("rollback") and good is not None and good is not dep:
-        dep.status = "ACTIVE"
-        patches._apply_inputs(service, good.inputs)
-        back = patches._Deployment(
-            service, "completed", copy.deepcopy(good.inputs),
-            reason=f"ECS deployment {dep.id} rolled back: rolling back to deploymentId {good.id}.")
-        back._ecsctl_rollback = True
-        patches._deps(service).insert(0, back)
-        patches._event(service, when, f"(service {service.name}) rolling back to deployment "
-                                      f"{good.id}.")
-        patches._launch(backend, service, back, when)
+    if config.get("rollback"):
+        patches.roll_back(when, backend, service, dep,
+                          f"ECS deployment {dep.id} rolled back: rolling back to deploymentId "
+                          "{good}.")
     patches._render(service)
 
 

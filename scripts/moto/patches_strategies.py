@@ -379,18 +379,8 @@ def _hook_failed(when: float, backend: Any, service: Any, dep: Any, target: str,
     dep.updated = patches._wall(when)
     patches._event(service, when, f"(service {service.name}) (deployment {dep.id}) deployment "
                                   f"failed: lifecycle hook {target} failed at {stage}.")
-    good = service.__dict__.get("_ecsctl_last_good")
-    if good is not None and good is not dep:
-        dep.status = "ACTIVE"
-        patches._apply_inputs(service, good.inputs)
-        back = patches._Deployment(
-            service, "completed", copy.deepcopy(good.inputs),
-            reason=f"ECS deployment {dep.id} rolled back: rolling back to deploymentId {good.id}.")
-        back._ecsctl_rollback = True
-        patches._deps(service).insert(0, back)
-        patches._event(service, when, f"(service {service.name}) rolling back to deployment "
-                                      f"{good.id}.")
-        patches._launch(backend, service, back, when)
+    patches.roll_back(when, backend, service, dep,
+                      f"ECS deployment {dep.id} rolled back: rolling back to deploymentId {{good}}.")
     patches._render(service)
 
 

@@ -176,39 +176,51 @@ fn strategy(cx: &Scope, raw: Option<&RawDeployment>, at: &str) -> Strategy {
         DeploymentStrategy::BlueGreen => Strategy::BlueGreen { bake_time },
         // Defaults are the API reference's (LinearConfiguration: 10.0 percent, 6 minutes;
         // CanaryConfiguration: 5.0 percent, 10 minutes).
-        DeploymentStrategy::Linear => Strategy::Linear {
-            bake_time,
-            step_tenths: tenths(
+        DeploymentStrategy::Linear => {
+            let (step_tenths, step_bake_time) = step(
                 cx,
                 linear.and_then(|l| l.step_percent.as_ref()),
-                100,
-                30..=1000,
-                path("linear.stepPercent"),
-            ),
-            step_bake_time: minutes(
-                cx,
                 linear.and_then(|l| l.step_bake_time.as_ref()),
-                6,
-                path("linear.stepBakeTime"),
-            ),
-        },
-        DeploymentStrategy::Canary => Strategy::Canary {
-            bake_time,
-            percent_tenths: tenths(
+                (100, 30..=1000, 6),
+                (path("linear.stepPercent"), path("linear.stepBakeTime")),
+            );
+            Strategy::Linear {
+                bake_time,
+                step_tenths,
+                step_bake_time,
+            }
+        }
+        DeploymentStrategy::Canary => {
+            let (percent_tenths, canary_bake_time) = step(
                 cx,
                 canary.and_then(|c| c.percent.as_ref()),
-                50,
-                1..=1000,
-                path("canary.percent"),
-            ),
-            canary_bake_time: minutes(
-                cx,
                 canary.and_then(|c| c.bake_time.as_ref()),
-                10,
-                path("canary.bakeTime"),
-            ),
-        },
+                (50, 1..=1000, 10),
+                (path("canary.percent"), path("canary.bakeTime")),
+            );
+            Strategy::Canary {
+                bake_time,
+                percent_tenths,
+                canary_bake_time,
+            }
+        }
     }
+}
+
+/// A traffic step (linear's each step, canary's first): its share in tenths of a percent and
+/// its wait in minutes; `defaults` are the share, its range (tenths) and the wait.
+fn step(
+    cx: &Scope,
+    percent: Option<&Sp<f64>>,
+    wait: Option<&Sp<u32>>,
+    defaults: (u32, std::ops::RangeInclusive<u32>, u32),
+    paths: (String, String),
+) -> (u32, u32) {
+    let (share, range, minutes_default) = defaults;
+    (
+        tenths(cx, percent, share, range, paths.0),
+        minutes(cx, wait, minutes_default, paths.1),
+    )
 }
 
 /// ECS's name for a stage (DeploymentLifecycleHook `lifecycleStages`).

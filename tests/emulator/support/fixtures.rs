@@ -77,6 +77,15 @@ fn tokens(files: &[PathBuf], needle: &str) -> Vec<String> {
     out
 }
 
+/// aws-oob's `{"placeholder": "real"}` answer as replacement pairs.
+fn placeholders(real: &Value) -> Vec<(String, String)> {
+    real.as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect()
+}
+
 fn replace_all(files: &[PathBuf], pairs: &[(String, String)]) {
     for path in files {
         let mut text = std::fs::read_to_string(path).unwrap();
@@ -150,13 +159,7 @@ fn listener_rules(acct: &TestAccount, files: &[PathBuf]) {
     let real = acct
         .oob(&["listener-rules", &Value::Array(pairs).to_string()])
         .expect("listener rule fixtures");
-    let pairs: Vec<(String, String)> = real
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-        .collect();
-    replace_all(files, &pairs);
+    replace_all(files, &placeholders(&real));
 }
 
 /// One real file system per placeholder `fs-…`, one access point per `fsap-…` (on the file
@@ -183,13 +186,7 @@ fn efs(acct: &TestAccount, files: &[PathBuf]) {
     }
     let spec = json!({"FileSystems": systems, "AccessPoints": points});
     let real = acct.oob(&["efs", &spec.to_string()]).expect("EFS fixtures");
-    let pairs: Vec<(String, String)> = real
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-        .collect();
-    replace_all(files, &pairs);
+    replace_all(files, &placeholders(&real));
 }
 
 /// The strings of every environment's `ecsctl render --output json` (offline), `{account_id}`
