@@ -1,7 +1,10 @@
 //! Elastic Load Balancing v2 reads for the pre-flight: the target groups a spec names, with
 //! what ECS needs of them (target type `ip` for awsvpc tasks, the VPC, a load balancer).
 //!
-//! Owns the call and the conversion. DescribeTargetGroups by ARN fails the whole call with
+//! Also the listener rules (or Network Load Balancer listeners) a blue/green load balancer
+//! names: DescribeRules / DescribeListeners by ARN, which likewise fail the whole call
+//! (`RuleNotFound`, `ListenerNotFound`) for one unknown ARN.
+//! Owns the calls and the conversion. DescribeTargetGroups by ARN fails the whole call with
 //! `TargetGroupNotFound` ("One or more target groups not found") when any ARN is unknown and
 //! does not say which, so on that answer each ARN is asked alone (only on the failing path)
 //! (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroups.html).
@@ -91,4 +94,75 @@ async fn describe(
             Some((g.target_group_arn()?.to_string(), Lookup::Found(facts)))
         })
         .collect())
+}
+
+/// Each rule (or listener) ARN in `arns`: found, missing, or not readable.
+pub async fn listener_rules(
+    clients: &AwsClients,
+    arns: &[String],
+) -> Result<BTreeMap<String, Lookup<()>>, AwsError> {
+    let mut out = BTreeMap::new();
+    let (rules, listeners): (Vec<String>, Vec<String>) = arns
+        .iter()
+        .cloned()
+        .partition(|a| a.contains(":listener-rule/"));
+    for (kind, list) in [(Kind::Rule, rules), (Kind::Listener, listeners)] {
+        for chunk in list.chunks(20) {
+            match exist(clients, kind, chunk).await {
+                Ok(()) => out.extend(chunk.iter().map(|a| (a.clone(), Lookup::Found(())))),
+                Err(e) if e.is_code(kind.missing()) => {
+                    for arn in chunk {
+                        let one = match exist(clients, kind, std::slice::from_ref(arn)).await {
+                            Ok(()) => Lookup::Found(()),
+                            Err(e) => Lookup::from_error(e, &[kind.missing()])?,
+                        };
+                        out.insert(arn.clone(), one);
+                    }
+                }
+                Err(e) if e.is_access_denied() => {
+                    let why = Lookup::<()>::from_error(e, &[])?;
+                    out.extend(chunk.iter().map(|a| (a.clone(), why.clone())));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Rule,
+    Listener,
+}
+
+impl Kind {
+    fn missing(self) -> &'static str {
+        match self {
+            Kind::Rule => "RuleNotFound",
+            Kind::Listener => "ListenerNotFound",
+        }
+    }
+}
+
+async fn exist(clients: &AwsClients, kind: Kind, arns: &[String]) -> Result<(), AwsError> {
+    let one = (arns.len() == 1).then(|| arns[0].as_str());
+    match kind {
+        Kind::Rule => clients
+            .elbv2
+            .describe_rules()
+            .set_rule_arns(Some(arns.to_vec()))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::from_sdk("elasticloadbalancing", "DescribeRules", one, e)),
+        Kind::Listener => clients
+            .elbv2
+            .describe_listeners()
+            .set_listener_arns(Some(arns.to_vec()))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::from_sdk("elasticloadbalancing", "DescribeListeners", one, e)),
+    }
 }

@@ -340,6 +340,12 @@ pub const CATALOGUE: &[Entry] = &[
         Scope::Any,
         PREFLIGHT,
     ),
+    row("elasticloadbalancing:DescribeRules", Scope::Any, PREFLIGHT),
+    row(
+        "elasticloadbalancing:DescribeListeners",
+        Scope::Any,
+        PREFLIGHT,
+    ),
     row("ssm:DescribeParameters", Scope::Any, PREFLIGHT),
     when(
         row(

@@ -145,6 +145,8 @@ fn actions_that_accept_only_star_are_in_one_statement_that_says_so() {
             "ecs:ListServices",
             "ecs:ListTaskDefinitionFamilies",
             "ecs:ListTaskDefinitions",
+            "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:DescribeRules",
             "elasticloadbalancing:DescribeTargetGroups",
             "iam:GetAccountAuthorizationDetails",
             "iam:ListRoles",

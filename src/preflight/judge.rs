@@ -19,6 +19,8 @@ pub struct Facts {
     pub subnets: BTreeMap<String, String>,
     pub security_groups: BTreeMap<String, String>,
     pub target_groups: BTreeMap<String, Lookup<TargetGroupFacts>>,
+    /// Blue/green listener rules (or NLB listeners).
+    pub listener_rules: BTreeMap<String, Lookup<()>>,
     pub secrets: BTreeMap<String, Lookup<SecretFacts>>,
     pub parameters: BTreeMap<String, Lookup<()>>,
     pub kms_keys: BTreeMap<String, Lookup<KeyState>>,
@@ -225,7 +227,8 @@ fn describe(id: &crate::aws::referenced::ImageId) -> String {
     }
 }
 
-/// Each subnet, security group and target group exists (one finding per ID, naming every user);
+/// Each subnet, security group, target group and blue/green listener rule exists (one finding
+/// per ID, naming every user);
 /// each target group takes IP targets and has a load balancer; per task, subnets, groups,
 /// target groups and the namespace are in one VPC.
 fn networks(refs: &References, facts: &Facts, out: &mut Vec<Finding>) {
@@ -235,6 +238,7 @@ fn networks(refs: &References, facts: &Facts, out: &mut Vec<Finding>) {
             ("subnet", &n.subnets),
             ("security group", &n.security_groups),
             ("target group", &n.target_groups),
+            ("listener rule", &n.listener_rules),
         ];
         for (what, ids) in kinds {
             for id in ids {
@@ -256,6 +260,14 @@ fn networks(refs: &References, facts: &Facts, out: &mut Vec<Finding>) {
                 .contains_key(*id)
                 .then_some(())
                 .ok_or("EC2 DescribeSecurityGroups"),
+            "listener rule" => match facts.listener_rules.get(*id) {
+                Some(Lookup::Unchecked(why)) => {
+                    out.push(unchecked(id, users, "listener rule", why));
+                    Ok(())
+                }
+                Some(Lookup::Missing) => Err("ELB DescribeRules / DescribeListeners"),
+                _ => Ok(()),
+            },
             _ => match facts.target_groups.get(*id) {
                 Some(Lookup::Found(tg)) => {
                     target_group(id, tg, users, out);
@@ -271,6 +283,9 @@ fn networks(refs: &References, facts: &Facts, out: &mut Vec<Finding>) {
         };
         if let Err(call) = found {
             let hint = match *what {
+                "listener rule" => {
+                    "create the rule (forwarding to the service's two target groups) on the load balancer's listener, or fix the ARN"
+                }
                 "target group" => {
                     "create it (target type `ip`, in the tasks' VPC, forwarded to by a listener) or fix the ARN"
                 }

@@ -25,6 +25,7 @@ fn net(name: &str, subnets: &[&str], groups: &[&str], tgs: &[&str]) -> TaskNetwo
         subnets: v(subnets),
         security_groups: v(groups),
         target_groups: v(tgs),
+        listener_rules: vec![],
         namespace_vpc: None,
     }
 }
@@ -221,6 +222,44 @@ fn a_missing_image_says_whether_the_tag_or_the_repository_is_missing() {
         [
             (true, "image `u1` is not in ECR: repository `web` of registry 123456789012 in eu-west-1 has no tag `v2` (ECR DescribeImages)".to_string()),
             (true, "image `u2` is not in ECR: registry 123456789012 in eu-west-1 has no repository `gone` (ECR DescribeImages)".to_string()),
+        ]
+    );
+}
+
+/// A blue/green load balancer's listener rules must exist: ECS refuses the service otherwise,
+/// after the steps before it were applied (the root project's demo met this).
+#[test]
+fn a_blue_green_listener_rule_must_exist() {
+    let mut n = net("web", &["subnet-a"], &["sg-1"], &[]);
+    n.listener_rules = vec!["rule-gone".into(), "rule-ok".into(), "rule-denied".into()];
+    let refs = References {
+        networks: vec![n],
+        ..References::default()
+    };
+    let facts = Facts {
+        listener_rules: [
+            ("rule-gone".to_string(), Lookup::Missing),
+            ("rule-ok".to_string(), Lookup::Found(())),
+            (
+                "rule-denied".to_string(),
+                Lookup::Unchecked("AccessDenied".into()),
+            ),
+        ]
+        .into(),
+        ..facts()
+    };
+    assert_eq!(
+        messages(&judge(&refs, &facts)),
+        [
+            (
+                false,
+                "could not check listener rule `rule-denied`: AccessDenied".to_string()
+            ),
+            (
+                true,
+                "listener rule `rule-gone` does not exist (ELB DescribeRules / DescribeListeners)"
+                    .to_string()
+            ),
         ]
     );
 }

@@ -75,6 +75,7 @@ fn count(refs: &References) -> usize {
                 .iter()
                 .chain(&n.security_groups)
                 .chain(&n.target_groups)
+                .chain(&n.listener_rules)
         })
         .collect();
     net.len()
@@ -91,15 +92,17 @@ async fn read(clients: &AwsClients, refs: &References, caller: &str) -> Result<F
         let set: BTreeSet<&String> = refs.networks.iter().flat_map(f).collect();
         set.into_iter().cloned().collect()
     };
-    let (subnets, groups, tgs) = (
+    let (subnets, groups, tgs, rules) = (
         all(|n| &n.subnets),
         all(|n| &n.security_groups),
         all(|n| &n.target_groups),
+        all(|n| &n.listener_rules),
     );
     let (
         subnets,
         security_groups,
         target_groups,
+        listener_rules,
         secrets,
         parameters,
         kms_keys,
@@ -122,6 +125,7 @@ async fn read(clients: &AwsClients, refs: &References, caller: &str) -> Result<F
             }
         },
         crate::aws::target_groups::target_groups(clients, &tgs),
+        crate::aws::target_groups::listener_rules(clients, &rules),
         each(refs.secrets.keys(), |s| referenced::secret(
             clients,
             region_of(s),
@@ -145,6 +149,7 @@ async fn read(clients: &AwsClients, refs: &References, caller: &str) -> Result<F
         subnets,
         security_groups,
         target_groups,
+        listener_rules,
         secrets,
         parameters,
         kms_keys,

@@ -27,6 +27,8 @@ pub struct TaskNetwork {
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
     pub target_groups: Vec<String>,
+    /// The listener rules (or NLB listeners) a blue/green load balancer moves traffic with.
+    pub listener_rules: Vec<String>,
     /// The namespace's VPC when this service registers in Cloud Map.
     pub namespace_vpc: Option<(String, String)>,
 }
@@ -135,6 +137,14 @@ fn network(
                         .as_ref()
                         .map(|t| t.alternate_target_group_arn.clone()),
                 )
+            })
+            .collect(),
+        listener_rules: lbs
+            .iter()
+            .filter_map(|l| l.traffic.as_ref())
+            .flat_map(|t| {
+                std::iter::once(t.production_listener_rule.clone())
+                    .chain(t.test_listener_rule.clone())
             })
             .collect(),
         namespace_vpc,

@@ -241,3 +241,31 @@ fn linear_converges_and_an_alarm_in_the_bake_rolls_it_back() {
     // Production went back to the group that served before the deployment.
     assert_eq!(weights(&p, &pair.prod)[&pair.green], 100);
 }
+
+/// A production listener rule that does not exist stops apply in the pre-flight, before any
+/// write, naming the spec line (ECS would refuse the service only after the steps before it).
+#[test]
+fn a_missing_listener_rule_stops_apply_before_any_write() {
+    let p = Project::in_account(FIXTURE, support::account());
+    let mut pair = pair(&p);
+    pair.prod = pair
+        .prod
+        .replace(pair.prod.rsplit('/').next().unwrap(), "0123456789abcdef");
+    p.set_env_overrides(&overrides(
+        &pair,
+        "      strategy: blueGreen\n      bakeTime: 1\n",
+    ));
+    let r = p.run(&["apply", "-e", "test", "--yes", "--stats"], &[]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(
+        r.stderr.contains(
+            "does not exist (ELB DescribeRules / DescribeListeners); used by service `web`"
+        ) && r
+            .stderr
+            .contains("(services.web.loadBalancers[0].productionListenerRule)")
+            && r.stderr.contains("nothing was changed"),
+        "{}",
+        r.stderr
+    );
+    r.assert_no_writes("an apply the pre-flight stopped");
+}
