@@ -103,15 +103,23 @@ def eventually(check: Callable[[], Any], timeout: float = 10.0, interval: float 
         time.sleep(interval)
 
 
-class InstantServerTest(unittest.TestCase):
-    """A test class with its own private instant-mode emulator, started once for the class."""
+class PrivateServerTest(unittest.TestCase):
+    """A test class with its own private emulator started once for the class, with the class's
+    SETTINGS (ECSCTL_EMULATOR_* and moto variables)."""
 
+    SETTINGS: dict[str, Any] = {}
     server: Server
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant")
+        cls.server = Server(**cls.SETTINGS)
 
     @classmethod
     def tearDownClass(cls) -> None:
         cls.server.stop()
+
+
+class InstantServerTest(PrivateServerTest):
+    """A test class with its own private instant-mode emulator, started once for the class."""
+
+    SETTINGS = {"ECSCTL_EMULATOR_MODE": "instant"}

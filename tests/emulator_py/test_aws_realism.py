@@ -20,7 +20,7 @@ from botocore.config import Config
 from botocore.retries.standard import ExponentialBackoff
 from botocore.exceptions import ClientError
 
-from tests.emulator_py.support import REGION, Account, Server, eventually
+from tests.emulator_py.support import REGION, Account, PrivateServerTest, Server, eventually
 
 WINDOW_MS = 400
 WINDOW = WINDOW_MS / 1000
@@ -87,21 +87,14 @@ def get_json(url: str) -> Any:
         return json.load(r)
 
 
-class Realistic(unittest.TestCase):
+class Realistic(PrivateServerTest):
     """One private server with short windows and the realistic page size (2)."""
 
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(
-            ECSCTL_EMULATOR_IAM_PROPAGATION_MS=WINDOW_MS, ECSCTL_EMULATOR_SLR_PROPAGATION_MS=WINDOW_MS,
-            ECSCTL_EMULATOR_AAS_LAG_MS=WINDOW_MS, ECSCTL_EMULATOR_GROUP_DELETE_MS=WINDOW_MS,
-            ECSCTL_EMULATOR_MISSING_MS=0, ECSCTL_EMULATOR_STALE_MS=0, ECSCTL_EMULATOR_PAGE_SIZE=2)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
+    SETTINGS = dict(ECSCTL_EMULATOR_IAM_PROPAGATION_MS=WINDOW_MS,
+                    ECSCTL_EMULATOR_SLR_PROPAGATION_MS=WINDOW_MS,
+                    ECSCTL_EMULATOR_AAS_LAG_MS=WINDOW_MS, ECSCTL_EMULATOR_GROUP_DELETE_MS=WINDOW_MS,
+                    ECSCTL_EMULATOR_MISSING_MS=0, ECSCTL_EMULATOR_STALE_MS=0,
+                    ECSCTL_EMULATOR_PAGE_SIZE=2)
 
     def account(self) -> Account:
         return self.server.account(ONE_ATTEMPT)
@@ -411,21 +404,13 @@ class Realistic(unittest.TestCase):
         self.assertNotEqual(before, self.snapshot(acct), "logs:UntagResource did not change the snapshot")
 
 
-class Faults(unittest.TestCase):
+class Faults(PrivateServerTest):
     """A private server that throttles, fails and loses responses (seeded: reproducible)."""
 
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_FAULT_RATE=0.3, ECSCTL_EMULATOR_DROP_RATE=0.3,
-                            ECSCTL_EMULATOR_FAULT_SEED=7, ECSCTL_EMULATOR_IAM_PROPAGATION_MS=0,
-                            ECSCTL_EMULATOR_SLR_PROPAGATION_MS=0, ECSCTL_EMULATOR_AAS_LAG_MS=0,
-                            ECSCTL_EMULATOR_MISSING_MS=0, ECSCTL_EMULATOR_PAGE_SIZE=0)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
+    SETTINGS = dict(ECSCTL_EMULATOR_FAULT_RATE=0.3, ECSCTL_EMULATOR_DROP_RATE=0.3,
+                    ECSCTL_EMULATOR_FAULT_SEED=7, ECSCTL_EMULATOR_IAM_PROPAGATION_MS=0,
+                    ECSCTL_EMULATOR_SLR_PROPAGATION_MS=0, ECSCTL_EMULATOR_AAS_LAG_MS=0,
+                    ECSCTL_EMULATOR_MISSING_MS=0, ECSCTL_EMULATOR_PAGE_SIZE=0)
 
     def faults(self) -> Any:
         return get_json(f"{self.server.endpoint}/ecsctl-emulator/faults")

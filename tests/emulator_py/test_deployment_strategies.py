@@ -13,7 +13,7 @@ import re
 import unittest
 from typing import Any
 
-from tests.emulator_py.support import InstantServerTest, Server, eventually
+from tests.emulator_py.support import InstantServerTest, PrivateServerTest, Server, eventually
 from tests.emulator_py.test_ecs_realism import Ecs
 
 TRUST_ECS = json.dumps({"Version": "2012-10-17", "Statement": [{
@@ -253,22 +253,14 @@ class ServiceDeploymentShapes(InstantServerTest):
                          "InvalidParameterException")
 
 
-class StagesOverTime(unittest.TestCase):
+class StagesOverTime(PrivateServerTest):
     """Realistic mode: the stages follow one another on the clock, and the bake lasts its
     minutes at the `bake_minute` window."""
 
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="realistic", ECSCTL_EMULATOR_MISSING_MS=0,
-                            ECSCTL_EMULATOR_STALE_MS=0, ECSCTL_EMULATOR_IAM_PROPAGATION_MS=0,
-                            ECSCTL_EMULATOR_SLR_PROPAGATION_MS=0, ECSCTL_EMULATOR_ROLLOUT_MS=400,
-                            ECSCTL_EMULATOR_BAKE_MINUTE_MS=200, ECSCTL_EMULATOR_PAGE_SIZE=0)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
+    SETTINGS = dict(ECSCTL_EMULATOR_MODE="realistic", ECSCTL_EMULATOR_MISSING_MS=0,
+                    ECSCTL_EMULATOR_STALE_MS=0, ECSCTL_EMULATOR_IAM_PROPAGATION_MS=0,
+                    ECSCTL_EMULATOR_SLR_PROPAGATION_MS=0, ECSCTL_EMULATOR_ROLLOUT_MS=400,
+                    ECSCTL_EMULATOR_BAKE_MINUTE_MS=200, ECSCTL_EMULATOR_PAGE_SIZE=0)
 
     def test_stages_in_order_then_successful(self) -> None:
         b = BlueGreen(self.server)

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.emulator_py.support import Account, InstantServerTest, REGION, Server, eventually
+from tests.emulator_py.support import (REGION, Account, InstantServerTest, PrivateServerTest, Server, eventually)
 
 ONE_ATTEMPT = Config(retries={"total_max_attempts": 1, "mode": "standard"}, region_name=REGION)
 
@@ -110,16 +110,8 @@ def tasks(ids: list[str]) -> str:
     return " ".join(f"(task {i})" for i in ids)
 
 
-class EcsRealismTest(unittest.TestCase):
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(**WINDOWS)
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
+class EcsRealismTest(PrivateServerTest):
+    SETTINGS = WINDOWS
 
     # 1. MISSING window ------------------------------------------------------------------------
 

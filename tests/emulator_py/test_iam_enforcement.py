@@ -14,7 +14,7 @@ import urllib.request
 import boto3
 from botocore.exceptions import ClientError
 
-from tests.emulator_py.support import NO_RETRY, REGION, Server
+from tests.emulator_py.support import NO_RETRY, REGION, PrivateServerTest
 
 POLICY = {
     "Version": "2012-10-17",
@@ -28,12 +28,12 @@ POLICY = {
 }
 
 
-class IamEnforcement(unittest.TestCase):
-    server: Server
+class IamEnforcement(PrivateServerTest):
+    SETTINGS = {"ECSCTL_EMULATOR_MODE": "instant", "INITIAL_NO_AUTH_ACTION_COUNT": "1000000"}
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant", INITIAL_NO_AUTH_ACTION_COUNT="1000000")
+        super().setUpClass()
         iam = cls.server.account().client("iam")
         iam.create_user(UserName="ci")
         iam.put_user_policy(UserName="ci", PolicyName="p", PolicyDocument=json.dumps(POLICY))
@@ -45,10 +45,6 @@ class IamEnforcement(unittest.TestCase):
             f"{cls.server.endpoint}/moto-api/reset-auth", data=b"0", method="POST",
             headers={"Content-Type": "text/plain"})
         urllib.request.urlopen(request).read()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
 
     def client(self, service: str):  # type: ignore[no-untyped-def]
         return self.user.client(service, endpoint_url=self.server.endpoint, config=NO_RETRY)

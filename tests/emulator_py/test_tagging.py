@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from tests.emulator_py.support import Account, InstantServerTest, NO_RETRY, Server, eventually
+from tests.emulator_py.support import (NO_RETRY, Account, InstantServerTest, PrivateServerTest, eventually)
 
 # Long enough that a read straight after a write lands inside it on a busy machine.
 LAG_MS = 1000
@@ -252,19 +252,11 @@ class Instant(InstantServerTest):
         self.assertEqual(listed(a), {})
 
 
-class Realistic(unittest.TestCase):
+class Realistic(PrivateServerTest):
     """The suite's page size (2) and a lagging index."""
 
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="realistic", ECSCTL_EMULATOR_PAGE_SIZE="2",
-                            ECSCTL_EMULATOR_TAG_INDEX_MS=str(LAG_MS))
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
+    SETTINGS = dict(ECSCTL_EMULATOR_MODE="realistic", ECSCTL_EMULATOR_PAGE_SIZE="2",
+                    ECSCTL_EMULATOR_TAG_INDEX_MS=str(LAG_MS))
 
     def settles(self, a: Account, expected: dict[str, dict[str, str]]) -> None:
         eventually(lambda: listed(a) == expected, timeout=LAG + 5)

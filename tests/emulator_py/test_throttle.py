@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from botocore.exceptions import ClientError
 
-from tests.emulator_py.support import ROOT, Server
+from tests.emulator_py.support import ROOT, PrivateServerTest, Server
 
 sys.path.insert(0, os.path.join(ROOT, "scripts", "moto"))
 import throttle  # noqa: E402
@@ -133,18 +133,10 @@ def burst(call: Callable[[], Any], n: int) -> list[tuple[str, str, int] | None]:
     return results
 
 
-class RateLimits(unittest.TestCase):
+class RateLimits(PrivateServerTest):
     """A private instant-mode server with `RATE_LIMITS=aws`; each test in its own account."""
 
-    server: Server
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant", ECSCTL_EMULATOR_RATE_LIMITS="aws")
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
+    SETTINGS = {"ECSCTL_EMULATOR_MODE": "instant", "ECSCTL_EMULATOR_RATE_LIMITS": "aws"}
 
     def assert_burst_throttled(self, call: Callable[[], Any], n: int, burst_size: int,
                                expected: tuple[str, str, int]) -> None:
@@ -204,21 +196,17 @@ def report(server: Server) -> dict[str, Any]:
         return json.loads(r.read())
 
 
-class Latency(unittest.TestCase):
+class Latency(PrivateServerTest):
     """`LATENCY_MS` delays each request; concurrent requests overlap their delays."""
 
     LATENCY_MS = 300
+    SETTINGS = {"ECSCTL_EMULATOR_MODE": "instant", "ECSCTL_EMULATOR_LATENCY_MS": str(LATENCY_MS)}
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.server = Server(ECSCTL_EMULATOR_MODE="instant",
-                            ECSCTL_EMULATOR_LATENCY_MS=str(cls.LATENCY_MS))
+        super().setUpClass()
         # moto's first answer to an unknown path imports modules (≈ 0.5 s, once per process).
         cls.get(cls, "/")  # type: ignore[arg-type]
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.server.stop()
 
     def get(self, path: str) -> float:
         started = time.monotonic()
