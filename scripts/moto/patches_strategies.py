@@ -330,6 +330,13 @@ def _weigh(backend: Any, arn: str | None, blue: str, green: str, green_weight: f
         elb.modify_listener(arn, actions=action)
 
 
+def _back_to_blue(backend: Any, pairs: list[tuple[str, str, str, str | None]]) -> None:
+    """A rollback: the production and test rules forward all traffic to blue again."""
+    for blue, green, prod, test in pairs:
+        _weigh(backend, prod, blue, green, 0)
+        _weigh(backend, test, blue, green, 0)
+
+
 def _pairs(service: Any) -> list[tuple[str, str, str, str | None]]:
     """(blue, green, production rule, test rule) per load balancer with advanced settings."""
     out = []
@@ -367,9 +374,7 @@ def _stage(when: float, backend: Any, service: Any, dep: Any, stage: str) -> boo
 def _hook_failed(when: float, backend: Any, service: Any, dep: Any, target: str,
                  stage: str) -> None:
     """A hook answered FAILED: production goes back to blue and ECS rolls back."""
-    for blue, green, prod, test in _pairs(service):
-        _weigh(backend, prod, blue, green, 0)
-        _weigh(backend, test, blue, green, 0)
+    _back_to_blue(backend, _pairs(service))
     for task in dep.alive():
         patches._stop_task(backend, task, when, "ServiceSchedulerInitiated",
                            f"Scaling activity initiated by (deployment {dep.id})")
@@ -433,9 +438,7 @@ def _finish(when: float, backend: Any, service: Any, dep: Any) -> None:
                     adv["alternateTargetGroupArn"], lb["targetGroupArn"]
         dep.inputs["load_balancers"] = copy.deepcopy(service.load_balancers or [])
     else:  # an alarm rolled it back: production returns to blue
-        for blue, green, prod, test in pairs:
-            _weigh(backend, prod, blue, green, 0)
-            _weigh(backend, test, blue, green, 0)
+        _back_to_blue(backend, pairs)
     patches._render(service)
 
 

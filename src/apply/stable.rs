@@ -89,7 +89,7 @@ pub async fn wait_for_services(
                 let stable = verdict == Verdict::Stable;
                 reporter.service_progress(&r.service_name, &progress, stable);
                 // Only the services still not stable are named when time runs out.
-                let mut pending = last.lock().unwrap_or_else(|e| e.into_inner());
+                let mut pending = lock(&last);
                 if stable {
                     pending.remove(&r.service_name);
                 } else {
@@ -198,6 +198,7 @@ async fn read_stages(
     Ok(out)
 }
 
+/// The guard even if a poll panicked holding it: the data is progress text, never half-written.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -209,7 +210,7 @@ fn stream_events(
     since: f64,
     seen: &Mutex<BTreeSet<String>>,
 ) {
-    let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+    let mut seen = lock(seen);
     // ECS lists events newest first; reversed, then a stable sort by time, events written in
     // the same instant keep ECS's order ("deployment completed" before "steady state").
     let mut fresh: Vec<_> = r

@@ -13,7 +13,8 @@ use super::{AwsClients, AwsError};
 use crate::apply::stages::ServiceDeploymentState;
 
 /// The ARNs of the service's deployments created at or after `since` (epoch seconds), newest
-/// first. ListServiceDeployments pages with `nextToken`; every page is read.
+/// first. ListServiceDeployments pages with `nextToken`; every page is read (by hand: the SDK
+/// generates no paginator for this operation).
 pub async fn created_since(
     clients: &AwsClients,
     cluster: &str,

@@ -30,36 +30,44 @@ pub async fn target_groups(
     clients: &AwsClients,
     arns: &[String],
 ) -> Result<BTreeMap<String, Lookup<TargetGroupFacts>>, AwsError> {
+    in_batches(arns, "TargetGroupNotFound", |chunk| {
+        describe(clients, chunk)
+    })
+    .await
+}
+
+/// Each ARN's lookup, 20 a call (DescribeTargetGroups' TargetGroupArns limit; the same for the
+/// rules and listeners). ELB refuses a whole call for one unknown ARN (`missing`) without
+/// saying which, so that call is asked again one ARN at a time; AccessDenied leaves the call's
+/// ARNs unchecked.
+async fn in_batches<'a, T, F, Fut>(
+    arns: &'a [String],
+    missing: &str,
+    read: F,
+) -> Result<BTreeMap<String, Lookup<T>>, AwsError>
+where
+    T: Clone,
+    F: Fn(&'a [String]) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<(String, Lookup<T>)>, AwsError>>,
+{
     let mut out = BTreeMap::new();
-    if arns.is_empty() {
-        return Ok(out);
-    }
-    // DescribeTargetGroups takes at most 20 ARNs per call (its TargetGroupArns limit).
     for chunk in arns.chunks(20) {
-        match describe(clients, chunk).await {
+        match read(chunk).await {
             Ok(found) => out.extend(found),
-            Err(e) if e.is_code("TargetGroupNotFound") && chunk.len() == 1 => {
-                out.insert(chunk[0].clone(), Lookup::Missing);
-            }
-            Err(e) if e.is_code("TargetGroupNotFound") => {
+            Err(e) if e.is_code(missing) && chunk.len() > 1 => {
                 for arn in chunk {
-                    let one = match describe(clients, std::slice::from_ref(arn)).await {
-                        Ok(found) => found,
+                    match read(std::slice::from_ref(arn)).await {
+                        Ok(found) => out.extend(found),
                         Err(e) => {
-                            vec![(
-                                arn.clone(),
-                                Lookup::from_error(e, &["TargetGroupNotFound"])?,
-                            )]
+                            out.insert(arn.clone(), Lookup::from_error(e, &[missing])?);
                         }
-                    };
-                    out.extend(one);
+                    }
                 }
             }
-            Err(e) if e.is_access_denied() => {
-                let why = Lookup::<TargetGroupFacts>::from_error(e, &[])?;
+            Err(e) => {
+                let why = Lookup::<T>::from_error(e, &[missing])?;
                 out.extend(chunk.iter().map(|a| (a.clone(), why.clone())));
             }
-            Err(e) => return Err(e),
         }
     }
     Ok(out)
@@ -101,31 +109,21 @@ pub async fn listener_rules(
     clients: &AwsClients,
     arns: &[String],
 ) -> Result<BTreeMap<String, Lookup<()>>, AwsError> {
-    let mut out = BTreeMap::new();
     let (rules, listeners): (Vec<String>, Vec<String>) = arns
         .iter()
         .cloned()
         .partition(|a| a.contains(":listener-rule/"));
-    for (kind, list) in [(Kind::Rule, rules), (Kind::Listener, listeners)] {
-        for chunk in list.chunks(20) {
-            match exist(clients, kind, chunk).await {
-                Ok(()) => out.extend(chunk.iter().map(|a| (a.clone(), Lookup::Found(())))),
-                Err(e) if e.is_code(kind.missing()) => {
-                    for arn in chunk {
-                        let one = match exist(clients, kind, std::slice::from_ref(arn)).await {
-                            Ok(()) => Lookup::Found(()),
-                            Err(e) => Lookup::from_error(e, &[kind.missing()])?,
-                        };
-                        out.insert(arn.clone(), one);
-                    }
-                }
-                Err(e) if e.is_access_denied() => {
-                    let why = Lookup::<()>::from_error(e, &[])?;
-                    out.extend(chunk.iter().map(|a| (a.clone(), why.clone())));
-                }
-                Err(e) => return Err(e),
-            }
-        }
+    let mut out = BTreeMap::new();
+    for (kind, list) in [(Kind::Rule, &rules), (Kind::Listener, &listeners)] {
+        let found = in_batches(list, kind.missing(), |chunk| async move {
+            exist(clients, kind, chunk).await?;
+            Ok(chunk
+                .iter()
+                .map(|a| (a.clone(), Lookup::Found(())))
+                .collect())
+        })
+        .await?;
+        out.extend(found);
     }
     Ok(out)
 }

@@ -428,7 +428,7 @@ fn deployment(
         } => {
             out = out.linear_configuration(
                 LinearConfiguration::builder()
-                    .step_percent(f64::from(step_tenths) / 10.0)
+                    .step_percent(model::deployment::percent(step_tenths))
                     .step_bake_time_in_minutes(step_bake_time as i32)
                     .build(),
             );
@@ -440,7 +440,7 @@ fn deployment(
         } => {
             out = out.canary_configuration(
                 CanaryConfiguration::builder()
-                    .canary_percent(f64::from(percent_tenths) / 10.0)
+                    .canary_percent(model::deployment::percent(percent_tenths))
                     .canary_bake_time_in_minutes(canary_bake_time as i32)
                     .build(),
             );

@@ -14,6 +14,7 @@ use super::compare::View;
 use super::normalize as n;
 use super::normalize::put;
 use crate::live::{LiveDeploymentConfiguration, LiveLoadBalancer};
+use crate::model::deployment::{CANARY_DEFAULT, LINEAR_DEFAULT, percent};
 use crate::model::{Deployment, LoadBalancer, Strategy};
 
 /// The role ECS is given, as the diff writes it: the spec's role name as the ARN in this
@@ -36,25 +37,26 @@ pub fn desired(d: &Deployment, role: RoleArn) -> Value {
             h.stages.iter().map(String::as_str),
         )
     });
+    let step = |tenths: u32, minutes: u32| Some((Some(percent(tenths)), Some(i64::from(minutes))));
     let (linear, canary) = match d.strategy {
         Strategy::Linear {
             step_tenths,
             step_bake_time,
             ..
-        } => (Some((tenths(step_tenths), step_bake_time)), None),
+        } => (step(step_tenths, step_bake_time), None),
         Strategy::Canary {
             percent_tenths,
             canary_bake_time,
             ..
-        } => (None, Some((tenths(percent_tenths), canary_bake_time))),
+        } => (None, step(percent_tenths, canary_bake_time)),
         _ => (None, None),
     };
     strategy(
         &mut v,
         d.strategy.aws_name(),
         d.strategy.bake_time().map(i64::from),
-        linear.map(|(p, t)| (Some(p), Some(i64::from(t)))),
-        canary.map(|(p, t)| (Some(p), Some(i64::from(t)))),
+        linear,
+        canary,
         hooks.collect(),
     );
     v
@@ -96,10 +98,6 @@ pub fn live(d: Option<&LiveDeploymentConfiguration>) -> Value {
     v
 }
 
-fn tenths(t: u32) -> f64 {
-    f64::from(t) / 10.0
-}
-
 fn round_tenth(p: f64) -> f64 {
     (p * 10.0).round() / 10.0
 }
@@ -108,7 +106,7 @@ type Step = (Option<f64>, Option<i64>);
 
 /// Adds the strategy's own fields to `v`, each only where the strategy uses it. A linear or
 /// canary configuration ECS returns without a field means the API reference's default
-/// (LinearConfiguration 10.0 % / 6 min, CanaryConfiguration 5.0 % / 10 min).
+/// (`LINEAR_DEFAULT`, `CANARY_DEFAULT`).
 fn strategy(
     v: &mut Value,
     name: &str,
@@ -127,16 +125,20 @@ fn strategy(
     obj.insert("bakeTimeInMinutes".into(), json!(bake));
     if name == "LINEAR" {
         let (p, t) = linear.unwrap_or((None, None));
+        let (share, minutes) = LINEAR_DEFAULT;
         obj.insert(
             "linearConfiguration".into(),
-            json!({"stepPercent": p.unwrap_or(10.0), "stepBakeTimeInMinutes": t.unwrap_or(6)}),
+            json!({"stepPercent": p.unwrap_or(percent(share)),
+                   "stepBakeTimeInMinutes": t.unwrap_or(minutes.into())}),
         );
     }
     if name == "CANARY" {
         let (p, t) = canary.unwrap_or((None, None));
+        let (share, minutes) = CANARY_DEFAULT;
         obj.insert(
             "canaryConfiguration".into(),
-            json!({"canaryPercent": p.unwrap_or(5.0), "canaryBakeTimeInMinutes": t.unwrap_or(10)}),
+            json!({"canaryPercent": p.unwrap_or(percent(share)),
+                   "canaryBakeTimeInMinutes": t.unwrap_or(minutes.into())}),
         );
     }
     hooks.sort_by_key(Value::to_string);
@@ -179,13 +181,7 @@ pub fn live_load_balancers(live: &[LiveLoadBalancer], spec: &[LoadBalancer]) -> 
     let views = live.iter().map(|b| {
         let adv = b.advanced.as_ref();
         let alternate = adv.and_then(|a| a.alternate_target_group_arn.as_deref());
-        let swapped = spec.iter().any(|s| {
-            s.traffic.as_ref().is_some_and(|t| {
-                b.target_group_arn.as_deref() == Some(t.alternate_target_group_arn.as_str())
-                    && alternate == Some(s.target_group_arn.as_str())
-            })
-        });
-        let (tg, alt) = if swapped {
+        let (tg, alt) = if spec.iter().any(|s| alternated(b, s)) {
             (alternate, b.target_group_arn.as_deref())
         } else {
             (b.target_group_arn.as_deref(), alternate)

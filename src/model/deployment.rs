@@ -6,8 +6,9 @@
 //! (DeploymentConfiguration, LinearConfiguration, CanaryConfiguration,
 //! DeploymentLifecycleHook, AdvancedConfiguration): ranges, multiples of 0.1, what a strategy
 //! needs. The defaults are 200/100 with the circuit breaker on and rollback: a failing image
-//! then rolls back by itself instead of looping, the production-safe choice. Settings of a strategy the environment does not use are dropped with a warning, so
-//! `ecsctl.yaml` can describe blue/green once and an environment can still choose rolling.
+//! then rolls back by itself instead of looping, the production-safe choice. Settings of a
+//! strategy the environment does not use are dropped with a warning, so `ecsctl.yaml` can
+//! describe blue/green once and an environment can still choose rolling.
 //! Must not name roles beyond the infrastructure role's name it is given (iam.rs builds it).
 
 use super::arn;
@@ -20,6 +21,17 @@ use crate::spec::span::{Loc, Sp};
 
 /// Bake times are minutes, 0 to 1440 (24 hours), in every strategy that has one.
 const MINUTES: std::ops::RangeInclusive<u32> = 0..=1440;
+
+/// The API reference's defaults, as (tenths of a percent, minutes): LinearConfiguration 10.0 %
+/// every 6 minutes, CanaryConfiguration 5.0 % for 10 minutes. The diff reads a configuration
+/// AWS returns without them the same way.
+pub const LINEAR_DEFAULT: (u32, u32) = (100, 6);
+pub const CANARY_DEFAULT: (u32, u32) = (50, 10);
+
+/// A percentage kept in tenths, as ECS takes it.
+pub fn percent(tenths: u32) -> f64 {
+    f64::from(tenths) / 10.0
+}
 
 pub struct DeploymentInput<'a> {
     pub raw: Option<&'a RawDeployment>,
@@ -174,14 +186,12 @@ fn strategy(cx: &Scope, raw: Option<&RawDeployment>, at: &str) -> Strategy {
     match kind {
         DeploymentStrategy::Rolling => Strategy::Rolling,
         DeploymentStrategy::BlueGreen => Strategy::BlueGreen { bake_time },
-        // Defaults are the API reference's (LinearConfiguration: 10.0 percent, 6 minutes;
-        // CanaryConfiguration: 5.0 percent, 10 minutes).
         DeploymentStrategy::Linear => {
             let (step_tenths, step_bake_time) = step(
                 cx,
                 linear.and_then(|l| l.step_percent.as_ref()),
                 linear.and_then(|l| l.step_bake_time.as_ref()),
-                (100, 30..=1000, 6),
+                (LINEAR_DEFAULT.0, 30..=1000, LINEAR_DEFAULT.1),
                 (path("linear.stepPercent"), path("linear.stepBakeTime")),
             );
             Strategy::Linear {
@@ -195,7 +205,7 @@ fn strategy(cx: &Scope, raw: Option<&RawDeployment>, at: &str) -> Strategy {
                 cx,
                 canary.and_then(|c| c.percent.as_ref()),
                 canary.and_then(|c| c.bake_time.as_ref()),
-                (50, 1..=1000, 10),
+                (CANARY_DEFAULT.0, 1..=1000, CANARY_DEFAULT.1),
                 (path("canary.percent"), path("canary.bakeTime")),
             );
             Strategy::Canary {
@@ -337,10 +347,7 @@ fn traffic(cx: &Scope, d: &DeploymentInput, strategy: Strategy, lbs: &mut [LoadB
         );
     }
     for (i, lb) in d.raw_load_balancers.iter().enumerate() {
-        let written = lb.alternate_target_group_arn.is_some()
-            || lb.production_listener_rule.is_some()
-            || lb.test_listener_rule.is_some();
-        if !written {
+        if !lb.has_traffic() {
             let loc = lb
                 .target_group_arn
                 .as_ref()

@@ -198,15 +198,7 @@ fn load_balancers(
         let target_group_arn = cx
             .name(tg, &path("targetGroupArn"), None)
             .unwrap_or_default();
-        if !arn::is_target_group(&for_check(&target_group_arn)) {
-            let hint = "use `arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID`";
-            cx.error_hint(
-                tg.loc,
-                path("targetGroupArn"),
-                format!("`{target_group_arn}` is not a target group ARN"),
-                hint,
-            );
-        }
+        target_group_shape(cx, &target_group_arn, tg.loc, &path("targetGroupArn"));
         let container_name = lb
             .container
             .as_ref()
@@ -271,19 +263,17 @@ fn traffic(
     let alt = lb.alternate_target_group_arn.as_ref();
     let prod = lb.production_listener_rule.as_ref();
     let test = lb.test_listener_rule.as_ref();
-    if alt.is_none() && prod.is_none() && test.is_none() {
+    if !lb.has_traffic() {
         return None;
     }
     let any = alt.or(prod).or(test).map_or(tg_loc, |v| v.loc);
-    let mut ok = true;
-    let mut need = |v: Option<&Sp<String>>, key: &str, what: &str| -> Option<String> {
+    let need = |v: Option<&Sp<String>>, key: &str, what: &str| -> Option<String> {
         let Some(v) = v else {
             cx.error(
                 any,
                 path(key),
                 format!("load balancer has no `{key}` ({what}), which the other blue/green settings need"),
             );
-            ok = false;
             return None;
         };
         cx.name(v, &path(key), None)
@@ -294,21 +284,15 @@ fn traffic(
         "productionListenerRule",
         "the listener rule ECS moves production traffic with",
     );
-    if let (Some(a), Some(v)) = (&alternate, alt) {
-        if !arn::is_target_group(&for_check(a)) {
-            cx.error_hint(
-                v.loc,
-                path("alternateTargetGroupArn"),
-                format!("`{a}` is not a target group ARN"),
-                "use `arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID`",
-            );
-        } else if a == target_group {
-            cx.error(
-                v.loc,
-                path("alternateTargetGroupArn"),
-                "the alternate target group must differ from `targetGroupArn`: ECS starts the new revision in it while the current one serves",
-            );
-        }
+    if let (Some(a), Some(v)) = (&alternate, alt)
+        && target_group_shape(cx, a, v.loc, &path("alternateTargetGroupArn"))
+        && a == target_group
+    {
+        cx.error(
+            v.loc,
+            path("alternateTargetGroupArn"),
+            "the alternate target group must differ from `targetGroupArn`: ECS starts the new revision in it while the current one serves",
+        );
     }
     let rule_hint = "use a listener rule ARN (`arn:aws:elasticloadbalancing:REGION:ACCOUNT:listener-rule/app/LB/ID/LISTENER/RULE`) or, for a Network Load Balancer, a listener ARN";
     let rule = |text: &Option<String>, v: Option<&Sp<String>>, key: &str| {
@@ -335,10 +319,24 @@ fn traffic(
             "the test listener rule must differ from the production one",
         );
     }
+    // Without the alternate group or the production rule (reported above) there is none.
     Some(TrafficShift {
         alternate_target_group_arn: alternate?,
         production_listener_rule: production?,
         test_listener_rule: test_rule,
     })
-    .filter(|_| ok)
+}
+
+/// Reports `text` when it is not a target group ARN; whether it is one.
+fn target_group_shape(cx: &Scope, text: &str, loc: Loc, path: &str) -> bool {
+    let ok = arn::is_target_group(&for_check(text));
+    if !ok {
+        cx.error_hint(
+            loc,
+            path,
+            format!("`{text}` is not a target group ARN"),
+            "use `arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID`",
+        );
+    }
+    ok
 }

@@ -182,6 +182,15 @@ raw_struct! {
     }
 }
 
+impl RawLoadBalancer {
+    /// Whether any blue/green setting (alternate group, production or test rule) is written.
+    pub fn has_traffic(&self) -> bool {
+        self.alternate_target_group_arn.is_some()
+            || self.production_listener_rule.is_some()
+            || self.test_listener_rule.is_some()
+    }
+}
+
 raw_struct! {
     pub struct RawCircuitBreaker {
         /// Stop a deployment whose tasks keep failing to start.
