@@ -58,8 +58,9 @@ CAP = 3
 ROUTE = "/ecsctl-emulator/faults"
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/[^/]+/([^/]+)/aws4_request")
+# `monitoring` (CloudWatch) arrives as JSON 1.0 once rpcv2.py has translated its CBOR.
 JSON_SERVICES = {"ecs", "logs", "application-autoscaling", "events", "servicediscovery", "ssm",
-                 "tagging"}
+                 "tagging", "monitoring"}
 QUERY_SERVICES = {"iam", "sts", "elasticloadbalancing"}
 EC2_SERVICES = {"ec2"}
 REST_SERVICES = {"scheduler"}
@@ -94,7 +95,9 @@ def _error(service: str, kind: str) -> tuple[str, list[tuple[str, str]], bytes]:
     if kind == "throttling":
         if service in JSON_SERVICES:
             code, status = {"servicediscovery": ("RequestLimitExceeded", 429),
-                            "tagging": ("ThrottledException", 400)}.get(
+                            "tagging": ("ThrottledException", 400),
+                            # CloudWatch's common errors: `Throttling`, 400.
+                            "monitoring": ("Throttling", 400)}.get(
                 service, ("ThrottlingException", 400))
         elif service in REST_SERVICES:
             code, status = "ThrottlingException", 429

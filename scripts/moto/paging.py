@@ -216,7 +216,8 @@ def patch_logs_describe_log_groups_paged() -> None:
 
 @_patch
 def patch_aas_describe_paged() -> None:
-    """DescribeScalableTargets pages at 50, DescribeScalingPolicies at 10.
+    """DescribeScalableTargets pages at 50, DescribeScalingPolicies at 10, DescribeScheduledActions
+    at 50.
 
     AWS (Application Auto Scaling API reference): DescribeScalableTargets `MaxResults` "This value
     can be between 1 and 50. The default value is 50."; DescribeScalingPolicies `MaxResults` "This
@@ -231,7 +232,11 @@ def patch_aas_describe_paged() -> None:
     NextToken (an offset) stays valid.
     """
     from moto.applicationautoscaling.exceptions import AWSValidationException
-    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse, _build_target
+    from moto.applicationautoscaling.responses import (
+        ApplicationAutoScalingResponse,
+        _build_scheduled_action,
+        _build_target,
+    )
 
     def describe_scalable_targets(self: Any) -> str:
         self._validate_params()
@@ -268,6 +273,29 @@ def patch_aas_describe_paged() -> None:
         return original_policies(self)
 
     ApplicationAutoScalingResponse.describe_scaling_policies = describe_scaling_policies
+
+    def describe_scheduled_actions(self: Any) -> str:
+        # DescribeScheduledActions `MaxResults`: "This value can be between 1 and 50. The
+        # default value is 50." (API reference); moto: "Pagination is not yet implemented".
+        params = json.loads(self.body or "{}")
+        actions = self.applicationautoscaling_backend.describe_scheduled_actions(
+            scheduled_action_names=params.get("ScheduledActionNames"),
+            service_namespace=params.get("ServiceNamespace"),
+            resource_id=params.get("ResourceId"),
+            scalable_dimension=params.get("ScalableDimension"))
+        try:
+            actions, token = page(list(actions), params.get("MaxResults"),
+                                  params.get("NextToken"), 50, 50, "maxResults")
+        except BadToken:
+            raise AWSValidationException("Invalid NextToken.") from None
+        except TooLarge as e:
+            raise AWSValidationException(str(e)) from None
+        result: dict[str, Any] = {"ScheduledActions": [_build_scheduled_action(a) for a in actions]}
+        if token:
+            result["NextToken"] = token
+        return json.dumps(result)
+
+    ApplicationAutoScalingResponse.describe_scheduled_actions = describe_scheduled_actions
 
 
 # ---------------------------------------------------------------------------------------------

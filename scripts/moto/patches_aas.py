@@ -65,4 +65,80 @@ def patch_aas_register_new_ecs_service() -> None:
     ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
 
 
+def _target_registered(backend: Any, namespace: str, resource_id: str, dimension: str) -> bool:
+    return resource_id in backend.targets.get(dimension, {}) and \
+        backend.targets[dimension][resource_id].service_namespace == namespace
+
+
+@_patch
+def patch_aas_put_needs_a_registered_target() -> None:
+    """PutScalingPolicy and PutScheduledAction need the scalable target registered first.
+
+    AWS: `ObjectNotFoundException: No scalable target registered for service namespace: ecs,
+    resource ID: service/poc-pricing/test-as, scalable dimension: ecs:service:DesiredCount` from
+    PutScalingPolicy (ansible/ansible#35632; cloudposse/terraform-aws-ecs-cloudwatch-autoscaling
+    #36, a policy created before its target); the API reference of both operations:
+    ObjectNotFoundException "For any operation that depends on the existence of a scalable
+    target, this exception is thrown if the scalable target with the specified service
+    namespace, resource ID, and scalable dimension does not exist." PutScheduledAction's wording
+    is assumed to be the same.
+    moto: stores the policy or the scheduled action whether or not a target exists.
+    Patch: wrap both response handlers; no target, no write: AWS's ObjectNotFoundException.
+    """
+    import json
+
+    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+    from moto.core.exceptions import JsonRESTError
+
+    def guard(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def handler(self: Any) -> Any:
+            params = json.loads(self.body or "{}")
+            namespace = params.get("ServiceNamespace") or ""
+            resource_id = params.get("ResourceId") or ""
+            dimension = params.get("ScalableDimension") or ""
+            if not _target_registered(self.applicationautoscaling_backend, namespace,
+                                      resource_id, dimension):
+                raise JsonRESTError(
+                    "ObjectNotFoundException",
+                    f"No scalable target registered for service namespace: {namespace}, "
+                    f"resource ID: {resource_id}, scalable dimension: {dimension}")
+            return original(self)
+        return handler
+
+    ApplicationAutoScalingResponse.put_scaling_policy = guard(
+        ApplicationAutoScalingResponse.put_scaling_policy)
+    ApplicationAutoScalingResponse.put_scheduled_action = guard(
+        ApplicationAutoScalingResponse.put_scheduled_action)
+
+
+@_patch
+def patch_aas_step_policy_lists_its_alarms() -> None:
+    """A step scaling policy lists the CloudWatch alarms that act on it.
+
+    AWS: DescribeScalingPolicies returns `Alarms` for a StepScaling policy: the alarm whose
+    action is the policy (botocore's application-autoscaling examples-1.json, "To describe
+    scaling policies": policy `web-app-cpu-gt-75` lists alarm `web-app-cpu-gt-75`). Deleting the
+    policy leaves the alarm ("Deleting a step scaling policy deletes the underlying alarm
+    action, but it does not delete the CloudWatch alarm associated with the scaling policy",
+    Application Auto Scaling user guide, "Delete a step scaling policy").
+    moto: lists only the alarms it made itself for target tracking; a step policy lists none.
+    Patch: for a StepScaling policy, `Alarms` are the account's metric alarms whose
+    AlarmActions name the policy's ARN, looked up when the policy is described (never stored on
+    the policy, so deleting it or its target leaves them, as on AWS).
+    """
+    import moto.applicationautoscaling.responses as responses
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    original = responses._build_alarms
+
+    def _build_alarms(policy: Any) -> list[dict[str, str]]:
+        if policy.policy_type != "StepScaling":
+            return original(policy)
+        alarms = cloudwatch_backends[policy.account_id][policy.region_name].alarms.values()
+        return [{"AlarmARN": a.alarm_arn, "AlarmName": a.name} for a in alarms
+                if policy.policy_arn in (a.alarm_actions or [])]
+
+    responses._build_alarms = _build_alarms
+
+
 apply_all = PATCHES.apply_all

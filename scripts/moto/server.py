@@ -54,6 +54,7 @@ import patches_ssm  # noqa: E402
 import patches_strategies  # noqa: E402
 import patches_tagging  # noqa: E402
 import realism  # noqa: E402
+import rpcv2  # noqa: E402
 import throttle  # noqa: E402
 
 
@@ -227,6 +228,9 @@ def main() -> None:
     # them before any work is done.
     app = throttle.Throttle(app)
     log(app.describe())
+    # Outside even that: an RPC v2 CBOR request (CloudWatch, from the Rust SDK) becomes the
+    # JSON 1.0 request moto parses, so throttling and faults see it as they see the others.
+    app = rpcv2.RpcV2Cbor(app)
     server = make_server("127.0.0.1", args.port, app, threaded=True)
     if args.quiet:
         import logging

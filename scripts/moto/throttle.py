@@ -86,6 +86,12 @@ TABLE: list[tuple[str, str, int, int, tuple[str, ...]]] = [
     ("logs", "StartLiveTail", 5, 5, ("StartLiveTail",)),  # assumed (docs/emulator.md)
     ("logs", "other", 5, 5, (EACH,)),  # assumed
     # EventBridge Scheduler quotas, per API (documented).
+    # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html:
+    # DescribeAlarms 9 TPS; PutMetricAlarm and DeleteAlarms 3 TPS; the rest taken as 3.
+    ("monitoring", "DescribeAlarms", 9, 9, ("DescribeAlarms",)),
+    ("monitoring", "PutMetricAlarm", 3, 3, ("PutMetricAlarm",)),
+    ("monitoring", "DeleteAlarms", 3, 3, ("DeleteAlarms",)),
+    ("monitoring", "other", 3, 3, (EACH,)),
     ("scheduler", "CreateSchedule", 50, 50, ("CreateSchedule",)),
     ("scheduler", "DeleteSchedule", 50, 50, ("DeleteSchedule",)),
     ("scheduler", "GetSchedule", 50, 50, ("GetSchedule",)),

@@ -186,9 +186,9 @@ async fn run_step(ctx: &ApplyCtx<'_>, step: &Step) -> Result<Option<Changed>, Aw
         ResourceKind::DiscoveryService => discovery::apply(ctx, step).await.map(|_| None),
         ResourceKind::TaskDefinition => task_definition::apply(ctx, step).await.map(|_| None),
         ResourceKind::Service => service::apply(ctx, step).await,
-        ResourceKind::ScalingTarget | ResourceKind::ScalingPolicy => {
-            scaling::apply(ctx, step).await.map(|_| None)
-        }
+        ResourceKind::ScalingTarget
+        | ResourceKind::ScalingPolicy
+        | ResourceKind::ScalingSchedule => scaling::apply(ctx, step).await.map(|_| None),
         ResourceKind::ScheduleGroup | ResourceKind::Schedule => {
             super::schedule::apply(ctx, step).await.map(|_| None)
         }

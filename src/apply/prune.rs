@@ -17,8 +17,8 @@ use super::settle::settle;
 use super::wait::{PollError, poll};
 use crate::aws::ecs_tasks::{self, ClusterTask};
 use crate::aws::{
-    AwsError, ecs, iam, write_autoscaling, write_discovery, write_ecs, write_iam, write_logs,
-    write_prune,
+    AwsError, ecs, iam, write_alarms, write_autoscaling, write_discovery, write_ecs, write_iam,
+    write_logs, write_prune,
 };
 use crate::live::owned::is_ours;
 use crate::plan::{ResourceKind, Step};
@@ -38,13 +38,32 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
             let found = targets.into_iter().find_map(|t| {
                 t.policies
                     .iter()
-                    .any(|p| p.name == name)
+                    .find(|p| p.name == name)
+                    .map(|p| (t.resource_id.as_str(), p))
+            });
+            let Some((resource_id, p)) = found else {
+                return Ok(());
+            };
+            // Deregistering the target deletes its policies too; deleting first keeps the
+            // order explicit and the step idempotent.
+            write_autoscaling::delete_policy(c, resource_id, name).await?;
+            // A step policy's alarm outlives it (`aws::write_alarms`). Only the alarm named as
+            // the policy is ecsctl's; another one the policy listed is left alone.
+            if p.step.is_some() && p.alarm_names.iter().any(|a| a == name) {
+                write_alarms::delete_alarm(c, name).await?;
+            }
+            Ok(())
+        }
+        ResourceKind::ScalingSchedule => {
+            let targets = o.scaling_targets.iter().chain(&ctx.live.scaling_targets);
+            let found = targets.into_iter().find_map(|t| {
+                t.schedules
+                    .iter()
+                    .any(|s| s.name == name)
                     .then_some(t.resource_id.as_str())
             });
             match found {
-                // Deregistering the target deletes its policies too; deleting first keeps the
-                // order explicit and the step idempotent.
-                Some(resource_id) => write_autoscaling::delete_policy(c, resource_id, name).await,
+                Some(resource_id) => write_autoscaling::delete_schedule(c, resource_id, name).await,
                 None => Ok(()),
             }
         }

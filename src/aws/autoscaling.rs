@@ -1,21 +1,27 @@
 //! Application Auto Scaling: the scalable targets on the environment's services' desired
-//! counts, with their policies.
+//! counts, with their policies and scheduled actions.
 //!
 //! Owns the calls and conversions. Results are re-filtered by exact ResourceId and dimension:
 //! moto's ResourceId filter is a substring test and it ignores PolicyNames, which would attach
 //! `service/c/api`'s policies to `service/c/api2`. Must not write.
 
 use aws_sdk_applicationautoscaling::types::{
-    ScalableDimension, ScalableTarget, ScalingPolicy, ServiceNamespace,
+    MetricDimension, ScalableDimension, ScalableTarget, ScalingPolicy, ScheduledAction,
+    ServiceNamespace, StepScalingPolicyConfiguration, TargetTrackingMetric,
+    TargetTrackingScalingPolicyConfiguration,
 };
 
 use super::{AwsClients, AwsError};
-use crate::live::{LiveScalingPolicy, LiveScalingTarget};
+use crate::live::{
+    LiveCustomizedMetric, LiveMetric, LiveMetricQuery, LiveScalingPolicy, LiveScalingSchedule,
+    LiveScalingTarget, LiveStepConfig,
+};
 
 const DIMENSION: &str = "ecs:service:DesiredCount";
 
-/// Targets for exactly these resource ids (`service/<cluster>/<name>`), each with its policies.
-/// One DescribeScalableTargets and one DescribeScalingPolicies (both paginated) for them all.
+/// Targets for exactly these resource ids (`service/<cluster>/<name>`), each with its policies
+/// and scheduled actions. One DescribeScalableTargets, one DescribeScalingPolicies and one
+/// DescribeScheduledActions (each paginated) for them all.
 pub async fn read_targets(
     clients: &AwsClients,
     resource_ids: &[String],
@@ -23,11 +29,64 @@ pub async fn read_targets(
     if resource_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (targets, policies) = futures::try_join!(
+    let (targets, policies, actions) = futures::try_join!(
         targets(clients, resource_ids),
-        policies(clients, resource_ids)
+        policies(clients, resource_ids),
+        scheduled_actions(clients, resource_ids)
     )?;
-    Ok(assemble(targets, policies, resource_ids))
+    let mut live = assemble(targets, policies, resource_ids);
+    for t in &mut live {
+        t.schedules = actions
+            .iter()
+            .filter(|a| {
+                a.resource_id() == t.resource_id
+                    && a.scalable_dimension()
+                        .is_some_and(|d| d.as_str() == DIMENSION)
+            })
+            .map(schedule_from_sdk)
+            .collect();
+    }
+    Ok(live)
+}
+
+/// DescribeScheduledActions, like DescribeScalingPolicies, takes one ResourceId: the
+/// namespace's actions are listed once and filtered here.
+async fn scheduled_actions(
+    clients: &AwsClients,
+    ids: &[String],
+) -> Result<Vec<ScheduledAction>, AwsError> {
+    let single = (ids.len() == 1).then(|| ids[0].clone());
+    clients
+        .autoscaling
+        .describe_scheduled_actions()
+        .service_namespace(ServiceNamespace::Ecs)
+        .set_resource_id(single.clone())
+        // 50, AWS's default and most per page (DescribeScheduledActions API reference).
+        .max_results(50)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| {
+            AwsError::from_sdk(
+                "application-autoscaling",
+                "DescribeScheduledActions",
+                single.as_deref(),
+                e,
+            )
+        })
+}
+
+fn schedule_from_sdk(a: &ScheduledAction) -> LiveScalingSchedule {
+    let range = a.scalable_target_action();
+    LiveScalingSchedule {
+        name: a.scheduled_action_name().to_string(),
+        schedule: a.schedule().to_string(),
+        timezone: a.timezone().map(str::to_string),
+        min: range.and_then(|r| r.min_capacity()),
+        max: range.and_then(|r| r.max_capacity()),
+    }
 }
 
 async fn targets(clients: &AwsClients, ids: &[String]) -> Result<Vec<ScalableTarget>, AwsError> {
@@ -110,6 +169,7 @@ pub(crate) fn assemble(
                 })
                 .map(policy_from_sdk)
                 .collect(),
+            schedules: Vec::new(),
         })
         .collect()
 }
@@ -127,6 +187,81 @@ fn policy_from_sdk(p: &ScalingPolicy) -> LiveScalingPolicy {
         scale_in_cooldown: tt.and_then(|c| c.scale_in_cooldown()),
         scale_out_cooldown: tt.and_then(|c| c.scale_out_cooldown()),
         disable_scale_in: tt.and_then(|c| c.disable_scale_in()),
+        customized: tt.and_then(customized_from_sdk),
+        step: p.step_scaling_policy_configuration().map(step_from_sdk),
+        alarm_names: p
+            .alarms()
+            .iter()
+            .map(|a| a.alarm_name().to_string())
+            .collect(),
+    }
+}
+
+fn customized_from_sdk(
+    c: &TargetTrackingScalingPolicyConfiguration,
+) -> Option<LiveCustomizedMetric> {
+    let m = c.customized_metric_specification()?;
+    let single = m.metric_name().is_some() || m.namespace().is_some();
+    Some(LiveCustomizedMetric {
+        metric: single.then(|| LiveMetric {
+            namespace: m.namespace().map(str::to_string),
+            name: m.metric_name().map(str::to_string),
+            dimensions: dimensions(m.dimensions()),
+        }),
+        statistic: m.statistic().map(|s| s.as_str().to_string()),
+        unit: m.unit().map(str::to_string),
+        queries: m
+            .metrics()
+            .iter()
+            .map(|q| LiveMetricQuery {
+                id: q.id().to_string(),
+                expression: q.expression().map(str::to_string),
+                metric: q
+                    .metric_stat()
+                    .and_then(|s| s.metric())
+                    .map(tracking_metric),
+                stat: q.metric_stat().map(|s| s.stat().to_string()),
+                unit: q.metric_stat().and_then(|s| s.unit()).map(str::to_string),
+                return_data: q.return_data(),
+            })
+            .collect(),
+    })
+}
+
+fn tracking_metric(m: &TargetTrackingMetric) -> LiveMetric {
+    LiveMetric {
+        namespace: m.namespace().map(str::to_string),
+        name: m.metric_name().map(str::to_string),
+        dimensions: m
+            .dimensions()
+            .iter()
+            .map(|d| (d.name().to_string(), d.value().to_string()))
+            .collect(),
+    }
+}
+
+fn dimensions(d: &[MetricDimension]) -> Vec<(String, String)> {
+    d.iter()
+        .map(|d| (d.name().to_string(), d.value().to_string()))
+        .collect()
+}
+
+fn step_from_sdk(c: &StepScalingPolicyConfiguration) -> LiveStepConfig {
+    LiveStepConfig {
+        adjustment_type: c.adjustment_type().map(|a| a.as_str().to_string()),
+        cooldown: c.cooldown(),
+        aggregation: c.metric_aggregation_type().map(|a| a.as_str().to_string()),
+        adjustments: c
+            .step_adjustments()
+            .iter()
+            .map(|a| {
+                (
+                    a.metric_interval_lower_bound(),
+                    a.metric_interval_upper_bound(),
+                    a.scaling_adjustment(),
+                )
+            })
+            .collect(),
     }
 }
 

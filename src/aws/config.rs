@@ -94,6 +94,8 @@ pub struct AwsClients {
     pub(crate) autoscaling: aws_sdk_applicationautoscaling::Client,
     pub(crate) sts: aws_sdk_sts::Client,
     pub(crate) scheduler: aws_sdk_scheduler::Client,
+    /// The alarms of step scaling rules (`aws::alarms`, `aws::write_alarms`).
+    pub(crate) cloudwatch: aws_sdk_cloudwatch::Client,
     /// Parameter Store, for the environment lock only (`aws::ssm`, `crate::lock`).
     pub(crate) ssm: aws_sdk_ssm::Client,
     /// The Resource Groups Tagging API: one paged read of the tags of the environment's log
@@ -226,6 +228,7 @@ impl AwsClients {
             autoscaling: client!(aws_sdk_applicationautoscaling, "application-autoscaling"),
             sts: client!(aws_sdk_sts, "sts"),
             scheduler: client!(aws_sdk_scheduler, "scheduler"),
+            cloudwatch: client!(aws_sdk_cloudwatch, "cloudwatch"),
             ssm: client!(aws_sdk_ssm, "ssm"),
             tagging: client!(aws_sdk_resourcegroupstagging, "tag"),
             ec2: client!(aws_sdk_ec2, "ec2"),

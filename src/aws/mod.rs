@@ -5,6 +5,7 @@
 //! escape: every public function takes and returns ecsctl types. Reads live here now; the
 //! writes `apply` needs go into the same per-service files.
 
+pub mod alarms;
 pub mod autoscaling;
 pub mod config;
 pub mod discovery;
@@ -54,6 +55,7 @@ pub mod ecs_service_deployments;
 #[cfg(feature = "fault-hooks")]
 pub mod fail_at;
 pub(crate) mod write;
+pub mod write_alarms;
 pub mod write_autoscaling;
 pub mod write_discovery;
 pub mod write_ecs;

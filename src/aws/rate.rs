@@ -207,6 +207,12 @@ pub const TABLE: &[Row] = &[
     // its rate is assumed at the Logs default of 5 (docs/emulator.md, "Latency and rate limits").
     row("logs", "StartLiveTail", 5, 5, &["StartLiveTail"]),
     row("logs", "other", 5, 5, &[EACH]),
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
+    // (DescribeAlarms 9 TPS; PutMetricAlarm and DeleteAlarms 3 TPS; the rest taken as 3).
+    row("cloudwatch", "DescribeAlarms", 9, 9, &["DescribeAlarms"]),
+    row("cloudwatch", "PutMetricAlarm", 3, 3, &["PutMetricAlarm"]),
+    row("cloudwatch", "DeleteAlarms", 3, 3, &["DeleteAlarms"]),
+    row("cloudwatch", "other", 3, 3, &[EACH]),
     // https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html
     row("scheduler", "CreateSchedule", 50, 50, &["CreateSchedule"]),
     row("scheduler", "DeleteSchedule", 50, 50, &["DeleteSchedule"]),

@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::prune_family::prune_family;
 use crate::live::owned::is_ours;
-use crate::live::{Live, LiveTags};
+use crate::live::{Live, LiveScalingTarget, LiveTags};
 use crate::model::Desired;
 use crate::plan::fingerprint::digest_view;
 use crate::plan::{Action, Address, ResourceChange, ResourceKind};
@@ -164,13 +164,7 @@ pub fn prune(desired: &Desired, live: &Live, opts: &PruneOptions) -> Vec<Resourc
             service,
             json!({"resourceId": t.resource_id, "min": t.min, "max": t.max}),
         ));
-        for p in &t.policies {
-            out.push(delete(
-                ResourceKind::ScalingPolicy,
-                &p.name,
-                json!({"resourceId": t.resource_id, "policyType": p.policy_type}),
-            ));
-        }
+        out.extend(target_parts(t, |_| false, |_| false));
     }
     // Schedules left in the environment's (owned) schedule group, and with destroy the group.
     out.extend(super::schedule::prune(desired, live, opts.destroy));
@@ -207,19 +201,48 @@ fn stray_scaling(desired: &Desired, live: &Live) -> Vec<ResourceChange> {
                 json!({"resourceId": t.resource_id, "min": t.min, "max": t.max}),
             ));
         }
-        for p in &t.policies {
-            let kept = wanted.is_some_and(|w| w.policies.iter().any(|wp| wp.name == p.name));
-            let ecsctl_named = p.name.starts_with(&format!("{name}-"));
-            if !kept && (wanted.is_none() || ecsctl_named) {
-                out.push(delete(
-                    ResourceKind::ScalingPolicy,
-                    &p.name,
-                    json!({"resourceId": t.resource_id, "policyType": p.policy_type}),
-                ));
-            }
-        }
+        let ecsctl_named = |n: &str| n.starts_with(&format!("{name}-"));
+        let keeps_policy = |n: &str| {
+            wanted.is_some_and(|w| w.policies.iter().any(|wp| wp.name == n))
+                || (wanted.is_some() && !ecsctl_named(n))
+        };
+        let keeps_schedule = |n: &str| {
+            wanted.is_some_and(|w| w.schedules.iter().any(|ws| ws.name == n))
+                || (wanted.is_some() && !ecsctl_named(n))
+        };
+        out.extend(target_parts(t, keeps_policy, keeps_schedule));
     }
     out
+}
+
+/// Deletions of a live target's policies and scheduled actions that `keep_*` does not keep.
+/// Deregistering the target would delete both (DeregisterScalableTarget API reference), but
+/// not a step policy's alarm (`aws::write_alarms`): deleting each explicitly shows what goes,
+/// and lets the policy's deletion take its alarm along.
+fn target_parts(
+    t: &LiveScalingTarget,
+    keep_policy: impl Fn(&str) -> bool,
+    keep_schedule: impl Fn(&str) -> bool,
+) -> Vec<ResourceChange> {
+    let policies = t.policies.iter().filter(|p| !keep_policy(&p.name)).map(|p| {
+        delete(
+            ResourceKind::ScalingPolicy,
+            &p.name,
+            json!({"resourceId": t.resource_id, "policyType": p.policy_type, "alarms": p.alarm_names}),
+        )
+    });
+    let schedules = t
+        .schedules
+        .iter()
+        .filter(|s| !keep_schedule(&s.name))
+        .map(|s| {
+            delete(
+                ResourceKind::ScalingSchedule,
+                &s.name,
+                json!({"resourceId": t.resource_id, "schedule": s.schedule}),
+            )
+        });
+    policies.chain(schedules).collect()
 }
 
 pub(super) fn delete(kind: ResourceKind, name: &str, view: serde_json::Value) -> ResourceChange {

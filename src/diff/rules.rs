@@ -335,6 +335,67 @@ pub const RULES: &[Rule] = &[
         InPlace,
         "application-autoscaling:PutScalingPolicy",
     ),
+    r(
+        K::ScalingPolicy,
+        "customizedMetric",
+        InPlace,
+        "application-autoscaling:PutScalingPolicy",
+    ),
+    r(
+        K::ScalingPolicy,
+        "adjustmentType",
+        InPlace,
+        "application-autoscaling:PutScalingPolicy",
+    ),
+    r(
+        K::ScalingPolicy,
+        "stepAdjustments",
+        InPlace,
+        "application-autoscaling:PutScalingPolicy",
+    ),
+    r(
+        K::ScalingPolicy,
+        "cooldown",
+        InPlace,
+        "application-autoscaling:PutScalingPolicy",
+    ),
+    r(
+        K::ScalingPolicy,
+        "metricAggregationType",
+        InPlace,
+        "application-autoscaling:PutScalingPolicy",
+    ),
+    // A step rule's alarm: PutMetricAlarm replaces the whole alarm, in place.
+    r(
+        K::ScalingPolicy,
+        "alarm",
+        InPlace,
+        "cloudwatch:PutMetricAlarm",
+    ),
+    r(
+        K::ScalingSchedule,
+        "schedule",
+        InPlace,
+        "application-autoscaling:PutScheduledAction",
+    ),
+    r(
+        K::ScalingSchedule,
+        "timezone",
+        InPlace,
+        "application-autoscaling:PutScheduledAction",
+    ),
+    r(
+        K::ScalingSchedule,
+        "minCapacity",
+        InPlace,
+        "application-autoscaling:PutScheduledAction",
+    ),
+    r(
+        K::ScalingSchedule,
+        "maxCapacity",
+        InPlace,
+        "application-autoscaling:PutScheduledAction",
+    ),
     // EventBridge Scheduler: UpdateSchedule replaces the whole schedule in place.
     r(
         K::ScheduleGroup,

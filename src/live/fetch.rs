@@ -27,11 +27,12 @@ use super::ownership::is_ours;
 use super::query::LiveQuery;
 use super::tag_index::TagIndex;
 use super::types::{
-    Live, LiveDiscoveryService, LiveFamily, LiveLogGroup, LiveNamespace, LiveRole, LiveTags,
-    LiveTaskDefinition,
+    Live, LiveAlarm, LiveDiscoveryService, LiveFamily, LiveLogGroup, LiveNamespace, LiveRole,
+    LiveScalingTarget, LiveTags, LiveTaskDefinition,
 };
 use crate::aws::{
-    AwsClients, AwsError, autoscaling, discovery, ecs, ecs_revisions, iam, logs, scheduler, sts,
+    AwsClients, AwsError, alarms, autoscaling, discovery, ecs, ecs_revisions, iam, logs, scheduler,
+    sts,
 };
 use crate::model::Desired;
 
@@ -172,11 +173,12 @@ pub async fn fetch_query(
             read_roles(clients, &query.roles),
             logs_part,
             discovery_part,
-            autoscaling::read_targets(clients, &query.scaling_resource_ids),
+            scaling(clients, query),
             scheduler_part,
             index_part,
         )?;
     let (schedule_group, schedules) = scheduled;
+    let (scaling_targets, alarms) = scaling_targets;
     let (services, families, task_definitions, retention) = ecs;
     let (namespace, discovery_services) = discovery;
 
@@ -193,6 +195,7 @@ pub async fn fetch_query(
         task_definitions,
         families,
         scaling_targets,
+        alarms,
         owned: Default::default(),
         schedule_group,
         schedules,
@@ -202,6 +205,33 @@ pub async fn fetch_query(
 
 /// The roles in one bulk read (`iam::read_roles_bulk`), or role by role when the caller may not
 /// make it.
+/// The scaling targets, then the alarms of step rules: those the spec asks for and those the
+/// live step policies list (a second round trip only when there are any).
+async fn scaling(
+    clients: &AwsClients,
+    query: &LiveQuery,
+) -> Result<(Vec<LiveScalingTarget>, Vec<LiveAlarm>), AwsError> {
+    let targets = autoscaling::read_targets(clients, &query.scaling_resource_ids).await?;
+    let names: BTreeSet<String> = query
+        .alarm_names
+        .iter()
+        .cloned()
+        .chain(
+            targets
+                .iter()
+                .flat_map(|t| &t.policies)
+                .filter(|p| p.step.is_some())
+                .flat_map(|p| p.alarm_names.iter().cloned()),
+        )
+        .collect();
+    if names.is_empty() {
+        return Ok((targets, Vec::new()));
+    }
+    let names: Vec<String> = names.into_iter().collect();
+    let alarms = alarms::read_alarms(clients, &names).await?;
+    Ok((targets, alarms))
+}
+
 async fn read_roles(clients: &AwsClients, names: &[String]) -> Result<Vec<LiveRole>, AwsError> {
     if let Some(roles) = iam::read_roles_bulk(clients, names).await? {
         return Ok(roles);

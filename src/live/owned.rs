@@ -143,7 +143,7 @@ impl OwnedQuery {
 }
 
 /// The longest prefix `base` shares with every name.
-fn shared_prefix<'a>(base: &str, names: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn shared_prefix<'a>(base: &str, names: impl Iterator<Item = &'a str>) -> String {
     let mut end = base.len();
     for n in names {
         end = base

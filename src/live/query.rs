@@ -29,6 +29,9 @@ pub struct LiveQuery {
     /// `service/<cluster>/<name>` of every service, not only the autoscaled ones: a target left
     /// on a service whose spec dropped autoscaling is drift the plan must show.
     pub scaling_resource_ids: Vec<String>,
+    /// The CloudWatch alarms the spec's step rules ask for (each named as its policy); the
+    /// alarms live step policies list are read too.
+    pub alarm_names: Vec<String>,
     /// The EventBridge Scheduler group, read (with every schedule in it) only when the spec
     /// has scheduled tasks.
     pub schedule_group: Option<String>,
@@ -75,6 +78,14 @@ impl LiveQuery {
                     .iter()
                     .map(|t| &t.resource_id)
                     .chain(service_ids.iter()),
+            ),
+            alarm_names: sorted(
+                desired
+                    .scaling_targets
+                    .iter()
+                    .flat_map(|t| &t.policies)
+                    .filter(|p| matches!(p.rule, crate::model::PolicyRule::Step(_)))
+                    .map(|p| &p.name),
             ),
             schedule_group: desired.schedules().next().map(|t| t.group.clone()),
             log_group_tags: desired

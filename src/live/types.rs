@@ -43,6 +43,10 @@ pub struct Live {
     /// Per desired family, its newest ACTIVE revision of ours (content in `task_definitions`).
     pub families: Vec<LiveFamily>,
     pub scaling_targets: Vec<LiveScalingTarget>,
+    /// The CloudWatch alarms of step rules: every name the spec's rules ask for and every
+    /// alarm a live step policy lists, those that exist.
+    #[serde(default)]
+    pub alarms: Vec<LiveAlarm>,
     /// What lives in the environment's scope but the spec may no longer name (filled by
     /// `live::owned`, read for pruning and `destroy`; empty when not read).
     #[serde(default)]
@@ -91,6 +95,9 @@ impl Live {
     }
     pub fn schedule(&self, name: &str) -> Option<&super::schedule::LiveSchedule> {
         self.schedules.iter().find(|s| s.name == name)
+    }
+    pub fn alarm(&self, name: &str) -> Option<&LiveAlarm> {
+        self.alarms.iter().find(|a| a.name == name)
     }
     pub fn scaling_target(&self, resource_id: &str) -> Option<&LiveScalingTarget> {
         self.scaling_targets
@@ -519,6 +526,82 @@ pub struct LiveScalingTarget {
     pub role_arn: Option<String>,
     /// Only the policies whose ResourceId matches exactly.
     pub policies: Vec<LiveScalingPolicy>,
+    /// Only the scheduled actions whose ResourceId matches exactly.
+    #[serde(default)]
+    pub schedules: Vec<LiveScalingSchedule>,
+}
+
+/// A scheduled action on a scalable target (DescribeScheduledActions).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveScalingSchedule {
+    pub name: String,
+    /// `cron(…)`, `rate(…)` or `at(…)`.
+    pub schedule: String,
+    /// None when AWS omitted it (UTC).
+    pub timezone: Option<String>,
+    pub min: Option<i32>,
+    pub max: Option<i32>,
+}
+
+/// A CloudWatch metric's identity as AWS returned it (dimensions in AWS's order).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveMetric {
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub dimensions: Vec<(String, String)>,
+}
+
+/// A target tracking policy's customized metric: one metric with its statistic, or metric
+/// math queries.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveCustomizedMetric {
+    pub metric: Option<LiveMetric>,
+    pub statistic: Option<String>,
+    pub unit: Option<String>,
+    pub queries: Vec<LiveMetricQuery>,
+}
+
+/// One entry of a metric math specification (TargetTrackingMetricDataQuery).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveMetricQuery {
+    pub id: String,
+    pub expression: Option<String>,
+    pub metric: Option<LiveMetric>,
+    pub stat: Option<String>,
+    pub unit: Option<String>,
+    pub return_data: Option<bool>,
+}
+
+/// A step scaling policy's configuration (StepScalingPolicyConfiguration).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveStepConfig {
+    pub adjustment_type: Option<String>,
+    pub cooldown: Option<i32>,
+    pub aggregation: Option<String>,
+    /// (lower bound, upper bound, scaling adjustment).
+    pub adjustments: Vec<(Option<f64>, Option<f64>, i32)>,
+}
+
+/// A CloudWatch metric alarm (DescribeAlarms), as ecsctl's step rules create them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveAlarm {
+    pub name: String,
+    pub metric: LiveMetric,
+    pub statistic: Option<String>,
+    pub unit: Option<String>,
+    pub period: Option<i32>,
+    pub evaluation_periods: Option<i32>,
+    pub datapoints_to_alarm: Option<i32>,
+    pub threshold: Option<f64>,
+    pub comparison: Option<String>,
+    pub actions_enabled: Option<bool>,
+    pub alarm_actions: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -536,6 +619,15 @@ pub struct LiveScalingPolicy {
     pub scale_in_cooldown: Option<i32>,
     pub scale_out_cooldown: Option<i32>,
     pub disable_scale_in: Option<bool>,
+    /// Target tracking on a customized metric.
+    #[serde(default)]
+    pub customized: Option<LiveCustomizedMetric>,
+    /// A step scaling policy's configuration.
+    #[serde(default)]
+    pub step: Option<LiveStepConfig>,
+    /// The names of the CloudWatch alarms AWS lists for the policy.
+    #[serde(default)]
+    pub alarm_names: Vec<String>,
 }
 
 #[cfg(test)]

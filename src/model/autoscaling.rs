@@ -1,12 +1,14 @@
 //! Application Auto Scaling of a service's desired count: the scalable target and one target
-//! tracking policy per metric.
+//! tracking policy per metric; step rules and scheduled actions are `scaling_rules`'.
 //!
 //! Owns the range rules (max ≥ 1, min ≤ count ≤ max), the cooldown defaults (in 300, out 60),
-//! the policy names (`<service name>-cpu|-memory|-requests`) and the ALB resource label for
-//! requests per target. Must not decide the desired count for services without autoscaling.
+//! the policy names (`<service name>-cpu|-memory|-requests|-queue|-metric`) and the ALB
+//! resource label for requests per target. Must not decide the desired count for services
+//! without autoscaling.
 
 use super::arn;
 use super::resources::*;
+use super::scaling_rules::{custom_metric, schedules, sqs_backlog, steps};
 use super::scope::{Scope, for_check};
 use crate::spec::raw::{RawAutoscaling, RawLoadBalancer};
 use crate::spec::span::{Loc, Sp};
@@ -130,6 +132,10 @@ pub struct AutoscalingInput<'a> {
     pub service_name: &'a str,
     pub cluster: &'a str,
     pub load_balancers: &'a [RawLoadBalancer],
+    /// The cluster has Container Insights on (queue scaling divides by its task count).
+    pub insights: bool,
+    /// The environment's tags, for the step rules' alarms.
+    pub tags: &'a Tags,
 }
 
 /// The target and the desired count to create the service with; None when not enabled.
@@ -175,13 +181,19 @@ pub fn autoscaling(cx: &Scope, a: &AutoscalingInput) -> Option<(ScalingTarget, u
             "with autoscaling, `count` is the count to start with",
         );
     }
-    let policies = policies(cx, a, &path);
+    let mut policies = policies(cx, a, &path);
+    policies.extend(steps(cx, a, &path));
+    if policies.is_empty() && a.raw.schedule.is_none() {
+        let loc = a.raw.max.as_ref().map_or(a.key_loc, |m| m.loc);
+        cx.warn(loc, format!("{}.autoscaling", a.at), "autoscaling has no target (`cpu`, `memory`, `requestsPerTarget`, `sqsQueue`, `customMetric`), `steps` or `schedule`, so it never scales");
+    }
     let target = ScalingTarget {
         service: a.key.to_string(),
         resource_id: format!("service/{}/{}", a.cluster, a.service_name),
         min,
         max,
         policies,
+        schedules: schedules(cx, a, &path),
     };
     Some((target, a.count.map_or(min, |c| c.value)))
 }
@@ -192,9 +204,11 @@ fn policies(cx: &Scope, a: &AutoscalingInput, path: &dyn Fn(&str) -> String) -> 
     let policy = |suffix: &str, metric, target_value| ScalingPolicy {
         name: format!("{}-{suffix}", a.service_name),
         metric,
-        target_value,
-        scale_in_cooldown,
-        scale_out_cooldown,
+        rule: PolicyRule::TargetTracking {
+            target_value,
+            scale_in_cooldown,
+            scale_out_cooldown,
+        },
     };
     let mut out = Vec::new();
     if let Some(cpu) = &a.raw.cpu {
@@ -227,11 +241,38 @@ fn policies(cx: &Scope, a: &AutoscalingInput, path: &dyn Fn(&str) -> String) -> 
             ));
         }
     }
-    if out.is_empty() {
-        let loc = a.raw.max.as_ref().map_or(a.key_loc, |m| m.loc);
-        cx.warn(loc, format!("{}.autoscaling", a.at), "autoscaling has no target (`cpu`, `memory` or `requestsPerTarget`), so it never scales");
+    if let Some((metric, target)) = sqs_backlog(cx, a, path) {
+        out.push(policy("queue", metric, target));
+    }
+    if let Some((metric, target)) = a.raw.custom_metric.as_ref().and_then(|m| {
+        let target = target_value(cx, m, &path("customMetric"))?;
+        Some((custom_metric(cx, m, &path("customMetric"))?, target))
+    }) {
+        out.push(policy("metric", ScalingMetric::Custom(metric), target));
     }
     out
+}
+
+/// `customMetric.target`: required for target tracking, and above 0.
+fn target_value(cx: &Scope, m: &crate::spec::raw::RawCustomMetric, path: &str) -> Option<f64> {
+    let Some(target) = &m.target else {
+        let loc = m.name.as_ref().or(m.namespace.as_ref()).map(|n| n.loc)?;
+        cx.error_hint(
+            loc,
+            format!("{path}.target"),
+            "customMetric has no `target`",
+            "set `target`, the value Application Auto Scaling keeps the metric at",
+        );
+        return None;
+    };
+    if target.value <= 0.0 {
+        cx.error(
+            target.loc,
+            format!("{path}.target"),
+            format!("customMetric target `{}` must be above 0", target.value),
+        );
+    }
+    Some(target.value)
 }
 
 fn percent(cx: &Scope, value: &Sp<f64>, what: &str, path: &str) -> f64 {

@@ -62,6 +62,7 @@ pub fn build(raw: &RawProject, ctx: &BuildContext) -> Result<(Desired, Diagnosti
             .and_then(|d| d.enabled.as_ref())
             .is_some_and(|e| !e.value),
         infrastructure_role: &infrastructure,
+        insights: cluster.container_insights != InsightsMode::Disabled,
     };
     let services = services(&cx, &env);
     let scheduled: Vec<BuiltScheduled> = raw

@@ -19,11 +19,12 @@ fn autoscaling_target_and_policies() {
     let names: Vec<&str> = t.policies.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, vec!["shop-prod-api-cpu", "shop-prod-api-requests"]);
     assert_eq!(
-        (
-            t.policies[0].scale_in_cooldown,
-            t.policies[0].scale_out_cooldown
-        ),
-        (300, 60)
+        t.policies[0].rule,
+        PolicyRule::TargetTracking {
+            target_value: 60.0,
+            scale_in_cooldown: 300,
+            scale_out_cooldown: 60
+        }
     );
     let label = "app/web/50dc6c495c0c9188/targetgroup/api/73e2d6bc24d8a067".to_string();
     assert_eq!(

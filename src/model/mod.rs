@@ -46,6 +46,7 @@ mod rules_env_tests;
 mod rules_hint_tests;
 #[cfg(test)]
 mod rules_task_tests;
+pub mod scaling_rules;
 pub mod schedule;
 pub mod scheduled;
 pub mod scope;

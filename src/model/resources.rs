@@ -488,7 +488,8 @@ pub struct ServiceRegistry {
     pub container_port: Option<u32>,
 }
 
-/// An Application Auto Scaling target on a service's desired count, with its policies.
+/// An Application Auto Scaling target on a service's desired count, with its policies and
+/// scheduled actions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScalingTarget {
@@ -498,17 +499,61 @@ pub struct ScalingTarget {
     pub min: u32,
     pub max: u32,
     pub policies: Vec<ScalingPolicy>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedules: Vec<ScalingSchedule>,
+}
+
+impl ScalingTarget {
+    /// The widest range the live target may hold: the spec's, and every scheduled action's.
+    /// A desired count anywhere in it is Application Auto Scaling's to keep.
+    pub fn widest(&self) -> (u32, u32) {
+        self.schedules
+            .iter()
+            .fold((self.min, self.max), |(lo, hi), s| {
+                (lo.min(s.min), hi.max(s.max))
+            })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScalingPolicy {
-    /// `<service name>-cpu`, `-memory` or `-requests`.
+    /// `<service name>-cpu`, `-memory`, `-requests`, `-queue`, `-metric`; step rules
+    /// `<service name>-<metric>-above|below`.
     pub name: String,
     pub metric: ScalingMetric,
-    pub target_value: f64,
-    pub scale_in_cooldown: u32,
-    pub scale_out_cooldown: u32,
+    #[serde(flatten)]
+    pub rule: PolicyRule,
+}
+
+/// How a policy acts on its metric.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum PolicyRule {
+    /// Keep the metric at a value (Application Auto Scaling owns the alarms).
+    #[serde(rename_all = "camelCase")]
+    TargetTracking {
+        target_value: f64,
+        scale_in_cooldown: u32,
+        scale_out_cooldown: u32,
+    },
+    /// Change the count by a fixed number of tasks while ecsctl's alarm is in ALARM.
+    Step(StepRule),
+}
+
+/// A step scaling rule and its CloudWatch alarm (named as the policy).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepRule {
+    /// The alarm fires above the threshold (else below it).
+    pub above: bool,
+    pub threshold: f64,
+    /// Consecutive one-minute periods past the threshold.
+    pub minutes: u32,
+    /// Tasks added (positive) or removed (negative) each time.
+    pub change: i32,
+    pub cooldown: u32,
+    pub tags: Tags,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -520,6 +565,40 @@ pub enum ScalingMetric {
     /// Needs the ALB resource label `app/<lb>/<id>/targetgroup/<tg>/<id>`.
     #[serde(rename = "ALBRequestCountPerTarget")]
     AlbRequests { resource_label: String },
+    /// Messages visible in the queue divided by the service's running tasks (metric math).
+    #[serde(rename = "SQSBacklogPerTask", rename_all = "camelCase")]
+    SqsBacklog {
+        queue: String,
+        cluster: String,
+        service: String,
+    },
+    #[serde(rename = "Customized")]
+    Custom(CustomMetric),
+}
+
+/// A CloudWatch metric by its identity, with the statistic to read it by.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomMetric {
+    pub namespace: String,
+    pub name: String,
+    pub dimensions: BTreeMap<String, String>,
+    pub statistic: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// A scheduled action on a scaling target: at `expression`, set the range to min..max.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScalingSchedule {
+    /// `<service name>-<name>`.
+    pub name: String,
+    /// `cron(…)`.
+    pub expression: String,
+    pub timezone: String,
+    pub min: u32,
+    pub max: u32,
 }
 
 /// A task run on a schedule. Converged by the scheduled-tasks issue; modelled and rendered now.

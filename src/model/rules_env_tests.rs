@@ -440,7 +440,7 @@ fn warnings() {
     let no_metric = "services:\n  api:\n    image: nginx\n    autoscaling:\n      max: 4\n";
     let want = w(
         "services.api.autoscaling",
-        "autoscaling has no target (`cpu`, `memory` or `requestsPerTarget`), so it never scales",
+        "autoscaling has no target (`cpu`, `memory`, `requestsPerTarget`, `sqsQueue`, `customMetric`), `steps` or `schedule`, so it never scales",
         5,
     );
     assert_one(

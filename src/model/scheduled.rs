@@ -273,7 +273,7 @@ fn schedule_only(cx: &Scope, t: &RawScheduledTask, at: &str) {
 }
 
 /// Checked against the embedded IANA list (offline); the nearest name is the hint.
-fn timezone(cx: &Scope, tz: Option<&Sp<String>>, path: &str) -> String {
+pub(super) fn timezone(cx: &Scope, tz: Option<&Sp<String>>, path: &str) -> String {
     let Some(tz) = tz else {
         return "UTC".to_string();
     };

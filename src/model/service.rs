@@ -37,6 +37,9 @@ pub struct ServiceEnv<'a> {
     pub discovery_off: bool,
     /// The role ECS assumes for blueGreen, linear and canary deployments.
     pub infrastructure_role: &'a str,
+    /// The cluster publishes Container Insights metrics (`RunningTaskCount`, which queue
+    /// scaling divides by).
+    pub insights: bool,
 }
 
 pub fn build_service(
@@ -101,6 +104,8 @@ pub fn build_service(
             service_name: &name,
             cluster: env.cluster,
             load_balancers: lbs,
+            insights: env.insights,
+            tags: env.tags,
         };
         autoscaling(cx, &a)
     });
@@ -134,9 +139,9 @@ pub fn build_service(
         cluster: env.cluster.to_string(),
         family: task.def.family.clone(),
         desired_count,
-        autoscaling: scaling.as_ref().map(|(t, _)| CountRange {
-            min: t.min,
-            max: t.max,
+        autoscaling: scaling.as_ref().map(|(t, _)| {
+            let (min, max) = t.widest();
+            CountRange { min, max }
         }),
         capacity: strategy(
             cx,

@@ -1,6 +1,6 @@
 //! Regression tests for the spec traps of issue 11: each fails on the code before the fix.
 
-use super::resources::Desired;
+use super::resources::{Desired, PolicyRule};
 use super::testkit::{BASE, build_raw, merged};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -43,7 +43,15 @@ fn defaults_autoscaling_with_only_cooldowns_turns_autoscaling_on_for_no_one_else
         .collect();
     assert_eq!(targets, ["api"]);
     let policy = &desired.scaling_targets[0].policies[0];
-    assert_eq!((policy.target_value, policy.scale_in_cooldown), (70.0, 120));
+    let PolicyRule::TargetTracking {
+        target_value,
+        scale_in_cooldown,
+        ..
+    } = policy.rule
+    else {
+        panic!("target tracking expected: {policy:?}");
+    };
+    assert_eq!((target_value, scale_in_cooldown), (70.0, 120));
     assert_eq!(warnings(&diags), []);
 }
 

@@ -88,7 +88,8 @@ pub enum Scope {
     DiscoveryServices,
     /// Application Auto Scaling scalable targets (generated ids) in the `ecs` namespace.
     ScalableTargets,
-    /// The alarms target tracking creates for the cluster's services.
+    /// The alarms target tracking creates for the cluster's services, and those of step rules
+    /// (named after their services).
     Alarms,
     /// The schedule group `{app}-{env}`.
     ScheduleGroup,
@@ -191,7 +192,8 @@ const TAG_ON_CREATE_ECS: &str = "CreateCluster, CreateService, RegisterTaskDefin
     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html";
 const CLOUD_MAP_ZONE: &str = "CreatePrivateDnsNamespace creates a Route 53 private hosted zone: \
     https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-api-permissions-ref.html";
-const SCALING: &str = "target tracking policies create and delete CloudWatch alarms: \
+const SCALING: &str = "target tracking policies create and delete CloudWatch alarms, and ecsctl \
+    writes, reads and deletes the alarms of step rules: \
     https://docs.aws.amazon.com/AmazonECS/latest/developerguide/auto-scaling-IAM.html";
 
 /// Every action, in the order the policy lists them within a statement.
@@ -509,6 +511,11 @@ pub const CATALOGUE: &[Entry] = &[
         Scope::Any,
         READ,
     ),
+    row(
+        "application-autoscaling:DescribeScheduledActions",
+        Scope::Any,
+        READ,
+    ),
     when(
         row(
             "application-autoscaling:RegisterScalableTarget",
@@ -537,8 +544,21 @@ pub const CATALOGUE: &[Entry] = &[
         ),
         Autoscaling,
     ),
+    when(
+        row(
+            "application-autoscaling:PutScheduledAction",
+            Scope::ScalableTargets,
+            WRITE,
+        ),
+        Autoscaling,
+    ),
     row(
         "application-autoscaling:DeleteScalingPolicy",
+        Scope::ScalableTargets,
+        DELETE,
+    ),
+    row(
+        "application-autoscaling:DeleteScheduledAction",
         Scope::ScalableTargets,
         DELETE,
     ),
@@ -555,7 +575,15 @@ pub const CATALOGUE: &[Entry] = &[
         Autoscaling,
     ),
     when(
-        dep(row("cloudwatch:DescribeAlarms", Scope::Any, WRITE), SCALING),
+        dep(row("cloudwatch:DescribeAlarms", Scope::Any, READ), SCALING),
+        Autoscaling,
+    ),
+    when(
+        dep(
+            row("cloudwatch:TagResource", Scope::Alarms, WRITE),
+            "PutMetricAlarm carries the ownership tags of a step rule's alarm: \
+             https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+        ),
         Autoscaling,
     ),
     dep(

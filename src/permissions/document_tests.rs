@@ -139,6 +139,7 @@ fn actions_that_accept_only_star_are_in_one_statement_that_says_so() {
         [
             "application-autoscaling:DescribeScalableTargets",
             "application-autoscaling:DescribeScalingPolicies",
+            "application-autoscaling:DescribeScheduledActions",
             "ec2:DescribeSecurityGroups",
             "ec2:DescribeSubnets",
             "ecs:DescribeTaskDefinition",

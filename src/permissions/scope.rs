@@ -27,6 +27,9 @@ pub struct EnvScope {
     pub family_prefix: String,
     pub role_prefix: String,
     pub log_group_prefix: String,
+    /// What every service name shares (`{app}-{env}-` by default): step rules' alarms are
+    /// named `<service name>-…`.
+    pub service_prefix: String,
     pub schedule_group: String,
     pub lock_parameter: String,
     /// What the spec references outside the environment (`preflight::references`), as
@@ -54,6 +57,10 @@ impl EnvScope {
             family_prefix: q.family_prefix,
             role_prefix: q.role_prefix,
             log_group_prefix: q.log_group_prefix,
+            service_prefix: crate::live::owned::shared_prefix(
+                &format!("{}-{}-", desired.app, desired.env),
+                desired.services.iter().map(|s| s.name.as_str()),
+            ),
             // As `live::query` and `live::owned` read it: the jobs' group, else the default one
             // a removed job may have left behind.
             schedule_group: desired
@@ -149,11 +156,15 @@ impl EnvScope {
             Scope::Namespaces => one(self.arn("servicediscovery", "namespace/*")),
             Scope::DiscoveryServices => one(self.arn("servicediscovery", "service/*")),
             Scope::ScalableTargets => one(self.arn("application-autoscaling", "scalable-target/*")),
-            // Target tracking names its alarms `TargetTracking-service/CLUSTER/SERVICE-Alarm…`.
-            Scope::Alarms => one(self.arn(
-                "cloudwatch",
-                &format!("alarm:TargetTracking-service/{}/*", self.cluster),
-            )),
+            // Target tracking names its alarms `TargetTracking-service/CLUSTER/SERVICE-Alarm…`;
+            // ecsctl names a step rule's alarm `<service name>-<metric>-above|below`.
+            Scope::Alarms => vec![
+                self.arn(
+                    "cloudwatch",
+                    &format!("alarm:TargetTracking-service/{}/*", self.cluster),
+                ),
+                self.arn("cloudwatch", &format!("alarm:{}*", self.service_prefix)),
+            ],
             Scope::ScheduleGroup => one(self.arn(
                 "scheduler",
                 &format!("schedule-group/{}", self.schedule_group),

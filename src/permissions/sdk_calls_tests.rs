@@ -35,6 +35,7 @@ fn prefix(field: &str) -> Option<&'static str> {
         "kms" => "kms",
         "efs" => "elasticfilesystem",
         "ecr" => "ecr",
+        "cloudwatch" => "cloudwatch",
         _ => return None,
     })
 }

@@ -24,10 +24,12 @@ pub enum ResourceKind {
     Service,
     ScalingTarget,
     ScalingPolicy,
+    /// A scheduled action on a scaling target.
+    ScalingSchedule,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 11] = [
+    pub const ALL: [ResourceKind; 12] = [
         ResourceKind::IamRole,
         ResourceKind::ScheduleGroup,
         ResourceKind::LogGroup,
@@ -39,6 +41,7 @@ impl ResourceKind {
         ResourceKind::Service,
         ResourceKind::ScalingTarget,
         ResourceKind::ScalingPolicy,
+        ResourceKind::ScalingSchedule,
     ];
 
     /// The type part of an address (`service` in `service.api`); part of the public JSON.
@@ -53,6 +56,7 @@ impl ResourceKind {
             ResourceKind::Service => "service",
             ResourceKind::ScalingTarget => "scaling_target",
             ResourceKind::ScalingPolicy => "scaling_policy",
+            ResourceKind::ScalingSchedule => "scaling_schedule",
             ResourceKind::ScheduleGroup => "schedule_group",
             ResourceKind::Schedule => "schedule",
         }

@@ -183,6 +183,7 @@ pub enum JsonResourceType {
     Service,
     ScalingTarget,
     ScalingPolicy,
+    ScalingSchedule,
     ScheduleGroup,
     Schedule,
 }
@@ -529,6 +530,7 @@ fn kind(k: crate::plan::ResourceKind) -> JsonResourceType {
         K::Service => JsonResourceType::Service,
         K::ScalingTarget => JsonResourceType::ScalingTarget,
         K::ScalingPolicy => JsonResourceType::ScalingPolicy,
+        K::ScalingSchedule => JsonResourceType::ScalingSchedule,
         K::ScheduleGroup => JsonResourceType::ScheduleGroup,
         K::Schedule => JsonResourceType::Schedule,
     }

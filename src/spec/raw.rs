@@ -157,6 +157,84 @@ raw_struct! {
         pub scale_in_cooldown: Option<Sp<u32>>,
         /// Seconds to wait after a scale-out before another. Default 60.
         pub scale_out_cooldown: Option<Sp<u32>>,
+        /// Target tracking on an SQS queue's backlog per task (messages visible divided by the
+        /// service's running tasks, AWS's metric math; needs Container Insights).
+        pub sqs_queue: Option<RawSqsQueue>,
+        /// Target tracking on any CloudWatch metric (a customized metric specification).
+        pub custom_metric: Option<RawCustomMetric>,
+        /// Step scaling: add or remove tasks while a metric stays above or below a threshold
+        /// for some minutes. ecsctl owns each rule's CloudWatch alarm.
+        pub steps: Option<Sp<Vec<RawStep>>>,
+        /// Scheduled changes of `min`/`max`, for example dev off at night.
+        pub schedule: Option<Sp<Vec<RawScalingSchedule>>>,
+    }
+}
+
+raw_struct! {
+    /// Target tracking on the backlog per task of an SQS queue.
+    pub struct RawSqsQueue {
+        /// The queue's name (not its URL), e.g. `{app}-{env}-jobs`.
+        pub name: Option<Sp<String>>,
+        /// The backlog each task should carry: messages visible per running task.
+        pub messages_per_task: Option<Sp<f64>>,
+    }
+}
+
+raw_struct! {
+    /// A CloudWatch metric: for target tracking (with `target`) or a step rule's alarm.
+    pub struct RawCustomMetric {
+        /// The metric's namespace, e.g. `CryptoTracker`.
+        pub namespace: Option<Sp<String>>,
+        /// The metric's name.
+        pub name: Option<Sp<String>>,
+        /// The metric's dimensions, by name.
+        pub dimensions: Option<SpMap<Sp<String>>>,
+        /// `Average` (default), `Minimum`, `Maximum`, `Sum` or `SampleCount`.
+        pub statistic: Option<Sp<String>>,
+        /// The metric's unit, e.g. `Count`. Default: none.
+        pub unit: Option<Sp<String>>,
+        /// Target tracking: the value to keep the metric at. Not used by step rules.
+        pub target: Option<Sp<f64>>,
+    }
+}
+
+raw_struct! {
+    /// One step scaling rule: while `metric` is above (or below) a threshold for `minutes`,
+    /// change the desired count by `change` tasks.
+    pub struct RawStep {
+        /// `cpu` or `memory` (the service's average utilisation, in percent).
+        pub metric: Option<Sp<StepMetric>>,
+        /// Any CloudWatch metric instead of `metric`.
+        pub custom_metric: Option<RawCustomMetric>,
+        /// Act while the metric is above this value.
+        pub above: Option<Sp<f64>>,
+        /// Act while the metric is below this value.
+        pub below: Option<Sp<f64>>,
+        /// Consecutive minutes the metric must stay past the threshold, 1 to 1440. Default 1.
+        pub minutes: Option<Sp<u32>>,
+        /// Tasks to add (positive) or remove (negative) each time the rule acts.
+        pub change: Option<Sp<i32>>,
+        /// Seconds before the rule may act again. Default: `scaleOutCooldown` for a positive
+        /// change, `scaleInCooldown` for a negative one.
+        pub cooldown: Option<Sp<u32>>,
+    }
+}
+
+raw_struct! {
+    /// A scheduled change of the scaling range.
+    pub struct RawScalingSchedule {
+        /// A name for the action, unique in the service: part of its AWS name
+        /// (`<service name>-<name>`). Default: `schedule-<position from 1>`.
+        pub name: Option<Sp<String>>,
+        /// When: six cron fields `minutes hours day-of-month month day-of-week year`, with or
+        /// without `cron(…)`, e.g. `0 20 ? * MON-FRI *`.
+        pub cron: Option<Sp<String>>,
+        /// IANA time zone of `cron`, e.g. `Europe/Berlin`. Default `UTC`.
+        pub timezone: Option<Sp<String>>,
+        /// The range's new minimum.
+        pub min: Option<Sp<u32>>,
+        /// The range's new maximum.
+        pub max: Option<Sp<u32>>,
     }
 }
 

@@ -280,6 +280,14 @@ pub enum DeploymentStrategy {
     Canary,
 }
 
+/// The service metric a step scaling rule watches (AWS/ECS, by cluster and service).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum StepMetric {
+    Cpu,
+    Memory,
+}
+
 /// A deployment lifecycle stage a hook can run at (DeploymentLifecycleHook `lifecycleStages`).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,

@@ -114,7 +114,7 @@ fn warnings_go_to_stderr_and_the_document_to_stdout() {
     assert_eq!(run.code, Some(0));
     assert_eq!(
         run.stderr,
-        "warning: autoscaling has no target (`cpu`, `memory` or `requestsPerTarget`), so it never scales
+        "warning: autoscaling has no target (`cpu`, `memory`, `requestsPerTarget`, `sqsQueue`, `customMetric`), `steps` or `schedule`, so it never scales
   --> ecsctl.yaml:15:12 (services.web.autoscaling)
    |
 15 |       max: 4

@@ -312,7 +312,7 @@ fn warnings_do_not_fail_validation() {
     ecsctl().current_dir(fixture("warning")).args(["validate"]).run().assert(
         0,
         "",
-        "warning: autoscaling has no target (`cpu`, `memory` or `requestsPerTarget`), so it never scales
+        "warning: autoscaling has no target (`cpu`, `memory`, `requestsPerTarget`, `sqsQueue`, `customMetric`), `steps` or `schedule`, so it never scales
   --> ecsctl.yaml:15:12 (services.web.autoscaling)
    |
 15 |       max: 4

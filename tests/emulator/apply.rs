@@ -353,7 +353,12 @@ fn apply_on_empty_account_converges_and_a_second_apply_changes_nothing() {
 }
 
 /// Applies a change, asserts exactly the expected steps ran, and that plan converges after.
-fn change(p: &Project, extra: &[&str], vars: &[(&str, &str)], expect_steps: &[&str]) -> Run {
+pub(crate) fn change(
+    p: &Project,
+    extra: &[&str],
+    vars: &[(&str, &str)],
+    expect_steps: &[&str],
+) -> Run {
     let r = p.apply_ok(extra, vars);
     let mut steps: Vec<&str> = r
         .stderr

@@ -531,6 +531,7 @@ fn converged_env(acct: &TestAccount, n: usize) -> LiveQuery {
             .iter()
             .map(|s| format!("service/{CLUSTER}/{s}"))
             .collect(),
+        alarm_names: Vec::new(),
         schedule_group: None,
         log_group_tags: names
             .iter()

@@ -30,6 +30,7 @@ mod real_aws;
 mod redeploy;
 mod retain;
 mod rollback;
+mod scaling;
 mod scheduled;
 mod status_logs;
 mod strategies;
