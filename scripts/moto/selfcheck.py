@@ -212,6 +212,48 @@ def probe_aas_deregister(x: Ctx) -> str | None:
     return f"{len(left)} policies left after deregister" if left else None
 
 
+def probe_aas_needs_target(x: Ctx) -> str | None:
+    aas = x.c("application-autoscaling")
+    code = error_code(lambda: aas.put_scheduled_action(
+        ServiceNamespace="ecs", ResourceId="service/c/ghost", ScalableDimension="ecs:service:DesiredCount",
+        ScheduledActionName="night", Schedule="cron(0 20 * * ? *)",
+        ScalableTargetAction={"MinCapacity": 0, "MaxCapacity": 0}))
+    return None if code == "ObjectNotFoundException" else f"a scheduled action without a target: {code}"
+
+
+def probe_aas_step_alarms(x: Ctx) -> str | None:
+    aas, cw = x.c("application-autoscaling"), x.c("cloudwatch")
+    target = {"ServiceNamespace": "ecs", "ResourceId": "service/c/api2",
+              "ScalableDimension": "ecs:service:DesiredCount"}
+    arn = aas.put_scaling_policy(PolicyName="up", PolicyType="StepScaling", **target,
+                                 StepScalingPolicyConfiguration={"AdjustmentType": "ChangeInCapacity",
+                                                                 "StepAdjustments": [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}]})["PolicyARN"]
+    cw.put_metric_alarm(AlarmName="up", Namespace="AWS/ECS", MetricName="CPUUtilization", Statistic="Average",
+                        Period=60, EvaluationPeriods=1, Threshold=60.0,
+                        ComparisonOperator="GreaterThanThreshold", AlarmActions=[arn])
+    got = aas.describe_scaling_policies(ServiceNamespace="ecs", PolicyNames=["up"])["ScalingPolicies"]
+    return None if [a["AlarmName"] for a in got[0]["Alarms"]] == ["up"] else "a step policy lists no alarm"
+
+
+def probe_cloudwatch_cbor(x: Ctx) -> str | None:
+    import urllib.request
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+
+    url = f"{x.endpoint}/service/GraniteServiceVersion20100801/operation/DescribeAlarms"
+    request = AWSRequest(method="POST", url=url, data=b"\xa0", headers={
+        "Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"})
+    SigV4Auth(x.session.get_credentials().get_frozen_credentials(), "monitoring", "eu-west-1").add_auth(request)
+    p = request.prepare()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=p.body, headers=dict(p.headers))) as r:
+            kind = r.headers.get("Content-Type")
+    except urllib.error.HTTPError as e:
+        return f"HTTP {e.code}"
+    return None if kind == "application/cbor" else f"answered {kind}"
+
+
 def probe_cloudmap_filters(x: Ctx) -> str | None:
     sd = x.c("servicediscovery")
     a = sd.create_http_namespace(Name="a")["OperationId"]
@@ -408,6 +450,9 @@ PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patch_iam_managed_policies_once", probe_iam_managed_policy),
     ("patch_aas_describe_scaling_policies_filters", probe_aas_filters),
     ("patch_aas_deregister_deletes_policies", probe_aas_deregister),
+    ("patches_aas.patch_aas_put_needs_a_registered_target", probe_aas_needs_target),
+    ("patches_aas.patch_aas_step_policy_lists_its_alarms", probe_aas_step_alarms),
+    ("rpcv2.RpcV2Cbor (CloudWatch over CBOR)", probe_cloudwatch_cbor),
     ("patch_servicediscovery_list_filters", probe_cloudmap_filters),
     ("patch_servicediscovery_duplicate_service", probe_cloudmap_duplicate),
     ("patches_tagging.patch_tagging_get_resources", probe_tagging_get_resources),

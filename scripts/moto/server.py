@@ -230,7 +230,9 @@ def main() -> None:
     log(app.describe())
     # Outside even that: an RPC v2 CBOR request (CloudWatch, from the Rust SDK) becomes the
     # JSON 1.0 request moto parses, so throttling and faults see it as they see the others.
-    app = rpcv2.RpcV2Cbor(app)
+    # Plain moto (--no-patches) cannot speak it, and the selfcheck says so.
+    if not args.no_patches:
+        app = rpcv2.RpcV2Cbor(app)
     server = make_server("127.0.0.1", args.port, app, threaded=True)
     if args.quiet:
         import logging

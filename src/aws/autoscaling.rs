@@ -350,6 +350,34 @@ mod tests {
         assert_eq!(p.policy_type, "TargetTrackingScaling");
     }
 
+    /// AWS's own example of a step policy, read through the SDK: its configuration and the
+    /// alarm it lists (which pruning deletes with it).
+    #[test]
+    fn a_step_policy_as_aws_describes_it() {
+        let page = crate::aws::fixtures::wire(crate::aws::fixtures::DESCRIBE_SCALING_POLICIES_STEP);
+        let (clients, sent) = crate::aws::replay::clients(&[page]);
+        let ids = ["service/default/web-app".to_string()];
+        let sdk = crate::aws::replay::run(policies(&clients, &ids)).expect("the SDK parses it");
+        let p = policy_from_sdk(&sdk[0]);
+        assert_eq!(
+            (p.name.as_str(), p.policy_type.as_str()),
+            ("web-app-cpu-gt-75", "StepScaling")
+        );
+        assert_eq!(
+            p.step,
+            Some(LiveStepConfig {
+                adjustment_type: Some("PercentChangeInCapacity".into()),
+                cooldown: Some(60),
+                aggregation: None,
+                adjustments: vec![(Some(0.0), None, 200)],
+            })
+        );
+        assert_eq!(p.alarm_names, ["web-app-cpu-gt-75"]);
+        assert_eq!((p.target_value, p.customized.as_ref()), (None, None));
+        // One ResourceId, so it is asked for server-side.
+        assert_eq!(sent.bodies()[0]["ResourceId"], "service/default/web-app");
+    }
+
     #[test]
     fn empty_role_arn_from_client_error_correction_is_none() {
         let mut t = target("service/c/api");

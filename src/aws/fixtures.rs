@@ -48,6 +48,9 @@ pub const DESCRIBE_SERVICE_DEPLOYMENTS: &str =
     fixture!("ecs-describe-service-deployments.aws-cli.json");
 /// ListServiceDeployments: the same deployment, in brief (AWS CLI).
 pub const LIST_SERVICE_DEPLOYMENTS: &str = fixture!("ecs-list-service-deployments.aws-cli.json");
+/// DescribeScalingPolicies: a StepScaling policy on an ECS service, listing its alarm (botocore).
+pub const DESCRIBE_SCALING_POLICIES_STEP: &str =
+    fixture!("aas-describe-scaling-policies-step.botocore.json");
 /// botocore's ServicesStable and ServicesInactive waiters (the rules `aws ecs wait` applies).
 pub const WAITERS: &str = fixture!("ecs-waiters-services.botocore.json");
 
@@ -76,6 +79,8 @@ const TIMESTAMPS: &[&str] = &[
     "startedAt",
     "finishedAt",
     "stoppedAt",
+    // Application Auto Scaling (awsJson1_1 too).
+    "CreationTime",
 ];
 
 /// The fixture as the wire carries it: ISO-8601 timestamps become epoch seconds.

@@ -439,3 +439,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "scaling_tests.rs"]
+mod scaling_tests;

@@ -47,6 +47,9 @@ mod rules_hint_tests;
 #[cfg(test)]
 mod rules_task_tests;
 pub mod scaling_rules;
+#[cfg(test)]
+#[path = "scaling_rules_tests.rs"]
+mod scaling_rules_tests;
 pub mod schedule;
 pub mod scheduled;
 pub mod scope;
