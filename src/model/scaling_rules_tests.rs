@@ -143,9 +143,7 @@ fn each_mistake_is_a_located_error() {
         ),
         (
             "queue without Container Insights",
-            format!(
-                "services:\n  worker:\n    image: busybox\n    autoscaling:\n      max: 4\n      sqsQueue: {{name: jobs, messagesPerTask: 10}}\n"
-            ),
+            "services:\n  worker:\n    image: busybox\n    autoscaling:\n      max: 4\n      sqsQueue: {name: jobs, messagesPerTask: 10}\n".to_string(),
             w(
                 "services.worker.autoscaling.sqsQueue",
                 "sqsQueue scaling divides by the service's running tasks, a Container Insights metric, and the cluster has Container Insights off",
