@@ -208,11 +208,12 @@ pub const TABLE: &[Row] = &[
     row("logs", "StartLiveTail", 5, 5, &["StartLiveTail"]),
     row("logs", "other", 5, 5, &[EACH]),
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
-    // (DescribeAlarms 9 TPS; PutMetricAlarm and DeleteAlarms 3 TPS; the rest taken as 3).
-    row("cloudwatch", "DescribeAlarms", 9, 9, &["DescribeAlarms"]),
-    row("cloudwatch", "PutMetricAlarm", 3, 3, &["PutMetricAlarm"]),
-    row("cloudwatch", "DeleteAlarms", 3, 3, &["DeleteAlarms"]),
-    row("cloudwatch", "other", 3, 3, &[EACH]),
+    // (DescribeAlarms 9 TPS; PutMetricAlarm and DeleteAlarms 3 TPS; the rest taken as 3). Keyed
+    // by the signing name, `monitoring`, as every row here.
+    row("monitoring", "DescribeAlarms", 9, 9, &["DescribeAlarms"]),
+    row("monitoring", "PutMetricAlarm", 3, 3, &["PutMetricAlarm"]),
+    row("monitoring", "DeleteAlarms", 3, 3, &["DeleteAlarms"]),
+    row("monitoring", "other", 3, 3, &[EACH]),
     // https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html
     row("scheduler", "CreateSchedule", 50, 50, &["CreateSchedule"]),
     row("scheduler", "DeleteSchedule", 50, 50, &["DeleteSchedule"]),

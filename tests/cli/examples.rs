@@ -357,8 +357,8 @@ fn root_execution_role_grants_only_the_referenced_secrets() {
     );
 }
 
-/// Seed 003: custom cluster and namespace names; dev on Spot without autoscaling or Insights;
-/// prod autoscaled 1-4 at 60 % CPU with the circuit breaker.
+/// Seed 003: custom cluster and namespace names; dev on Spot without scaling rules or Insights,
+/// off at night; prod scaled 1-4 by the seed's two CPU step rules, with the circuit breaker.
 #[test]
 fn durableai_dev_and_prod_follow_the_seed() {
     let dev = render("examples/durableai", "dev", &[]);
@@ -372,7 +372,29 @@ fn durableai_dev_and_prod_follow_the_seed() {
             (Some(service), Some("dev.local"))
         );
     }
-    assert_eq!(dev["resources"]["scalingTargets"], serde_json::json!([]));
+    for service in ["backend", "frontend"] {
+        // No scaling rule in dev: a fixed range of 1, and 0 from 20:00 to 07:00 (New York).
+        let scaling = find(&dev, "scalingTargets", "service", service);
+        assert_eq!(
+            (scaling["min"].as_u64(), scaling["max"].as_u64()),
+            (Some(1), Some(1))
+        );
+        assert_eq!(scaling["policies"], serde_json::json!([]));
+        let night = &scaling["schedules"][0];
+        assert_eq!(
+            (
+                night["expression"].as_str(),
+                night["timezone"].as_str(),
+                night["max"].as_u64()
+            ),
+            (
+                Some("cron(0 20 ? * MON-FRI *)"),
+                Some("America/New_York"),
+                Some(0)
+            )
+        );
+        assert_eq!(scaling["schedules"][1]["max"], 1);
+    }
     let backend = find(&dev, "services", "key", "backend");
     assert_eq!(backend["capacity"][0]["capacityProvider"], "FARGATE_SPOT");
     assert_eq!(backend["desiredCount"], 1);
@@ -398,9 +420,35 @@ fn durableai_dev_and_prod_follow_the_seed() {
         (scaling["min"].as_u64(), scaling["max"].as_u64()),
         (Some(1), Some(4))
     );
+    // "Scale-out: when CPU > 60% for 2 minutes", "Scale-in: when CPU < 60% for 5 minutes".
+    let steps: Vec<_> = scaling["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap(),
+                p["type"].as_str().unwrap(),
+                p["above"].as_bool().unwrap(),
+                p["threshold"].as_f64().unwrap(),
+                p["minutes"].as_u64().unwrap(),
+                p["change"].as_i64().unwrap(),
+            )
+        })
+        .collect();
     assert_eq!(
-        policy(scaling, "ECSServiceAverageCPUUtilization")["targetValue"].as_f64(),
-        Some(60.0)
+        steps,
+        [
+            ("durableai-prod-backend-cpu-above", "step", true, 60.0, 2, 1),
+            (
+                "durableai-prod-backend-cpu-below",
+                "step",
+                false,
+                60.0,
+                5,
+                -1
+            ),
+        ]
     );
     let task_role = find(&prod, "roles", "name", "durableai-prod-backend-task");
     let actions = task_role["inlinePolicy"]["Statement"]
@@ -513,6 +561,19 @@ fn cryptotracker_prod_follows_the_seed() {
     assert_eq!(
         policy(scaling, "ECSServiceAverageCPUUtilization")["targetValue"].as_f64(),
         Some(80.0)
+    );
+    // The worker the seed's SQS feeds also tracks its queue's backlog per task.
+    let queue = find(&doc, "scalingTargets", "service", "sentiment-processor")["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "cryptotracker-prod-sentiment-processor-queue")
+        .expect("the queue policy")
+        .clone();
+    assert_eq!(queue["targetValue"].as_f64(), Some(100.0));
+    assert_eq!(
+        queue["metric"]["SQSBacklogPerTask"]["queue"],
+        "cryptotracker-prod-sentiment-requests"
     );
     let api = find(&doc, "scalingTargets", "service", "api-service");
     assert_eq!(
