@@ -86,6 +86,31 @@ pub enum Command {
     Logs(LogsArgs),
     /// Check, read-only, that everything the spec references exists in AWS and fits (subnets, security groups, target groups, secrets, keys, EFS, images).
     Verify(VerifyArgs),
+    /// Print what other tools need from an environment: ARNs, running revisions, log groups, DNS names, role ARNs; read only.
+    Output(OutputArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl output -e prod\n  ecsctl output -e prod --output json | jq -r '.services[] | select(.key == \"api\") | .arn'\n\n\
+Reads the environment as plan does (without the reads pruning needs) and prints the cluster, each\n\
+service's ARN, the task definition revision it runs, its log group, its Cloud Map DNS name and its\n\
+roles' ARNs, the scheduled tasks and the namespace. What does not exist yet is `null` (`-` in the\n\
+human view) and listed in `missing`; the exit code is 0 either way (1 on an error). The JSON document\n\
+is `formatVersion` 1.0 (docs/outputs.md)."
+)]
+pub struct OutputArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The output format on stdout.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = StatusFormat::Human)]
+    pub output: StatusFormat,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Debug, Args)]

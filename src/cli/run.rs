@@ -82,6 +82,7 @@ fn dispatch(settings: &Settings, out: &mut Output) -> Result<Outcome, CliError> 
         CommandSettings::Status(s) => commands::status::run(globals, s, out),
         CommandSettings::Logs(s) => commands::logs::run(globals, s, out),
         CommandSettings::Verify(s) => commands::verify::run(globals, s, out),
+        CommandSettings::Output(s) => commands::output::run(globals, s, out),
     }
 }
 

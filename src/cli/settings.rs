@@ -79,6 +79,15 @@ pub enum CommandSettings {
     Status(StatusSettings),
     Logs(LogsSettings),
     Verify(VerifySettings),
+    Output(OutputSettings),
+}
+
+/// `ecsctl output`, resolved.
+#[derive(Clone, Debug)]
+pub struct OutputSettings {
+    pub env: String,
+    pub json: bool,
+    pub stats: bool,
 }
 
 /// `ecsctl verify`, resolved.
@@ -310,6 +319,11 @@ impl Settings {
                 services: a.services,
                 images: parse_images(&a.images),
                 skip_image_check: a.skip_image_check,
+                json: a.output == super::args::StatusFormat::Json,
+                stats: a.stats,
+            }),
+            Command::Output(a) => CommandSettings::Output(OutputSettings {
+                env: a.env,
                 json: a.output == super::args::StatusFormat::Json,
                 stats: a.stats,
             }),

@@ -13,6 +13,7 @@ pub mod json;
 pub mod logs;
 pub mod markdown;
 pub mod nested;
+pub mod outputs;
 pub mod ownership;
 pub mod status;
 

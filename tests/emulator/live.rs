@@ -726,6 +726,47 @@ fn a_converged_plan_of_the_root_project_prod_reads_in_at_most_35_calls() {
     ]);
     assert_eq!(calls, expected);
     assert_eq!(calls.values().sum::<u32>(), 30);
+
+    // `ecsctl output` on the same converged environment: the values are AWS's, read without
+    // the pruning reads, and nothing is written.
+    let output = p.run(
+        &["output", "-e", "prod", "--output", "json", "--stats"],
+        &[],
+    );
+    assert_eq!(output.code, Some(0), "{}", output.all());
+    output.assert_no_writes("output");
+    let doc: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    assert_eq!(doc["missing"], json!([]), "{doc}");
+    let api = doc["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "api")
+        .unwrap();
+    let described = p.call(
+        "ecs",
+        "DescribeServices",
+        json!({"cluster": "ohi-prod", "services": ["ohi-prod-api"]}),
+    );
+    let live = &described["services"][0];
+    assert_eq!(api["arn"], live["serviceArn"]);
+    assert_eq!(api["taskDefinitionArn"], live["taskDefinition"]);
+    assert_eq!(api["dnsName"], "api.ohi-prod.local");
+    assert!(
+        api["executionRoleArn"]
+            .as_str()
+            .unwrap()
+            .ends_with(":role/ohi-prod-api-exec")
+    );
+    let calls = stats(&output);
+    for pruning in [
+        "ecs:ListServices",
+        "ecs:ListTaskDefinitionFamilies",
+        "iam:ListRoles",
+    ] {
+        assert!(!calls.contains_key(pruning), "{pruning}: {calls:?}");
+    }
+    assert_eq!(calls.values().sum::<u32>(), 23, "{calls:?}");
 }
 
 /// The tag index lags behind the writes (`ECSCTL_EMULATOR_TAG_INDEX_MS`): an entry that does

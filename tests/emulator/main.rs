@@ -19,6 +19,7 @@ mod images;
 mod jobs;
 mod live;
 mod lock;
+mod outputs;
 mod partial;
 mod permissions;
 mod plan;

@@ -9,6 +9,7 @@ pub mod destroy;
 pub mod exec;
 pub mod init;
 pub mod logs;
+pub mod output;
 pub mod permissions;
 pub mod plan;
 pub mod plan_all;
