@@ -13,10 +13,10 @@ use super::{AwsClients, AwsError};
 use crate::live::{
     LiveAdvancedConfiguration, LiveCapacityProviderItem, LiveCircuitBreaker, LiveCluster,
     LiveContainerDefinition, LiveContainerDependency, LiveDeployment, LiveDeploymentConfiguration,
-    LiveEfsVolume, LiveHealthCheck, LiveKeyValue, LiveLifecycleHook, LiveLoadBalancer,
-    LiveLogConfiguration, LiveMountPoint, LiveNetwork, LivePortMapping, LiveRuntimePlatform,
-    LiveSecret, LiveService, LiveServiceRegistry, LiveSetting, LiveTags, LiveTaskDefinition,
-    LiveUlimit, LiveVolume,
+    LiveEfsVolume, LiveHealthCheck, LiveKeyValue, LiveLifecycleHook, LiveLinuxParameters,
+    LiveLoadBalancer, LiveLogConfiguration, LiveMountPoint, LiveNetwork, LivePortMapping,
+    LiveRuntimePlatform, LiveSecret, LiveService, LiveServiceRegistry, LiveSetting, LiveTags,
+    LiveTaskDefinition, LiveUlimit, LiveVolume,
 };
 
 /// DescribeServices takes at most 10 names per call (moto accepts more; AWS does not).
@@ -474,6 +474,34 @@ fn container_from_sdk(c: &ContainerDefinition) -> LiveContainerDefinition {
             start_period: h.start_period(),
         }),
         stop_timeout: c.stop_timeout(),
+        start_timeout: c.start_timeout(),
+        linux_parameters: c.linux_parameters().map(|l| LiveLinuxParameters {
+            init_process_enabled: l.init_process_enabled(),
+            add: l
+                .capabilities()
+                .map(|k| k.add().to_vec())
+                .unwrap_or_default(),
+            drop: l
+                .capabilities()
+                .map(|k| k.drop().to_vec())
+                .unwrap_or_default(),
+            tmpfs: l.tmpfs().len(),
+            devices: l.devices().len(),
+            shared_memory_size: l.shared_memory_size(),
+        }),
+        system_controls: c
+            .system_controls()
+            .iter()
+            .map(|s| {
+                (
+                    s.namespace().map(str::to_string),
+                    s.value().map(str::to_string),
+                )
+            })
+            .collect(),
+        repository_credentials: c
+            .repository_credentials()
+            .map(|r| r.credentials_parameter().to_string()),
         ulimits: c
             .ulimits()
             .iter()

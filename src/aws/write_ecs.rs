@@ -14,9 +14,10 @@ use aws_sdk_ecs::types::{
     DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentLifecycleHook,
     DeploymentLifecycleHookStage, DeploymentStrategy, EfsAuthorizationConfig,
     EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EphemeralStorage,
-    HealthCheck, KeyValuePair, LinearConfiguration, LoadBalancer, LogConfiguration, LogDriver,
-    MountPoint, NetworkConfiguration, NetworkMode, OsFamily, PortMapping, PropagateTags,
-    RuntimePlatform, Secret, ServiceRegistry, Tag, TransportProtocol, Ulimit, UlimitName, Volume,
+    HealthCheck, KernelCapabilities, KeyValuePair, LinearConfiguration, LinuxParameters,
+    LoadBalancer, LogConfiguration, LogDriver, MountPoint, NetworkConfiguration, NetworkMode,
+    OsFamily, PortMapping, PropagateTags, RepositoryCredentials, RuntimePlatform, Secret,
+    ServiceRegistry, SystemControl, Tag, TransportProtocol, Ulimit, UlimitName, Volume,
 };
 
 use aws_sdk_ecs::config::retry::RetryConfig;
@@ -263,7 +264,32 @@ fn container(c: &model::ContainerDefinition) -> BuildResult<ContainerDefinition>
         .set_readonly_root_filesystem(c.readonly_root_filesystem)
         .set_cpu(c.cpu.map(|v| v as i32))
         .set_memory(c.memory.map(|v| v as i32))
-        .set_memory_reservation(c.memory_reservation.map(|v| v as i32));
+        .set_memory_reservation(c.memory_reservation.map(|v| v as i32))
+        .set_start_timeout(c.start_timeout.map(|v| v as i32));
+    if let Some(l) = &c.linux_parameters {
+        let caps = (!l.add.is_empty() || !l.drop.is_empty()).then(|| {
+            KernelCapabilities::builder()
+                .set_add((!l.add.is_empty()).then(|| l.add.clone()))
+                .set_drop((!l.drop.is_empty()).then(|| l.drop.clone()))
+                .build()
+        });
+        b = b.linux_parameters(
+            LinuxParameters::builder()
+                .set_init_process_enabled(l.init_process_enabled)
+                .set_capabilities(caps)
+                .build(),
+        );
+    }
+    for (k, v) in &c.system_controls {
+        b = b.system_controls(SystemControl::builder().namespace(k).value(v).build());
+    }
+    if let Some(arn) = &c.repository_credentials {
+        b = b.repository_credentials(
+            RepositoryCredentials::builder()
+                .credentials_parameter(arn)
+                .build()?,
+        );
+    }
     for p in &c.port_mappings {
         b = b.port_mappings(
             PortMapping::builder()
@@ -710,6 +736,10 @@ mod tests {
                 start_period: None,
             }),
             stop_timeout: None,
+            start_timeout: None,
+            linux_parameters: None,
+            system_controls: Default::default(),
+            repository_credentials: None,
             ulimits: vec![],
             docker_labels: Default::default(),
             depends_on: vec![],

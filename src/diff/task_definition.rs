@@ -255,6 +255,20 @@ fn desired_container(c: &ContainerDefinition) -> View {
         put(&mut v, "healthCheck", hc);
     }
     put(&mut v, "stopTimeout", json!(c.stop_timeout));
+    put(&mut v, "startTimeout", json!(c.start_timeout));
+    put(
+        &mut v,
+        "linuxParameters",
+        c.linux_parameters.as_ref().map_or(Value::Null, |l| {
+            linux_parameters(l.init_process_enabled, &l.add, &l.drop, 0)
+        }),
+    );
+    put(&mut v, "systemControls", json!(c.system_controls));
+    put(
+        &mut v,
+        "repositoryCredentials",
+        json!(c.repository_credentials),
+    );
     let ulimits = c
         .ulimits
         .iter()
@@ -302,6 +316,36 @@ fn desired_container(c: &ContainerDefinition) -> View {
         ),
     );
     v
+}
+
+/// `linuxParameters` as both sides compare it: an init process only when on, capabilities
+/// sorted (ECS keeps the order written), and a count of what Fargate refuses (`tmpfs`,
+/// `devices`, `sharedMemorySize`), which only drift made outside ecsctl can hold. Null when
+/// nothing is set, however AWS spells that.
+fn linux_parameters(init: Option<bool>, add: &[String], drop: &[String], refused: usize) -> Value {
+    let sorted = |l: &[String]| {
+        let mut l = l.to_vec();
+        l.sort();
+        l
+    };
+    let mut v = Map::new();
+    if init == Some(true) {
+        v.insert("initProcessEnabled".into(), json!(true));
+    }
+    if !add.is_empty() {
+        v.insert("add".into(), json!(sorted(add)));
+    }
+    if !drop.is_empty() {
+        v.insert("drop".into(), json!(sorted(drop)));
+    }
+    if refused > 0 {
+        v.insert("unsupportedOnFargate".into(), json!(refused));
+    }
+    if v.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(v)
+    }
 }
 
 fn ulimit(name: &str, soft: i64, hard: i64) -> Value {
@@ -458,6 +502,30 @@ fn live_container(c: &LiveContainerDefinition) -> View {
         );
     }
     put(&mut v, "stopTimeout", json!(c.stop_timeout));
+    put(&mut v, "startTimeout", json!(c.start_timeout));
+    put(
+        &mut v,
+        "linuxParameters",
+        c.linux_parameters.as_ref().map_or(Value::Null, |l| {
+            linux_parameters(
+                l.init_process_enabled,
+                &l.add,
+                &l.drop,
+                l.tmpfs + l.devices + usize::from(l.shared_memory_size.is_some()),
+            )
+        }),
+    );
+    let controls: std::collections::BTreeMap<String, String> = c
+        .system_controls
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone()?, v.clone().unwrap_or_default())))
+        .collect();
+    put(&mut v, "systemControls", json!(controls));
+    put(
+        &mut v,
+        "repositoryCredentials",
+        json!(c.repository_credentials),
+    );
     put(
         &mut v,
         "ulimits",

@@ -414,6 +414,15 @@ pub struct LiveContainerDefinition {
     pub secrets: Vec<LiveSecret>,
     pub health_check: Option<LiveHealthCheck>,
     pub stop_timeout: Option<i32>,
+    #[serde(default)]
+    pub start_timeout: Option<i32>,
+    #[serde(default)]
+    pub linux_parameters: Option<LiveLinuxParameters>,
+    /// (namespace, value), in AWS's order.
+    #[serde(default)]
+    pub system_controls: Vec<(Option<String>, Option<String>)>,
+    #[serde(default)]
+    pub repository_credentials: Option<String>,
     pub ulimits: Vec<LiveUlimit>,
     pub docker_labels: BTreeMap<String, String>,
     pub depends_on: Vec<LiveContainerDependency>,
@@ -529,6 +538,18 @@ pub struct LiveScalingTarget {
     /// Only the scheduled actions whose ResourceId matches exactly.
     #[serde(default)]
     pub schedules: Vec<LiveScalingSchedule>,
+}
+
+/// A container's `linuxParameters` as AWS returned them; what Fargate refuses is only counted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveLinuxParameters {
+    pub init_process_enabled: Option<bool>,
+    pub add: Vec<String>,
+    pub drop: Vec<String>,
+    pub tmpfs: usize,
+    pub devices: usize,
+    pub shared_memory_size: Option<i32>,
 }
 
 /// A scheduled action on a scalable target (DescribeScheduledActions).

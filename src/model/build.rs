@@ -73,8 +73,19 @@ pub fn build(raw: &RawProject, ctx: &BuildContext) -> Result<(Desired, Diagnosti
             build_scheduled(&cx, raw, &base_tags, &cluster.name, key, t, &services)
         })
         .collect();
+    let shared_exec = raw
+        .execution_role
+        .as_ref()
+        .is_some_and(|m| m.value == crate::spec::raw_values::ExecutionRoleMode::Shared);
     let mut desired = assemble(
-        &cx, cluster, namespace, services, scheduled, &base_tags, protected,
+        &cx,
+        cluster,
+        namespace,
+        services,
+        scheduled,
+        &base_tags,
+        protected,
+        shared_exec,
     );
     desired.keep_revisions = super::revisions::keep(&cx, raw.revisions.as_ref());
     desired.before_deploy = super::before_deploy::before_deploy(&cx, raw, &desired.scheduled_tasks);
@@ -108,6 +119,7 @@ fn services(cx: &Scope, env: &ServiceEnv) -> Vec<BuiltService> {
     out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn assemble(
     cx: &Scope,
     cluster: Cluster,
@@ -116,8 +128,9 @@ fn assemble(
     scheduled: Vec<BuiltScheduled>,
     tags: &Tags,
     protected: bool,
+    shared_exec: bool,
 ) -> Desired {
-    check_unique(cx, &services, &scheduled);
+    check_unique(cx, &services, &scheduled, shared_exec);
     let tasks: Vec<(&BuiltTask, &str)> = services
         .iter()
         .map(|s| (&s.task, s.service.key.as_str()))
@@ -127,10 +140,12 @@ fn assemble(
                 .filter_map(|s| s.own.as_ref().map(|t| (t, s.task.key.as_str()))),
         )
         .collect();
-    let mut roles: Vec<Role> = tasks
-        .iter()
-        .flat_map(|(t, _)| t.roles.iter().cloned())
-        .collect();
+    let mut roles: Vec<Role> = super::iam::merge_execution_roles(
+        tasks
+            .iter()
+            .flat_map(|(t, _)| t.roles.iter().cloned())
+            .collect(),
+    );
     roles.extend(scheduler(cx, &scheduled, tags));
     roles.extend(infrastructure(cx, &services, tags));
     let groups = tasks
@@ -219,7 +234,13 @@ fn infrastructure(cx: &Scope, services: &[BuiltService], tags: &Tags) -> Option<
     Some(infrastructure_role(cx, name, &users, tags))
 }
 
-fn check_unique(cx: &Scope, services: &[BuiltService], scheduled: &[BuiltScheduled]) {
+/// With `shared_exec`, every task names the one execution role on purpose: it is not claimed.
+fn check_unique(
+    cx: &Scope,
+    services: &[BuiltService],
+    scheduled: &[BuiltScheduled],
+    shared_exec: bool,
+) {
     let mut claims = Vec::new();
     for s in services {
         let key = s.service.key.as_str();
@@ -230,7 +251,7 @@ fn check_unique(cx: &Scope, services: &[BuiltService], scheduled: &[BuiltSchedul
             owner: key,
             loc: s.name_loc,
         });
-        task_claims(&mut claims, &s.task, key);
+        task_claims(&mut claims, &s.task, key, shared_exec);
         if let Some((d, loc)) = &s.discovery {
             claims.push(Claim {
                 what: "discovery service name",
@@ -243,13 +264,13 @@ fn check_unique(cx: &Scope, services: &[BuiltService], scheduled: &[BuiltSchedul
     }
     for s in scheduled {
         if let Some(t) = &s.own {
-            task_claims(&mut claims, t, &s.task.key);
+            task_claims(&mut claims, t, &s.task.key, shared_exec);
         }
     }
     unique::check(cx, &claims);
 }
 
-fn task_claims<'a>(claims: &mut Vec<Claim<'a>>, t: &'a BuiltTask, key: &'a str) {
+fn task_claims<'a>(claims: &mut Vec<Claim<'a>>, t: &'a BuiltTask, key: &'a str, shared_exec: bool) {
     claims.push(Claim {
         what: "task definition family",
         path: "names.family",
@@ -259,6 +280,9 @@ fn task_claims<'a>(claims: &mut Vec<Claim<'a>>, t: &'a BuiltTask, key: &'a str) 
     });
     let paths = ["names.executionRole", "names.taskRole"];
     for ((role, loc), path) in t.roles.iter().zip(&t.role_locs).zip(paths) {
+        if shared_exec && role.purpose == RolePurpose::Execution {
+            continue;
+        }
         claims.push(Claim {
             what: "IAM role name",
             path,

@@ -11,7 +11,7 @@ use super::health::health_check;
 use super::resources::*;
 use super::scope::Scope;
 use super::secrets::{self, SecretRef};
-use crate::spec::raw::{RawHealthCheck, RawMount, SpList};
+use crate::spec::raw::{RawHealthCheck, RawLinuxParameters, RawMount, SpList};
 use crate::spec::raw_values::*;
 use crate::spec::span::{Loc, Sp};
 use crate::spec::spmap::SpMap;
@@ -35,6 +35,10 @@ pub struct ContainerInput<'a> {
     pub secrets: Option<&'a SpMap<Sp<RawSecret>>>,
     pub health_check: Option<&'a RawHealthCheck>,
     pub stop_timeout: Option<&'a Sp<u32>>,
+    pub start_timeout: Option<&'a Sp<u32>>,
+    pub linux_parameters: Option<&'a RawLinuxParameters>,
+    pub system_controls: Option<&'a SpMap<Sp<Scalar>>>,
+    pub repository_credentials: Option<&'a Sp<String>>,
     pub ulimits: Option<&'a SpMap<Sp<RawUlimit>>>,
     pub labels: Option<&'a SpMap<Sp<Scalar>>>,
     pub depends_on: Option<&'a SpMap<Sp<DependencyCondition>>>,
@@ -66,6 +70,10 @@ macro_rules! container_input {
             secrets: s.secrets.as_ref(),
             health_check: s.health_check.as_ref(),
             stop_timeout: s.stop_timeout.as_ref(),
+            start_timeout: s.start_timeout.as_ref(),
+            linux_parameters: s.linux_parameters.as_ref(),
+            system_controls: s.system_controls.as_ref(),
+            repository_credentials: s.repository_credentials.as_ref(),
             ulimits: s.ulimits.as_ref(),
             labels: s.labels.as_ref(),
             depends_on: s.depends_on.as_ref(),
@@ -82,6 +90,8 @@ macro_rules! container_input {
 #[derive(Default)]
 pub struct ContainerNeeds {
     pub secrets: Vec<SecretRef>,
+    /// Secrets holding private registry credentials (`repositoryCredentials`).
+    pub registry_credentials: Vec<String>,
 }
 
 pub fn container(
@@ -180,6 +190,27 @@ pub fn container(
         memory: c.container_memory.map(|v| v.value),
         memory_reservation: c.container_memory_reservation.map(|v| v.value),
         log_configuration: log.clone(),
+        start_timeout: super::container_linux::start_timeout(
+            cx,
+            c.start_timeout,
+            &path("startTimeout"),
+        ),
+        linux_parameters: c.linux_parameters.and_then(|l| {
+            super::container_linux::linux_parameters(cx, l, &path("linuxParameters"))
+        }),
+        system_controls: c
+            .system_controls
+            .map(|s| super::container_linux::system_controls(cx, s, &path("systemControls")))
+            .unwrap_or_default(),
+        repository_credentials: c.repository_credentials.and_then(|r| {
+            let arn = super::container_linux::repository_credentials(
+                cx,
+                r,
+                &path("repositoryCredentials"),
+            )?;
+            needs.registry_credentials.push(arn.clone());
+            Some(arn)
+        }),
     }
 }
 

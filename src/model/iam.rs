@@ -38,6 +38,8 @@ pub struct ExecutionNeeds<'a> {
     pub images: Vec<&'a str>,
     pub secrets: &'a [SecretRef],
     pub log_group: &'a str,
+    /// Secrets with private registry credentials (`repositoryCredentials`).
+    pub registry_credentials: &'a [String],
 }
 
 /// The execution role's inline policy, statement by statement, each from
@@ -93,6 +95,22 @@ pub fn execution_role(cx: &Scope, name: String, needs: &ExecutionNeeds, tags: &T
     if !keys.is_empty() {
         statements.push(sid("Kms", Statement::allow(&["kms:Decrypt"], keys)));
     }
+    // Private registry authentication: "the task execution role ... secretsmanager:GetSecretValue"
+    // on the credentials secret (ECS developer guide, "Private registry authentication for
+    // tasks"); as for `secrets`, the ARN with and without AWS's 6-character suffix.
+    if !needs.registry_credentials.is_empty() {
+        let mut arns: Vec<String> = needs
+            .registry_credentials
+            .iter()
+            .flat_map(|a| [a.clone(), format!("{a}-??????")])
+            .collect();
+        arns.sort();
+        arns.dedup();
+        statements.push(sid(
+            "RegistryCredentials",
+            Statement::allow(&["secretsmanager:GetSecretValue"], arns),
+        ));
+    }
     Role {
         name,
         purpose: RolePurpose::Execution,
@@ -101,6 +119,39 @@ pub fn execution_role(cx: &Scope, name: String, needs: &ExecutionNeeds, tags: &T
         inline_policy: Some(PolicyDocument::new(statements)),
         tags: tags.clone(),
     }
+}
+
+/// `executionRole: shared`: every task built the environment's one execution role with what it
+/// needs; this keeps one role of each name, whose statements grant what they all need (each
+/// statement's resources unioned by `Sid`, so the role is still scoped to the repositories,
+/// log groups, secrets, parameters and keys some task uses, and nothing else). Roles of
+/// distinct names pass through in order.
+pub fn merge_execution_roles(roles: Vec<Role>) -> Vec<Role> {
+    let mut out: Vec<Role> = Vec::new();
+    for role in roles {
+        let Some(kept) = out
+            .iter_mut()
+            .find(|r| r.name == role.name && r.purpose == RolePurpose::Execution)
+            .filter(|_| role.purpose == RolePurpose::Execution)
+        else {
+            out.push(role);
+            continue;
+        };
+        let (Some(into), Some(from)) = (kept.inline_policy.as_mut(), role.inline_policy) else {
+            continue;
+        };
+        for statement in from.statement {
+            match into.statement.iter_mut().find(|s| s.sid == statement.sid) {
+                Some(same) => {
+                    same.resource.extend(statement.resource);
+                    same.resource.sort();
+                    same.resource.dedup();
+                }
+                None => into.statement.push(statement),
+            }
+        }
+    }
+    out
 }
 
 /// `AmazonECSTaskExecutionRolePolicy` in `partition`

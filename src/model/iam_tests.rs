@@ -312,3 +312,83 @@ fn secret_kms_key_must_be_a_key_arn_because_iam_matches_no_alias() {
         },
     )]);
 }
+
+/// `executionRole: shared` (seed 001, OHI): one role for every service and job, scoped to what
+/// they need together; each task definition names it; per-service roles are gone.
+#[test]
+fn a_shared_execution_role_grants_the_union_of_what_every_task_needs() {
+    let (d, _) = ok(
+        "executionRole: shared\nservices:\n  api:\n    image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1\n    secrets:\n      DB: {secretsManager: api/db}\n  worker:\n    image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:1\n    secrets:\n      DB: {secretsManager: api/db}\n      QUEUE: {ssm: /shop/queue}\nscheduledTasks:\n  report:\n    image: nginx\n    schedule: cron(0 3 * * ? *)\n",
+    );
+    let exec: Vec<&Role> = d
+        .roles
+        .iter()
+        .filter(|r| r.name.ends_with("-exec"))
+        .collect();
+    assert_eq!(exec.len(), 1, "{:?}", d.roles);
+    assert_eq!(exec[0].name, "shop-prod-exec");
+    for t in &d.task_definitions {
+        assert_eq!(
+            t.execution_role,
+            RoleRef::Owned("shop-prod-exec".into()),
+            "{}",
+            t.family
+        );
+    }
+    let policy = exec[0].inline_policy.as_ref().unwrap();
+    assert_eq!(
+        statements(policy),
+        vec![
+            row("EcrAuth", &["ecr:GetAuthorizationToken"], &["*"]),
+            row(
+                "EcrPull",
+                &[
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer"
+                ],
+                &[
+                    "arn:aws:ecr:eu-west-1:123456789012:repository/api",
+                    "arn:aws:ecr:eu-west-1:123456789012:repository/worker"
+                ]
+            ),
+            row(
+                "Logs",
+                &["logs:CreateLogStream", "logs:PutLogEvents"],
+                &[
+                    "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/shop-prod/api:*",
+                    "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/shop-prod/report:*",
+                    "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/shop-prod/worker:*"
+                ]
+            ),
+            row(
+                "Secrets",
+                &["secretsmanager:GetSecretValue"],
+                &["arn:aws:secretsmanager:eu-west-1:123456789012:secret:api/db-??????"]
+            ),
+            row(
+                "Parameters",
+                &["ssm:GetParameters"],
+                &["arn:aws:ssm:eu-west-1:123456789012:parameter/shop/queue"]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_shared_execution_role_takes_a_template_without_service() {
+    let (d, _) = ok(
+        "executionRole: shared\nnames:\n  executionRole: \"{app}-{env}-task-execution\"\nservices:\n  api:\n    image: nginx\n  web:\n    image: nginx\n",
+    );
+    let names: Vec<&str> = d.roles.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["shop-prod-task-execution"]);
+    assert_errors(&[(
+        "per-service template",
+        "executionRole: shared\nnames:\n  executionRole: \"{app}-{env}-{service}-exec\"\nservices:\n  api:\n    image: nginx\n",
+        Want {
+            path: "names.executionRole",
+            message: "`{app}-{env}-{service}-exec` names one role per service, but `executionRole: shared` asks for one role",
+            line: 3,
+        },
+    )]);
+}

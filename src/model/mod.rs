@@ -21,6 +21,10 @@ mod build_tests;
 mod build_tests_more;
 pub mod capacity;
 pub mod container;
+pub mod container_linux;
+#[cfg(test)]
+#[path = "container_linux_tests.rs"]
+mod container_linux_tests;
 pub mod deployment;
 #[cfg(test)]
 #[path = "deployment_tests.rs"]

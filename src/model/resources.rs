@@ -262,6 +262,16 @@ pub struct ContainerDefinition {
     pub memory: Option<u32>,
     pub memory_reservation: Option<u32>,
     pub log_configuration: LogConfiguration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_timeout: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linux_parameters: Option<LinuxParameters>,
+    /// Kernel parameter → value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub system_controls: BTreeMap<String, String>,
+    /// The Secrets Manager secret ARN with the private registry's credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository_credentials: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -308,6 +318,20 @@ pub struct MountPoint {
 }
 
 /// Always the awslogs driver into the service's log group.
+/// The `linuxParameters` Fargate supports.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinuxParameters {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init_process_enabled: Option<bool>,
+    /// Sorted, upper case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add: Vec<String>,
+    /// Sorted, upper case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drop: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LogConfiguration {

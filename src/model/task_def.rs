@@ -18,6 +18,7 @@ use super::validate::check_name;
 use super::volumes::{ephemeral_storage, volumes};
 use crate::container_input;
 use crate::spec::raw::{RawNames, RawProject};
+use crate::spec::raw_values::ExecutionRoleMode;
 use crate::spec::span::{Loc, Sp};
 
 pub struct TaskInput<'a> {
@@ -66,6 +67,44 @@ pub fn named(
     (name.unwrap_or_default(), loc)
 }
 
+/// `executionRole: shared`: the environment's one execution role, its name and where it was
+/// decided; None per service. Its name is `names.executionRole` when that names no
+/// `{service}`, else `{app}-{env}-exec`. `model::build` merges what each task needs into it.
+pub fn shared_execution_role(
+    cx: &Scope,
+    raw: &RawProject,
+    names: Option<&RawNames>,
+) -> Option<(String, Loc)> {
+    let mode = raw
+        .execution_role
+        .as_ref()
+        .filter(|m| m.value == ExecutionRoleMode::Shared)?;
+    let template = names.and_then(|n| n.execution_role.as_ref());
+    let (name, loc) = match template {
+        Some(t) if t.value.contains("{service}") => {
+            cx.error_hint(
+                t.loc,
+                "names.executionRole",
+                format!(
+                    "`{}` names one role per service, but `executionRole: shared` asks for one role",
+                    t.value
+                ),
+                "drop `{service}` from the template (e.g. `{app}-{env}-exec`), or set `executionRole: perService`",
+            );
+            return Some((String::new(), t.loc));
+        }
+        Some(t) => (
+            cx.name(t, "names.executionRole", None).unwrap_or_default(),
+            t.loc,
+        ),
+        None => (format!("{}-{}-exec", cx.app, cx.env), mode.loc),
+    };
+    if !name.is_empty() {
+        check_name(cx, NameKind::Role, &name, loc, "names.executionRole");
+    }
+    Some((name, loc))
+}
+
 pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltTask {
     let key = (t.key, t.key_loc);
     let (family, family_loc) = named(
@@ -76,14 +115,17 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
         key,
         NameKind::Family,
     );
-    let (exec_name, exec_loc) = named(
-        cx,
-        names.and_then(|n| n.execution_role.as_ref()),
-        "{app}-{env}-{service}-exec",
-        "executionRole",
-        key,
-        NameKind::Role,
-    );
+    let (exec_name, exec_loc) = match shared_execution_role(cx, t.raw, names) {
+        Some(shared) => shared,
+        None => named(
+            cx,
+            names.and_then(|n| n.execution_role.as_ref()),
+            "{app}-{env}-{service}-exec",
+            "executionRole",
+            key,
+            NameKind::Role,
+        ),
+    };
     let logs = task_logs(
         cx,
         t.raw,
@@ -115,6 +157,7 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
             images,
             secrets: &needs.secrets,
             log_group: &logs.group.name,
+            registry_credentials: &needs.registry_credentials,
         },
         &t.tags,
     );

@@ -34,6 +34,11 @@ raw_struct! {
         pub tags: Option<SpMap<Sp<Scalar>>>,
         /// Name templates for the resources ecsctl creates per service.
         pub names: Option<RawNames>,
+        /// `perService` (default): each service and scheduled task gets its own execution role,
+        /// scoped to what it pulls, logs and reads. `shared`: one role for the environment
+        /// (`{app}-{env}-exec`, or `names.executionRole` without `{service}`), scoped to what
+        /// all of them need together.
+        pub execution_role: Option<Sp<ExecutionRoleMode>>,
         /// The ECS cluster.
         pub cluster: Option<RawCluster>,
         /// Default capacity for every service: `on-demand`, `spot`, or a mix.
@@ -235,6 +240,32 @@ raw_struct! {
         pub min: Option<Sp<u32>>,
         /// The range's new maximum.
         pub max: Option<Sp<u32>>,
+    }
+}
+
+raw_struct! {
+    /// The `linuxParameters` a Fargate task may set.
+    pub struct RawLinuxParameters {
+        /// Run an init process as PID 1 that forwards signals and reaps zombies.
+        pub init_process_enabled: Option<Sp<bool>>,
+        /// Linux capabilities to add to or drop from Docker's default set.
+        pub capabilities: Option<RawCapabilities>,
+        /// Not supported on Fargate: kept so that writing it is a clear error, not an
+        /// unknown key.
+        pub tmpfs: Option<Sp<serde_json::Value>>,
+        /// Not supported on Fargate (see `tmpfs`).
+        pub shared_memory_size: Option<Sp<serde_json::Value>>,
+        /// Not supported on Fargate (see `tmpfs`).
+        pub devices: Option<Sp<serde_json::Value>>,
+    }
+}
+
+raw_struct! {
+    pub struct RawCapabilities {
+        /// Capabilities to add: Fargate accepts only `SYS_PTRACE`.
+        pub add: Option<SpList<String>>,
+        /// Capabilities to drop, e.g. `[ALL]` or `[NET_RAW]`.
+        pub drop: Option<SpList<String>>,
     }
 }
 
@@ -463,6 +494,17 @@ macro_rules! container_struct {
                 pub health_check: Option<RawHealthCheck>,
                 /// Seconds between SIGTERM and SIGKILL, up to 120. Default 30.
                 pub stop_timeout: Option<Sp<u32>>,
+                /// Seconds to wait for the containers this one `dependsOn` before giving up,
+                /// 2 to 120 on Fargate.
+                pub start_timeout: Option<Sp<u32>>,
+                /// Linux settings Fargate supports: an init process, and capabilities to drop
+                /// (or add `SYS_PTRACE`, the only one Fargate can add).
+                pub linux_parameters: Option<RawLinuxParameters>,
+                /// Namespaced kernel parameters by name, e.g. `net.core.somaxconn: 1024`.
+                pub system_controls: Option<SpMap<Sp<Scalar>>>,
+                /// A private registry's credentials: the ARN of a Secrets Manager secret with
+                /// `username` and `password`. The execution role may read it.
+                pub repository_credentials: Option<Sp<String>>,
                 /// Ulimits by name (`nofile: 65536`).
                 pub ulimits: Option<SpMap<Sp<RawUlimit>>>,
                 /// Docker labels.

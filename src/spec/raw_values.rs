@@ -269,6 +269,15 @@ pub enum DnsRecordType {
     Srv,
 }
 
+/// One execution role per service, or one for the whole environment (`executionRole`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ExecutionRoleMode {
+    #[default]
+    PerService,
+    Shared,
+}
+
 /// How ECS moves a service to a new revision (DeploymentConfiguration `strategy`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

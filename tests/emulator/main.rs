@@ -35,4 +35,5 @@ mod scaling;
 mod scheduled;
 mod status_logs;
 mod strategies;
+mod task_settings;
 mod terminal;

@@ -1,0 +1,114 @@
+//! What Fargate allows of `linuxParameters`, `systemControls`, `startTimeout` and
+//! `repositoryCredentials`: what each builds (and the grant it implies), and each refusal.
+
+use super::resources::*;
+use super::testkit::{Want, assert_errors, ok};
+
+fn w(path: &'static str, message: &'static str, line: u32) -> Want {
+    Want {
+        path,
+        message,
+        line,
+    }
+}
+
+#[test]
+fn each_setting_reaches_the_container_and_the_credentials_the_execution_role() {
+    let (d, _) = ok(
+        "services:\n  api:\n    image: registry.example.com/team/api:1\n    startTimeout: 60\n    linuxParameters:\n      initProcessEnabled: true\n      capabilities: {add: [sys_ptrace], drop: [NET_RAW, ALL]}\n    systemControls:\n      net.core.somaxconn: 1024\n    repositoryCredentials: \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry/example\"\n",
+    );
+    let c = &d.task_definitions[0].containers[0];
+    assert_eq!(c.start_timeout, Some(60));
+    assert_eq!(
+        c.linux_parameters,
+        Some(LinuxParameters {
+            init_process_enabled: Some(true),
+            add: vec!["SYS_PTRACE".into()],
+            drop: vec!["ALL".into(), "NET_RAW".into()],
+        })
+    );
+    assert_eq!(c.system_controls["net.core.somaxconn"], "1024");
+    let arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry/example";
+    assert_eq!(c.repository_credentials.as_deref(), Some(arn));
+    let exec = d
+        .roles
+        .iter()
+        .find(|r| r.name == "shop-prod-api-exec")
+        .unwrap();
+    let grant = exec
+        .inline_policy
+        .as_ref()
+        .unwrap()
+        .statement
+        .iter()
+        .find(|s| s.sid.as_deref() == Some("RegistryCredentials"))
+        .expect("the credentials grant");
+    assert_eq!(grant.action, ["secretsmanager:GetSecretValue"]);
+    assert_eq!(grant.resource, [arn.to_string(), format!("{arn}-??????")]);
+}
+
+#[test]
+fn what_fargate_refuses_is_a_located_error() {
+    let at = |extra: &str| format!("services:\n  api:\n    image: nginx\n{extra}");
+    let cases: Vec<(&str, String, Want)> = vec![
+        (
+            "add a capability",
+            at("    linuxParameters:\n      capabilities: {add: [NET_ADMIN]}\n"),
+            w(
+                "services.api.linuxParameters.capabilities.add",
+                "Fargate cannot add the capability `NET_ADMIN`",
+                5,
+            ),
+        ),
+        (
+            "tmpfs",
+            at("    linuxParameters:\n      tmpfs: [{containerPath: /tmp, size: 64}]\n"),
+            w(
+                "services.api.linuxParameters.tmpfs",
+                "Fargate does not support `linuxParameters.tmpfs`",
+                5,
+            ),
+        ),
+        (
+            "CAP_ prefix",
+            at("    linuxParameters:\n      capabilities: {drop: [CAP_NET_RAW]}\n"),
+            w(
+                "services.api.linuxParameters.capabilities.drop[0]",
+                "`CAP_NET_RAW` is not a Linux capability name",
+                5,
+            ),
+        ),
+        (
+            "start timeout",
+            at("    startTimeout: 1\n"),
+            w(
+                "services.api.startTimeout",
+                "start timeout `1` is outside 2 to 120 seconds",
+                4,
+            ),
+        ),
+        (
+            "sysctl name",
+            at("    systemControls:\n      somaxconn: 1024\n"),
+            w(
+                "services.api.systemControls.somaxconn",
+                "`somaxconn` is not a kernel parameter name",
+                5,
+            ),
+        ),
+        (
+            "credentials by name",
+            at("    repositoryCredentials: registry/example\n"),
+            w(
+                "services.api.repositoryCredentials",
+                "`registry/example` is not a Secrets Manager secret ARN",
+                4,
+            ),
+        ),
+    ];
+    let cases: Vec<(&str, &str, Want)> = cases
+        .iter()
+        .map(|(n, y, w)| (*n, y.as_str(), Want { ..*w }))
+        .collect();
+    assert_errors(&cases);
+}
