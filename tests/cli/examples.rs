@@ -324,11 +324,20 @@ fn image_tag_comes_from_the_process_environment() {
     );
 }
 
-/// The execution role reads exactly the two datastore secrets, by name with AWS's suffix.
+/// Seed 001's one execution role: shared by every service, it reads exactly the two datastore
+/// secrets (by name with AWS's suffix) and writes every service's log group.
 #[test]
 fn root_execution_role_grants_only_the_referenced_secrets() {
     let doc = render(".", "prod", &[]);
-    let role = find(&doc, "roles", "name", "ohi-prod-api-exec");
+    let exec: Vec<&str> = doc["resources"]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["purpose"] == "execution")
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(exec, ["ohi-prod-exec"]);
+    let role = find(&doc, "roles", "name", "ohi-prod-exec");
     let statements = role["inlinePolicy"]["Statement"]
         .as_array()
         .expect("statements");
@@ -343,18 +352,11 @@ fn root_execution_role_grants_only_the_referenced_secrets() {
             "arn:aws:secretsmanager:eu-west-1:{account_id}:secret:ohi/prod/redis-??????"
         ])
     );
-    // The observability services read no secrets at all.
-    let clickhouse = find(&doc, "roles", "name", "ohi-prod-clickhouse-exec");
-    let sids: Vec<&Value> = clickhouse["inlinePolicy"]["Statement"]
-        .as_array()
-        .unwrap()
+    let logs = statements
         .iter()
-        .map(|s| &s["Sid"])
-        .collect();
-    assert!(
-        !sids.contains(&&Value::from("Secrets")),
-        "clickhouse may read secrets: {sids:?}"
-    );
+        .find(|s| s["Sid"] == "Logs")
+        .expect("a Logs statement");
+    assert_eq!(logs["Resource"].as_array().unwrap().len(), 11, "{logs}");
 }
 
 /// Seed 003: custom cluster and namespace names; dev on Spot without scaling rules or Insights,

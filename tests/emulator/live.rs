@@ -756,7 +756,7 @@ fn a_converged_plan_of_the_root_project_prod_reads_in_at_most_35_calls() {
         api["executionRoleArn"]
             .as_str()
             .unwrap()
-            .ends_with(":role/ohi-prod-api-exec")
+            .ends_with(":role/ohi-prod-exec")
     );
     let calls = stats(&output);
     for pruning in [
