@@ -210,6 +210,7 @@ async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<C
     u.hooks_off = u.deployment && s.deployment.strategy.is_rolling() && live_hooks(ctx, s);
     u.role_arn = infrastructure_role_arn(ctx, s);
     u.enable_execute_command = touches(step, "enableExecuteCommand");
+    u.propagate_tags = touches(step, "propagateTags");
     let deployment = if u.is_empty() {
         None
     } else {

@@ -564,7 +564,7 @@ pub async fn create_service(
         .deployment_configuration(deployment(s, role_arn, &[], false)?)
         .enable_execute_command(s.enable_execute_command)
         .enable_ecs_managed_tags(true)
-        .propagate_tags(PropagateTags::Service)
+        .propagate_tags(PropagateTags::from(s.propagate_tags.as_str()))
         .client_token(client_token)
         .set_tags(Some(tags(&s.tags)));
     let out = send("ecs", op, &s.name, req.send()).await?;
@@ -594,6 +594,7 @@ pub struct ServiceUpdate {
     /// The infrastructure role's ARN, sent with blue/green load balancers and hooks.
     pub role_arn: Option<String>,
     pub enable_execute_command: bool,
+    pub propagate_tags: bool,
     pub force_new_deployment: bool,
 }
 
@@ -610,6 +611,7 @@ impl ServiceUpdate {
             && !self.health_check_grace_period
             && !self.deployment
             && !self.enable_execute_command
+            && !self.propagate_tags
             && !self.force_new_deployment
     }
 }
@@ -658,6 +660,11 @@ pub async fn update_service(
     }
     if u.enable_execute_command {
         req = req.enable_execute_command(s.enable_execute_command);
+    }
+    if u.propagate_tags {
+        // UpdateService takes it (ECS API reference, UpdateService `propagateTags`); tasks
+        // started from then on carry the new choice.
+        req = req.propagate_tags(PropagateTags::from(s.propagate_tags.as_str()));
     }
     let out = send("ecs", op, &s.name, req.send()).await?;
     Ok(primary_mark(out.service()))

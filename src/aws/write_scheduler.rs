@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_scheduler::types::{
     AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, EcsParameters,
-    FlexibleTimeWindow, FlexibleTimeWindowMode, LaunchType, NetworkConfiguration, RetryPolicy,
-    ScheduleState, Tag, Target,
+    FlexibleTimeWindow, FlexibleTimeWindowMode, LaunchType, NetworkConfiguration, PropagateTags,
+    RetryPolicy, ScheduleState, Tag, Target,
 };
 
 use super::write::send;
@@ -69,6 +69,9 @@ pub(crate) fn parts(i: &ScheduleInput, op: &'static str) -> Result<ScheduleParts
         )
         .platform_version(&t.platform_version)
         .set_tags(Some(ecs_tags(&t.tags)));
+    if t.propagate_tags {
+        ecs = ecs.propagate_tags(PropagateTags::TaskDefinition);
+    }
     if t.capacity.is_empty() {
         ecs = ecs.launch_type(LaunchType::Fargate);
     } else {
@@ -265,6 +268,7 @@ mod tests {
             platform_version: "LATEST".into(),
             maximum_retry_attempts: 3,
             maximum_event_age_seconds: 3600,
+            propagate_tags: false,
             role: "omc-prod-scheduler".into(),
             tags: [("ecsctl:env".to_string(), "prod".to_string())].into(),
         }

@@ -205,6 +205,7 @@ pub fn desired() -> Desired {
             }),
             platform_version: "LATEST".into(),
             enable_execute_command: false,
+            propagate_tags: "SERVICE".into(),
             tags: tags(),
         }],
         scaling_targets: vec![ScalingTarget {
@@ -430,7 +431,7 @@ pub fn converged() -> Live {
             }),
             enable_execute_command: false,
             enable_ecs_managed_tags: false,
-            propagate_tags: Some("NONE".into()),
+            propagate_tags: Some("SERVICE".into()),
             scheduling_strategy: Some("REPLICA".into()),
             deployments: vec![],
             tags: tags(),

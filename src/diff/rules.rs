@@ -271,6 +271,12 @@ pub const RULES: &[Rule] = &[
     ),
     r(
         K::Service,
+        "propagateTags",
+        InPlace,
+        "ecs:UpdateService propagateTags",
+    ),
+    r(
+        K::Service,
         "tags",
         InPlace,
         "ecs:TagResource / UntagResource",

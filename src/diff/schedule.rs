@@ -122,6 +122,11 @@ fn desired_view(ctx: &Ctx, t: &ScheduledTask) -> View {
         n::platform_version(Some(&t.platform_version)),
     );
     put(&mut ecs, "tags", json!(t.tags));
+    put(
+        &mut ecs,
+        "propagateTags",
+        json!(t.propagate_tags.then_some("TASK_DEFINITION")),
+    );
     let mut target = View::new();
     put(&mut target, "cluster", json!(t.cluster));
     put(

@@ -40,6 +40,7 @@ fn task() -> ScheduledTask {
         platform_version: "LATEST".into(),
         maximum_retry_attempts: 185,
         maximum_event_age_seconds: 86400,
+        propagate_tags: false,
         role: "ohi-prod-scheduler".into(),
         tags: tags(),
     }

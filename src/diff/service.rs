@@ -3,8 +3,8 @@
 //!
 //! With autoscaling, the count is Application Auto Scaling's to manage: a live count within
 //! the spec's min..max never shows a diff, one outside is clamped into the range. Without it,
-//! the spec's count wins. Must not compare what the spec does not set (propagateTags, ECS
-//! managed tags, deployments, running counts).
+//! the spec's count wins. Must not compare what the spec does not set (ECS managed tags,
+//! deployments, running counts).
 
 use std::collections::BTreeSet;
 
@@ -163,6 +163,7 @@ fn desired_view(
         "enableExecuteCommand",
         json!(s.enable_execute_command),
     );
+    put(&mut v, "propagateTags", json!(s.propagate_tags));
     put(&mut v, "tags", json!(s.tags));
     v
 }
@@ -258,6 +259,12 @@ fn live_view(ctx: &Ctx, s: &Service, l: &LiveService) -> View {
         &mut v,
         "enableExecuteCommand",
         json!(l.enable_execute_command),
+    );
+    // Absent is NONE (the API's default when a service was created without it).
+    put(
+        &mut v,
+        "propagateTags",
+        json!(l.propagate_tags.as_deref().unwrap_or("NONE")),
     );
     put(&mut v, "tags", json!(l.tags));
     v

@@ -112,3 +112,28 @@ fn what_fargate_refuses_is_a_located_error() {
         .collect();
     assert_errors(&cases);
 }
+
+/// `propagateTags`: a service's goes to ECS as written (default SERVICE); a job's only as
+/// TASK_DEFINITION, the one source EventBridge Scheduler offers.
+#[test]
+fn tag_propagation_of_services_and_jobs() {
+    let (d, _) = ok(
+        "services:\n  api:\n    image: nginx\n    propagateTags: taskDefinition\n  web:\n    image: nginx\nscheduledTasks:\n  report:\n    image: nginx\n    schedule: rate(1 day)\n    propagateTags: taskDefinition\n",
+    );
+    let tags: Vec<&str> = d
+        .services
+        .iter()
+        .map(|s| s.propagate_tags.as_str())
+        .collect();
+    assert_eq!(tags, ["TASK_DEFINITION", "SERVICE"]);
+    assert!(d.scheduled_tasks[0].propagate_tags);
+    assert_errors(&[(
+        "job from a service",
+        "scheduledTasks:\n  report:\n    image: nginx\n    schedule: rate(1 day)\n    propagateTags: service\n",
+        w(
+            "scheduledTasks.report.propagateTags",
+            "a scheduled task has no service to copy tags from",
+            5,
+        ),
+    )]);
+}

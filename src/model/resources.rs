@@ -379,7 +379,14 @@ pub struct Service {
     pub discovery: Option<ServiceRegistry>,
     pub platform_version: String,
     pub enable_execute_command: bool,
+    /// ECS's name: `SERVICE` (default), `TASK_DEFINITION` or `NONE`.
+    #[serde(default = "service_tags")]
+    pub propagate_tags: String,
     pub tags: Tags,
+}
+
+fn service_tags() -> String {
+    "SERVICE".to_string()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -653,6 +660,9 @@ pub struct ScheduledTask {
     pub platform_version: String,
     pub maximum_retry_attempts: u32,
     pub maximum_event_age_seconds: u32,
+    /// Scheduler copies the task definition's tags onto the tasks (`TASK_DEFINITION`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub propagate_tags: bool,
     /// The role the scheduler assumes to run the task.
     pub role: String,
     pub tags: Tags,

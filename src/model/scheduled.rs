@@ -169,6 +169,7 @@ pub fn build_scheduled(
                     &format!("{at}.retryPolicy.maximumEventAgeSeconds"),
                 )
             }),
+        propagate_tags: propagate_tags(cx, t, &at),
         role: format!("{}-{}-scheduler", cx.app, cx.env),
         tags: task_tags,
     };
@@ -268,6 +269,28 @@ fn schedule_only(cx: &Scope, t: &RawScheduledTask, at: &str) {
                 )
                 .with_hint(hint),
             );
+        }
+    }
+}
+
+/// `propagateTags` of a job: EventBridge Scheduler's EcsParameters take only `TASK_DEFINITION`
+/// (Scheduler API reference, EcsParameters `PropagateTags`), so `service` is refused.
+fn propagate_tags(cx: &Scope, t: &RawScheduledTask, at: &str) -> bool {
+    use crate::spec::raw_values::PropagateTagsFrom;
+    let Some(p) = &t.propagate_tags else {
+        return false;
+    };
+    match p.value {
+        PropagateTagsFrom::TaskDefinition => true,
+        PropagateTagsFrom::None => false,
+        PropagateTagsFrom::Service => {
+            cx.error_hint(
+                p.loc,
+                format!("{at}.propagateTags"),
+                "a scheduled task has no service to copy tags from",
+                "EventBridge Scheduler copies tags only from the task definition: `propagateTags: taskDefinition`",
+            );
+            false
         }
     }
 }

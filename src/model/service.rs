@@ -164,6 +164,14 @@ pub fn build_service(
         discovery: discovery.as_ref().map(|(_, r, _)| r.clone()),
         platform_version: task.platform_version.clone(),
         enable_execute_command: input.exec.is_some(),
+        propagate_tags: merged
+            .propagate_tags
+            .as_ref()
+            .map_or(crate::spec::raw_values::PropagateTagsFrom::Service, |p| {
+                p.value
+            })
+            .ecs_name()
+            .to_string(),
         tags,
     };
     BuiltService {

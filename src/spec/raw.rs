@@ -554,6 +554,9 @@ container_struct! {
         pub sidecars: Option<SpMap<RawSidecar>>,
         /// The task role (what the application may call in AWS).
         pub task_role: Option<RawTaskRole>,
+        /// Which tags ECS copies onto the service's tasks: `service` (default: the service's,
+        /// so a task carries the environment's tags), `taskDefinition` or `none`.
+        pub propagate_tags: Option<Sp<PropagateTagsFrom>>,
         /// Desired task count. With autoscaling on, the count used at creation.
         pub count: Option<Sp<u32>>,
         /// Target tracking autoscaling.
@@ -614,6 +617,9 @@ container_struct! {
         pub task_role: Option<RawTaskRole>,
         /// Tasks started per run, 1 to 10. Default 1.
         pub count: Option<Sp<u32>>,
+        /// `taskDefinition`: EventBridge Scheduler copies the task definition's tags onto each
+        /// task (the only source it offers); `none` (default) sends only the job's own tags.
+        pub propagate_tags: Option<Sp<PropagateTagsFrom>>,
         pub capacity: Option<Sp<RawCapacity>>,
         pub network: Option<RawNetwork>,
         pub retry_policy: Option<RawRetryPolicy>,

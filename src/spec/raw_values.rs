@@ -269,6 +269,27 @@ pub enum DnsRecordType {
     Srv,
 }
 
+/// Where ECS copies a task's tags from (CreateService / UpdateService `propagateTags`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum PropagateTagsFrom {
+    #[default]
+    Service,
+    TaskDefinition,
+    None,
+}
+
+impl PropagateTagsFrom {
+    /// ECS's name for it.
+    pub fn ecs_name(self) -> &'static str {
+        match self {
+            PropagateTagsFrom::Service => "SERVICE",
+            PropagateTagsFrom::TaskDefinition => "TASK_DEFINITION",
+            PropagateTagsFrom::None => "NONE",
+        }
+    }
+}
+
 /// One execution role per service, or one for the whole environment (`executionRole`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -1,7 +1,8 @@
 //! Issue 15's task settings on the emulator: a shared execution role (created, named by every
 //! revision, scoped to every service; back to one role per service prunes it), and the
 //! container settings Fargate allows (`startTimeout`, `linuxParameters`, `systemControls`,
-//! `repositoryCredentials` with its grant), each applied and re-planned as "No changes.".
+//! `repositoryCredentials` with its grant) and a service's `propagateTags`, each applied and
+//! re-planned as "No changes.".
 
 use serde_json::{Value, json};
 
@@ -10,7 +11,9 @@ use crate::apply::{Project, change};
 const FIXTURE: &str = "tests/fixtures/apply-basic";
 
 fn role(p: &Project, name: &str) -> Option<Value> {
-    p.acct.call("iam", "GetRole", json!({"RoleName": name})).ok()
+    p.acct
+        .call("iam", "GetRole", json!({"RoleName": name}))
+        .ok()
 }
 
 #[test]
@@ -35,12 +38,19 @@ fn a_shared_execution_role_converges_and_going_back_prunes_it() {
     for family in ["ap-test-web", "ap-test-worker"] {
         let td = p.task_definition(family);
         assert!(
-            td["executionRoleArn"].as_str().unwrap().ends_with(":role/ap-test-exec"),
+            td["executionRoleArn"]
+                .as_str()
+                .unwrap()
+                .ends_with(":role/ap-test-exec"),
             "{td}"
         );
     }
     // One role, scoped to both services' log groups and the web's secret.
-    let policies = p.call("iam", "ListRolePolicies", json!({"RoleName": "ap-test-exec"}));
+    let policies = p.call(
+        "iam",
+        "ListRolePolicies",
+        json!({"RoleName": "ap-test-exec"}),
+    );
     let name = policies["PolicyNames"][0].as_str().unwrap();
     let doc = p.call(
         "iam",
@@ -48,7 +58,11 @@ fn a_shared_execution_role_converges_and_going_back_prunes_it() {
         json!({"RoleName": "ap-test-exec", "PolicyName": name}),
     );
     let text = doc["PolicyDocument"].to_string();
-    for grant in ["/ecs/ap-test/web", "/ecs/ap-test/worker", "secret:ap/test/db"] {
+    for grant in [
+        "/ecs/ap-test/web",
+        "/ecs/ap-test/worker",
+        "secret:ap/test/db",
+    ] {
         assert!(text.contains(grant), "{grant} missing from {text}");
     }
     assert_eq!(role(&p, "ap-test-web-exec"), None);
@@ -82,7 +96,7 @@ fn fargate_container_settings_apply_and_converge() {
     );
     let arn = secret["ARN"].as_str().unwrap().to_string();
     p.set_env_overrides(&format!(
-        "services:\n  web:\n    startTimeout: 30\n    linuxParameters:\n      initProcessEnabled: true\n      capabilities: {{drop: [NET_RAW]}}\n    systemControls:\n      net.core.somaxconn: 1024\n    repositoryCredentials: \"{arn}\"\n"
+        "services:\n  web:\n    propagateTags: taskDefinition\n    startTimeout: 30\n    linuxParameters:\n      initProcessEnabled: true\n      capabilities: {{drop: [NET_RAW]}}\n    systemControls:\n      net.core.somaxconn: 1024\n    repositoryCredentials: \"{arn}\"\n"
     ));
     change(
         &p,
@@ -97,10 +111,35 @@ fn fargate_container_settings_apply_and_converge() {
     let c = &p.task_definition("ap-test-web")["containerDefinitions"][0];
     assert_eq!(c["startTimeout"], 30);
     assert_eq!(c["linuxParameters"]["initProcessEnabled"], true);
-    assert_eq!(c["linuxParameters"]["capabilities"]["drop"], json!(["NET_RAW"]));
+    assert_eq!(
+        c["linuxParameters"]["capabilities"]["drop"],
+        json!(["NET_RAW"])
+    );
     assert_eq!(
         c["systemControls"],
         json!([{"namespace": "net.core.somaxconn", "value": "1024"}])
     );
     assert_eq!(c["repositoryCredentials"]["credentialsParameter"], arn);
+    // UpdateService changed where the tasks' tags come from.
+    assert_eq!(p.service("ap-test-web")["propagateTags"], "TASK_DEFINITION");
+}
+
+/// A job's `propagateTags: taskDefinition` reaches its EventBridge schedule and converges.
+#[test]
+fn a_jobs_propagate_tags_reaches_its_schedule() {
+    let p = Project::new(FIXTURE);
+    p.set_env_overrides(
+        "scheduledTasks:\n  report:\n    image: busybox:1.36\n    command: [true]\n    schedule: rate(1 day)\n    propagateTags: taskDefinition\n",
+    );
+    p.apply_ok(&[], &[]);
+    p.assert_converged(&[]);
+    let s = p.call(
+        "scheduler",
+        "GetSchedule",
+        json!({"Name": "ap-test-report", "GroupName": "ap-test"}),
+    );
+    assert_eq!(
+        s["Target"]["EcsParameters"]["PropagateTags"], "TASK_DEFINITION",
+        "{s}"
+    );
 }
