@@ -502,6 +502,11 @@ fn container_from_sdk(c: &ContainerDefinition) -> LiveContainerDefinition {
         repository_credentials: c
             .repository_credentials()
             .map(|r| r.credentials_parameter().to_string()),
+        environment_files: c
+            .environment_files()
+            .iter()
+            .map(|f| f.value().to_string())
+            .collect(),
         ulimits: c
             .ulimits()
             .iter()

@@ -13,11 +13,12 @@ use aws_sdk_ecs::types::{
     Compatibility, ContainerCondition, ContainerDefinition, ContainerDependency, CpuArchitecture,
     DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentLifecycleHook,
     DeploymentLifecycleHookStage, DeploymentStrategy, EfsAuthorizationConfig,
-    EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EphemeralStorage,
-    HealthCheck, KernelCapabilities, KeyValuePair, LinearConfiguration, LinuxParameters,
-    LoadBalancer, LogConfiguration, LogDriver, MountPoint, NetworkConfiguration, NetworkMode,
-    OsFamily, PortMapping, PropagateTags, RepositoryCredentials, RuntimePlatform, Secret,
-    ServiceRegistry, SystemControl, Tag, TransportProtocol, Ulimit, UlimitName, Volume,
+    EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EnvironmentFile,
+    EnvironmentFileType, EphemeralStorage, HealthCheck, KernelCapabilities, KeyValuePair,
+    LinearConfiguration, LinuxParameters, LoadBalancer, LogConfiguration, LogDriver, MountPoint,
+    NetworkConfiguration, NetworkMode, OsFamily, PortMapping, PropagateTags, RepositoryCredentials,
+    RuntimePlatform, Secret, ServiceRegistry, SystemControl, Tag, TransportProtocol, Ulimit,
+    UlimitName, Volume,
 };
 
 use aws_sdk_ecs::config::retry::RetryConfig;
@@ -282,6 +283,14 @@ fn container(c: &model::ContainerDefinition) -> BuildResult<ContainerDefinition>
     }
     for (k, v) in &c.system_controls {
         b = b.system_controls(SystemControl::builder().namespace(k).value(v).build());
+    }
+    for f in &c.environment_files {
+        b = b.environment_files(
+            EnvironmentFile::builder()
+                .value(f)
+                .r#type(EnvironmentFileType::S3)
+                .build()?,
+        );
     }
     if let Some(arn) = &c.repository_credentials {
         b = b.repository_credentials(
@@ -747,6 +756,7 @@ mod tests {
             linux_parameters: None,
             system_controls: Default::default(),
             repository_credentials: None,
+            environment_files: Default::default(),
             ulimits: vec![],
             docker_labels: Default::default(),
             depends_on: vec![],

@@ -423,6 +423,8 @@ pub struct LiveContainerDefinition {
     pub system_controls: Vec<(Option<String>, Option<String>)>,
     #[serde(default)]
     pub repository_credentials: Option<String>,
+    #[serde(default)]
+    pub environment_files: Vec<String>,
     pub ulimits: Vec<LiveUlimit>,
     pub docker_labels: BTreeMap<String, String>,
     pub depends_on: Vec<LiveContainerDependency>,

@@ -39,6 +39,7 @@ pub struct ContainerInput<'a> {
     pub linux_parameters: Option<&'a RawLinuxParameters>,
     pub system_controls: Option<&'a SpMap<Sp<Scalar>>>,
     pub repository_credentials: Option<&'a Sp<String>>,
+    pub environment_files: Option<&'a SpList<String>>,
     pub ulimits: Option<&'a SpMap<Sp<RawUlimit>>>,
     pub labels: Option<&'a SpMap<Sp<Scalar>>>,
     pub depends_on: Option<&'a SpMap<Sp<DependencyCondition>>>,
@@ -74,6 +75,7 @@ macro_rules! container_input {
             linux_parameters: s.linux_parameters.as_ref(),
             system_controls: s.system_controls.as_ref(),
             repository_credentials: s.repository_credentials.as_ref(),
+            environment_files: s.environment_files.as_ref(),
             ulimits: s.ulimits.as_ref(),
             labels: s.labels.as_ref(),
             depends_on: s.depends_on.as_ref(),
@@ -92,6 +94,8 @@ pub struct ContainerNeeds {
     pub secrets: Vec<SecretRef>,
     /// Secrets holding private registry credentials (`repositoryCredentials`).
     pub registry_credentials: Vec<String>,
+    /// S3 object ARNs of `environmentFiles`.
+    pub environment_files: Vec<String>,
 }
 
 pub fn container(
@@ -211,6 +215,16 @@ pub fn container(
             needs.registry_credentials.push(arn.clone());
             Some(arn)
         }),
+        environment_files: {
+            let files = c
+                .environment_files
+                .map(|l| {
+                    super::container_linux::environment_files(cx, l, &path("environmentFiles"))
+                })
+                .unwrap_or_default();
+            needs.environment_files.extend(files.iter().cloned());
+            files
+        },
     }
 }
 

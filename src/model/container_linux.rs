@@ -1,5 +1,6 @@
 //! The container settings that are Fargate's to allow or refuse: `startTimeout`,
-//! `linuxParameters`, `systemControls`, and `repositoryCredentials` for a private registry.
+//! `linuxParameters`, `systemControls`, `repositoryCredentials` for a private registry, and
+//! `environmentFiles` in S3.
 //!
 //! Owns their validation against what Fargate accepts (ECS API reference, ContainerDefinition
 //! and LinuxParameters: "Tasks launched on AWS Fargate only support adding the `SYS_PTRACE`
@@ -157,4 +158,48 @@ pub fn repository_credentials(cx: &Scope, raw: &Sp<String>, path: &str) -> Optio
         return None;
     }
     Some(arn)
+}
+
+/// `environmentFiles`: `s3://bucket/key` or `arn:PARTITION:s3:::bucket/key`, as object ARNs (the
+/// form ECS takes: EnvironmentFile `value`, "the Amazon Resource Name (ARN) of the Amazon S3
+/// object"). A `.env` file: "the file must use the .env file extension" (ECS developer guide,
+/// "Pass an individual environment variable file").
+pub fn environment_files(cx: &Scope, list: &SpList<String>, path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, f) in list.value.iter().enumerate() {
+        let at = format!("{path}[{i}]");
+        let Some(text) = cx.name(f, &at, None) else {
+            continue;
+        };
+        let object = match text.strip_prefix("s3://") {
+            Some(rest) => Some(rest.to_string()),
+            None => text
+                .split_once(":s3:::")
+                .filter(|(head, _)| head.starts_with("arn:"))
+                .map(|(_, rest)| rest.to_string()),
+        };
+        let Some(object) = object.filter(|o| {
+            o.split_once('/')
+                .is_some_and(|(bucket, key)| !bucket.is_empty() && !key.is_empty())
+        }) else {
+            cx.error_hint(
+                f.loc,
+                at,
+                format!("`{text}` is not an S3 object"),
+                "`s3://BUCKET/path/app.env` or `arn:aws:s3:::BUCKET/path/app.env`",
+            );
+            continue;
+        };
+        if !object.ends_with(".env") {
+            cx.error_hint(
+                f.loc,
+                at,
+                format!("`{text}` does not end in `.env`"),
+                "ECS reads only files with the .env extension",
+            );
+            continue;
+        }
+        out.push(cx.partition.arn("s3", "", "", &object));
+    }
+    out
 }

@@ -137,3 +137,59 @@ fn tag_propagation_of_services_and_jobs() {
         ),
     )]);
 }
+
+/// `environmentFiles`: S3 objects as ARNs in the environment's partition, in the order written;
+/// the execution role may get exactly those objects and locate their buckets.
+#[test]
+fn environment_files_become_object_arns_and_a_grant() {
+    let (d, _) = ok(
+        "services:\n  api:\n    image: nginx\n    environmentFiles:\n      - s3://shop-config/prod/app.env\n      - arn:aws:s3:::shop-config/prod/override.env\n",
+    );
+    let c = &d.task_definitions[0].containers[0];
+    assert_eq!(
+        c.environment_files,
+        [
+            "arn:aws:s3:::shop-config/prod/app.env",
+            "arn:aws:s3:::shop-config/prod/override.env"
+        ]
+    );
+    let exec = d
+        .roles
+        .iter()
+        .find(|r| r.name == "shop-prod-api-exec")
+        .unwrap();
+    let policy = exec.inline_policy.as_ref().unwrap();
+    let get = |sid: &str| {
+        policy
+            .statement
+            .iter()
+            .find(|s| s.sid.as_deref() == Some(sid))
+            .unwrap_or_else(|| panic!("no {sid}"))
+            .clone()
+    };
+    assert_eq!(get("EnvironmentFiles").resource, c.environment_files);
+    assert_eq!(
+        get("EnvironmentFileBuckets").resource,
+        ["arn:aws:s3:::shop-config"]
+    );
+    assert_errors(&[
+        (
+            "not S3",
+            "services:\n  api:\n    image: nginx\n    environmentFiles: [\"https://example.com/app.env\"]\n",
+            w(
+                "services.api.environmentFiles[0]",
+                "`https://example.com/app.env` is not an S3 object",
+                4,
+            ),
+        ),
+        (
+            "not .env",
+            "services:\n  api:\n    image: nginx\n    environmentFiles: [\"s3://shop-config/app.json\"]\n",
+            w(
+                "services.api.environmentFiles[0]",
+                "`s3://shop-config/app.json` does not end in `.env`",
+                4,
+            ),
+        ),
+    ]);
+}

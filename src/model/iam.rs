@@ -40,6 +40,8 @@ pub struct ExecutionNeeds<'a> {
     pub log_group: &'a str,
     /// Secrets with private registry credentials (`repositoryCredentials`).
     pub registry_credentials: &'a [String],
+    /// S3 object ARNs of `environmentFiles`.
+    pub environment_files: &'a [String],
 }
 
 /// The execution role's inline policy, statement by statement, each from
@@ -109,6 +111,27 @@ pub fn execution_role(cx: &Scope, name: String, needs: &ExecutionNeeds, tags: &T
         statements.push(sid(
             "RegistryCredentials",
             Statement::allow(&["secretsmanager:GetSecretValue"], arns),
+        ));
+    }
+    // Environment files: "s3:GetObject" on the objects and "s3:GetBucketLocation" on their
+    // buckets (ECS developer guide, "Amazon ECS task execution IAM role", environment files).
+    if !needs.environment_files.is_empty() {
+        let mut objects = needs.environment_files.to_vec();
+        objects.sort();
+        objects.dedup();
+        let mut buckets: Vec<String> = objects
+            .iter()
+            .filter_map(|o| o.split_once('/').map(|(bucket, _)| bucket.to_string()))
+            .collect();
+        buckets.sort();
+        buckets.dedup();
+        statements.push(sid(
+            "EnvironmentFiles",
+            Statement::allow(&["s3:GetObject"], objects),
+        ));
+        statements.push(sid(
+            "EnvironmentFileBuckets",
+            Statement::allow(&["s3:GetBucketLocation"], buckets),
         ));
     }
     Role {

@@ -272,6 +272,9 @@ pub struct ContainerDefinition {
     /// The Secrets Manager secret ARN with the private registry's credentials.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository_credentials: Option<String>,
+    /// S3 object ARNs of `.env` files, in the order written (later files win).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environment_files: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

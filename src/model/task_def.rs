@@ -158,6 +158,7 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
             secrets: &needs.secrets,
             log_group: &logs.group.name,
             registry_credentials: &needs.registry_credentials,
+            environment_files: &needs.environment_files,
         },
         &t.tags,
     );

@@ -505,6 +505,9 @@ macro_rules! container_struct {
                 /// A private registry's credentials: the ARN of a Secrets Manager secret with
                 /// `username` and `password`. The execution role may read it.
                 pub repository_credentials: Option<Sp<String>>,
+                /// `.env` files in S3 whose variables the container gets: `s3://bucket/key` or
+                /// the object's ARN. The execution role may read exactly these objects.
+                pub environment_files: Option<SpList<String>>,
                 /// Ulimits by name (`nofile: 65536`).
                 pub ulimits: Option<SpMap<Sp<RawUlimit>>>,
                 /// Docker labels.

@@ -96,7 +96,7 @@ fn fargate_container_settings_apply_and_converge() {
     );
     let arn = secret["ARN"].as_str().unwrap().to_string();
     p.set_env_overrides(&format!(
-        "services:\n  web:\n    propagateTags: taskDefinition\n    startTimeout: 30\n    linuxParameters:\n      initProcessEnabled: true\n      capabilities: {{drop: [NET_RAW]}}\n    systemControls:\n      net.core.somaxconn: 1024\n    repositoryCredentials: \"{arn}\"\n"
+        "services:\n  web:\n    propagateTags: taskDefinition\n    startTimeout: 30\n    linuxParameters:\n      initProcessEnabled: true\n      capabilities: {{drop: [NET_RAW]}}\n    systemControls:\n      net.core.somaxconn: 1024\n    repositoryCredentials: \"{arn}\"\n    environmentFiles: [\"s3://ap-config/test/web.env\"]\n"
     ));
     change(
         &p,
@@ -120,6 +120,10 @@ fn fargate_container_settings_apply_and_converge() {
         json!([{"namespace": "net.core.somaxconn", "value": "1024"}])
     );
     assert_eq!(c["repositoryCredentials"]["credentialsParameter"], arn);
+    assert_eq!(
+        c["environmentFiles"],
+        json!([{"value": "arn:aws:s3:::ap-config/test/web.env", "type": "s3"}])
+    );
     // UpdateService changed where the tasks' tags come from.
     assert_eq!(p.service("ap-test-web")["propagateTags"], "TASK_DEFINITION");
 }
