@@ -238,22 +238,26 @@ def patch_aas_describe_paged() -> None:
         _build_target,
     )
 
+    def answer(key: str, items: list[Any], requested: Any, token: str | None) -> str:
+        """One page of 50 at most (both lists' default and maximum) as JSON, with NextToken."""
+        try:
+            items, token = page(items, requested, token, 50, 50, "maxResults")
+        except BadToken:
+            raise AWSValidationException("Invalid NextToken.") from None
+        except TooLarge as e:
+            raise AWSValidationException(str(e)) from None
+        result: dict[str, Any] = {key: items}
+        if token:
+            result["NextToken"] = token
+        return json.dumps(result)
+
     def describe_scalable_targets(self: Any) -> str:
         self._validate_params()
         targets = self.applicationautoscaling_backend.describe_scalable_targets(
             self._get_param("ServiceNamespace"), self._get_param("ResourceIds"),
             self._get_param("ScalableDimension"))
-        try:
-            targets, token = page(list(targets), self._get_int_param("MaxResults"),
-                                  self._get_param("NextToken"), 50, 50, "maxResults")
-        except BadToken:
-            raise AWSValidationException("Invalid NextToken.") from None
-        except TooLarge as e:
-            raise AWSValidationException(str(e)) from None
-        result: dict[str, Any] = {"ScalableTargets": [_build_target(t) for t in targets]}
-        if token:
-            result["NextToken"] = token
-        return json.dumps(result)
+        return answer("ScalableTargets", [_build_target(t) for t in targets],
+                      self._get_int_param("MaxResults"), self._get_param("NextToken"))
 
     ApplicationAutoScalingResponse.describe_scalable_targets = describe_scalable_targets
 
@@ -283,17 +287,8 @@ def patch_aas_describe_paged() -> None:
             service_namespace=params.get("ServiceNamespace"),
             resource_id=params.get("ResourceId"),
             scalable_dimension=params.get("ScalableDimension"))
-        try:
-            actions, token = page(list(actions), params.get("MaxResults"),
-                                  params.get("NextToken"), 50, 50, "maxResults")
-        except BadToken:
-            raise AWSValidationException("Invalid NextToken.") from None
-        except TooLarge as e:
-            raise AWSValidationException(str(e)) from None
-        result: dict[str, Any] = {"ScheduledActions": [_build_scheduled_action(a) for a in actions]}
-        if token:
-            result["NextToken"] = token
-        return json.dumps(result)
+        return answer("ScheduledActions", [_build_scheduled_action(a) for a in actions],
+                      params.get("MaxResults"), params.get("NextToken"))
 
     ApplicationAutoScalingResponse.describe_scheduled_actions = describe_scheduled_actions
 

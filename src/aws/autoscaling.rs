@@ -68,14 +68,26 @@ async fn scheduled_actions(
         .send()
         .try_collect()
         .await
-        .map_err(|e| {
-            AwsError::from_sdk(
-                "application-autoscaling",
-                "DescribeScheduledActions",
-                single.as_deref(),
-                e,
-            )
-        })
+        .map_err(|e| read_failed("DescribeScheduledActions", single.as_deref(), e))
+}
+
+/// An Application Auto Scaling read's error, named by its operation and resource.
+fn read_failed<E>(
+    operation: &'static str,
+    resource: Option<&str>,
+    e: aws_smithy_runtime_api::client::result::SdkError<
+        E,
+        aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+    >,
+) -> AwsError
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+        + std::error::Error
+        + Send
+        + Sync
+        + 'static,
+{
+    AwsError::from_sdk("application-autoscaling", operation, resource, e)
 }
 
 fn schedule_from_sdk(a: &ScheduledAction) -> LiveScalingSchedule {
@@ -103,14 +115,7 @@ async fn targets(clients: &AwsClients, ids: &[String]) -> Result<Vec<ScalableTar
         .send()
         .try_collect()
         .await
-        .map_err(|e| {
-            AwsError::from_sdk(
-                "application-autoscaling",
-                "DescribeScalableTargets",
-                None,
-                e,
-            )
-        })
+        .map_err(|e| read_failed("DescribeScalableTargets", None, e))
 }
 
 /// DescribeScalingPolicies takes a single ResourceId, so one call per service would be needed to
@@ -130,14 +135,7 @@ async fn policies(clients: &AwsClients, ids: &[String]) -> Result<Vec<ScalingPol
         .send()
         .try_collect()
         .await
-        .map_err(|e| {
-            AwsError::from_sdk(
-                "application-autoscaling",
-                "DescribeScalingPolicies",
-                single.as_deref(),
-                e,
-            )
-        })
+        .map_err(|e| read_failed("DescribeScalingPolicies", single.as_deref(), e))
 }
 
 /// Pure: keeps only exact resource-id and dimension matches, and hangs each policy on its target.

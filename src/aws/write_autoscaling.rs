@@ -251,10 +251,7 @@ pub async fn delete_schedule(
         .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
         .resource_id(resource_id)
         .scheduled_action_name(name);
-    match send(SERVICE, "DeleteScheduledAction", name, req.send()).await {
-        Err(e) if e.is_code("ObjectNotFoundException") => Ok(()),
-        other => other.map(|_| ()),
-    }
+    gone_is_done(send(SERVICE, "DeleteScheduledAction", name, req.send()).await)
 }
 
 pub async fn delete_policy(
@@ -269,10 +266,7 @@ pub async fn delete_policy(
         .service_namespace(ServiceNamespace::Ecs)
         .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
         .resource_id(resource_id);
-    match send(SERVICE, "DeleteScalingPolicy", name, req.send()).await {
-        Err(e) if e.is_code("ObjectNotFoundException") => Ok(()),
-        other => other.map(|_| ()),
-    }
+    gone_is_done(send(SERVICE, "DeleteScalingPolicy", name, req.send()).await)
 }
 
 pub async fn deregister_target(clients: &AwsClients, resource_id: &str) -> Result<(), AwsError> {
@@ -282,7 +276,12 @@ pub async fn deregister_target(clients: &AwsClients, resource_id: &str) -> Resul
         .service_namespace(ServiceNamespace::Ecs)
         .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
         .resource_id(resource_id);
-    match send(SERVICE, "DeregisterScalableTarget", resource_id, req.send()).await {
+    gone_is_done(send(SERVICE, "DeregisterScalableTarget", resource_id, req.send()).await)
+}
+
+/// A deletion of what is already gone is done: AAS answers `ObjectNotFoundException`.
+fn gone_is_done<T>(sent: Result<T, AwsError>) -> Result<(), AwsError> {
+    match sent {
         Err(e) if e.is_code("ObjectNotFoundException") => Ok(()),
         other => other.map(|_| ()),
     }

@@ -2,15 +2,7 @@
 //! `repositoryCredentials`: what each builds (and the grant it implies), and each refusal.
 
 use super::resources::*;
-use super::testkit::{Want, assert_errors, ok};
-
-fn w(path: &'static str, message: &'static str, line: u32) -> Want {
-    Want {
-        path,
-        message,
-        line,
-    }
-}
+use super::testkit::{Want, assert_errors, ok, want as w};
 
 #[test]
 fn each_setting_reaches_the_container_and_the_credentials_the_execution_role() {

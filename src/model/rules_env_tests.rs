@@ -1,16 +1,8 @@
 //! Table tests of the environment-wide rules: project settings, names and templates,
 //! references between resources, discovery, autoscaling, capacity, schedules and warnings.
 
-use super::testkit::{Want, assert_errors, assert_errors_full, assert_one};
+use super::testkit::{Want, assert_errors, assert_errors_full, assert_one, want as w};
 use crate::diagnostic::Severity;
-
-fn w(path: &'static str, message: &'static str, line: u32) -> Want {
-    Want {
-        path,
-        message,
-        line,
-    }
-}
 
 const NET: &str = "network:\n  subnets: [subnet-0a1b]\n  securityGroups: [sg-0a1b]\n";
 

@@ -1,15 +1,7 @@
 //! Table tests of the validation rules on services and their tasks: each case is spec YAML
 //! (after `testkit::BASE`) and the one error it must produce, with path and line.
 
-use super::testkit::{Want, assert_errors};
-
-fn w(path: &'static str, message: &'static str, line: u32) -> Want {
-    Want {
-        path,
-        message,
-        line,
-    }
-}
+use super::testkit::{Want, assert_errors, want as w};
 
 #[test]
 fn sizes() {

@@ -2,7 +2,7 @@
 //! the located error of each mistake.
 
 use super::resources::*;
-use super::testkit::{Want, assert_errors, ok};
+use super::testkit::{Want, assert_errors, ok, want as w};
 
 const INSIGHTS: &str = "cluster:\n  containerInsights: enabled\n";
 
@@ -12,14 +12,6 @@ fn worker(lines: &str) -> String {
     format!(
         "{INSIGHTS}services:\n  worker:\n    image: busybox\n    autoscaling:\n      min: 1\n      max: 4\n{body}"
     )
-}
-
-fn w(path: &'static str, message: &'static str, line: u32) -> Want {
-    Want {
-        path,
-        message,
-        line,
-    }
 }
 
 #[test]

@@ -77,6 +77,15 @@ pub struct Want {
     pub line: u32,
 }
 
+/// A `Want`, written short in the tables of the rules tests.
+pub fn want(path: &'static str, message: &'static str, line: u32) -> Want {
+    Want {
+        path,
+        message,
+        line,
+    }
+}
+
 /// Asserts `extra` yields exactly one diagnostic of `severity`, the wanted one.
 pub fn assert_one(name: &str, extra: &str, severity: Severity, want: &Want) {
     let found: Vec<Diagnostic> = diagnostics(extra)
