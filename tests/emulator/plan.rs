@@ -424,7 +424,7 @@ fn create_converged(acct: &TestAccount, dir: &Path) {
                 "assignPublicIp": if n["assignPublicIp"] == true { "ENABLED" } else { "DISABLED" }}},
             "deploymentConfiguration": {"maximumPercent": dep["maximumPercent"], "minimumHealthyPercent": dep["minimumHealthyPercent"],
                 "deploymentCircuitBreaker": {"enable": dep["circuitBreakerEnable"], "rollback": dep["circuitBreakerRollback"]}},
-            "enableExecuteCommand": s["enableExecuteCommand"],
+            "enableExecuteCommand": s["enableExecuteCommand"], "propagateTags": s["propagateTags"],
             "tags": key_values(&s["tags"], "key", "value")})));
         if let Some(reg) = s["discovery"].as_object() {
             let mut entry =
