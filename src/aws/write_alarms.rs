@@ -11,12 +11,10 @@ use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic, Tag};
 
 use super::write::send;
 use super::{AwsClients, AwsError};
+use crate::model::scaling_rules::ALARM_PERIOD_SECONDS;
 use crate::model::{CustomMetric, StepRule};
 
 const SERVICE: &str = "cloudwatch";
-
-/// One minute: a step rule's `minutes` are its evaluation periods.
-pub const PERIOD: i32 = 60;
 
 /// PutMetricAlarm: `metric` past the threshold for `minutes` one-minute periods runs the policy.
 /// The tags are sent every time; CloudWatch applies them only when it creates the alarm
@@ -51,7 +49,7 @@ pub async fn put_alarm(
         .set_dimensions(Some(dimensions))
         .statistic(Statistic::from(metric.statistic.as_str()))
         .set_unit(metric.unit.as_deref().map(Into::into))
-        .period(PERIOD)
+        .period(ALARM_PERIOD_SECONDS)
         .evaluation_periods(rule.minutes as i32)
         .datapoints_to_alarm(rule.minutes as i32)
         .threshold(rule.threshold)

@@ -18,7 +18,7 @@ use aws_smithy_types::error::operation::BuildError;
 
 use super::write::send;
 use super::{AwsClients, AwsError};
-use crate::model::scaling_rules::sqs_queries;
+use crate::model::scaling_rules::{aggregation, sqs_queries};
 use crate::model::{
     CustomMetric, PolicyRule, ScalingMetric, ScalingPolicy, ScalingSchedule, ScalingTarget,
     StepRule,
@@ -200,11 +200,7 @@ fn step(
         false => adjustment.metric_interval_upper_bound(0.0),
     }
     .build()?;
-    let aggregation = match metric {
-        ScalingMetric::Custom(c) if c.statistic == "Minimum" => MetricAggregationType::Minimum,
-        ScalingMetric::Custom(c) if c.statistic == "Maximum" => MetricAggregationType::Maximum,
-        _ => MetricAggregationType::Average,
-    };
+    let aggregation = MetricAggregationType::from(aggregation(metric));
     Ok(StepScalingPolicyConfiguration::builder()
         .adjustment_type(AdjustmentType::ChangeInCapacity)
         .step_adjustments(adjustment)

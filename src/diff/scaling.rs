@@ -15,30 +15,28 @@ use crate::live::{
     LiveAlarm, LiveCustomizedMetric, LiveMetric, LiveScalingPolicy, LiveScalingSchedule,
     LiveScalingTarget,
 };
-use crate::model::scaling_rules::{alarm_metric, sqs_queries};
+use crate::model::scaling_rules::{ALARM_PERIOD_SECONDS, aggregation, alarm_metric, sqs_queries};
 use crate::model::{
     CustomMetric, PolicyRule, ScalingMetric, ScalingPolicy, ScalingSchedule, ScalingTarget,
     StepRule,
 };
 use crate::plan::{Address, ResourceChange, ResourceKind};
 
-/// The alarm's period: a step rule counts one-minute periods (`aws::write_alarms::PERIOD`).
-const PERIOD: i64 = 60;
-
 /// The target's change, then one per policy, then one per scheduled action.
 pub fn diff(ctx: &Ctx, t: &ScalingTarget) -> Vec<ResourceChange> {
     let live = ctx.live.scaling_target(&t.resource_id);
+    // The live range is a scheduled action's: ecsctl leaves it until the next action, so both
+    // sides show that action instead of numbers.
+    let scheduled = live.and_then(|l| scheduled_range(l, t));
     let mut want = View::new();
     put(&mut want, "resourceId", json!(t.resource_id));
-    put_always(&mut want, "minCapacity", json!(t.min));
-    put_always(&mut want, "maxCapacity", json!(t.max));
-    let live_view = live.map(|l| target_view(l, t));
-    if let Some(s) = live.and_then(|l| scheduled_range(l, t)) {
-        // The live range is a scheduled action's: ecsctl leaves it until the next action.
-        let note = json!(format!("set by scheduled action `{}`", s.name));
-        want.insert("minCapacity".into(), note.clone());
-        want.insert("maxCapacity".into(), note);
-    }
+    put_range(&mut want, (t.min.into(), t.max.into()), scheduled);
+    let live_view = live.map(|l| {
+        let mut v = View::new();
+        put(&mut v, "resourceId", json!(l.resource_id));
+        put_range(&mut v, (l.min.into(), l.max.into()), scheduled);
+        v
+    });
     let mut out = vec![compare(
         Address::new(ResourceKind::ScalingTarget, &t.service),
         &want,
@@ -79,21 +77,19 @@ fn scheduled_range<'a>(l: &LiveScalingTarget, t: &'a ScalingTarget) -> Option<&'
         .find(|s| (i64::from(s.min), i64::from(s.max)) == live)
 }
 
-fn target_view(l: &LiveScalingTarget, t: &ScalingTarget) -> View {
-    let mut v = View::new();
-    put(&mut v, "resourceId", json!(l.resource_id));
-    match scheduled_range(l, t) {
+/// `minCapacity` / `maxCapacity`: the numbers, or the scheduled action that set the live ones.
+fn put_range(v: &mut View, (min, max): (i64, i64), scheduled: Option<&ScalingSchedule>) {
+    match scheduled {
         Some(s) => {
             let note = json!(format!("set by scheduled action `{}`", s.name));
             v.insert("minCapacity".into(), note.clone());
             v.insert("maxCapacity".into(), note);
         }
         None => {
-            put_always(&mut v, "minCapacity", json!(l.min));
-            put_always(&mut v, "maxCapacity", json!(l.max));
+            put_always(v, "minCapacity", json!(min));
+            put_always(v, "maxCapacity", json!(max));
         }
     }
-    v
 }
 
 fn desired_policy(p: &ScalingPolicy, resource_id: &str) -> View {
@@ -188,14 +184,11 @@ fn metric_json<'a>(
     name: &str,
     dimensions: impl Iterator<Item = (&'a String, &'a String)>,
 ) -> Value {
-    let dims: serde_json::Map<String, Value> =
-        dimensions.map(|(k, v)| (k.clone(), json!(v))).collect();
-    let mut sorted: Vec<_> = dims.into_iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let dimensions: std::collections::BTreeMap<&String, &String> = dimensions.collect();
     json!({
         "namespace": namespace,
         "metricName": name,
-        "dimensions": sorted.into_iter().collect::<serde_json::Map<_, _>>(),
+        "dimensions": dimensions,
     })
 }
 
@@ -206,22 +199,13 @@ fn step_adjustment(rule: &StepRule) -> Value {
     }
 }
 
-/// Average, except where the custom metric's own statistic is Minimum or Maximum.
-fn aggregation(m: &ScalingMetric) -> &'static str {
-    match m {
-        ScalingMetric::Custom(c) if c.statistic == "Minimum" => "Minimum",
-        ScalingMetric::Custom(c) if c.statistic == "Maximum" => "Maximum",
-        _ => "Average",
-    }
-}
-
 fn desired_alarm(m: &CustomMetric, rule: &StepRule) -> Value {
     let mut v = metric_json(&m.namespace, &m.name, m.dimensions.iter());
     v["statistic"] = json!(m.statistic);
     if let Some(unit) = &m.unit {
         v["unit"] = json!(unit);
     }
-    v["period"] = json!(PERIOD);
+    v["period"] = json!(ALARM_PERIOD_SECONDS);
     v["evaluationPeriods"] = json!(rule.minutes);
     v["datapointsToAlarm"] = json!(rule.minutes);
     v["threshold"] = json!(rule.threshold);

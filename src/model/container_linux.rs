@@ -148,7 +148,7 @@ pub fn system_controls(
 /// `repositoryCredentials`: a Secrets Manager secret ARN (ECS takes only an ARN here).
 pub fn repository_credentials(cx: &Scope, raw: &Sp<String>, path: &str) -> Option<String> {
     let arn = cx.name(raw, path, None)?;
-    if !for_check(&arn).contains(":secretsmanager:") || !arn.contains(":secret:") {
+    if !super::arn::is_secret(&for_check(&arn)) {
         cx.error_hint(
             raw.loc,
             path,

@@ -104,7 +104,7 @@ pub fn execution_role(cx: &Scope, name: String, needs: &ExecutionNeeds, tags: &T
         let mut arns: Vec<String> = needs
             .registry_credentials
             .iter()
-            .flat_map(|a| [a.clone(), format!("{a}-??????")])
+            .flat_map(|a| super::secrets::arn_grants(a))
             .collect();
         arns.sort();
         arns.dedup();

@@ -27,6 +27,9 @@ const STATISTICS: [&str; 5] = ["Average", "Minimum", "Maximum", "Sum", "SampleCo
 /// One day of one-minute periods: CloudWatch's limit on `EvaluationPeriods × Period`.
 const MAX_MINUTES: u32 = 1440;
 
+/// A step rule's alarm evaluates one-minute periods: its `minutes` are the evaluation periods.
+pub const ALARM_PERIOD_SECONDS: i32 = 60;
+
 /// `sqsQueue`: the backlog-per-task metric and the messages per task to keep.
 pub fn sqs_backlog(
     cx: &Scope,
@@ -478,6 +481,17 @@ pub fn sqs_queries(queue: &str, cluster: &str, service: &str) -> Vec<MetricQuery
             return_data: true,
         },
     ]
+}
+
+/// How a step policy aggregates its alarm's metric: Average, except where the custom metric's
+/// own statistic is Minimum or Maximum (StepScalingPolicyConfiguration `MetricAggregationType`
+/// takes those three).
+pub fn aggregation(m: &ScalingMetric) -> &'static str {
+    match m {
+        ScalingMetric::Custom(c) if c.statistic == "Minimum" => "Minimum",
+        ScalingMetric::Custom(c) if c.statistic == "Maximum" => "Maximum",
+        _ => "Average",
+    }
 }
 
 /// The metric a step rule's alarm watches: the service's own AWS/ECS utilisation, or the

@@ -157,7 +157,8 @@ fn secrets_manager(cx: &Scope, name: &str, key: &str, stage: &str) -> SecretRef 
 /// ECS accept) matches only with `-??????` appended. Whether a written ARN already has the
 /// suffix cannot be told from its text (`prod-backup` ends in six letters too), so both forms are
 /// granted: the narrowest grant that works either way.
-fn arn_grants(arn: &str) -> Vec<String> {
+/// A secret ARN as policy resources: as written, and with AWS's 6-character suffix.
+pub(super) fn arn_grants(arn: &str) -> Vec<String> {
     vec![arn.to_string(), format!("{arn}-??????")]
 }
 
