@@ -37,6 +37,7 @@ import moto
 from moto.core.exceptions import JsonRESTError
 from moto.core.utils import utcnow
 
+import patches_volumes
 import realism
 from patchset import PatchSet
 
@@ -531,6 +532,7 @@ def _inputs_of(service: Any) -> dict[str, Any]:
         "strategy": copy.deepcopy(getattr(service, "capacity_provider_strategy", None) or None),
         "registries": copy.deepcopy(service.service_registries or []),
         "load_balancers": copy.deepcopy(service.load_balancers or []),
+        "volumes": patches_volumes.volumes_of(service),
     }
 
 
@@ -543,6 +545,7 @@ def _apply_inputs(service: Any, inputs: dict[str, Any]) -> None:
     service.capacity_provider_strategy = copy.deepcopy(inputs["strategy"])
     service.service_registries = copy.deepcopy(inputs["registries"])
     service.load_balancers = copy.deepcopy(inputs["load_balancers"])
+    service._ecsctl_volumes = copy.deepcopy(inputs.get("volumes") or [])
 
 
 class _Deployment:
@@ -595,6 +598,10 @@ class _Deployment:
         if self.inputs["strategy"]:
             d["capacityProviderStrategy"] = self.inputs["strategy"]
             d["launchType"] = None
+        if self.inputs.get("volumes"):
+            # Each deployment reports the volume configuration it was made with
+            # (Deployment.volumeConfigurations; patches_volumes.py).
+            d["volumeConfigurations"] = copy.deepcopy(self.inputs["volumes"])
         return d
 
 

@@ -90,7 +90,7 @@ def _range(field: str, value: Any, low: float, high: float, tenth: bool = False)
 def _check(handler: Any, config: dict[str, Any], lbs: list[Any]) -> None:
     """What CreateService / UpdateService check of the deployment as it will be."""
     account, region = handler.current_account, handler.region
-    from moto.ecs.exceptions import ECSException, InvalidParameterException
+    from moto.ecs.exceptions import InvalidParameterException
 
     strategy = _strategy(config)
     _range("bakeTimeInMinutes", config.get("bakeTimeInMinutes"), 0, 1440)
@@ -117,15 +117,24 @@ def _check(handler: Any, config: dict[str, Any], lbs: list[Any]) -> None:
                     raise InvalidParameterException(MSG_RULE.format(arn=arn))
             roles.append(adv["roleArn"])
     for arn in [r for r in roles if r]:
-        role = patches_iam.find_role(arn)
-        if role is None:
-            raise ECSException("ClientException", patches_iam.ROLE_NOT_VALID)
-        if patches_iam.role_settling(role, "created"):
-            raise ECSException("AccessDeniedException",
-                               f"User: {patches_iam.caller_arn(handler)} is not authorized "
-                               f"to perform: iam:PassRole on resource: {arn}")
-        if not patches_iam.trusts(role, "ecs.amazonaws.com"):
-            raise InvalidParameterException(MSG_TRUST.format(arn=arn))
+        check_role(handler, arn)
+
+
+def check_role(handler: Any, arn: str) -> None:
+    """A role CreateService / UpdateService hands to ECS: it exists, IAM has propagated it,
+    and it trusts ecs.amazonaws.com (also the infrastructure role of EBS volumes,
+    patches_volumes.py)."""
+    from moto.ecs.exceptions import ECSException, InvalidParameterException
+
+    role = patches_iam.find_role(arn)
+    if role is None:
+        raise ECSException("ClientException", patches_iam.ROLE_NOT_VALID)
+    if patches_iam.role_settling(role, "created"):
+        raise ECSException("AccessDeniedException",
+                           f"User: {patches_iam.caller_arn(handler)} is not authorized "
+                           f"to perform: iam:PassRole on resource: {arn}")
+    if not patches_iam.trusts(role, "ecs.amazonaws.com"):
+        raise InvalidParameterException(MSG_TRUST.format(arn=arn))
 
 
 @_patch

@@ -146,6 +146,34 @@ def probe_blue_green_checks(x: Ctx) -> str | None:
     return "CreateService took BLUE_GREEN without the alternate group, rule and role"
 
 
+def probe_volume_configurations(x: Ctx) -> str | None:
+    """A volume configuration without a volume configured at launch is refused; one that
+    matches is reported on the deployment."""
+    volume = {"name": "data", "managedEBSVolume": {
+        "roleArn": "arn:aws:iam::123456789012:role/none", "sizeInGiB": 10}}
+    try:
+        x.service("ebs-no", volumeConfigurations=[volume])
+        return "CreateService took a volume configuration the task definition has no volume for"
+    except ClientError as e:
+        if "no matching configuredAtLaunch volume" not in str(e):
+            return f"wrong error {e}"
+    x.ecs.register_task_definition(
+        family="ebs", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256",
+        memory="512", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 512}],
+        volumes=[{"name": "data", "configuredAtLaunch": True}])
+    trust = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
+             '{"Service":"ecs.amazonaws.com"},"Action":"sts:AssumeRole"}]}')
+    role = x.c("iam").create_role(RoleName="infra", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    volume["managedEBSVolume"]["roleArn"] = role
+    s = x.ecs.create_service(cluster="c", serviceName="ebs", taskDefinition="ebs:1",
+                             desiredCount=1, volumeConfigurations=[volume],
+                             networkConfiguration={"awsvpcConfiguration": {
+                                 "subnets": [x.subnet], "securityGroups": [x.sg]}})["service"]
+    if s["deployments"][0].get("volumeConfigurations") != [volume]:
+        return f"the deployment does not report its volume configuration: {s['deployments'][0]}"
+    return None
+
+
 def probe_update_task_definition_arn(x: Ctx) -> str | None:
     x.service("upd")
     got = x.ecs.update_service(cluster="c", service="upd", taskDefinition="web:2")["service"]
@@ -459,6 +487,7 @@ PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patches_strategies.patch_ecs_list_and_describe_service_deployments",
      probe_service_deployments),
     ("patches_strategies.patch_ecs_deployment_strategy_checks", probe_blue_green_checks),
+    ("patches_volumes.patch_ecs_service_volume_configurations", probe_volume_configurations),
 ]
 
 # In order: each may rely on the state the previous ones left.

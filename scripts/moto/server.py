@@ -53,6 +53,7 @@ import patches_scheduler  # noqa: E402
 import patches_ssm  # noqa: E402
 import patches_strategies  # noqa: E402
 import patches_tagging  # noqa: E402
+import patches_volumes  # noqa: E402
 import realism  # noqa: E402
 import rpcv2  # noqa: E402
 import throttle  # noqa: E402
@@ -200,7 +201,10 @@ def main() -> None:
     if args.no_patches:
         log("patches disabled (--no-patches)")
     else:
-        applied = patches.apply_all()
+        # patches_volumes goes first: its CreateService / UpdateService handlers are the inner
+        # ones patches.py's rollout wraps, so a changed volume configuration starts a deployment.
+        applied = patches_volumes.apply_all()
+        applied += patches.apply_all()
         # The realism modules (IAM/SLR, Scheduler, AAS, paging) go after patches.py: where both
         # touch one operation, these wrap what patches.py installed.
         for module in (

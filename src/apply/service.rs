@@ -138,8 +138,8 @@ async fn create(ctx: &ApplyCtx<'_>, s: &Service) -> Result<Changed, AwsError> {
 }
 
 fn infrastructure_role_arn(ctx: &ApplyCtx<'_>, s: &Service) -> Option<String> {
-    let name = s.deployment.infrastructure_role.as_ref()?;
-    Some(ctx.role_arn(&RoleRef::Owned(name.clone())))
+    let name = s.infrastructure_role()?;
+    Some(ctx.role_arn(&RoleRef::Owned(name.to_string())))
 }
 
 /// The service as UpdateService sends its load balancers: a blue/green pair ECS alternated
@@ -211,6 +211,9 @@ async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<C
     u.role_arn = infrastructure_role_arn(ctx, s);
     u.enable_execute_command = touches(step, "enableExecuteCommand");
     u.propagate_tags = touches(step, "propagateTags");
+    // With the task definition in the same call: ECS refuses a volume configuration without a
+    // matching volume configured at launch, and keeps the old one when none is sent.
+    u.volumes = touches(step, "volumeConfigurations");
     let deployment = if u.is_empty() {
         None
     } else {

@@ -13,10 +13,10 @@ use super::{AwsClients, AwsError};
 use crate::live::{
     LiveAdvancedConfiguration, LiveCapacityProviderItem, LiveCircuitBreaker, LiveCluster,
     LiveContainerDefinition, LiveContainerDependency, LiveDeployment, LiveDeploymentConfiguration,
-    LiveEfsVolume, LiveHealthCheck, LiveKeyValue, LiveLifecycleHook, LiveLinuxParameters,
-    LiveLoadBalancer, LiveLogConfiguration, LiveMountPoint, LiveNetwork, LivePortMapping,
-    LiveRuntimePlatform, LiveSecret, LiveService, LiveServiceRegistry, LiveSetting, LiveTags,
-    LiveTaskDefinition, LiveUlimit, LiveVolume,
+    LiveEbsVolume, LiveEfsVolume, LiveHealthCheck, LiveKeyValue, LiveLifecycleHook,
+    LiveLinuxParameters, LiveLoadBalancer, LiveLogConfiguration, LiveMountPoint, LiveNetwork,
+    LivePortMapping, LiveRuntimePlatform, LiveSecret, LiveService, LiveServiceRegistry,
+    LiveSetting, LiveTags, LiveTaskDefinition, LiveUlimit, LiveVolume,
 };
 
 /// DescribeServices takes at most 10 names per call (moto accepts more; AWS does not).
@@ -377,6 +377,31 @@ fn deployment_from_sdk(d: &Deployment) -> LiveDeployment {
         failed_tasks: d.failed_tasks(),
         rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
         rollout_state_reason: d.rollout_state_reason().map(str::to_string),
+        volumes: d
+            .volume_configurations()
+            .iter()
+            .filter_map(|v| {
+                let m = v.managed_ebs_volume()?;
+                Some(LiveEbsVolume {
+                    name: v.name().to_string(),
+                    size_in_gib: m.size_in_gib(),
+                    volume_type: m.volume_type().map(str::to_string),
+                    iops: m.iops(),
+                    throughput: m.throughput(),
+                    filesystem_type: m.filesystem_type().map(|f| f.as_str().to_string()),
+                    encrypted: m.encrypted(),
+                    kms_key_id: m.kms_key_id().map(str::to_string),
+                    snapshot_id: m.snapshot_id().map(str::to_string),
+                    role_arn: Some(m.role_arn().to_string()),
+                    propagate_tags: m
+                        .tag_specifications()
+                        .iter()
+                        .find(|t| t.resource_type().as_str() == "volume")
+                        .and_then(|t| t.propagate_tags())
+                        .map(|p| p.as_str().to_string()),
+                })
+            })
+            .collect(),
     }
 }
 
@@ -410,6 +435,7 @@ pub(crate) fn task_definition_from_sdk(td: &TaskDefinition, tags: LiveTags) -> L
             .iter()
             .map(|v| LiveVolume {
                 name: v.name().map(str::to_string),
+                configured_at_launch: v.configured_at_launch().unwrap_or(false),
                 efs: v.efs_volume_configuration().map(|e| LiveEfsVolume {
                     file_system_id: e.file_system_id().to_string(),
                     root_directory: e.root_directory().map(str::to_string),

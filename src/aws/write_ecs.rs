@@ -12,13 +12,14 @@ use aws_sdk_ecs::types::{
     CanaryConfiguration, CapacityProviderStrategyItem, ClusterSetting, ClusterSettingName,
     Compatibility, ContainerCondition, ContainerDefinition, ContainerDependency, CpuArchitecture,
     DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentLifecycleHook,
-    DeploymentLifecycleHookStage, DeploymentStrategy, EfsAuthorizationConfig,
-    EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EnvironmentFile,
-    EnvironmentFileType, EphemeralStorage, HealthCheck, KernelCapabilities, KeyValuePair,
-    LinearConfiguration, LinuxParameters, LoadBalancer, LogConfiguration, LogDriver, MountPoint,
-    NetworkConfiguration, NetworkMode, OsFamily, PortMapping, PropagateTags, RepositoryCredentials,
-    RuntimePlatform, Secret, ServiceRegistry, SystemControl, Tag, TransportProtocol, Ulimit,
-    UlimitName, Volume,
+    DeploymentLifecycleHookStage, DeploymentStrategy, EbsResourceType, EbsTagSpecification,
+    EfsAuthorizationConfig, EfsAuthorizationConfigIam, EfsTransitEncryption,
+    EfsVolumeConfiguration, EnvironmentFile, EnvironmentFileType, EphemeralStorage, HealthCheck,
+    KernelCapabilities, KeyValuePair, LinearConfiguration, LinuxParameters, LoadBalancer,
+    LogConfiguration, LogDriver, MountPoint, NetworkConfiguration, NetworkMode, OsFamily,
+    PortMapping, PropagateTags, RepositoryCredentials, RuntimePlatform, Secret,
+    ServiceManagedEbsVolumeConfiguration, ServiceRegistry, ServiceVolumeConfiguration,
+    SystemControl, Tag, TaskFilesystemType, TransportProtocol, Ulimit, UlimitName, Volume,
 };
 
 use aws_sdk_ecs::config::retry::RetryConfig;
@@ -398,7 +399,49 @@ fn volume(v: &model::Volume) -> BuildResult<Volume> {
         }
         b = b.efs_volume_configuration(efs.build()?);
     }
+    if v.configured_at_launch {
+        b = b.configured_at_launch(true);
+    }
     Ok(b.build())
+}
+
+/// `volumeConfigurations`: the service's EBS volume, or none (an empty list, which is how a
+/// service stops configuring one: an omitted list keeps the previous deployment's).
+fn volume_configurations(
+    s: &Service,
+    role_arn: Option<&str>,
+    op: &'static str,
+) -> Result<Vec<ServiceVolumeConfiguration>, AwsError> {
+    let Some(v) = &s.ebs_volume else {
+        return Ok(Vec::new());
+    };
+    let e = &v.ebs;
+    let tags = EbsTagSpecification::builder()
+        .resource_type(EbsResourceType::Volume)
+        .propagate_tags(PropagateTags::from(
+            crate::diff::service_volume::PROPAGATE_TAGS,
+        ))
+        .build()
+        .map_err(|err| invalid(op, &s.name, err))?;
+    let managed = ServiceManagedEbsVolumeConfiguration::builder()
+        .set_role_arn(role_arn.map(str::to_string))
+        .encrypted(e.encrypted)
+        .set_kms_key_id(e.kms_key_id.clone())
+        .volume_type(&e.volume_type)
+        .set_size_in_gib(e.size_gib.map(|g| g as i32))
+        .set_snapshot_id(e.snapshot_id.clone())
+        .set_iops(e.iops.map(|i| i as i32))
+        .set_throughput(e.throughput.map(|t| t as i32))
+        .filesystem_type(TaskFilesystemType::from(e.filesystem.as_str()))
+        .tag_specifications(tags)
+        .build()
+        .map_err(|err| invalid(op, &s.name, err))?;
+    let config = ServiceVolumeConfiguration::builder()
+        .name(&e.name)
+        .managed_ebs_volume(managed)
+        .build()
+        .map_err(|err| invalid(op, &s.name, err))?;
+    Ok(vec![config])
 }
 
 // ---- services -------------------------------------------------------------------------------
@@ -574,6 +617,9 @@ pub async fn create_service(
         .enable_execute_command(s.enable_execute_command)
         .enable_ecs_managed_tags(true)
         .propagate_tags(PropagateTags::from(s.propagate_tags.as_str()))
+        .set_volume_configurations(
+            Some(volume_configurations(s, role_arn, op)?).filter(|v| !v.is_empty()),
+        )
         .client_token(client_token)
         .set_tags(Some(tags(&s.tags)));
     let out = send("ecs", op, &s.name, req.send()).await?;
@@ -600,8 +646,11 @@ pub struct ServiceUpdate {
     /// With `deployment`: the live service has lifecycle hooks and the spec went back to
     /// rolling, so they are cleared.
     pub hooks_off: bool,
-    /// The infrastructure role's ARN, sent with blue/green load balancers and hooks.
+    /// The infrastructure role's ARN, sent with blue/green load balancers, hooks and EBS
+    /// volumes.
     pub role_arn: Option<String>,
+    /// Send the service's EBS volume configuration (an empty list when it has none any more).
+    pub volumes: bool,
     pub enable_execute_command: bool,
     pub propagate_tags: bool,
     pub force_new_deployment: bool,
@@ -621,6 +670,7 @@ impl ServiceUpdate {
             && !self.deployment
             && !self.enable_execute_command
             && !self.propagate_tags
+            && !self.volumes
             && !self.force_new_deployment
     }
 }
@@ -674,6 +724,13 @@ pub async fn update_service(
         // UpdateService takes it (ECS API reference, UpdateService `propagateTags`); tasks
         // started from then on carry the new choice.
         req = req.propagate_tags(PropagateTags::from(s.propagate_tags.as_str()));
+    }
+    if u.volumes {
+        req = req.set_volume_configurations(Some(volume_configurations(
+            s,
+            u.role_arn.as_deref(),
+            op,
+        )?));
     }
     let out = send("ecs", op, &s.name, req.send()).await?;
     Ok(primary_mark(out.service()))

@@ -207,6 +207,7 @@ pub fn desired() -> Desired {
             platform_version: "LATEST".into(),
             enable_execute_command: false,
             propagate_tags: "SERVICE".into(),
+            ebs_volume: None,
             tags: tags(),
         }],
         scaling_targets: vec![ScalingTarget {

@@ -275,6 +275,14 @@ pub const RULES: &[Rule] = &[
         InPlace,
         "ecs:UpdateService propagateTags",
     ),
+    // Sent with the task definition that has (or no longer has) the volume configured at
+    // launch, in one call: either alone is refused (terraform-provider-aws #49185).
+    r(
+        K::Service,
+        "volumeConfigurations",
+        InPlace,
+        "ecs:UpdateService volumeConfigurations (starts a deployment)",
+    ),
     r(
         K::Service,
         "tags",

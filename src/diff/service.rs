@@ -16,6 +16,7 @@ use super::compare::{View, compare};
 use super::deployment;
 use super::normalize as n;
 use super::normalize::{put, put_always};
+use super::service_volume;
 use super::task_definition::Revision;
 use crate::live::LiveService;
 use crate::model::Service;
@@ -164,6 +165,11 @@ fn desired_view(
         json!(s.enable_execute_command),
     );
     put(&mut v, "propagateTags", json!(s.propagate_tags));
+    put(
+        &mut v,
+        "volumeConfigurations",
+        service_volume::desired(s.ebs_volume.as_ref(), role),
+    );
     put(&mut v, "tags", json!(s.tags));
     v
 }
@@ -266,6 +272,7 @@ fn live_view(ctx: &Ctx, s: &Service, l: &LiveService) -> View {
         "propagateTags",
         json!(l.propagate_tags.as_deref().unwrap_or("NONE")),
     );
+    put(&mut v, "volumeConfigurations", service_volume::live(l));
     put(&mut v, "tags", json!(l.tags));
     v
 }

@@ -178,6 +178,9 @@ fn desired_view(ctx: &Ctx, td: &TaskDefinition) -> View {
                 ),
             );
         }
+        if vol.configured_at_launch {
+            m.insert("configuredAtLaunch".into(), json!(true));
+        }
         volumes.insert(vol.name.clone(), Value::Object(m));
     }
     put(&mut v, "volumes", Value::Object(volumes));
@@ -426,6 +429,10 @@ fn live_view(ctx: &Ctx, td: &LiveTaskDefinition) -> View {
                     n::enabled_flag(e.iam.as_deref()),
                 ),
             );
+        }
+        // Absent and false are the same (a volume is configured at launch only when true).
+        if vol.configured_at_launch {
+            m.insert("configuredAtLaunch".into(), json!(true));
         }
         volumes.insert(
             vol.name.clone().unwrap_or_else(|| format!("#{i}")),
@@ -857,10 +864,12 @@ mod tests {
                     access_point_id: None,
                     iam: false,
                 }),
+                configured_at_launch: false,
             },
             Volume {
                 name: "scratch".into(),
                 efs: None,
+                configured_at_launch: false,
             },
         ];
         td.task_role = Some(RoleRef::External(
@@ -909,6 +918,7 @@ mod tests {
             LiveVolume {
                 name: Some("scratch".into()),
                 efs: None,
+                configured_at_launch: false,
             },
             LiveVolume {
                 name: Some("data".into()),
@@ -919,6 +929,7 @@ mod tests {
                     access_point_id: None,
                     iam: Some("DISABLED".into()),
                 }),
+                configured_at_launch: false,
             },
         ];
         let mut ls = lt.containers[0].clone();

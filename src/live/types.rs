@@ -356,6 +356,28 @@ pub struct LiveDeployment {
     /// `IN_PROGRESS`, `COMPLETED`, `FAILED`.
     pub rollout_state: Option<String>,
     pub rollout_state_reason: Option<String>,
+    /// The EBS volumes this deployment configures (`volumeConfigurations` with a
+    /// `managedEBSVolume`; other kinds are not ecsctl's and are left out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<LiveEbsVolume>,
+}
+
+/// A deployment's `volumeConfigurations[].managedEBSVolume`, as DescribeServices returns it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveEbsVolume {
+    pub name: String,
+    pub size_in_gib: Option<i32>,
+    pub volume_type: Option<String>,
+    pub iops: Option<i32>,
+    pub throughput: Option<i32>,
+    pub filesystem_type: Option<String>,
+    pub encrypted: Option<bool>,
+    pub kms_key_id: Option<String>,
+    pub snapshot_id: Option<String>,
+    pub role_arn: Option<String>,
+    /// `tagSpecifications[resourceType=volume].propagateTags`.
+    pub propagate_tags: Option<String>,
 }
 
 /// A desired family and its newest ACTIVE revision of ours.
@@ -510,6 +532,9 @@ pub struct LiveLogConfiguration {
 pub struct LiveVolume {
     pub name: Option<String>,
     pub efs: Option<LiveEfsVolume>,
+    /// `configuredAtLaunch`; the SDK reads an omitted value as false.
+    #[serde(default)]
+    pub configured_at_launch: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -220,15 +220,15 @@ fn scheduler(cx: &Scope, all: &[BuiltScheduled], tags: &Tags) -> Option<Role> {
 }
 
 /// One infrastructure role for the environment, when a service deploys blueGreen, linear or
-/// canary with load balancers or hooks; it may touch only those services' target groups,
-/// listener rules and hook functions.
+/// canary with load balancers or hooks, or has an EBS volume; it may touch only those
+/// services' target groups, listener rules, hook functions and ECS-managed volumes.
 fn infrastructure(cx: &Scope, services: &[BuiltService], tags: &Tags) -> Option<Role> {
     let users: Vec<&Service> = services
         .iter()
         .map(|s| &s.service)
-        .filter(|s| s.deployment.infrastructure_role.is_some())
+        .filter(|s| s.infrastructure_role().is_some())
         .collect();
-    let name = users.first()?.deployment.infrastructure_role.clone()?;
+    let name = users.first()?.infrastructure_role()?.to_string();
     let at = cx.app_loc.unwrap_or(Loc::PROJECT_START);
     check_name(cx, NameKind::Role, &name, at, "services");
     Some(infrastructure_role(cx, name, &users, tags))

@@ -13,7 +13,7 @@
 use super::arn;
 use super::partition::Partition;
 use super::policy::{PolicyDocument, Statement};
-use super::resources::{Role, RolePurpose, RoleRef, Service, Tags};
+use super::resources::{Role, RolePurpose, RoleRef, Service, ServiceVolume, Tags};
 use super::scope::{Scope, for_check};
 use super::secrets::{Grant, SecretRef};
 use crate::spec::raw::{RawStatement, RawTaskRole};
@@ -460,6 +460,7 @@ pub fn infrastructure_role(cx: &Scope, name: String, services: &[&Service], tags
         listeners,
     );
     add("Hooks", &["lambda:InvokeFunction"], functions);
+    statements.extend(volume_statements(cx, services));
     Role {
         name,
         purpose: RolePurpose::Infrastructure,
@@ -468,6 +469,135 @@ pub fn infrastructure_role(cx: &Scope, name: String, services: &[&Service], tags
         inline_policy: Some(PolicyDocument::new(statements)),
         tags: tags.clone(),
     }
+}
+
+/// What ECS does with the role for the services' EBS volumes: the statements of the managed
+/// `AmazonECSInfrastructureRolePolicyForVolumes` (v5,
+/// <https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSInfrastructureRolePolicyForVolumes.html>)
+/// with its conditions kept (only volumes ECS creates for a task, tagged `AmazonECSManaged`),
+/// scoped to this region and account and to tasks of the services' clusters; snapshots and
+/// KMS keys only those the volumes name. A customer managed key needs the calls EBS encryption
+/// lists, `CreateGrant` only for grants made for an AWS resource
+/// (<https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html>).
+/// Fargate attaches volumes to instances in an AWS account, so the instance ARNs keep `*` as
+/// their account; DescribeVolumes, DescribeAvailabilityZones and DescribeInstances take no
+/// resource-level scope.
+fn volume_statements(cx: &Scope, services: &[&Service]) -> Vec<Statement> {
+    let volumes: Vec<(&Service, &ServiceVolume)> = services
+        .iter()
+        .filter_map(|s| Some((*s, s.ebs_volume.as_ref()?)))
+        .collect();
+    if volumes.is_empty() {
+        return Vec::new();
+    }
+    let (p, region, account) = (cx.partition, cx.region.as_str(), cx.account_text());
+    let volume_arn = p.arn("ec2", region, account, "volume/*");
+    let mut tasks: Vec<String> = volumes
+        .iter()
+        .map(|(s, _)| p.arn("ecs", region, account, &format!("task/{}/*", s.cluster)))
+        .collect();
+    tasks.sort();
+    tasks.dedup();
+    let created = serde_json::json!({
+        "ArnLike": {"aws:RequestTag/AmazonECSCreated": tasks},
+        "StringEquals": {"aws:RequestTag/AmazonECSManaged": "true"},
+    });
+    let mut tag_on_create = created.clone();
+    tag_on_create["StringEquals"]["ec2:CreateAction"] = "CreateVolume".into();
+    let managed = serde_json::json!({
+        "StringEquals": {"aws:ResourceTag/AmazonECSManaged": "true"},
+    });
+    let owned = serde_json::json!({
+        "ArnLike": {"aws:ResourceTag/AmazonECSCreated": tasks},
+        "StringEquals": {"aws:ResourceTag/AmazonECSManaged": "true"},
+    });
+    let with =
+        |id: &str, actions: &[&str], resources: Vec<String>, cond: Option<serde_json::Value>| {
+            let mut st = sid(id, Statement::allow(actions, resources));
+            st.condition = cond;
+            st
+        };
+    let mut out = vec![
+        with(
+            "CreateEBSManagedVolume",
+            &["ec2:CreateVolume"],
+            vec![volume_arn.clone()],
+            Some(created),
+        ),
+        with(
+            "TagOnCreateVolume",
+            &["ec2:CreateTags"],
+            vec![volume_arn.clone()],
+            Some(tag_on_create),
+        ),
+        with(
+            "DescribeVolumesForLifecycle",
+            &[
+                "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeInstances",
+                "ec2:DescribeVolumes",
+            ],
+            vec!["*".into()],
+            None,
+        ),
+        with(
+            "ManageEBSVolumeLifecycle",
+            &["ec2:AttachVolume", "ec2:DetachVolume"],
+            vec![volume_arn.clone()],
+            Some(managed),
+        ),
+        with(
+            "ManageVolumeAttachments",
+            &["ec2:AttachVolume", "ec2:DetachVolume"],
+            vec![p.arn("ec2", region, "*", "instance/*")],
+            None,
+        ),
+        with(
+            "DeleteEBSManagedVolume",
+            &["ec2:DeleteVolume"],
+            vec![volume_arn],
+            Some(owned),
+        ),
+    ];
+    let mut snapshots: Vec<String> = volumes
+        .iter()
+        .filter_map(|(_, v)| v.ebs.snapshot_id.as_ref())
+        .map(|id| p.arn("ec2", region, "", &format!("snapshot/{id}")))
+        .collect();
+    snapshots.sort();
+    snapshots.dedup();
+    if !snapshots.is_empty() {
+        out.push(with(
+            "CreateEBSManagedVolumeFromSnapshot",
+            &["ec2:CreateVolume"],
+            snapshots,
+            None,
+        ));
+    }
+    let mut keys: Vec<String> = volumes
+        .iter()
+        .filter_map(|(_, v)| v.ebs.kms_key_id.clone())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    if !keys.is_empty() {
+        let uses = [
+            "kms:Decrypt",
+            "kms:DescribeKey",
+            "kms:GenerateDataKeyWithoutPlaintext",
+            "kms:ReEncryptFrom",
+            "kms:ReEncryptTo",
+        ];
+        out.push(with("EncryptEBSVolumes", &uses, keys.clone(), None));
+        let for_aws = serde_json::json!({"Bool": {"kms:GrantIsForAWSResource": "true"}});
+        out.push(with(
+            "GrantEBSVolumeKeys",
+            &["kms:CreateGrant"],
+            keys,
+            Some(for_aws),
+        ));
+    }
+    out
 }
 
 pub fn role_arn(cx: &Scope, r: &RoleRef) -> String {

@@ -74,3 +74,6 @@ pub mod timezones;
 pub mod unique;
 pub mod validate;
 pub mod volumes;
+#[cfg(test)]
+#[path = "volumes_tests.rs"]
+mod volumes_tests;

@@ -347,8 +347,42 @@ pub struct LogConfiguration {
 #[serde(rename_all = "camelCase")]
 pub struct Volume {
     pub name: String,
-    /// None: scratch space on the task's ephemeral storage.
+    /// None: scratch space on the task's ephemeral storage (or an EBS volume, below).
     pub efs: Option<EfsVolume>,
+    /// The volume is an EBS volume the service configures when it starts each task
+    /// (`configuredAtLaunch`); its settings are the service's (`Service::ebs_volume`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub configured_at_launch: bool,
+}
+
+/// The EBS volume ECS creates for each task of a service, attaches before the task's containers
+/// start and deletes when the task stops (ServiceManagedEBSVolumeConfiguration).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EbsVolume {
+    /// The task definition's volume (configured at launch) it fills.
+    pub name: String,
+    /// GiB; None with a snapshot: the snapshot's size.
+    pub size_gib: Option<u32>,
+    pub volume_type: String,
+    /// None: the type's own (gp3: 3000; gp2, st1 and sc1 take none).
+    pub iops: Option<u32>,
+    /// MiB/s, gp3 only; None: 125.
+    pub throughput: Option<u32>,
+    pub filesystem: String,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub snapshot_id: Option<String>,
+}
+
+/// An EBS volume as a service configures it: the settings and the environment's
+/// infrastructure role (by name), which ECS assumes to create, attach and delete the volumes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceVolume {
+    #[serde(flatten)]
+    pub ebs: EbsVolume,
+    pub role: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -378,6 +412,9 @@ pub struct Service {
     pub load_balancers: Vec<LoadBalancer>,
     pub health_check_grace_period: Option<u32>,
     pub deployment: Deployment,
+    /// The EBS volume each task gets, when the task definition has one configured at launch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ebs_volume: Option<ServiceVolume>,
     /// The discovery service (by name) and port this service registers in.
     pub discovery: Option<ServiceRegistry>,
     pub platform_version: String,
@@ -390,6 +427,17 @@ pub struct Service {
 
 fn service_tags() -> String {
     "SERVICE".to_string()
+}
+
+impl Service {
+    /// The environment's infrastructure role, when this service hands it to ECS: for a
+    /// blueGreen, linear or canary deployment, or for its EBS volume.
+    pub fn infrastructure_role(&self) -> Option<&str> {
+        self.deployment
+            .infrastructure_role
+            .as_deref()
+            .or(self.ebs_volume.as_ref().map(|v| v.role.as_str()))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,7 +18,7 @@ use super::task_spec::{TaskSpec, resolve_scheduled};
 use super::validate::{check_name, in_range};
 use super::{schedule, tags, timezones};
 use crate::spec::raw::{RawProject, RawScheduledTask};
-use crate::spec::span::Sp;
+use crate::spec::span::{Loc, Sp};
 
 pub struct BuiltScheduled {
     pub task: ScheduledTask,
@@ -98,6 +98,11 @@ pub fn build_scheduled(
             (Some(built), family, roles, platform)
         }
     };
+    match (&own, reused) {
+        (Some(built), _) => no_ebs(cx, key, &at, built, None),
+        (None, Some(b)) => no_ebs(cx, key, &at, &b.task, Some(key.loc)),
+        (None, None) => {}
+    }
     let name = cx
         .default_name(
             "{app}-{env}-{service}",
@@ -319,3 +324,27 @@ pub(super) fn timezone(cx: &Scope, tz: Option<&Sp<String>>, path: &str) -> Strin
 #[cfg(test)]
 #[path = "scheduled_tests.rs"]
 mod tests;
+
+/// A scheduled task's task definition must not have an EBS volume: only a service (or a
+/// RunTask that sends `volumeConfigurations`) can configure one, and EventBridge Scheduler's
+/// EcsParameters have no such field
+/// (<https://docs.aws.amazon.com/scheduler/latest/APIReference/API_EcsParameters.html>), so
+/// every run would start without its volume. `at_key`: where to point when the task is a service's, reused as it is.
+fn no_ebs(cx: &Scope, key: &Sp<String>, at: &str, task: &BuiltTask, at_key: Option<Loc>) {
+    let Some((v, loc)) = &task.ebs else {
+        return;
+    };
+    cx.error_hint(
+        at_key.unwrap_or(*loc),
+        format!("{at}.volumes.{}", v.name),
+        format!(
+            "scheduled task `{}` would run with EBS volume `{}`, which only a service configures",
+            key.value, v.name
+        ),
+        format!(
+            "EventBridge Scheduler cannot attach EBS volumes: give the task `volumes: {{{}: {{}}}}` \
+             (scratch space) or an EFS volume",
+            v.name
+        ),
+    );
+}

@@ -35,7 +35,7 @@ pub struct ServiceEnv<'a> {
     pub protected: bool,
     /// The environment set `discovery.enabled: false`: services register nowhere.
     pub discovery_off: bool,
-    /// The role ECS assumes for blueGreen, linear and canary deployments.
+    /// The role ECS assumes for blueGreen, linear and canary deployments and EBS volumes.
     pub infrastructure_role: &'a str,
     /// The cluster publishes Container Insights metrics (`RunningTaskCount`, which queue
     /// scaling divides by).
@@ -161,6 +161,10 @@ pub fn build_service(
         load_balancers,
         health_check_grace_period: merged.health_check_grace_period.as_ref().map(|g| g.value),
         deployment,
+        ebs_volume: task.ebs.as_ref().map(|(ebs, _)| ServiceVolume {
+            ebs: ebs.clone(),
+            role: env.infrastructure_role.to_string(),
+        }),
         discovery: discovery.as_ref().map(|(_, r, _)| r.clone()),
         platform_version: task.platform_version.clone(),
         enable_execute_command: input.exec.is_some(),

@@ -118,12 +118,12 @@ pub fn restrict(desired: &Desired, services: &[String]) -> Result<Desired, Unkno
                 .map(|c| c.log_configuration.group.clone()),
         );
     }
-    // The infrastructure role of the kept services' blue/green deployments (built from the
-    // whole spec, so it keeps every service's grants).
+    // The infrastructure role of the kept services' blue/green deployments and EBS volumes
+    // (built from the whole spec, so it keeps every service's grants).
     roles.extend(
         d.services
             .iter()
-            .filter_map(|s| s.deployment.infrastructure_role.clone()),
+            .filter_map(|s| s.infrastructure_role().map(str::to_string)),
     );
     let jobs = !d.scheduled_tasks.is_empty();
     d.roles

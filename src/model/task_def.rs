@@ -36,6 +36,8 @@ pub struct TaskInput<'a> {
 
 pub struct BuiltTask {
     pub def: TaskDefinition,
+    /// The EBS volume's settings (the service configures it), and where it is named.
+    pub ebs: Option<(EbsVolume, Loc)>,
     pub logs: TaskLogs,
     pub roles: Vec<Role>,
     pub main_container: String,
@@ -148,7 +150,7 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
         .map(|c| container(cx, c, t.key, &logs.config, &mut needs))
         .collect();
     let vols = volumes(cx, t.spec.volumes.as_ref(), &t.at);
-    check_task(cx, &inputs, &vols);
+    check_task(cx, &inputs, &vols.volumes);
     let images = containers.iter().map(|c| c.image.as_str()).collect();
     let exec = execution_role(
         cx,
@@ -203,12 +205,13 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
         execution_role: RoleRef::Owned(exec_name),
         task_role: task_ref,
         containers,
-        volumes: vols,
+        volumes: vols.volumes,
         ephemeral_storage_gib: ephemeral_storage(cx, t.spec.ephemeral_storage.as_ref(), &t.at),
         tags: t.tags.clone(),
     };
     BuiltTask {
         def,
+        ebs: vols.ebs,
         logs,
         roles,
         main_container: main_name,

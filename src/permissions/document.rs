@@ -209,12 +209,13 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
             .when_equals("iam:PassedToService", services.into_iter().collect()),
         );
     }
-    // The infrastructure role goes to ECS itself with the services' load balancers and hooks
-    // (CreateService/UpdateService `advancedConfiguration.roleArn`, `lifecycleHooks[].roleArn`).
+    // The infrastructure role goes to ECS itself with the services' load balancers, hooks and
+    // EBS volumes (CreateService/UpdateService `advancedConfiguration.roleArn`,
+    // `lifecycleHooks[].roleArn`, `volumeConfigurations[].managedEBSVolume.roleArn`).
     let infrastructure: BTreeSet<String> = desired
         .services
         .iter()
-        .filter_map(|s| s.deployment.infrastructure_role.as_deref())
+        .filter_map(|s| s.infrastructure_role())
         .map(|name| scope.role_arn(name))
         .collect();
     if command == Command::Apply && !infrastructure.is_empty() {

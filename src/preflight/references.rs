@@ -1,6 +1,7 @@
 //! What a desired state references outside ecsctl's own resources, gathered for the pre-flight:
-//! subnets, security groups, target groups, secrets, parameters, KMS keys, EFS file systems and
-//! access points, ECR images, and the namespace's VPC.
+//! subnets, security groups, target groups, secrets, parameters, KMS keys (of log groups,
+//! secrets and EBS volumes), EFS file systems and access points, ECR images, and the
+//! namespace's VPC.
 //!
 //! Owns reading those references out of the model (each with the resources that use it) and
 //! narrowing them to the resources a plan writes. Pure: must not call AWS or judge.
@@ -86,6 +87,11 @@ pub fn gather(desired: &Desired, only: Option<&BTreeSet<Address>>) -> References
         if keep(&user.address) {
             let registers = s.discovery.is_some();
             let ns = namespace.clone().filter(|_| registers);
+            // The key ECS encrypts the service's EBS volumes with: a disabled or missing key
+            // fails every task's start, after the apply.
+            if let Some(key) = s.ebs_volume.as_ref().and_then(|v| v.ebs.kms_key_id.clone()) {
+                refs.kms_keys.entry(key).or_default().insert(user.clone());
+            }
             refs.networks
                 .push(network(user, &s.network, &s.load_balancers, ns));
         }
@@ -257,6 +263,22 @@ mod tests {
                 "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-alt/2b"
             ]
         );
+    }
+
+    #[test]
+    fn an_ebs_volume_key_is_checked_for_its_service() {
+        let key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let (d, _) = crate::model::testkit::ok(&format!(
+            "services:\n  db:\n    image: clickhouse\n    volumes:\n      data:\n        ebs: {{size: 10, kmsKeyId: \"{key}\"}}\n"
+        ));
+        let refs = gather(&d, None);
+        let users: Vec<&str> = refs.kms_keys[key]
+            .iter()
+            .map(|u| u.label.as_str())
+            .collect();
+        assert_eq!(users, ["service `db`"]);
+        let only: BTreeSet<Address> = [Address::new(ResourceKind::LogGroup, "x")].into();
+        assert!(gather(&d, Some(&only)).kms_keys.is_empty(), "narrowed away");
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub trait Merge {
 /// indentation than a wish to delete (`enabled: false` leaves a service out).
 pub trait MapValue {
     const NULL_REMOVES: bool;
+
+    /// Whether a value written as `{}` replaces the one it overrides instead of changing
+    /// nothing: only where empty means something (a volume that is scratch space, so a task
+    /// built on a service's can turn that service's EBS volume into scratch space). A service or
+    /// sidecar written `{}` still changes nothing.
+    const EMPTY_REPLACES: bool = false;
 }
 
 impl<T> MapValue for Sp<T> {
@@ -55,9 +61,34 @@ impl<T: Merge> Merge for Option<T> {
 /// Defines a raw spec block: the struct (camelCase keys, unknown keys rejected, a JSON Schema
 /// with the doc comments as descriptions) and its field-by-field `Merge`, from one field list so
 /// that no field can be left out of the merge.
+///
+/// Written `raw_struct! { empty_replaces: ... }`, a `{}` value in a map replaces what it
+/// overrides (`MapValue::EMPTY_REPLACES`).
 #[macro_export]
 macro_rules! raw_struct {
     (
+        empty_replaces:
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $crate::raw_struct!(@emit true; $(#[$meta])* pub struct $name {
+            $( $(#[$fmeta])* pub $field : $ty, )*
+        });
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $crate::raw_struct!(@emit false; $(#[$meta])* pub struct $name {
+            $( $(#[$fmeta])* pub $field : $ty, )*
+        });
+    };
+    (
+        @emit $empty_replaces:literal;
         $(#[$meta:meta])*
         pub struct $name:ident {
             $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
@@ -83,6 +114,7 @@ macro_rules! raw_struct {
 
         impl $crate::spec::merge::MapValue for $name {
             const NULL_REMOVES: bool = false;
+            const EMPTY_REPLACES: bool = $empty_replaces;
         }
     };
 }

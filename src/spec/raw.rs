@@ -427,9 +427,39 @@ raw_struct! {
 }
 
 raw_struct! {
-    /// A task volume: EFS, or (with no `efs`) scratch space on the task's ephemeral storage.
+    /// An EBS volume ECS creates for each task of a service when it starts the task, and
+    /// deletes when the task stops (configured at deployment; one per task).
+    pub struct RawEbs {
+        /// Size in GiB: gp2/gp3 1 to 16384, io1/io2 4 to 16384, st1/sc1 125 to 16384. Required
+        /// unless `snapshotId` is set (then it defaults to the snapshot's size).
+        pub size: Option<Sp<u32>>,
+        /// `gp3` (default), `gp2`, `io1`, `io2`, `st1` or `sc1` (Fargate has no `standard`).
+        pub volume_type: Option<Sp<EbsVolumeType>>,
+        /// Provisioned IOPS: gp3 3000 to 16000 (default 3000), io1 100 to 64000, io2 100 to
+        /// 256000 (required for io1 and io2); not for gp2, st1 or sc1.
+        pub iops: Option<Sp<u32>>,
+        /// Throughput in MiB/s, gp3 only: 125 (default) to 1000.
+        pub throughput: Option<Sp<u32>>,
+        /// `xfs` (default), `ext4` or `ext3`.
+        pub filesystem: Option<Sp<EbsFilesystem>>,
+        /// Encrypt the volume. Default true.
+        pub encrypted: Option<Sp<bool>>,
+        /// The KMS key's ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`) to encrypt with instead of
+        /// the account's default EBS key; the infrastructure role is granted exactly this key.
+        pub kms_key_id: Option<Sp<String>>,
+        /// Create each volume from this snapshot (`snap-…`).
+        pub snapshot_id: Option<Sp<String>>,
+    }
+}
+
+raw_struct! {
+    empty_replaces:
+    /// A task volume: EFS, an EBS volume per task (services only), or (with neither) scratch
+    /// space on the task's ephemeral storage. Written `{}` over an inherited volume, it is
+    /// scratch space again.
     pub struct RawVolume {
         pub efs: Option<RawEfs>,
+        pub ebs: Option<RawEbs>,
     }
 }
 

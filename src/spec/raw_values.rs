@@ -346,3 +346,51 @@ pub enum Effect {
     Allow,
     Deny,
 }
+
+/// An EBS volume type Fargate can attach (ServiceManagedEBSVolumeConfiguration `volumeType`;
+/// the magnetic `standard` type is not supported on Fargate).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EbsVolumeType {
+    Gp2,
+    #[default]
+    Gp3,
+    Io1,
+    Io2,
+    St1,
+    Sc1,
+}
+
+impl EbsVolumeType {
+    /// EC2's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EbsVolumeType::Gp2 => "gp2",
+            EbsVolumeType::Gp3 => "gp3",
+            EbsVolumeType::Io1 => "io1",
+            EbsVolumeType::Io2 => "io2",
+            EbsVolumeType::St1 => "st1",
+            EbsVolumeType::Sc1 => "sc1",
+        }
+    }
+}
+
+/// The Linux file system ECS formats an EBS volume with (`filesystemType`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EbsFilesystem {
+    Ext3,
+    Ext4,
+    #[default]
+    Xfs,
+}
+
+impl EbsFilesystem {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EbsFilesystem::Ext3 => "ext3",
+            EbsFilesystem::Ext4 => "ext4",
+            EbsFilesystem::Xfs => "xfs",
+        }
+    }
+}

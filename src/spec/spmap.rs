@@ -86,7 +86,7 @@ impl<V> SpMap<V> {
 
 /// Key by key, in one pass over each side: a 20,000-service `services` map merges in linear
 /// time (bench/README.md, "validate at scale").
-impl<V: Merge> Merge for SpMap<V> {
+impl<V: Merge + MapValue> Merge for SpMap<V> {
     fn merge(&mut self, over: Self) {
         if !over.removed.is_empty() {
             let gone: HashSet<&str> = over.removed.iter().map(|k| k.value.as_str()).collect();
@@ -107,6 +107,7 @@ impl<V: Merge> Merge for SpMap<V> {
             .collect();
         for (key, value) in over.entries {
             match index.get(&key.value) {
+                Some(&i) if V::EMPTY_REPLACES && value.replaces() => self.entries[i].1 = value,
                 Some(&i) => self.entries[i].1.merge(value),
                 None => {
                     self.removed.retain(|k| k.value != key.value);

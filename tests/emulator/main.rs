@@ -37,3 +37,4 @@ mod status_logs;
 mod strategies;
 mod task_settings;
 mod terminal;
+mod volumes;
