@@ -174,6 +174,21 @@ def probe_volume_configurations(x: Ctx) -> str | None:
     return None
 
 
+def probe_firelens(x: Ctx) -> str | None:
+    """The awsfirelens driver without a log router is refused."""
+    app = {"name": "app", "image": "nginx", "memory": 512,
+           "logConfiguration": {"logDriver": "awsfirelens", "options": {"Name": "stdout"}}}
+    try:
+        x.ecs.register_task_definition(
+            family="firelens", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+            cpu="256", memory="512", containerDefinitions=[app])
+    except ClientError as e:
+        if "a firelens configuration object must be configured" in str(e):
+            return None
+        return f"wrong error {e}"
+    return "RegisterTaskDefinition took the awsfirelens driver without a log router"
+
+
 def probe_update_task_definition_arn(x: Ctx) -> str | None:
     x.service("upd")
     got = x.ecs.update_service(cluster="c", service="upd", taskDefinition="web:2")["service"]
@@ -488,6 +503,7 @@ PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
      probe_service_deployments),
     ("patches_strategies.patch_ecs_deployment_strategy_checks", probe_blue_green_checks),
     ("patches_volumes.patch_ecs_service_volume_configurations", probe_volume_configurations),
+    ("patches_firelens.patch_ecs_register_task_definition_firelens", probe_firelens),
 ]
 
 # In order: each may rely on the state the previous ones left.

@@ -46,6 +46,7 @@ import patches_aas  # noqa: E402
 import patches_alarms  # noqa: E402
 import patches_auth  # noqa: E402
 import patches_elb  # noqa: E402
+import patches_firelens  # noqa: E402
 import patches_exec  # noqa: E402
 import patches_iam  # noqa: E402
 import patches_logs  # noqa: E402
@@ -216,6 +217,7 @@ def main() -> None:
             patches_auth,
             patches_exec,
             patches_elb,
+            patches_firelens,
             patches_alarms,
             patches_strategies,
             paging,

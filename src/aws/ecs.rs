@@ -573,6 +573,18 @@ fn container_from_sdk(c: &ContainerDefinition) -> LiveContainerDefinition {
                 .options()
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                 .unwrap_or_default(),
+            secret_options: l
+                .secret_options()
+                .iter()
+                .map(|s| (s.name().to_string(), s.value_from().to_string()))
+                .collect(),
+        }),
+        firelens_configuration: c.firelens_configuration().map(|f| {
+            let options = f
+                .options()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default();
+            (f.r#type().as_str().to_string(), options)
         }),
     }
 }

@@ -14,12 +14,13 @@ use aws_sdk_ecs::types::{
     DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentLifecycleHook,
     DeploymentLifecycleHookStage, DeploymentStrategy, EbsResourceType, EbsTagSpecification,
     EfsAuthorizationConfig, EfsAuthorizationConfigIam, EfsTransitEncryption,
-    EfsVolumeConfiguration, EnvironmentFile, EnvironmentFileType, EphemeralStorage, HealthCheck,
-    KernelCapabilities, KeyValuePair, LinearConfiguration, LinuxParameters, LoadBalancer,
-    LogConfiguration, LogDriver, MountPoint, NetworkConfiguration, NetworkMode, OsFamily,
-    PortMapping, PropagateTags, RepositoryCredentials, RuntimePlatform, Secret,
-    ServiceManagedEbsVolumeConfiguration, ServiceRegistry, ServiceVolumeConfiguration,
-    SystemControl, Tag, TaskFilesystemType, TransportProtocol, Ulimit, UlimitName, Volume,
+    EfsVolumeConfiguration, EnvironmentFile, EnvironmentFileType, EphemeralStorage,
+    FirelensConfiguration, FirelensConfigurationType, HealthCheck, KernelCapabilities,
+    KeyValuePair, LinearConfiguration, LinuxParameters, LoadBalancer, LogConfiguration, LogDriver,
+    MountPoint, NetworkConfiguration, NetworkMode, OsFamily, PortMapping, PropagateTags,
+    RepositoryCredentials, RuntimePlatform, Secret, ServiceManagedEbsVolumeConfiguration,
+    ServiceRegistry, ServiceVolumeConfiguration, SystemControl, Tag, TaskFilesystemType,
+    TransportProtocol, Ulimit, UlimitName, Volume,
 };
 
 use aws_sdk_ecs::config::retry::RetryConfig;
@@ -360,14 +361,36 @@ fn container(c: &model::ContainerDefinition) -> BuildResult<ContainerDefinition>
         );
     }
     let l = &c.log_configuration;
-    b = b.log_configuration(
-        LogConfiguration::builder()
+    let log = match &l.firelens {
+        None => LogConfiguration::builder()
             .log_driver(LogDriver::Awslogs)
             .options("awslogs-group", &l.group)
             .options("awslogs-region", &l.region)
-            .options("awslogs-stream-prefix", &l.stream_prefix)
-            .build()?,
-    );
+            .options("awslogs-stream-prefix", &l.stream_prefix),
+        Some(route) => {
+            let mut log = LogConfiguration::builder()
+                .log_driver(LogDriver::Awsfirelens)
+                .set_options(Some(route.options.clone().into_iter().collect()));
+            for (name, value_from) in &route.secret_options {
+                log = log.secret_options(
+                    Secret::builder()
+                        .name(name)
+                        .value_from(value_from)
+                        .build()?,
+                );
+            }
+            log
+        }
+    };
+    b = b.log_configuration(log.build()?);
+    if let Some(f) = &c.firelens_configuration {
+        b = b.firelens_configuration(
+            FirelensConfiguration::builder()
+                .r#type(FirelensConfigurationType::from(f.kind.as_str()))
+                .set_options(Some(f.options.clone().into_iter().collect()))
+                .build()?,
+        );
+    }
     Ok(b.build())
 }
 
@@ -814,6 +837,7 @@ mod tests {
             system_controls: Default::default(),
             repository_credentials: None,
             environment_files: Default::default(),
+            firelens_configuration: None,
             ulimits: vec![],
             docker_labels: Default::default(),
             depends_on: vec![],
@@ -826,6 +850,7 @@ mod tests {
                 group: "/ecs/ohi-dev/api".into(),
                 region: "eu-west-1".into(),
                 stream_prefix: "ecs".into(),
+                firelens: None,
             },
         }
     }

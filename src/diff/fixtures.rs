@@ -98,6 +98,7 @@ pub fn desired() -> Desired {
         system_controls: BTreeMap::new(),
         repository_credentials: None,
         environment_files: Default::default(),
+        firelens_configuration: None,
         ulimits: vec![],
         docker_labels: BTreeMap::new(),
         depends_on: vec![],
@@ -110,6 +111,7 @@ pub fn desired() -> Desired {
             group: "/ecs/ohi-prod/api".into(),
             region: REGION.into(),
             stream_prefix: "ecs".into(),
+            firelens: None,
         },
     };
     Desired {
@@ -328,7 +330,9 @@ pub fn live_task_definition() -> LiveTaskDefinition {
                     ("awslogs-group".into(), "/ecs/ohi-prod/api".into()),
                     ("awslogs-region".into(), REGION.into()),
                 ]),
+                secret_options: Default::default(),
             }),
+            firelens_configuration: None,
         }],
         volumes: vec![],
         ephemeral_storage_gib: None,

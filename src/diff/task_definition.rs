@@ -306,19 +306,39 @@ fn desired_container(c: &ContainerDefinition) -> View {
     put(&mut v, "memory", json!(c.memory));
     put(&mut v, "memoryReservation", json!(c.memory_reservation));
     let l = &c.log_configuration;
-    put(
-        &mut v,
-        "logConfiguration",
-        log_configuration(
+    let log = match &l.firelens {
+        None => log_configuration(
             "awslogs",
             [
                 ("awslogs-group", l.group.as_str()),
                 ("awslogs-region", l.region.as_str()),
                 ("awslogs-stream-prefix", l.stream_prefix.as_str()),
             ],
+            [],
         ),
+        Some(route) => log_configuration(
+            "awsfirelens",
+            route.options.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            route
+                .secret_options
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        ),
+    };
+    put(&mut v, "logConfiguration", log);
+    put(
+        &mut v,
+        "firelensConfiguration",
+        c.firelens_configuration
+            .as_ref()
+            .map_or(Value::Null, |f| firelens(&f.kind, &f.options)),
     );
     v
+}
+
+/// `firelensConfiguration` as both sides compare it: the router type and its options.
+fn firelens(kind: &str, options: &std::collections::BTreeMap<String, String>) -> Value {
+    json!({"type": kind, "options": options})
 }
 
 /// `linuxParameters` as both sides compare it: an init process only when on, capabilities
@@ -366,10 +386,12 @@ fn mount(source: Option<&str>, path: Option<&str>, read_only: Option<bool>) -> V
 fn log_configuration<'a>(
     driver: &str,
     options: impl IntoIterator<Item = (&'a str, &'a str)>,
+    secret_options: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Value {
     let mut m = View::new();
     put(&mut m, "logDriver", json!(driver));
     put(&mut m, "options", n::pairs_to_map(options));
+    put(&mut m, "secretOptions", n::pairs_to_map(secret_options));
     Value::Object(m)
 }
 
@@ -577,8 +599,14 @@ fn live_container(c: &LiveContainerDefinition) -> View {
             log_configuration(
                 &l.log_driver,
                 l.options.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                l.secret_options
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
             ),
         );
+    }
+    if let Some((kind, options)) = &c.firelens_configuration {
+        put(&mut v, "firelensConfiguration", firelens(kind, options));
     }
     v
 }

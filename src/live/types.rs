@@ -457,6 +457,9 @@ pub struct LiveContainerDefinition {
     pub memory: Option<i32>,
     pub memory_reservation: Option<i32>,
     pub log_configuration: Option<LiveLogConfiguration>,
+    /// A FireLens log router's `firelensConfiguration`: `type` and options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firelens_configuration: Option<(String, BTreeMap<String, String>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -525,6 +528,9 @@ pub struct LiveLogConfiguration {
     /// `awslogs`, `awsfirelens`, …
     pub log_driver: String,
     pub options: BTreeMap<String, String>,
+    /// `secretOptions`: name → `valueFrom`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secret_options: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

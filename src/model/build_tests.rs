@@ -55,6 +55,7 @@ fn built_in_defaults() {
         group: "/ecs/shop-prod/api".into(),
         region: "eu-west-1".into(),
         stream_prefix: "ecs".into(),
+        firelens: None,
     };
     assert_eq!(c.log_configuration, log);
     assert_eq!(d.log_groups.len(), 1);

@@ -194,6 +194,7 @@ pub fn container(
         memory: c.container_memory.map(|v| v.value),
         memory_reservation: c.container_memory_reservation.map(|v| v.value),
         log_configuration: log.clone(),
+        firelens_configuration: None,
         start_timeout: super::container_linux::start_timeout(
             cx,
             c.start_timeout,

@@ -230,14 +230,38 @@ pub fn ecr_repository(image: &str) -> Option<String> {
 /// one ecsctl creates. `exec` is where `enableExecuteCommand: true` was written: the role then
 /// also grants the ECS Exec channel actions, and is created for that alone when the task has
 /// none; an existing role cannot be changed, so validate warns that it must grant them.
+/// What a task's own setup needs from its task role, besides the spec's statements.
+pub struct TaskRoleNeeds<'a> {
+    /// `enableExecuteCommand`, where it is written.
+    pub exec: Option<Loc>,
+    /// The log group the FireLens router writes the default output to, and where
+    /// `driver: firelens` is written.
+    pub firelens_group: Option<(&'a str, Loc)>,
+}
+
+/// The actions Fluent Bit's `cloudwatch_logs` output calls into an existing group
+/// (<https://docs.fluentbit.io/manual/pipeline/outputs/cloudwatch>: `logs:CreateLogGroup` only
+/// with `auto_create_group`, which the default output does not set).
+pub const FIRELENS_LOG_ACTIONS: [&str; 2] = ["logs:CreateLogStream", "logs:PutLogEvents"];
+
 pub fn task_role(
     cx: &Scope,
     raw: Option<&RawTaskRole>,
     name: String,
     at: &str,
-    exec: Option<Loc>,
+    needs: &TaskRoleNeeds,
     tags: &Tags,
 ) -> (Option<RoleRef>, Option<Role>) {
+    let exec = needs.exec;
+    let firelens_arn = needs.firelens_group.map(|(group, loc)| {
+        let arn = cx.partition.arn(
+            "logs",
+            &cx.region,
+            cx.account_text(),
+            &format!("log-group:{group}:*"),
+        );
+        (arn, loc)
+    });
     let path = format!("{at}.taskRole");
     let wants_owned = raw.is_some_and(|r| r.statements.is_some() || r.managed_policies.is_some());
     if let Some(arn_sp) = raw.and_then(|r| r.arn.as_ref()) {
@@ -271,9 +295,19 @@ pub fn task_role(
                 ),
             );
         }
+        if let Some((arn, loc)) = &firelens_arn {
+            cx.warn(
+                *loc,
+                format!("{at}.logs.driver"),
+                format!(
+                    "the FireLens log router writes to CloudWatch Logs with the task role `{text}`, which must allow {} on `{arn}`; ecsctl does not manage that role, so make sure it does",
+                    FIRELENS_LOG_ACTIONS.join(", ")
+                ),
+            );
+        }
         return (Some(RoleRef::External(text)), None);
     }
-    if !wants_owned && exec.is_none() {
+    if !wants_owned && exec.is_none() && firelens_arn.is_none() {
         return (None, None);
     }
     let managed = raw.map_or_else(Vec::new, |r| managed_policies(cx, r, &path));
@@ -287,6 +321,12 @@ pub fn task_role(
         statements.push(sid(
             "EcsExec",
             Statement::allow(&EXEC_ACTIONS, vec!["*".into()]),
+        ));
+    }
+    if let Some((arn, _)) = firelens_arn {
+        statements.push(sid(
+            "FireLensLogs",
+            Statement::allow(&FIRELENS_LOG_ACTIONS, vec![arn]),
         ));
     }
     let inline_policy = (!statements.is_empty()).then(|| PolicyDocument::new(statements));

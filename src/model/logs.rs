@@ -6,11 +6,13 @@
 //! Must not decide which tasks get a group.
 
 use super::arn;
+use super::firelens::{Firelens, firelens};
 use super::names::NameKind;
 use super::resources::{LogConfiguration, LogGroup, Tags};
 use super::scope::{Scope, for_check};
 use super::validate::{check_name, written_at};
 use crate::spec::raw::{RawLogs, RawProject};
+use crate::spec::raw_values::LogDriverKind;
 use crate::spec::span::{Loc, Sp};
 
 pub const RETENTION_DAYS: [u32; 22] = [
@@ -22,7 +24,10 @@ pub const DEFAULT_GROUP: &str = "/ecs/{app}-{env}/{service}";
 
 pub struct TaskLogs {
     pub group: LogGroup,
+    /// What the task's containers log with: awslogs, or (with FireLens) the router's route.
     pub config: LogConfiguration,
+    /// The FireLens log router, with `driver: firelens`.
+    pub firelens: Option<Firelens>,
     /// Where the group's name was decided (its template, or the task's key).
     pub name_loc: Loc,
 }
@@ -76,10 +81,33 @@ pub fn task_logs(
             .unwrap_or_default(),
         None => "ecs".to_string(),
     };
-    let config = LogConfiguration {
+    let mut config = LogConfiguration {
         group: name.clone(),
         region: cx.region.clone(),
         stream_prefix,
+        firelens: None,
+    };
+    let driver = logs.and_then(|l| l.driver.as_ref());
+    let firelens = match driver {
+        Some(d) if d.value == LogDriverKind::Firelens => {
+            let raw_firelens = logs.and_then(|l| l.firelens.as_ref());
+            let f = firelens(cx, raw_firelens, (at, key), d.loc, &config);
+            config.firelens = Some(f.route.clone());
+            Some(f)
+        }
+        _ => {
+            if let Some(l) = logs.and_then(|l| l.firelens.as_ref()) {
+                // As a strategy's settings under another strategy: `ecsctl.yaml` can describe
+                // the router once and an environment can stay on awslogs.
+                let loc = field_loc_firelens(l).unwrap_or(key_loc);
+                cx.warn(
+                    loc,
+                    path("firelens", Some(loc)),
+                    "`firelens` is ignored: the logs driver is `awslogs`",
+                );
+            }
+            None
+        }
     };
     TaskLogs {
         group: LogGroup {
@@ -90,8 +118,27 @@ pub fn task_logs(
             retain: logs.and_then(|l| l.retain.as_ref()).is_none_or(|r| r.value),
         },
         config,
+        firelens,
         name_loc,
     }
+}
+
+/// Where a `firelens` block was written: its first field.
+fn field_loc_firelens(f: &crate::spec::raw::RawFirelens) -> Option<Loc> {
+    [
+        f.r#type.as_ref().map(|v| v.loc),
+        f.image.as_ref().map(|v| v.loc),
+        f.config_file.as_ref().map(|v| v.loc),
+        f.ecs_metadata.as_ref().map(|v| v.loc),
+        f.options.as_ref().and_then(super::firelens::first_key),
+        f.secret_options
+            .as_ref()
+            .and_then(super::firelens::first_key),
+        f.memory_reservation.as_ref().map(|v| v.loc),
+    ]
+    .into_iter()
+    .flatten()
+    .min_by_key(|l| (l.file, l.line, l.col))
 }
 
 /// Where a `logs` field was written in one layer.
@@ -102,6 +149,8 @@ fn field_loc(l: &RawLogs, field: &str) -> Option<Loc> {
         "kmsKeyId" => l.kms_key_id.as_ref().map(|v| v.loc),
         "streamPrefix" => l.stream_prefix.as_ref().map(|v| v.loc),
         "retain" => l.retain.as_ref().map(|v| v.loc),
+        "driver" => l.driver.as_ref().map(|v| v.loc),
+        "firelens" => l.firelens.as_ref().and_then(field_loc_firelens),
         _ => None,
     }
 }

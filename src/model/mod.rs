@@ -30,6 +30,10 @@ pub mod deployment;
 #[path = "deployment_tests.rs"]
 mod deployment_tests;
 pub mod discovery;
+pub mod firelens;
+#[cfg(test)]
+#[path = "firelens_tests.rs"]
+mod firelens_tests;
 pub mod health;
 pub mod iam;
 #[cfg(test)]

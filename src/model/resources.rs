@@ -275,6 +275,9 @@ pub struct ContainerDefinition {
     /// S3 object ARNs of `.env` files, in the order written (later files win).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub environment_files: Vec<String>,
+    /// The FireLens log router's configuration (only on that container).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firelens_configuration: Option<FirelensConfiguration>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -320,7 +323,6 @@ pub struct MountPoint {
     pub read_only: bool,
 }
 
-/// Always the awslogs driver into the service's log group.
 /// The `linuxParameters` Fargate supports.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -341,6 +343,31 @@ pub struct LogConfiguration {
     pub group: String,
     pub region: String,
     pub stream_prefix: String,
+    /// Some: the container's output goes to the task's FireLens log router (the `awsfirelens`
+    /// driver); None: the awslogs driver into `group`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firelens: Option<FirelensRoute>,
+}
+
+/// What a container sends its output to the FireLens log router with (`awsfirelens`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FirelensRoute {
+    /// The output plugin's options (`Name`, …).
+    pub options: BTreeMap<String, String>,
+    /// Option name → the secret's `valueFrom`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secret_options: BTreeMap<String, String>,
+}
+
+/// The log router container's `firelensConfiguration`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FirelensConfiguration {
+    /// `fluentbit` or `fluentd`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub options: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

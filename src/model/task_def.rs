@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::container::{ContainerInput, ContainerNeeds, container};
-use super::iam::{ExecutionNeeds, execution_role, task_role};
+use super::iam::{ExecutionNeeds, TaskRoleNeeds, execution_role, task_role};
 use super::logs::{TaskLogs, task_logs};
 use super::names::NameKind;
 use super::resources::*;
@@ -145,10 +145,22 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
     };
     let inputs = container_inputs(t, &main_name);
     let mut needs = ContainerNeeds::default();
-    let containers: Vec<ContainerDefinition> = inputs
+    let mut containers: Vec<ContainerDefinition> = inputs
         .iter()
         .map(|c| container(cx, c, t.key, &logs.config, &mut needs))
         .collect();
+    if let Some(f) = &logs.firelens {
+        if let Some(c) = inputs.iter().find(|c| c.name == super::firelens::ROUTER) {
+            cx.error_hint(
+                c.key,
+                &c.at,
+                format!("container `{}` has the FireLens log router's name", c.name),
+                "rename it: `logs.driver: firelens` adds a container with this name",
+            );
+        }
+        needs.secrets.extend(f.secrets.iter().cloned());
+        containers.push(f.router.clone());
+    }
     let vols = volumes(cx, t.spec.volumes.as_ref(), &t.at);
     check_task(cx, &inputs, &vols.volumes);
     let images = containers.iter().map(|c| c.image.as_str()).collect();
@@ -166,7 +178,15 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
     );
     let mut roles = vec![exec];
     let mut role_locs = vec![exec_loc];
-    let (task_role_name, task_loc) = if t.spec.task_role.is_some() || t.exec.is_some() {
+    // The router sends the default output with the task role's credentials.
+    let firelens_group = logs
+        .firelens
+        .as_ref()
+        .filter(|f| f.default_output)
+        .map(|f| (logs.group.name.as_str(), f.loc));
+    let wants_task_role =
+        t.spec.task_role.is_some() || t.exec.is_some() || firelens_group.is_some();
+    let (task_role_name, task_loc) = if wants_task_role {
         named(
             cx,
             names.and_then(|n| n.task_role.as_ref()),
@@ -183,7 +203,10 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
         t.spec.task_role.as_ref(),
         task_role_name,
         &t.at,
-        t.exec,
+        &TaskRoleNeeds {
+            exec: t.exec,
+            firelens_group,
+        },
         &t.tags,
     );
     if let Some(role) = owned {

@@ -126,6 +126,36 @@ raw_struct! {
         /// that wrote to it. Default `true`: `ecsctl destroy` and pruning keep log groups unless
         /// this is `false` or `--delete-logs` is given.
         pub retain: Option<Sp<bool>>,
+        /// `awslogs` (default): every container writes to the log group. `firelens`: the
+        /// containers write to a FireLens log router (Fluent Bit or Fluentd) in the task, which
+        /// sends the logs on (`firelens`); the router itself writes to the log group.
+        pub driver: Option<Sp<LogDriverKind>>,
+        /// The FireLens log router, used with `driver: firelens`.
+        pub firelens: Option<RawFirelens>,
+    }
+}
+
+raw_struct! {
+    /// A FireLens log router (a container named `log_router` added to the task).
+    pub struct RawFirelens {
+        /// `fluentbit` (default) or `fluentd`.
+        pub r#type: Option<Sp<FirelensType>>,
+        /// The router's image. Default for Fluent Bit: AWS for Fluent Bit,
+        /// `public.ecr.aws/aws-observability/aws-for-fluent-bit:stable`; Fluentd has none.
+        pub image: Option<Sp<String>>,
+        /// An extra configuration file inside the router's image (an absolute path); on Fargate
+        /// FireLens reads it only from the image.
+        pub config_file: Option<Sp<String>>,
+        /// Add the task's ECS metadata (cluster, task ARN, …) to each record. Default true.
+        pub ecs_metadata: Option<Sp<bool>>,
+        /// The output plugin's options each container's logs are sent with (`Name: datadog`,
+        /// …). Default: Fluent Bit's `cloudwatch_logs` into the task's log group, which the task
+        /// role is granted.
+        pub options: Option<SpMap<Sp<Scalar>>>,
+        /// Output options read from a secret (an API key), as container `secrets` are written.
+        pub secret_options: Option<SpMap<Sp<RawSecret>>>,
+        /// MiB reserved for the router. Default 50, as AWS recommends for Fluent Bit.
+        pub memory_reservation: Option<Sp<u32>>,
     }
 }
 

@@ -394,3 +394,30 @@ impl EbsFilesystem {
         }
     }
 }
+
+/// Where containers' output goes (`logs.driver`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LogDriverKind {
+    #[default]
+    Awslogs,
+    Firelens,
+}
+
+/// The FireLens log router (FirelensConfiguration `type`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FirelensType {
+    #[default]
+    Fluentbit,
+    Fluentd,
+}
+
+impl FirelensType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FirelensType::Fluentbit => "fluentbit",
+            FirelensType::Fluentd => "fluentd",
+        }
+    }
+}

@@ -13,6 +13,7 @@ mod contract;
 mod emulator_harness;
 mod exec;
 mod faults;
+mod firelens;
 mod foreign_revisions;
 mod iam_roles;
 mod images;
