@@ -37,6 +37,7 @@ import moto
 from moto.core.exceptions import JsonRESTError
 from moto.core.utils import utcnow
 
+import patches_service_connect
 import patches_volumes
 import realism
 from patchset import PatchSet
@@ -533,6 +534,7 @@ def _inputs_of(service: Any) -> dict[str, Any]:
         "registries": copy.deepcopy(service.service_registries or []),
         "load_balancers": copy.deepcopy(service.load_balancers or []),
         "volumes": patches_volumes.volumes_of(service),
+        "service_connect": patches_service_connect.service_connect_of(service),
     }
 
 
@@ -546,6 +548,7 @@ def _apply_inputs(service: Any, inputs: dict[str, Any]) -> None:
     service.service_registries = copy.deepcopy(inputs["registries"])
     service.load_balancers = copy.deepcopy(inputs["load_balancers"])
     service._ecsctl_volumes = copy.deepcopy(inputs.get("volumes") or [])
+    service._ecsctl_service_connect = copy.deepcopy(inputs.get("service_connect"))
 
 
 class _Deployment:
@@ -602,6 +605,10 @@ class _Deployment:
             # Each deployment reports the volume configuration it was made with
             # (Deployment.volumeConfigurations; patches_volumes.py).
             d["volumeConfigurations"] = copy.deepcopy(self.inputs["volumes"])
+        if self.inputs.get("service_connect") is not None:
+            # As volumes: per deployment (Deployment.serviceConnectConfiguration;
+            # patches_service_connect.py).
+            d["serviceConnectConfiguration"] = copy.deepcopy(self.inputs["service_connect"])
         return d
 
 

@@ -189,6 +189,42 @@ def probe_firelens(x: Ctx) -> str | None:
     return "RegisterTaskDefinition took the awsfirelens driver without a log router"
 
 
+def probe_service_connect(x: Ctx) -> str | None:
+    """A Service Connect configuration naming no existing namespace is refused; one that does
+    is reported on the deployment."""
+    x.ecs.register_task_definition(
+        family="sc", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256",
+        memory="512", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 512,
+                                             "portMappings": [{"containerPort": 80,
+                                                               "name": "http"}]}])
+    config = {"enabled": True, "namespace": "sc.local", "services": [
+        {"portName": "http", "discoveryName": "sc",
+         "clientAliases": [{"dnsName": "sc.sc.local", "port": 80}]}]}
+    net = {"awsvpcConfiguration": {"subnets": [x.subnet], "securityGroups": [x.sg]}}
+    try:
+        x.ecs.create_service(cluster="c", serviceName="sc-none", taskDefinition="sc:1",
+                             desiredCount=1, networkConfiguration=net,
+                             serviceConnectConfiguration=config)
+        return "CreateService took Service Connect in a namespace that does not exist"
+    except ClientError as e:
+        if "sc.local" not in str(e):
+            return f"wrong error {e}"
+    sd = x.c("servicediscovery")
+    vpc = x.c("ec2").describe_subnets(SubnetIds=[x.subnet])["Subnets"][0]["VpcId"]
+    sd.create_private_dns_namespace(Name="sc.local", Vpc=vpc)
+    for _ in range(100):
+        if any(n["Name"] == "sc.local" for n in sd.list_namespaces()["Namespaces"]):
+            break
+        time.sleep(0.05)
+    s = x.ecs.create_service(cluster="c", serviceName="sc", taskDefinition="sc:1",
+                             desiredCount=1, networkConfiguration=net,
+                             serviceConnectConfiguration=config)["service"]
+    got = s["deployments"][0].get("serviceConnectConfiguration") or {}
+    if got.get("services") != config["services"] or not got.get("enabled"):
+        return f"the deployment does not report its Service Connect configuration: {got}"
+    return None
+
+
 def probe_update_task_definition_arn(x: Ctx) -> str | None:
     x.service("upd")
     got = x.ecs.update_service(cluster="c", service="upd", taskDefinition="web:2")["service"]
@@ -504,6 +540,7 @@ PROBES: list[tuple[str, Callable[[Ctx], str | None]]] = [
     ("patches_strategies.patch_ecs_deployment_strategy_checks", probe_blue_green_checks),
     ("patches_volumes.patch_ecs_service_volume_configurations", probe_volume_configurations),
     ("patches_firelens.patch_ecs_register_task_definition_firelens", probe_firelens),
+    ("patches_service_connect.patch_ecs_service_connect_configuration", probe_service_connect),
 ]
 
 # In order: each may rely on the state the previous ones left.

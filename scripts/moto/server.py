@@ -51,6 +51,7 @@ import patches_exec  # noqa: E402
 import patches_iam  # noqa: E402
 import patches_logs  # noqa: E402
 import patches_scheduler  # noqa: E402
+import patches_service_connect  # noqa: E402
 import patches_ssm  # noqa: E402
 import patches_strategies  # noqa: E402
 import patches_tagging  # noqa: E402
@@ -202,9 +203,11 @@ def main() -> None:
     if args.no_patches:
         log("patches disabled (--no-patches)")
     else:
-        # patches_volumes goes first: its CreateService / UpdateService handlers are the inner
-        # ones patches.py's rollout wraps, so a changed volume configuration starts a deployment.
+        # patches_volumes and patches_service_connect go first: their CreateService /
+        # UpdateService handlers are the inner ones patches.py's rollout wraps, so a changed
+        # volume or Service Connect configuration starts a deployment.
         applied = patches_volumes.apply_all()
+        applied += patches_service_connect.apply_all()
         applied += patches.apply_all()
         # The realism modules (IAM/SLR, Scheduler, AAS, paging) go after patches.py: where both
         # touch one operation, these wrap what patches.py installed.

@@ -214,6 +214,7 @@ async fn update(ctx: &ApplyCtx<'_>, s: &Service, step: &Step) -> Result<Option<C
     // With the task definition in the same call: ECS refuses a volume configuration without a
     // matching volume configured at launch, and keeps the old one when none is sent.
     u.volumes = touches(step, "volumeConfigurations");
+    u.service_connect = touches(step, "serviceConnectConfiguration");
     let deployment = if u.is_empty() {
         None
     } else {

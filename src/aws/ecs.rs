@@ -15,8 +15,9 @@ use crate::live::{
     LiveContainerDefinition, LiveContainerDependency, LiveDeployment, LiveDeploymentConfiguration,
     LiveEbsVolume, LiveEfsVolume, LiveHealthCheck, LiveKeyValue, LiveLifecycleHook,
     LiveLinuxParameters, LiveLoadBalancer, LiveLogConfiguration, LiveMountPoint, LiveNetwork,
-    LivePortMapping, LiveRuntimePlatform, LiveSecret, LiveService, LiveServiceRegistry,
-    LiveSetting, LiveTags, LiveTaskDefinition, LiveUlimit, LiveVolume,
+    LivePortMapping, LiveRuntimePlatform, LiveSecret, LiveService, LiveServiceConnect,
+    LiveServiceConnectService, LiveServiceRegistry, LiveSetting, LiveTags, LiveTaskDefinition,
+    LiveUlimit, LiveVolume,
 };
 
 /// DescribeServices takes at most 10 names per call (moto accepts more; AWS does not).
@@ -402,6 +403,26 @@ fn deployment_from_sdk(d: &Deployment) -> LiveDeployment {
                 })
             })
             .collect(),
+        service_connect: d
+            .service_connect_configuration()
+            .map(|c| LiveServiceConnect {
+                enabled: c.enabled(),
+                namespace: c.namespace().map(str::to_string),
+                services: c
+                    .services()
+                    .iter()
+                    .map(|s| LiveServiceConnectService {
+                        port_name: s.port_name().to_string(),
+                        discovery_name: s.discovery_name().map(str::to_string),
+                        client_aliases: s
+                            .client_aliases()
+                            .iter()
+                            .map(|a| (a.dns_name().map(str::to_string), a.port()))
+                            .collect(),
+                    })
+                    .collect(),
+                log_configuration: c.log_configuration().map(log_from_sdk),
+            }),
     }
 }
 
@@ -567,18 +588,7 @@ fn container_from_sdk(c: &ContainerDefinition) -> LiveContainerDefinition {
         cpu: c.cpu(),
         memory: c.memory(),
         memory_reservation: c.memory_reservation(),
-        log_configuration: c.log_configuration().map(|l| LiveLogConfiguration {
-            log_driver: l.log_driver().as_str().to_string(),
-            options: l
-                .options()
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default(),
-            secret_options: l
-                .secret_options()
-                .iter()
-                .map(|s| (s.name().to_string(), s.value_from().to_string()))
-                .collect(),
-        }),
+        log_configuration: c.log_configuration().map(log_from_sdk),
         firelens_configuration: c.firelens_configuration().map(|f| {
             let options = f
                 .options()
@@ -586,6 +596,21 @@ fn container_from_sdk(c: &ContainerDefinition) -> LiveContainerDefinition {
                 .unwrap_or_default();
             (f.r#type().as_str().to_string(), options)
         }),
+    }
+}
+
+fn log_from_sdk(l: &aws_sdk_ecs::types::LogConfiguration) -> LiveLogConfiguration {
+    LiveLogConfiguration {
+        log_driver: l.log_driver().as_str().to_string(),
+        options: l
+            .options()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
+        secret_options: l
+            .secret_options()
+            .iter()
+            .map(|s| (s.name().to_string(), s.value_from().to_string()))
+            .collect(),
     }
 }
 

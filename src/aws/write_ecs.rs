@@ -18,7 +18,8 @@ use aws_sdk_ecs::types::{
     FirelensConfiguration, FirelensConfigurationType, HealthCheck, KernelCapabilities,
     KeyValuePair, LinearConfiguration, LinuxParameters, LoadBalancer, LogConfiguration, LogDriver,
     MountPoint, NetworkConfiguration, NetworkMode, OsFamily, PortMapping, PropagateTags,
-    RepositoryCredentials, RuntimePlatform, Secret, ServiceManagedEbsVolumeConfiguration,
+    RepositoryCredentials, RuntimePlatform, Secret, ServiceConnectClientAlias,
+    ServiceConnectConfiguration, ServiceConnectService, ServiceManagedEbsVolumeConfiguration,
     ServiceRegistry, ServiceVolumeConfiguration, SystemControl, Tag, TaskFilesystemType,
     TransportProtocol, Ulimit, UlimitName, Volume,
 };
@@ -428,6 +429,43 @@ fn volume(v: &model::Volume) -> BuildResult<Volume> {
     Ok(b.build())
 }
 
+/// `serviceConnectConfiguration`: the service's, or `enabled: false` when it has none (an
+/// omitted configuration keeps the previous deployment's).
+fn service_connect(s: &Service, op: &'static str) -> Result<ServiceConnectConfiguration, AwsError> {
+    let Some(c) = &s.service_connect else {
+        return Ok(ServiceConnectConfiguration::builder()
+            .enabled(false)
+            .build());
+    };
+    let l = &c.logs;
+    let logs = LogConfiguration::builder()
+        .log_driver(LogDriver::Awslogs)
+        .options("awslogs-group", &l.group)
+        .options("awslogs-region", &l.region)
+        .options("awslogs-stream-prefix", &l.stream_prefix)
+        .build()
+        .map_err(|err| invalid(op, &s.name, err))?;
+    let mut b = ServiceConnectConfiguration::builder()
+        .enabled(true)
+        .namespace(&c.namespace)
+        .log_configuration(logs);
+    if let Some(e) = &c.endpoint {
+        let alias = ServiceConnectClientAlias::builder()
+            .dns_name(&e.dns_name)
+            .port(e.port as i32)
+            .build()
+            .map_err(|err| invalid(op, &s.name, err))?;
+        let service = ServiceConnectService::builder()
+            .port_name(&e.port_name)
+            .discovery_name(&e.discovery_name)
+            .client_aliases(alias)
+            .build()
+            .map_err(|err| invalid(op, &s.name, err))?;
+        b = b.services(service);
+    }
+    Ok(b.build())
+}
+
 /// `volumeConfigurations`: the service's EBS volume, or none (an empty list, which is how a
 /// service stops configuring one: an omitted list keeps the previous deployment's).
 fn volume_configurations(
@@ -643,6 +681,10 @@ pub async fn create_service(
         .set_volume_configurations(
             Some(volume_configurations(s, role_arn, op)?).filter(|v| !v.is_empty()),
         )
+        .set_service_connect_configuration(match &s.service_connect {
+            Some(_) => Some(service_connect(s, op)?),
+            None => None,
+        })
         .client_token(client_token)
         .set_tags(Some(tags(&s.tags)));
     let out = send("ecs", op, &s.name, req.send()).await?;
@@ -674,6 +716,8 @@ pub struct ServiceUpdate {
     pub role_arn: Option<String>,
     /// Send the service's EBS volume configuration (an empty list when it has none any more).
     pub volumes: bool,
+    /// Send the service's Service Connect configuration (disabled when it has none any more).
+    pub service_connect: bool,
     pub enable_execute_command: bool,
     pub propagate_tags: bool,
     pub force_new_deployment: bool,
@@ -694,6 +738,7 @@ impl ServiceUpdate {
             && !self.enable_execute_command
             && !self.propagate_tags
             && !self.volumes
+            && !self.service_connect
             && !self.force_new_deployment
     }
 }
@@ -747,6 +792,9 @@ pub async fn update_service(
         // UpdateService takes it (ECS API reference, UpdateService `propagateTags`); tasks
         // started from then on carry the new choice.
         req = req.propagate_tags(PropagateTags::from(s.propagate_tags.as_str()));
+    }
+    if u.service_connect {
+        req = req.service_connect_configuration(service_connect(s, op)?);
     }
     if u.volumes {
         req = req.set_volume_configurations(Some(volume_configurations(

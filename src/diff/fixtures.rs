@@ -210,6 +210,7 @@ pub fn desired() -> Desired {
             enable_execute_command: false,
             propagate_tags: "SERVICE".into(),
             ebs_volume: None,
+            service_connect: None,
             tags: tags(),
         }],
         scaling_targets: vec![ScalingTarget {

@@ -24,6 +24,7 @@ mod scaling;
 pub mod schedule;
 mod sensitive;
 mod service;
+pub mod service_connect;
 pub mod service_volume;
 pub(crate) mod task_definition;
 

@@ -120,6 +120,7 @@ fn a_new_revision_plans_the_deregistration_of_old_ones_not_in_use() {
         rollout_state: Some("IN_PROGRESS".into()),
         rollout_state_reason: None,
         volumes: Vec::new(),
+        service_connect: None,
     });
     live.schedules
         .push(schedule_starting(&format!("{FAMILY}:5")));

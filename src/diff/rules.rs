@@ -277,6 +277,13 @@ pub const RULES: &[Rule] = &[
     ),
     // Sent with the task definition that has (or no longer has) the volume configured at
     // launch, in one call: either alone is refused (terraform-provider-aws #49185).
+    // Service Connect's own configuration; off is `enabled: false` (an omitted one is kept).
+    r(
+        K::Service,
+        "serviceConnectConfiguration",
+        InPlace,
+        "ecs:UpdateService serviceConnectConfiguration (starts a deployment)",
+    ),
     r(
         K::Service,
         "volumeConfigurations",

@@ -16,8 +16,8 @@ use super::compare::{View, compare};
 use super::deployment;
 use super::normalize as n;
 use super::normalize::{put, put_always};
-use super::service_volume;
 use super::task_definition::Revision;
+use super::{service_connect, service_volume};
 use crate::live::LiveService;
 use crate::model::Service;
 use crate::plan::fingerprint::digest_view;
@@ -170,6 +170,11 @@ fn desired_view(
         "volumeConfigurations",
         service_volume::desired(s.ebs_volume.as_ref(), role),
     );
+    put(
+        &mut v,
+        "serviceConnectConfiguration",
+        service_connect::desired(s.service_connect.as_ref()),
+    );
     put(&mut v, "tags", json!(s.tags));
     v
 }
@@ -273,6 +278,11 @@ fn live_view(ctx: &Ctx, s: &Service, l: &LiveService) -> View {
         json!(l.propagate_tags.as_deref().unwrap_or("NONE")),
     );
     put(&mut v, "volumeConfigurations", service_volume::live(l));
+    put(
+        &mut v,
+        "serviceConnectConfiguration",
+        service_connect::live(ctx.live, l),
+    );
     put(&mut v, "tags", json!(l.tags));
     v
 }

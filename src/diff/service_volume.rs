@@ -266,6 +266,7 @@ mod tests {
             rollout_state: None,
             rollout_state_reason: None,
             volumes,
+            service_connect: None,
         };
         let mut l = crate::diff::fixtures::converged().services[0].clone();
         l.deployments = vec![

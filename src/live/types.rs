@@ -360,6 +360,29 @@ pub struct LiveDeployment {
     /// `managedEBSVolume`; other kinds are not ecsctl's and are left out).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<LiveEbsVolume>,
+    /// `serviceConnectConfiguration`, as this deployment has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_connect: Option<LiveServiceConnect>,
+}
+
+/// A deployment's Service Connect configuration.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveServiceConnect {
+    pub enabled: bool,
+    /// A name or an ARN, as ECS returns it.
+    pub namespace: Option<String>,
+    pub services: Vec<LiveServiceConnectService>,
+    pub log_configuration: Option<LiveLogConfiguration>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveServiceConnectService {
+    pub port_name: String,
+    pub discovery_name: Option<String>,
+    /// (dnsName, port) of each client alias.
+    pub client_aliases: Vec<(Option<String>, i32)>,
 }
 
 /// A deployment's `volumeConfigurations[].managedEBSVolume`, as DescribeServices returns it.

@@ -62,6 +62,11 @@ pub fn build(raw: &RawProject, ctx: &BuildContext) -> Result<(Desired, Diagnosti
             .and_then(|d| d.enabled.as_ref())
             .is_some_and(|e| !e.value),
         infrastructure_role: &infrastructure,
+        service_connect: raw
+            .discovery
+            .as_ref()
+            .and_then(|d| d.mode.as_ref())
+            .is_some_and(|m| m.value == crate::spec::raw_values::DiscoveryMode::ServiceConnect),
         insights: cluster.container_insights != InsightsMode::Disabled,
     };
     let services = services(&cx, &env);
@@ -259,6 +264,20 @@ fn check_unique(
                 name: &d.name,
                 owner: key,
                 loc: *loc,
+            });
+        }
+        let endpoint = s
+            .service
+            .service_connect
+            .as_ref()
+            .and_then(|c| c.endpoint.as_ref());
+        if let (Some(e), Some(loc)) = (endpoint, s.connect_loc) {
+            claims.push(Claim {
+                what: "discovery service name",
+                path: "discovery.name",
+                name: &e.discovery_name,
+                owner: key,
+                loc,
             });
         }
     }

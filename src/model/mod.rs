@@ -64,6 +64,10 @@ pub mod scope;
 pub mod secrets;
 pub mod sensitive;
 pub mod service;
+pub mod service_connect;
+#[cfg(test)]
+#[path = "service_connect_tests.rs"]
+mod service_connect_tests;
 pub mod size;
 #[cfg(test)]
 mod spec_traps_tests;

@@ -402,6 +402,33 @@ pub struct EbsVolume {
     pub snapshot_id: Option<String>,
 }
 
+/// A service in the environment's namespace through ECS Service Connect
+/// (ServiceConnectConfiguration).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceConnect {
+    /// The namespace's name.
+    pub namespace: String,
+    /// None: a client only (it reaches the others, nobody reaches it).
+    pub endpoint: Option<ServiceConnectEndpoint>,
+    /// Where the Service Connect proxy logs: the service's log group, under its own prefix.
+    pub logs: LogConfiguration,
+}
+
+/// What Service Connect publishes of a service: one named port, under one name and alias.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceConnectEndpoint {
+    /// The task definition's port mapping name.
+    pub port_name: String,
+    /// The Cloud Map service ECS creates (`discoveryName`).
+    pub discovery_name: String,
+    /// The client alias: the name clients use, `{name}.{namespace}` as with DNS.
+    pub dns_name: String,
+    /// The client alias's port.
+    pub port: u32,
+}
+
 /// An EBS volume as a service configures it: the settings and the environment's
 /// infrastructure role (by name), which ECS assumes to create, attach and delete the volumes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -439,6 +466,9 @@ pub struct Service {
     pub load_balancers: Vec<LoadBalancer>,
     pub health_check_grace_period: Option<u32>,
     pub deployment: Deployment,
+    /// ECS Service Connect, in `discovery.mode: serviceConnect`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_connect: Option<ServiceConnect>,
     /// The EBS volume each task gets, when the task definition has one configured at launch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ebs_volume: Option<ServiceVolume>,

@@ -13,6 +13,7 @@ use super::names::NameKind;
 use super::network::{Owner, network};
 use super::resources::*;
 use super::scope::{Scope, for_check};
+use super::service_connect::{ServiceConnectInput, service_connect};
 use super::task_def::{BuiltTask, TaskInput, build_task, named};
 use super::task_spec::service_task;
 use super::{arn, tags};
@@ -23,6 +24,8 @@ pub struct BuiltService {
     pub service: Service,
     pub task: BuiltTask,
     pub name_loc: Loc,
+    /// Where the Service Connect discovery name was decided, when the service publishes one.
+    pub connect_loc: Option<Loc>,
     pub discovery: Option<(DiscoveryService, Loc)>,
     pub scaling: Option<ScalingTarget>,
 }
@@ -35,6 +38,8 @@ pub struct ServiceEnv<'a> {
     pub protected: bool,
     /// The environment set `discovery.enabled: false`: services register nowhere.
     pub discovery_off: bool,
+    /// `discovery.mode: serviceConnect`: services join the namespace through Service Connect.
+    pub service_connect: bool,
     /// The role ECS assumes for blueGreen, linear and canary deployments and EBS volumes.
     pub infrastructure_role: &'a str,
     /// The cluster publishes Container Insights metrics (`RunningTaskCount`, which queue
@@ -64,7 +69,24 @@ pub fn build_service(
             .map(|e| e.loc),
         tags: tags.clone(),
     };
-    let task = build_task(cx, env.raw.names.as_ref(), &input);
+    let mut task = build_task(cx, env.raw.names.as_ref(), &input);
+    // Service Connect publishes a named port, so it may name the main container's port
+    // before anything reads the task definition.
+    let service_connect = env
+        .namespace
+        .filter(|_| env.service_connect)
+        .and_then(|ns| {
+            let main = task.def.containers.first_mut()?;
+            let sc = ServiceConnectInput {
+                raw: merged.discovery.as_ref(),
+                key: &key.value,
+                at: &at,
+                key_loc: key.loc,
+                namespace: ns,
+                logs: &task.logs.config,
+            };
+            Some(service_connect(cx, &sc, main))
+        });
     let names = env.raw.names.as_ref().and_then(|n| n.service.as_ref());
     let (name, name_loc) = named(
         cx,
@@ -82,7 +104,7 @@ pub fn build_service(
     let discovery = merged
         .discovery
         .as_ref()
-        .filter(|_| !env.discovery_off)
+        .filter(|_| !env.discovery_off && service_connect.is_none())
         .and_then(|raw| {
             let d = ServiceDiscoveryInput {
                 raw,
@@ -161,6 +183,7 @@ pub fn build_service(
         load_balancers,
         health_check_grace_period: merged.health_check_grace_period.as_ref().map(|g| g.value),
         deployment,
+        service_connect: service_connect.as_ref().map(|(sc, _)| sc.clone()),
         ebs_volume: task.ebs.as_ref().map(|(ebs, _)| ServiceVolume {
             ebs: ebs.clone(),
             role: env.infrastructure_role.to_string(),
@@ -182,6 +205,7 @@ pub fn build_service(
         service,
         task,
         name_loc,
+        connect_loc: service_connect.and_then(|(_, loc)| loc),
         discovery: discovery.map(|(d, _, loc)| (d, loc)),
         scaling: scaling.map(|(t, _)| t),
     }

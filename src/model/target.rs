@@ -130,7 +130,7 @@ pub fn restrict(desired: &Desired, services: &[String]) -> Result<Desired, Unkno
         .retain(|r| roles.contains(&r.name) || (jobs && r.purpose == RolePurpose::Scheduler));
     d.log_groups.retain(|g| groups.contains(&g.name));
     d.discovery_services.retain(|s| ours(&s.service));
-    if d.discovery_services.is_empty() {
+    if d.discovery_services.is_empty() && d.services.iter().all(|s| s.service_connect.is_none()) {
         d.namespace = None;
     }
     d.scaling_targets.retain(|t| ours(&t.service));

@@ -62,7 +62,8 @@ pub struct JsonServiceOutputs {
     pub desired_count: Option<i32>,
     pub running_count: Option<i32>,
     pub log_group: String,
-    /// `api.ohi-prod.local` when the service registers in Cloud Map.
+    /// `api.ohi-prod.local` when the service registers in Cloud Map; with Service Connect the
+    /// client alias it publishes, `api.ohi-prod.local:8080`.
     pub dns_name: Option<String>,
     pub discovery_service_arn: Option<String>,
     pub execution_role_arn: Option<String>,
@@ -79,6 +80,17 @@ pub struct JsonJobOutputs {
     /// The family's newest revision of ours.
     pub task_definition_arn: Option<String>,
     pub log_group: String,
+}
+
+/// `dnsName:port` of the first client alias of the service's PRIMARY deployment.
+fn service_connect_alias(l: &crate::live::LiveService) -> Option<String> {
+    let d = l
+        .deployments
+        .iter()
+        .find(|d| d.status.as_deref() == Some("PRIMARY"))?;
+    let c = d.service_connect.as_ref().filter(|c| c.enabled)?;
+    let (dns, port) = c.services.first()?.client_aliases.first()?;
+    Some(format!("{}:{port}", dns.as_deref()?))
 }
 
 /// The document, from the spec's names and the live state's values.
@@ -129,6 +141,17 @@ pub fn outputs(desired: &Desired, live: &Live) -> JsonOutputs {
             });
             let dns_name = match (&discovery, &desired.namespace) {
                 (Some((label, _)), Some(ns)) => Some(format!("{label}.{}", ns.name)),
+                // Service Connect: the client alias the service's PRIMARY deployment publishes.
+                _ if s
+                    .service_connect
+                    .as_ref()
+                    .is_some_and(|c| c.endpoint.is_some()) =>
+                {
+                    need(
+                        format!("service.{}.serviceConnect", s.key),
+                        l.and_then(service_connect_alias),
+                    )
+                }
                 _ => None,
             };
             JsonServiceOutputs {
@@ -316,5 +339,60 @@ mod tests {
             o.missing
         );
         assert!(human(&o).contains("Not in AWS yet ("));
+    }
+
+    #[test]
+    fn with_service_connect_the_dns_name_is_the_published_alias() {
+        use crate::live::{LiveDeployment, LiveServiceConnect, LiveServiceConnectService};
+        use crate::model::{ServiceConnect, ServiceConnectEndpoint};
+        let mut d = desired();
+        let logs = d.task_definitions[0].containers[0]
+            .log_configuration
+            .clone();
+        d.services[0].discovery = None;
+        d.services[0].service_connect = Some(ServiceConnect {
+            namespace: "ohi-prod.local".into(),
+            endpoint: Some(ServiceConnectEndpoint {
+                port_name: "api".into(),
+                discovery_name: "api".into(),
+                dns_name: "api.ohi-prod.local".into(),
+                port: 8080,
+            }),
+            logs,
+        });
+        let mut l = converged();
+        let o = outputs(&d, &l);
+        assert_eq!(o.services[0].dns_name, None, "not running with it yet");
+        assert!(
+            o.missing
+                .contains(&"service.api.serviceConnect".to_string())
+        );
+        l.services[0].deployments = vec![LiveDeployment {
+            id: None,
+            status: Some("PRIMARY".into()),
+            task_definition: None,
+            desired_count: 1,
+            running_count: 1,
+            pending_count: 0,
+            failed_tasks: 0,
+            rollout_state: None,
+            rollout_state_reason: None,
+            volumes: Vec::new(),
+            service_connect: Some(LiveServiceConnect {
+                enabled: true,
+                namespace: Some("ohi-prod.local".into()),
+                services: vec![LiveServiceConnectService {
+                    port_name: "api".into(),
+                    discovery_name: Some("api".into()),
+                    client_aliases: vec![(Some("api.ohi-prod.local".into()), 8080)],
+                }],
+                log_configuration: None,
+            }),
+        }];
+        let o = outputs(&d, &l);
+        assert_eq!(
+            o.services[0].dns_name.as_deref(),
+            Some("api.ohi-prod.local:8080")
+        );
     }
 }

@@ -169,6 +169,11 @@ raw_struct! {
         pub vpc: Option<Sp<String>>,
         /// A description for the namespace.
         pub description: Option<Sp<String>>,
+        /// `dns` (default): each service with `discovery` gets Cloud Map DNS records
+        /// (`{name}.{namespace}`). `serviceConnect`: every service joins the namespace through
+        /// ECS Service Connect, and each with `discovery` is reachable at the same name and its
+        /// port through the Service Connect proxy.
+        pub mode: Option<Sp<DiscoveryMode>>,
     }
 }
 
@@ -411,8 +416,11 @@ raw_struct! {
         pub ttl: Option<Sp<u32>>,
         /// `MULTIVALUE` (default) or `WEIGHTED`.
         pub routing: Option<Sp<RoutingPolicy>>,
-        /// Port for SRV records. Default: the main container's first port.
+        /// Port for SRV records, or the container port Service Connect exposes. Default: the
+        /// main container's first port.
         pub port: Option<Sp<u32>>,
+        /// With Service Connect: the port clients connect to. Default: `port`.
+        pub client_port: Option<Sp<u32>>,
     }
 }
 

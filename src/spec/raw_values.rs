@@ -421,3 +421,12 @@ impl FirelensType {
         }
     }
 }
+
+/// How services find each other in the environment's namespace (`discovery.mode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum DiscoveryMode {
+    #[default]
+    Dns,
+    ServiceConnect,
+}

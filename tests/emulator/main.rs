@@ -34,6 +34,7 @@ mod retain;
 mod rollback;
 mod scaling;
 mod scheduled;
+mod service_connect;
 mod status_logs;
 mod strategies;
 mod task_settings;
