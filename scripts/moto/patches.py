@@ -1041,6 +1041,27 @@ def _service_of(backend: Any, cluster_str: str, name_or_arn: str) -> Any:
     return backend.services[f"{cluster.name}:{str(name_or_arn).split('/')[-1]}"]
 
 
+def requested_service(handler: Any) -> Any | None:
+    """The service an UpdateService request names; None when there is none (moto's handler
+    then raises the proper error)."""
+    try:
+        return _service_of(handler.ecs_backend, handler._get_param("cluster", "default"),
+                           handler._get_param("service"))
+    except Exception:  # moto raises the proper error in the real update
+        return None
+
+
+def task_definition_or_none(backend: Any, ref: str | None) -> Any | None:
+    """The task definition `ref` names (family:revision or ARN); None when there is none (the
+    real call then raises moto's error)."""
+    if not ref:
+        return None
+    try:
+        return backend.describe_task_definition(ref)
+    except Exception:  # moto raises the proper error in the real call
+        return None
+
+
 def _ecs_controller(service: Any) -> bool:
     return (service.deployment_controller or {}).get("type", "ECS") == "ECS"
 

@@ -42,13 +42,10 @@ def _namespace(account: str, region: str, name_or_arn: str) -> Any | None:
 
 
 def _port_names(backend: Any, task_definition: str | None) -> set[str]:
-    if not task_definition:
-        return set()
-    try:
-        td = backend.describe_task_definition(task_definition)
-    except Exception:  # moto raises the proper error in the real call
-        return set()
-    return {m.get("name") for c in td.container_definitions or []
+    import patches
+
+    td = patches.task_definition_or_none(backend, task_definition)
+    return {m.get("name") for c in (td.container_definitions if td else None) or []
             for m in c.get("portMappings") or [] if m.get("name")}
 
 
@@ -136,12 +133,10 @@ def patch_ecs_service_connect_configuration() -> None:
         return result
 
     def update_service(self: Any) -> Any:
-        try:
-            service = patches._service_of(self.ecs_backend, self._get_param("cluster", "default"),
-                                          self._get_param("service"))
-            cluster = self.ecs_backend._get_cluster(self._get_param("cluster", "default"))
-        except Exception:  # moto raises the proper error in the real update
+        service = patches.requested_service(self)
+        if service is None:
             return update(self)
+        cluster = self.ecs_backend._get_cluster(self._get_param("cluster", "default"))
         sent = self._get_param("serviceConnectConfiguration")
         registries = self._get_param("serviceRegistries")
         registries = registries if registries is not None else (service.service_registries or [])

@@ -165,10 +165,8 @@ def patch_ecs_deployment_strategy_checks() -> None:
         return create(self)
 
     def update_service(self: Any) -> Any:
-        try:
-            service = patches._service_of(self.ecs_backend, self._get_param("cluster", "default"),
-                                          self._get_param("service"))
-        except Exception:  # moto raises the proper error in the real update
+        service = patches.requested_service(self)
+        if service is None:
             return update(self)
         config = self._get_param("deploymentConfiguration")
         lbs = self._get_param("loadBalancers")

@@ -72,13 +72,11 @@ def _check_volume(handler: Any, ebs: dict[str, Any]) -> None:
 
 def _at_launch(backend: Any, task_definition: str | None) -> set[str]:
     """The names of the task definition's volumes configured at launch."""
-    if not task_definition:
-        return set()
-    try:
-        td = backend.describe_task_definition(task_definition)
-    except Exception:  # moto raises the proper error in the real call
-        return set()
-    return {v.get("name") for v in td.volumes or [] if v.get("configuredAtLaunch") is True}
+    import patches
+
+    td = patches.task_definition_or_none(backend, task_definition)
+    return {v.get("name") for v in (td.volumes if td else None) or []
+            if v.get("configuredAtLaunch") is True}
 
 
 def _check(handler: Any, task_definition: str | None, configs: list[dict[str, Any]]) -> None:
@@ -134,10 +132,8 @@ def patch_ecs_service_volume_configurations() -> None:
         return result
 
     def update_service(self: Any) -> Any:
-        try:
-            service = patches._service_of(self.ecs_backend, self._get_param("cluster", "default"),
-                                          self._get_param("service"))
-        except Exception:  # moto raises the proper error in the real update
+        service = patches.requested_service(self)
+        if service is None:
             return update(self)
         sent = self._get_param("volumeConfigurations")
         configs = sent if sent is not None else volumes_of(service)

@@ -342,6 +342,43 @@ pub fn live_task_definition() -> LiveTaskDefinition {
 }
 
 /// The live state right after creating exactly `desired()` in real AWS.
+/// api publishing port 8080 as `api.ohi-prod.local:8080`, its proxy logging beside it.
+pub fn service_connect() -> crate::model::ServiceConnect {
+    crate::model::ServiceConnect {
+        namespace: "ohi-prod.local".into(),
+        endpoint: Some(crate::model::ServiceConnectEndpoint {
+            port_name: "api".into(),
+            discovery_name: "api".into(),
+            dns_name: "api.ohi-prod.local".into(),
+            port: 8080,
+        }),
+        logs: crate::model::LogConfiguration {
+            group: "/ecs/ohi-prod/api".into(),
+            region: "eu-west-1".into(),
+            stream_prefix: "service-connect".into(),
+            firelens: None,
+        },
+    }
+}
+
+/// A settled deployment of one task, with `status` (`PRIMARY`, `ACTIVE`), and no volume or
+/// Service Connect configuration.
+pub fn deployment(status: &str) -> crate::live::LiveDeployment {
+    crate::live::LiveDeployment {
+        id: None,
+        status: Some(status.into()),
+        task_definition: None,
+        desired_count: 1,
+        running_count: 1,
+        pending_count: 0,
+        failed_tasks: 0,
+        rollout_state: None,
+        rollout_state_reason: None,
+        volumes: Vec::new(),
+        service_connect: None,
+    }
+}
+
 pub fn converged() -> Live {
     let exec_doc = json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": SECRET},

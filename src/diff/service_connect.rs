@@ -41,11 +41,10 @@ pub fn desired(c: Option<&ServiceConnect>) -> Value {
 
 /// The PRIMARY deployment's configuration; null when it has none or has it disabled.
 pub fn live(live: &Live, l: &LiveService) -> Value {
-    let primary = l
-        .deployments
-        .iter()
-        .find(|d| d.status.as_deref() == Some("PRIMARY"));
-    let Some(c) = primary.and_then(|d| d.service_connect.as_ref()) else {
+    let Some(c) = l
+        .primary_deployment()
+        .and_then(|d| d.service_connect.as_ref())
+    else {
         return Value::Null;
     };
     if !c.enabled {
@@ -80,24 +79,9 @@ pub fn live(live: &Live, l: &LiveService) -> Value {
 mod tests {
     use super::*;
     use crate::live::{LiveDeployment, LiveServiceConnect, LiveServiceConnectService};
-    use crate::model::{LogConfiguration, ServiceConnectEndpoint};
 
     fn spec() -> ServiceConnect {
-        ServiceConnect {
-            namespace: "ohi-prod.local".into(),
-            endpoint: Some(ServiceConnectEndpoint {
-                port_name: "api".into(),
-                discovery_name: "api".into(),
-                dns_name: "api.ohi-prod.local".into(),
-                port: 8080,
-            }),
-            logs: LogConfiguration {
-                group: "/ecs/ohi-prod/api".into(),
-                region: "eu-west-1".into(),
-                stream_prefix: "service-connect".into(),
-                firelens: None,
-            },
-        }
+        crate::diff::fixtures::service_connect()
     }
 
     /// As ECS returns what ecsctl sent (the namespace as its ARN).
@@ -128,17 +112,8 @@ mod tests {
     fn with(live: &mut Live, c: Option<LiveServiceConnect>) -> LiveService {
         let mut s = live.services[0].clone();
         s.deployments = vec![LiveDeployment {
-            id: None,
-            status: Some("PRIMARY".into()),
-            task_definition: None,
-            desired_count: 1,
-            running_count: 1,
-            pending_count: 0,
-            failed_tasks: 0,
-            rollout_state: None,
-            rollout_state_reason: None,
-            volumes: Vec::new(),
             service_connect: c,
+            ..crate::diff::fixtures::deployment("PRIMARY")
         }];
         s
     }

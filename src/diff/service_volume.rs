@@ -84,11 +84,7 @@ pub fn desired(v: Option<&ServiceVolume>, role: &dyn Fn(&str) -> String) -> Valu
 
 /// The PRIMARY deployment's volume; null when it has none.
 pub fn live(l: &LiveService) -> Value {
-    let primary = l
-        .deployments
-        .iter()
-        .find(|d| d.status.as_deref() == Some("PRIMARY"));
-    let Some(v) = primary.and_then(|d| d.volumes.first()) else {
+    let Some(v) = l.primary_deployment().and_then(|d| d.volumes.first()) else {
         return Value::Null;
     };
     live_volume(v)
@@ -256,17 +252,8 @@ mod tests {
     fn only_the_primary_deployment_counts() {
         use crate::live::LiveDeployment;
         let deployment = |status: &str, volumes: Vec<LiveEbsVolume>| LiveDeployment {
-            id: None,
-            status: Some(status.into()),
-            task_definition: None,
-            desired_count: 1,
-            running_count: 1,
-            pending_count: 0,
-            failed_tasks: 0,
-            rollout_state: None,
-            rollout_state_reason: None,
             volumes,
-            service_connect: None,
+            ..crate::diff::fixtures::deployment(status)
         };
         let mut l = crate::diff::fixtures::converged().services[0].clone();
         l.deployments = vec![

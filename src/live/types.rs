@@ -365,6 +365,16 @@ pub struct LiveDeployment {
     pub service_connect: Option<LiveServiceConnect>,
 }
 
+impl LiveService {
+    /// The PRIMARY deployment: the one the service launches tasks with, whose settings
+    /// (volumes, Service Connect) ECS reports per deployment.
+    pub fn primary_deployment(&self) -> Option<&LiveDeployment> {
+        self.deployments
+            .iter()
+            .find(|d| d.status.as_deref() == Some("PRIMARY"))
+    }
+}
+
 /// A deployment's Service Connect configuration.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -47,6 +47,25 @@ pub fn namespace(cx: &Scope, raw: Option<&RawNamespace>, tags: &Tags) -> Option<
     })
 }
 
+/// A service's discovery name, `discovery.name` or `{service}`, checked as a DNS label; with
+/// where it was decided. Cloud Map DNS and Service Connect name a service alike.
+pub fn discovery_name(
+    cx: &Scope,
+    raw: &RawServiceDiscovery,
+    (key, key_loc): (&str, Loc),
+    path: &str,
+) -> Option<(String, Loc)> {
+    let (name, loc) = match &raw.name {
+        Some(n) => (cx.name(n, path, Some(key))?, n.loc),
+        None => (
+            cx.default_name("{service}", key_loc, path, Some(key))?,
+            key_loc,
+        ),
+    };
+    check_name(cx, NameKind::DiscoveryService, &name, loc, path);
+    Some((name, loc))
+}
+
 pub struct ServiceDiscoveryInput<'a> {
     pub raw: &'a RawServiceDiscovery,
     pub key: &'a str,
@@ -77,20 +96,7 @@ pub fn discovery_service(
         );
         return None;
     };
-    let (name, name_loc) = match &d.raw.name {
-        Some(n) => (cx.name(n, &path("name"), Some(d.key))?, n.loc),
-        None => (
-            cx.default_name("{service}", d.key_loc, &path("name"), Some(d.key))?,
-            d.key_loc,
-        ),
-    };
-    check_name(
-        cx,
-        NameKind::DiscoveryService,
-        &name,
-        name_loc,
-        &path("name"),
-    );
+    let (name, name_loc) = discovery_name(cx, d.raw, (d.key, d.key_loc), &path("name"))?;
     let ttl = d.raw.ttl.as_ref().map_or(60, |t| t.value);
     let kinds: Vec<DnsRecordType> = d.raw.records.as_ref().map_or(vec![DnsRecordType::A], |r| {
         r.value.iter().map(|k| k.value).collect()

@@ -9,10 +9,10 @@
 //! ServiceConnectService / ServiceConnectClientAlias in the API reference). Must not create
 //! Cloud Map services: ECS creates the ones Service Connect uses.
 
-use super::names::NameKind;
+use super::discovery::discovery_name;
 use super::resources::*;
 use super::scope::Scope;
-use super::validate::{check_name, in_range};
+use super::validate::in_range;
 use crate::spec::raw::RawServiceDiscovery;
 use crate::spec::span::Loc;
 
@@ -49,23 +49,9 @@ pub fn service_connect(
         return (out, None);
     };
     let path = |f: &str| format!("{}.discovery.{f}", c.at);
-    let (name, name_loc) = match &raw.name {
-        Some(n) => match cx.name(n, &path("name"), Some(c.key)) {
-            Some(name) => (name, n.loc),
-            None => return (out, None),
-        },
-        None => match cx.default_name("{service}", c.key_loc, &path("name"), Some(c.key)) {
-            Some(name) => (name, c.key_loc),
-            None => return (out, None),
-        },
+    let Some((name, name_loc)) = discovery_name(cx, raw, (c.key, c.key_loc), &path("name")) else {
+        return (out, None);
     };
-    check_name(
-        cx,
-        NameKind::DiscoveryService,
-        &name,
-        name_loc,
-        &path("name"),
-    );
     let wanted = raw.port.as_ref().map(|p| p.value);
     let mapping = match wanted {
         Some(p) => main

@@ -106,10 +106,11 @@ pub fn assert_one(name: &str, extra: &str, severity: Severity, want: &Want) {
     assert_eq!(got, expected, "case `{name}`:\n{extra}");
 }
 
-/// A table of `(case name, extra YAML, expected)`, each yielding exactly that one error.
-pub fn assert_errors(cases: &[(&str, &str, Want)]) {
+/// A table of `(case name, extra YAML, expected)`, each yielding exactly that one error; the
+/// YAML written in place or built with `format!`.
+pub fn assert_errors<S: AsRef<str>>(cases: &[(&str, S, Want)]) {
     for (name, extra, want) in cases {
-        assert_one(name, extra, Severity::Error, want);
+        assert_one(name, extra.as_ref(), Severity::Error, want);
     }
 }
 

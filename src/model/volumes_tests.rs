@@ -251,10 +251,6 @@ fn located_errors() {
             ),
         ),
     ];
-    let cases: Vec<(&str, &str, Want)> = cases
-        .iter()
-        .map(|(n, y, w)| (*n, y.as_str(), Want { ..*w }))
-        .collect();
     assert_errors(&cases);
 }
 

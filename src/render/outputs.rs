@@ -84,11 +84,11 @@ pub struct JsonJobOutputs {
 
 /// `dnsName:port` of the first client alias of the service's PRIMARY deployment.
 fn service_connect_alias(l: &crate::live::LiveService) -> Option<String> {
-    let d = l
-        .deployments
-        .iter()
-        .find(|d| d.status.as_deref() == Some("PRIMARY"))?;
-    let c = d.service_connect.as_ref().filter(|c| c.enabled)?;
+    let c = l
+        .primary_deployment()?
+        .service_connect
+        .as_ref()
+        .filter(|c| c.enabled)?;
     let (dns, port) = c.services.first()?.client_aliases.first()?;
     Some(format!("{}:{port}", dns.as_deref()?))
 }
@@ -344,22 +344,9 @@ mod tests {
     #[test]
     fn with_service_connect_the_dns_name_is_the_published_alias() {
         use crate::live::{LiveDeployment, LiveServiceConnect, LiveServiceConnectService};
-        use crate::model::{ServiceConnect, ServiceConnectEndpoint};
         let mut d = desired();
-        let logs = d.task_definitions[0].containers[0]
-            .log_configuration
-            .clone();
         d.services[0].discovery = None;
-        d.services[0].service_connect = Some(ServiceConnect {
-            namespace: "ohi-prod.local".into(),
-            endpoint: Some(ServiceConnectEndpoint {
-                port_name: "api".into(),
-                discovery_name: "api".into(),
-                dns_name: "api.ohi-prod.local".into(),
-                port: 8080,
-            }),
-            logs,
-        });
+        d.services[0].service_connect = Some(crate::diff::fixtures::service_connect());
         let mut l = converged();
         let o = outputs(&d, &l);
         assert_eq!(o.services[0].dns_name, None, "not running with it yet");
@@ -368,16 +355,6 @@ mod tests {
                 .contains(&"service.api.serviceConnect".to_string())
         );
         l.services[0].deployments = vec![LiveDeployment {
-            id: None,
-            status: Some("PRIMARY".into()),
-            task_definition: None,
-            desired_count: 1,
-            running_count: 1,
-            pending_count: 0,
-            failed_tasks: 0,
-            rollout_state: None,
-            rollout_state_reason: None,
-            volumes: Vec::new(),
             service_connect: Some(LiveServiceConnect {
                 enabled: true,
                 namespace: Some("ohi-prod.local".into()),
@@ -388,6 +365,7 @@ mod tests {
                 }],
                 log_configuration: None,
             }),
+            ..crate::diff::fixtures::deployment("PRIMARY")
         }];
         let o = outputs(&d, &l);
         assert_eq!(

@@ -152,6 +152,17 @@ impl Project {
         v["services"][0].clone()
     }
 
+    /// The service's PRIMARY deployment, where ECS reports its volume and Service Connect
+    /// configurations.
+    pub(crate) fn primary_deployment(&self, service: &str) -> Value {
+        let s = self.service(service);
+        s["deployments"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["status"] == "PRIMARY"))
+            .cloned()
+            .unwrap_or_else(|| panic!("no PRIMARY deployment: {s}"))
+    }
+
     pub(crate) fn task_definition(&self, service: &str) -> Value {
         let arn = self.service(service)["taskDefinition"]
             .as_str()

@@ -11,15 +11,7 @@ const FIXTURE: &str = "tests/fixtures/apply-basic";
 
 /// The PRIMARY deployment's Service Connect configuration.
 fn connect(p: &Project, service: &str) -> Value {
-    let s = p.service(service);
-    let primary = s["deployments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["status"] == "PRIMARY")
-        .cloned()
-        .unwrap_or_else(|| panic!("no PRIMARY deployment: {s}"));
-    primary["serviceConnectConfiguration"].clone()
+    p.primary_deployment(service)["serviceConnectConfiguration"].clone()
 }
 
 #[test]

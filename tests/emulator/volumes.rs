@@ -19,15 +19,7 @@ fn worker_volume(ebs: &str) -> String {
 
 /// The PRIMARY deployment's volume configuration, as DescribeServices reports it.
 fn deployed(p: &Project) -> Value {
-    let s = p.service("ap-test-worker");
-    let primary = s["deployments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["status"] == "PRIMARY")
-        .cloned()
-        .unwrap_or_else(|| panic!("no PRIMARY deployment: {s}"));
-    primary["volumeConfigurations"].clone()
+    p.primary_deployment("ap-test-worker")["volumeConfigurations"].clone()
 }
 
 #[test]

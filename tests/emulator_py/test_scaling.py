@@ -14,23 +14,14 @@ from typing import Any
 import cbor2
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
-from botocore.exceptions import ClientError
 
 from tests.emulator_py.support import REGION, InstantServerTest, eventually
-from tests.emulator_py.test_ecs_realism import Ecs
+from tests.emulator_py.test_ecs_realism import Ecs, error
 
 TARGET = {"ServiceNamespace": "ecs", "ResourceId": "service/c/web",
           "ScalableDimension": "ecs:service:DesiredCount"}
 STEP = {"AdjustmentType": "ChangeInCapacity", "Cooldown": 60, "MetricAggregationType": "Average",
         "StepAdjustments": [{"MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 1}]}
-
-
-def error(call: Any) -> tuple[str, str]:
-    try:
-        call()
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["Error"]["Message"]
-    raise AssertionError("the call succeeded")
 
 
 def cbor_call(account: Any, operation: str, params: dict[str, Any]) -> tuple[int, dict[str, str], Any]:

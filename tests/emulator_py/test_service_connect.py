@@ -10,18 +10,9 @@ from __future__ import annotations
 import unittest
 from typing import Any
 
-from botocore.exceptions import ClientError
 
 from tests.emulator_py.support import InstantServerTest, PrivateServerTest, eventually
-from tests.emulator_py.test_ecs_realism import Ecs
-
-
-def error(call: Any) -> tuple[str, str]:
-    try:
-        call()
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["Error"]["Message"]
-    raise AssertionError("the call succeeded")
+from tests.emulator_py.test_ecs_realism import Ecs, error
 
 
 class ServiceConnect(InstantServerTest):

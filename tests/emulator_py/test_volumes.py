@@ -10,22 +10,13 @@ from __future__ import annotations
 import unittest
 from typing import Any
 
-from botocore.exceptions import ClientError
 
 from tests.emulator_py.support import REGION, InstantServerTest, eventually
 from tests.emulator_py.test_deployment_strategies import TRUST_ECS
-from tests.emulator_py.test_ecs_realism import Ecs
+from tests.emulator_py.test_ecs_realism import Ecs, error
 
 NO_MATCH = ("Volume configuration provided but no matching configuredAtLaunch volume found in "
             "task definition.")
-
-
-def error(call: Any) -> tuple[str, str]:
-    try:
-        call()
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["Error"]["Message"]
-    raise AssertionError("the call succeeded")
 
 
 class Volumes(InstantServerTest):
