@@ -328,6 +328,7 @@ mod tests {
             services: None,
             images: Vec::new(),
             before_deploy: Vec::new(),
+            adopted: Vec::new(),
         };
         Plan::new(target, changes)
     }

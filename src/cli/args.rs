@@ -268,6 +268,18 @@ pub struct PlanArgs {
     #[arg(long)]
     pub delete_logs: bool,
 
+    /// Make same-named resources without any ecsctl ownership tags this environment's: the plan
+    /// shows each one's tags added and every field it changes (`apply --adopt` does it). Never
+    /// one tagged for another app or environment, nor one of a CloudFormation stack.
+    #[arg(long)]
+    pub adopt: bool,
+
+    /// With --adopt: a CloudFormation stack you released its resources from (DeletionPolicy
+    /// Retain, then removed from the template or the stack deleted); its resources, which keep
+    /// their `aws:cloudformation:` tags, may be adopted. Repeatable.
+    #[arg(long = "released-stack", value_name = "STACK", requires = "adopt")]
+    pub released_stacks: Vec<String>,
+
     /// Print the AWS calls made, per operation, to stderr.
     #[arg(long)]
     pub stats: bool,
@@ -360,6 +372,15 @@ pub struct ApplyArgs {
     /// Also delete the log groups of removed services (kept by default: they hold logs).
     #[arg(long)]
     pub delete_logs: bool,
+
+    /// Make same-named resources without any ecsctl ownership tags this environment's, as
+    /// `plan --adopt` shows it. Not with a PLANFILE, which adopts what its plan adopted.
+    #[arg(long)]
+    pub adopt: bool,
+
+    /// With --adopt: a CloudFormation stack you released its resources from, as for `plan`.
+    #[arg(long = "released-stack", value_name = "STACK", requires = "adopt")]
+    pub released_stacks: Vec<String>,
 
     /// Print the AWS calls made, per operation, to stderr.
     #[arg(long)]

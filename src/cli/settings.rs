@@ -46,6 +46,10 @@ pub struct PlanSettings {
     pub detailed_exitcode: bool,
     pub out: Option<PathBuf>,
     pub delete_logs: bool,
+    /// `--adopt`: same-named untagged resources become this environment's.
+    pub adopt: bool,
+    /// `--released-stack`: CloudFormation stacks whose resources `--adopt` may take.
+    pub released_stacks: Vec<String>,
     pub stats: bool,
     /// `--image` overrides; a malformed one is reported by the command like any other error.
     pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
@@ -230,6 +234,8 @@ impl Settings {
                 detailed_exitcode: a.detailed_exitcode,
                 out: a.out,
                 delete_logs: a.delete_logs,
+                adopt: a.adopt,
+                released_stacks: a.released_stacks,
                 stats: a.stats,
                 images: parse_images(&a.images),
                 services: a.services,
@@ -361,6 +367,10 @@ pub struct ApplySettings {
     pub wait: bool,
     pub allow_destroy: bool,
     pub delete_logs: bool,
+    /// `--adopt`: same-named untagged resources become this environment's.
+    pub adopt: bool,
+    /// `--released-stack`: CloudFormation stacks whose resources `--adopt` may take.
+    pub released_stacks: Vec<String>,
     pub stats: bool,
     /// `--lock-timeout`: how long to wait for another run's environment lock.
     pub lock_timeout: std::time::Duration,
@@ -382,6 +392,8 @@ impl ApplySettings {
             wait: !a.no_wait,
             allow_destroy: a.allow_destroy,
             delete_logs: a.delete_logs,
+            adopt: a.adopt,
+            released_stacks: a.released_stacks,
             stats: a.stats,
             lock_timeout: a.lock_timeout,
             services: a.services,

@@ -76,7 +76,7 @@ fn live_view(c: &LiveCluster) -> View {
         "defaultCapacityProviderStrategy",
         sorted_list(strategy),
     );
-    put(&mut v, "tags", json!(c.tags));
+    put(&mut v, "tags", super::normalize::user_tags(&c.tags));
     v
 }
 

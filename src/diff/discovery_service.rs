@@ -64,7 +64,7 @@ fn live_view(ctx: &Ctx, ds: &LiveDiscoveryService) -> View {
         "routingPolicy",
         routing_policy(ds.routing_policy.as_deref()),
     );
-    put(&mut v, "tags", json!(ds.tags));
+    put(&mut v, "tags", super::normalize::user_tags(&ds.tags));
     v
 }
 

@@ -67,7 +67,7 @@ fn live_view(role: &LiveRole) -> View {
         .map(|(k, d)| (k.clone(), iam_document(d)))
         .collect();
     put(&mut v, "inlinePolicies", Value::Object(inline));
-    put(&mut v, "tags", json!(role.tags));
+    put(&mut v, "tags", super::normalize::user_tags(&role.tags));
     v
 }
 

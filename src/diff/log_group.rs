@@ -29,7 +29,7 @@ fn live_view(group: &LiveLogGroup) -> View {
     let mut v = View::new();
     put(&mut v, "retentionInDays", json!(group.retention_days));
     put(&mut v, "kmsKeyId", json!(group.kms_key_id));
-    put(&mut v, "tags", json!(group.tags));
+    put(&mut v, "tags", super::normalize::user_tags(&group.tags));
     v
 }
 

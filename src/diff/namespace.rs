@@ -32,7 +32,7 @@ pub fn diff(ctx: &Ctx, ns: &Namespace) -> ResourceChange {
 fn live_view(ns: &LiveNamespace) -> View {
     let mut v = View::new();
     put(&mut v, "description", json!(ns.description));
-    put(&mut v, "tags", json!(ns.tags));
+    put(&mut v, "tags", super::normalize::user_tags(&ns.tags));
     v
 }
 

@@ -340,6 +340,20 @@ fn sort_keys(m: Map<String, Value>) -> Map<String, Value> {
     entries.into_iter().collect()
 }
 
+/// A live resource's tags as ecsctl compares them: without AWS's own (`aws:` keys, such as
+/// CloudFormation's `aws:cloudformation:stack-name`), which no user can set or remove ("The
+/// aws: prefix is reserved for AWS use",
+/// <https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html>):
+/// planning their removal would be a change that never converges.
+pub fn user_tags(tags: &crate::live::LiveTags) -> Value {
+    let kept: serde_json::Map<String, Value> = tags
+        .iter()
+        .filter(|(k, _)| !k.starts_with("aws:"))
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    Value::Object(kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,13 +15,54 @@ use std::fmt;
 use crate::live::owned::is_ours;
 use crate::live::{Live, LiveTags};
 use crate::model::{Desired, TAG_APP, TAG_ENV, TAG_MANAGED_BY};
-use crate::plan::{Address, ResourceKind};
+use crate::plan::{Address, ResourceChange, ResourceKind};
+
+/// The tag CloudFormation puts on what a stack created (Copilot and CDK deploy with stacks).
+pub const STACK_TAG: &str = "aws:cloudformation:stack-name";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conflict {
     pub address: Address,
     /// Who the tags say owns it, in words: `untagged`, `app `x`, environment `y``.
     pub owner: String,
+    /// It has no ecsctl ownership tags: `--adopt` may make it this environment's, unless it
+    /// belongs to a CloudFormation stack.
+    pub adoptable: bool,
+    /// The CloudFormation stack its tags name (`aws:cloudformation:stack-name`): it was made
+    /// by a stack, and changes only through it until released.
+    pub stack: Option<String>,
+}
+
+/// What a plan or apply may adopt: nothing (the default); every resource without ecsctl tags
+/// and outside a stack, or in one of the stacks the user says were released (`--adopt`,
+/// `--released-stack`); or exactly the resources a saved plan adopted.
+#[derive(Clone, Copy, Debug)]
+pub enum Adopt<'a> {
+    Nothing,
+    Adoptable { released: &'a [String] },
+    Only(&'a [String]),
+}
+
+impl Adopt<'_> {
+    fn takes(&self, c: &Conflict) -> bool {
+        c.adoptable
+            && match self {
+                Adopt::Nothing => false,
+                Adopt::Adoptable { released } => {
+                    c.stack.as_ref().is_none_or(|s| released.contains(s))
+                }
+                Adopt::Only(list) => list.iter().any(|a| *a == c.address.to_string()),
+            }
+    }
+}
+
+/// The conflicts `adopt` takes (their addresses, to adopt), or the refusal for the others.
+pub fn resolve(env: &str, found: &[Conflict], adopt: Adopt) -> Result<Vec<String>, String> {
+    let refused: Vec<Conflict> = found.iter().filter(|c| !adopt.takes(c)).cloned().collect();
+    if !refused.is_empty() {
+        return Err(message(env, &refused));
+    }
+    Ok(found.iter().map(|c| c.address.to_string()).collect())
 }
 
 impl fmt::Display for Conflict {
@@ -40,9 +81,14 @@ pub fn conflicts(desired: &Desired, live: &Live) -> Vec<Conflict> {
     let mut out = Vec::new();
     let mut check = |kind: ResourceKind, name: &str, tags: &LiveTags| {
         if !is_ours(tags, app, env) {
+            let untagged = [TAG_MANAGED_BY, TAG_APP, TAG_ENV]
+                .iter()
+                .all(|t| !tags.contains_key(*t));
             out.push(Conflict {
                 address: Address::new(kind, name),
                 owner: owner(tags),
+                adoptable: untagged,
+                stack: tags.get(STACK_TAG).cloned(),
             });
         }
     };
@@ -84,7 +130,26 @@ pub fn conflicts(desired: &Desired, live: &Live) -> Vec<Conflict> {
     out
 }
 
+/// What the plan says of a resource it adopts.
+pub const ADOPTED_REASON: &str = "adopted: it gets this environment's ownership tags";
+
+/// Says so on the change of each adopted resource (its tag and field changes are the diff's).
+pub fn mark_adopted(changes: &mut [ResourceChange], adopted: &[String]) {
+    for c in changes
+        .iter_mut()
+        .filter(|c| adopted.contains(&c.address.to_string()))
+    {
+        c.reason = Some(match c.reason.take() {
+            Some(r) => format!("{r}; {ADOPTED_REASON}"),
+            None => ADOPTED_REASON.to_string(),
+        });
+    }
+}
+
 fn owner(tags: &LiveTags) -> String {
+    if let Some(stack) = tags.get(STACK_TAG) {
+        return format!("in CloudFormation stack `{stack}`");
+    }
     match (
         tags.get(TAG_MANAGED_BY),
         tags.get(TAG_APP),
@@ -109,10 +174,23 @@ pub fn message(env: &str, found: &[Conflict]) -> String {
     for c in found {
         text.push_str(&format!("\n  ! {c}"));
     }
+    if found.iter().any(|c| c.stack.is_some()) {
+        text.push_str(
+            "\n  hint: a resource of a CloudFormation stack (AWS Copilot, CDK) changes only through \
+its stack: release it from the stack first (a `DeletionPolicy: Retain`, then remove it from the \
+template or delete the stack), as docs/migrating.md shows, then adopt it with `--adopt \
+--released-stack STACK` (its `aws:cloudformation:` tags stay: AWS does not let them be removed)",
+        );
+    }
+    if found.iter().any(|c| c.adoptable && c.stack.is_none()) {
+        text.push_str(
+            "\n  hint: to make the untagged ones this environment's, review `ecsctl plan --adopt`: \
+it shows each one's ownership tags added and any field it changes, and `apply --adopt` does it",
+        );
+    }
     text.push_str(
-        "\n  hint: ecsctl never adopts or modifies what it did not create: rename it in the spec, \
-remove the existing resource, or tag it with `ecsctl:managed-by=ecsctl`, `ecsctl:app` and \
-`ecsctl:env` to adopt it on purpose",
+        "\n  hint: ecsctl never adopts or modifies what it did not create unless told to: rename it \
+in the spec, or remove the existing resource",
     );
     text
 }
@@ -151,5 +229,115 @@ mod tests {
         let msg = message("prod", &found);
         assert!(msg.starts_with("3 resource(s) the spec of `prod` names already exist"));
         assert!(msg.contains("\n  ! `service.api` exists"));
+        assert_eq!(
+            found.iter().map(|c| c.adoptable).collect::<Vec<_>>(),
+            [true, false, false],
+            "only the resource with no ecsctl tag at all can be adopted"
+        );
+        assert!(msg.contains("`ecsctl plan --adopt`"), "{msg}");
+    }
+
+    #[test]
+    fn adopt_takes_the_untagged_never_a_stack_or_another_owner() {
+        let d = desired();
+        let mut l = converged();
+        l.roles[0].tags.clear();
+        l.services[0].tags.clear();
+        l.services[0]
+            .tags
+            .insert(STACK_TAG.into(), "ohi-prod-api".into());
+        l.log_groups[0]
+            .tags
+            .insert(TAG_ENV.into(), "staging".into());
+        let found = conflicts(&d, &l);
+        let role = "iam_role.ohi-prod-api-exec".to_string();
+        // Without --adopt every conflict is refused.
+        assert!(resolve("prod", &found, Adopt::Nothing).is_err());
+        // With --adopt the stack's and the other environment's still are, with their hints.
+        let refusal = resolve("prod", &found, Adopt::Adoptable { released: &[] }).unwrap_err();
+        assert!(refusal.starts_with("2 resource(s)"), "{refusal}");
+        assert!(
+            refusal.contains("in CloudFormation stack `ohi-prod-api`"),
+            "{refusal}"
+        );
+        assert!(
+            refusal.contains("release it from the stack first"),
+            "{refusal}"
+        );
+        assert!(!refusal.contains(&role), "{refusal}");
+        // Released from its stack, on the user's word: adoptable; another stack's is not.
+        let released = ["ohi-prod-api".to_string()];
+        let other = ["other".to_string()];
+        let found_stack: Vec<Conflict> = found
+            .iter()
+            .filter(|c| c.stack.is_some() || c.address.to_string() == role)
+            .cloned()
+            .collect();
+        assert_eq!(found_stack.len(), 2);
+        assert!(
+            resolve(
+                "prod",
+                &found_stack,
+                Adopt::Adoptable {
+                    released: &released
+                }
+            )
+            .is_ok()
+        );
+        assert!(resolve("prod", &found_stack, Adopt::Adoptable { released: &other }).is_err());
+        // Only the untagged role: adopted, and a saved plan adopts exactly what it lists.
+        l.services[0].tags = converged().services[0].tags.clone();
+        l.log_groups[0].tags = converged().log_groups[0].tags.clone();
+        let found = conflicts(&d, &l);
+        assert_eq!(
+            resolve("prod", &found, Adopt::Adoptable { released: &[] }),
+            Ok(vec![role.clone()])
+        );
+        assert_eq!(
+            resolve("prod", &found, Adopt::Only(std::slice::from_ref(&role))),
+            Ok(vec![role.clone()])
+        );
+        assert!(resolve("prod", &found, Adopt::Only(&[])).is_err());
+    }
+
+    /// AWS's own tags (`aws:…`) cannot be removed by anyone: a stack's tag on an adopted
+    /// resource is not a change, or the plan would never converge.
+    #[test]
+    fn aws_reserved_tags_are_not_a_change() {
+        let d = desired();
+        let mut l = converged();
+        for tags in [
+            &mut l.log_groups[0].tags,
+            &mut l.roles[0].tags,
+            &mut l.services[0].tags,
+        ] {
+            tags.insert(STACK_TAG.into(), "copilot-ohi-prod-api".into());
+            tags.insert("aws:cloudformation:logical-id".into(), "LogGroup".into());
+        }
+        let changes = crate::diff::changes(&d, &l, &Default::default());
+        let moved: Vec<String> = changes
+            .iter()
+            .filter(|c| !c.is_noop())
+            .map(|c| c.address.to_string())
+            .collect();
+        assert_eq!(moved, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_adopted_change_says_so_and_adds_the_ownership_tags() {
+        let d = desired();
+        let mut l = converged();
+        l.roles[0].tags.clear();
+        let mut changes = crate::diff::changes(&d, &l, &Default::default());
+        let adopted = vec!["iam_role.ohi-prod-api-exec".to_string()];
+        mark_adopted(&mut changes, &adopted);
+        let c = crate::diff::fixtures::find(&changes, "iam_role.ohi-prod-api-exec");
+        assert_eq!(c.reason.as_deref(), Some(ADOPTED_REASON));
+        assert_eq!(c.action, crate::plan::Action::Update);
+        assert!(
+            c.fields.iter().all(|f| f.path.starts_with("tags")),
+            "only tags change: {:?}",
+            c.fields
+        );
     }
 }

@@ -187,6 +187,7 @@ fn deletions_run_in_reverse_dependency_order() {
         services: None,
         images: Vec::new(),
         before_deploy: Vec::new(),
+        adopted: Vec::new(),
     };
     let plan = Plan::new(target, prune(&desired(), &l, &opts));
     let kinds: Vec<&str> = plan.steps.iter().map(|s| s.address.kind.as_str()).collect();
@@ -348,6 +349,7 @@ fn destroy_of_a_family_with_a_foreign_newer_revision_deletes_ours_and_lists_the_
             services: None,
             images: Vec::new(),
             before_deploy: Vec::new(),
+            adopted: Vec::new(),
         },
         changes,
     );

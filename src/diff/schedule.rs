@@ -55,7 +55,7 @@ pub(crate) fn diff_group(ctx: &Ctx) -> Option<ResourceChange> {
 
 fn group_view(g: &LiveScheduleGroup) -> View {
     let mut v = View::new();
-    put(&mut v, "tags", json!(g.tags));
+    put(&mut v, "tags", super::normalize::user_tags(&g.tags));
     v
 }
 

@@ -283,7 +283,7 @@ fn live_view(ctx: &Ctx, s: &Service, l: &LiveService) -> View {
         "serviceConnectConfiguration",
         service_connect::live(ctx.live, l),
     );
-    put(&mut v, "tags", json!(l.tags));
+    put(&mut v, "tags", super::normalize::user_tags(&l.tags));
     v
 }
 

@@ -468,7 +468,7 @@ fn live_view(ctx: &Ctx, td: &LiveTaskDefinition) -> View {
         .map(|c| (c.name.clone(), Value::Object(live_container(c))))
         .collect();
     put(&mut v, "containerDefinitions", Value::Object(containers));
-    put(&mut v, "tags", json!(td.tags));
+    put(&mut v, "tags", super::normalize::user_tags(&td.tags));
     v
 }
 

@@ -30,6 +30,9 @@ pub struct Target {
     /// `beforeDeploy`: the jobs apply runs after registering the task definitions and before
     /// updating any service; empty when the plan deploys nothing (`deploys`).
     pub before_deploy: Vec<String>,
+    /// The resources `--adopt` makes this environment's (addresses): they exist without any
+    /// ecsctl ownership tags, and the plan adds them. Apply of a saved plan adopts exactly these.
+    pub adopted: Vec<String>,
 }
 
 /// One `--image` flag and every container it set.

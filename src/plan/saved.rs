@@ -105,6 +105,7 @@ mod tests {
             services: None,
             images: Vec::new(),
             before_deploy: Vec::new(),
+            adopted: Vec::new(),
         };
         Plan::new(target, changes)
     }

@@ -192,6 +192,7 @@ pub(crate) mod tests {
                 services: None,
                 images: Vec::new(),
                 before_deploy: Vec::new(),
+                adopted: Vec::new(),
             };
             Plan::new(target, vec![])
         };

@@ -260,6 +260,7 @@ pub(crate) mod tests {
             services: None,
             images: Vec::new(),
             before_deploy: Vec::new(),
+            adopted: Vec::new(),
         };
         Plan::new(target, changes)
     }
@@ -314,6 +315,7 @@ Warning: this plan destroys 2 resource(s): 1 deleted, 1 replaced (-/+).
             services: None,
             images: Vec::new(),
             before_deploy: Vec::new(),
+            adopted: Vec::new(),
         };
         let plan = Plan::new(target, vec![]);
         assert_eq!(
@@ -356,6 +358,7 @@ mod from_diff {
             services: None,
             images: Vec::new(),
             before_deploy: Vec::new(),
+            adopted: Vec::new(),
         };
         let plan = Plan::new(target, diff(&d, &l));
         let want = r#"ecsctl will perform the following actions:

@@ -1,4 +1,4 @@
-//! The machine view: the public, versioned JSON plan (`formatVersion` "1.3"), also the format of
+//! The machine view: the public, versioned JSON plan (`formatVersion` "1.4"), also the format of
 //! a saved plan (`plan --out FILE`).
 //!
 //! Owns the `Json*` types, their conversion from and back to `Plan` and `SavedPlan`, the digest
@@ -17,7 +17,7 @@ use crate::plan::{Action, Address, Effect, FieldChange, Plan, ResourceChange, St
 
 pub mod all;
 
-pub const FORMAT_VERSION: &str = "1.3";
+pub const FORMAT_VERSION: &str = "1.4";
 
 /// A plan of one environment: what `ecsctl plan --output json` prints and `--out` saves.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -48,6 +48,11 @@ pub struct JsonPlan {
     /// definitions and before updating any service. Since 1.3.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub before_deploy: Vec<String>,
+    /// Present only with `--adopt` when it adopts something: the resources (addresses) the plan
+    /// makes this environment's, which exist without any ecsctl ownership tags; `apply
+    /// PLANFILE` adopts exactly these. Since 1.4.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adopted: Vec<String>,
     /// `sha256:<hex>` over the live state each change was computed from; apply refuses a saved
     /// plan whose fingerprint no longer matches.
     pub fingerprint: String,
@@ -305,6 +310,7 @@ impl JsonPlan {
             }),
             images: plan.target.images.iter().map(JsonImageNote::of).collect(),
             before_deploy: plan.target.before_deploy.clone(),
+            adopted: plan.target.adopted.clone(),
             fingerprint: plan.fingerprint.clone(),
             summary: JsonSummary {
                 add: n(summary.add),
@@ -430,6 +436,7 @@ impl JsonPlan {
             services: self.target.as_ref().map(|t| t.services.clone()),
             images: self.images.iter().map(JsonImageNote::back).collect(),
             before_deploy: self.before_deploy.clone(),
+            adopted: self.adopted.clone(),
         };
         Ok(Plan {
             target,

@@ -84,10 +84,19 @@ pub fn kept(plan: &crate::plan::Plan) -> Vec<(String, &str)> {
         .collect()
 }
 
-/// One line per `--image` flag: the containers it set (`model::override`); then the
-/// `beforeDeploy` jobs apply runs, when the plan deploys something.
+/// One line per `--image` flag: the containers it set (`model::override`); then what `--adopt`
+/// adopts; then the `beforeDeploy` jobs apply runs, when the plan deploys something.
 pub fn image_lines(plan: &crate::plan::Plan) -> Vec<String> {
     let mut lines: Vec<String> = plan.target.images.iter().map(|n| n.line()).collect();
+    let adopted = &plan.target.adopted;
+    if !adopted.is_empty() {
+        let names: Vec<String> = adopted.iter().map(|a| format!("`{a}`")).collect();
+        lines.push(format!(
+            "Adopting {} resource(s) that exist without ecsctl's ownership tags (--adopt): {}; each gets this environment's tags, and every other field it changes is shown below.",
+            adopted.len(),
+            names.join(", ")
+        ));
+    }
     let jobs = &plan.target.before_deploy;
     if !jobs.is_empty() {
         let names: Vec<String> = jobs.iter().map(|j| format!("`{j}`")).collect();

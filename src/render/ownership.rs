@@ -85,6 +85,7 @@ mod tests {
             services: None,
             images: Vec::new(),
             before_deploy: Vec::new(),
+            adopted: Vec::new(),
         }
     }
 

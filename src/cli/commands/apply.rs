@@ -26,6 +26,7 @@ use crate::cli::output::{Label, Output};
 use crate::cli::settings::{ApplySettings, Globals};
 use crate::cli::stats::print_aws_calls;
 use crate::cli::target::{Connected, Spec, connect_saved};
+use crate::diff::ownership::Adopt;
 use crate::diff::prune::PruneOptions;
 use crate::interrupt::Interrupt;
 use crate::live::Live;
@@ -78,6 +79,13 @@ pub fn run(
                     sources: &sources,
                     caller: &caller,
                     prune,
+                    adopt: if settings.adopt {
+                        Adopt::Adoptable {
+                            released: &settings.released_stacks,
+                        }
+                    } else {
+                        Adopt::Nothing
+                    },
                     timeout,
                     started,
                 };
@@ -103,6 +111,10 @@ fn refuse_spec_inputs(settings: &ApplySettings, path: &std::path::Path) -> Resul
     }
     if settings.delete_logs {
         given.push("`--delete-logs`");
+    }
+    // A saved plan adopts exactly what it shows adopted.
+    if settings.adopt {
+        given.push("`--adopt`");
     }
     // A partial plan names its own services (`target` in the file).
     if !settings.services.is_empty() {
@@ -164,6 +176,7 @@ async fn apply_saved(
             destroy: false,
             delete_logs: saved.delete_logs,
         },
+        adopt: Adopt::Only(&saved.plan.target.adopted),
         timeout,
         started,
     };
@@ -203,6 +216,8 @@ struct Run<'a> {
     sources: &'a crate::spec::span::SourceMap,
     caller: &'a str,
     prune: PruneOptions,
+    /// What this apply may adopt: `--adopt`'s untagged resources, or a saved plan's.
+    adopt: Adopt<'a>,
     timeout: Duration,
     started: Instant,
 }
@@ -394,16 +409,14 @@ impl Run<'_> {
                 .await
                 .map_err(|e| aws_error(e, LIVE_READ_FAILED))?;
             let conflicts = crate::diff::ownership::conflicts(self.desired, &live);
-            if !conflicts.is_empty() {
-                return Err(anyhow!(crate::diff::ownership::message(
-                    &self.desired.env,
-                    &conflicts
-                ))
-                .into());
-            }
-            let changes = crate::diff::changes(self.desired, &live, &self.prune);
+            let adopted =
+                crate::diff::ownership::resolve(&self.desired.env, &conflicts, self.adopt)
+                    .map_err(|refusal| anyhow!(refusal))?;
+            let mut changes = crate::diff::changes(self.desired, &live, &self.prune);
+            crate::diff::ownership::mark_adopted(&mut changes, &adopted);
             let mut target = self.target();
             target.before_deploy = Plan::before_deploy(&self.desired.before_deploy, &changes);
+            target.adopted = adopted;
             Ok((Plan::new(target, changes), live))
         };
         tokio::select! {
@@ -423,6 +436,7 @@ impl Run<'_> {
             services: self.desired.target.clone(),
             images: self.desired.image_notes.clone(),
             before_deploy: Vec::new(),
+            adopted: Vec::new(),
         }
     }
 

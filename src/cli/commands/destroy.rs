@@ -189,6 +189,7 @@ async fn read_and_plan(
             services: None,
             images: Vec::new(),
             before_deploy: Vec::new(),
+            adopted: Vec::new(),
         },
         prune(desired, &live, &opts),
     );

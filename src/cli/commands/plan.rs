@@ -67,6 +67,9 @@ pub fn run(
 pub(super) struct PlanOptions<'a> {
     pub images: &'a [ImageOverride],
     pub delete_logs: bool,
+    /// `--adopt`, and the stacks `--released-stack` names.
+    pub adopt: bool,
+    pub released_stacks: &'a [String],
     pub stats: bool,
     /// `-s NAME`: the services to plan (empty: all); with `--all`, in every environment.
     pub services: &'a [String],
@@ -79,6 +82,8 @@ impl<'a> PlanOptions<'a> {
         PlanOptions {
             images,
             delete_logs: settings.delete_logs,
+            adopt: settings.adopt,
+            released_stacks: &settings.released_stacks,
             stats: settings.stats,
             services: &settings.services,
             skip_image_check: settings.skip_image_check,
@@ -152,16 +157,27 @@ pub(super) async fn plan_env(
         ),
     )?;
     let conflicts = crate::diff::ownership::conflicts(&desired, &live);
-    if !conflicts.is_empty() {
-        // A refused plan still shows it made no write.
-        crate::cli::stats::print_aws_calls(options.stats, &clients, out)?;
-        return Err(anyhow!(crate::diff::ownership::message(&desired.env, &conflicts)).into());
-    }
+    let adopt = if options.adopt {
+        crate::diff::ownership::Adopt::Adoptable {
+            released: options.released_stacks,
+        }
+    } else {
+        crate::diff::ownership::Adopt::Nothing
+    };
+    let adopted = match crate::diff::ownership::resolve(&desired.env, &conflicts, adopt) {
+        Ok(adopted) => adopted,
+        Err(refusal) => {
+            // A refused plan still shows it made no write.
+            crate::cli::stats::print_aws_calls(options.stats, &clients, out)?;
+            return Err(anyhow!(refusal).into());
+        }
+    };
     let prune = crate::diff::prune::PruneOptions {
         destroy: false,
         delete_logs: options.delete_logs,
     };
-    let changes = crate::diff::changes(&desired, &live, &prune);
+    let mut changes = crate::diff::changes(&desired, &live, &prune);
+    crate::diff::ownership::mark_adopted(&mut changes, &adopted);
     let target = Target {
         app: desired.app.clone(),
         env: desired.env.clone(),
@@ -170,6 +186,7 @@ pub(super) async fn plan_env(
         services: desired.target.clone(),
         images: desired.image_notes.clone(),
         before_deploy: Plan::before_deploy(&desired.before_deploy, &changes),
+        adopted,
     };
     let plan = Plan::new(target, changes);
     // What the plan would write is checked against AWS (read-only; nothing on a converged
@@ -217,6 +234,7 @@ mod tests {
             services: None,
             images: Vec::new(),
             before_deploy: Vec::new(),
+            adopted: Vec::new(),
         };
         let empty = Plan::new(target, vec![]);
         let changed = render::human::tests::small_plan();

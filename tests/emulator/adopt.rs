@@ -1,0 +1,134 @@
+//! Issue 16's explicit adoption on the emulator: same-named resources made by hand, without
+//! ecsctl's tags, are refused by a plain plan (nothing written), shown by `plan --adopt` with
+//! only their ownership tags added, adopted by applying that saved plan, and then converged;
+//! one of a CloudFormation stack is refused even with `--adopt`, until the user names the stack
+//! as released.
+
+use serde_json::{Value, json};
+
+use crate::apply::Project;
+
+const FIXTURE: &str = "tests/fixtures/apply-basic";
+
+#[test]
+fn untagged_resources_are_adopted_on_purpose_and_only_with_their_tags() {
+    let p = Project::new(FIXTURE);
+    // Made by hand, as the spec would make them, without ecsctl's tags.
+    // Without capacity providers (that takes ECS's service-linked role): adopting it shows
+    // that change beside the tags.
+    p.call("ecs", "CreateCluster", json!({"clusterName": "ap-test"}));
+    p.call(
+        "logs",
+        "CreateLogGroup",
+        json!({"logGroupName": "/ecs/ap-test/web", "tags": {"team": "web"}}),
+    );
+    p.call(
+        "logs",
+        "PutRetentionPolicy",
+        json!({"logGroupName": "/ecs/ap-test/web", "retentionInDays": 7}),
+    );
+
+    let refused = p.run(&["plan", "-e", "test", "--stats"], &[]);
+    assert_eq!(refused.code, Some(1), "{}", refused.all());
+    for text in [
+        "`log_group./ecs/ap-test/web` exists but is not ecsctl's (no ecsctl ownership tags)",
+        "`ecsctl plan --adopt`",
+    ] {
+        assert!(refused.stderr.contains(text), "{text}:\n{}", refused.all());
+    }
+    refused.assert_no_writes("a refused plan");
+
+    let file = p.dir.path().join("adopt.json");
+    let file = file.to_str().unwrap();
+    let plan = p.run(
+        &["plan", "-e", "test", "--adopt", "--out", file, "--stats"],
+        &[],
+    );
+    assert_eq!(plan.code, Some(0), "{}", plan.all());
+    assert!(
+        plan.stdout.contains("Adopting 2 resource(s)"),
+        "{}",
+        plan.all()
+    );
+    plan.assert_no_writes("plan --adopt");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let mut adopted: Vec<&str> = doc["adopted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    adopted.sort();
+    assert_eq!(adopted, ["cluster.ap-test", "log_group./ecs/ap-test/web"]);
+    let group = doc["resourceChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "log_group./ecs/ap-test/web")
+        .unwrap();
+    assert_eq!(group["action"], "update", "{group}");
+    let paths: Vec<&str> = group["fieldChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.iter().all(|p| p.starts_with("tags")),
+        "only tags change on an adopted group that matches the spec: {paths:?}"
+    );
+    assert!(
+        paths.contains(&"tags.team"),
+        "a tag the spec does not have is shown going: {paths:?}"
+    );
+
+    let r = p.run(&["apply", file, "--yes", "--stats"], &[]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    p.assert_converged(&[]);
+    let tags = p.call(
+        "logs",
+        "ListTagsForResource",
+        json!({"resourceArn": format!(
+            "arn:aws:logs:eu-west-1:{}:log-group:/ecs/ap-test/web", p.acct.id)}),
+    );
+    assert_eq!(tags["tags"]["ecsctl:env"], "test", "{tags}");
+}
+
+#[test]
+fn a_resource_of_a_cloudformation_stack_is_never_adopted() {
+    let p = Project::new(FIXTURE);
+    p.call(
+        "logs",
+        "CreateLogGroup",
+        json!({"logGroupName": "/ecs/ap-test/web",
+               "tags": {"aws:cloudformation:stack-name": "copilot-ap-test-web"}}),
+    );
+    let r = p.run(&["plan", "-e", "test", "--adopt", "--stats"], &[]);
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    for text in [
+        "(in CloudFormation stack `copilot-ap-test-web`)",
+        "release it from the stack first",
+        "docs/migrating.md",
+    ] {
+        assert!(r.stderr.contains(text), "{text}:\n{}", r.all());
+    }
+    r.assert_no_writes("a refused plan --adopt");
+    // Released from its stack, on the user's word: adopted, its stack tag kept.
+    let released = [
+        "plan",
+        "-e",
+        "test",
+        "--adopt",
+        "--released-stack",
+        "copilot-ap-test-web",
+    ];
+    let r = p.run(&released, &[]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    assert!(r.stdout.contains("Adopting 1 resource(s)"), "{}", r.all());
+    let mut apply = released.to_vec();
+    apply[0] = "apply";
+    apply.push("--yes");
+    let r = p.run(&apply, &[]);
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    p.assert_converged(&[]);
+}
