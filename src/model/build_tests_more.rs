@@ -289,3 +289,36 @@ fn deployment_alarms_are_names_each_once() {
         ]
     );
 }
+
+/// A service's own `names` keep the names it already has (for adoption), over the templates;
+/// another service still follows the templates, and two services cannot share a literal name.
+#[test]
+fn a_service_keeps_its_own_names() {
+    let (d, _) = ok(
+        "names:\n  service: \"{app}-{env}-{service}-svc\"\nservices:\n  api:\n    image: nginx\n    names:\n      service: checkout-svc-prod\n      family: checkout\n      executionRole: checkout-exec\n  worker:\n    image: busybox\n",
+    );
+    let by = |key: &str| d.services.iter().find(|s| s.key == key).unwrap();
+    assert_eq!(by("api").name, "checkout-svc-prod");
+    assert_eq!(by("api").family, "checkout");
+    assert_eq!(
+        by("worker").name,
+        "shop-prod-worker-svc",
+        "the template still applies"
+    );
+    let exec: Vec<&str> = d
+        .roles
+        .iter()
+        .filter(|r| r.purpose == RolePurpose::Execution)
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(exec, ["checkout-exec", "shop-prod-worker-exec"]);
+    let diags = super::testkit::diagnostics(
+        "services:\n  api:\n    image: nginx\n    names: {service: one}\n  worker:\n    image: busybox\n    names: {service: one}\n",
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.message.contains("`one`") && d.message.contains("both")),
+        "{diags:?}"
+    );
+}

@@ -17,6 +17,7 @@ use super::service_connect::{ServiceConnectInput, service_connect};
 use super::task_def::{BuiltTask, TaskInput, build_task, named};
 use super::task_spec::service_task;
 use super::{arn, tags};
+use crate::spec::merge::Merge;
 use crate::spec::raw::{RawLoadBalancer, RawProject, RawService};
 use crate::spec::span::{Loc, Sp};
 
@@ -69,7 +70,10 @@ pub fn build_service(
             .map(|e| e.loc),
         tags: tags.clone(),
     };
-    let mut task = build_task(cx, env.raw.names.as_ref(), &input);
+    // The service's own names over the environment's templates (`services.X.names`).
+    let mut names = env.raw.names.clone().unwrap_or_default();
+    names.merge(merged.names.clone().unwrap_or_default());
+    let mut task = build_task(cx, Some(&names), &input);
     // Service Connect publishes a named port, so it may name the main container's port
     // before anything reads the task definition.
     let service_connect = env
@@ -87,10 +91,10 @@ pub fn build_service(
             };
             Some(service_connect(cx, &sc, main))
         });
-    let names = env.raw.names.as_ref().and_then(|n| n.service.as_ref());
+    let service_name = names.service.as_ref();
     let (name, name_loc) = named(
         cx,
-        names,
+        service_name,
         "{app}-{env}-{service}",
         "service",
         (&key.value, key.loc),

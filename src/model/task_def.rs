@@ -117,7 +117,8 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
         key,
         NameKind::Family,
     );
-    let (exec_name, exec_loc) = match shared_execution_role(cx, t.raw, names) {
+    // The shared role is the environment's: a service's own `names` do not rename it.
+    let (exec_name, exec_loc) = match shared_execution_role(cx, t.raw, t.raw.names.as_ref()) {
         Some(shared) => shared,
         None => named(
             cx,

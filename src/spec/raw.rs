@@ -652,6 +652,9 @@ container_struct! {
         pub enable_execute_command: Option<Sp<bool>>,
         /// Tags for this service's resources.
         pub tags: Option<SpMap<Sp<Scalar>>>,
+        /// This service's own names, over the top-level `names` templates: a literal name
+        /// (`checkout-svc-prod`) keeps the name a service already has when ecsctl adopts it.
+        pub names: Option<RawNames>,
     }
 }
 
