@@ -37,7 +37,12 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
     if step.action == Action::Update && only_tags {
         // Same content, other tags: tag the revision in use instead of registering a copy (the
         // newest of ours: a revision someone else registered is never touched).
-        if let Some(live) = ctx.live.newest_owned_task_definition(family) {
+        let adopted = || adopted_revision(ctx, step, family);
+        if let Some(live) = ctx
+            .live
+            .newest_owned_task_definition(family)
+            .or_else(adopted)
+        {
             let (set, remove) = tag_delta(&td.tags, &live.tags);
             write_ecs::tag_resource(ctx.clients, &live.arn, &set).await?;
             write_ecs::untag_resource(ctx.clients, &live.arn, &remove).await?;
@@ -49,6 +54,29 @@ pub async fn apply(ctx: &ApplyCtx<'_>, step: &Step) -> Result<(), AwsError> {
     let arn = register(ctx, td, &exec, task.as_deref()).await?;
     ctx.resolved().task_definitions.insert(family.clone(), arn);
     Ok(())
+}
+
+/// The revision an adopted service runs, when the plan says it is adopted with its service
+/// (`ownership::ADOPTED_REVISION_REASON`): the one revision not of ecsctl's that apply tags.
+fn adopted_revision<'a>(
+    ctx: &ApplyCtx<'a>,
+    step: &Step,
+    family: &str,
+) -> Option<&'a LiveTaskDefinition> {
+    let reason = ctx.change(step)?.reason.as_deref()?;
+    if !reason.contains(crate::diff::ownership::ADOPTED_REVISION_REASON) {
+        return None;
+    }
+    let service = ctx.desired.services.iter().find(|s| s.family == family)?;
+    let running = ctx
+        .live
+        .service(&service.name)?
+        .task_definition
+        .as_deref()?;
+    ctx.live.task_definitions.iter().find(|t| {
+        t.family == family
+            && (t.arn == running || running.ends_with(&format!("{}:{}", t.family, t.revision)))
+    })
 }
 
 /// Sends at most this many RegisterTaskDefinition calls for one revision.

@@ -15,7 +15,7 @@ use std::fmt;
 use crate::live::owned::is_ours;
 use crate::live::{Live, LiveTags};
 use crate::model::{Desired, TAG_APP, TAG_ENV, TAG_MANAGED_BY};
-use crate::plan::{Address, ResourceChange, ResourceKind};
+use crate::plan::{Action, Address, ResourceChange, ResourceKind};
 
 /// The tag CloudFormation puts on what a stack created (Copilot and CDK deploy with stacks).
 pub const STACK_TAG: &str = "aws:cloudformation:stack-name";
@@ -133,15 +133,34 @@ pub fn conflicts(desired: &Desired, live: &Live) -> Vec<Conflict> {
 /// What the plan says of a resource it adopts.
 pub const ADOPTED_REASON: &str = "adopted: it gets this environment's ownership tags";
 
-/// Says so on the change of each adopted resource (its tag and field changes are the diff's).
-pub fn mark_adopted(changes: &mut [ResourceChange], adopted: &[String]) {
-    for c in changes
-        .iter_mut()
-        .filter(|c| adopted.contains(&c.address.to_string()))
-    {
+/// What the plan says of the revision an adopted service runs, when it holds the spec's
+/// content: it is kept and tagged, so the service is not redeployed. Apply tags a revision
+/// that is not ecsctl's only on this word.
+pub const ADOPTED_REVISION_REASON: &str =
+    "adopted with its service: the revision it runs gets this environment's ownership tags";
+
+/// Says so on the change of each adopted resource (its tag and field changes are the diff's),
+/// and on the tag-only change of the revision an adopted service runs.
+pub fn mark_adopted(changes: &mut [ResourceChange], adopted: &[String], desired: &Desired) {
+    let families: Vec<String> = desired
+        .services
+        .iter()
+        .filter(|s| adopted.contains(&Address::new(ResourceKind::Service, &s.key).to_string()))
+        .map(|s| Address::new(ResourceKind::TaskDefinition, &s.family).to_string())
+        .collect();
+    for c in changes.iter_mut() {
+        let address = c.address.to_string();
+        let tags_only = !c.fields.is_empty() && c.fields.iter().all(|f| f.path.starts_with("tags"));
+        let reason = if adopted.contains(&address) {
+            ADOPTED_REASON
+        } else if families.contains(&address) && c.action == Action::Update && tags_only {
+            ADOPTED_REVISION_REASON
+        } else {
+            continue;
+        };
         c.reason = Some(match c.reason.take() {
-            Some(r) => format!("{r}; {ADOPTED_REASON}"),
-            None => ADOPTED_REASON.to_string(),
+            Some(r) => format!("{r}; {reason}"),
+            None => reason.to_string(),
         });
     }
 }
@@ -300,6 +319,41 @@ mod tests {
         assert!(resolve("prod", &found, Adopt::Only(&[])).is_err());
     }
 
+    /// An adopted service that runs an untagged revision with the spec's content keeps it: the
+    /// revision gets the ownership tags in place, so adoption does not redeploy.
+    #[test]
+    fn an_adopted_service_keeps_the_matching_revision_it_runs() {
+        let d = desired();
+        let mut l = converged();
+        l.services[0].tags.clear();
+        for td in &mut l.task_definitions {
+            td.tags.clear();
+        }
+        for f in &mut l.families {
+            f.newest_owned_arn = None;
+        }
+        let found = conflicts(&d, &l);
+        let adopted = resolve("prod", &found, Adopt::Adoptable { released: &[] }).unwrap();
+        assert_eq!(adopted, ["service.api"]);
+        let changes = crate::diff::changes(&d, &l, &Default::default());
+        let mut changes = changes;
+        mark_adopted(&mut changes, &adopted, &d);
+        let td = crate::diff::fixtures::find(&changes, "task_definition.ohi-prod-api");
+        assert_eq!(td.action, crate::plan::Action::Update, "{td:?}");
+        assert_eq!(td.reason.as_deref(), Some(ADOPTED_REVISION_REASON));
+        assert!(
+            td.fields.iter().all(|f| f.path.starts_with("tags")),
+            "the running revision is tagged, not replaced: {:?}",
+            td.fields
+        );
+        let service = crate::diff::fixtures::find(&changes, "service.api");
+        let paths: Vec<&str> = service.fields.iter().map(|f| f.path.as_str()).collect();
+        assert!(
+            paths.iter().all(|p| p.starts_with("tags")),
+            "no new revision, no deployment: {paths:?}"
+        );
+    }
+
     /// AWS's own tags (`aws:…`) cannot be removed by anyone: a stack's tag on an adopted
     /// resource is not a change, or the plan would never converge.
     #[test]
@@ -330,7 +384,7 @@ mod tests {
         l.roles[0].tags.clear();
         let mut changes = crate::diff::changes(&d, &l, &Default::default());
         let adopted = vec!["iam_role.ohi-prod-api-exec".to_string()];
-        mark_adopted(&mut changes, &adopted);
+        mark_adopted(&mut changes, &adopted, &d);
         let c = crate::diff::fixtures::find(&changes, "iam_role.ohi-prod-api-exec");
         assert_eq!(c.reason.as_deref(), Some(ADOPTED_REASON));
         assert_eq!(c.action, crate::plan::Action::Update);

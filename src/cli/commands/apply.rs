@@ -413,7 +413,7 @@ impl Run<'_> {
                 crate::diff::ownership::resolve(&self.desired.env, &conflicts, self.adopt)
                     .map_err(|refusal| anyhow!(refusal))?;
             let mut changes = crate::diff::changes(self.desired, &live, &self.prune);
-            crate::diff::ownership::mark_adopted(&mut changes, &adopted);
+            crate::diff::ownership::mark_adopted(&mut changes, &adopted, self.desired);
             let mut target = self.target();
             target.before_deploy = Plan::before_deploy(&self.desired.before_deploy, &changes);
             target.adopted = adopted;

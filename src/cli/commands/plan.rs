@@ -177,7 +177,7 @@ pub(super) async fn plan_env(
         delete_logs: options.delete_logs,
     };
     let mut changes = crate::diff::changes(&desired, &live, &prune);
-    crate::diff::ownership::mark_adopted(&mut changes, &adopted);
+    crate::diff::ownership::mark_adopted(&mut changes, &adopted, &desired);
     let target = Target {
         app: desired.app.clone(),
         env: desired.env.clone(),
