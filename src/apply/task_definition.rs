@@ -67,16 +67,7 @@ fn adopted_revision<'a>(
     if !reason.contains(crate::diff::ownership::ADOPTED_REVISION_REASON) {
         return None;
     }
-    let service = ctx.desired.services.iter().find(|s| s.family == family)?;
-    let running = ctx
-        .live
-        .service(&service.name)?
-        .task_definition
-        .as_deref()?;
-    ctx.live.task_definitions.iter().find(|t| {
-        t.family == family
-            && (t.arn == running || running.ends_with(&format!("{}:{}", t.family, t.revision)))
-    })
+    crate::diff::task_definition::running_revision_of(ctx.desired, ctx.live, family)
 }
 
 /// Sends at most this many RegisterTaskDefinition calls for one revision.

@@ -107,15 +107,20 @@ pub fn holds_desired(desired: &Desired, account_id: &str, live: &LiveTaskDefinit
 
 /// The revision the family's service runs, if the service exists and runs this family.
 fn running_revision<'a>(ctx: &Ctx<'a>, family: &str) -> Option<&'a LiveTaskDefinition> {
-    let service = ctx.desired.services.iter().find(|s| s.family == family)?;
-    let reference = ctx
-        .live
-        .service(&service.name)?
-        .task_definition
-        .as_deref()?;
+    running_revision_of(ctx.desired, ctx.live, family)
+}
+
+/// The revision the family's service runs, as live read it: what the diff compares with first,
+/// and the one apply tags when the plan adopts its service.
+pub fn running_revision_of<'a>(
+    desired: &Desired,
+    live: &'a Live,
+    family: &str,
+) -> Option<&'a LiveTaskDefinition> {
+    let service = desired.services.iter().find(|s| s.family == family)?;
+    let reference = live.service(&service.name)?.task_definition.as_deref()?;
     let wanted = n::task_definition_ref(reference);
-    ctx.live
-        .task_definitions
+    live.task_definitions
         .iter()
         .find(|t| {
             n::task_definition_ref(&t.arn) == wanted

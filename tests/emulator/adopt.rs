@@ -10,6 +10,16 @@ use crate::apply::Project;
 
 const FIXTURE: &str = "tests/fixtures/apply-basic";
 
+/// The paths of a JSON plan change's fields.
+fn field_paths(change: &Value) -> Vec<&str> {
+    change["fieldChanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn untagged_resources_are_adopted_on_purpose_and_only_with_their_tags() {
     let p = Project::new(FIXTURE);
@@ -67,12 +77,7 @@ fn untagged_resources_are_adopted_on_purpose_and_only_with_their_tags() {
         .find(|c| c["address"] == "log_group./ecs/ap-test/web")
         .unwrap();
     assert_eq!(group["action"], "update", "{group}");
-    let paths: Vec<&str> = group["fieldChanges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = field_paths(group);
     assert!(
         paths.iter().all(|p| p.starts_with("tags")),
         "only tags change on an adopted group that matches the spec: {paths:?}"
@@ -235,12 +240,7 @@ fn a_whole_environment_made_elsewhere_is_adopted_with_tags_only() {
             continue;
         }
         assert_eq!(c["action"], "update", "{c}");
-        let paths: Vec<&str> = c["fieldChanges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["path"].as_str().unwrap())
-            .collect();
+        let paths = field_paths(c);
         assert!(
             paths.iter().all(|p| p.starts_with("tags")),
             "{}: only the ownership tags change: {paths:?}",
