@@ -98,10 +98,6 @@ fn what_fargate_refuses_is_a_located_error() {
             ),
         ),
     ];
-    let cases: Vec<(&str, &str, Want)> = cases
-        .iter()
-        .map(|(n, y, w)| (*n, y.as_str(), Want { ..*w }))
-        .collect();
     assert_errors(&cases);
 }
 

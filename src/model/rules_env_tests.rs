@@ -1,7 +1,7 @@
 //! Table tests of the environment-wide rules: project settings, names and templates,
 //! references between resources, discovery, autoscaling, capacity, schedules and warnings.
 
-use super::testkit::{Want, assert_errors, assert_errors_full, assert_one, want as w};
+use super::testkit::{assert_errors, assert_errors_full, assert_one, want as w};
 use crate::diagnostic::Severity;
 
 const NET: &str = "network:\n  subnets: [subnet-0a1b]\n  securityGroups: [sg-0a1b]\n";
@@ -27,10 +27,6 @@ fn project_settings() {
             w("services.api.network.subnets", "service has no `network.subnets`", 6),
         ),
     ];
-    let cases: Vec<(&str, &str, Want)> = cases
-        .iter()
-        .map(|(n, y, w)| (*n, y.as_str(), Want { ..*w }))
-        .collect();
     assert_errors_full(&cases);
 }
 
@@ -188,10 +184,6 @@ fn references_and_discovery() {
             ),
         ),
     ];
-    let cases: Vec<(&str, &str, Want)> = cases
-        .iter()
-        .map(|(n, y, w)| (*n, y.as_str(), Want { ..*w }))
-        .collect();
     assert_errors(&cases);
     assert_errors(&[
         (
@@ -331,10 +323,6 @@ fn autoscaling_and_capacity() {
             ),
         ),
     ];
-    let cases: Vec<(&str, &str, Want)> = cases
-        .iter()
-        .map(|(n, y, w)| (*n, y.as_str(), Want { ..*w }))
-        .collect();
     assert_errors(&cases);
 }
 
@@ -420,10 +408,6 @@ fn scheduled_tasks() {
             ),
         ),
     ];
-    let cases: Vec<(&str, &str, Want)> = cases
-        .iter()
-        .map(|(n, y, w)| (*n, y.as_str(), Want { ..*w }))
-        .collect();
     assert_errors(&cases);
 }
 

@@ -1,7 +1,7 @@
 //! Table tests of the validation rules on services and their tasks: each case is spec YAML
 //! (after `testkit::BASE`) and the one error it must produce, with path and line.
 
-use super::testkit::{Want, assert_errors, want as w};
+use super::testkit::{assert_errors, want as w};
 
 #[test]
 fn sizes() {
@@ -234,10 +234,6 @@ fn health_checks() {
             ),
         ),
     ];
-    let cases: Vec<(&str, &str, Want)> = cases
-        .iter()
-        .map(|(n, y, w)| (*n, y.as_str(), Want { ..*w }))
-        .collect();
     assert_errors(&cases);
     assert_errors(&[(
         "no command",

@@ -115,8 +115,9 @@ pub fn assert_errors<S: AsRef<str>>(cases: &[(&str, S, Want)]) {
 }
 
 /// Like `assert_errors`, for whole specs (no `BASE`); lines are the spec's own.
-pub fn assert_errors_full(cases: &[(&str, &str, Want)]) {
+pub fn assert_errors_full<S: AsRef<str>>(cases: &[(&str, S, Want)]) {
     for (name, yaml, want) in cases {
+        let yaml = yaml.as_ref();
         let found: Vec<Diagnostic> = match build_raw(&parse(yaml, 0)) {
             Ok((_, d)) | Err(d) => d
                 .into_iter()
