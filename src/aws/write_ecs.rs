@@ -363,11 +363,7 @@ fn container(c: &model::ContainerDefinition) -> BuildResult<ContainerDefinition>
     }
     let l = &c.log_configuration;
     let log = match &l.firelens {
-        None => LogConfiguration::builder()
-            .log_driver(LogDriver::Awslogs)
-            .options("awslogs-group", &l.group)
-            .options("awslogs-region", &l.region)
-            .options("awslogs-stream-prefix", &l.stream_prefix),
+        None => awslogs(l),
         Some(route) => {
             let mut log = LogConfiguration::builder()
                 .log_driver(LogDriver::Awsfirelens)
@@ -429,6 +425,15 @@ fn volume(v: &model::Volume) -> BuildResult<Volume> {
     Ok(b.build())
 }
 
+/// The awslogs driver into the configuration's group, region and stream prefix.
+fn awslogs(l: &model::LogConfiguration) -> aws_sdk_ecs::types::builders::LogConfigurationBuilder {
+    LogConfiguration::builder()
+        .log_driver(LogDriver::Awslogs)
+        .options("awslogs-group", &l.group)
+        .options("awslogs-region", &l.region)
+        .options("awslogs-stream-prefix", &l.stream_prefix)
+}
+
 /// `serviceConnectConfiguration`: the service's, or `enabled: false` when it has none (an
 /// omitted configuration keeps the previous deployment's).
 fn service_connect(s: &Service, op: &'static str) -> Result<ServiceConnectConfiguration, AwsError> {
@@ -437,12 +442,7 @@ fn service_connect(s: &Service, op: &'static str) -> Result<ServiceConnectConfig
             .enabled(false)
             .build());
     };
-    let l = &c.logs;
-    let logs = LogConfiguration::builder()
-        .log_driver(LogDriver::Awslogs)
-        .options("awslogs-group", &l.group)
-        .options("awslogs-region", &l.region)
-        .options("awslogs-stream-prefix", &l.stream_prefix)
+    let logs = awslogs(&c.logs)
         .build()
         .map_err(|err| invalid(op, &s.name, err))?;
     let mut b = ServiceConnectConfiguration::builder()

@@ -43,7 +43,16 @@ pub enum Adopt<'a> {
     Only(&'a [String]),
 }
 
-impl Adopt<'_> {
+impl<'a> Adopt<'a> {
+    /// `--adopt` with its `--released-stack`s, or nothing without it.
+    pub fn flags(adopt: bool, released: &'a [String]) -> Self {
+        if adopt {
+            Adopt::Adoptable { released }
+        } else {
+            Adopt::Nothing
+        }
+    }
+
     fn takes(&self, c: &Conflict) -> bool {
         c.adoptable
             && match self {

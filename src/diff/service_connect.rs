@@ -9,16 +9,12 @@
 
 use serde_json::{Value, json};
 
-use crate::live::{Live, LiveLogConfiguration, LiveService};
+use super::task_definition::{awslogs, log_configuration};
+use crate::live::{Live, LiveService};
 use crate::model::ServiceConnect;
 
 fn view(namespace: &str, services: Vec<Value>, logs: Value) -> Value {
     json!({"enabled": true, "namespace": namespace, "services": services, "logConfiguration": logs})
-}
-
-fn logs(group: &str, region: &str, prefix: &str) -> Value {
-    json!({"logDriver": "awslogs", "options": {
-        "awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": prefix}})
 }
 
 pub fn desired(c: Option<&ServiceConnect>) -> Value {
@@ -31,12 +27,7 @@ pub fn desired(c: Option<&ServiceConnect>) -> Value {
                    "clientAliases": [{"dnsName": e.dns_name, "port": e.port}]})
         })
         .collect();
-    let l = &c.logs;
-    view(
-        &c.namespace,
-        services,
-        logs(&l.group, &l.region, &l.stream_prefix),
-    )
+    view(&c.namespace, services, awslogs(&c.logs))
 }
 
 /// The PRIMARY deployment's configuration; null when it has none or has it disabled.
@@ -68,17 +59,24 @@ pub fn live(live: &Live, l: &LiveService) -> Value {
                    "clientAliases": aliases})
         })
         .collect();
-    let logs = c.log_configuration.as_ref().map_or(
-        Value::Null,
-        |l: &LiveLogConfiguration| json!({"logDriver": l.log_driver, "options": l.options}),
-    );
+    let logs = c.log_configuration.as_ref().map_or(Value::Null, |l| {
+        log_configuration(
+            &l.log_driver,
+            l.options.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            l.secret_options
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+    });
     view(namespace, services, logs)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::live::{LiveDeployment, LiveServiceConnect, LiveServiceConnectService};
+    use crate::live::{
+        LiveDeployment, LiveLogConfiguration, LiveServiceConnect, LiveServiceConnectService,
+    };
 
     fn spec() -> ServiceConnect {
         crate::diff::fixtures::service_connect()

@@ -15,7 +15,7 @@ use super::compare::{View, compare};
 use super::normalize as n;
 use super::normalize::{put, put_always};
 use crate::live::{Live, LiveContainerDefinition, LiveTaskDefinition};
-use crate::model::{ContainerDefinition, Desired, RoleRef, TaskDefinition};
+use crate::model::{ContainerDefinition, Desired, LogConfiguration, RoleRef, TaskDefinition};
 use crate::plan::fingerprint::digest_view;
 use crate::plan::{Address, ResourceChange, ResourceKind};
 
@@ -312,15 +312,7 @@ fn desired_container(c: &ContainerDefinition) -> View {
     put(&mut v, "memoryReservation", json!(c.memory_reservation));
     let l = &c.log_configuration;
     let log = match &l.firelens {
-        None => log_configuration(
-            "awslogs",
-            [
-                ("awslogs-group", l.group.as_str()),
-                ("awslogs-region", l.region.as_str()),
-                ("awslogs-stream-prefix", l.stream_prefix.as_str()),
-            ],
-            [],
-        ),
+        None => awslogs(l),
         Some(route) => log_configuration(
             "awsfirelens",
             route.options.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -388,7 +380,21 @@ fn mount(source: Option<&str>, path: Option<&str>, read_only: Option<bool>) -> V
     Value::Object(m)
 }
 
-fn log_configuration<'a>(
+/// The awslogs driver into `l`'s group, as both sides of a log configuration compare it.
+pub(super) fn awslogs(l: &LogConfiguration) -> Value {
+    log_configuration(
+        "awslogs",
+        [
+            ("awslogs-group", l.group.as_str()),
+            ("awslogs-region", l.region.as_str()),
+            ("awslogs-stream-prefix", l.stream_prefix.as_str()),
+        ],
+        [],
+    )
+}
+
+/// A log configuration as both sides compare it: the driver, its options and secret options.
+pub(super) fn log_configuration<'a>(
     driver: &str,
     options: impl IntoIterator<Item = (&'a str, &'a str)>,
     secret_options: impl IntoIterator<Item = (&'a str, &'a str)>,

@@ -164,9 +164,6 @@ pub fn firelens(
         }
         written
     };
-    let mut router_logs = awslogs.clone();
-    router_logs.stream_prefix = ROUTER_STREAM_PREFIX.to_string();
-    router_logs.firelens = None;
     let router = ContainerDefinition {
         name: ROUTER.to_string(),
         image,
@@ -189,7 +186,7 @@ pub fn firelens(
         cpu: None,
         memory: None,
         memory_reservation: Some(memory_reservation),
-        log_configuration: router_logs,
+        log_configuration: awslogs.awslogs_under(ROUTER_STREAM_PREFIX),
         start_timeout: None,
         linux_parameters: None,
         system_controls: BTreeMap::new(),

@@ -349,6 +349,19 @@ pub struct LogConfiguration {
     pub firelens: Option<FirelensRoute>,
 }
 
+impl LogConfiguration {
+    /// awslogs into the same group under `prefix`: where a container ecsctl adds beside the
+    /// spec's (the FireLens router, the Service Connect proxy) logs.
+    pub fn awslogs_under(&self, prefix: &str) -> LogConfiguration {
+        LogConfiguration {
+            group: self.group.clone(),
+            region: self.region.clone(),
+            stream_prefix: prefix.to_string(),
+            firelens: None,
+        }
+    }
+}
+
 /// What a container sends its output to the FireLens log router with (`awsfirelens`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

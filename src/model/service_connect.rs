@@ -37,13 +37,10 @@ pub fn service_connect(
     c: &ServiceConnectInput,
     main: &mut ContainerDefinition,
 ) -> (ServiceConnect, Option<Loc>) {
-    let mut logs = c.logs.clone();
-    logs.stream_prefix = PROXY_STREAM_PREFIX.to_string();
-    logs.firelens = None;
     let mut out = ServiceConnect {
         namespace: c.namespace.name.clone(),
         endpoint: None,
-        logs,
+        logs: c.logs.awslogs_under(PROXY_STREAM_PREFIX),
     };
     let Some(raw) = c.raw.filter(|d| d.enabled.as_ref().is_none_or(|e| e.value)) else {
         return (out, None);

@@ -79,13 +79,7 @@ pub fn run(
                     sources: &sources,
                     caller: &caller,
                     prune,
-                    adopt: if settings.adopt {
-                        Adopt::Adoptable {
-                            released: &settings.released_stacks,
-                        }
-                    } else {
-                        Adopt::Nothing
-                    },
+                    adopt: Adopt::flags(settings.adopt, &settings.released_stacks),
                     timeout,
                     started,
                 };

@@ -157,13 +157,7 @@ pub(super) async fn plan_env(
         ),
     )?;
     let conflicts = crate::diff::ownership::conflicts(&desired, &live);
-    let adopt = if options.adopt {
-        crate::diff::ownership::Adopt::Adoptable {
-            released: options.released_stacks,
-        }
-    } else {
-        crate::diff::ownership::Adopt::Nothing
-    };
+    let adopt = crate::diff::ownership::Adopt::flags(options.adopt, options.released_stacks);
     let adopted = match crate::diff::ownership::resolve(&desired.env, &conflicts, adopt) {
         Ok(adopted) => adopted,
         Err(refusal) => {
