@@ -8,6 +8,7 @@ pub mod aws;
 pub mod cli;
 pub mod diagnostic;
 pub mod diff;
+pub mod import;
 pub mod interrupt;
 pub mod live;
 pub mod lock;
