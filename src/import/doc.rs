@@ -88,9 +88,35 @@ impl Node {
             Node::List(l) => l.iter().map(Node::to_json).collect(),
             Node::Str(s) => s.clone().into(),
             Node::Int(n) => (*n).into(),
-            Node::Num(n) => serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, Into::into),
+            Node::Num(n) => {
+                serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, Into::into)
+            }
             Node::Bool(b) => (*b).into(),
         }
+    }
+
+    /// A document read back (an `ecsctl.yaml` import wrote before); None for a null, which
+    /// import never writes.
+    pub fn from_json(v: &serde_json::Value) -> Option<Node> {
+        Some(match v {
+            serde_json::Value::Object(o) => {
+                let mut m = Map::new();
+                for (k, v) in o {
+                    m.insert(k.clone(), Node::from_json(v)?);
+                }
+                Node::Map(m)
+            }
+            serde_json::Value::Array(a) => {
+                Node::List(a.iter().map(Node::from_json).collect::<Option<_>>()?)
+            }
+            serde_json::Value::String(s) => Node::Str(s.clone()),
+            serde_json::Value::Bool(b) => Node::Bool(*b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Node::Int(i),
+                None => Node::Num(n.as_f64()?),
+            },
+            serde_json::Value::Null => return None,
+        })
     }
 
     /// A scalar's text as YAML writes it, or None for a mapping or a sequence.
@@ -219,7 +245,12 @@ pub fn render(header: &[String], map: &Map) -> String {
 
 fn push_comment(out: &mut String, indent: usize, line: &str) {
     for part in line.split('\n') {
-        let _ = writeln!(out, "{:indent$}#{}{part}", "", if part.is_empty() { "" } else { " " });
+        let _ = writeln!(
+            out,
+            "{:indent$}#{}{part}",
+            "",
+            if part.is_empty() { "" } else { " " }
+        );
     }
 }
 
@@ -229,7 +260,12 @@ fn write_map(out: &mut String, map: &Map, indent: usize) {
             push_comment(out, indent, c);
         }
         let _ = write!(out, "{:indent$}{}:", "", quote(&e.key));
-        write_value(out, &e.value, indent, indent + FLOW_WIDTH.min(e.key.len() + 2));
+        write_value(
+            out,
+            &e.value,
+            indent,
+            indent + FLOW_WIDTH.min(e.key.len() + 2),
+        );
     }
 }
 
@@ -325,7 +361,9 @@ fn is_plain_safe(s: &str) -> bool {
     if s.contains([',', '[', ']', '{', '}']) {
         return false;
     }
-    if s.chars().any(|c| c.is_control() || !(c.is_ascii_graphic() || c == ' ' || !c.is_ascii())) {
+    if s.chars()
+        .any(|c| c.is_control() || !(c.is_ascii_graphic() || c == ' ' || !c.is_ascii()))
+    {
         return false;
     }
     !looks_typed(s)
@@ -345,7 +383,10 @@ fn looks_typed(s: &str) -> bool {
         && body
             .chars()
             .all(|c| c.is_ascii_hexdigit() || "._:xXoOeE+-".contains(c))
-        && body.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '.');
+        && body
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.');
     numeric
 }
 
@@ -360,18 +401,62 @@ mod tests {
     #[test]
     fn strings_read_back_as_written() {
         let tricky = [
-            "plain", "true", "No", "null", "~", "1", "1.5", "0x1f", "1e3", "-1", "+1", ".5",
-            "12:30", "", " lead", "trail ", "a: b", "a #b", "#c", "-dash", "- item", "{app}-{env}",
-            "${IMAGE_TAG:-latest}", "a,b", "[x]", "it's", "say \"hi\"", "line\nbreak", "tab\there",
-            "curl -f http://localhost:8080/health || exit 1", "arn:aws:iam::123456789012:role/x",
-            "é", "*star", "&amp", "!tag", "|pipe", ">fold", "%pct", "@at", "`tick", "key:",
-            "09", "0o17", ".inf", "y", "on", "2026-11-29",
+            "plain",
+            "true",
+            "No",
+            "null",
+            "~",
+            "1",
+            "1.5",
+            "0x1f",
+            "1e3",
+            "-1",
+            "+1",
+            ".5",
+            "12:30",
+            "",
+            " lead",
+            "trail ",
+            "a: b",
+            "a #b",
+            "#c",
+            "-dash",
+            "- item",
+            "{app}-{env}",
+            "${IMAGE_TAG:-latest}",
+            "a,b",
+            "[x]",
+            "it's",
+            "say \"hi\"",
+            "line\nbreak",
+            "tab\there",
+            "curl -f http://localhost:8080/health || exit 1",
+            "arn:aws:iam::123456789012:role/x",
+            "é",
+            "*star",
+            "&amp",
+            "!tag",
+            "|pipe",
+            ">fold",
+            "%pct",
+            "@at",
+            "`tick",
+            "key:",
+            "09",
+            "0o17",
+            ".inf",
+            "y",
+            "on",
+            "2026-11-29",
         ];
         let mut map = Map::new();
         for (i, s) in tricky.iter().enumerate() {
             map.insert(format!("k{i}"), *s);
         }
-        map.insert("list", tricky.iter().map(|s| Node::from(*s)).collect::<Vec<_>>());
+        map.insert(
+            "list",
+            tricky.iter().map(|s| Node::from(*s)).collect::<Vec<_>>(),
+        );
         let text = render(&[], &map);
         assert_eq!(read_back(&text), map.to_json(), "{text}");
     }
@@ -379,8 +464,11 @@ mod tests {
     #[test]
     fn nested_maps_lists_and_comments_round_trip() {
         let mut lb = Map::new();
-        lb.insert("targetGroupArn", "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/x/1")
-            .insert("containerPort", 8080);
+        lb.insert(
+            "targetGroupArn",
+            "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/x/1",
+        )
+        .insert("containerPort", 8080);
         let mut svc = Map::new();
         svc.insert("image", "nginx:1.27")
             .insert("cpu", 512)
@@ -396,18 +484,28 @@ mod tests {
         services.insert("web", svc);
         let mut root = Map::new();
         root.insert("app", "shop").insert("services", services);
-        let long: Vec<Node> = (0..30).map(|i| Node::from(format!("subnet-{i:017x}"))).collect();
-        root.insert("subnets", Node::List(long))
-            .insert("nested", Node::List(vec![Node::List(vec![1i64.into(), 2i64.into()])]));
+        let long: Vec<Node> = (0..30)
+            .map(|i| Node::from(format!("subnet-{i:017x}")))
+            .collect();
+        root.insert("subnets", Node::List(long)).insert(
+            "nested",
+            Node::List(vec![Node::List(vec![1i64.into(), 2i64.into()])]),
+        );
         let text = render(&["written by a test".into()], &root);
         assert!(text.starts_with("# written by a test\n"), "{text}");
-        assert!(text.contains("    # not expressible: placementConstraints\n    cpu: 512\n"), "{text}");
+        assert!(
+            text.contains("    # not expressible: placementConstraints\n    cpu: 512\n"),
+            "{text}"
+        );
         assert!(text.contains("    ports: [8080, 9090]\n"), "{text}");
         assert!(
             text.contains("    loadBalancers:\n      - targetGroupArn: arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/x/1\n        containerPort: 8080\n"),
             "{text}"
         );
-        assert!(text.contains("subnets:\n  - subnet-"), "long lists go block style: {text}");
+        assert!(
+            text.contains("subnets:\n  - subnet-"),
+            "long lists go block style: {text}"
+        );
         assert_eq!(read_back(&text), root.to_json(), "{text}");
     }
 
@@ -418,6 +516,9 @@ mod tests {
         assert_eq!(m.keys().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(m.get("a"), Some(&Node::Int(3)));
         m.map_mut("c").insert("d", true);
-        assert_eq!(m.to_json(), serde_json::json!({"a": 3, "b": 2, "c": {"d": true}}));
+        assert_eq!(
+            m.to_json(),
+            serde_json::json!({"a": 3, "b": 2, "c": {"d": true}})
+        );
     }
 }

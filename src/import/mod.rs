@@ -6,3 +6,5 @@
 //! in AWS: import only reads.
 
 pub mod doc;
+pub mod factor;
+pub mod translation;
