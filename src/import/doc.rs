@@ -379,15 +379,14 @@ fn looks_typed(s: &str) -> bool {
         return true;
     }
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let numeric = !body.is_empty()
+    !body.is_empty()
         && body
             .chars()
             .all(|c| c.is_ascii_hexdigit() || "._:xXoOeE+-".contains(c))
         && body
             .chars()
             .next()
-            .is_some_and(|c| c.is_ascii_digit() || c == '.');
-    numeric
+            .is_some_and(|c| c.is_ascii_digit() || c == '.')
 }
 
 #[cfg(test)]
