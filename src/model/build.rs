@@ -297,11 +297,16 @@ fn task_claims<'a>(claims: &mut Vec<Claim<'a>>, t: &'a BuiltTask, key: &'a str, 
         owner: key,
         loc: t.family_loc,
     });
-    let paths = ["names.executionRole", "names.taskRole"];
-    for ((role, loc), path) in t.roles.iter().zip(&t.role_locs).zip(paths) {
-        if shared_exec && role.purpose == RolePurpose::Execution {
+    for (role, loc) in t.roles.iter().zip(&t.role_locs) {
+        let exec = role.purpose == RolePurpose::Execution;
+        if shared_exec && exec {
             continue;
         }
+        let path = if exec {
+            "names.executionRole"
+        } else {
+            "names.taskRole"
+        };
         claims.push(Claim {
             what: "IAM role name",
             path,

@@ -392,3 +392,56 @@ fn a_shared_execution_role_takes_a_template_without_service() {
         },
     )]);
 }
+
+#[test]
+fn execution_role_arn_names_an_existing_role_and_creates_none() {
+    // A service, and a job built from it, use the role they name (from `defaults:` or their
+    // own); no execution role is created, and the task role is still ecsctl's.
+    let (d, _) = ok(r"defaults:
+  executionRoleArn: arn:aws:iam::123456789012:role/ecsTaskExecutionRole
+services:
+  api:
+    image: nginx
+    taskRole: {statements: [{actions: [s3:GetObject], resources: ['*']}]}
+  web:
+    image: nginx
+    executionRoleArn: arn:aws:iam::123456789012:role/web-exec
+  worker:
+    image: nginx
+scheduledTasks:
+  nightly:
+    service: api
+    schedule: cron(0 3 * * ? *)
+");
+    let exec = |family: &str| {
+        d.task_definitions
+            .iter()
+            .find(|t| t.family == family)
+            .map(|t| t.execution_role.clone())
+    };
+    let ext = |arn: &str| Some(RoleRef::External(arn.into()));
+    assert_eq!(
+        exec("shop-prod-web"),
+        ext("arn:aws:iam::123456789012:role/web-exec")
+    );
+    assert_eq!(
+        exec("shop-prod-api"),
+        ext("arn:aws:iam::123456789012:role/ecsTaskExecutionRole"),
+        "`defaults.executionRoleArn` reaches every service"
+    );
+    let names: Vec<&str> = d.roles.iter().map(|r| r.name.as_str()).collect();
+    assert!(
+        !names.iter().any(|n| n.ends_with("-exec")),
+        "no execution role is created: {names:?}"
+    );
+    assert!(names.contains(&"shop-prod-api-task"), "{names:?}");
+    assert_eq!(
+        exec("shop-prod-worker"),
+        ext("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
+    );
+    let job = &d.scheduled_tasks[0];
+    assert_eq!(
+        job.family, "shop-prod-api",
+        "the job runs its service's task definition"
+    );
+}

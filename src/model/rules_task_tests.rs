@@ -355,6 +355,15 @@ fn arns_and_ids() {
             ),
         ),
         (
+            "execution role arn",
+            "services:\n  api:\n    image: nginx\n    executionRoleArn: arn:aws:iam::123456789012:user/bob\n",
+            w(
+                "services.api.executionRoleArn",
+                "execution role `arn:aws:iam::123456789012:user/bob` is not an IAM role ARN",
+                4,
+            ),
+        ),
+        (
             "managed policy arn",
             "services:\n  api:\n    image: nginx\n    taskRole:\n      managedPolicies: [ReadOnlyAccess]\n",
             w(

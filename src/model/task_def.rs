@@ -165,20 +165,27 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
     let vols = volumes(cx, t.spec.volumes.as_ref(), &t.at);
     check_task(cx, &inputs, &vols.volumes);
     let images = containers.iter().map(|c| c.image.as_str()).collect();
-    let exec = execution_role(
-        cx,
-        exec_name.clone(),
-        &ExecutionNeeds {
-            images,
-            secrets: &needs.secrets,
-            log_group: &logs.group.name,
-            registry_credentials: &needs.registry_credentials,
-            environment_files: &needs.environment_files,
-        },
-        &t.tags,
-    );
-    let mut roles = vec![exec];
-    let mut role_locs = vec![exec_loc];
+    let mut roles = Vec::new();
+    let mut role_locs = Vec::new();
+    let execution_ref = match external_execution_role(cx, t) {
+        Some(arn) => RoleRef::External(arn),
+        None => {
+            roles.push(execution_role(
+                cx,
+                exec_name.clone(),
+                &ExecutionNeeds {
+                    images,
+                    secrets: &needs.secrets,
+                    log_group: &logs.group.name,
+                    registry_credentials: &needs.registry_credentials,
+                    environment_files: &needs.environment_files,
+                },
+                &t.tags,
+            ));
+            role_locs.push(exec_loc);
+            RoleRef::Owned(exec_name)
+        }
+    };
     // The router sends the default output with the task role's credentials.
     let firelens_group = logs
         .firelens
@@ -226,7 +233,7 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
             .architecture
             .as_ref()
             .map_or(Architecture::X86_64, |a| a.value),
-        execution_role: RoleRef::Owned(exec_name),
+        execution_role: execution_ref,
         task_role: task_ref,
         containers,
         volumes: vols.volumes,
@@ -243,6 +250,25 @@ pub fn build_task(cx: &Scope, names: Option<&RawNames>, t: &TaskInput) -> BuiltT
         family_loc,
         role_locs,
     }
+}
+
+/// `executionRoleArn`: an existing role the task definition names, which ecsctl neither creates
+/// nor changes (a role shared with other applications, such as the console's
+/// `ecsTaskExecutionRole`, adopted by `ecsctl import`). It must already allow what the task
+/// needs (pulling its images, writing its logs, reading its secrets): ecsctl cannot scope it.
+fn external_execution_role(cx: &Scope, t: &TaskInput) -> Option<String> {
+    let arn_sp = t.spec.execution_role_arn.as_ref()?;
+    let path = format!("{}.executionRoleArn", t.at);
+    let text = cx.name(arn_sp, &path, None).unwrap_or_default();
+    if !super::arn::is_role(&super::scope::for_check(&text)) {
+        cx.error_hint(
+            arn_sp.loc,
+            path,
+            format!("execution role `{text}` is not an IAM role ARN"),
+            format!("use `arn:{}:iam::ACCOUNT:role/NAME`", cx.partition),
+        );
+    }
+    Some(text)
 }
 
 fn container_inputs<'a>(t: &'a TaskInput, main_name: &str) -> Vec<ContainerInput<'a>> {

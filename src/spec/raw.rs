@@ -625,6 +625,9 @@ container_struct! {
         pub sidecars: Option<SpMap<RawSidecar>>,
         /// The task role (what the application may call in AWS).
         pub task_role: Option<RawTaskRole>,
+        /// An existing execution role (`arn:aws:iam::ACCOUNT:role/NAME`) the task definition
+        /// names instead of the one ecsctl would create; ecsctl never changes or deletes it.
+        pub execution_role_arn: Option<Sp<String>>,
         /// Which tags ECS copies onto the service's tasks: `service` (default: the service's,
         /// so a task carries the environment's tags), `taskDefinition` or `none`.
         pub propagate_tags: Option<Sp<PropagateTagsFrom>>,
@@ -689,6 +692,7 @@ container_struct! {
         pub volumes: Option<SpMap<RawVolume>>,
         pub sidecars: Option<SpMap<RawSidecar>>,
         pub task_role: Option<RawTaskRole>,
+        pub execution_role_arn: Option<Sp<String>>,
         /// Tasks started per run, 1 to 10. Default 1.
         pub count: Option<Sp<u32>>,
         /// `taskDefinition`: EventBridge Scheduler copies the task definition's tags onto each
