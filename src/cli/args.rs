@@ -80,6 +80,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Write a commented starter project (ecsctl.yaml, environments/dev.yaml and prod.yaml).
     Init(InitArgs),
+    /// Write the project that describes what runs in a cluster (read only), to adopt it.
+    Import(ImportArgs),
     /// Show each service's tasks, deployments, images and events, and each job's schedule; read only.
     Status(StatusArgs),
     /// Print (or follow) the CloudWatch Logs of one service's or job's tasks, in time order.
@@ -196,6 +198,39 @@ pub enum RenderFormat {
 Then point your editor's YAML language server at it, for example with this first line in\n\
 ecsctl.yaml:\n  # yaml-language-server: $schema=./ecsctl.schema.json")]
 pub struct SchemaArgs {}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl import -e prod --cluster shop-prod\n  \
+ecsctl -C shop import -e staging --cluster shop-staging --service shop-staging-web\n\n\
+Reads the cluster's services, the task definitions they run, their scaling, Cloud Map services,\n\
+log groups and roles (read only), and writes ecsctl.yaml and environments/ENV.yaml that describe\n\
+them. A project an earlier import wrote gets the new environment, with what the environments share\n\
+in ecsctl.yaml; a hand-written ecsctl.yaml is never touched. What the spec cannot express is listed\n\
+(notes on stderr, comments in the files). Roles this environment does not own are referenced by\n\
+ARN, never changed. Then `ecsctl plan -e ENV --adopt` (docs/migrating.md)."
+)]
+pub struct ImportArgs {
+    /// The environment the cluster is (`environments/<ENV>.yaml` is written).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The ECS cluster to read.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: String,
+
+    /// Only this service (the ECS service's name; repeatable). Default: every service.
+    #[arg(short, long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+
+    /// The app name. Default: the cluster's name without `-ENV`.
+    #[arg(long, value_name = "NAME")]
+    pub app: Option<String>,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+}
 
 #[derive(Debug, Args)]
 #[command(

@@ -80,6 +80,7 @@ pub enum CommandSettings {
     Permissions(PermissionsSettings),
     Completions(CompletionsSettings),
     Init(InitSettings),
+    Import(ImportSettings),
     Status(StatusSettings),
     Logs(LogsSettings),
     Verify(VerifySettings),
@@ -102,6 +103,16 @@ pub struct VerifySettings {
     pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
     pub skip_image_check: bool,
     pub json: bool,
+    pub stats: bool,
+}
+
+/// `ecsctl import`, resolved.
+#[derive(Clone, Debug)]
+pub struct ImportSettings {
+    pub env: String,
+    pub cluster: String,
+    pub services: Vec<String>,
+    pub app: Option<String>,
     pub stats: bool,
 }
 
@@ -319,6 +330,13 @@ impl Settings {
             Command::Init(a) => CommandSettings::Init(InitSettings {
                 app: a.app,
                 region: a.region,
+            }),
+            Command::Import(a) => CommandSettings::Import(ImportSettings {
+                env: a.env,
+                cluster: a.cluster,
+                services: a.services,
+                app: a.app,
+                stats: a.stats,
             }),
             Command::Verify(a) => CommandSettings::Verify(VerifySettings {
                 env: a.env,

@@ -7,4 +7,8 @@
 
 pub mod doc;
 pub mod factor;
+pub mod live;
+pub mod live_scaling;
+pub mod live_task;
 pub mod translation;
+pub mod write;

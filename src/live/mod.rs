@@ -4,6 +4,7 @@
 //! environment owns or references with the fewest calls. Must not write to AWS, normalise values
 //! (the diff does) or import AWS SDK types (only `aws` does).
 
+pub mod discover;
 pub mod fetch;
 pub mod owned;
 pub mod ownership;

@@ -18,6 +18,7 @@ mod firelens;
 mod foreign_revisions;
 mod iam_roles;
 mod images;
+mod import;
 mod jobs;
 mod live;
 mod lock;

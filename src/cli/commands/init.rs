@@ -109,7 +109,7 @@ fn app_from_dir(dir: &Path) -> String {
 }
 
 /// The model's app-name rule, checked before anything is written.
-fn check_app(app: &str) -> Result<(), CliError> {
+pub(crate) fn check_app(app: &str) -> Result<(), CliError> {
     match crate::model::names::check_app(app) {
         None => Ok(()),
         Some(problem) => Err(anyhow!("`--app {app}`: {problem}\n  hint: e.g. `--app shop`").into()),

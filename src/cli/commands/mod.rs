@@ -7,6 +7,7 @@ pub mod apply;
 pub mod completions;
 pub mod destroy;
 pub mod exec;
+pub mod import;
 pub mod init;
 pub mod logs;
 pub mod output;

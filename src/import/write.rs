@@ -1,0 +1,169 @@
+//! Writing an import into a project directory: `ecsctl.yaml` with what the environments share,
+//! `environments/ENV.yaml` with the rest.
+//!
+//! Owns the file rules: a new project is written whole; a project an earlier import wrote
+//! (its first line says so) gets the new environment, and its files are rewritten so that
+//! `ecsctl.yaml` holds what every environment shares; a hand-written project, or an environment
+//! that already has a file, is refused (nothing is written). Must not read AWS.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use super::doc::{Map, Node, render};
+use super::factor::{factor, overlay};
+use super::translation::{EnvDoc, Note, Translation, annotate};
+use crate::spec::load::{ENVIRONMENTS_DIR, PROJECT_FILE};
+
+/// The first line of every file import writes: what tells a later import it may rewrite it.
+pub const MARK: &str = "Written by `ecsctl import`";
+
+#[derive(Debug, Error)]
+pub enum WriteError {
+    #[error(
+        "`{path}` exists and was not written by `ecsctl import`; nothing was written\n  hint: import into another directory (`-C DIR`) and merge by hand"
+    )]
+    HandWritten { path: String },
+    #[error(
+        "`{path}` already exists; nothing was written\n  hint: remove it to import environment `{env}` again"
+    )]
+    EnvExists { path: String, env: String },
+    #[error("cannot read `{path}`: {message}")]
+    Read { path: String, message: String },
+    #[error("cannot write `{path}`: {message}")]
+    Write { path: String, message: String },
+}
+
+/// The files written, in order.
+pub fn write_project(
+    dir: &Path,
+    t: &Translation,
+    source: &str,
+) -> Result<Vec<PathBuf>, WriteError> {
+    let project = dir.join(PROJECT_FILE);
+    let envs_dir = dir.join(ENVIRONMENTS_DIR);
+    for e in &t.envs {
+        let path = envs_dir.join(format!("{}.yaml", e.name));
+        if path.exists() || envs_dir.join(format!("{}.yml", e.name)).exists() {
+            return Err(WriteError::EnvExists {
+                path: shown(&path),
+                env: e.name.clone(),
+            });
+        }
+    }
+    let mut all: Vec<EnvDoc> = existing(dir, &project)?;
+    all.extend(t.envs.iter().cloned());
+    let docs: Vec<&Map> = all.iter().map(|e| &e.doc).collect();
+    let (mut common, mut deltas) = factor(&docs);
+    // A note goes above its resource in the environment's file when it is written there,
+    // else in ecsctl.yaml.
+    let mut header = vec![
+        format!("{MARK} from {source}."),
+        "Review it: `ecsctl validate --all`, then `ecsctl plan -e ENV --adopt` (docs/migrating.md).".into(),
+    ];
+    for n in &t.notes {
+        if n.at.is_none() {
+            header.push(format!("{}: {}", n.resource, n.text));
+        }
+    }
+    for (env, delta) in all.iter().zip(deltas.iter_mut()) {
+        if t.envs.iter().any(|e| e.name == env.name) {
+            let (here, elsewhere): (Vec<Note>, Vec<Note>) =
+                t.notes.iter().cloned().partition(|n| placed(delta, n));
+            annotate(delta, &here);
+            annotate(&mut common, &elsewhere);
+        }
+    }
+    std::fs::create_dir_all(&envs_dir).map_err(|e| write_err(&envs_dir, e))?;
+    let mut written = vec![project.clone()];
+    put(&project, &render(&header, &common))?;
+    for (env, delta) in all.iter().zip(&deltas) {
+        let path = envs_dir.join(format!("{}.yaml", env.name));
+        let head = vec![format!(
+            "{MARK}: what environment `{}` does not share.",
+            env.name
+        )];
+        put(&path, &render(&head, delta))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Whether a note's path is in `doc`.
+fn placed(doc: &Map, n: &Note) -> bool {
+    let Some(at) = &n.at else { return false };
+    let mut here = doc;
+    let parts: Vec<&str> = at.split('.').collect();
+    for (i, p) in parts.iter().enumerate() {
+        match here.get(p) {
+            Some(Node::Map(m)) if i + 1 < parts.len() => here = m,
+            Some(_) if i + 1 == parts.len() => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The environments of a project an earlier import wrote, each as its complete document.
+fn existing(dir: &Path, project: &Path) -> Result<Vec<EnvDoc>, WriteError> {
+    if !project.exists() {
+        return Ok(Vec::new());
+    }
+    let common = read_marked(project)?;
+    let names = crate::spec::load::environments(dir).map_err(|e| WriteError::Read {
+        path: shown(&dir.join(ENVIRONMENTS_DIR)),
+        message: e.to_string(),
+    })?;
+    let mut out = Vec::new();
+    for name in names {
+        let path = dir.join(ENVIRONMENTS_DIR).join(format!("{name}.yaml"));
+        let delta = read_marked(&path)?;
+        out.push(EnvDoc {
+            name,
+            doc: overlay(&common, &delta),
+        });
+    }
+    Ok(out)
+}
+
+fn read_marked(path: &Path) -> Result<Map, WriteError> {
+    let text = std::fs::read_to_string(path).map_err(|e| WriteError::Read {
+        path: shown(path),
+        message: e.to_string(),
+    })?;
+    if !text.lines().next().is_some_and(|l| l.contains(MARK)) {
+        return Err(WriteError::HandWritten { path: shown(path) });
+    }
+    let value: serde_json::Value = match serde_saphyr::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(WriteError::Read {
+                path: shown(path),
+                message: e.to_string(),
+            });
+        }
+    };
+    match Node::from_json(&value) {
+        Some(Node::Map(m)) => Ok(m),
+        _ if value.is_null() => Ok(Map::new()),
+        _ => Err(WriteError::Read {
+            path: shown(path),
+            message: "not a mapping of keys (or a null value was edited in)".into(),
+        }),
+    }
+}
+
+fn put(path: &Path, text: &str) -> Result<(), WriteError> {
+    std::fs::write(path, text).map_err(|e| write_err(path, e))
+}
+
+fn write_err(path: &Path, e: std::io::Error) -> WriteError {
+    WriteError::Write {
+        path: shown(path),
+        message: e.to_string(),
+    }
+}
+
+fn shown(path: &Path) -> String {
+    crate::spec::load::shown_path(path).display().to_string()
+}
