@@ -20,6 +20,66 @@ fn field_paths(change: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// Removes ecsctl's ownership tags from everything the fixture's environment made (the
+/// cluster, services, running revisions, log groups, roles, namespace and Cloud Map services):
+/// the environment as a team made it without ecsctl.
+pub(crate) fn strip_ownership(p: &Project) {
+    let ownership = json!(["ecsctl:managed-by", "ecsctl:app", "ecsctl:env"]);
+    let cluster = p.call("ecs", "DescribeClusters", json!({"clusters": ["ap-test"]}));
+    let mut ecs_arns = vec![
+        cluster["clusters"][0]["clusterArn"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    ];
+    for name in ["ap-test-web", "ap-test-worker"] {
+        let s = p.service(name);
+        ecs_arns.push(s["serviceArn"].as_str().unwrap().to_string());
+        ecs_arns.push(s["taskDefinition"].as_str().unwrap().to_string());
+    }
+    for arn in &ecs_arns {
+        p.call(
+            "ecs",
+            "UntagResource",
+            json!({"resourceArn": arn, "tagKeys": ownership}),
+        );
+    }
+    for group in ["/ecs/ap-test/web", "/ecs/ap-test/worker"] {
+        let arn = format!("arn:aws:logs:eu-west-1:{}:log-group:{group}", p.acct.id);
+        p.call(
+            "logs",
+            "UntagResource",
+            json!({"resourceArn": arn, "tagKeys": ownership}),
+        );
+    }
+    let roles = p.call("iam", "ListRoles", json!({}));
+    for role in roles["Roles"].as_array().unwrap() {
+        let name = role["RoleName"].as_str().unwrap();
+        if name.starts_with("ap-test-") {
+            p.call(
+                "iam",
+                "UntagRole",
+                json!({"RoleName": name, "TagKeys": ownership}),
+            );
+        }
+    }
+    let namespaces = p.call("servicediscovery", "ListNamespaces", json!({}));
+    let services = p.call("servicediscovery", "ListServices", json!({}));
+    let cloud_map = namespaces["Namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(services["Services"].as_array().unwrap())
+        .map(|r| r["Arn"].as_str().unwrap().to_string());
+    for arn in cloud_map {
+        p.call(
+            "servicediscovery",
+            "UntagResource",
+            json!({"ResourceARN": arn, "TagKeys": ownership}),
+        );
+    }
+}
+
 #[test]
 fn untagged_resources_are_adopted_on_purpose_and_only_with_their_tags() {
     let p = Project::new(FIXTURE);
@@ -146,60 +206,7 @@ fn a_resource_of_a_cloudformation_stack_is_never_adopted() {
 fn a_whole_environment_made_elsewhere_is_adopted_with_tags_only() {
     let p = Project::new(FIXTURE);
     p.apply_ok(&[], &[]);
-    let ownership = json!(["ecsctl:managed-by", "ecsctl:app", "ecsctl:env"]);
-    let cluster = p.call("ecs", "DescribeClusters", json!({"clusters": ["ap-test"]}));
-    let mut ecs_arns = vec![
-        cluster["clusters"][0]["clusterArn"]
-            .as_str()
-            .unwrap()
-            .to_string(),
-    ];
-    for name in ["ap-test-web", "ap-test-worker"] {
-        let s = p.service(name);
-        ecs_arns.push(s["serviceArn"].as_str().unwrap().to_string());
-        ecs_arns.push(s["taskDefinition"].as_str().unwrap().to_string());
-    }
-    for arn in &ecs_arns {
-        p.call(
-            "ecs",
-            "UntagResource",
-            json!({"resourceArn": arn, "tagKeys": ownership}),
-        );
-    }
-    for group in ["/ecs/ap-test/web", "/ecs/ap-test/worker"] {
-        let arn = format!("arn:aws:logs:eu-west-1:{}:log-group:{group}", p.acct.id);
-        p.call(
-            "logs",
-            "UntagResource",
-            json!({"resourceArn": arn, "tagKeys": ownership}),
-        );
-    }
-    let roles = p.call("iam", "ListRoles", json!({}));
-    for role in roles["Roles"].as_array().unwrap() {
-        let name = role["RoleName"].as_str().unwrap();
-        if name.starts_with("ap-test-") {
-            p.call(
-                "iam",
-                "UntagRole",
-                json!({"RoleName": name, "TagKeys": ownership}),
-            );
-        }
-    }
-    let namespaces = p.call("servicediscovery", "ListNamespaces", json!({}));
-    let services = p.call("servicediscovery", "ListServices", json!({}));
-    let cloud_map = namespaces["Namespaces"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(services["Services"].as_array().unwrap())
-        .map(|r| r["Arn"].as_str().unwrap().to_string());
-    for arn in cloud_map {
-        p.call(
-            "servicediscovery",
-            "UntagResource",
-            json!({"ResourceARN": arn, "TagKeys": ownership}),
-        );
-    }
+    strip_ownership(&p);
 
     // Log group and Cloud Map tags are read through the Resource Groups Tagging API, whose
     // index lags behind (docs/emulator.md): wait until the plan sees every tag gone.
