@@ -167,3 +167,130 @@ fn write_err(path: &Path, e: std::io::Error) -> WriteError {
 fn shown(path: &Path) -> String {
     crate::spec::load::shown_path(path).display().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::translation::Note;
+
+    fn env(name: &str, cpu: i64, subnet: &str) -> EnvDoc {
+        let mut doc = Map::new();
+        doc.insert("app", "shop").insert("region", "eu-west-1");
+        doc.map_mut("network")
+            .insert("subnets", vec![subnet])
+            .insert("securityGroups", vec!["sg-0a1b2c3d"]);
+        let web = doc.map_mut("services").map_mut("web");
+        web.insert("image", "nginx:1.27").insert("cpu", cpu);
+        EnvDoc {
+            name: name.into(),
+            doc,
+        }
+    }
+
+    fn one(e: EnvDoc, notes: Vec<Note>) -> Translation {
+        Translation {
+            envs: vec![e],
+            notes,
+        }
+    }
+
+    fn read(dir: &Path, file: &str) -> String {
+        std::fs::read_to_string(dir.join(file)).unwrap()
+    }
+
+    fn validates(dir: &Path, env: &str) {
+        match crate::cli::project::load_and_build(dir, env, None) {
+            crate::cli::project::Built::Ok { .. } => {}
+            crate::cli::project::Built::Invalid { diagnostics, .. } => {
+                panic!("{env}: {:#?}", diagnostics.into_iter().collect::<Vec<_>>())
+            }
+        }
+    }
+
+    #[test]
+    fn a_second_environment_moves_what_differs_out_of_ecsctl_yaml() {
+        let dir = tempfile::tempdir().unwrap();
+        let note = Note {
+            resource: "service/shop-dev-web".into(),
+            at: Some("services.web".into()),
+            text: "step scaling policy `x` is not imported".into(),
+        };
+        write_project(
+            dir.path(),
+            &one(env("dev", 256, "subnet-0a1b2c3d"), vec![note]),
+            "cluster `shop-dev`",
+        )
+        .unwrap();
+        assert_eq!(
+            read(dir.path(), "ecsctl.yaml"),
+            "# Written by `ecsctl import` from cluster `shop-dev`.\n\
+             # Review it: `ecsctl validate --all`, then `ecsctl plan -e ENV --adopt` (docs/migrating.md).\n\
+             app: shop\nregion: eu-west-1\nservices:\n  # ecsctl import: step scaling policy `x` is not imported\n  web:\n    image: nginx:1.27\n    cpu: 256\n"
+        );
+        validates(dir.path(), "dev");
+        write_project(
+            dir.path(),
+            &one(env("prod", 1024, "subnet-0a1b2c3e"), vec![]),
+            "cluster `shop-prod`",
+        )
+        .unwrap();
+        let app = read(dir.path(), "ecsctl.yaml");
+        assert!(
+            app.contains("  web:\n    image: nginx:1.27\n") && !app.contains("cpu"),
+            "{app}"
+        );
+        assert!(
+            read(dir.path(), "environments/dev.yaml").contains("services:\n  web:\n    cpu: 256\n")
+        );
+        assert!(
+            read(dir.path(), "environments/prod.yaml")
+                .contains("services:\n  web:\n    cpu: 1024\n")
+        );
+        for e in ["dev", "prod"] {
+            validates(dir.path(), e);
+        }
+    }
+
+    #[test]
+    fn a_hand_written_project_or_an_existing_environment_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("ecsctl.yaml"),
+            "app: shop\nregion: eu-west-1\n",
+        )
+        .unwrap();
+        let err = write_project(
+            dir.path(),
+            &one(env("dev", 256, "subnet-0a1b2c3d"), vec![]),
+            "x",
+        )
+        .unwrap_err();
+        assert!(matches!(err, WriteError::HandWritten { .. }), "{err}");
+        assert_eq!(
+            read(dir.path(), "ecsctl.yaml"),
+            "app: shop\nregion: eu-west-1\n"
+        );
+        assert!(!dir.path().join("environments").exists());
+
+        let dir = tempfile::tempdir().unwrap();
+        write_project(
+            dir.path(),
+            &one(env("dev", 256, "subnet-0a1b2c3d"), vec![]),
+            "x",
+        )
+        .unwrap();
+        let before = read(dir.path(), "ecsctl.yaml");
+        let err = write_project(
+            dir.path(),
+            &one(env("dev", 512, "subnet-0a1b2c3d"), vec![]),
+            "x",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("environments/dev.yaml` already exists; nothing was written"),
+            "{err}"
+        );
+        assert_eq!(read(dir.path(), "ecsctl.yaml"), before);
+    }
+}
