@@ -99,17 +99,6 @@ pub fn translate(live: &Live, opts: &LiveImport) -> Translation {
     t
 }
 
-/// The partition of a region, as the spec decides it (docs/spec.md, "Partitions").
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
-
 /// The spec's key for a live service: its name without `{app}-{env}-`, else the name.
 pub fn service_key(name: &str, opts: &LiveImport) -> String {
     let prefix = format!("{}-{}-", opts.app, opts.env);
@@ -183,23 +172,21 @@ fn service(
     }
     let default_group = format!("/ecs/{}-{}/{key}", opts.app, opts.env);
     match td {
-        Some(td) => task(
-            td,
-            &TaskCx {
-                key,
-                default_group: &default_group,
-                deployment: s.primary_deployment(),
-                owned_task_role: task_owned,
-                secret_prefix: &format!(
-                    "arn:{}:secretsmanager:{}:{}:secret:",
-                    partition(&live.region),
-                    live.region,
-                    live.account_id
-                ),
-            },
-            &mut svc,
-            notes,
-        ),
+        Some(td) => {
+            task(
+                td,
+                &TaskCx {
+                    key,
+                    default_group: &default_group,
+                    deployment: s.primary_deployment(),
+                    owned_task_role: task_owned,
+                    secret_prefix: &crate::model::partition::Partition::of_region(&live.region)
+                        .arn("secretsmanager", &live.region, &live.account_id, "secret:"),
+                },
+                &mut svc,
+                notes,
+            )
+        }
         None => notes.push("the task definition it runs could not be read".into()),
     }
     run_settings(live, s, key, &mut svc, notes);

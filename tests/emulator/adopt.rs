@@ -20,6 +20,29 @@ fn field_paths(change: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// The saved plan `doc` adopts each of `addresses`, and every change it makes is to tags.
+pub(crate) fn assert_adopts_with_tags_only(doc: &Value, addresses: &[&str]) {
+    let adopted = doc["adopted"].as_array().unwrap();
+    for address in addresses {
+        assert!(
+            adopted.iter().any(|a| a == address),
+            "{address} adopted: {adopted:?}"
+        );
+    }
+    for c in doc["resourceChanges"].as_array().unwrap() {
+        if c["action"] == "no-op" {
+            continue;
+        }
+        assert_eq!(c["action"], "update", "{c}");
+        let paths = field_paths(c);
+        assert!(
+            paths.iter().all(|p| p.starts_with("tags")),
+            "{}: only the ownership tags change: {paths:?}",
+            c["address"]
+        );
+    }
+}
+
 /// Removes ecsctl's ownership tags from everything the fixture's environment made (the
 /// cluster, services, running revisions, log groups, roles, namespace and Cloud Map services):
 /// the environment as a team made it without ecsctl.
@@ -227,33 +250,18 @@ fn a_whole_environment_made_elsewhere_is_adopted_with_tags_only() {
         }
         std::thread::sleep(std::time::Duration::from_millis(500));
     };
-    let adopted = doc["adopted"].as_array().unwrap();
-    for address in [
-        "cluster.ap-test",
-        "service.web",
-        "service.worker",
-        "log_group./ecs/ap-test/web",
-        "iam_role.ap-test-web-exec",
-        "namespace.ap-test.local",
-        "discovery_service.web",
-    ] {
-        assert!(
-            adopted.iter().any(|a| a == address),
-            "{address} adopted: {adopted:?}"
-        );
-    }
-    for c in doc["resourceChanges"].as_array().unwrap() {
-        if c["action"] == "no-op" {
-            continue;
-        }
-        assert_eq!(c["action"], "update", "{c}");
-        let paths = field_paths(c);
-        assert!(
-            paths.iter().all(|p| p.starts_with("tags")),
-            "{}: only the ownership tags change: {paths:?}",
-            c["address"]
-        );
-    }
+    assert_adopts_with_tags_only(
+        &doc,
+        &[
+            "cluster.ap-test",
+            "service.web",
+            "service.worker",
+            "log_group./ecs/ap-test/web",
+            "iam_role.ap-test-web-exec",
+            "namespace.ap-test.local",
+            "discovery_service.web",
+        ],
+    );
     let revisions = p.revisions("ap-test-web");
     let r = p.run(&["apply", file, "--yes"], &[]);
     assert_eq!(r.code, Some(0), "{}", r.all());

@@ -107,37 +107,17 @@ fn an_environment_made_without_ecsctl_imports_and_adopts_with_tags_only() {
         }
         std::thread::sleep(std::time::Duration::from_millis(500));
     };
-    let adopted = doc["adopted"].as_array().unwrap();
-    for address in [
-        "cluster.ap-test",
-        "service.web",
-        "service.worker",
-        "log_group./ecs/ap-test/web",
-        "namespace.ap-test.local",
-        "discovery_service.web",
-    ] {
-        assert!(
-            adopted.iter().any(|a| a == address),
-            "{address} adopted: {adopted:?}"
-        );
-    }
-    for c in doc["resourceChanges"].as_array().unwrap() {
-        if c["action"] == "no-op" {
-            continue;
-        }
-        assert_eq!(c["action"], "update", "{c}");
-        let paths: Vec<&str> = c["fieldChanges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["path"].as_str().unwrap())
-            .collect();
-        assert!(
-            paths.iter().all(|p| p.starts_with("tags")),
-            "{}: only the ownership tags change: {paths:?}\n{app}",
-            c["address"]
-        );
-    }
+    crate::adopt::assert_adopts_with_tags_only(
+        &doc,
+        &[
+            "cluster.ap-test",
+            "service.web",
+            "service.worker",
+            "log_group./ecs/ap-test/web",
+            "namespace.ap-test.local",
+            "discovery_service.web",
+        ],
+    );
     let revisions = p.revisions("ap-test-web");
     let r = run_in(&p, out.path(), &["apply", file, "--yes"]);
     assert_eq!(r.code, Some(0), "{}", r.all());
