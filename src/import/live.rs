@@ -58,7 +58,7 @@ pub fn translate(live: &Live, opts: &LiveImport) -> Translation {
         .collect();
     let mut out = Map::new();
     for s in &services {
-        let key = service_key(&s.name, opts);
+        let key = service_key(&s.name, opts, cluster_name);
         let mut notes = Vec::new();
         let svc = service(live, s, &key, opts, base_tags.as_ref(), &mut notes);
         for n in notes {
@@ -70,11 +70,8 @@ pub fn translate(live: &Live, opts: &LiveImport) -> Translation {
         }
         out.insert(key, svc);
     }
-    lift_shared(
-        &mut doc,
-        &mut out,
-        &["network", "capacity", "executionRoleArn"],
-    );
+    lift_shared(&mut doc, &mut out, &["network", "executionRoleArn"]);
+    cluster_capacity(live, &mut doc, &mut out, &mut t);
     if let Some(ns) = &live.namespace {
         let mut d = Map::new();
         let template = format!("{}-{}.local", opts.app, opts.env);
@@ -99,10 +96,14 @@ pub fn translate(live: &Live, opts: &LiveImport) -> Translation {
     t
 }
 
-/// The spec's key for a live service: its name without `{app}-{env}-`, else the name.
-pub fn service_key(name: &str, opts: &LiveImport) -> String {
-    let prefix = format!("{}-{}-", opts.app, opts.env);
-    name.strip_prefix(&prefix).unwrap_or(name).to_string()
+/// The spec's key for a live service: its name without `{app}-{env}-` or `<cluster>-`, else
+/// the name (a name that is only the prefix keeps it).
+pub fn service_key(name: &str, opts: &LiveImport, cluster: &str) -> String {
+    [format!("{}-{}-", opts.app, opts.env), format!("{cluster}-")]
+        .iter()
+        .find_map(|p| name.strip_prefix(p.as_str()).filter(|k| !k.is_empty()))
+        .unwrap_or(name)
+        .to_string()
 }
 
 fn user_tags(tags: &LiveTags) -> Map {
@@ -213,9 +214,15 @@ fn run_settings(live: &Live, s: &LiveService, key: &str, svc: &mut Map, notes: &
     if s.desired_count != 1 {
         svc.insert("count", s.desired_count);
     }
-    if let Some(c) = capacity(&s.capacity_provider_strategy) {
-        svc.insert("capacity", c);
+    if let Some(lt) = &s.launch_type {
+        notes.push(format!(
+            "the service runs with launch type `{lt}`; ecsctl runs services with capacity provider strategies, so adopting it moves it to `capacity` (UpdateService, a new deployment)"
+        ));
     }
+    svc.insert(
+        "capacity",
+        capacity(&s.capacity_provider_strategy).unwrap_or_else(|| "on-demand".into()),
+    );
     if let Some(n) = &s.network {
         let mut m = Map::new();
         m.insert("subnets", n.subnets.clone());
@@ -264,6 +271,30 @@ fn run_settings(live: &Live, s: &LiveService, key: &str, svc: &mut Map, notes: &
         _ => Some("none"),
     };
     svc.insert_some("propagateTags", propagate);
+}
+
+/// The cluster's default strategy is the environment's `capacity`; each service writes its own
+/// only where it differs. A cluster without one gets the spec's on adoption (a visible change).
+fn cluster_capacity(live: &Live, doc: &mut Map, services: &mut Map, t: &mut Translation) {
+    let Some(c) = &live.cluster else { return };
+    let default = capacity(&c.default_strategy).unwrap_or_else(|| "on-demand".into());
+    if c.default_strategy.is_empty() {
+        t.note(
+            format!("cluster/{}", c.name),
+            Some("cluster"),
+            "the cluster has no default capacity provider strategy; adopting it sets the environment's (`capacity`, on-demand FARGATE unless written)",
+        );
+    }
+    for e in services.entries().to_vec() {
+        if let Some(Node::Map(m)) = services.get_mut(&e.key)
+            && m.get("capacity") == Some(&default)
+        {
+            m.remove("capacity");
+        }
+    }
+    if default != Node::from("on-demand") {
+        doc.insert("capacity", default);
+    }
 }
 
 /// The strategy as `capacity`; None for on-demand (the default), including a launch type.

@@ -22,6 +22,7 @@ pub fn autoscaling(live: &Live, s: &LiveService, notes: &mut Vec<String>) -> Opt
     let mut a = Map::new();
     a.insert("min", target.min).insert("max", target.max);
     let mut cooldowns = None;
+    let mut names = Map::new();
     for p in &target.policies {
         let (key, suffix) = match (p.policy_type.as_str(), p.predefined_metric.as_deref()) {
             ("TargetTrackingScaling", Some("ECSServiceAverageCPUUtilization")) => ("cpu", "cpu"),
@@ -44,12 +45,9 @@ pub fn autoscaling(live: &Live, s: &LiveService, notes: &mut Vec<String>) -> Opt
             continue;
         };
         a.insert(key, number(target_value));
-        let ours = format!("{}-{suffix}", s.name);
-        if p.name != ours {
-            notes.push(format!(
-                "scaling policy `{}` is named `{ours}` by ecsctl: apply adds `{ours}`; then delete `{}` (`aws application-autoscaling delete-scaling-policy --service-namespace ecs --resource-id {id} --scalable-dimension ecs:service:DesiredCount --policy-name {}`)",
-                p.name, p.name, p.name
-            ));
+        // A name ecsctl would not give is kept (`policyNames`), so adopting it changes nothing.
+        if p.name != format!("{}-{suffix}", s.name) {
+            names.insert(key, p.name.as_str());
         }
         if p.disable_scale_in == Some(true) {
             notes.push(format!(
@@ -77,6 +75,9 @@ pub fn autoscaling(live: &Live, s: &LiveService, notes: &mut Vec<String>) -> Opt
         if scale_out != SCALE_OUT_COOLDOWN {
             a.insert("scaleOutCooldown", scale_out);
         }
+    }
+    if !names.is_empty() {
+        a.insert("policyNames", names);
     }
     let schedule = schedules(target, &s.name, notes);
     if !schedule.is_empty() {

@@ -201,8 +201,12 @@ pub fn autoscaling(cx: &Scope, a: &AutoscalingInput) -> Option<(ScalingTarget, u
 fn policies(cx: &Scope, a: &AutoscalingInput, path: &dyn Fn(&str) -> String) -> Vec<ScalingPolicy> {
     let scale_in_cooldown = a.raw.scale_in_cooldown.as_ref().map_or(300, |c| c.value);
     let scale_out_cooldown = a.raw.scale_out_cooldown.as_ref().map_or(60, |c| c.value);
+    let names = policy_names(cx, a, path);
     let policy = |suffix: &str, metric, target_value| ScalingPolicy {
-        name: format!("{}-{suffix}", a.service_name),
+        name: names.iter().find(|(s, _)| *s == suffix).map_or_else(
+            || format!("{}-{suffix}", a.service_name),
+            |(_, n)| n.clone(),
+        ),
         metric,
         rule: PolicyRule::TargetTracking {
             target_value,
@@ -249,6 +253,73 @@ fn policies(cx: &Scope, a: &AutoscalingInput, path: &dyn Fn(&str) -> String) -> 
         Some((custom_metric(cx, m, &path("customMetric"))?, target))
     }) {
         out.push(policy("metric", ScalingMetric::Custom(metric), target));
+    }
+    out
+}
+
+/// The spec keys of the target tracking rules and the suffix of each one's default name.
+const POLICY_KEYS: [(&str, &str); 5] = [
+    ("cpu", "cpu"),
+    ("memory", "memory"),
+    ("requestsPerTarget", "requests"),
+    ("sqsQueue", "queue"),
+    ("customMetric", "metric"),
+];
+
+/// `policyNames`: (default suffix, literal name) of each rule named there. A key that is no
+/// rule, or a rule the block does not set, is an error: the name would rename nothing.
+fn policy_names(
+    cx: &Scope,
+    a: &AutoscalingInput,
+    path: &dyn Fn(&str) -> String,
+) -> Vec<(&'static str, String)> {
+    let Some(map) = &a.raw.policy_names else {
+        return Vec::new();
+    };
+    let set = |key: &str| match key {
+        "cpu" => a.raw.cpu.is_some(),
+        "memory" => a.raw.memory.is_some(),
+        "requestsPerTarget" => a.raw.requests_per_target.is_some(),
+        "sqsQueue" => a.raw.sqs_queue.is_some(),
+        _ => a.raw.custom_metric.is_some(),
+    };
+    let mut out = Vec::new();
+    for (key, name) in map.iter() {
+        let at = path(&format!("policyNames.{}", key.value));
+        let Some((_, suffix)) = POLICY_KEYS.iter().find(|(k, _)| *k == key.value) else {
+            cx.error_hint(
+                key.loc,
+                at,
+                format!("`{}` is not a target tracking rule", key.value),
+                "policyNames takes `cpu`, `memory`, `requestsPerTarget`, `sqsQueue` and `customMetric`",
+            );
+            continue;
+        };
+        if !set(&key.value) {
+            cx.error_hint(
+                key.loc,
+                at,
+                format!(
+                    "`policyNames.{}` names a rule this autoscaling does not set",
+                    key.value
+                ),
+                format!("set `autoscaling.{}`, or remove the name", key.value),
+            );
+            continue;
+        }
+        let text = cx.text(name, &at).unwrap_or_default();
+        // PutScalingPolicy: PolicyName is 1 to 256 characters of `\p{Print}`.
+        let valid =
+            !text.is_empty() && text.chars().count() <= 256 && !text.chars().any(char::is_control);
+        if !valid {
+            cx.error_hint(
+                name.loc,
+                at,
+                format!("scaling policy name `{text}` is not valid"),
+                "1 to 256 printable characters (PutScalingPolicy PolicyName)",
+            );
+        }
+        out.push((*suffix, text));
     }
     out
 }

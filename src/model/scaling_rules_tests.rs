@@ -306,3 +306,51 @@ fn each_mistake_is_a_located_error() {
     ];
     assert_errors(&cases);
 }
+
+#[test]
+fn policy_names_keep_the_names_of_policies_made_elsewhere() {
+    let (d, _) = ok(&worker(
+        "cpu: 70\nmemory: 80\npolicyNames: {cpu: \"cpu70 (console)\"}",
+    ));
+    let names: Vec<&str> = d.scaling_targets[0]
+        .policies
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["cpu70 (console)", "shop-prod-worker-memory"]);
+    assert_errors(&[
+        (
+            "not a rule",
+            worker("cpu: 70\npolicyNames: {steps: x}"),
+            w(
+                "services.worker.autoscaling.policyNames.steps",
+                "`steps` is not a target tracking rule",
+                10,
+            ),
+        ),
+        (
+            "a rule not set",
+            worker("cpu: 70\npolicyNames: {memory: x}"),
+            w(
+                "services.worker.autoscaling.policyNames.memory",
+                "`policyNames.memory` names a rule this autoscaling does not set",
+                10,
+            ),
+        ),
+        (
+            "too long",
+            worker(&format!(
+                "cpu: 70\npolicyNames: {{cpu: {}}}",
+                "x".repeat(257)
+            )),
+            w(
+                "services.worker.autoscaling.policyNames.cpu",
+                Box::leak(
+                    format!("scaling policy name `{}` is not valid", "x".repeat(257))
+                        .into_boxed_str(),
+                ),
+                10,
+            ),
+        ),
+    ]);
+}

@@ -207,6 +207,10 @@ raw_struct! {
         pub steps: Option<Sp<Vec<RawStep>>>,
         /// Scheduled changes of `min`/`max`, for example dev off at night.
         pub schedule: Option<Sp<Vec<RawScalingSchedule>>>,
+        /// The name of a target tracking policy that already exists under another name than
+        /// `<service name>-cpu` (…), by its key (`cpu`, `memory`, `requestsPerTarget`,
+        /// `sqsQueue`, `customMetric`): adopting it keeps it instead of adding a second one.
+        pub policy_names: Option<SpMap<Sp<String>>>,
     }
 }
 
