@@ -5,6 +5,7 @@
 //! itself (the live reads are `aws::discover` and `live::fetch`'s) and must not change anything
 //! in AWS: import only reads.
 
+pub mod copilot;
 pub mod doc;
 pub mod factor;
 pub mod translation;
