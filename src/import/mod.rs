@@ -7,5 +7,6 @@
 
 pub mod copilot;
 pub mod doc;
+pub mod ecspresso;
 pub mod factor;
 pub mod translation;
