@@ -5,7 +5,9 @@
 //! itself (the live reads are `aws::discover` and `live::fetch`'s) and must not change anything
 //! in AWS: import only reads.
 
+pub mod copilot;
 pub mod doc;
+pub mod ecspresso;
 pub mod factor;
 pub mod live;
 pub mod live_scaling;
