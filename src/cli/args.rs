@@ -202,33 +202,55 @@ pub struct SchemaArgs {}
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  ecsctl import -e prod --cluster shop-prod\n  \
-ecsctl -C shop import -e staging --cluster shop-staging --service shop-staging-web\n\n\
+ecsctl -C shop import -e staging --cluster shop-staging --service shop-staging-web\n  \
+ecsctl -C shop import --from-copilot ../shop-copilot --region eu-west-1\n  \
+ecsctl -C shop import --from-ecspresso ecspresso.yml --app shop -e prod\n\n\
 Reads the cluster's services, the task definitions they run, their scaling, Cloud Map services,\n\
 log groups and roles (read only), and writes ecsctl.yaml and environments/ENV.yaml that describe\n\
 them. A project an earlier import wrote gets the new environment, with what the environments share\n\
 in ecsctl.yaml; a hand-written ecsctl.yaml is never touched. What the spec cannot express is listed\n\
 (notes on stderr, comments in the files). Roles this environment does not own are referenced by\n\
-ARN, never changed. Then `ecsctl plan -e ENV --adopt` (docs/migrating.md)."
+ARN, never changed. Then `ecsctl plan -e ENV --adopt` (docs/migrating.md). --from-copilot and\n\
+--from-ecspresso read files only (no AWS); docs/import-sources.md lists what translates."
 )]
+#[command(group(ArgGroup::new("source").required(true).args(["cluster", "from_copilot", "from_ecspresso"])))]
 pub struct ImportArgs {
-    /// The environment the cluster is (`environments/<ENV>.yaml` is written).
+    /// The environment written (`environments/<ENV>.yaml`); required with --cluster and
+    /// --from-ecspresso (a Copilot workspace names its own environments).
     #[arg(short, long, value_name = "ENV")]
-    pub env: String,
+    pub env: Option<String>,
 
-    /// The ECS cluster to read.
+    /// The ECS cluster to read (read only).
     #[arg(long, value_name = "NAME")]
-    pub cluster: String,
+    pub cluster: Option<String>,
 
-    /// Only this service (the ECS service's name; repeatable). Default: every service.
-    #[arg(short, long = "service", value_name = "NAME")]
+    /// An AWS Copilot workspace (the directory holding `copilot/`), translated offline:
+    /// every service, job and environment.
+    #[arg(long, value_name = "DIR")]
+    pub from_copilot: Option<std::path::PathBuf>,
+
+    /// An ecspresso config (`ecspresso.yml` with its service and task definition JSON files),
+    /// translated offline into one service. Needs --app and -e.
+    #[arg(long, value_name = "CONFIG")]
+    pub from_ecspresso: Option<std::path::PathBuf>,
+
+    /// With --from-copilot: the region to write (Copilot manifests name none; default: a
+    /// `${AWS_REGION}` reference).
+    #[arg(long, value_name = "REGION", requires = "from_copilot")]
+    pub region: Option<String>,
+
+    /// With --cluster: only this service (the ECS service's name; repeatable). Default: every
+    /// service.
+    #[arg(short, long = "service", value_name = "NAME", requires = "cluster")]
     pub services: Vec<String>,
 
-    /// The app name. Default: the cluster's name without `-ENV`.
+    /// The app name. Default: the cluster's name without `-ENV`; a Copilot workspace's
+    /// application. Required with --from-ecspresso.
     #[arg(long, value_name = "NAME")]
     pub app: Option<String>,
 
-    /// Print the AWS calls made, per operation, to stderr.
-    #[arg(long)]
+    /// With --cluster: print the AWS calls made, per operation, to stderr.
+    #[arg(long, requires = "cluster")]
     pub stats: bool,
 }
 

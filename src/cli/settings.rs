@@ -109,11 +109,26 @@ pub struct VerifySettings {
 /// `ecsctl import`, resolved.
 #[derive(Clone, Debug)]
 pub struct ImportSettings {
-    pub env: String,
-    pub cluster: String,
-    pub services: Vec<String>,
+    pub env: Option<String>,
+    pub source: ImportSource,
     pub app: Option<String>,
-    pub stats: bool,
+}
+
+/// Where `ecsctl import` reads from.
+#[derive(Clone, Debug)]
+pub enum ImportSource {
+    Cluster {
+        name: String,
+        services: Vec<String>,
+        stats: bool,
+    },
+    Copilot {
+        dir: PathBuf,
+        region: Option<String>,
+    },
+    Ecspresso {
+        config: PathBuf,
+    },
 }
 
 /// `ecsctl init`, resolved.
@@ -333,10 +348,20 @@ impl Settings {
             }),
             Command::Import(a) => CommandSettings::Import(ImportSettings {
                 env: a.env,
-                cluster: a.cluster,
-                services: a.services,
                 app: a.app,
-                stats: a.stats,
+                source: match (a.cluster, a.from_copilot, a.from_ecspresso) {
+                    (Some(name), _, _) => ImportSource::Cluster {
+                        name,
+                        services: a.services,
+                        stats: a.stats,
+                    },
+                    (None, Some(dir), _) => ImportSource::Copilot {
+                        dir,
+                        region: a.region,
+                    },
+                    (None, None, Some(config)) => ImportSource::Ecspresso { config },
+                    (None, None, None) => unreachable!("clap requires one source"),
+                },
             }),
             Command::Verify(a) => CommandSettings::Verify(VerifySettings {
                 env: a.env,

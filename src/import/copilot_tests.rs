@@ -7,11 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::import::doc::render;
-use crate::import::factor::factor;
-use crate::import::translation::{Note, annotate};
-use crate::model::build::{BuildContext, build};
-use crate::spec::load::load_env_with;
+use crate::import::translation::Note;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/copilot/shop")
@@ -54,48 +50,8 @@ fn vars(name: &str) -> Option<String> {
     Some(v.to_string())
 }
 
-/// Factors, renders and writes the project into a temp dir, then loads and builds every
-/// environment with the real loader and model; panics with the diagnostics on any error.
 fn write_and_validate(t: &Translation) -> tempfile::TempDir {
-    let docs: Vec<&Map> = t.envs.iter().map(|e| &e.doc).collect();
-    let (mut common, deltas) = factor(&docs);
-    annotate(&mut common, &t.notes);
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::create_dir(dir.path().join("environments")).unwrap();
-    std::fs::write(dir.path().join("ecsctl.yaml"), render(&[], &common)).unwrap();
-    for (e, mut delta) in t.envs.iter().zip(deltas) {
-        annotate(&mut delta, &t.notes);
-        let path = dir.path().join(format!("environments/{}.yaml", e.name));
-        std::fs::write(path, render(&[], &delta)).unwrap();
-    }
-    for e in &t.envs {
-        let loaded = load_env_with(dir.path(), &e.name, &vars).unwrap_or_else(|f| {
-            panic!(
-                "{} does not load:\n{}",
-                e.name,
-                crate::diagnostic::render(&f.diagnostics, &f.sources, false)
-            )
-        });
-        let ctx = BuildContext {
-            env: &e.name,
-            account_id: None,
-            partition: None,
-            vars: &vars,
-        };
-        let diags = match build(&loaded.merged, &ctx) {
-            Ok((_, warnings)) => warnings,
-            Err(d) => d,
-        };
-        assert_eq!(
-            diags.errors().count(),
-            0,
-            "{} does not validate:\n{}\n--- ecsctl.yaml\n{}",
-            e.name,
-            crate::diagnostic::render(&diags, &loaded.sources, false),
-            std::fs::read_to_string(dir.path().join("ecsctl.yaml")).unwrap()
-        );
-    }
-    dir
+    crate::import::testkit::write_and_validate(t, &vars)
 }
 
 #[test]
@@ -106,21 +62,10 @@ fn the_shop_workspace_writes_a_project_that_validates_in_every_environment() {
         ["dev", "prod"]
     );
     let dir = write_and_validate(&t);
-    if std::env::var_os("ECSCTL_SHOW_IMPORT").is_some() {
-        for f in [
-            "ecsctl.yaml",
-            "environments/dev.yaml",
-            "environments/prod.yaml",
-        ] {
-            eprintln!(
-                "--- {f}\n{}",
-                std::fs::read_to_string(dir.path().join(f)).unwrap()
-            );
-        }
-    }
     let common = std::fs::read_to_string(dir.path().join("ecsctl.yaml")).unwrap();
     assert!(
-        common.starts_with("app: shop\nregion: us-west-2\n"),
+        common.starts_with("# Written by `ecsctl import` from a test.\n")
+            && common.contains("\napp: shop\nregion: us-west-2\n"),
         "{common}"
     );
     assert!(

@@ -73,8 +73,15 @@ pub fn translate(config: &Path, app: &str, env: &str) -> Result<Translation, Ecs
         Some(p) => read(&base.join(p), &mut t)?,
         None => Value::Object(Default::default()),
     };
-    let prefix = format!("{app}-{env}-");
-    let key = live.strip_prefix(&prefix).unwrap_or(&live).to_string();
+    let cluster = cfg
+        .get("cluster")
+        .and_then(Value::as_str)
+        .unwrap_or("default");
+    let key = [format!("{app}-{env}-"), format!("{cluster}-")]
+        .iter()
+        .find_map(|p| live.strip_prefix(p.as_str()).filter(|k| !k.is_empty()))
+        .unwrap_or(&live)
+        .to_string();
     let cx = Cx {
         resource: format!("service/{live}"),
         at: format!("services.{key}"),
@@ -84,7 +91,7 @@ pub fn translate(config: &Path, app: &str, env: &str) -> Result<Translation, Ecs
     doc.insert("app", app);
     top_level(&cfg, app, env, &mut doc, &mut t);
     let mut svc = Map::new();
-    if live != format!("{prefix}{key}") {
+    if live != format!("{app}-{env}-{key}") {
         svc.map_mut("names").insert("service", live.as_str());
     }
     task::translate(&cx, app, env, &taskdef, &mut svc, &mut t);
@@ -142,7 +149,9 @@ fn service(cx: &Cx, s: &Value, svc: &mut Map, doc: &mut Map, t: &mut Translation
             "deploymentConfiguration" => deployment(cx, v, svc, t),
             "loadBalancers" => load_balancers(cx, v, svc, t),
             "tags" => task::tags(v, svc),
-            "launchType" if v == "FARGATE" => {}
+            // `ecspresso init` writes an empty one when the service uses a strategy.
+            "launchType" if v == "" => {}
+            "launchType" if v == "FARGATE" => cx.note(t, "the service runs with launch type `FARGATE`; ecsctl runs services with capacity provider strategies, so adopting it moves it to `capacity` (UpdateService, a new deployment)"),
             "schedulingStrategy" if v == "REPLICA" => {}
             "deploymentController" if v.get("type").and_then(Value::as_str) == Some("ECS") => {}
             "launchType" => cx.note(t, format!("`launchType: {}` is not translated: ecsctl runs on Fargate only", v.as_str().unwrap_or("?"))),

@@ -401,7 +401,9 @@ fn logs(cx: &Cx, c: &Value, svc: &mut Map, t: &mut Translation) {
         Some("awslogs") => {
             let mut m = Map::new();
             m.insert_some("group", l.pointer("/options/awslogs-group").and_then(Node::from_json));
-            m.insert_some("streamPrefix", l.pointer("/options/awslogs-stream-prefix").and_then(Node::from_json));
+            // `ecs` is ecsctl's default prefix.
+            let prefix = l.pointer("/options/awslogs-stream-prefix").filter(|p| *p != "ecs");
+            m.insert_some("streamPrefix", prefix.and_then(Node::from_json));
             if !m.is_empty() {
                 svc.insert("logs", m);
             }

@@ -12,5 +12,7 @@ pub mod factor;
 pub mod live;
 pub mod live_scaling;
 pub mod live_task;
+#[cfg(test)]
+pub mod testkit;
 pub mod translation;
 pub mod write;

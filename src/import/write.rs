@@ -55,8 +55,8 @@ pub fn write_project(
     all.extend(t.envs.iter().cloned());
     let docs: Vec<&Map> = all.iter().map(|e| &e.doc).collect();
     let (mut common, mut deltas) = factor(&docs);
-    // A note goes above its resource in the environment's file when it is written there,
-    // else in ecsctl.yaml.
+    // A note goes above its resource in ecsctl.yaml when the resource is written there (once,
+    // for every environment), else in the files of the environments that write it.
     let mut header = vec![
         format!("{MARK} from {source}."),
         "Review it: `ecsctl validate --all`, then `ecsctl plan -e ENV --adopt` (docs/migrating.md).".into(),
@@ -66,12 +66,12 @@ pub fn write_project(
             header.push(format!("{}: {}", n.resource, n.text));
         }
     }
+    let (shared, own): (Vec<Note>, Vec<Note>) =
+        t.notes.iter().cloned().partition(|n| placed(&common, n));
+    annotate(&mut common, &shared);
     for (env, delta) in all.iter().zip(deltas.iter_mut()) {
         if t.envs.iter().any(|e| e.name == env.name) {
-            let (here, elsewhere): (Vec<Note>, Vec<Note>) =
-                t.notes.iter().cloned().partition(|n| placed(delta, n));
-            annotate(delta, &here);
-            annotate(&mut common, &elsewhere);
+            annotate(delta, &own);
         }
     }
     std::fs::create_dir_all(&envs_dir).map_err(|e| write_err(&envs_dir, e))?;

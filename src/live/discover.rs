@@ -21,11 +21,42 @@ pub struct Discover<'a> {
     pub services: &'a [String],
 }
 
+/// Reads the listed services; one that ListServices lists but DescribeServices answers
+/// `MISSING` for was just created (DescribeServices is eventually consistent after CreateService:
+/// terraform-provider-aws PR #3387), so it is read again, for up to `SETTLE`, rather than left
+/// out of the import without a word.
+async fn first_read(
+    clients: &AwsClients,
+    query: &LiveQuery,
+    index: &TagIndex,
+) -> Result<Live, AwsError> {
+    let started = std::time::Instant::now();
+    loop {
+        let live = fetch_query(clients, query, &|_, _| true, index).await?;
+        let seen: BTreeSet<&str> = live
+            .services
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(live.inactive_services.iter().map(String::as_str))
+            .collect();
+        let unseen = query.services.iter().any(|s| !seen.contains(s.as_str()));
+        if !unseen || started.elapsed() >= SETTLE {
+            return Ok(live);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}
+
+/// How long a service ListServices lists may stay `MISSING` to DescribeServices.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What `discover` found.
 pub struct Discovered {
     pub live: Live,
     /// Services asked for that the cluster does not have.
     pub missing: Vec<String>,
+    /// Services ListServices lists that DescribeServices still did not return after `SETTLE`.
+    pub unseen: Vec<String>,
     /// The VPC of the services' subnets, when they register in a private DNS namespace: Cloud
     /// Map does not return a namespace's VPC (GetNamespace has only its hosted zone), and the
     /// spec needs it (`discovery.vpc`); the services run in the namespace's VPC.
@@ -58,7 +89,15 @@ pub async fn discover(clients: &AwsClients, d: &Discover<'_>) -> Result<Discover
         ..LiveQuery::default()
     };
     let index = TagIndex::direct();
-    let first = fetch_query(clients, &query, &|_, _| true, &index).await?;
+    let first = first_read(clients, &query, &index).await?;
+    let unseen: Vec<String> = query
+        .services
+        .iter()
+        .filter(|s| {
+            !first.services.iter().any(|x| &x.name == *s) && !first.inactive_services.contains(s)
+        })
+        .cloned()
+        .collect();
     let active = first.services.iter().filter(|s| s.status == "ACTIVE");
     let mut roles = BTreeSet::new();
     let mut groups = BTreeSet::new();
@@ -127,5 +166,10 @@ pub async fn discover(clients: &AwsClients, d: &Discover<'_>) -> Result<Discover
         let subnets: Vec<String> = subnets.into_iter().collect();
         vpc = ec2::subnets(clients, &subnets).await?.into_values().next();
     }
-    Ok(Discovered { live, missing, vpc })
+    Ok(Discovered {
+        live,
+        missing,
+        unseen,
+        vpc,
+    })
 }
