@@ -148,6 +148,11 @@ pub const ADOPTED_REASON: &str = "adopted: it gets this environment's ownership 
 pub const ADOPTED_REVISION_REASON: &str =
     "adopted with its service: the revision it runs gets this environment's ownership tags";
 
+/// What the plan adds for an adopted role whose policies change: a role made elsewhere is
+/// often shared by other applications (the console's `ecsTaskExecutionRole`), and ecsctl
+/// would replace what they rely on with its least-privilege policy.
+pub const ADOPTED_ROLE_POLICIES: &str = "its policies become ecsctl's (below): if other applications use this role, keep it out of the spec instead and name it by ARN (`executionRoleArn`, `taskRole.arn`), which ecsctl never changes or deletes";
+
 /// Says so on the change of each adopted resource (its tag and field changes are the diff's),
 /// and on the tag-only change of the revision an adopted service runs.
 pub fn mark_adopted(changes: &mut [ResourceChange], adopted: &[String], desired: &Desired) {
@@ -161,6 +166,14 @@ pub fn mark_adopted(changes: &mut [ResourceChange], adopted: &[String], desired:
         let address = c.address.to_string();
         let tags_only = !c.fields.is_empty() && c.fields.iter().all(|f| f.path.starts_with("tags"));
         let reason = if adopted.contains(&address) {
+            let policies = c.address.kind == ResourceKind::IamRole
+                && c.fields.iter().any(|f| {
+                    f.path.starts_with("inlinePolicies") || f.path.starts_with("managedPolicyArns")
+                });
+            if policies {
+                c.reason = Some(format!("{ADOPTED_REASON}; {ADOPTED_ROLE_POLICIES}"));
+                continue;
+            }
             ADOPTED_REASON
         } else if families.contains(&address) && c.action == Action::Update && tags_only {
             ADOPTED_REVISION_REASON
@@ -384,6 +397,26 @@ mod tests {
             .map(|c| c.address.to_string())
             .collect();
         assert_eq!(moved, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_adopted_role_whose_policies_change_says_how_to_keep_a_shared_one() {
+        let d = desired();
+        let mut l = converged();
+        l.roles[0].tags.clear();
+        l.roles[0]
+            .managed_policy_arns
+            .push("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
+        let mut changes = crate::diff::changes(&d, &l, &Default::default());
+        let adopted = vec!["iam_role.ohi-prod-api-exec".to_string()];
+        mark_adopted(&mut changes, &adopted, &d);
+        let c = crate::diff::fixtures::find(&changes, "iam_role.ohi-prod-api-exec");
+        let paths: Vec<&str> = c.fields.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            c.reason.as_deref(),
+            Some(format!("{ADOPTED_REASON}; {ADOPTED_ROLE_POLICIES}").as_str()),
+            "{paths:?}"
+        );
     }
 
     #[test]
