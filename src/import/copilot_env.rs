@@ -84,17 +84,7 @@ pub(crate) fn read_all(dir: &Path) -> Result<Vec<(String, Value)>, CopilotError>
 
 /// `DEV_SECURITY_GROUP_ID` for `dev`: an environment variable name from the environment's.
 pub(crate) fn var(env: &str, what: &str) -> String {
-    let up: String = env
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{up}_{what}")
+    format!("{}_{what}", crate::import::translation::variable_name(env))
 }
 
 /// The environment's VPC, subnets and security group, with a note for each placeholder.

@@ -442,20 +442,7 @@ fn words(s: &str) -> Vec<String> {
 
 /// `aws_subnet.private-a.id` → `AWS_SUBNET_PRIVATE_A_ID`.
 fn variable(s: &str) -> String {
-    let mut v: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    while v.contains("__") {
-        v = v.replace("__", "_");
-    }
-    let v = v.trim_matches('_').to_string();
+    let v = super::translation::variable_name(s);
     match v.chars().next() {
         Some(c) if !c.is_ascii_digit() => v,
         _ => format!("ECSPRESSO_{v}"),

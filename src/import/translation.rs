@@ -65,6 +65,26 @@ fn comment_at(doc: &mut Map, path: &[&str], line: &str) {
     }
 }
 
+/// An environment variable name made of `text` (`aws_subnet.private-a.id` →
+/// `AWS_SUBNET_PRIVATE_A_ID`), for the `${VAR}` a translation writes where its source holds no
+/// value: uppercase letters and digits, one `_` for any run of anything else.
+pub fn variable_name(text: &str) -> String {
+    let mut v: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while v.contains("__") {
+        v = v.replace("__", "_");
+    }
+    v.trim_matches('_').to_string()
+}
+
 /// A value written into the spec as the source has it: `${` is the spec's interpolation, so a
 /// literal one is written `$${` (docs/spec.md, "Environment variables").
 pub fn literal(text: &str) -> String {

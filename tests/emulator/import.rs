@@ -11,19 +11,35 @@ use crate::support::Run;
 
 const FIXTURE: &str = "tests/fixtures/apply-basic";
 
-/// `ecsctl -C dir ARGS` in the project's account.
-fn run_in(p: &Project, dir: &std::path::Path, args: &[&str]) -> Run {
-    let out = p
-        .acct
-        .ecsctl()
-        .arg("-C")
+/// `ecsctl -C dir ARGS` in `acct`, with `vars` set.
+fn ecsctl_in(
+    acct: &crate::support::TestAccount,
+    dir: &std::path::Path,
+    args: &[&str],
+    vars: &[(&str, String)],
+) -> Run {
+    let mut c = acct.ecsctl();
+    c.arg("-C")
         .arg(dir)
         .args(args)
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run ecsctl");
-    Run::from(out)
+        .stdin(Stdio::null());
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    Run::from(c.output().expect("run ecsctl"))
+}
+
+fn run_in(p: &Project, dir: &std::path::Path, args: &[&str]) -> Run {
+    ecsctl_in(&p.acct, dir, args, &[])
+}
+
+/// `plan -e ENV` of the project in `dir` says "No changes." and writes nothing.
+fn assert_no_changes(run: impl Fn(&[&str]) -> Run, env: &str) {
+    let plan = run(&["plan", "-e", env, "--detailed-exitcode", "--stats"]);
+    assert_eq!(plan.code, Some(0), "{}", plan.all());
+    assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
+    plan.assert_no_writes("plan");
 }
 
 /// A cluster with both Fargate capacity providers and FARGATE as its default strategy, as the
@@ -108,14 +124,7 @@ fn what_ecsctl_applied_imports_to_a_spec_that_plans_no_changes() {
         assert!(app.contains(text), "{text}:\n{app}");
     }
     assert!(env.contains("network:\n  subnets:"), "{env}");
-    let plan = run_in(
-        &p,
-        out.path(),
-        &["plan", "-e", "test", "--detailed-exitcode", "--stats"],
-    );
-    assert_eq!(plan.code, Some(0), "{}\n---\n{app}\n---\n{env}", plan.all());
-    assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
-    plan.assert_no_writes("plan of the imported spec");
+    assert_no_changes(|a| run_in(&p, out.path(), a), "test");
 }
 
 /// The environment made without ecsctl (the fixture applied, then stripped of every ownership
@@ -175,14 +184,7 @@ fn an_environment_made_without_ecsctl_imports_and_adopts_with_tags_only() {
     let r = run_in(&p, out.path(), &["apply", file, "--yes"]);
     assert_eq!(r.code, Some(0), "{}", r.all());
     assert_eq!(p.revisions("ap-test-web"), revisions, "no new revision");
-    let plan = run_in(
-        &p,
-        out.path(),
-        &["plan", "-e", "test", "--detailed-exitcode", "--stats"],
-    );
-    assert_eq!(plan.code, Some(0), "{}", plan.all());
-    assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
-    plan.assert_no_writes("plan after adoption");
+    assert_no_changes(|a| run_in(&p, out.path(), a), "test");
 }
 
 /// A cluster built by hand through the AWS APIs, as a team does with the console or a script:
@@ -306,18 +308,7 @@ fn a_cluster_built_by_hand_imports_and_adopts_with_tags_only() {
     );
 
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = acct
-            .ecsctl()
-            .arg("-C")
-            .arg(dir.path())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run ecsctl");
-        Run::from(out)
-    };
+    let run = |args: &[&str]| ecsctl_in(&acct, dir.path(), args, &[]);
     let r = run(&[
         "import",
         "-e",
@@ -377,10 +368,7 @@ fn a_cluster_built_by_hand_imports_and_adopts_with_tags_only() {
     );
     let r = run(&["apply", file, "--yes"]);
     assert_eq!(r.code, Some(0), "{}", r.all());
-    let plan = run(&["plan", "-e", "prod", "--detailed-exitcode", "--stats"]);
-    assert_eq!(plan.code, Some(0), "{}", plan.all());
-    assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
-    plan.assert_no_writes("plan after adoption");
+    assert_no_changes(run, "prod");
     let policies = call(
         "iam",
         "ListAttachedRolePolicies",
@@ -454,27 +442,13 @@ fn a_copilot_workspace_imports_to_a_project_that_converges_in_both_environments(
         std::fs::write(&path, text).unwrap();
     }
     crate::support::fixtures::bind(&acct, net, dir.path());
-    let run = |args: &[&str]| {
-        let out = acct
-            .ecsctl()
-            .arg("-C")
-            .arg(dir.path())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run ecsctl");
-        Run::from(out)
-    };
+    let run = |args: &[&str]| ecsctl_in(&acct, dir.path(), args, &[]);
     let v = run(&["validate", "--all"]);
     assert_eq!(v.code, Some(0), "{}", v.all());
     for env in ["dev", "prod"] {
         let a = run(&["apply", "-e", env, "--yes"]);
         assert_eq!(a.code, Some(0), "{env}:\n{}", a.all());
-        let plan = run(&["plan", "-e", env, "--detailed-exitcode", "--stats"]);
-        assert_eq!(plan.code, Some(0), "{env}:\n{}", plan.all());
-        assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
-        plan.assert_no_writes("plan after apply");
+        assert_no_changes(run, env);
     }
 }
 
@@ -557,18 +531,7 @@ fn an_ecspresso_service_imports_and_adopts_with_tags_only() {
     }
 
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let mut c = acct.ecsctl();
-        c.arg("-C")
-            .arg(dir.path())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null());
-        for (k, v) in &vars {
-            c.env(k, v);
-        }
-        Run::from(c.output().expect("run ecsctl"))
-    };
+    let run = |args: &[&str]| ecsctl_in(&acct, dir.path(), args, &vars);
     let config = fixture.join("ecspresso.yml");
     let r = run(&[
         "import",
@@ -600,8 +563,5 @@ fn an_ecspresso_service_imports_and_adopts_with_tags_only() {
     );
     let r = run(&["apply", file, "--yes"]);
     assert_eq!(r.code, Some(0), "{}", r.all());
-    let plan = run(&["plan", "-e", "prod", "--detailed-exitcode", "--stats"]);
-    assert_eq!(plan.code, Some(0), "{}", plan.all());
-    assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
-    plan.assert_no_writes("plan after adoption");
+    assert_no_changes(run, "prod");
 }
