@@ -6,6 +6,7 @@
 pub mod apply;
 pub mod aws;
 pub mod cli;
+pub mod cost;
 pub mod diagnostic;
 pub mod diff;
 pub mod import;
