@@ -271,6 +271,7 @@ mod tests {
             propagate_tags: false,
             role: "omc-prod-scheduler".into(),
             tags: [("ecsctl:env".to_string(), "prod".to_string())].into(),
+            run_minutes: None,
         }
     }
 

@@ -115,14 +115,14 @@ pub fn estimate(d: &Desired, p: &RegionPrices, a: &Assumptions) -> Estimate {
             } else {
                 0
             };
-            let run =
-                hourly(p, &shape, &j.capacity, j.count, a).times(i128::from(a.job_minutes), 60);
+            let minutes = j.run_minutes.unwrap_or(a.job_minutes);
+            let run = hourly(p, &shape, &j.capacity, j.count, a).times(i128::from(minutes), 60);
             Some(JobCost {
                 key: j.key.clone(),
                 shape,
                 runs,
                 tasks_per_run: j.count,
-                minutes: a.job_minutes,
+                minutes,
                 monthly: run.total().times(i128::from(runs), 1),
             })
         })

@@ -113,6 +113,7 @@ scheduledTasks:
     image: busybox
     schedule: rate(1 hour)
     count: 2
+    runMinutes: 20
   manual:
     image: busybox
 ",
@@ -126,7 +127,8 @@ scheduledTasks:
     // 0.25 vCPU and 0.5 GB for 10 minutes: (0.01012 + 0.0022225) / 6 a run.
     let run = usd("0.0123425").times(1, 6);
     assert_eq!(by("nightly").monthly, run.times(31, 1));
-    assert_eq!(by("hourly").monthly, run.times(730 * 2, 1));
+    // `runMinutes: 20`: twice the assumed 10 minutes.
+    assert_eq!(by("hourly").monthly, run.times(730 * 2 * 2, 1));
     assert_eq!(by("manual").monthly, Usd::ZERO);
 }
 

@@ -43,6 +43,7 @@ fn task() -> ScheduledTask {
         propagate_tags: false,
         role: "ohi-prod-scheduler".into(),
         tags: tags(),
+        run_minutes: None,
     }
 }
 

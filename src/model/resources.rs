@@ -787,4 +787,7 @@ pub struct ScheduledTask {
     /// The role the scheduler assumes to run the task.
     pub role: String,
     pub tags: Tags,
+    /// `runMinutes`: how long a run lasts, for `ecsctl cost` only (never sent to AWS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_minutes: Option<u32>,
 }

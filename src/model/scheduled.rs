@@ -177,6 +177,10 @@ pub fn build_scheduled(
         propagate_tags: propagate_tags(cx, t, &at),
         role: format!("{}-{}-scheduler", cx.app, cx.env),
         tags: task_tags,
+        run_minutes: t
+            .run_minutes
+            .as_ref()
+            .map(|m| in_range(cx, m, 1..=1440, "run minutes", &format!("{at}.runMinutes"))),
     };
     Some(BuiltScheduled {
         task,

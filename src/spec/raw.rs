@@ -699,6 +699,8 @@ container_struct! {
         pub execution_role_arn: Option<Sp<String>>,
         /// Tasks started per run, 1 to 10. Default 1.
         pub count: Option<Sp<u32>>,
+        /// How long a run lasts, in minutes (1 to 1440), for `ecsctl cost` only. Default 10.
+        pub run_minutes: Option<Sp<u32>>,
         /// `taskDefinition`: EventBridge Scheduler copies the task definition's tags onto each
         /// task (the only source it offers); `none` (default) sends only the job's own tags.
         pub propagate_tags: Option<Sp<PropagateTagsFrom>>,
