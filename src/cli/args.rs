@@ -82,6 +82,8 @@ pub enum Command {
     Init(InitArgs),
     /// Write the project that describes what runs in a cluster (read only), to adopt it.
     Import(ImportArgs),
+    /// The monthly Fargate compute cost of one environment, per service and job; offline.
+    Cost(CostArgs),
     /// Show each service's tasks, deployments, images and events, and each job's schedule; read only.
     Status(StatusArgs),
     /// Print (or follow) the CloudWatch Logs of one service's or job's tasks, in time order.
@@ -198,6 +200,35 @@ pub enum RenderFormat {
 Then point your editor's YAML language server at it, for example with this first line in\n\
 ecsctl.yaml:\n  # yaml-language-server: $schema=./ecsctl.schema.json")]
 pub struct SchemaArgs {}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  ecsctl cost -e prod\n  ecsctl cost -e dev --output markdown\n  \
+ecsctl cost -e prod --output json | jq -r .monthly\n\n\
+Offline, like render: the spec's sizes, counts, autoscaling ranges, capacity strategies,\n\
+scheduled scaling and job schedules, priced with the embedded Fargate price table (its date\n\
+and source are printed). A month is 730 hours. Not counted: load balancers, data transfer, NAT\n\
+gateways, public IPv4, CloudWatch Logs, EBS volumes, discounts (docs/cost.md)."
+)]
+pub struct CostArgs {
+    /// The environment (`environments/<ENV>.yaml`).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: String,
+
+    /// The output format.
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = PlanFormat::Human)]
+    pub output: PlanFormat,
+
+    /// Percent off the on-demand price for Fargate Spot tasks (AWS says "up to 70%";
+    /// default 70).
+    #[arg(long, value_name = "PCT")]
+    pub spot_discount: Option<u32>,
+
+    /// How long a scheduled job's run lasts, in minutes, where its `runMinutes` does not say
+    /// (default 10).
+    #[arg(long, value_name = "N")]
+    pub job_minutes: Option<u32>,
+}
 
 #[derive(Debug, Args)]
 #[command(

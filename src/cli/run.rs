@@ -80,6 +80,7 @@ fn dispatch(settings: &Settings, out: &mut Output) -> Result<Outcome, CliError> 
         CommandSettings::Completions(s) => commands::completions::run(s, out),
         CommandSettings::Init(s) => commands::init::run(globals, s, out),
         CommandSettings::Import(s) => commands::import::run(globals, s, out),
+        CommandSettings::Cost(s) => commands::cost::run(globals, s, out),
         CommandSettings::Status(s) => commands::status::run(globals, s, out),
         CommandSettings::Logs(s) => commands::logs::run(globals, s, out),
         CommandSettings::Verify(s) => commands::verify::run(globals, s, out),

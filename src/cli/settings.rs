@@ -81,6 +81,7 @@ pub enum CommandSettings {
     Completions(CompletionsSettings),
     Init(InitSettings),
     Import(ImportSettings),
+    Cost(CostSettings),
     Status(StatusSettings),
     Logs(LogsSettings),
     Verify(VerifySettings),
@@ -104,6 +105,15 @@ pub struct VerifySettings {
     pub skip_image_check: bool,
     pub json: bool,
     pub stats: bool,
+}
+
+/// `ecsctl cost`, resolved.
+#[derive(Clone, Debug)]
+pub struct CostSettings {
+    pub env: String,
+    pub format: super::args::PlanFormat,
+    pub spot_discount: Option<u32>,
+    pub job_minutes: Option<u32>,
 }
 
 /// `ecsctl import`, resolved.
@@ -345,6 +355,12 @@ impl Settings {
             Command::Init(a) => CommandSettings::Init(InitSettings {
                 app: a.app,
                 region: a.region,
+            }),
+            Command::Cost(a) => CommandSettings::Cost(CostSettings {
+                env: a.env,
+                format: a.output,
+                spot_discount: a.spot_discount,
+                job_minutes: a.job_minutes,
             }),
             Command::Import(a) => CommandSettings::Import(ImportSettings {
                 env: a.env,

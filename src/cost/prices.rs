@@ -16,8 +16,7 @@ use super::money::Usd;
 
 /// When the embedded prices were published, and where they come from.
 pub const DATE: &str = "2025-06-05";
-pub const SOURCE: &str =
-    "AWS Fargate price feed (Price List SKUs of the AmazonECS offer), published 2025-06-05";
+pub const SOURCE: &str = "AWS's Fargate price feed (the AmazonECS offer's Price List SKUs)";
 
 /// On-demand Linux Fargate prices of one region, in USD.
 #[derive(Clone, Debug, PartialEq)]

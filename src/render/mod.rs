@@ -8,6 +8,7 @@
 
 pub mod all;
 pub mod all_markdown;
+pub mod cost;
 pub mod human;
 pub mod json;
 pub mod logs;

@@ -5,6 +5,7 @@ mod pty;
 mod support;
 
 mod completions;
+mod cost;
 mod errors;
 mod examples;
 mod init;

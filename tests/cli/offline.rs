@@ -1,4 +1,4 @@
-//! The offline commands (validate, render, schema, permissions, completions) never load AWS config or
+//! The offline commands (validate, render, schema, permissions, completions, cost) never load AWS config or
 //! credentials and never touch the network, whatever the AWS environment says.
 
 use std::ffi::OsString;
@@ -17,6 +17,8 @@ const OFFLINE: &[&[&str]] = &[
     &["permissions", "-e", "prod"],
     &["permissions", "-e", "dev", "--command", "destroy"],
     &["completions", "bash"],
+    &["cost", "-e", "prod"],
+    &["cost", "-e", "dev", "--output", "json"],
 ];
 
 /// A port nothing listens on: bound, then released.
@@ -142,6 +144,7 @@ fn offline_command_sources_do_not_use_the_aws_module() {
         "schema.rs",
         "permissions.rs",
         "completions.rs",
+        "cost.rs",
     ] {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
         for needle in ["crate::aws", "aws_config", "aws_sdk_"] {

@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod completions;
+pub mod cost;
 pub mod destroy;
 pub mod exec;
 pub mod import;
