@@ -329,6 +329,7 @@ mod tests {
             images: Vec::new(),
             before_deploy: Vec::new(),
             adopted: Vec::new(),
+            cost: None,
         };
         Plan::new(target, changes)
     }

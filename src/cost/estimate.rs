@@ -93,7 +93,7 @@ pub fn estimate(d: &Desired, p: &RegionPrices, a: &Assumptions) -> Estimate {
             let target = d.scaling_targets.iter().find(|t| t.service == s.key);
             Some(service_cost(
                 &s.key,
-                td,
+                shape(td),
                 s.desired_count,
                 &s.capacity,
                 target,
@@ -153,16 +153,15 @@ pub fn shape(td: &TaskDefinition) -> TaskShape {
     }
 }
 
-fn service_cost(
+pub fn service_cost(
     key: &str,
-    td: &TaskDefinition,
+    shape: TaskShape,
     count: u32,
     capacity: &[CapacityProviderItem],
     target: Option<&ScalingTarget>,
     p: &RegionPrices,
     a: &Assumptions,
 ) -> ServiceCost {
-    let shape = shape(td);
     let month = |n: u32| {
         hourly(p, &shape, capacity, n, a)
             .total()

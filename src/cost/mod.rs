@@ -4,6 +4,7 @@
 //! (`usage`) and the estimate of an environment (`estimate`). Pure: no AWS, no clock; the
 //! caller passes the prices. Must not render (`render::cost`).
 
+pub mod change;
 pub mod estimate;
 pub mod money;
 pub mod prices;

@@ -188,6 +188,7 @@ fn deletions_run_in_reverse_dependency_order() {
         images: Vec::new(),
         before_deploy: Vec::new(),
         adopted: Vec::new(),
+        cost: None,
     };
     let plan = Plan::new(target, prune(&desired(), &l, &opts));
     let kinds: Vec<&str> = plan.steps.iter().map(|s| s.address.kind.as_str()).collect();
@@ -350,6 +351,7 @@ fn destroy_of_a_family_with_a_foreign_newer_revision_deletes_ours_and_lists_the_
             images: Vec::new(),
             before_deploy: Vec::new(),
             adopted: Vec::new(),
+            cost: None,
         },
         changes,
     );

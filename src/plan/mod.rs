@@ -5,6 +5,7 @@
 //! `diff`); renderers in `render` turn a `Plan` into text, and apply executes its steps.
 
 pub mod change;
+pub mod cost;
 pub mod fingerprint;
 pub mod saved;
 pub mod step;
@@ -33,6 +34,9 @@ pub struct Target {
     /// The resources `--adopt` makes this environment's (addresses): they exist without any
     /// ecsctl ownership tags, and the plan adds them. Apply of a saved plan adopts exactly these.
     pub adopted: Vec<String>,
+    /// What the plan changes in the monthly Fargate compute, when it changes it and the region
+    /// has prices (`cost::change`).
+    pub cost: Option<cost::PlanCost>,
 }
 
 /// One `--image` flag and every container it set.

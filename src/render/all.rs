@@ -193,6 +193,7 @@ pub(crate) mod tests {
                 images: Vec::new(),
                 before_deploy: Vec::new(),
                 adopted: Vec::new(),
+                cost: None,
             };
             Plan::new(target, vec![])
         };

@@ -261,6 +261,7 @@ pub(crate) mod tests {
             images: Vec::new(),
             before_deploy: Vec::new(),
             adopted: Vec::new(),
+            cost: None,
         };
         Plan::new(target, changes)
     }
@@ -316,6 +317,7 @@ Warning: this plan destroys 2 resource(s): 1 deleted, 1 replaced (-/+).
             images: Vec::new(),
             before_deploy: Vec::new(),
             adopted: Vec::new(),
+            cost: None,
         };
         let plan = Plan::new(target, vec![]);
         assert_eq!(
@@ -359,6 +361,7 @@ mod from_diff {
             images: Vec::new(),
             before_deploy: Vec::new(),
             adopted: Vec::new(),
+            cost: None,
         };
         let plan = Plan::new(target, diff(&d, &l));
         let want = r#"ecsctl will perform the following actions:

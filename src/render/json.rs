@@ -1,4 +1,4 @@
-//! The machine view: the public, versioned JSON plan (`formatVersion` "1.4"), also the format of
+//! The machine view: the public, versioned JSON plan (`formatVersion` "1.5"), also the format of
 //! a saved plan (`plan --out FILE`).
 //!
 //! Owns the `Json*` types, their conversion from and back to `Plan` and `SavedPlan`, the digest
@@ -17,7 +17,7 @@ use crate::plan::{Action, Address, Effect, FieldChange, Plan, ResourceChange, St
 
 pub mod all;
 
-pub const FORMAT_VERSION: &str = "1.4";
+pub const FORMAT_VERSION: &str = "1.5";
 
 /// A plan of one environment: what `ecsctl plan --output json` prints and `--out` saves.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -53,6 +53,11 @@ pub struct JsonPlan {
     /// PLANFILE` adopts exactly these. Since 1.4.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adopted: Vec<String>,
+    /// Present only when the plan changes what the services the spec names cost a month in
+    /// Fargate compute, and the region has prices: the total before and after, and each
+    /// service whose cost moves (docs/cost.md). Since 1.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<crate::plan::cost::PlanCost>,
     /// `sha256:<hex>` over the live state each change was computed from; apply refuses a saved
     /// plan whose fingerprint no longer matches.
     pub fingerprint: String,
@@ -311,6 +316,7 @@ impl JsonPlan {
             images: plan.target.images.iter().map(JsonImageNote::of).collect(),
             before_deploy: plan.target.before_deploy.clone(),
             adopted: plan.target.adopted.clone(),
+            cost: plan.target.cost.clone(),
             fingerprint: plan.fingerprint.clone(),
             summary: JsonSummary {
                 add: n(summary.add),
@@ -437,6 +443,7 @@ impl JsonPlan {
             images: self.images.iter().map(JsonImageNote::back).collect(),
             before_deploy: self.before_deploy.clone(),
             adopted: self.adopted.clone(),
+            cost: self.cost.clone(),
         };
         Ok(Plan {
             target,

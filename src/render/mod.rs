@@ -88,7 +88,8 @@ pub fn kept(plan: &crate::plan::Plan) -> Vec<(String, &str)> {
 /// One line per `--image` flag: the containers it set (`model::override`); then what `--adopt`
 /// adopts; then the `beforeDeploy` jobs apply runs, when the plan deploys something.
 pub fn image_lines(plan: &crate::plan::Plan) -> Vec<String> {
-    let mut lines: Vec<String> = plan.target.images.iter().map(|n| n.line()).collect();
+    let mut lines: Vec<String> = plan.target.cost.iter().map(|c| c.line()).collect();
+    lines.extend(plan.target.images.iter().map(|n| n.line()));
     let adopted = &plan.target.adopted;
     if !adopted.is_empty() {
         let names: Vec<String> = adopted.iter().map(|a| format!("`{a}`")).collect();

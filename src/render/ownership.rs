@@ -86,6 +86,7 @@ mod tests {
             images: Vec::new(),
             before_deploy: Vec::new(),
             adopted: Vec::new(),
+            cost: None,
         }
     }
 

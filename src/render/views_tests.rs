@@ -20,6 +20,7 @@ fn target() -> Target {
         images: Vec::new(),
         before_deploy: Vec::new(),
         adopted: Vec::new(),
+        cost: None,
     }
 }
 
@@ -185,7 +186,7 @@ fn a_partial_plan_says_so_in_every_view() {
         "{md}"
     );
     let doc: serde_json::Value = serde_json::from_str(&json::render(&plan)).unwrap();
-    assert_eq!(doc["formatVersion"], json!("1.4"));
+    assert_eq!(doc["formatVersion"], json!("1.5"));
     assert_eq!(doc["target"], json!({"services": ["api", "worker"]}));
     let back = json::JsonPlan::parse(&json::render(&plan)).unwrap();
     assert_eq!(back.target.services, plan.target.services);

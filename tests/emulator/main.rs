@@ -11,6 +11,7 @@ mod adopt;
 mod alarms;
 mod apply;
 mod contract;
+mod cost;
 mod emulator_harness;
 mod exec;
 mod faults;

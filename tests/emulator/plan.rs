@@ -235,7 +235,7 @@ fn plan_is_read_only_and_its_fingerprint_is_stable() {
     assert!(md.contains("| | Resource | Action | Fields |"), "{md}");
 
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
-    assert_eq!(file["formatVersion"], "1.4");
+    assert_eq!(file["formatVersion"], "1.5");
     let again = stdout_json(&run(
         &acct,
         dir.path(),

@@ -185,7 +185,7 @@ Total: 0 to add, 2 to change, 0 to destroy in 2 environments.\n"
         assert_eq!(entry["env"], env);
         assert_eq!(entry["status"], "planned");
         let plan = &entry["plan"];
-        assert_eq!(plan["formatVersion"], "1.4");
+        assert_eq!(plan["formatVersion"], "1.5");
         assert_eq!(plan["env"], env);
         assert_eq!(plan["accountId"], acct.id.as_str());
         assert_eq!(plan["summary"]["hasChanges"], has_changes, "{env}");

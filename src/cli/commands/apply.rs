@@ -411,6 +411,7 @@ impl Run<'_> {
             let mut target = self.target();
             target.before_deploy = Plan::before_deploy(&self.desired.before_deploy, &changes);
             target.adopted = adopted;
+            target.cost = crate::cost::change::for_plan(self.desired, &live);
             Ok((Plan::new(target, changes), live))
         };
         tokio::select! {
@@ -431,6 +432,7 @@ impl Run<'_> {
             images: self.desired.image_notes.clone(),
             before_deploy: Vec::new(),
             adopted: Vec::new(),
+            cost: None,
         }
     }
 

@@ -190,6 +190,7 @@ async fn read_and_plan(
             images: Vec::new(),
             before_deploy: Vec::new(),
             adopted: Vec::new(),
+            cost: None,
         },
         prune(desired, &live, &opts),
     );

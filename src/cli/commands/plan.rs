@@ -181,6 +181,7 @@ pub(super) async fn plan_env(
         images: desired.image_notes.clone(),
         before_deploy: Plan::before_deploy(&desired.before_deploy, &changes),
         adopted,
+        cost: crate::cost::change::for_plan(&desired, &live),
     };
     let plan = Plan::new(target, changes);
     // What the plan would write is checked against AWS (read-only; nothing on a converged
@@ -229,6 +230,7 @@ mod tests {
             images: Vec::new(),
             before_deploy: Vec::new(),
             adopted: Vec::new(),
+            cost: None,
         };
         let empty = Plan::new(target, vec![]);
         let changed = render::human::tests::small_plan();

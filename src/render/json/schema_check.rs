@@ -190,7 +190,7 @@ fn another_major_version_is_refused() {
     let err = JsonPlan::parse(&doc.to_string()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "plan format `2.0` is not supported (this ecsctl reads 1.4 and other 1.x)"
+        "plan format `2.0` is not supported (this ecsctl reads 1.5 and other 1.x)"
     );
     doc["formatVersion"] = json!("1.4");
     doc["someFutureField"] = json!(true);
@@ -216,6 +216,7 @@ fn saved_fixture() -> SavedPlan {
         images: Vec::new(),
         before_deploy: Vec::new(),
         adopted: Vec::new(),
+        cost: None,
     };
     SavedPlan {
         plan: Plan::new(target, crate::diff::diff(&d, &live)),
@@ -263,7 +264,7 @@ fn an_edited_saved_plan_is_refused() {
     let err = JsonPlan::parse_saved(&no_digest.to_string()).unwrap_err();
     assert!(matches!(err, SavedPlanError::Incomplete { .. }), "{err}");
     // A 1.0 plan (before the contract) has no values to apply.
-    let old = render(&small_plan()).replace("\"1.4\"", "\"1.0\"");
+    let old = render(&small_plan()).replace("\"1.5\"", "\"1.0\"");
     assert!(matches!(
         JsonPlan::parse_saved(&old).unwrap_err(),
         SavedPlanError::Incomplete { found } if found == "1.0"
