@@ -114,6 +114,8 @@ pub struct AwsClients {
     pub(crate) efs: aws_sdk_efs::Client,
     /// Read only: that the ECR images being deployed exist (the pre-flight).
     pub(crate) ecr: aws_sdk_ecr::Client,
+    /// The Price List Query API, in one of the regions that serve it (`pricing`).
+    pub(crate) pricing: aws_sdk_pricing::Client,
     region: String,
     calls: CallCounter,
     /// Who the caller is, asked once: `plan` needs the account before building the desired
@@ -237,6 +239,15 @@ impl AwsClients {
             kms: client!(aws_sdk_kms, "kms"),
             efs: client!(aws_sdk_efs, "elasticfilesystem"),
             ecr: client!(aws_sdk_ecr, "ecr"),
+            pricing: aws_sdk_pricing::Client::from_conf(
+                aws_sdk_pricing::config::Builder::from(config)
+                    .region(aws_types::region::Region::new(
+                        super::pricing::endpoint_region(config.region().map_or("", |r| r.as_ref())),
+                    ))
+                    .interceptor(calls.for_service("pricing"))
+                    .interceptor(super::rate::TagRequest)
+                    .build(),
+            ),
             region: config.region().map(|r| r.to_string()).unwrap_or_default(),
             calls,
             caller: Arc::default(),

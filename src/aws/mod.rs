@@ -26,6 +26,7 @@ pub mod live_tail;
 pub mod log_events;
 pub mod logs;
 pub mod lookup;
+pub mod pricing;
 pub mod rate;
 pub mod referenced;
 pub mod run_task;

@@ -84,6 +84,12 @@ pub enum Command {
     Import(ImportArgs),
     /// The monthly Fargate compute cost of one environment, per service and job; offline.
     Cost(CostArgs),
+    /// Refresh the Fargate prices `cost` and `plan` use from the AWS Price List API.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ecsctl prices update\n  ecsctl prices update --region eu-west-1"
+    )]
+    Prices(PricesCommand),
     /// Show each service's tasks, deployments, images and events, and each job's schedule; read only.
     Status(StatusArgs),
     /// Print (or follow) the CloudWatch Logs of one service's or job's tasks, in time order.
@@ -200,6 +206,31 @@ pub enum RenderFormat {
 Then point your editor's YAML language server at it, for example with this first line in\n\
 ecsctl.yaml:\n  # yaml-language-server: $schema=./ecsctl.schema.json")]
 pub struct SchemaArgs {}
+
+#[derive(Debug, Subcommand)]
+pub enum PricesCommand {
+    /// Fetch the on-demand Fargate Linux prices (GetProducts, AmazonECS) into the local cache.
+    #[command(
+        after_help = "Examples:\n  ecsctl prices update\n  ecsctl prices update --region eu-west-1 --region us-east-1\n\n\
+Reads the AWS Price List Query API (pricing:GetProducts; us-east-1 unless AWS_REGION is\n\
+ap-south-1) with the usual AWS configuration, and writes the five Fargate prices of each region\n\
+to $ECSCTL_CACHE_DIR/prices.json (else $XDG_CACHE_HOME/ecsctl, else ~/.cache/ecsctl), with when\n\
+AWS published them. `cost` and `plan` prefer the cache to the embedded table and say which they\n\
+used. Default: every region of the embedded table."
+    )]
+    Update(PricesUpdateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PricesUpdateArgs {
+    /// Only this region (repeatable).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+
+    /// Print the AWS calls made, per operation, to stderr.
+    #[arg(long)]
+    pub stats: bool,
+}
 
 #[derive(Debug, Args)]
 #[command(
@@ -779,6 +810,8 @@ pub enum PermissionsCommand {
     Redeploy,
     /// redeploy's, plus the task definition reads that find the previous revision.
     Rollback,
+    /// Read-only: `ecsctl prices update`'s Price List reads (pricing:GetProducts).
+    Prices,
 }
 
 // ---- status and logs (issue 13): read-only commands ----

@@ -82,6 +82,7 @@ pub enum CommandSettings {
     Init(InitSettings),
     Import(ImportSettings),
     Cost(CostSettings),
+    Prices(PricesSettings),
     Status(StatusSettings),
     Logs(LogsSettings),
     Verify(VerifySettings),
@@ -104,6 +105,13 @@ pub struct VerifySettings {
     pub images: Result<Vec<crate::model::r#override::ImageOverride>, String>,
     pub skip_image_check: bool,
     pub json: bool,
+    pub stats: bool,
+}
+
+/// `ecsctl prices update`, resolved.
+#[derive(Clone, Debug)]
+pub struct PricesSettings {
+    pub regions: Vec<String>,
     pub stats: bool,
 }
 
@@ -347,6 +355,7 @@ impl Settings {
                     PermissionsCommand::Exec => crate::permissions::Command::Exec,
                     PermissionsCommand::Redeploy => crate::permissions::Command::Redeploy,
                     PermissionsCommand::Rollback => crate::permissions::Command::Rollback,
+                    PermissionsCommand::Prices => crate::permissions::Command::Prices,
                 },
             }),
             Command::Completions(a) => {
@@ -356,6 +365,12 @@ impl Settings {
                 app: a.app,
                 region: a.region,
             }),
+            Command::Prices(super::args::PricesCommand::Update(a)) => {
+                CommandSettings::Prices(PricesSettings {
+                    regions: a.regions,
+                    stats: a.stats,
+                })
+            }
             Command::Cost(a) => CommandSettings::Cost(CostSettings {
                 env: a.env,
                 format: a.output,

@@ -18,10 +18,16 @@ use crate::model::{
 };
 use crate::plan::cost::{PlanCost, ServiceCostChange};
 
-/// The plan's cost change, or None: no service's cost moves, or the region has no prices.
-pub fn for_plan(d: &Desired, live: &Live) -> Option<PlanCost> {
-    let p = super::prices::embedded(&d.region)?;
-    let c = plan_cost(d, live, &p, &Assumptions::default());
+/// The plan's cost change with the region's prices (`cache::for_region`), or None: no
+/// service's cost moves, or the region has no prices.
+pub fn for_plan(
+    d: &Desired,
+    live: &Live,
+    prices: Option<(RegionPrices, super::cache::PriceOrigin)>,
+) -> Option<PlanCost> {
+    let (p, origin) = prices?;
+    let mut c = plan_cost(d, live, &p, &Assumptions::default());
+    c.prices_date = origin.date;
     (!c.services.is_empty()).then_some(c)
 }
 
@@ -163,7 +169,9 @@ mod tests {
     #[test]
     fn a_converged_environment_changes_no_cost() {
         let d = desired();
-        assert_eq!(for_plan(&d, &converged()), None);
+        let prices = crate::cost::cache::for_region(&Default::default(), &d.region);
+        assert!(prices.is_some());
+        assert_eq!(for_plan(&d, &converged(), prices), None);
     }
 
     #[test]

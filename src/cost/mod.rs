@@ -4,8 +4,10 @@
 //! (`usage`) and the estimate of an environment (`estimate`). Pure: no AWS, no clock; the
 //! caller passes the prices. Must not render (`render::cost`).
 
+pub mod cache;
 pub mod change;
 pub mod estimate;
 pub mod money;
+pub mod price_list;
 pub mod prices;
 pub mod usage;

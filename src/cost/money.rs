@@ -85,6 +85,31 @@ impl Usd {
         }
     }
 
+    /// The exact decimal (`0.04048`), or None when it has no finite one.
+    pub fn decimal_string(self) -> Option<String> {
+        let (mut twos, mut fives, mut d) = (0u32, 0u32, self.den);
+        while d % 2 == 0 {
+            d /= 2;
+            twos += 1;
+        }
+        while d % 5 == 0 {
+            d /= 5;
+            fives += 1;
+        }
+        if d != 1 || self.num < 0 {
+            return None;
+        }
+        let k = twos.max(fives);
+        let scaled = self.num * (10i128.pow(k) / self.den);
+        let digits = format!("{:0>width$}", scaled, width = k as usize + 1);
+        let (whole, frac) = digits.split_at(digits.len() - k as usize);
+        Some(if frac.is_empty() {
+            whole.to_string()
+        } else {
+            format!("{whole}.{frac}")
+        })
+    }
+
     /// Dollars as a float, for JSON consumers that want a number beside the cents.
     pub fn approx(self) -> f64 {
         self.num as f64 / self.den as f64
@@ -126,6 +151,12 @@ mod tests {
         assert_eq!(hour.times(730 * 1000, 1).to_string(), "$29,550.40");
         assert_eq!(Usd::ZERO.minus(hour.times(100, 1)).to_string(), "-$4.05");
         assert_eq!(Usd::decimal("1e3"), None);
+        for d in ["0.04048", "0.0001197", "12", "0.5"] {
+            assert_eq!(
+                Usd::decimal(d).unwrap().decimal_string().as_deref(),
+                Some(d)
+            );
+        }
         assert_eq!(Usd::decimal("-1"), None);
     }
 }

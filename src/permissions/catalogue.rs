@@ -40,6 +40,8 @@ pub enum Command {
     Rollback,
     /// `ecsctl verify`: the pre-flight's reads of what the spec references.
     Verify,
+    /// `ecsctl prices update`: the Price List Query API (no environment resource).
+    Prices,
 }
 
 impl Command {
@@ -55,6 +57,7 @@ impl Command {
             Command::Exec => "exec",
             Command::Redeploy => "redeploy",
             Command::Rollback => "rollback",
+            Command::Prices => "prices",
         }
     }
 }
@@ -198,6 +201,8 @@ const SCALING: &str = "target tracking policies create and delete CloudWatch ala
 
 /// Every action, in the order the policy lists them within a statement.
 pub const CATALOGUE: &[Entry] = &[
+    // `ecsctl prices update` (docs/cost.md); the SAR lists no resource type for it.
+    row("pricing:GetProducts", Scope::Any, &[Command::Prices]),
     // STS: the account check and the lock's holder. "No permissions are required to perform
     // this operation" (GetCallerIdentity API reference); kept so the scan test knows the call.
     row("sts:GetCallerIdentity", Scope::Any, &[]),

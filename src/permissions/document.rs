@@ -174,7 +174,8 @@ fn pass_role(desired: &Desired, scope: &EnvScope, command: Command) -> Vec<State
         | Command::Logs
         | Command::Exec
         | Command::Redeploy
-        | Command::Rollback => return Vec::new(),
+        | Command::Rollback
+        | Command::Prices => return Vec::new(),
     };
     // The service each role is passed to is the one its trust policy names (the model writes
     // it, per partition); a role given by ARN is passed to ECS tasks.

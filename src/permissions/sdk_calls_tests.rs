@@ -36,6 +36,7 @@ fn prefix(field: &str) -> Option<&'static str> {
         "efs" => "elasticfilesystem",
         "ecr" => "ecr",
         "cloudwatch" => "cloudwatch",
+        "pricing" => "pricing",
         _ => return None,
     })
 }

@@ -14,6 +14,7 @@ mod partial;
 mod partitions;
 mod permissions;
 mod plan_all;
+mod prices;
 mod render;
 mod schema;
 mod scripts;

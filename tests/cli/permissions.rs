@@ -58,7 +58,7 @@ fn an_unknown_command_is_a_usage_error() {
     assert_eq!(run.code, Some(1));
     assert!(
         run.stderr.contains(
-            "[possible values: plan, apply, destroy, run, status, verify, logs, exec, redeploy, rollback]"
+            "[possible values: plan, apply, destroy, run, status, verify, logs, exec, redeploy, rollback, prices]"
         ),
         "{}",
         run.stderr

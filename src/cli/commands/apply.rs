@@ -411,7 +411,11 @@ impl Run<'_> {
             let mut target = self.target();
             target.before_deploy = Plan::before_deploy(&self.desired.before_deploy, &changes);
             target.adopted = adopted;
-            target.cost = crate::cost::change::for_plan(self.desired, &live);
+            target.cost = crate::cost::change::for_plan(
+                self.desired,
+                &live,
+                super::plan::region_prices(&self.desired.region),
+            );
             Ok((Plan::new(target, changes), live))
         };
         tokio::select! {

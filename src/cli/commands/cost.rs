@@ -14,13 +14,13 @@ use crate::cli::project::load_and_build;
 use crate::cli::settings::{CostSettings, Globals};
 use crate::cli::target::report;
 use crate::cost::estimate::{Assumptions, estimate};
-use crate::cost::prices;
 use crate::render::cost::{human, json, markdown};
 
 pub fn run(globals: &Globals, s: &CostSettings, out: &mut Output) -> Result<Outcome, CliError> {
     crate::cli::project::require_project(&globals.dir)?;
     let desired = report(load_and_build(&globals.dir, &s.env, None), true, out)?;
-    let Some(p) = prices::embedded(&desired.region) else {
+    let cache = crate::cost::cache::read().map_err(|e| CliError::from(anyhow!(e)))?;
+    let Some((p, origin)) = crate::cost::cache::for_region(&cache, &desired.region) else {
         let hint = if desired.region.starts_with("cn-") {
             "AWS prices its China regions in CNY (\"Amazon Web Services in China is priced and billed in local currency\"); ecsctl has no CNY prices"
         } else {
@@ -49,7 +49,7 @@ pub fn run(globals: &Globals, s: &CostSettings, out: &mut Output) -> Result<Outc
         a.job_minutes = m;
     }
     let e = estimate(&desired, &p, &a);
-    let doc = json(&desired.env, &e, prices::DATE, prices::SOURCE);
+    let doc = json(&desired.env, &e, &origin.date, &origin.source);
     let text = match s.format {
         PlanFormat::Human => human(&doc),
         PlanFormat::Markdown => markdown(&doc),

@@ -15,6 +15,7 @@ pub mod output;
 pub mod permissions;
 pub mod plan;
 pub mod plan_all;
+pub mod prices;
 pub mod redeploy;
 pub mod render;
 pub mod rollback;

@@ -181,7 +181,7 @@ pub(super) async fn plan_env(
         images: desired.image_notes.clone(),
         before_deploy: Plan::before_deploy(&desired.before_deploy, &changes),
         adopted,
-        cost: crate::cost::change::for_plan(&desired, &live),
+        cost: crate::cost::change::for_plan(&desired, &live, region_prices(&desired.region)),
     };
     let plan = Plan::new(target, changes);
     // What the plan would write is checked against AWS (read-only; nothing on a converged
@@ -213,6 +213,19 @@ pub(super) async fn plan_env(
         delete_logs: options.delete_logs,
         ecsctl_version: ECSCTL_VERSION.to_string(),
     })
+}
+
+/// The region's prices for the plan's cost line: the cache `ecsctl prices update` wrote, else
+/// the embedded table. A cache that cannot be read is passed over here (`ecsctl cost` reports
+/// it); the line then says the embedded table's date.
+pub(crate) fn region_prices(
+    region: &str,
+) -> Option<(
+    crate::cost::prices::RegionPrices,
+    crate::cost::cache::PriceOrigin,
+)> {
+    let cache = crate::cost::cache::read().unwrap_or_default();
+    crate::cost::cache::for_region(&cache, region)
 }
 
 #[cfg(test)]

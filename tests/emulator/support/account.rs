@@ -163,6 +163,12 @@ impl TestAccount {
     pub fn ecsctl(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsctl"));
         self.apply(&mut cmd);
+        // The plan's cost line uses the embedded prices, whatever price cache the machine
+        // running the tests has (`ecsctl prices update`): a directory nothing creates.
+        cmd.env(
+            "ECSCTL_CACHE_DIR",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
+        );
         cmd
     }
 
