@@ -193,7 +193,8 @@ mod tests {
         assert!((s.after_cents - 2 * before).abs() <= 1, "{c:?}");
         assert_eq!(c.delta_cents(), s.after_cents - before);
         assert!(
-            c.line().starts_with("Monthly Fargate compute: "),
+            c.line()
+                .starts_with("Monthly Fargate compute of the services: "),
             "{}",
             c.line()
         );

@@ -55,7 +55,7 @@ impl PlanCost {
         }
     }
 
-    /// The line every view shows: `Monthly Fargate compute: $540.60 → $612.68 (+$72.08):
+    /// The line every view shows: `Monthly Fargate compute of the services: $540.60 → $612.68 (+$72.08):
     /// api $108.12 → $180.20 (+$72.08); …`.
     pub fn line(&self) -> String {
         let services: Vec<String> = self
@@ -73,7 +73,7 @@ impl PlanCost {
             })
             .collect();
         format!(
-            "Monthly Fargate compute: {} → {} ({}): {} (prices of {}; docs/cost.md).",
+            "Monthly Fargate compute of the services: {} → {} ({}): {} (prices of {}; docs/cost.md).",
             PlanCost::dollars(self.before_cents),
             PlanCost::dollars(self.after_cents),
             PlanCost::signed(self.delta_cents()),

@@ -16,7 +16,7 @@ fn a_size_change_shows_what_it_costs_a_month() {
     p.apply_ok(&[], &[]);
     p.assert_converged(&[]);
     p.set_env_overrides("services:\n  web:\n    cpu: 512\n    memory: 1024\n");
-    let line = "Monthly Fargate compute: $11.71 → $14.42 (+$2.71): `web` $2.70 → $5.41 (+$2.71) (prices of 2025-06-05; docs/cost.md).";
+    let line = "Monthly Fargate compute of the services: $11.71 → $14.42 (+$2.71): `web` $2.70 → $5.41 (+$2.71) (prices of 2025-06-05; docs/cost.md).";
     let human = p.run(&["plan", "-e", "test"], &[]);
     assert_eq!(human.code, Some(0), "{}", human.all());
     assert!(
