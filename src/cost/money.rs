@@ -53,6 +53,11 @@ impl Usd {
         }
     }
 
+    /// `cents` / 100 dollars.
+    pub fn from_cents(cents: i128) -> Usd {
+        Usd::ratio(cents, 100)
+    }
+
     /// This amount times `n / d` (a count, a share, seconds in an hour).
     pub fn times(self, n: i128, d: i128) -> Usd {
         let (n1, d1) = (n / gcd(n, self.den), self.den / gcd(n, self.den));

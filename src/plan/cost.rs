@@ -34,17 +34,7 @@ impl PlanCost {
 
     /// `$1,234.56`.
     pub fn dollars(cents: i64) -> String {
-        let sign = if cents < 0 { "-" } else { "" };
-        let c = cents.unsigned_abs();
-        let whole = (c / 100).to_string();
-        let mut grouped = String::new();
-        for (i, ch) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i).is_multiple_of(3) {
-                grouped.push(',');
-            }
-            grouped.push(ch);
-        }
-        format!("{sign}${grouped}.{:02}", c % 100)
+        crate::cost::money::Usd::from_cents(cents.into()).to_string()
     }
 
     /// `+$12.34`, `-$5.00`, `$0.00`.
