@@ -19,10 +19,19 @@ use clap_complete::Shell;
 
 use super::duration;
 
+/// `0.1.0 (commit 5a1b4f3c2d1e)`: the crate's version and the commit it was built from
+/// (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("ECSCTL_BUILD_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ecsctl",
-    version,
+    version = VERSION,
     about = "Declarative provisioning for AWS ECS Fargate: plan and apply whole environments from YAML, no state file.",
     after_help = "Examples:\n  ecsctl validate\n  ecsctl render -e prod\n  ecsctl -C path/to/project validate -e staging\n\nExit codes: 0 success (no changes), 1 error, 2 changes present (plan --detailed-exitcode)."
 )]

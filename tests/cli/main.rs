@@ -10,6 +10,7 @@ mod errors;
 mod examples;
 mod init;
 mod offline;
+mod package;
 mod partial;
 mod partitions;
 mod permissions;

@@ -2,11 +2,23 @@
 
 use crate::support::ecsctl;
 
+/// The version and the commit the binary was built from (build.rs): in this checkout, HEAD.
 #[test]
-fn version_prints_name_and_crate_version() {
+fn version_prints_name_crate_version_and_commit() {
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("git runs in the checkout the tests build");
+    let head = String::from_utf8(head.stdout).unwrap();
+    assert_eq!(head.trim().len(), 12, "a git checkout: {head:?}");
     ecsctl().args(["--version"]).run().assert(
         0,
-        &format!("ecsctl {}\n", env!("CARGO_PKG_VERSION")),
+        &format!(
+            "ecsctl {} (commit {})\n",
+            env!("CARGO_PKG_VERSION"),
+            head.trim()
+        ),
         "",
     );
 }
