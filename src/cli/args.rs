@@ -87,6 +87,13 @@ pub enum Command {
     Permissions(PermissionsArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Write a man page per command into a directory (for packaging).
+    #[command(
+        after_help = "Examples:\n  ecsctl man --out target/man\n  man -l target/man/ecsctl-plan.1\n\n\
+Writes ecsctl.1 and ecsctl-COMMAND.1 (ecsctl-prices-update.1 for a subcommand's subcommand),\n\
+generated from the same definition as --help. Touches no AWS."
+    )]
+    Man(ManArgs),
     /// Write a commented starter project (ecsctl.yaml, environments/dev.yaml and prod.yaml).
     Init(InitArgs),
     /// Write the project that describes what runs in a cluster (read only), to adopt it.
@@ -215,6 +222,13 @@ pub enum RenderFormat {
 Then point your editor's YAML language server at it, for example with this first line in\n\
 ecsctl.yaml:\n  # yaml-language-server: $schema=./ecsctl.schema.json")]
 pub struct SchemaArgs {}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The directory to write the pages into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum PricesCommand {

@@ -82,6 +82,7 @@ fn dispatch(settings: &Settings, out: &mut Output) -> Result<Outcome, CliError> 
         CommandSettings::Import(s) => commands::import::run(globals, s, out),
         CommandSettings::Cost(s) => commands::cost::run(globals, s, out),
         CommandSettings::Prices(s) => commands::prices::run(globals, s, out),
+        CommandSettings::Man(s) => commands::man::run(s, out),
         CommandSettings::Status(s) => commands::status::run(globals, s, out),
         CommandSettings::Logs(s) => commands::logs::run(globals, s, out),
         CommandSettings::Verify(s) => commands::verify::run(globals, s, out),

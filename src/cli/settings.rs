@@ -83,6 +83,7 @@ pub enum CommandSettings {
     Import(ImportSettings),
     Cost(CostSettings),
     Prices(PricesSettings),
+    Man(ManSettings),
     Status(StatusSettings),
     Logs(LogsSettings),
     Verify(VerifySettings),
@@ -106,6 +107,12 @@ pub struct VerifySettings {
     pub skip_image_check: bool,
     pub json: bool,
     pub stats: bool,
+}
+
+/// `ecsctl man`, resolved.
+#[derive(Clone, Debug)]
+pub struct ManSettings {
+    pub out: PathBuf,
 }
 
 /// `ecsctl prices update`, resolved.
@@ -365,6 +372,7 @@ impl Settings {
                 app: a.app,
                 region: a.region,
             }),
+            Command::Man(a) => CommandSettings::Man(ManSettings { out: a.out }),
             Command::Prices(super::args::PricesCommand::Update(a)) => {
                 CommandSettings::Prices(PricesSettings {
                     regions: a.regions,

@@ -145,6 +145,7 @@ fn offline_command_sources_do_not_use_the_aws_module() {
         "permissions.rs",
         "completions.rs",
         "cost.rs",
+        "man.rs",
     ] {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
         for needle in ["crate::aws", "aws_config", "aws_sdk_"] {

@@ -11,6 +11,7 @@ pub mod exec;
 pub mod import;
 pub mod init;
 pub mod logs;
+pub mod man;
 pub mod output;
 pub mod permissions;
 pub mod plan;
