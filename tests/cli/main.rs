@@ -9,6 +9,7 @@ mod cost;
 mod errors;
 mod examples;
 mod init;
+mod install;
 mod offline;
 mod package;
 mod partial;

@@ -2,60 +2,19 @@
 //! does, with a recorded `GetProducts` answer (tests/fixtures/pricing; the emulator has no
 //! Pricing API); then `ecsctl cost` prices with the cache and says so.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use crate::support::{ecsctl, fixture};
+use crate::support::{ecsctl, fixture, http_server};
 
-/// Serves every request with `body` (HTTP/1.1, keep-alive) and records the request bodies.
+/// Serves every request with `body` and records the request bodies.
 fn price_list_server(body: String) -> (u16, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { return };
-            let body = body.clone();
-            let log = log.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut writer = stream;
-                loop {
-                    let mut length = 0usize;
-                    let mut line = String::new();
-                    let mut first = true;
-                    loop {
-                        line.clear();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            return;
-                        }
-                        if line == "\r\n" && !first {
-                            break;
-                        }
-                        first = false;
-                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                            length = v.trim().parse().unwrap_or(0);
-                        }
-                    }
-                    let mut request = vec![0; length];
-                    if reader.read_exact(&mut request).is_err() {
-                        return;
-                    }
-                    log.lock()
-                        .unwrap()
-                        .push(String::from_utf8_lossy(&request).to_string());
-                    let response = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
-                    if writer.write_all(response.as_bytes()).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
+    let port = http_server(move |_path, request| {
+        log.lock()
+            .unwrap()
+            .push(String::from_utf8_lossy(request).to_string());
+        (200, "application/x-amz-json-1.1", body.clone().into_bytes())
     });
     (port, seen)
 }
