@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use super::task_definition::{awslogs, log_configuration};
+use super::task_definition::{awslogs, live_log_configuration};
 use crate::live::{Live, LiveService};
 use crate::model::ServiceConnect;
 
@@ -59,15 +59,10 @@ pub fn live(live: &Live, l: &LiveService) -> Value {
                    "clientAliases": aliases})
         })
         .collect();
-    let logs = c.log_configuration.as_ref().map_or(Value::Null, |l| {
-        log_configuration(
-            &l.log_driver,
-            l.options.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            l.secret_options
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str())),
-        )
-    });
+    let logs = c
+        .log_configuration
+        .as_ref()
+        .map_or(Value::Null, live_log_configuration);
     view(namespace, services, logs)
 }
 

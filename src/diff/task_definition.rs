@@ -406,6 +406,17 @@ pub(super) fn log_configuration<'a>(
     Value::Object(m)
 }
 
+/// A live log configuration (`LiveLogConfiguration`) as both sides compare it.
+pub(super) fn live_log_configuration(l: &crate::live::LiveLogConfiguration) -> Value {
+    log_configuration(
+        &l.log_driver,
+        l.options.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        l.secret_options
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+}
+
 fn live_view(ctx: &Ctx, td: &LiveTaskDefinition) -> View {
     let mut v = View::new();
     put(&mut v, "cpu", json!(td.cpu));
@@ -604,17 +615,7 @@ fn live_container(c: &LiveContainerDefinition) -> View {
     put(&mut v, "memory", json!(c.memory));
     put(&mut v, "memoryReservation", json!(c.memory_reservation));
     if let Some(l) = &c.log_configuration {
-        put(
-            &mut v,
-            "logConfiguration",
-            log_configuration(
-                &l.log_driver,
-                l.options.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-                l.secret_options
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str())),
-            ),
-        );
+        put(&mut v, "logConfiguration", live_log_configuration(l));
     }
     if let Some((kind, options)) = &c.firelens_configuration {
         put(&mut v, "firelensConfiguration", firelens(kind, options));
