@@ -77,11 +77,7 @@ pub fn translate(config: &Path, app: &str, env: &str) -> Result<Translation, Ecs
         .get("cluster")
         .and_then(Value::as_str)
         .unwrap_or("default");
-    let key = [format!("{app}-{env}-"), format!("{cluster}-")]
-        .iter()
-        .find_map(|p| live.strip_prefix(p.as_str()).filter(|k| !k.is_empty()))
-        .unwrap_or(&live)
-        .to_string();
+    let key = super::translation::service_key(&live, app, env, cluster);
     let cx = Cx {
         resource: format!("service/{live}"),
         at: format!("services.{key}"),

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use super::doc::{Map, Node};
 use super::live_task::{TaskCx, task};
-use super::translation::{EnvDoc, Translation, literal};
+use super::translation::{EnvDoc, Translation, literal, service_key};
 use crate::live::ownership::is_ours;
 use crate::live::{Live, LiveCapacityProviderItem, LiveRole, LiveService, LiveTags};
 
@@ -58,7 +58,7 @@ pub fn translate(live: &Live, opts: &LiveImport) -> Translation {
         .collect();
     let mut out = Map::new();
     for s in &services {
-        let key = service_key(&s.name, opts, cluster_name);
+        let key = service_key(&s.name, opts.app, opts.env, cluster_name);
         let mut notes = Vec::new();
         let svc = service(live, s, &key, opts, base_tags.as_ref(), &mut notes);
         for n in notes {
@@ -94,16 +94,6 @@ pub fn translate(live: &Live, opts: &LiveImport) -> Translation {
         doc,
     });
     t
-}
-
-/// The spec's key for a live service: its name without `{app}-{env}-` or `<cluster>-`, else
-/// the name (a name that is only the prefix keeps it).
-pub fn service_key(name: &str, opts: &LiveImport, cluster: &str) -> String {
-    [format!("{}-{}-", opts.app, opts.env), format!("{cluster}-")]
-        .iter()
-        .find_map(|p| name.strip_prefix(p.as_str()).filter(|k| !k.is_empty()))
-        .unwrap_or(name)
-        .to_string()
 }
 
 fn user_tags(tags: &LiveTags) -> Map {

@@ -65,6 +65,16 @@ fn comment_at(doc: &mut Map, path: &[&str], line: &str) {
     }
 }
 
+/// The spec's key for a service named `name` elsewhere: without `{app}-{env}-` or
+/// `<cluster>-`, else the name itself (a name that is only the prefix keeps it).
+pub fn service_key(name: &str, app: &str, env: &str, cluster: &str) -> String {
+    [format!("{app}-{env}-"), format!("{cluster}-")]
+        .iter()
+        .find_map(|p| name.strip_prefix(p.as_str()).filter(|k| !k.is_empty()))
+        .unwrap_or(name)
+        .to_string()
+}
+
 /// An environment variable name made of `text` (`aws_subnet.private-a.id` →
 /// `AWS_SUBNET_PRIVATE_A_ID`), for the `${VAR}` a translation writes where its source holds no
 /// value: uppercase letters and digits, one `_` for any run of anything else.
