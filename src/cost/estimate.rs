@@ -257,16 +257,32 @@ fn runs_in_a_month(expression: &str, timezone: &str) -> u32 {
         end: None,
         created: Some(start),
     };
-    let mut at = start - SignedDuration::from_nanos(1);
-    let mut runs = 0;
-    while let Some(next) = next_run(&times, at) {
-        if next >= end || runs >= 1_000_000 {
+    let runs = runs_between(
+        &times,
+        start - SignedDuration::from_nanos(1),
+        end,
+        1_000_000,
+    );
+    u32::try_from(runs.len()).unwrap_or(u32::MAX)
+}
+
+/// The schedule's runs strictly after `after` and before `end`, at most `limit` of them.
+fn runs_between(
+    times: &ScheduleTimes,
+    after: Timestamp,
+    end: Timestamp,
+    limit: usize,
+) -> Vec<Timestamp> {
+    let mut out = Vec::new();
+    let mut at = after;
+    while let Some(next) = next_run(times, at) {
+        if next >= end || out.len() >= limit {
             break;
         }
-        runs += 1;
+        out.push(next);
         at = next;
     }
-    runs
+    out
 }
 
 /// (seconds, min, max) of each range in force over four weeks: the spec's range until the
@@ -288,14 +304,13 @@ fn scheduled_ranges(t: &ScalingTarget) -> Vec<(i128, u32, u32)> {
             end: None,
             created: Some(lead),
         };
-        let mut at = lead;
-        while let Some(next) = next_run(&times, at) {
-            if next >= end || events.len() > 100_000 {
-                break;
-            }
-            events.push((next, s.min, s.max));
-            at = next;
-        }
+        // At most about 100,000 actions in all, as bound before.
+        let room = 100_001usize.saturating_sub(events.len());
+        events.extend(
+            runs_between(&times, lead, end, room)
+                .into_iter()
+                .map(|at| (at, s.min, s.max)),
+        );
     }
     events.sort_by_key(|e| e.0);
     let mut state = (t.min, t.max);
