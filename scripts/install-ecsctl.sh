@@ -10,9 +10,13 @@
 #                         the archive is BASE/vVERSION/ecsctl-TARGET.tar.gz and its checksum a
 #                         line of BASE/vVERSION/SHA256SUMS (docs/install.md, "Release archives").
 #   ECSCTL_TARGET         the target triple, when `uname` does not say it.
+#   ECSCTL_ARCHIVE_DIR    a directory that keeps downloaded archives (the action caches it):
+#                         an archive already there is not downloaded again, but it is checked
+#                         against a freshly downloaded SHA256SUMS like any other.
 #
-# Refuses (exit 1, nothing installed) when the checksum does not match or is missing. Needs
-# curl, tar and sha256sum (or shasum). Used by the GitHub Action (action.yml).
+# Refuses (exit 1, nothing installed) when the checksum does not match or is missing; a kept
+# archive that does not match is deleted. Needs curl, tar and sha256sum (or shasum). Used by the
+# GitHub Action (action.yml).
 set -eu
 
 version=${1:?usage: install-ecsctl.sh VERSION [DIR]}
@@ -37,10 +41,18 @@ archive="ecsctl-$target.tar.gz"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-curl -fsSL --retry 3 -o "$work/$archive" "$base/v$version/$archive" || {
-    echo "install-ecsctl: cannot download $base/v$version/$archive" >&2
-    exit 1
-}
+kept=
+if [ -n "${ECSCTL_ARCHIVE_DIR:-}" ]; then
+    kept="$ECSCTL_ARCHIVE_DIR/v$version/$archive"
+fi
+if [ -n "$kept" ] && [ -f "$kept" ]; then
+    cp "$kept" "$work/$archive"
+else
+    curl -fsSL --retry 3 -o "$work/$archive" "$base/v$version/$archive" || {
+        echo "install-ecsctl: cannot download $base/v$version/$archive" >&2
+        exit 1
+    }
+fi
 curl -fsSL --retry 3 -o "$work/SHA256SUMS" "$base/v$version/SHA256SUMS" || {
     echo "install-ecsctl: cannot download $base/v$version/SHA256SUMS" >&2
     exit 1
@@ -57,8 +69,17 @@ else
     actual=$(shasum -a 256 "$work/$archive" | awk '{ print $1 }')
 fi
 if [ "$actual" != "$expected" ]; then
-    echo "install-ecsctl: checksum mismatch for $archive: SHA256SUMS says $expected, the download is $actual; nothing was installed" >&2
+    if [ -n "$kept" ] && [ -f "$kept" ]; then
+        rm -f "$kept"
+        echo "install-ecsctl: checksum mismatch for the kept $kept: SHA256SUMS says $expected, the file is $actual; deleted it, nothing was installed (run again to download it)" >&2
+    else
+        echo "install-ecsctl: checksum mismatch for $archive: SHA256SUMS says $expected, the download is $actual; nothing was installed" >&2
+    fi
     exit 1
+fi
+if [ -n "$kept" ] && [ ! -f "$kept" ]; then
+    mkdir -p "$(dirname "$kept")"
+    cp "$work/$archive" "$kept"
 fi
 
 tar -xzf "$work/$archive" -C "$work"

@@ -4,6 +4,7 @@
 mod pty;
 mod support;
 
+mod action;
 mod completions;
 mod cost;
 mod errors;
@@ -17,6 +18,7 @@ mod partitions;
 mod permissions;
 mod plan_all;
 mod prices;
+mod release;
 mod render;
 mod schema;
 mod scripts;

@@ -10,7 +10,7 @@ use crate::support::{ecsctl, fixture, http_server};
 fn price_list_server(body: String) -> (u16, Arc<Mutex<Vec<String>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
-    let port = http_server(move |_path, request| {
+    let port = http_server(move |_method, _path, request| {
         log.lock()
             .unwrap()
             .push(String::from_utf8_lossy(request).to_string());

@@ -77,6 +77,21 @@ fn prerequisites_name_everything_missing_at_once() {
          \x20 - `mkfifo` not found; install GNU coreutils\n\
          \x20 - `python3` not found; install Python 3.9 or newer with its venv module (Debian/Ubuntu: `apt-get install python3 python3-venv`) or set PYTHON\n"
     );
+    // The tests also run the release and action scripts, and check the man pages.
+    let out = m.run("test");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "  - `mktemp` not found; install GNU coreutils\n\
+             \x20 - `curl` not found; install curl (Debian/Ubuntu: `apt-get install curl`)\n\
+             \x20 - `tar` not found; install tar\n\
+             \x20 - `jq` not found; install jq (Debian/Ubuntu: `apt-get install jq`; macOS: `brew install jq`)\n\
+             \x20 - `groff` not found; install groff (Debian/Ubuntu: `apt-get install groff-base`; macOS: `brew install groff`)\n\
+             \x20 - `python3` not found"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// Debian and Ubuntu ship `ensurepip` in python3-venv: without it `python3 -m venv` fails
@@ -84,7 +99,18 @@ fn prerequisites_name_everything_missing_at_once() {
 #[test]
 fn prerequisites_name_a_python_without_its_venv_module() {
     let m = Machine::minimal();
-    m.link(&["cargo", "rustc", "cc", "sha256sum", "mktemp", "awk"]);
+    m.link(&[
+        "cargo",
+        "rustc",
+        "cc",
+        "sha256sum",
+        "mktemp",
+        "awk",
+        "curl",
+        "tar",
+        "jq",
+        "groff",
+    ]);
     // The interpreter itself, not a wrapper such as a pyenv shim that needs a full PATH.
     let python = Command::new(which("python3"))
         .args(["-c", "import sys; print(sys.executable)"])
@@ -119,7 +145,18 @@ fn prerequisites_name_a_python_without_its_venv_module() {
 #[test]
 fn prerequisites_name_a_python_too_old_for_the_emulator() {
     let m = Machine::minimal();
-    m.link(&["cargo", "rustc", "cc", "sha256sum", "mktemp", "awk"]);
+    m.link(&[
+        "cargo",
+        "rustc",
+        "cc",
+        "sha256sum",
+        "mktemp",
+        "awk",
+        "curl",
+        "tar",
+        "jq",
+        "groff",
+    ]);
     m.stub(
         "python3",
         "case \"$2\" in *print*) echo 3.8;; *) exit 1;; esac",

@@ -120,10 +120,11 @@ impl Run {
 }
 
 /// A local HTTP/1.1 server (keep-alive) on 127.0.0.1 that answers each request with
-/// `handler(path, body)` = (status, content type, body); returns its port. For the tests of
-/// what talks to servers this machine cannot reach (the Price List API, release downloads).
+/// `handler(method, path, body)` = (status, content type, body); returns its port. For the tests
+/// of what talks to servers this machine cannot reach (the Price List API, release downloads,
+/// GitHub's REST API).
 pub fn http_server(
-    handler: impl Fn(&str, &[u8]) -> (u16, &'static str, Vec<u8>) + Send + Sync + 'static,
+    handler: impl Fn(&str, &str, &[u8]) -> (u16, &'static str, Vec<u8>) + Send + Sync + 'static,
 ) -> u16 {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -141,7 +142,9 @@ pub fn http_server(
                     if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
                         return;
                     }
-                    let path = request_line.split(' ').nth(1).unwrap_or("/").to_string();
+                    let mut words = request_line.split(' ');
+                    let method = words.next().unwrap_or("GET").to_string();
+                    let path = words.next().unwrap_or("/").to_string();
                     let mut length = 0usize;
                     loop {
                         let mut line = String::new();
@@ -159,7 +162,7 @@ pub fn http_server(
                     if reader.read_exact(&mut body).is_err() {
                         return;
                     }
-                    let (status, kind, answer) = handler(&path, &body);
+                    let (status, kind, answer) = handler(&method, &path, &body);
                     let head = format!(
                         "HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
                         answer.len()
