@@ -4,8 +4,9 @@
 # request carries one current plan per environment instead of one per push.
 #
 # Env: GITHUB_TOKEN (needs `pull-requests: write`), GITHUB_API_URL, GITHUB_REPOSITORY, PR_NUMBER,
-# ENVIRONMENT, DIRECTORY (the working directory, in the marker), MARKDOWN (the plan's file),
-# EXITCODE. Needs curl and jq (both on GitHub's hosted runners).
+# ENVIRONMENT, DIRECTORY (the working directory, in the marker), MARKDOWN (the plan's file, which
+# names the application and environment in its heading). Needs curl and jq (both on GitHub's
+# hosted runners).
 set -eu
 
 fail() {
@@ -46,17 +47,11 @@ call() {
 
 # GitHub refuses a comment over 65,536 characters: a longer plan is cut, and says where the
 # whole plan is (the job summary).
-case "${EXITCODE:-}" in
-    0) heading="no changes" ;;
-    2) heading="changes" ;;
-    *) heading="plan" ;;
-esac
-jq -Rs --arg marker "$marker" --arg env "$ENVIRONMENT" --arg dir "$directory" --arg heading "$heading" '
+jq -Rs --arg marker "$marker" '
     (if length > 60000
      then .[0:60000] + "\n\n… the plan is longer than a comment can hold; the whole plan is in the job summary.\n"
      else . end) as $plan
-    | {body: ($marker + "\n### ecsctl plan: `" + $env + "`" + (if $dir == "." then "" else " in `" + $dir + "`" end)
-              + " (" + $heading + ")\n\n" + $plan)}' "$MARKDOWN" > "$work/body.json"
+    | {body: ($marker + "\n" + $plan)}' "$MARKDOWN" > "$work/body.json"
 
 # The earlier comment: the first whose body starts with the marker, over every page.
 id=

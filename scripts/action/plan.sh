@@ -1,7 +1,7 @@
 #!/bin/sh
 # The GitHub Action's plan step (action.yml): `ecsctl plan -e ENVIRONMENT` in the step's working
 # directory, as markdown (for the pull-request comment and the job summary) and as a saved plan
-# (for `ecsctl apply --plan`). Sets the outputs `planned`, `exitcode` (0 no changes, 2 changes),
+# (for `ecsctl apply FILE`). Sets the outputs `planned`, `exitcode` (0 no changes, 2 changes),
 # `markdown`, `file` and `comment` (whether the comment step should post it).
 #
 # On a pull request from a fork there is no plan: a plan reads AWS, and AWS credentials must
@@ -70,10 +70,6 @@ esac
     echo "comment=$comment"
 } >> "$GITHUB_OUTPUT"
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-    {
-        echo "### ecsctl plan: \`$environment\`"
-        echo
-        cat "$out/plan.md"
-    } >> "$GITHUB_STEP_SUMMARY"
+    cat "$out/plan.md" >> "$GITHUB_STEP_SUMMARY"
 fi
 cat "$out/plan.md"

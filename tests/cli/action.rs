@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
 
 use crate::install::{archive, release, sha256};
-use crate::support::{ecsctl, http_server};
+use crate::support::ecsctl;
+use crate::support::github::{GitHub, github};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -211,49 +211,7 @@ fn a_plan_that_fails_fails_the_step_and_names_the_exit_code() {
     assert!(outputs(Path::new(&o)).is_empty());
 }
 
-/// GitHub's REST API for issue comments, as far as the comment step uses it: the requests it
-/// got, and `existing` comments listed 100 a page.
-struct GitHub {
-    port: u16,
-    requests: Arc<Mutex<Vec<(String, String, String)>>>,
-}
-
-fn github(existing: Vec<serde_json::Value>, status: u16) -> GitHub {
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let log = requests.clone();
-    let port = http_server(move |method, path, body| {
-        log.lock().unwrap().push((
-            method.to_string(),
-            path.to_string(),
-            String::from_utf8_lossy(body).into_owned(),
-        ));
-        if status != 200 {
-            let msg = serde_json::json!({"message": "Resource not accessible by integration"});
-            return (status, "application/json", msg.to_string().into_bytes());
-        }
-        let answer = match method {
-            "GET" => {
-                let page: usize = path
-                    .split("page=")
-                    .last()
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(1);
-                let slice: Vec<_> = existing.iter().skip((page - 1) * 100).take(100).collect();
-                serde_json::to_string(&slice).unwrap()
-            }
-            _ => serde_json::json!({"id": 99, "html_url": "https://github.com/o/r/pull/7#issuecomment-99"})
-                .to_string(),
-        };
-        (
-            if method == "POST" { 201 } else { 200 },
-            "application/json",
-            answer.into_bytes(),
-        )
-    });
-    GitHub { port, requests }
-}
-
-fn comment(gh: &GitHub, markdown: &Path, exitcode: &str) -> Output {
+fn comment(gh: &GitHub, markdown: &Path) -> Output {
     let api = format!("http://127.0.0.1:{}", gh.port);
     let md = markdown.display().to_string();
     step(
@@ -267,7 +225,6 @@ fn comment(gh: &GitHub, markdown: &Path, exitcode: &str) -> Output {
             ("ENVIRONMENT", "staging"),
             ("DIRECTORY", "."),
             ("MARKDOWN", &md),
-            ("EXITCODE", exitcode),
         ],
     )
 }
@@ -287,7 +244,7 @@ fn the_comment_step_posts_the_plan_once_then_updates_it_in_place() {
 
     // First push: no comment of ours among others: a new one.
     let gh = github(vec![serde_json::json!({"id": 1, "body": "LGTM"})], 200);
-    let out = comment(&gh, &md, "2");
+    let out = comment(&gh, &md);
     assert!(
         out.status.success(),
         "{}{}",
@@ -296,7 +253,7 @@ fn the_comment_step_posts_the_plan_once_then_updates_it_in_place() {
     );
     assert_eq!(
         text(&out.stdout),
-        "posted the plan comment: https://github.com/o/r/pull/7#issuecomment-99\n"
+        "posted the plan comment: https://github.com/o/r/pull/7#issuecomment-2\n"
     );
     let got = gh.requests.lock().unwrap().clone();
     assert_eq!(got.len(), 2, "{got:?}");
@@ -311,9 +268,7 @@ fn the_comment_step_posts_the_plan_once_then_updates_it_in_place() {
     let body: serde_json::Value = serde_json::from_str(&got[1].2).unwrap();
     assert_eq!(
         body["body"],
-        format!(
-            "{MARKER}\n### ecsctl plan: `staging` (changes)\n\n**2 to change**\n\n- `web`: cpu 256 → 512\n"
-        )
+        format!("{MARKER}\n**2 to change**\n\n- `web`: cpu 256 → 512\n")
     );
 
     // A later push: ours is on the second page (after 100 others): updated, not added.
@@ -323,7 +278,7 @@ fn the_comment_step_posts_the_plan_once_then_updates_it_in_place() {
     existing.push(serde_json::json!({"id": 4242, "body": format!("{MARKER}\nold plan")}));
     let gh = github(existing, 200);
     let md = markdown(work.path(), "No changes.\n");
-    let out = comment(&gh, &md, "0");
+    let out = comment(&gh, &md);
     assert!(
         out.status.success(),
         "{}{}",
@@ -332,7 +287,7 @@ fn the_comment_step_posts_the_plan_once_then_updates_it_in_place() {
     );
     assert_eq!(
         text(&out.stdout),
-        "updated the plan comment: https://github.com/o/r/pull/7#issuecomment-99\n"
+        "updated the plan comment: https://github.com/o/r/pull/7#issuecomment-4242\n"
     );
     let got = gh.requests.lock().unwrap().clone();
     let calls: Vec<(&str, &str)> = got.iter().map(|r| (r.0.as_str(), r.1.as_str())).collect();
@@ -345,10 +300,10 @@ fn the_comment_step_posts_the_plan_once_then_updates_it_in_place() {
         ]
     );
     let body: serde_json::Value = serde_json::from_str(&got[2].2).unwrap();
-    assert_eq!(
-        body["body"],
-        format!("{MARKER}\n### ecsctl plan: `staging` (no changes)\n\nNo changes.\n")
-    );
+    assert_eq!(body["body"], format!("{MARKER}\nNo changes.\n"));
+    let comments = gh.comments.lock().unwrap();
+    assert_eq!(comments.len(), 101);
+    assert_eq!(comments[100]["body"], format!("{MARKER}\nNo changes.\n"));
 }
 
 #[test]
@@ -356,7 +311,7 @@ fn a_plan_longer_than_a_comment_is_cut_and_says_so() {
     let work = tempfile::tempdir().unwrap();
     let md = markdown(work.path(), &"- `web`: änderung\n".repeat(5000));
     let gh = github(vec![], 200);
-    let out = comment(&gh, &md, "2");
+    let out = comment(&gh, &md);
     assert!(out.status.success(), "{}", text(&out.stdout));
     let got = gh.requests.lock().unwrap().clone();
     let body: serde_json::Value = serde_json::from_str(&got[1].2).unwrap();
@@ -373,7 +328,7 @@ fn a_token_without_permission_fails_the_step_with_githubs_message_and_a_hint() {
     let work = tempfile::tempdir().unwrap();
     let md = markdown(work.path(), "No changes.\n");
     let gh = github(vec![], 403);
-    let out = comment(&gh, &md, "0");
+    let out = comment(&gh, &md);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stdout),

@@ -7,6 +7,7 @@
 mod pty;
 mod support;
 
+mod action;
 mod adopt;
 mod alarms;
 mod apply;

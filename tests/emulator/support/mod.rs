@@ -21,7 +21,12 @@
 
 mod account;
 pub mod fixtures;
+// GitHub's comments API on a local server, shared with the CLI tests (tests/emulator/action.rs).
+#[path = "../../common/github.rs"]
+pub mod github;
 pub mod http;
+#[path = "../../common/http_server.rs"]
+pub mod http_server;
 mod oob;
 mod run;
 
