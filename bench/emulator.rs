@@ -24,6 +24,8 @@
 //!
 //! Run: `cargo bench --bench emulator` (≈ 4–6 min on 2 cores, plus scenario 3);
 //! `ECSCTL_BENCH_SCENARIOS=plan,apply,latency` picks scenarios (default all),
+//! `ECSCTL_BENCH_BIN=PATH` times another ecsctl binary (a release archive's, say) instead of the
+//! one cargo built beside this benchmark.
 //! `ECSCTL_BENCH_RUNS=N` sets the timed runs per plan (default 5), `ECSCTL_BENCH_SIZES=10,50` the
 //! service counts; scenario 3 has `ECSCTL_BENCH_LATENCY_SIZES` (default 200) and
 //! `ECSCTL_BENCH_LATENCY_RUNS` (default 3).
@@ -133,7 +135,7 @@ impl Bench {
     }
 
     fn run(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsctl"));
+        let mut cmd = Command::new(ecsctl_bin());
         self.acct.apply(&mut cmd);
         cmd.arg("-C")
             .arg(self.dir.path())
@@ -370,6 +372,13 @@ fn apply_scenario(
     result
 }
 
+/// The ecsctl binary to time: `ECSCTL_BENCH_BIN`, else the one built with this benchmark.
+fn ecsctl_bin() -> std::path::PathBuf {
+    std::env::var_os("ECSCTL_BENCH_BIN")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_BIN_EXE_ecsctl")))
+}
+
 fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
     match std::env::var(name) {
         Ok(v) if !v.trim().is_empty() => v
@@ -406,7 +415,7 @@ fn main() {
         instant.endpoint,
         realistic.endpoint,
         started.elapsed().as_secs_f64(),
-        env!("CARGO_BIN_EXE_ecsctl")
+        ecsctl_bin().display()
     );
 
     let mut plans = Vec::new();

@@ -6,7 +6,9 @@
 //! per size, reporting the median and the range, and the time per service, so a step that grows
 //! faster than linearly shows as a growing per-service figure. Run with
 //! `cargo bench --bench validate`; `ECSCTL_BENCH_SIZES=500,2000` and `ECSCTL_BENCH_RUNS=5`
-//! change the sizes and runs. See bench/README.md.
+//! change the sizes and runs. `ECSCTL_BENCH_WRITE=DIR` only writes the project of the first size
+//! into DIR, for timing whole binaries against each other (the release builds: bench/README.md).
+//! See bench/README.md.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -31,6 +33,17 @@ fn main() {
                 .collect()
         })
         .unwrap_or_else(|| SIZES.to_vec());
+    if let Some(dir) = std::env::var_os("ECSCTL_BENCH_WRITE") {
+        let dir = Path::new(&dir);
+        std::fs::create_dir_all(dir).expect("ECSCTL_BENCH_WRITE: a directory");
+        write_project(dir, sizes[0]);
+        println!(
+            "wrote the {}-service project to {}",
+            sizes[0],
+            dir.display()
+        );
+        return;
+    }
     let runs = std::env::var("ECSCTL_BENCH_RUNS")
         .ok()
         .map(|n| n.parse().expect("ECSCTL_BENCH_RUNS: a number"))
