@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 
 use crate::install::{archive, release, sha256};
 use crate::support::ecsctl;
-use crate::support::github::{GitHub, github};
+use crate::support::github::{GitHub, github, step_outputs as outputs};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,16 +34,6 @@ fn step(name: &str, dir: &Path, vars: &[(&str, &str)]) -> Output {
         .envs(vars.iter().copied())
         .output()
         .expect("sh runs")
-}
-
-/// The `name=value` lines a step wrote to GITHUB_OUTPUT.
-fn outputs(file: &Path) -> HashMap<String, String> {
-    std::fs::read_to_string(file)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 #[test]
@@ -229,6 +219,16 @@ fn comment(gh: &GitHub, markdown: &Path) -> Output {
     )
 }
 
+#[track_caller]
+fn assert_ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
 fn markdown(dir: &Path, body: &str) -> PathBuf {
     let f = dir.join("plan.md");
     std::fs::write(&f, body).unwrap();
@@ -245,12 +245,7 @@ fn the_comment_step_posts_the_plan_once_then_updates_it_in_place() {
     // First push: no comment of ours among others: a new one.
     let gh = github(vec![serde_json::json!({"id": 1, "body": "LGTM"})], 200);
     let out = comment(&gh, &md);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(
         text(&out.stdout),
         "posted the plan comment: https://github.com/o/r/pull/7#issuecomment-2\n"
@@ -279,12 +274,7 @@ fn the_comment_step_posts_the_plan_once_then_updates_it_in_place() {
     let gh = github(existing, 200);
     let md = markdown(work.path(), "No changes.\n");
     let out = comment(&gh, &md);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(
         text(&out.stdout),
         "updated the plan comment: https://github.com/o/r/pull/7#issuecomment-4242\n"

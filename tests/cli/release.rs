@@ -35,8 +35,8 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// `scripts/release archive TARGET <the test build> DIR`, unpacked into DIR/unpacked.
-fn archive(dir: &Path, target: &str) -> PathBuf {
+/// `scripts/release archive TARGET <the test build> DIR`: the archive's path.
+fn make_archive(dir: &Path, target: &str) -> PathBuf {
     let out = script(&[
         "archive",
         target,
@@ -46,6 +46,12 @@ fn archive(dir: &Path, target: &str) -> PathBuf {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let tgz = dir.join(format!("ecsctl-{target}.tar.gz"));
     assert_eq!(text(&out.stdout), format!("{}\n", tgz.display()));
+    tgz
+}
+
+/// `make_archive`, unpacked into DIR/unpacked.
+fn archive(dir: &Path, target: &str) -> PathBuf {
+    let tgz = make_archive(dir, target);
     let unpacked = dir.join("unpacked");
     std::fs::create_dir_all(&unpacked).unwrap();
     let ok = Command::new("tar")
@@ -193,13 +199,7 @@ fn the_archives_and_checksums_install_and_run() {
     let work = tempfile::tempdir().unwrap();
     let dist = work.path().join("dist");
     for target in ["x86_64-unknown-linux-musl", "aarch64-unknown-linux-musl"] {
-        let out = script(&[
-            "archive",
-            target,
-            env!("CARGO_BIN_EXE_ecsctl"),
-            dist.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
+        make_archive(&dist, target);
     }
     let out = script(&["checksums", dist.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -62,6 +62,20 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// What `scripts/prerequisites test` looks for, Python aside.
+const EVERYTHING_BUT_PYTHON: &[&str] = &[
+    "cargo",
+    "rustc",
+    "cc",
+    "sha256sum",
+    "mktemp",
+    "awk",
+    "curl",
+    "tar",
+    "jq",
+    "groff",
+];
+
 #[test]
 fn prerequisites_name_everything_missing_at_once() {
     let m = Machine::minimal();
@@ -99,18 +113,7 @@ fn prerequisites_name_everything_missing_at_once() {
 #[test]
 fn prerequisites_name_a_python_without_its_venv_module() {
     let m = Machine::minimal();
-    m.link(&[
-        "cargo",
-        "rustc",
-        "cc",
-        "sha256sum",
-        "mktemp",
-        "awk",
-        "curl",
-        "tar",
-        "jq",
-        "groff",
-    ]);
+    m.link(EVERYTHING_BUT_PYTHON);
     // The interpreter itself, not a wrapper such as a pyenv shim that needs a full PATH.
     let python = Command::new(which("python3"))
         .args(["-c", "import sys; print(sys.executable)"])
@@ -145,18 +148,7 @@ fn prerequisites_name_a_python_without_its_venv_module() {
 #[test]
 fn prerequisites_name_a_python_too_old_for_the_emulator() {
     let m = Machine::minimal();
-    m.link(&[
-        "cargo",
-        "rustc",
-        "cc",
-        "sha256sum",
-        "mktemp",
-        "awk",
-        "curl",
-        "tar",
-        "jq",
-        "groff",
-    ]);
+    m.link(EVERYTHING_BUT_PYTHON);
     m.stub(
         "python3",
         "case \"$2\" in *print*) echo 3.8;; *) exit 1;; esac",

@@ -1,8 +1,10 @@
 //! GitHub's REST API for a pull request's comments, as far as the GitHub Action's comment step
 //! (scripts/action/comment.sh) uses it: list (100 a page), create, update. Stateful, so a second
-//! run finds what the first posted. Included by the CLI and emulator test crates (`#[path]`);
+//! run finds what the first posted; and the outputs a step writes. Included by the CLI and emulator test crates (`#[path]`);
 //! needs the `http_server` module beside it.
 
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
@@ -78,4 +80,14 @@ pub fn github(existing: Vec<Value>, status: u16) -> GitHub {
         requests,
         comments,
     }
+}
+
+/// The `name=value` lines a step wrote to its GITHUB_OUTPUT file (none when it wrote none).
+pub fn step_outputs(file: &Path) -> HashMap<String, String> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }

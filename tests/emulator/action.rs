@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::apply::Project;
-use crate::support::github::github;
+use crate::support::github::{github, step_outputs as outputs};
 use crate::support::repo_root;
 
 /// `sh scripts/action/NAME.sh` in the project, with the environment `ecsctl` gets in these
@@ -31,15 +31,6 @@ fn step(p: &Project, name: &str, vars: &[(&str, String)]) -> std::process::Outpu
     );
     cmd.envs(vars.iter().map(|(k, v)| (*k, v.as_str())));
     cmd.output().expect("sh runs")
-}
-
-fn outputs(file: &Path) -> HashMap<String, String> {
-    std::fs::read_to_string(file)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 #[test]
