@@ -355,6 +355,30 @@ fn the_workflow_the_install_script_binstall_and_the_dockerfile_agree() {
     assert!(image_step.contains("--platform linux/amd64,linux/arm64 --file Dockerfile"));
     assert!(image_step.contains("--push dist/image"));
 
+    // The provenance attestation covers what SHA256SUMS lists, as the checksums step writes it.
+    let publish: Vec<&serde_json::Value> = workflow["jobs"]["publish"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    let checksums = publish
+        .iter()
+        .position(|s| s["run"] == "scripts/release checksums dist")
+        .expect("publish writes SHA256SUMS");
+    let attest = publish
+        .iter()
+        .position(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/attest@"))
+        })
+        .expect("publish attests the archives");
+    assert!(checksums < attest);
+    assert_eq!(
+        publish[attest]["with"]["subject-checksums"],
+        "dist/SHA256SUMS"
+    );
+
     let action: serde_json::Value =
         serde_saphyr::from_str(&std::fs::read_to_string(root().join("action.yml")).unwrap())
             .unwrap();
