@@ -83,19 +83,10 @@ pub fn plan_cost(d: &Desired, live: &Live, p: &RegionPrices, a: &Assumptions) ->
 /// A running service's monthly cost as it runs now; None when its revision was not read.
 fn live_cost(live: &Live, s: &LiveService, p: &RegionPrices, a: &Assumptions) -> Option<i64> {
     let arn = s.task_definition.as_deref()?;
-    let td = live.task_definitions.iter().find(|t| t.arn == arn)?;
+    let td = live.task_definition(arn)?;
     let shape = shape(td)?;
     let capacity = capacity(&s.capacity_provider_strategy);
-    let id = s
-        .cluster_arn
-        .as_deref()
-        .and_then(|c| c.rsplit('/').next())
-        .map(|c| format!("service/{c}/{}", s.name));
-    let target = live
-        .scaling_targets
-        .iter()
-        .find(|t| Some(&t.resource_id) == id.as_ref())
-        .map(scaling_target);
+    let target = live.service_scaling_target(s).map(scaling_target);
     let count = u32::try_from(s.desired_count).unwrap_or(0);
     let c = service_cost(&s.name, shape, count, &capacity, target.as_ref(), p, a)
         .monthly

@@ -118,7 +118,7 @@ fn service(
     let td = s
         .task_definition
         .as_deref()
-        .and_then(|arn| live.task_definitions.iter().find(|t| t.arn == arn));
+        .and_then(|arn| live.task_definition(arn));
     let mut names = Map::new();
     let template = |suffix: &str| format!("{}-{}-{key}{suffix}", opts.app, opts.env);
     if s.name != template("") {

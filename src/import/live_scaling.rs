@@ -12,13 +12,7 @@ const SCALE_IN_COOLDOWN: i32 = 300;
 const SCALE_OUT_COOLDOWN: i32 = 60;
 
 pub fn autoscaling(live: &Live, s: &LiveService, notes: &mut Vec<String>) -> Option<Map> {
-    let cluster = s
-        .cluster_arn
-        .as_deref()
-        .and_then(|a| a.rsplit('/').next())
-        .or(live.cluster.as_ref().map(|c| c.name.as_str()))?;
-    let id = format!("service/{cluster}/{}", s.name);
-    let target = live.scaling_targets.iter().find(|t| t.resource_id == id)?;
+    let target = live.service_scaling_target(s)?;
     let mut a = Map::new();
     a.insert("min", target.min).insert("max", target.max);
     let mut cooldowns = None;

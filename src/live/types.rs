@@ -104,6 +104,16 @@ impl Live {
             .iter()
             .find(|t| t.resource_id == resource_id)
     }
+    /// A live service's scalable target (`service/CLUSTER/NAME`), the cluster taken from the
+    /// service's ARN, else the cluster read.
+    pub fn service_scaling_target(&self, s: &LiveService) -> Option<&LiveScalingTarget> {
+        let cluster = s
+            .cluster_arn
+            .as_deref()
+            .and_then(|a| a.rsplit('/').next())
+            .or(self.cluster.as_ref().map(|c| c.name.as_str()))?;
+        self.scaling_target(&format!("service/{cluster}/{}", s.name))
+    }
 }
 
 /// `Live::task_definition` over any list of revisions.
